@@ -1,0 +1,59 @@
+// Command missiongrants is the whole portal in one binary:
+//
+//	missiongrants [serve]      run the web portal (the default)
+//	missiongrants migrate      apply database migrations and exit
+//
+// Configuration comes only from the environment (see the README).
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"missiongrants/internal/config"
+)
+
+func main() {
+	cmd := "serve"
+	if len(os.Args) > 1 {
+		cmd = os.Args[1]
+	}
+	commands := map[string]func(ctx context.Context, cfg *config.Config, log *slog.Logger) error{
+		"serve":   serve,
+		"migrate": migrate,
+	}
+	run, ok := commands[cmd]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "missiongrants: unknown command %q\nusage: missiongrants [serve|migrate]\n", cmd)
+		os.Exit(2)
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "missiongrants:", err)
+		os.Exit(2)
+	}
+	log := newLogger(cfg)
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error("stopped with an error", "command", cmd, "error", err)
+		fmt.Fprintln(os.Stderr, "missiongrants:", err)
+		os.Exit(1)
+	}
+}
+
+func newLogger(cfg *config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,196 @@
+// Package config reads the portal's settings from the environment into one
+// Config value. Every option is declared once in the table below, with its
+// default and its check, so the README, the parser and the errors agree.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the portal can be told from outside.
+type Config struct {
+	ListenAddr      string
+	BaseURL         *url.URL
+	DatabaseURL     string // empty: the embedded default starts a private cluster
+	DataDir         string
+	LogLevel        string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+
+	SMTPHost     string // empty: mail is written to the log
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	SMTPTLS      string
+	MailFrom     string
+
+	JobPollInterval time.Duration
+}
+
+// Embedded reports whether the portal runs on its embedded default
+// (private database cluster, demo data).
+func (c *Config) Embedded() bool { return c.DatabaseURL == "" }
+
+// Option describes one environment variable. The README's table is generated
+// from the same list (see Options), so it cannot drift.
+type Option struct {
+	Name    string
+	Default string
+	Help    string
+	Secret  bool // may also be read from NAME_FILE
+	set     func(c *Config, v string) error
+}
+
+// Options lists every variable the portal reads.
+func Options() []Option {
+	return []Option{
+		{Name: "LISTEN_ADDR", Default: ":8080", Help: "address the web server listens on",
+			set: func(c *Config, v string) error { c.ListenAddr = v; return nonEmpty(v) }},
+		{Name: "BASE_URL", Default: "http://localhost:8080", Help: "public URL of the portal, used in emails and for origin checks",
+			set: func(c *Config, v string) error {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return errors.New("must be an absolute http(s) URL such as https://grants.example.org")
+				}
+				u.Path = strings.TrimRight(u.Path, "/")
+				c.BaseURL = u
+				return nil
+			}},
+		{Name: "DATABASE_URL", Default: "", Help: "PostgreSQL URL; empty starts a private local cluster with demo data", Secret: true,
+			set: func(c *Config, v string) error {
+				if v == "" {
+					return nil
+				}
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+					return errors.New("must be a postgres:// URL")
+				}
+				c.DatabaseURL = v
+				return nil
+			}},
+		{Name: "DATA_DIR", Default: defaultDataDir(), Help: "folder for the embedded default's database and documents",
+			set: func(c *Config, v string) error {
+				abs, err := filepath.Abs(v)
+				c.DataDir = abs
+				return err
+			}},
+		{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error",
+			set: func(c *Config, v string) error { c.LogLevel = v; return oneOf(v, "debug", "info", "warn", "error") }},
+		{Name: "LOG_FORMAT", Default: "text", Help: "text or json",
+			set: func(c *Config, v string) error { c.LogFormat = v; return oneOf(v, "text", "json") }},
+		{Name: "SHUTDOWN_TIMEOUT", Default: "20s", Help: "how long requests in flight may take to finish at shutdown",
+			set: func(c *Config, v string) (err error) { c.ShutdownTimeout, err = duration(v); return }},
+		{Name: "SMTP_HOST", Default: "", Help: "mail server; empty writes mail to the log instead",
+			set: func(c *Config, v string) error { c.SMTPHost = v; return nil }},
+		{Name: "SMTP_PORT", Default: "587", Help: "mail server port",
+			set: func(c *Config, v string) error {
+				p, err := strconv.Atoi(v)
+				if err != nil || p < 1 || p > 65535 {
+					return errors.New("must be a port number between 1 and 65535")
+				}
+				c.SMTPPort = p
+				return nil
+			}},
+		{Name: "SMTP_USERNAME", Default: "", Help: "mail server user (empty: no authentication)",
+			set: func(c *Config, v string) error { c.SMTPUsername = v; return nil }},
+		{Name: "SMTP_PASSWORD", Default: "", Help: "mail server password", Secret: true,
+			set: func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
+		{Name: "SMTP_TLS", Default: "starttls", Help: "none, starttls or tls",
+			set: func(c *Config, v string) error { c.SMTPTLS = v; return oneOf(v, "none", "starttls", "tls") }},
+		{Name: "MAIL_FROM", Default: "IPA Mission Grants <grants@localhost>", Help: "sender of the portal's emails",
+			set: func(c *Config, v string) error {
+				if _, err := mail.ParseAddress(v); err != nil {
+					return errors.New("must be an email address, optionally with a name: Name <addr@example.org>")
+				}
+				c.MailFrom = v
+				return nil
+			}},
+		{Name: "JOB_POLL_INTERVAL", Default: "1s", Help: "how often the job queue looks for new work",
+			set: func(c *Config, v string) (err error) { c.JobPollInterval, err = duration(v); return }},
+	}
+}
+
+// Load reads the environment through getenv (os.Getenv in production). It
+// reports every bad variable at once, each by name.
+func Load(getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	var errs []error
+	for _, o := range Options() {
+		v, ok := lookup(getenv, o)
+		if !ok {
+			v = o.Default
+		}
+		if err := o.set(c, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", o.Name, shown(o, v), err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return c, nil
+}
+
+func lookup(getenv func(string) string, o Option) (string, bool) {
+	if v := getenv(o.Name); v != "" {
+		return v, true
+	}
+	if o.Secret {
+		if path := getenv(o.Name + "_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", true // reported by the setter as empty where empty is invalid
+			}
+			return strings.TrimSpace(string(b)), true
+		}
+	}
+	return "", false
+}
+
+func shown(o Option, v string) string {
+	if o.Secret && v != "" {
+		return "***"
+	}
+	return v
+}
+
+func nonEmpty(v string) error {
+	if v == "" {
+		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+func oneOf(v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("must be one of %s", strings.Join(allowed, ", "))
+}
+
+func duration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, errors.New("must be a positive duration such as 500ms, 20s or 5m")
+	}
+	return d, nil
+}
+
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "missiongrants")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "missiongrants")
+	}
+	return filepath.Join(os.TempDir(), "missiongrants")
+}

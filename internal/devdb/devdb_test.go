@@ -1,0 +1,189 @@
+package devdb_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"missiongrants/internal/devdb"
+)
+
+func ping(t *testing.T, url string) error {
+	t.Helper()
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return db.PingContext(ctx)
+}
+
+func TestThrowawayStopStartRemove(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := time.Now()
+	c, err := devdb.StartThrowaway(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("throwaway cluster up in %v at %s", time.Since(start), c.Dir())
+	t.Cleanup(func() { c.Remove() })
+
+	if n := len(c.SocketDir()) + len("/.s.PGSQL.5432"); n >= 100 {
+		t.Errorf("socket path is %d bytes", n)
+	}
+	url := c.URL("postgres")
+	if err := ping(t, url); err != nil {
+		t.Fatalf("ping %s: %v", url, err)
+	}
+	if err := devdb.EnsureDatabase(ctx, url, "app"); err != nil {
+		t.Fatal(err)
+	}
+	if err := devdb.EnsureDatabase(ctx, url, "app"); err != nil {
+		t.Fatalf("second EnsureDatabase: %v", err)
+	}
+	if err := ping(t, c.URL("app")); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Running() {
+		t.Fatal("running after Stop")
+	}
+	if err := ping(t, url); err == nil {
+		t.Fatal("ping succeeded while stopped")
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatalf("second Stop: %v", err)
+	}
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := ping(t, c.URL("app")); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+	if err := c.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := ping(t, url); err != nil {
+		t.Fatalf("after Restart: %v", err)
+	}
+
+	dir := c.Dir()
+	if err := c.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("%s still there after Remove: %v", dir, err)
+	}
+}
+
+// A persistent cluster keeps its data across stops and across a second
+// Start of the same folder, including one that finds it still running.
+func TestPersistentReuse(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(devdb.ThrowawayRoot(), "persist-"+strings.ReplaceAll(t.Name(), "/", "_"))
+	os.RemoveAll(dir)
+	opts := devdb.Options{Dir: dir, Durable: true}
+	c, err := devdb.Start(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Remove() })
+	exec := func(url, q string) {
+		t.Helper()
+		db, err := sql.Open("postgres", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := devdb.EnsureDatabase(ctx, c.URL("postgres"), "missiongrants"); err != nil {
+		t.Fatal(err)
+	}
+	exec(c.URL("missiongrants"), `CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)`)
+
+	// Still running: a second Start (a new `serve` after a crash) reuses it.
+	c2, err := devdb.Start(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.URL("x") != c.URL("x") {
+		t.Fatalf("URL changed: %s vs %s", c2.URL("x"), c.URL("x"))
+	}
+	if err := c2.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	start := time.Now()
+	c3, err := devdb.Start(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("second start of an initialised cluster: %v", time.Since(start))
+	db, err := sql.Open("postgres", c3.URL("missiongrants"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRowContext(ctx, `SELECT v FROM kept`).Scan(&v); err != nil || v != 42 {
+		t.Fatalf("kept row: %d, %v", v, err)
+	}
+}
+
+// A deep folder gets its socket somewhere short.
+func TestLongDirSocket(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(devdb.ThrowawayRoot(), "long-"+strings.Repeat("x", 80))
+	os.RemoveAll(dir)
+	c, err := devdb.Start(ctx, devdb.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Remove() })
+	if strings.HasPrefix(c.SocketDir(), dir) {
+		t.Fatalf("socket dir %s is inside the long folder", c.SocketDir())
+	}
+	if err := ping(t, c.URL("postgres")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDefaultDir(t *testing.T) {
+	got := devdb.DefaultDir("data")
+	abs, _ := filepath.Abs("data")
+	if os.Geteuid() == 0 {
+		if !strings.HasPrefix(got, "/var/tmp/missiongrants-") || len(filepath.Base(got)) != len("missiongrants-")+12 {
+			t.Fatalf("DefaultDir as root = %s", got)
+		}
+		if devdb.DefaultDir(abs) != got {
+			t.Fatal("relative and absolute data folders differ")
+		}
+	} else if got != filepath.Join(abs, "postgres") {
+		t.Fatalf("DefaultDir = %s", got)
+	}
+}
+
+func TestURLForm(t *testing.T) {
+	c, err := devdb.FindBinaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Major() == "" {
+		t.Fatalf("no major version in %q", c.Version)
+	}
+}

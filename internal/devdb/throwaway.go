@@ -1,0 +1,180 @@
+package devdb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// scratchDir is where throwaway clusters and the initdb template live: a
+// folder every user can reach (unlike anything under /root) that survives
+// reboots less often than it matters.
+func scratchDir() string {
+	if st, err := os.Stat("/var/tmp"); err == nil && st.IsDir() {
+		return "/var/tmp"
+	}
+	return os.TempDir()
+}
+
+// ThrowawayRoot is the folder holding this user's throwaway clusters.
+func ThrowawayRoot() string {
+	return filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-test-%d", os.Geteuid()))
+}
+
+// StartThrowaway starts a new non-durable cluster in a fresh folder under
+// ThrowawayRoot, copied from a cached initdb template (so it is up in well
+// under a second), and first removes clusters left by test processes that
+// died. Remove it when done.
+func StartThrowaway(ctx context.Context, log io.Writer) (*Cluster, error) {
+	bin, err := FindBinaries()
+	if err != nil {
+		return nil, err
+	}
+	as, err := currentRunAs()
+	if err != nil {
+		return nil, err
+	}
+	root := ThrowawayRoot()
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, err
+	}
+	reapStale(ctx, bin, as, root)
+
+	tpl, err := initdbTemplate(ctx, bin, as)
+	if err != nil {
+		return nil, err
+	}
+
+	// A short name keeps the socket path inside the cluster folder.
+	dir := filepath.Join(root, fmt.Sprintf("%d-%s", os.Getpid(), randomHex(3)))
+	c, err := newCluster(bin, Options{Dir: dir, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := as.mkdirOwned(dir); err != nil {
+		return nil, err
+	}
+	// The owner lock is held for the cluster's life: a cluster whose lock
+	// is free belongs to a dead process and is fair game for reapStale.
+	// Locked under another name first, then renamed: a reaper never sees an
+	// owner.lock that is not yet locked.
+	owner, err := lockFile(ctx, filepath.Join(dir, "owner.lock.new"))
+	if err == nil {
+		err = os.Rename(filepath.Join(dir, "owner.lock.new"), filepath.Join(dir, "owner.lock"))
+	}
+	if err != nil {
+		owner.Unlock()
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	c.ownerLock = owner
+	_ = os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+
+	// cp -a keeps the postgres user's ownership when we are root.
+	if err := runQuiet(exec.CommandContext(ctx, "cp", "-a", filepath.Join(tpl, "data"), c.DataDir())); err != nil {
+		c.Remove()
+		return nil, fmt.Errorf("devdb: copy initdb template: %w", err)
+	}
+	if err := c.writeConf(); err != nil {
+		c.Remove()
+		return nil, err
+	}
+	if err := c.start(ctx); err != nil {
+		c.Remove()
+		return nil, err
+	}
+	return c, nil
+}
+
+// initdbTemplate returns a folder holding data/, a freshly initialised
+// cluster built once per server version and user, under a file lock so that
+// test processes started together build it once.
+func initdbTemplate(ctx context.Context, bin Binaries, as runAs) (string, error) {
+	dir := filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-initdb-%s-%d", bin.Version, os.Geteuid()))
+	ready := filepath.Join(dir, "ready")
+	if _, err := os.Stat(ready); err == nil {
+		return dir, nil
+	}
+	lock, err := lockFile(ctx, dir+".lock")
+	if err != nil {
+		return "", err
+	}
+	defer lock.Unlock()
+	if _, err := os.Stat(ready); err == nil {
+		return dir, nil
+	}
+	start := time.Now()
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	tmp := fmt.Sprintf("%s.tmp-%d", dir, os.Getpid())
+	os.RemoveAll(tmp)
+	if err := as.mkdirOwned(tmp); err != nil {
+		return "", err
+	}
+	if err := initdb(ctx, bin, as, tmp, filepath.Join(tmp, "data"), true, io.Discard); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "ready"), nil, 0o644); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return "", err
+	}
+	slog.Debug("devdb: built initdb template", "dir", dir, "duration_ms", time.Since(start).Milliseconds())
+	return dir, nil
+}
+
+// reapStale stops and removes throwaway clusters whose owning process died
+// (killed by a test timeout, say). A live owner holds owner.lock.
+func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(root, e.Name())
+		lock, free, err := tryLockFile(filepath.Join(dir, "owner.lock"))
+		if isNotExist(err) {
+			// Being created right now, or a leftover from a crash between
+			// mkdir and lock: only the latter is old.
+			if info, serr := e.Info(); serr == nil && time.Since(info.ModTime()) > 10*time.Minute {
+				os.RemoveAll(dir)
+			}
+			continue
+		}
+		if err != nil || !free {
+			continue
+		}
+		c := &Cluster{bin: bin, as: as, dir: dir, opts: Options{Dir: dir, Log: io.Discard}}
+		if err := c.stopLocked(ctx, "immediate"); err != nil {
+			slog.Warn("devdb: stopping a stale throwaway cluster", "dir", dir, "error", err)
+		}
+		// A long-path cluster's socket folder lives in /tmp.
+		os.RemoveAll(filepath.Join(os.TempDir(), "missiongrants-sock-"+shortHash(dir)))
+		if err := os.RemoveAll(dir); err != nil {
+			slog.Warn("devdb: removing a stale throwaway cluster", "dir", dir, "error", err)
+		} else {
+			slog.Info("devdb: removed a stale throwaway cluster", "dir", dir)
+		}
+		lock.Unlock()
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

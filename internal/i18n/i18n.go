@@ -1,0 +1,155 @@
+// Package i18n holds the English and Spanish catalogs and picks a person's
+// language. Every page and email speaks through it; a test fails when a key
+// exists in one language and not the other.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var files embed.FS
+
+// Languages the portal speaks; the first is the fallback.
+var Languages = []string{"en", "es"}
+
+// Default is the language used when nothing else is known.
+const Default = "en"
+
+// Catalog translates keys into a language.
+type Catalog struct {
+	bundle     *goi18n.Bundle
+	localizers map[string]*goi18n.Localizer
+	matcher    language.Matcher
+	keys       map[string]map[string]bool
+}
+
+// New loads the embedded catalogs.
+func New() (*Catalog, error) {
+	bundle := goi18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{bundle: bundle, localizers: map[string]*goi18n.Localizer{}, keys: map[string]map[string]bool{}}
+	var tags []language.Tag
+	for _, lang := range Languages {
+		name := path.Join("locales", lang+".json")
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		mf, err := bundle.ParseMessageFileBytes(b, name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		c.keys[lang] = map[string]bool{}
+		for _, m := range mf.Messages {
+			c.keys[lang][m.ID] = true
+		}
+		c.localizers[lang] = goi18n.NewLocalizer(bundle, lang)
+		tags = append(tags, language.MustParse(lang))
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Supported reports whether lang is one of Languages.
+func Supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// Negotiate picks the language: an explicit choice when supported, otherwise
+// the browser's Accept-Language, otherwise English.
+func (c *Catalog) Negotiate(chosen, acceptLanguage string) string {
+	if Supported(chosen) {
+		return chosen
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return Default
+	}
+	_, idx, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return Default
+	}
+	return Languages[idx]
+}
+
+// T translates key into lang. args are pairs: name, value, name, value…, used
+// as {{.Name}} in the message. A missing key shows the key itself, which the
+// catalog tests catch before a person could.
+func (c *Catalog) T(lang, key string, args ...any) string {
+	l, ok := c.localizers[lang]
+	if !ok {
+		l = c.localizers[Default]
+	}
+	cfg := &goi18n.LocalizeConfig{MessageID: key}
+	if len(args) > 0 {
+		data := make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			name, _ := args[i].(string)
+			data[name] = args[i+1]
+			if name == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := l.Localize(cfg)
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// Has reports whether lang's catalog defines key.
+func (c *Catalog) Has(lang, key string) bool { return c.keys[lang][key] }
+
+// Keys lists lang's keys, sorted.
+func (c *Catalog) Keys(lang string) []string {
+	out := make([]string, 0, len(c.keys[lang]))
+	for k := range c.keys[lang] {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Message is a translatable text not yet put into a language: what domain
+// rules return so that the web layer can say it in the person's language.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+func (m Message) Error() string { return m.Key }
+
+// Msg builds a Message.
+func Msg(key string, args ...any) Message { return Message{Key: key, Args: args} }
+
+// Say renders m in lang.
+func (c *Catalog) Say(lang string, m Message) string { return c.T(lang, m.Key, m.Args...) }
+
+// LanguageName is how each language names itself, for the switcher.
+func LanguageName(lang string) string {
+	switch lang {
+	case "es":
+		return "Español"
+	default:
+		return "English"
+	}
+}
+
+// Normalize lowercases and trims a language code from a form or cookie.
+func Normalize(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -1,0 +1,53 @@
+package i18n
+
+import "testing"
+
+func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range Languages {
+		for _, b := range Languages {
+			for _, k := range c.Keys(a) {
+				if !c.Has(b, k) {
+					t.Errorf("%q is in %s but missing in %s", k, a, b)
+				}
+			}
+		}
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ chosen, accept, want string }{
+		{"", "es-DO,es;q=0.9,en;q=0.5", "es"},
+		{"", "es-419", "es"},
+		{"", "fr-FR", "en"},
+		{"", "", "en"},
+		{"", "garbage;;;", "en"},
+		{"en", "es", "en"},
+		{"de", "es-HN", "es"},
+	}
+	for _, tc := range cases {
+		if got := c.Negotiate(tc.chosen, tc.accept); got != tc.want {
+			t.Errorf("Negotiate(%q, %q) = %q, want %q", tc.chosen, tc.accept, got, tc.want)
+		}
+	}
+}
+
+func TestTWithArguments(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("es", "mail.test.body", "Name", "Ana"); got != "Hola Ana, este mensaje confirma que el portal puede enviarle correos." {
+		t.Errorf("got %q", got)
+	}
+	if got := c.T("es", "no.such.key"); got != "no.such.key" {
+		t.Errorf("missing key shows %q", got)
+	}
+}

@@ -1,0 +1,103 @@
+// Package job runs background work through River, a job queue kept in
+// PostgreSQL: a job is inserted in the same transaction as the change that
+// causes it, so it is never lost when the process restarts or SMTP is down,
+// and failed jobs are retried with backoff.
+package job
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivertype"
+
+	"missiongrants/internal/mail"
+)
+
+// Options configure a Client.
+type Options struct {
+	// Work makes the client run jobs; without it the client only inserts
+	// (commands such as seed-demo).
+	Work         bool
+	Sender       mail.Sender
+	PollInterval time.Duration
+	// RetryDelay replaces River's growing backoff with a fixed delay (tests).
+	RetryDelay time.Duration
+	Log        *slog.Logger
+}
+
+// Client inserts and runs the portal's jobs.
+type Client struct {
+	river *river.Client[*sql.Tx]
+}
+
+// New builds a client on the portal's database.
+func New(db *sql.DB, o Options) (*Client, error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &mailWorker{sender: o.Sender})
+	cfg := &river.Config{
+		Workers:           workers,
+		Logger:            o.Log,
+		PollOnly:          true, // lib/pq through database/sql has no LISTEN support in River
+		FetchPollInterval: o.PollInterval,
+		JobTimeout:        time.Minute,
+	}
+	if o.Work {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+	}
+	if o.RetryDelay > 0 {
+		cfg.RetryPolicy = fixedRetry(o.RetryDelay)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	rc, err := river.NewClient(riverdatabasesql.New(db), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("job.New: %w", err)
+	}
+	return &Client{river: rc}, nil
+}
+
+// Start begins working jobs until Stop.
+func (c *Client) Start(ctx context.Context) error { return c.river.Start(ctx) }
+
+// Stop waits for running jobs to finish, or for ctx to end.
+func (c *Client) Stop(ctx context.Context) error { return c.river.Stop(ctx) }
+
+// SendMailTx queues m for delivery as part of tx: if tx rolls back, no mail
+// goes out; if it commits, the mail is delivered even across restarts.
+func (c *Client) SendMailTx(ctx context.Context, tx *sqlx.Tx, m mail.Message) error {
+	if _, err := c.river.InsertTx(ctx, tx.Tx, MailArgs{Message: m}, nil); err != nil {
+		return fmt.Errorf("job.SendMailTx: %w", err)
+	}
+	return nil
+}
+
+// MailArgs is a queued email.
+type MailArgs struct {
+	Message mail.Message `json:"message"`
+}
+
+// Kind names the job in the queue table; never change it once jobs exist.
+func (MailArgs) Kind() string { return "mail.send" }
+
+// InsertOpts: mail is retried for about three days before it is given up.
+func (MailArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 25} }
+
+type mailWorker struct {
+	river.WorkerDefaults[MailArgs]
+	sender mail.Sender
+}
+
+func (w *mailWorker) Work(ctx context.Context, j *river.Job[MailArgs]) error {
+	return w.sender.Send(ctx, j.Args.Message)
+}
+
+type fixedRetry time.Duration
+
+func (d fixedRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(time.Duration(d)) }

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/db"
+)
+
+// handlerFunc is a handler that returns its failure; handle maps failures to
+// responses in one place, so no handler repeats error-page boilerplate.
+type handlerFunc func(c *gin.Context) error
+
+// httpError is a failure with the status and message a person should see.
+type httpError struct {
+	status int
+	key    string
+}
+
+func (e *httpError) Error() string { return fmt.Sprintf("http %d: %s", e.status, e.key) }
+
+func statusError(status int) error {
+	return &httpError{status: status, key: fmt.Sprintf("error.http.%d", status)}
+}
+
+func (s *Server) handle(fn handlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := fn(c); err != nil {
+			s.fail(c, err)
+		}
+	}
+}
+
+func (s *Server) fail(c *gin.Context, err error) {
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		s.renderError(c, he.status, he.key)
+	case errors.Is(err, db.ErrNotFound):
+		s.renderError(c, http.StatusNotFound, "error.http.404")
+	case db.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded):
+		logger(c).Warn("database unavailable", "error", err)
+		c.Header("Retry-After", "30")
+		s.renderError(c, http.StatusServiceUnavailable, "error.http.503")
+	default:
+		logger(c).Error("request failed", "error", err)
+		s.renderError(c, http.StatusInternalServerError, "error.http.500")
+	}
+}
+
+func (s *Server) notFound(c *gin.Context) error { return statusError(http.StatusNotFound) }
+
+func (s *Server) methodNotAllowed(c *gin.Context) error {
+	return statusError(http.StatusMethodNotAllowed)
+}

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/i18n"
+)
+
+// Page is what every page's data embeds: the person's language, where they
+// are, and the translator. Templates say {{.T "key"}} (or {{$.T "key"}}
+// inside a range).
+type Page struct {
+	Lang      string
+	Path      string
+	RequestID string
+	cat       *i18n.Catalog
+}
+
+// T translates key into the page's language.
+func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// page builds the shared globals for the current request.
+func (s *Server) page(c *gin.Context) Page {
+	return Page{Lang: lang(c), Path: c.Request.URL.RequestURI(), RequestID: requestID(c), cat: s.cat}
+}
+
+// views are the parsed pages, one template set per file in pages/, each with
+// the layout and partials.
+type views struct {
+	pages map[string]*template.Template
+}
+
+func loadViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "layout/*.html", "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		t, err := template.Must(base.Clone()).ParseFS(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		v.pages[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return v, nil
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"asset":     func(name string) string { return s.assets.url(name) },
+		"languages": func() []string { return i18n.Languages },
+		"langName":  i18n.LanguageName,
+	}
+}
+
+// render writes view with data. It renders into a buffer first so that a
+// template error becomes a clean error page, not half a page.
+func (s *Server) render(c *gin.Context, status int, view string, data any) {
+	t, ok := s.views.pages[view]
+	var buf bytes.Buffer
+	err := fmt.Errorf("no view %q", view)
+	if ok {
+		err = t.ExecuteTemplate(&buf, "base", data)
+	}
+	if err != nil {
+		logger(c).Error("render failed", "view", view, "error", err)
+		if view == "error" {
+			c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(s.cat.T(lang(c), "error.http.500")))
+			return
+		}
+		s.renderError(c, http.StatusInternalServerError, "error.http.500")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+type errorPage struct {
+	Page
+	Message string
+}
+
+// renderError shows the friendly error page in the person's language.
+func (s *Server) renderError(c *gin.Context, status int, messageKey string) {
+	s.render(c, status, "error", errorPage{Page: s.page(c), Message: messageKey})
+}

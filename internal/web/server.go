@@ -1,0 +1,65 @@
+// Package web is the portal's HTTP side: the gin engine, its middleware, the
+// route table and one file per page or action. Handlers stay thin: they bind
+// a form, call a domain package and render or redirect.
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/assets"
+	"missiongrants/internal/config"
+	"missiongrants/internal/i18n"
+	"missiongrants/templates"
+)
+
+// Deps are what the web layer is built from; main wires them explicitly.
+type Deps struct {
+	Config  *config.Config
+	DB      *sqlx.DB
+	Catalog *i18n.Catalog
+	Log     *slog.Logger
+}
+
+// Server holds the shared dependencies of every handler.
+type Server struct {
+	cfg     *config.Config
+	db      *sqlx.DB
+	cat     *i18n.Catalog
+	log     *slog.Logger
+	views   *views
+	assets  *assetSet
+	cop     *http.CrossOriginProtection
+	handler http.Handler
+}
+
+// New builds the router. Templates are parsed here, so a broken page stops
+// start-up instead of a person's request.
+func New(d Deps) (*Server, error) {
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log}
+	var err error
+	if s.assets, err = newAssetSet(assets.FS); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if s.views, err = loadViews(templates.FS, s.templateFuncs()); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.cop = http.NewCrossOriginProtection()
+	if err := s.cop.AddTrustedOrigin(d.Config.BaseURL.Scheme + "://" + d.Config.BaseURL.Host); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	engine := gin.New()
+	engine.HandleMethodNotAllowed = true
+	engine.RedirectTrailingSlash = true
+	s.routes(engine)
+	s.handler = engine
+	return s, nil
+}
+
+// Handler is the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.handler }
