@@ -53,3 +53,16 @@ func TestSecretFromFile(t *testing.T) {
 		t.Fatalf("password from file = %q", c.SMTPPassword)
 	}
 }
+
+// The README documents every variable the portal reads.
+func TestREADMEListsEveryOption(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range Options() {
+		if !strings.Contains(string(readme), "`"+o.Name+"`") {
+			t.Errorf("README.md does not document %s", o.Name)
+		}
+	}
+}

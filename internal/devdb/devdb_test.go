@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -178,7 +179,7 @@ func TestDefaultDir(t *testing.T) {
 	}
 }
 
-func TestURLForm(t *testing.T) {
+func TestFindBinaries(t *testing.T) {
 	c, err := devdb.FindBinaries()
 	if err != nil {
 		t.Fatal(err)
@@ -186,4 +187,63 @@ func TestURLForm(t *testing.T) {
 	if c.Major() == "" {
 		t.Fatalf("no major version in %q", c.Version)
 	}
+}
+
+// A cluster whose test process died (no Remove) is stopped and removed by
+// the next StartThrowaway.
+func TestStaleClusterReaped(t *testing.T) {
+	if os.Getenv("DEVDB_LEAK") == "1" {
+		c, err := devdb.StartThrowaway(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Stdout.WriteString("LEAKED " + c.Dir() + "\n")
+		os.Exit(0) // dies without Remove, as a killed test binary would
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStaleClusterReaped$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "DEVDB_LEAK=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	_, rest, ok := strings.Cut(string(out), "LEAKED ")
+	if !ok {
+		t.Fatalf("child output: %s", out)
+	}
+	dir := strings.TrimSpace(strings.SplitN(rest, "\n", 2)[0])
+	pidFile := filepath.Join(dir, "data", "postmaster.pid")
+	if _, err := os.Stat(pidFile); err != nil {
+		t.Fatalf("leaked cluster not running: %v", err)
+	}
+	pid, _, _ := strings.Cut(readFirstLine(t, pidFile), "\n")
+
+	c, err := devdb.StartThrowaway(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Remove()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("stale cluster %s still there: %v", dir, err)
+	}
+	// pg_ctl returns once postmaster.pid is gone, a moment before the
+	// process itself exits.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat("/proc/" + pid); os.IsNotExist(err) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stale postmaster %s still running", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func readFirstLine(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

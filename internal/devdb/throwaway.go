@@ -146,6 +146,9 @@ func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
 			continue
 		}
 		dir := filepath.Join(root, e.Name())
+		if st, err := os.Stat(filepath.Join(dir, "keep")); err == nil && time.Since(st.ModTime()) < keepFor {
+			continue
+		}
 		lock, free, err := tryLockFile(filepath.Join(dir, "owner.lock"))
 		if isNotExist(err) {
 			// Being created right now, or a leftover from a crash between
@@ -171,6 +174,19 @@ func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
 		}
 		lock.Unlock()
 	}
+}
+
+// keepFor is how long a kept cluster survives the reaper.
+const keepFor = 24 * time.Hour
+
+// Keep leaves a throwaway cluster running for a person to inspect (KEEPDB=1):
+// later runs leave it alone for a day, then remove it.
+func (c *Cluster) Keep() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_ = os.WriteFile(filepath.Join(c.dir, "keep"), nil, 0o644)
+	slog.Info("devdb: kept the throwaway cluster for a day", "dir", c.dir, "url", c.URL("postgres"))
+	c.ownerLock.Unlock()
 }
 
 func randomHex(n int) string {

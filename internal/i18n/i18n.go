@@ -1,4 +1,4 @@
-// Package i18n holds the English and Spanish catalogs and picks a person's
+// Package i18n holds the English and Spanish catalogs (locales/LANG/AREA.json) and picks a person's
 // language. Every page and email speaks through it; a test fails when a key
 // exists in one language and not the other.
 package i18n
@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -15,7 +16,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed locales/*.json
+//go:embed locales
 var files embed.FS
 
 // Languages the portal speaks; the first is the fallback.
@@ -39,18 +40,27 @@ func New() (*Catalog, error) {
 	c := &Catalog{bundle: bundle, localizers: map[string]*goi18n.Localizer{}, keys: map[string]map[string]bool{}}
 	var tags []language.Tag
 	for _, lang := range Languages {
-		name := path.Join("locales", lang+".json")
-		b, err := files.ReadFile(name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %w", err)
-		}
-		mf, err := bundle.ParseMessageFileBytes(b, name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
 		c.keys[lang] = map[string]bool{}
-		for _, m := range mf.Messages {
-			c.keys[lang][m.ID] = true
+		names, err := fs.Glob(files, path.Join("locales", lang, "*.json"))
+		if err != nil || len(names) == 0 {
+			return nil, fmt.Errorf("i18n: no catalog for %s", lang)
+		}
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			// go-i18n takes the language from the file name's last part.
+			mf, err := bundle.ParseMessageFileBytes(b, strings.TrimSuffix(name, ".json")+"."+lang+".json")
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for _, m := range mf.Messages {
+				if c.keys[lang][m.ID] {
+					return nil, fmt.Errorf("i18n: %s: key %q defined twice", name, m.ID)
+				}
+				c.keys[lang][m.ID] = true
+			}
 		}
 		c.localizers[lang] = goi18n.NewLocalizer(bundle, lang)
 		tags = append(tags, language.MustParse(lang))

@@ -1,0 +1,30 @@
+package mail
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Queue puts a composed message on the job queue inside a transaction
+// (job.Client does).
+type Queue interface {
+	SendMailTx(ctx context.Context, tx *sqlx.Tx, m Message) error
+}
+
+// Outbox is what domain services send mail through: compose in the
+// recipient's language, then queue in the caller's transaction, so the mail
+// goes out if and only if the change that caused it commits.
+type Outbox struct {
+	Composer *Composer
+	Queue    Queue
+}
+
+// Send composes templates/mail/NAME.html for to in lang and queues it in tx.
+func (o *Outbox) Send(ctx context.Context, tx *sqlx.Tx, lang, name, to string, data any) error {
+	m, err := o.Composer.Compose(lang, name, to, data)
+	if err != nil {
+		return err
+	}
+	return o.Queue.SendMailTx(ctx, tx, m)
+}

@@ -1,0 +1,31 @@
+# Shared by scripts/run and scripts/test: make sure this Debian machine has
+# what the portal needs, installing it when we may, or saying in one line what
+# to install when we may not.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "missiongrants needs Go (https://go.dev/doc/install); 'go' is not on PATH." >&2
+  exit 1
+fi
+
+# need_debian PACKAGE...: install the Debian packages that are missing.
+need_debian() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "missiongrants needs these Debian packages; install them as root: apt-get install -y --no-install-recommends ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
