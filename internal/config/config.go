@@ -33,6 +33,10 @@ type Config struct {
 	MailFrom     string
 
 	JobPollInterval time.Duration
+
+	CookieSecure       bool
+	SessionIdleTimeout time.Duration
+	SessionLifetime    time.Duration
 }
 
 // Embedded reports whether the portal runs on its embedded default
@@ -113,6 +117,22 @@ func Options() []Option {
 				c.MailFrom = v
 				return nil
 			}},
+		{Name: "COOKIE_SECURE", Default: "auto", Help: "mark cookies Secure: auto (when BASE_URL is https), true (behind a TLS proxy) or false",
+			set: func(c *Config, v string) error {
+				switch v {
+				case "auto":
+					c.CookieSecure = c.BaseURL != nil && c.BaseURL.Scheme == "https"
+				case "true", "false":
+					c.CookieSecure = v == "true"
+				default:
+					return errors.New("must be auto, true or false")
+				}
+				return nil
+			}},
+		{Name: "SESSION_IDLE_TIMEOUT", Default: "1h", Help: "a session ends after this long without a request",
+			set: func(c *Config, v string) (err error) { c.SessionIdleTimeout, err = duration(v); return }},
+		{Name: "SESSION_LIFETIME", Default: "12h", Help: "a session ends this long after login, however active",
+			set: func(c *Config, v string) (err error) { c.SessionLifetime, err = duration(v); return }},
 		{Name: "JOB_POLL_INTERVAL", Default: "1s", Help: "how often the job queue looks for new work",
 			set: func(c *Config, v string) (err error) { c.JobPollInterval, err = duration(v); return }},
 	}

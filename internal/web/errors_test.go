@@ -27,12 +27,12 @@ func TestErrorsAreFriendlyPagesInThePersonsLanguage(t *testing.T) {
 		{"/test/fail", "en", http.StatusInternalServerError, "something went wrong on our side"},
 	}
 	for _, tc := range cases {
-		rec := s.do(t, http.MethodGet, tc.path, nil, "Accept-Language", tc.accept)
+		rec := s.client(t, "Accept-Language", tc.accept).get(tc.path)
 		wantStatus(t, rec, tc.status)
 		mustContain(t, rec, tc.want, rec.Header().Get("X-Request-Id"))
 		if strings.Contains(rec.Body.String(), "secret internal detail") || strings.Contains(rec.Body.String(), "goroutine") {
 			t.Errorf("%s leaks internals", tc.path)
 		}
 	}
-	wantStatus(t, s.do(t, http.MethodDelete, "/", nil), http.StatusMethodNotAllowed)
+	wantStatus(t, s.client(t).post("/", nil), http.StatusMethodNotAllowed)
 }

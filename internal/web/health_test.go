@@ -12,7 +12,7 @@ import (
 func TestHealthz(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	wantStatus(t, s.do(t, http.MethodGet, "/healthz", nil), http.StatusOK)
+	wantStatus(t, s.client(t).get("/healthz"), http.StatusOK)
 }
 
 // readyz follows the database: 503 while it is stopped, 200 again once it is
@@ -27,14 +27,14 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	t.Cleanup(func() { pool.Close() })
 	s := newTestServerOn(t, pool)
 
-	wantStatus(t, s.do(t, http.MethodGet, "/readyz", nil), http.StatusOK)
+	wantStatus(t, s.client(t).get("/readyz"), http.StatusOK)
 	if err := cluster.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, s.do(t, http.MethodGet, "/readyz", nil), http.StatusServiceUnavailable)
-	wantStatus(t, s.do(t, http.MethodGet, "/healthz", nil), http.StatusOK)
+	wantStatus(t, s.client(t).get("/readyz"), http.StatusServiceUnavailable)
+	wantStatus(t, s.client(t).get("/healthz"), http.StatusOK)
 	if err := cluster.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, s.do(t, http.MethodGet, "/readyz", nil), http.StatusOK)
+	wantStatus(t, s.client(t).get("/readyz"), http.StatusOK)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -46,9 +47,44 @@ func newTestServerOn(t *testing.T, pool *sqlx.DB) *testServer {
 	return &testServer{Server: s, db: pool}
 }
 
-// do sends one request through the router; header pairs follow the body.
-func (s *testServer) do(t *testing.T, method, target string, form url.Values, header ...string) *httptest.ResponseRecorder {
-	t.Helper()
+// client is one browser: it keeps cookies and sends the CSRF token with
+// every form, as the portal's own pages do.
+type client struct {
+	t       *testing.T
+	s       *testServer
+	cookies map[string]string
+	header  http.Header
+}
+
+func (s *testServer) client(t *testing.T, header ...string) *client {
+	c := &client{t: t, s: s, cookies: map[string]string{}, header: http.Header{}}
+	for i := 0; i+1 < len(header); i += 2 {
+		c.header.Set(header[i], header[i+1])
+	}
+	return c
+}
+
+func (c *client) get(target string) *httptest.ResponseRecorder {
+	c.t.Helper()
+	return c.send(http.MethodGet, target, nil)
+}
+
+// post sends form with the CSRF token this browser was given.
+func (c *client) post(target string, form url.Values) *httptest.ResponseRecorder {
+	c.t.Helper()
+	if c.cookies[csrfCookie] == "" {
+		c.get("/")
+	}
+	f := url.Values{csrfField: {c.cookies[csrfCookie]}}
+	for k, v := range form {
+		f[k] = v
+	}
+	return c.send(http.MethodPost, target, f)
+}
+
+// send is the raw request: no token added.
+func (c *client) send(method, target string, form url.Values) *httptest.ResponseRecorder {
+	c.t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -57,11 +93,21 @@ func (s *testServer) do(t *testing.T, method, target string, form url.Values, he
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	for name, value := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}
 	rec := httptest.NewRecorder()
-	s.Handler().ServeHTTP(rec, req)
+	c.s.Handler().ServeHTTP(rec, req)
+	for _, ck := range rec.Result().Cookies() {
+		if ck.MaxAge < 0 {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
 	return rec
 }
 

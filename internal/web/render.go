@@ -21,6 +21,7 @@ type Page struct {
 	Lang      string
 	Path      string
 	RequestID string
+	CSRF      string
 	cat       *i18n.Catalog
 }
 
@@ -29,7 +30,7 @@ func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, ar
 
 // page builds the shared globals for the current request.
 func (s *Server) page(c *gin.Context) Page {
-	return Page{Lang: lang(c), Path: c.Request.URL.RequestURI(), RequestID: requestID(c), cat: s.cat}
+	return Page{Lang: lang(c), Path: c.Request.URL.RequestURI(), RequestID: requestID(c), CSRF: c.GetString(keyCSRF), cat: s.cat}
 }
 
 // views are the parsed pages, one template set per file in pages/, each with

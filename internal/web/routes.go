@@ -4,7 +4,7 @@ import "github.com/gin-gonic/gin"
 
 // routes is the one table of every URL the portal answers.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.requestContext, s.securityHeaders, s.recoverPanic, s.language, s.crossOriginCheck)
+	r.Use(s.requestContext, s.securityHeaders, s.recoverPanic, s.language, s.crossOriginCheck, s.csrf)
 	r.NoRoute(s.handle(s.notFound))
 	r.NoMethod(s.handle(s.methodNotAllowed))
 

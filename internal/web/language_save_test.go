@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+func TestLanguageSwitchIsRememberedOnEveryPage(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	browser := s.client(t, "Accept-Language", "en")
+	rec := browser.post("/language", url.Values{"lang": {"es"}, "next": {"/nowhere?x=1"}})
+	wantStatus(t, rec, http.StatusSeeOther)
+	if loc := rec.Header().Get("Location"); loc != "/nowhere?x=1" {
+		t.Fatalf("redirected to %q", loc)
+	}
+	if browser.cookies[langCookie] != "es" {
+		t.Fatalf("cookies: %v", browser.cookies)
+	}
+	// An English browser with the Spanish choice sees Spanish, on the home
+	// page and on an error page alike.
+	for _, path := range []string{"/", "/nowhere"} {
+		mustContain(t, browser.get(path), `<html lang="es">`, "Idioma")
+	}
+	// Every page offers the switch, with a way back to where the person is.
+	mustContain(t, s.client(t).get("/"), `action="/language"`, `name="next" value="/"`, `<option value="es"`, `name="csrf_token"`)
+}
+
+func TestLanguageSwitchRefusesForeignRedirectsAndUnknownLanguages(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	browser := s.client(t)
+	for _, next := range []string{"https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"} {
+		rec := browser.post("/language", url.Values{"lang": {"en"}, "next": {next}})
+		wantStatus(t, rec, http.StatusSeeOther)
+		if loc := rec.Header().Get("Location"); loc != "/" {
+			t.Errorf("next=%q redirected to %q", next, loc)
+		}
+	}
+	wantStatus(t, browser.post("/language", url.Values{"lang": {"de"}}), http.StatusBadRequest)
+}
