@@ -39,7 +39,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: cat, Log: log})
+	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, SessionCleanup: 15 * time.Minute})
 	if err != nil {
 		return err
 	}

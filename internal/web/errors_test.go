@@ -12,7 +12,7 @@ import (
 func TestErrorsAreFriendlyPagesInThePersonsLanguage(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	engine := s.Handler().(*gin.Engine)
+	engine := s.engine
 	engine.GET("/test/panic", func(c *gin.Context) { panic("secret internal detail") })
 	engine.GET("/test/fail", s.handle(func(c *gin.Context) error { return errors.New("pq: secret internal detail") }))
 

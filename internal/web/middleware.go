@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/config"
 	"missiongrants/internal/i18n"
 )
 
@@ -58,17 +59,20 @@ func (s *Server) requestContext(c *gin.Context) {
 // securityHeaders are set on every response, errors and assets included.
 // The policy allows no inline script or style and no other host.
 func (s *Server) securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
+	setSecurityHeaders(c.Writer.Header(), s.cfg)
+	c.Next()
+}
+
+func setSecurityHeaders(h http.Header, cfg *config.Config) {
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-	if s.cfg.BaseURL.Scheme == "https" {
+	if cfg.BaseURL.Scheme == "https" {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	c.Next()
 }
 
 // recoverPanic turns a panic into the friendly error page; the stack goes to

@@ -22,7 +22,11 @@ type Page struct {
 	Path      string
 	RequestID string
 	CSRF      string
-	cat       *i18n.Catalog
+	Flash     string
+	// Errors are a re-shown form's messages by field name, already in the
+	// page's language.
+	Errors map[string]string
+	cat    *i18n.Catalog
 }
 
 // T translates key into the page's language.
@@ -64,6 +68,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"asset":     func(name string) string { return s.assets.url(name) },
 		"languages": func() []string { return i18n.Languages },
 		"langName":  i18n.LanguageName,
+		"dict":      dict,
 	}
 }
 
@@ -96,4 +101,20 @@ type errorPage struct {
 // renderError shows the friendly error page in the person's language.
 func (s *Server) renderError(c *gin.Context, status int, messageKey string) {
 	s.render(c, status, "error", errorPage{Page: s.page(c), Message: messageKey})
+}
+
+// dict builds the argument of a partial: {{template "field" (dict "Name" "email" …)}}.
+func dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
 }

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
@@ -23,18 +26,23 @@ type Deps struct {
 	DB      *sqlx.DB
 	Catalog *i18n.Catalog
 	Log     *slog.Logger
+	// SessionCleanup is how often expired sessions are deleted; 0 never
+	// (tests, where the database goes away with the test).
+	SessionCleanup time.Duration
 }
 
 // Server holds the shared dependencies of every handler.
 type Server struct {
-	cfg     *config.Config
-	db      *sqlx.DB
-	cat     *i18n.Catalog
-	log     *slog.Logger
-	views   *views
-	assets  *assetSet
-	cop     *http.CrossOriginProtection
-	handler http.Handler
+	cfg      *config.Config
+	db       *sqlx.DB
+	cat      *i18n.Catalog
+	log      *slog.Logger
+	views    *views
+	assets   *assetSet
+	cop      *http.CrossOriginProtection
+	sessions *scs.SessionManager
+	engine   *gin.Engine
+	handler  http.Handler
 }
 
 // New builds the router. Templates are parsed here, so a broken page stops
@@ -53,11 +61,12 @@ func New(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	engine := gin.New()
-	engine.HandleMethodNotAllowed = true
-	engine.RedirectTrailingSlash = true
-	s.routes(engine)
-	s.handler = engine
+	s.engine = gin.New()
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.RedirectTrailingSlash = true
+	s.routes(s.engine)
+	s.sessions = newSessions(d.Config, postgresstore.NewWithCleanupInterval(d.DB.DB, d.SessionCleanup))
+	s.handler = s.withSessions(s.engine)
 	return s, nil
 }
 
