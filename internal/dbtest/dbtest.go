@@ -94,6 +94,8 @@ func NewCluster(t testing.TB) *devdb.Cluster {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	done := testenv.Starting()
+	defer done()
 	c, err := devdb.StartThrowaway(ctx, nil)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
@@ -103,6 +105,8 @@ func NewCluster(t testing.TB) *devdb.Cluster {
 			t.Errorf("dbtest: remove cluster: %v", err)
 		}
 	})
+	// An interrupt ends the process before test cleanups run.
+	testenv.AtExit(func() { c.Remove() })
 	return c
 }
 
@@ -141,6 +145,8 @@ func startServer() (*server, error) {
 	defer cancel()
 	adminURL := os.Getenv("TEST_DATABASE_URL")
 	if adminURL == "" {
+		done := testenv.Starting()
+		defer done()
 		c, err := devdb.StartThrowaway(ctx, nil)
 		if err != nil {
 			return nil, err

@@ -42,18 +42,18 @@ var (
 // FindBinaries locates initdb and pg_ctl: on PATH first, else the highest
 // /usr/lib/postgresql/*/bin (Debian installs them there, off PATH).
 func FindBinaries() (Binaries, error) {
-	binOnce.Do(func() { binVal, binErr = findBinaries() })
+	binOnce.Do(func() { binVal, binErr = findBinaries("/usr/lib/postgresql/*/bin") })
 	return binVal, binErr
 }
 
-func findBinaries() (Binaries, error) {
+func findBinaries(debianGlob string) (Binaries, error) {
 	var candidates []string
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
 		if real, err := filepath.EvalSymlinks(p); err == nil {
 			candidates = append(candidates, filepath.Dir(real))
 		}
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(debianGlob)
 	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
 	candidates = append(candidates, dirs...)
 	for _, dir := range candidates {

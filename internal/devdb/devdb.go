@@ -83,7 +83,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := c.initOnce(ctx); err != nil {
 		return nil, err
 	}
-	if err := c.start(ctx); err != nil {
+	if err := c.Start(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -203,6 +203,10 @@ func (c *Cluster) writeConf() error {
 	fmt.Fprintf(&b, "max_connections = 200\n")
 	if !c.opts.Durable {
 		fmt.Fprintf(&b, "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+		// Shared memory segments as files in the data folder: an immediate
+		// stop (Remove, reaping) leaves them behind, and they must go with
+		// the folder rather than pile up in /dev/shm.
+		fmt.Fprintf(&b, "dynamic_shared_memory_type = mmap\n")
 	}
 	path := filepath.Join(c.DataDir(), confName)
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
@@ -216,12 +220,6 @@ func (c *Cluster) writeConf() error {
 
 // Start starts the cluster again after Stop.
 func (c *Cluster) Start(ctx context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.startLocked(ctx)
-}
-
-func (c *Cluster) start(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.startLocked(ctx)
@@ -317,9 +315,20 @@ func (c *Cluster) Remove() error {
 	defer c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	// Its data is being thrown away: no need for a clean shutdown.
-	err := c.stopLocked(ctx, "immediate")
-	if rerr := os.RemoveAll(c.dir); err == nil {
+	// Its data is being thrown away: no need for a clean shutdown, except
+	// that a durable cluster's shared memory lives outside its folder.
+	mode := "immediate"
+	if c.opts.Durable {
+		mode = "fast"
+	}
+	err := c.stopLocked(ctx, mode)
+	// The postmaster may still be exiting; a second pass catches its last files.
+	rerr := os.RemoveAll(c.dir)
+	if rerr != nil {
+		time.Sleep(100 * time.Millisecond)
+		rerr = os.RemoveAll(c.dir)
+	}
+	if err == nil {
 		err = rerr
 	}
 	if c.extraDir != "" {

@@ -3,10 +3,13 @@ package devdb_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,8 +95,7 @@ func TestThrowawayStopStartRemove(t *testing.T) {
 func TestPersistentReuse(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := filepath.Join(devdb.ThrowawayRoot(), "persist-"+strings.ReplaceAll(t.Name(), "/", "_"))
-	os.RemoveAll(dir)
+	dir := uniqueDir(t, "persist")
 	opts := devdb.Options{Dir: dir, Durable: true}
 	c, err := devdb.Start(ctx, opts)
 	if err != nil {
@@ -149,8 +151,7 @@ func TestPersistentReuse(t *testing.T) {
 func TestLongDirSocket(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := filepath.Join(devdb.ThrowawayRoot(), "long-"+strings.Repeat("x", 80))
-	os.RemoveAll(dir)
+	dir := uniqueDir(t, "long-"+strings.Repeat("x", 80))
 	c, err := devdb.Start(ctx, devdb.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -246,4 +247,53 @@ func readFirstLine(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// uniqueDir is a cluster folder no other test process uses. The reaper skips
+// it (no owner.lock) while it is young; the test removes it.
+func uniqueDir(t *testing.T, prefix string) string {
+	dir := filepath.Join(devdb.ThrowawayRoot(), fmt.Sprintf("%s-%d-%d", prefix, os.Getpid(), time.Now().UnixNano()))
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// As root, a folder the postgres user cannot reach is reported up front.
+func TestUnreachableDir(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root runs the server as another user")
+	}
+	t.Parallel()
+	parent := t.TempDir() // mode 0700, owned by root
+	_, err := devdb.Start(context.Background(), devdb.Options{Dir: filepath.Join(parent, "pg")})
+	if err == nil || !strings.Contains(err.Error(), "not reachable by the postgres user") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// A cluster whose postmaster was killed (a crash, an OOM kill) starts again
+// over its stale postmaster.pid, after crash recovery.
+func TestStartAfterCrash(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	opts := devdb.Options{Dir: uniqueDir(t, "crash")}
+	c, err := devdb.Start(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Remove() })
+	pidLine := strings.SplitN(readFirstLine(t, filepath.Join(c.DataDir(), "postmaster.pid")), "\n", 2)[0]
+	pid, err := strconv.Atoi(pidLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := devdb.Start(ctx, opts)
+	if err != nil {
+		t.Fatalf("start after crash: %v", err)
+	}
+	if err := ping(t, c2.URL("postgres")); err != nil {
+		t.Fatal(err)
+	}
 }

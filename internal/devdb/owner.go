@@ -119,12 +119,17 @@ type fileLock struct{ f *os.File }
 
 // lockFile takes an exclusive lock on path, polling until ctx ends.
 func lockFile(ctx context.Context, path string) (*fileLock, error) {
+	return lockFileMode(ctx, path, syscall.LOCK_EX)
+}
+
+// lockFileMode takes a lock of mode LOCK_EX or LOCK_SH.
+func lockFileMode(ctx context.Context, path string, mode int) (*fileLock, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err := syscall.Flock(int(f.Fd()), mode|syscall.LOCK_NB)
 		if err == nil {
 			return &fileLock{f: f}, nil
 		}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -24,10 +25,21 @@ func scratchDir() string {
 	return os.TempDir()
 }
 
-// ThrowawayRoot is the folder holding this user's throwaway clusters.
+// ThrowawayRoot is the folder holding this user's throwaway clusters: in
+// memory (/dev/shm) when there is room, because creating the cluster's
+// thousand files on a virtual machine's disk takes most of a second, in
+// memory a tenth of that.
 func ThrowawayRoot() string {
-	return filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-test-%d", os.Geteuid()))
+	base := scratchDir()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs("/dev/shm", &st); err == nil && st.Type == tmpfsMagic &&
+		uint64(st.Bavail)*uint64(st.Bsize) >= 1<<30 && syscall.Access("/dev/shm", 0o2|0o1) == nil {
+		base = "/dev/shm"
+	}
+	return filepath.Join(base, fmt.Sprintf("missiongrants-test-%d", os.Geteuid()))
 }
+
+const tmpfsMagic = 0x01021994
 
 // StartThrowaway starts a new non-durable cluster in a fresh folder under
 // ThrowawayRoot, copied from a cached initdb template (so it is up in well
@@ -48,11 +60,20 @@ func StartThrowaway(ctx context.Context, log io.Writer) (*Cluster, error) {
 	}
 	reapStale(ctx, bin, as, root)
 
-	tpl, err := initdbTemplate(ctx, bin, as)
+	c, err := startThrowaway(ctx, bin, as, root, log)
 	if err != nil {
-		return nil, err
+		// A template damaged since it was built (a tmp cleaner, a full
+		// disk) is rebuilt once before giving up.
+		if ierr := invalidateTemplate(ctx, bin); ierr != nil {
+			return nil, err
+		}
+		slog.Warn("devdb: throwaway cluster failed to start; rebuilding the initdb template", "error", err)
+		c, err = startThrowaway(ctx, bin, as, root, log)
 	}
+	return c, err
+}
 
+func startThrowaway(ctx context.Context, bin Binaries, as runAs, root string, log io.Writer) (*Cluster, error) {
 	// A short name keeps the socket path inside the cluster folder.
 	dir := filepath.Join(root, fmt.Sprintf("%d-%s", os.Getpid(), randomHex(3)))
 	c, err := newCluster(bin, Options{Dir: dir, Log: log})
@@ -78,60 +99,93 @@ func StartThrowaway(ctx context.Context, log io.Writer) (*Cluster, error) {
 	c.ownerLock = owner
 	_ = os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
 
-	// cp -a keeps the postgres user's ownership when we are root.
-	if err := runQuiet(exec.CommandContext(ctx, "cp", "-a", filepath.Join(tpl, "data"), c.DataDir())); err != nil {
+	if err := copyTemplate(ctx, bin, as, c.DataDir()); err != nil {
 		c.Remove()
-		return nil, fmt.Errorf("devdb: copy initdb template: %w", err)
+		return nil, err
 	}
 	if err := c.writeConf(); err != nil {
 		c.Remove()
 		return nil, err
 	}
-	if err := c.start(ctx); err != nil {
+	if err := c.Start(ctx); err != nil {
 		c.Remove()
 		return nil, err
 	}
 	return c, nil
 }
 
-// initdbTemplate returns a folder holding data/, a freshly initialised
-// cluster built once per server version and user, under a file lock so that
-// test processes started together build it once.
-func initdbTemplate(ctx context.Context, bin Binaries, as runAs) (string, error) {
-	dir := filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-initdb-%s-%d", bin.Version, os.Geteuid()))
-	ready := filepath.Join(dir, "ready")
-	if _, err := os.Stat(ready); err == nil {
-		return dir, nil
+func templateDir(bin Binaries) string {
+	return filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-initdb-%s-%d", bin.Version, os.Geteuid()))
+}
+
+// copyTemplate copies a freshly initialised data folder into dst, building
+// it first if needed. The template is built once per server version and user
+// under an exclusive file lock, so that test processes started together build
+// it once, and copied under a shared one, so that it is never rebuilt while
+// being copied.
+func copyTemplate(ctx context.Context, bin Binaries, as runAs, dst string) error {
+	dir := templateDir(bin)
+	for {
+		lock, err := lockFileMode(ctx, dir+".lock", syscall.LOCK_SH)
+		if err != nil {
+			return err
+		}
+		if _, err := os.Stat(filepath.Join(dir, "ready")); err == nil {
+			// cp -a keeps the postgres user's ownership when we are root.
+			err := runQuiet(exec.CommandContext(ctx, "cp", "-a", filepath.Join(dir, "data"), dst))
+			lock.Unlock()
+			if err != nil {
+				return fmt.Errorf("devdb: copy initdb template: %w", err)
+			}
+			return nil
+		}
+		lock.Unlock()
+		if err := buildTemplate(ctx, bin, as, dir); err != nil {
+			return err
+		}
 	}
+}
+
+func buildTemplate(ctx context.Context, bin Binaries, as runAs, dir string) error {
 	lock, err := lockFile(ctx, dir+".lock")
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer lock.Unlock()
-	if _, err := os.Stat(ready); err == nil {
-		return dir, nil
+	if _, err := os.Stat(filepath.Join(dir, "ready")); err == nil {
+		return nil // another process built it while we waited
 	}
 	start := time.Now()
 	if err := os.RemoveAll(dir); err != nil {
-		return "", err
+		return err
 	}
 	tmp := fmt.Sprintf("%s.tmp-%d", dir, os.Getpid())
 	os.RemoveAll(tmp)
 	if err := as.mkdirOwned(tmp); err != nil {
-		return "", err
+		return err
 	}
 	if err := initdb(ctx, bin, as, tmp, filepath.Join(tmp, "data"), true, io.Discard); err != nil {
 		os.RemoveAll(tmp)
-		return "", err
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "ready"), nil, 0o644); err != nil {
-		return "", err
+		return err
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		return "", err
+		return err
 	}
 	slog.Debug("devdb: built initdb template", "dir", dir, "duration_ms", time.Since(start).Milliseconds())
-	return dir, nil
+	return nil
+}
+
+func invalidateTemplate(ctx context.Context, bin Binaries) error {
+	dir := templateDir(bin)
+	lock, err := lockFile(ctx, dir+".lock")
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	return os.Remove(filepath.Join(dir, "ready"))
 }
 
 // reapStale stops and removes throwaway clusters whose owning process died

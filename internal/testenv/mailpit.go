@@ -63,6 +63,8 @@ func Mailpit(t testing.TB) *MailServer {
 	if sharedMail != nil {
 		return sharedMail
 	}
+	done := Starting()
+	defer done()
 	m, err := startMailpit(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -9,19 +9,60 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 var (
 	exitMu    sync.Mutex
 	exitFuncs []func()
+	exiting   bool
+	starting  int // services being started (see Starting)
 )
+
+// Starting marks a service start in progress; call done after registering
+// its stop with AtExit. An interrupt waits for starts in progress, so that a
+// service coming up just then is stopped too rather than left running.
+func Starting() (done func()) {
+	exitMu.Lock()
+	starting++
+	exitMu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			exitMu.Lock()
+			starting--
+			exitMu.Unlock()
+		})
+	}
+}
+
+// waitStarts waits (bounded) until no service start is in progress.
+func waitStarts(timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		exitMu.Lock()
+		n := starting
+		exitMu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
 
 // AtExit registers f to run when Main ends the test binary. Packages that
 // start a process-wide service lazily (dbtest's cluster) register its stop.
+// Once Main is ending, f runs at once: tests still running after an
+// interrupt must not start services that outlive the process.
 func AtExit(f func()) {
 	exitMu.Lock()
-	defer exitMu.Unlock()
+	if exiting {
+		exitMu.Unlock()
+		f()
+		return
+	}
 	exitFuncs = append(exitFuncs, f)
+	exitMu.Unlock()
 }
 
 // runAtExit runs the registered functions once, newest first.
@@ -29,10 +70,22 @@ func runAtExit() {
 	exitMu.Lock()
 	funcs := exitFuncs
 	exitFuncs = nil
+	exiting = true
 	exitMu.Unlock()
 	for i := len(funcs) - 1; i >= 0; i-- {
 		funcs[i]()
 	}
+}
+
+var finishOnce sync.Once
+
+// finish stops every service; a second caller (tests ending just as an
+// interrupt arrives) waits for the first instead of exiting mid-cleanup.
+func finish() {
+	finishOnce.Do(func() {
+		runAtExit()
+		waitStarts(30 * time.Second)
+	})
 }
 
 // Main runs the tests, stops every service this process started, and exits
@@ -48,11 +101,11 @@ func Main(m *testing.M) {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sig
-		runAtExit()
+		finish()
 		os.Exit(130)
 	}()
 	code := m.Run()
 	signal.Stop(sig)
-	runAtExit()
+	finish()
 	os.Exit(code)
 }
