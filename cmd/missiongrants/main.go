@@ -2,6 +2,8 @@
 //
 //	missiongrants [serve]      run the web portal (the default)
 //	missiongrants migrate      apply database migrations and exit
+//	missiongrants create-admin -email E -name N   the first admin account
+//	missiongrants seed-demo    demo accounts of every role, printed
 //
 // Configuration comes only from the environment (see the README).
 package main
@@ -23,12 +25,14 @@ func main() {
 		cmd = os.Args[1]
 	}
 	commands := map[string]func(ctx context.Context, cfg *config.Config, log *slog.Logger) error{
-		"serve":   serve,
-		"migrate": migrate,
+		"serve":        serve,
+		"migrate":      migrate,
+		"create-admin": createAdmin,
+		"seed-demo":    seedDemoCmd,
 	}
 	run, ok := commands[cmd]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "missiongrants: unknown command %q\nusage: missiongrants [serve|migrate]\n", cmd)
+		fmt.Fprintf(os.Stderr, "missiongrants: unknown command %q\nusage: missiongrants [serve|migrate|create-admin|seed-demo]\n", cmd)
 		os.Exit(2)
 	}
 	cfg, err := config.Load(os.Getenv)

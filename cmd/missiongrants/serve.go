@@ -9,11 +9,7 @@ import (
 	"time"
 
 	"missiongrants/internal/config"
-	"missiongrants/internal/i18n"
-	"missiongrants/internal/job"
-	"missiongrants/internal/mail"
 	"missiongrants/internal/web"
-	"missiongrants/templates"
 )
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
@@ -22,29 +18,21 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer stopDB()
-
-	cat, err := i18n.New()
+	a, err := newApp(cfg, pool, log, true)
 	if err != nil {
 		return err
 	}
-	if _, err := mail.NewComposer(templates.FS, cat); err != nil {
-		return err
+	if cfg.Embedded() {
+		if err := a.seedDemo(ctx); err != nil {
+			return err
+		}
 	}
-	jobs, err := job.New(pool.DB, job.Options{
-		Work:         true,
-		Sender:       mail.NewSender(cfg, log),
-		PollInterval: cfg.JobPollInterval,
-		Log:          log.With("component", "jobs"),
-	})
-	if err != nil {
-		return err
-	}
-	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, SessionCleanup: 15 * time.Minute})
+	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: a.cat, Log: log, Accounts: a.accounts, SessionCleanup: 15 * time.Minute})
 	if err != nil {
 		return err
 	}
 
-	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	httpServer := &http.Server{
@@ -57,7 +45,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	go func() { failed <- httpServer.ListenAndServe() }()
 	log.Info("portal ready", "url", cfg.BaseURL.String(), "listen", cfg.ListenAddr)
 	if cfg.Embedded() {
-		fmt.Printf("\n  IPA Mission Grants is running at %s  (Ctrl-C stops it)\n\n", cfg.BaseURL)
+		fmt.Printf("  IPA Mission Grants is running at %s  (Ctrl-C stops it)\n\n", cfg.BaseURL)
 	}
 
 	select {
@@ -71,7 +59,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("http shutdown", "error", err)
 	}
-	if err := jobs.Stop(shutdownCtx); err != nil {
+	if err := a.jobs.Stop(shutdownCtx); err != nil {
 		log.Error("job queue shutdown", "error", err)
 	}
 	log.Info("stopped")

@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -34,6 +35,7 @@ type Config struct {
 
 	JobPollInterval time.Duration
 
+	TrustedProxies     []string
 	CookieSecure       bool
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
@@ -115,6 +117,20 @@ func Options() []Option {
 					return errors.New("must be an email address, optionally with a name: Name <addr@example.org>")
 				}
 				c.MailFrom = v
+				return nil
+			}},
+		{Name: "TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed",
+			set: func(c *Config, v string) error {
+				c.TrustedProxies = nil
+				for _, p := range strings.Split(v, ",") {
+					if p = strings.TrimSpace(p); p == "" {
+						continue
+					}
+					if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+						return fmt.Errorf("%q is neither an IP address nor a CIDR", p)
+					}
+					c.TrustedProxies = append(c.TrustedProxies, p)
+				}
 				return nil
 			}},
 		{Name: "COOKIE_SECURE", Default: "auto", Help: "mark cookies Secure: auto (when BASE_URL is https), true (behind a TLS proxy) or false",

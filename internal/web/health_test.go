@@ -20,7 +20,7 @@ func TestHealthz(t *testing.T) {
 func TestReadyzFollowsTheDatabase(t *testing.T) {
 	t.Parallel()
 	cluster := dbtest.NewCluster(t)
-	pool, err := db.Open(context.Background(), cluster.URL("postgres"))
+	pool, err := db.Open(context.Background(), dbtest.NewURLIn(t, cluster))
 	if err != nil {
 		t.Fatal(err)
 	}

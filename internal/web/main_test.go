@@ -1,20 +1,27 @@
 package web
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"missiongrants/internal/account"
 	"missiongrants/internal/config"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/job"
+	"missiongrants/internal/mail"
 	"missiongrants/internal/testenv"
+	"missiongrants/templates"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -22,7 +29,8 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // testServer is the real router on a fresh database.
 type testServer struct {
 	*Server
-	db *sqlx.DB
+	db   *sqlx.DB
+	mail *testenv.MailServer
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -32,7 +40,9 @@ func newTestServer(t *testing.T) *testServer {
 
 func newTestServerOn(t *testing.T, pool *sqlx.DB) *testServer {
 	t.Helper()
-	cfg, err := config.Load(func(string) string { return "" })
+	mp := testenv.Mailpit(t)
+	env := map[string]string{"SMTP_HOST": mp.SMTPHost(), "SMTP_PORT": strconv.Itoa(mp.SMTPPort()), "SMTP_TLS": "none"}
+	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,11 +50,29 @@ func newTestServerOn(t *testing.T, pool *sqlx.DB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	composer, err := mail.NewComposer(templates.FS, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{Server: s, db: pool}
+	jobs, err := job.New(pool.DB, job.Options{Work: true, Sender: mail.NewSender(cfg, log), PollInterval: 100 * time.Millisecond, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jobs.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = jobs.Stop(ctx)
+	})
+	accounts := account.New(pool, &mail.Outbox{Composer: composer, Queue: jobs}, account.Config{BaseURL: cfg.BaseURL.String()})
+	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testServer{Server: s, db: pool, mail: mp}
 }
 
 // client is one browser: it keeps cookies and sends the CSRF token with

@@ -103,10 +103,13 @@ func (s *Server) crossOriginCheck(c *gin.Context) {
 	c.Next()
 }
 
-// language picks the person's language: their explicit choice (cookie), else
-// the browser's.
+// language picks the person's language: their account's, else their explicit
+// choice (cookie), else the browser's.
 func (s *Server) language(c *gin.Context) {
 	chosen, _ := c.Cookie(langCookie)
+	if u := currentUser(c); u != nil {
+		chosen = u.Language
+	}
 	c.Set(keyLang, s.cat.Negotiate(i18n.Normalize(chosen), c.GetHeader("Accept-Language")))
 	c.Header("Content-Language", lang(c))
 	c.Header("Vary", "Accept-Language, Cookie")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/account"
 	"missiongrants/internal/i18n"
 )
 
@@ -25,8 +26,10 @@ type Page struct {
 	Flash     string
 	// Errors are a re-shown form's messages by field name, already in the
 	// page's language.
-	Errors map[string]string
-	cat    *i18n.Catalog
+	Errors    map[string]string
+	FormError string
+	User      *account.User
+	cat       *i18n.Catalog
 }
 
 // T translates key into the page's language.
@@ -34,7 +37,11 @@ func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, ar
 
 // page builds the shared globals for the current request.
 func (s *Server) page(c *gin.Context) Page {
-	return Page{Lang: lang(c), Path: c.Request.URL.RequestURI(), RequestID: requestID(c), CSRF: c.GetString(keyCSRF), cat: s.cat}
+	p := Page{Lang: lang(c), Path: c.Request.URL.RequestURI(), RequestID: requestID(c), CSRF: c.GetString(keyCSRF), User: currentUser(c), cat: s.cat}
+	if key := s.sessions.PopString(c.Request.Context(), sessFlash); key != "" {
+		p.Flash = s.cat.T(p.Lang, key)
+	}
+	return p
 }
 
 // views are the parsed pages, one template set per file in pages/, each with

@@ -2,16 +2,62 @@ package web
 
 import "github.com/gin-gonic/gin"
 
-// routes is the one table of every URL the portal answers.
+// routes is the one table of every URL the portal answers and who may use it.
+// Object-level access (whose application, whose organization) is checked
+// again by the domain's queries.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.requestContext, s.securityHeaders, s.recoverPanic, s.language, s.crossOriginCheck, s.csrf)
+	r.Use(s.requestContext, s.securityHeaders, s.recoverPanic, s.loadUser, s.language, s.crossOriginCheck, s.csrf)
 	r.NoRoute(s.handle(s.notFound))
 	r.NoMethod(s.handle(s.methodNotAllowed))
 
+	// Anyone.
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/assets/:hash/*path", s.asset)
-
 	r.GET("/", s.handle(s.homeShow))
 	r.POST("/language", s.handle(s.languageSave))
+
+	r.GET("/login", s.handle(s.loginShow))
+	r.POST("/login", s.handle(s.loginSubmit))
+	r.GET("/login/code", s.handle(s.loginCodeShow))
+	r.POST("/login/code", s.handle(s.loginCodeSubmit))
+	r.POST("/logout", s.handle(s.logout))
+	r.GET("/signup", s.handle(s.signupShow))
+	r.POST("/signup", s.handle(s.signupSubmit))
+	r.GET("/account/confirm", s.handle(s.emailConfirmShow))
+	r.POST("/account/confirm", s.handle(s.emailConfirmSubmit))
+	r.GET("/account/email/confirm", s.handle(s.emailChangeConfirmShow))
+	r.POST("/account/email/confirm", s.handle(s.emailChangeConfirmSubmit))
+	r.GET("/password/forgot", s.handle(s.passwordForgotShow))
+	r.POST("/password/forgot", s.handle(s.passwordForgotSubmit))
+	r.GET("/password/reset", s.handle(s.passwordResetShow))
+	r.POST("/password/reset", s.handle(s.passwordResetSubmit))
+	r.GET("/invitation/accept", s.handle(s.invitationShow))
+	r.POST("/invitation/accept", s.handle(s.invitationSubmit))
+
+	// Logged in, two-factor set up or not (where it is set up).
+	signed := r.Group("/", s.require(signedIn))
+	signed.GET("/account", s.handle(s.accountShow))
+	signed.POST("/account/profile", s.handle(s.accountProfileSave))
+	signed.POST("/account/password", s.handle(s.accountPasswordSave))
+	signed.POST("/account/email", s.handle(s.accountEmailSave))
+	signed.GET("/account/two-factor", s.handle(s.twoFactorShow))
+	signed.GET("/account/two-factor/qr.png", s.handle(s.twoFactorQR))
+	signed.POST("/account/two-factor", s.handle(s.twoFactorConfirm))
+	signed.POST("/account/two-factor/disable", s.handle(s.twoFactorDisable))
+	signed.POST("/account/sessions/revoke-others", s.handle(s.sessionsRevokeOthers))
+	signed.POST("/account/sessions/:id/revoke", s.handle(s.sessionRevoke))
+
+	// Everyone with a complete account.
+	members := r.Group("/", s.require(member))
+	members.GET("/dashboard", s.handle(s.dashboardShow))
+
+	// IPA staff.
+	admin := r.Group("/admin", s.require(adminOnly))
+	admin.GET("/users", s.handle(s.adminUsersShow))
+	admin.POST("/users/invite", s.handle(s.adminUserInvite))
+	admin.GET("/users/:id", s.handle(s.adminUserShow))
+	admin.POST("/users/:id/roles", s.handle(s.adminUserRolesSave))
+	admin.POST("/users/:id/deactivate", s.handle(s.adminUserDeactivate))
+	admin.POST("/users/:id/reactivate", s.handle(s.adminUserReactivate))
 }

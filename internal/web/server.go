@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/assets"
+	"missiongrants/internal/account"
 	"missiongrants/internal/config"
 	"missiongrants/internal/i18n"
 	"missiongrants/templates"
@@ -22,10 +23,11 @@ import (
 
 // Deps are what the web layer is built from; main wires them explicitly.
 type Deps struct {
-	Config  *config.Config
-	DB      *sqlx.DB
-	Catalog *i18n.Catalog
-	Log     *slog.Logger
+	Config   *config.Config
+	DB       *sqlx.DB
+	Catalog  *i18n.Catalog
+	Log      *slog.Logger
+	Accounts *account.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
 	// (tests, where the database goes away with the test).
 	SessionCleanup time.Duration
@@ -37,6 +39,7 @@ type Server struct {
 	db       *sqlx.DB
 	cat      *i18n.Catalog
 	log      *slog.Logger
+	accounts *account.Service
 	views    *views
 	assets   *assetSet
 	cop      *http.CrossOriginProtection
@@ -48,7 +51,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log}
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -64,6 +67,11 @@ func New(d Deps) (*Server, error) {
 	s.engine = gin.New()
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.RedirectTrailingSlash = true
+	// Client addresses feed rate limits and the audit trail: believe
+	// X-Forwarded-For only from the proxies the operator names.
+	if err := s.engine.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("web: TRUSTED_PROXIES: %w", err)
+	}
 	s.routes(s.engine)
 	s.sessions = newSessions(d.Config, postgresstore.NewWithCleanupInterval(d.DB.DB, d.SessionCleanup))
 	s.handler = s.withSessions(s.engine)

@@ -43,7 +43,13 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/assets/") {
-			next.ServeHTTP(w, r)
+			// An empty session, never read from or saved to the store.
+			ctx, err := s.sessions.Load(r.Context(), "")
+			if err != nil {
+				s.sessions.ErrorFunc(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
 		sessioned.ServeHTTP(w, r)

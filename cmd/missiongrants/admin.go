@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"missiongrants/internal/config"
+)
+
+// createAdmin makes the first admin account of a new installation:
+//
+//	missiongrants create-admin -email ana@example.org -name "Ana Pérez"
+//
+// The password is read from ADMIN_PASSWORD or, when unset, from standard input.
+// The admin sets up two-factor at first login.
+func createAdmin(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	fs := flag.NewFlagSet("create-admin", flag.ContinueOnError)
+	email := fs.String("email", "", "the admin's email address")
+	name := fs.String("name", "", "the admin's full name")
+	if err := fs.Parse(os.Args[2:]); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" {
+		return errors.New("create-admin needs -email and -name")
+	}
+	password := os.Getenv("ADMIN_PASSWORD")
+	if password == "" {
+		fmt.Fprint(os.Stderr, "Password for the new admin: ")
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("reading the password: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	pool, stop, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	a, err := newApp(cfg, pool, log, false)
+	if err != nil {
+		return err
+	}
+	u, err := a.accounts.CreateAdmin(ctx, *email, *name, password)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("admin %s (%s) created; they set up two-factor at first login\n", u.Email, u.Name)
+	return nil
+}
+
+// seedDemoCmd loads the demo accounts into the configured database.
+func seedDemoCmd(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	pool, stop, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	a, err := newApp(cfg, pool, log, false)
+	if err != nil {
+		return err
+	}
+	return a.seedDemo(ctx)
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/config"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/job"
+	"missiongrants/internal/mail"
+	"missiongrants/templates"
+)
+
+// app is the portal's domain wiring, shared by every command.
+type app struct {
+	cfg      *config.Config
+	db       *sqlx.DB
+	cat      *i18n.Catalog
+	jobs     *job.Client
+	accounts *account.Service
+}
+
+// newApp wires the services. work makes the job client run jobs (serve);
+// the other commands only queue them.
+func newApp(cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*app, error) {
+	cat, err := i18n.New()
+	if err != nil {
+		return nil, err
+	}
+	composer, err := mail.NewComposer(templates.FS, cat)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := job.New(pool.DB, job.Options{
+		Work:         work,
+		Sender:       mail.NewSender(cfg, log),
+		PollInterval: cfg.JobPollInterval,
+		Log:          log.With("component", "jobs"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
+	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionLifetime})
+	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts}, nil
+}
+
+// seedDemo loads the demo accounts and prints how to log in with them.
+func (a *app) seedDemo(ctx context.Context) error {
+	demo, err := a.accounts.SeedDemo(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n  Demo accounts (password, and the TOTP secret to add to an authenticator app):\n")
+	for _, d := range demo {
+		fmt.Printf("    %-36s %-27s %-15s", d.Email, d.Password, strings.Join(d.Roles.Names(), "+"))
+		if d.TOTPSecret != "" {
+			fmt.Printf(" TOTP %s", d.TOTPSecret)
+		}
+		fmt.Println()
+	}
+	fmt.Println()
+	return nil
+}

@@ -1,0 +1,220 @@
+// Package account owns the people who use the portal: sign-up and email
+// confirmation, passwords, roles, TOTP, invitations, one-time links and the
+// registry of logged-in sessions. Every action is one transaction that also
+// writes its audit rows and queues its mail, so none of them can land alone.
+package account
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/ratelimit"
+)
+
+// Paths of the pages that the links in emails open, with ?token=…; the web
+// layer serves them.
+const (
+	PathLogin              = "/login"
+	PathForgotPassword     = "/password/forgot"
+	PathResetPassword      = "/password/reset"
+	PathConfirmEmail       = "/account/confirm"
+	PathConfirmEmailChange = "/account/email/confirm"
+	PathAcceptInvitation   = "/invitation/accept"
+)
+
+// Limit allows N attempts per Window.
+type Limit struct {
+	N      int
+	Window time.Duration
+}
+
+// Limits slow down guessing and mail flooding. Per-account limits stop a
+// patient attacker on one account; per-address limits stop one client trying
+// many accounts, and are looser because a hospital may share one address.
+type Limits struct {
+	LoginPerAccount, LoginPerAddress Limit
+	CodePerAccount, CodePerAddress   Limit // TOTP and recovery codes, re-authentication
+	SignupPerEmail, SignupPerAddress Limit
+	ResetPerEmail, ResetPerAddress   Limit
+}
+
+var defaultLimits = Limits{
+	LoginPerAccount:  Limit{10, 15 * time.Minute},
+	LoginPerAddress:  Limit{50, 15 * time.Minute},
+	CodePerAccount:   Limit{10, 15 * time.Minute},
+	CodePerAddress:   Limit{50, 15 * time.Minute},
+	SignupPerEmail:   Limit{3, time.Hour},
+	SignupPerAddress: Limit{20, time.Hour},
+	ResetPerEmail:    Limit{3, time.Hour},
+	ResetPerAddress:  Limit{20, time.Hour},
+}
+
+// Config holds what the service needs besides its connections. Zero fields
+// take the defaults (see withDefaults and defaultLimits).
+type Config struct {
+	BaseURL string           // e.g. https://grants.example.org, for links in emails
+	Now     func() time.Time // the clock; tests move it
+
+	ConfirmEmailTTL  time.Duration
+	ResetPasswordTTL time.Duration
+	InvitationTTL    time.Duration
+	ChangeEmailTTL   time.Duration
+	// SessionIdle ends a session not seen for this long; set it to at least
+	// the scs session lifetime.
+	SessionIdle time.Duration
+	Limits      Limits
+}
+
+func (c Config) withDefaults() Config {
+	for _, d := range []struct {
+		got *time.Duration
+		def time.Duration
+	}{
+		{&c.ConfirmEmailTTL, 48 * time.Hour},
+		{&c.ResetPasswordTTL, time.Hour},
+		{&c.InvitationTTL, 7 * 24 * time.Hour},
+		{&c.ChangeEmailTTL, 24 * time.Hour},
+		{&c.SessionIdle, 30 * 24 * time.Hour},
+	} {
+		if *d.got <= 0 {
+			*d.got = d.def
+		}
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	def := defaultLimits
+	for _, l := range []struct{ got, def *Limit }{
+		{&c.Limits.LoginPerAccount, &def.LoginPerAccount}, {&c.Limits.LoginPerAddress, &def.LoginPerAddress},
+		{&c.Limits.CodePerAccount, &def.CodePerAccount}, {&c.Limits.CodePerAddress, &def.CodePerAddress},
+		{&c.Limits.SignupPerEmail, &def.SignupPerEmail}, {&c.Limits.SignupPerAddress, &def.SignupPerAddress},
+		{&c.Limits.ResetPerEmail, &def.ResetPerEmail}, {&c.Limits.ResetPerAddress, &def.ResetPerAddress},
+	} {
+		if l.got.N <= 0 || l.got.Window <= 0 {
+			*l.got = *l.def
+		}
+	}
+	return c
+}
+
+// Service runs account actions.
+type Service struct {
+	db      *sqlx.DB
+	outbox  *mail.Outbox
+	limiter *ratelimit.Limiter
+	cfg     Config
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, outbox *mail.Outbox, cfg Config) *Service {
+	cfg = cfg.withDefaults()
+	return &Service{db: pool, outbox: outbox, limiter: ratelimit.New(cfg.Now), cfg: cfg}
+}
+
+func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
+
+// Actor is who acts and from where; the web layer fills it for each request.
+type Actor struct {
+	UserID    int64  // 0 before login
+	SessionID string // the sid kept in the scs session; "" before login
+	IP        string
+	UserAgent string
+	RequestID string
+}
+
+// refusal wraps an error that must still commit the transaction: a refused
+// attempt (a wrong password) is itself worth its audit row.
+type refusal struct{ err error }
+
+func (r refusal) Error() string { return r.err.Error() }
+
+// refuse commits what fn wrote so far, then reports err to the caller.
+func refuse(err error) error { return refusal{err} }
+
+// inTx runs fn in one transaction; see refuse.
+func (s *Service) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	var refused error
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		err := fn(tx)
+		var r refusal
+		if errors.As(err, &r) {
+			refused = r.err
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return refused
+}
+
+// record writes one audit row about the account subjectID. label names the
+// actor when no one is logged in yet (the email a person typed).
+func (s *Service) record(ctx context.Context, tx *sqlx.Tx, a Actor, action string, subjectID int64, label string, details map[string]any) error {
+	e := audit.Event{
+		ActorLabel: label,
+		IP:         a.IP,
+		RequestID:  a.RequestID,
+		Action:     action,
+		ObjectType: "user",
+		Details:    details,
+	}
+	if a.UserID != 0 {
+		e.ActorID = &a.UserID
+	}
+	if subjectID != 0 {
+		e.ObjectID = strconv.FormatInt(subjectID, 10)
+	}
+	return audit.Record(ctx, tx, e)
+}
+
+// link is the absolute URL of path carrying a one-time token.
+func (s *Service) link(path, token string) string {
+	u := strings.TrimRight(s.cfg.BaseURL, "/") + path
+	if token != "" {
+		u += "?token=" + url.QueryEscape(token)
+	}
+	return u
+}
+
+// mailData is what the account mail templates read as .Data.
+type mailData struct {
+	Name       string
+	Link       string
+	LoginLink  string
+	ForgotLink string
+	// The link's lifetime: ExpiryKey is mail.account.link_expiry_hours or _days.
+	ExpiryKey   string
+	ExpiryCount int
+	Inviter     string
+	RoleKey     string // invitation: the i18n key naming the roles
+}
+
+func (s *Service) send(ctx context.Context, tx *sqlx.Tx, lang, template, to string, d mailData) error {
+	if d.LoginLink == "" {
+		d.LoginLink = s.link(PathLogin, "")
+	}
+	return s.outbox.Send(ctx, tx, lang, template, to, d)
+}
+
+// expiry fills d's lifetime fields for a link valid for ttl: in days from two
+// days on ("7 days" reads better than "168 hours"), in hours below.
+func expiry(d mailData, ttl time.Duration) mailData {
+	const day = 24 * time.Hour
+	if ttl >= 2*day {
+		d.ExpiryKey, d.ExpiryCount = "mail.account.link_expiry_days", int((ttl+day-1)/day)
+	} else {
+		d.ExpiryKey, d.ExpiryCount = "mail.account.link_expiry_hours", int((ttl+time.Hour-1)/time.Hour)
+	}
+	return d
+}

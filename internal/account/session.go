@@ -1,0 +1,185 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/db"
+)
+
+// How a session was opened, for the audit trail.
+const (
+	LoginPassword     = "password"      // no TOTP on the account
+	LoginTOTP         = "totp"          // password, then a TOTP code
+	LoginRecoveryCode = "recovery_code" // password, then a recovery code
+	LoginInvitation   = "invitation"    // just accepted an invitation
+)
+
+// touchEvery: last_seen_at is written at most this often, so an ordinary
+// page view reads without writing.
+const touchEvery = time.Minute
+
+// Session is one logged-in browser, as the profile page lists it.
+type Session struct {
+	ID         int64     `db:"id"`
+	CreatedAt  time.Time `db:"created_at"`
+	LastSeenAt time.Time `db:"last_seen_at"`
+	IP         string    `db:"ip"`
+	UserAgent  string    `db:"user_agent"`
+	Current    bool      `db:"current"`
+}
+
+// CreateSession logs userID in and returns the session id to keep in the
+// scs session. Call it only after Authenticate and, when the account has
+// TOTP, VerifyCode or UseRecoveryCode succeeded (method says which).
+func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, method string) (string, error) {
+	sid := randomSecret()
+	now := s.now()
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		u, err := lockUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if !u.Active || u.InvitationPending || (u.TOTPEnabled() && (method == LoginPassword || method == LoginInvitation)) {
+			return ErrForbidden
+		}
+		// Sessions long idle are gone from scs already; forget them here too.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND last_seen_at < $2`,
+			userID, now.Add(-s.cfg.SessionIdle)); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO user_sessions (sid_hash, user_id, created_at, last_seen_at, ip, user_agent)
+			VALUES ($1, $2, $3, $3, $4, $5)`,
+			sha(sid), userID, now, truncate(a.IP, 64), truncate(a.UserAgent, 512))
+		if err != nil {
+			return fmt.Errorf("account.CreateSession: %w", err)
+		}
+		a.UserID = userID
+		return s.record(ctx, tx, a, "account.login", userID, u.Email, map[string]any{"method": method})
+	})
+	if err != nil {
+		return "", err
+	}
+	return sid, nil
+}
+
+// SessionUser returns the active user of session sid, in one query that also
+// notes the visit at most once a minute. ErrNotFound means the session was
+// ended (logout, "log out everywhere else", deactivation, password reset) or
+// the account is inactive: the web layer then drops the scs session.
+func (s *Service) SessionUser(ctx context.Context, sid string) (*User, error) {
+	if sid == "" {
+		return nil, ErrNotFound
+	}
+	now := s.now()
+	var u User
+	// The update is a data-modifying CTE: it runs even though the SELECT does
+	// not read it, and the SELECT sees the row as it was.
+	err := s.db.GetContext(ctx, &u, `
+		WITH touched AS (
+			UPDATE user_sessions SET last_seen_at = $2
+			WHERE sid_hash = $1 AND last_seen_at < $3 AND last_seen_at >= $4
+		)
+		SELECT `+userColumns+`
+		FROM user_sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.sid_hash = $1 AND u.active AND s.last_seen_at >= $4`,
+		sha(sid), now, now.Add(-touchEvery), now.Add(-s.cfg.SessionIdle))
+	if err != nil {
+		return nil, fmt.Errorf("account.SessionUser: %w", db.NotFound(err))
+	}
+	return &u, nil
+}
+
+// ListSessions lists the logged-in person's sessions, the current one marked.
+func (s *Service) ListSessions(ctx context.Context, a Actor) ([]Session, error) {
+	var out []Session
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT id, created_at, last_seen_at, ip, user_agent, sid_hash = $2 AS current
+		FROM user_sessions WHERE user_id = $1 AND last_seen_at >= $3
+		ORDER BY last_seen_at DESC, id DESC`, a.UserID, sha(a.SessionID), s.now().Add(-s.cfg.SessionIdle))
+	if err != nil {
+		return nil, fmt.Errorf("account.ListSessions: %w", err)
+	}
+	return out, nil
+}
+
+// RevokeOtherSessions is "log out everywhere else": every session of the
+// person but the current one ends. It returns how many ended.
+func (s *Service) RevokeOtherSessions(ctx context.Context, a Actor) (int64, error) {
+	var ended int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		u, err := lockUser(ctx, tx, a.UserID)
+		if err != nil {
+			return err
+		}
+		if ended, err = deleteSessions(ctx, tx, u.ID, a.SessionID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "account.sessions_revoked", u.ID, u.Email, map[string]any{"sessions_ended": ended})
+	})
+	return ended, err
+}
+
+// RevokeSession ends one of the person's own sessions, by its listed ID.
+func (s *Service) RevokeSession(ctx context.Context, a Actor, sessionID int64) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE id = $1 AND user_id = $2`, sessionID, a.UserID)
+		if err != nil {
+			return fmt.Errorf("account.RevokeSession: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return s.record(ctx, tx, a, "account.session_revoked", a.UserID, "", map[string]any{"session_id": sessionID})
+	})
+}
+
+// Logout ends the current session; the web layer then destroys the scs
+// session.
+func (s *Service) Logout(ctx context.Context, a Actor) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var userID int64
+		err := tx.GetContext(ctx, &userID, `DELETE FROM user_sessions WHERE sid_hash = $1 RETURNING user_id`, sha(a.SessionID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // already ended elsewhere: nothing to record
+		}
+		if err != nil {
+			return fmt.Errorf("account.Logout: %w", err)
+		}
+		a.UserID = userID
+		return s.record(ctx, tx, a, "account.logout", userID, "", nil)
+	})
+}
+
+// deleteSessions ends every session of userID except keepSID's.
+func deleteSessions(ctx context.Context, q db.Querier, userID int64, keepSID string) (int64, error) {
+	keep := []byte{}
+	if keepSID != "" {
+		keep = sha(keepSID)
+	}
+	res, err := q.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND sid_hash <> $2`, userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("account.deleteSessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// truncate cuts s to at most n bytes on a character boundary.
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

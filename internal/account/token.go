@@ -1,0 +1,120 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+
+	"missiongrants/internal/db"
+)
+
+// Purpose says what an emailed link does; a token works for its purpose only.
+type Purpose string
+
+const (
+	PurposeConfirmEmail  Purpose = "confirm_email"
+	PurposeResetPassword Purpose = "reset_password"
+	PurposeInvitation    Purpose = "invitation"
+	PurposeChangeEmail   Purpose = "change_email"
+)
+
+// tokenData is the optional payload of a token.
+type tokenData struct {
+	Email     string   `json:"email,omitempty"`      // change_email: the new address
+	Roles     []string `json:"roles,omitempty"`      // invitation
+	InvitedBy int64    `json:"invited_by,omitempty"` // invitation
+}
+
+// randomSecret is 32 bytes from the system's CSPRNG, URL-safe.
+func randomSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func sha(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+// issueToken stores a new token for userID and returns it; only its hash is
+// kept, so the token exists in the email alone.
+func issueToken(ctx context.Context, q db.Querier, userID int64, p Purpose, data tokenData, now time.Time, ttl time.Duration) (string, error) {
+	token := randomSecret()
+	b, err := json.Marshal(data)
+	if err != nil {
+		return "", err
+	}
+	_, err = q.ExecContext(ctx, `
+		INSERT INTO user_tokens (user_id, purpose, token_hash, data, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, userID, p, sha(token), b, now, now.Add(ttl))
+	if err != nil {
+		return "", fmt.Errorf("account.issueToken: %w", err)
+	}
+	return token, nil
+}
+
+// consumeToken uses a token once: the update that marks it used is the check,
+// so two requests with one token cannot both pass. Using it also retires the
+// person's other open tokens of that purpose (older reset links stop working).
+func consumeToken(ctx context.Context, q db.Querier, p Purpose, token string, now time.Time) (int64, tokenData, error) {
+	var userID int64
+	var raw []byte
+	err := q.QueryRowxContext(ctx, `
+		UPDATE user_tokens SET used_at = $3
+		WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
+		RETURNING user_id, data`, sha(token), p, now).Scan(&userID, &raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, tokenData{}, ErrTokenInvalid
+	}
+	if err != nil {
+		return 0, tokenData{}, fmt.Errorf("account.consumeToken: %w", err)
+	}
+	var data tokenData
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return 0, tokenData{}, fmt.Errorf("account.consumeToken: %w", err)
+	}
+	return userID, data, retireTokens(ctx, q, userID, now, p)
+}
+
+// retireTokens marks the user's open tokens of the given purposes (all when
+// none given) as used.
+func retireTokens(ctx context.Context, q db.Querier, userID int64, now time.Time, purposes ...Purpose) error {
+	ps := make([]string, len(purposes))
+	for i, p := range purposes {
+		ps[i] = string(p)
+	}
+	_, err := q.ExecContext(ctx, `
+		UPDATE user_tokens SET used_at = $2
+		WHERE user_id = $1 AND used_at IS NULL AND (cardinality($3::text[]) = 0 OR purpose = ANY($3))`,
+		userID, now, pq.StringArray(ps))
+	if err != nil {
+		return fmt.Errorf("account.retireTokens: %w", err)
+	}
+	return nil
+}
+
+// TokenUser returns the account a valid token belongs to without using it,
+// for the page behind the link (an invitation shows the invited address).
+func (s *Service) TokenUser(ctx context.Context, p Purpose, token string) (*User, error) {
+	var u User
+	err := s.db.GetContext(ctx, &u, `
+		SELECT `+userColumns+` FROM user_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > $3 AND u.active`,
+		sha(token), p, s.now())
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrTokenInvalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("account.TokenUser: %w", err)
+	}
+	return &u, nil
+}

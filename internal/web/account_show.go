@@ -1,0 +1,145 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/account"
+)
+
+// accountPage is the profile page: every form on it re-renders the whole
+// page with its own fields kept and its errors beside them.
+type accountPage struct {
+	Page
+	Name, Language string
+	NotifyEmail    bool
+	NewEmail       string
+	Sessions       []sessionRow
+}
+
+type sessionRow struct {
+	ID                    int64
+	UserAgent, IP         string
+	LastSeen, LastSeenISO string
+	Current               bool
+}
+
+func (s *Server) accountPage(c *gin.Context) (*accountPage, error) {
+	u := currentUser(c)
+	p := &accountPage{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail}
+	sessions, err := s.accounts.ListSessions(c.Request.Context(), s.actor(c))
+	if err != nil {
+		return nil, err
+	}
+	for _, ss := range sessions {
+		p.Sessions = append(p.Sessions, sessionRow{
+			ID: ss.ID, UserAgent: ss.UserAgent, IP: ss.IP, Current: ss.Current,
+			LastSeen: ss.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
+		})
+	}
+	return p, nil
+}
+
+func (s *Server) accountShow(c *gin.Context) error {
+	p, err := s.accountPage(c)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "account_show", p)
+	return nil
+}
+
+func (s *Server) accountProfileSave(c *gin.Context) error {
+	in := account.Profile{Name: c.PostForm("name"), Language: c.PostForm("language"), NotifyEmail: c.PostForm("notify_email") == "1"}
+	if err := s.accounts.UpdateProfile(c.Request.Context(), s.actor(c), in); err != nil {
+		p, perr := s.accountPage(c)
+		if perr != nil {
+			return perr
+		}
+		p.Name, p.Language, p.NotifyEmail = in.Name, in.Language, in.NotifyEmail
+		return s.refuse(c, err, &p.Page, "account_show", p)
+	}
+	s.flash(c, "flash.saved")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+func (s *Server) accountPasswordSave(c *gin.Context) error {
+	err := s.accounts.ChangePassword(c.Request.Context(), s.actor(c), c.PostForm("current_password"), c.PostForm("code"), c.PostForm("new_password"))
+	if err != nil {
+		p, perr := s.accountPage(c)
+		if perr != nil {
+			return perr
+		}
+		field := "current_password"
+		if errors.Is(err, account.ErrInvalidCode) {
+			field = "code"
+		}
+		return s.refuseAt(c, field, renameFields(err, map[string]string{"password": "new_password"}), &p.Page, "account_show", p)
+	}
+	s.flash(c, "flash.password_changed")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+func (s *Server) accountEmailSave(c *gin.Context) error {
+	newEmail := c.PostForm("new_email")
+	err := s.accounts.ChangeEmail(c.Request.Context(), s.actor(c), c.PostForm("email_password"), c.PostForm("email_code"), newEmail)
+	if err != nil {
+		p, perr := s.accountPage(c)
+		if perr != nil {
+			return perr
+		}
+		p.NewEmail = newEmail
+		field := "email_password"
+		if errors.Is(err, account.ErrInvalidCode) {
+			field = "email_code"
+		}
+		return s.refuseAt(c, field, renameFields(err, map[string]string{"password": "email_password", "code": "email_code", "email": "new_email"}), &p.Page, "account_show", p)
+	}
+	s.flash(c, "flash.email_change_sent")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+func (s *Server) sessionsRevokeOthers(c *gin.Context) error {
+	if _, err := s.accounts.RevokeOtherSessions(c.Request.Context(), s.actor(c)); err != nil {
+		return err
+	}
+	s.flash(c, "flash.sessions_revoked")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+func (s *Server) sessionRevoke(c *gin.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return statusError(http.StatusNotFound)
+	}
+	if err := s.accounts.RevokeSession(c.Request.Context(), s.actor(c), id); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+// renameFields moves field errors to the names a page uses when several
+// forms on it have a field of the same name.
+func renameFields(err error, names map[string]string) error {
+	fe, ok := err.(account.FieldErrors)
+	if !ok {
+		return err
+	}
+	out := account.FieldErrors{}
+	for k, v := range fe {
+		if n, ok := names[k]; ok {
+			k = n
+		}
+		out[k] = v
+	}
+	return out
+}

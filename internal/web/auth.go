@@ -1,0 +1,157 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/i18n"
+)
+
+// Keys in the scs session.
+const (
+	sessSID          = "sid"          // the account session id (account.CreateSession)
+	sessPendingUser  = "pending_user" // password checked, waiting for a TOTP code
+	sessPendingNext  = "pending_next"
+	sessFlash        = "flash"
+	keyUser          = "user"
+	keyAccountAccess = "access"
+)
+
+// loadUser finds who is logged in. A session ended elsewhere (logout,
+// "sign out everywhere else", deactivation) is dropped here, on the next
+// request of every browser that held it.
+func (s *Server) loadUser(c *gin.Context) {
+	ctx := c.Request.Context()
+	if sid := s.sessions.GetString(ctx, sessSID); sid != "" {
+		u, err := s.accounts.SessionUser(ctx, sid)
+		switch {
+		case err == nil:
+			c.Set(keyUser, u)
+		case errors.Is(err, account.ErrNotFound):
+			_ = s.sessions.Destroy(ctx)
+		default:
+			c.Abort()
+			s.fail(c, err)
+			return
+		}
+	}
+	c.Next()
+}
+
+func currentUser(c *gin.Context) *account.User {
+	if u, ok := c.Get(keyUser); ok {
+		return u.(*account.User)
+	}
+	return nil
+}
+
+// actor is who acts and from where, for the domain and its audit trail.
+func (s *Server) actor(c *gin.Context) account.Actor {
+	a := account.Actor{
+		SessionID: s.sessions.GetString(c.Request.Context(), sessSID),
+		IP:        c.ClientIP(),
+		UserAgent: c.Request.UserAgent(),
+		RequestID: requestID(c),
+	}
+	if u := currentUser(c); u != nil {
+		a.UserID = u.ID
+	}
+	return a
+}
+
+// access is what a route demands; the route table states it for each route.
+type access int
+
+const (
+	// signedIn: any logged-in person, even a board member or admin who has
+	// not set up two-factor yet (their account pages, where they set it up).
+	signedIn access = iota + 1
+	// member: any logged-in person who has set up two-factor if their role needs it.
+	member
+	boardOnly
+	adminOnly
+)
+
+// require enforces a route's access: nobody logged in goes to the login page
+// and comes back after; the wrong role gets 403; a board member or admin
+// without two-factor is sent to set it up first.
+func (s *Server) require(level access) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := currentUser(c)
+		if u == nil {
+			c.Abort()
+			next := "/"
+			if c.Request.Method == http.MethodGet {
+				next = c.Request.URL.RequestURI()
+			}
+			c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+			return
+		}
+		if level != signedIn && u.NeedsTOTP() {
+			c.Abort()
+			c.Redirect(http.StatusSeeOther, "/account/two-factor")
+			return
+		}
+		if (level == boardOnly && !u.IsBoard) || (level == adminOnly && !u.IsAdmin) {
+			c.Abort()
+			s.renderError(c, http.StatusForbidden, "error.http.403")
+			return
+		}
+		c.Next()
+	}
+}
+
+// flash keeps a message for the next page the person sees.
+func (s *Server) flash(c *gin.Context, key string) {
+	s.sessions.Put(c.Request.Context(), sessFlash, key)
+}
+
+// formErrors turns a domain refusal into what the form shows: messages beside
+// fields, or one message for the whole form. ok is false for failures a
+// person cannot fix (they become an error page).
+func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string, form string, ok bool) {
+	var fe account.FieldErrors
+	if errors.As(err, &fe) {
+		fields = make(map[string]string, len(fe))
+		for name, m := range fe {
+			fields[name] = s.cat.Say(lang(c), m)
+		}
+		return fields, "", true
+	}
+	if m, ok := account.Message(err); ok {
+		return nil, s.cat.Say(lang(c), m), true
+	}
+	var m i18n.Message
+	if errors.As(err, &m) {
+		return nil, s.cat.Say(lang(c), m), true
+	}
+	return nil, "", false
+}
+
+// refuse re-renders a form with err shown, answering 422 (429 when rate
+// limited); anything a person cannot fix goes to the error page instead.
+func (s *Server) refuse(c *gin.Context, err error, p *Page, view string, data any) error {
+	return s.refuseAt(c, "", err, p, view, data)
+}
+
+// refuseAt is refuse with a message about the whole form shown beside field.
+func (s *Server) refuseAt(c *gin.Context, field string, err error, p *Page, view string, data any) error {
+	fields, form, ok := s.formErrors(c, err)
+	if !ok {
+		return err
+	}
+	if form != "" && field != "" && !errors.Is(err, account.ErrRateLimited) {
+		fields, form = map[string]string{field: form}, ""
+	}
+	p.Errors, p.FormError = fields, form
+	status := http.StatusUnprocessableEntity
+	if errors.Is(err, account.ErrRateLimited) {
+		status = http.StatusTooManyRequests
+	}
+	s.render(c, status, view, data)
+	return nil
+}

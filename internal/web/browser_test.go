@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"missiongrants/internal/testenv"
+)
+
+const (
+	homeTitleEN = "Grants for cardiac-surgery mission trips"
+	homeTitleES = "Subvenciones para misiones de cirugía cardíaca"
+)
+
+// fitsWidth is true when nothing sticks out sideways: a phone user never has
+// to scroll horizontally.
+const fitsWidth = `document.documentElement.scrollWidth <= window.innerWidth`
+
+// A Spanish-speaking visitor gets the portal in Spanish, switches to English
+// with the header's language selector (submitted by app.js, with its CSRF
+// token), and keeps English on the next pages.
+func TestBrowserLanguageSwitch(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(newTestServer(t).Handler())
+	t.Cleanup(srv.Close)
+	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
+
+	tab.Do(
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="es"] h1`)),
+		// app.js ran: it marks the page and hides the no-JS submit button.
+		chromedp.WaitReady(chromedp.CSS(`html.js`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`form.lang button[type="submit"]`)),
+	)
+	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleES {
+		t.Fatalf("Spanish home page h1 = %q, want %q", got, homeTitleES)
+	}
+	if w := testenv.Run(tab, chromedp.Evaluate[int](`window.innerWidth`)); w != testenv.PhoneWidth {
+		t.Errorf("window.innerWidth = %d, want a phone's %d", w, testenv.PhoneWidth)
+	}
+	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the Spanish home page is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	}
+
+	// Choosing English with the keyboard (one option up) fires the select's
+	// change event; app.js then submits the form with its CSRF token, and the
+	// portal redirects back here.
+	if prev := testenv.Run(tab, chromedp.Evaluate[string](`document.querySelector("#lang-select option:checked").previousElementSibling?.value ?? ""`)); prev != "en" {
+		t.Fatalf("the option above Español is %q, want en: the test must pick English another way", prev)
+	}
+	tab.Do(
+		chromedp.Focus(chromedp.ID("lang-select")),
+		chromedp.KeyEvent(kb.ArrowUp),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] h1`)),
+	)
+	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleEN {
+		t.Fatalf("after choosing English, h1 = %q, want %q", got, homeTitleEN)
+	}
+	if loc := testenv.Run(tab, chromedp.Location()); loc != srv.URL+"/" {
+		t.Errorf("after choosing English the browser is at %s, want back at %s/", loc, srv.URL)
+	}
+	if sel := testenv.Run(tab, chromedp.Value(chromedp.ID("lang-select"))); sel != "en" {
+		t.Errorf("the language selector shows %q, want en", sel)
+	}
+
+	// The choice outlives the page: a new visit stays in English although
+	// the browser still asks for Spanish.
+	tab.Do(
+		chromedp.Navigate(srv.URL+"/?again"),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] h1`)),
+	)
+	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleEN {
+		t.Fatalf("on the next visit, h1 = %q, want %q", got, homeTitleEN)
+	}
+	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the English home page is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	}
+	tab.AssertNoConsoleErrors()
+}
+
+// The home page fits a phone and a desktop; the screenshots are kept in
+// testenv.ArtifactDir() for a person to look at.
+func TestBrowserHomeLayout(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(newTestServer(t).Handler())
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		name  string
+		width int
+		opts  []testenv.BrowserOption
+	}{
+		{"phone", testenv.PhoneWidth, nil},
+		{"desktop", testenv.DesktopWidth, []testenv.BrowserOption{testenv.Desktop()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tab := testenv.Browser(t, tc.opts...)
+			tab.Do(
+				chromedp.Navigate(srv.URL+"/"),
+				chromedp.WaitVisible(chromedp.CSS("footer")),
+			)
+			if w := testenv.Run(tab, chromedp.Evaluate[int](`window.innerWidth`)); w != tc.width {
+				t.Errorf("window.innerWidth = %d, want %d", w, tc.width)
+			}
+			if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+				t.Errorf("the home page is wider than the window: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+			}
+			t.Logf("screenshot: %s", tab.Screenshot("home-"+tc.name))
+			tab.AssertNoConsoleErrors()
+		})
+	}
+}

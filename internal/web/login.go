@@ -1,0 +1,121 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/account"
+)
+
+type loginPage struct {
+	Page
+	Email string
+	Next  string
+}
+
+func (s *Server) loginShow(c *gin.Context) error {
+	if currentUser(c) != nil {
+		c.Redirect(http.StatusSeeOther, "/dashboard")
+		return nil
+	}
+	s.render(c, http.StatusOK, "login", loginPage{Page: s.page(c), Next: localPath(c.Query("next"))})
+	return nil
+}
+
+// loginSubmit checks the password; an account with two-factor then goes on
+// to the code page, holding only a "pending" mark in its session.
+func (s *Server) loginSubmit(c *gin.Context) error {
+	p := loginPage{Page: s.page(c), Email: c.PostForm("email"), Next: localPath(c.PostForm("next"))}
+	u, err := s.accounts.Authenticate(c.Request.Context(), s.actor(c), p.Email, c.PostForm("password"))
+	if err != nil {
+		return s.refuse(c, err, &p.Page, "login", &p)
+	}
+	ctx := c.Request.Context()
+	if u.TOTPEnabled() {
+		if err := s.sessions.RenewToken(ctx); err != nil {
+			return err
+		}
+		s.sessions.Put(ctx, sessPendingUser, u.ID)
+		s.sessions.Put(ctx, sessPendingNext, p.Next)
+		c.Redirect(http.StatusSeeOther, "/login/code")
+		return nil
+	}
+	return s.startSession(c, u, account.LoginPassword, p.Next)
+}
+
+type loginCodePage struct{ Page }
+
+func (s *Server) loginCodeShow(c *gin.Context) error {
+	if s.sessions.GetInt64(c.Request.Context(), sessPendingUser) == 0 {
+		c.Redirect(http.StatusSeeOther, "/login")
+		return nil
+	}
+	s.render(c, http.StatusOK, "login_code", loginCodePage{Page: s.page(c)})
+	return nil
+}
+
+// loginCodeSubmit accepts a TOTP code, or a recovery code in its place.
+func (s *Server) loginCodeSubmit(c *gin.Context) error {
+	ctx := c.Request.Context()
+	userID := s.sessions.GetInt64(ctx, sessPendingUser)
+	if userID == 0 {
+		c.Redirect(http.StatusSeeOther, "/login")
+		return nil
+	}
+	code := c.PostForm("code")
+	method := account.LoginTOTP
+	err := s.accounts.VerifyCode(ctx, s.actor(c), userID, code)
+	if errors.Is(err, account.ErrInvalidCode) && len(code) > 8 {
+		method = account.LoginRecoveryCode
+		err = s.accounts.UseRecoveryCode(ctx, s.actor(c), userID, code)
+	}
+	if err != nil {
+		p := loginCodePage{Page: s.page(c)}
+		return s.refuseAt(c, "code", err, &p.Page, "login_code", &p)
+	}
+	u, err := s.accounts.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	next := s.sessions.GetString(ctx, sessPendingNext)
+	s.sessions.Remove(ctx, sessPendingUser)
+	s.sessions.Remove(ctx, sessPendingNext)
+	return s.startSession(c, u, method, next)
+}
+
+// startSession logs u in: a new session id (so one planted before login is
+// worthless), recorded by the account service.
+func (s *Server) startSession(c *gin.Context, u *account.User, method, next string) error {
+	ctx := c.Request.Context()
+	sid, err := s.accounts.CreateSession(ctx, s.actor(c), u.ID, method)
+	if err != nil {
+		return err
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessSID, sid)
+	switch {
+	case u.NeedsTOTP():
+		next = "/account/two-factor"
+	case next == "" || next == "/":
+		next = "/dashboard"
+	}
+	c.Redirect(http.StatusSeeOther, localPath(next))
+	return nil
+}
+
+func (s *Server) logout(c *gin.Context) error {
+	ctx := c.Request.Context()
+	if err := s.accounts.Logout(ctx, s.actor(c)); err != nil {
+		return err
+	}
+	if err := s.sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	s.flash(c, "flash.signed_out")
+	c.Redirect(http.StatusSeeOther, "/login")
+	return nil
+}

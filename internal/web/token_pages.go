@@ -1,0 +1,119 @@
+package web
+
+import (
+	"missiongrants/internal/account"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Emailed links open a page with a button: the change happens on the POST,
+// so a mail scanner that follows links changes nothing.
+type tokenPage struct {
+	Page
+	Title, Body, Submit, Action, Token string
+}
+
+func (s *Server) emailConfirmShow(c *gin.Context) error {
+	s.render(c, http.StatusOK, "token_confirm", s.emailConfirmPage(c))
+	return nil
+}
+
+func (s *Server) emailConfirmPage(c *gin.Context) *tokenPage {
+	return &tokenPage{Page: s.page(c), Title: "page.confirm_email.title", Body: "page.confirm_email.body",
+		Submit: "page.confirm_email.submit", Action: "/account/confirm", Token: c.Query("token")}
+}
+
+func (s *Server) emailConfirmSubmit(c *gin.Context) error {
+	if err := s.accounts.ConfirmEmail(c.Request.Context(), s.actor(c), c.PostForm("token")); err != nil {
+		p := s.emailConfirmPage(c)
+		p.Token = c.PostForm("token")
+		return s.refuse(c, err, &p.Page, "token_confirm", p)
+	}
+	s.flash(c, "flash.email_confirmed")
+	c.Redirect(http.StatusSeeOther, "/login")
+	return nil
+}
+
+func (s *Server) emailChangeConfirmPage(c *gin.Context) *tokenPage {
+	return &tokenPage{Page: s.page(c), Title: "page.email_change.title", Body: "page.email_change.body",
+		Submit: "page.email_change.submit", Action: "/account/email/confirm", Token: c.Query("token")}
+}
+
+func (s *Server) emailChangeConfirmShow(c *gin.Context) error {
+	s.render(c, http.StatusOK, "token_confirm", s.emailChangeConfirmPage(c))
+	return nil
+}
+
+func (s *Server) emailChangeConfirmSubmit(c *gin.Context) error {
+	if err := s.accounts.ConfirmEmailChange(c.Request.Context(), s.actor(c), c.PostForm("token")); err != nil {
+		p := s.emailChangeConfirmPage(c)
+		p.Token = c.PostForm("token")
+		return s.refuse(c, err, &p.Page, "token_confirm", p)
+	}
+	s.flash(c, "flash.email_changed")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+type passwordForgotPage struct {
+	Page
+	Email string
+}
+
+func (s *Server) passwordForgotShow(c *gin.Context) error {
+	s.render(c, http.StatusOK, "password_forgot", passwordForgotPage{Page: s.page(c)})
+	return nil
+}
+
+// passwordForgotSubmit says the same whether or not the address has an account.
+func (s *Server) passwordForgotSubmit(c *gin.Context) error {
+	p := passwordForgotPage{Page: s.page(c), Email: c.PostForm("email")}
+	if err := s.accounts.RequestPasswordReset(c.Request.Context(), s.actor(c), p.Email); err != nil {
+		return s.refuseAt(c, "email", err, &p.Page, "password_forgot", &p)
+	}
+	s.render(c, http.StatusOK, "message", messagePage{Page: s.page(c), Title: "page.password_forgot_sent.title", Body: "page.password_forgot_sent.body"})
+	return nil
+}
+
+type passwordResetPage struct {
+	Page
+	Token string
+}
+
+func (s *Server) passwordResetShow(c *gin.Context) error {
+	s.render(c, http.StatusOK, "password_reset", passwordResetPage{Page: s.page(c), Token: c.Query("token")})
+	return nil
+}
+
+func (s *Server) passwordResetSubmit(c *gin.Context) error {
+	p := passwordResetPage{Page: s.page(c), Token: c.PostForm("token")}
+	if err := s.accounts.ResetPassword(c.Request.Context(), s.actor(c), p.Token, c.PostForm("password")); err != nil {
+		return s.refuse(c, err, &p.Page, "password_reset", &p)
+	}
+	s.flash(c, "flash.password_reset")
+	c.Redirect(http.StatusSeeOther, "/login")
+	return nil
+}
+
+type invitationPage struct {
+	Page
+	Token, Name string
+}
+
+func (s *Server) invitationShow(c *gin.Context) error {
+	s.render(c, http.StatusOK, "invitation_accept", invitationPage{Page: s.page(c), Token: c.Query("token")})
+	return nil
+}
+
+// invitationSubmit sets the invited person's name and password and logs them
+// in; as board members or admins they go on to set up two-factor.
+func (s *Server) invitationSubmit(c *gin.Context) error {
+	p := invitationPage{Page: s.page(c), Token: c.PostForm("token"), Name: c.PostForm("name")}
+	u, err := s.accounts.AcceptInvitation(c.Request.Context(), s.actor(c), p.Token, p.Name, c.PostForm("password"))
+	if err != nil {
+		return s.refuse(c, err, &p.Page, "invitation_accept", &p)
+	}
+	s.flash(c, "flash.welcome")
+	return s.startSession(c, u, account.LoginInvitation, "/dashboard")
+}
