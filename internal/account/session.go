@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"missiongrants/internal/secret"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,7 +41,7 @@ type Session struct {
 // scs session. Call it only after Authenticate and, when the account has
 // TOTP, VerifyCode or UseRecoveryCode succeeded (method says which).
 func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, method string) (string, error) {
-	sid := randomSecret()
+	sid := secret.New()
 	now := s.now()
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		u, err := lockUser(ctx, tx, userID)
@@ -58,7 +59,7 @@ func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, meth
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO user_sessions (sid_hash, user_id, created_at, last_seen_at, ip, user_agent)
 			VALUES ($1, $2, $3, $3, $4, $5)`,
-			sha(sid), userID, now, truncate(a.IP, 64), truncate(a.UserAgent, 512))
+			secret.Hash(sid), userID, now, truncate(a.IP, 64), truncate(a.UserAgent, 512))
 		if err != nil {
 			return fmt.Errorf("account.CreateSession: %w", err)
 		}
@@ -91,7 +92,7 @@ func (s *Service) SessionUser(ctx context.Context, sid string) (*User, error) {
 		SELECT `+userColumns+`
 		FROM user_sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.sid_hash = $1 AND u.active AND s.last_seen_at >= $4`,
-		sha(sid), now, now.Add(-touchEvery), now.Add(-s.cfg.SessionIdle))
+		secret.Hash(sid), now, now.Add(-touchEvery), now.Add(-s.cfg.SessionIdle))
 	if err != nil {
 		return nil, fmt.Errorf("account.SessionUser: %w", db.NotFound(err))
 	}
@@ -104,7 +105,7 @@ func (s *Service) ListSessions(ctx context.Context, a Actor) ([]Session, error) 
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT id, created_at, last_seen_at, ip, user_agent, sid_hash = $2 AS current
 		FROM user_sessions WHERE user_id = $1 AND last_seen_at >= $3
-		ORDER BY last_seen_at DESC, id DESC`, a.UserID, sha(a.SessionID), s.now().Add(-s.cfg.SessionIdle))
+		ORDER BY last_seen_at DESC, id DESC`, a.UserID, secret.Hash(a.SessionID), s.now().Add(-s.cfg.SessionIdle))
 	if err != nil {
 		return nil, fmt.Errorf("account.ListSessions: %w", err)
 	}
@@ -147,7 +148,7 @@ func (s *Service) RevokeSession(ctx context.Context, a Actor, sessionID int64) e
 func (s *Service) Logout(ctx context.Context, a Actor) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var userID int64
-		err := tx.GetContext(ctx, &userID, `DELETE FROM user_sessions WHERE sid_hash = $1 RETURNING user_id`, sha(a.SessionID))
+		err := tx.GetContext(ctx, &userID, `DELETE FROM user_sessions WHERE sid_hash = $1 RETURNING user_id`, secret.Hash(a.SessionID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // already ended elsewhere: nothing to record
 		}
@@ -163,7 +164,7 @@ func (s *Service) Logout(ctx context.Context, a Actor) error {
 func deleteSessions(ctx context.Context, q db.Querier, userID int64, keepSID string) (int64, error) {
 	keep := []byte{}
 	if keepSID != "" {
-		keep = sha(keepSID)
+		keep = secret.Hash(keepSID)
 	}
 	res, err := q.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND sid_hash <> $2`, userID, keep)
 	if err != nil {

@@ -2,13 +2,11 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"missiongrants/internal/secret"
 	"time"
 
 	"github.com/lib/pq"
@@ -33,29 +31,17 @@ type tokenData struct {
 	InvitedBy int64    `json:"invited_by,omitempty"` // invitation
 }
 
-// randomSecret is 32 bytes from the system's CSPRNG, URL-safe.
-func randomSecret() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func sha(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
-}
-
 // issueToken stores a new token for userID and returns it; only its hash is
 // kept, so the token exists in the email alone.
 func issueToken(ctx context.Context, q db.Querier, userID int64, p Purpose, data tokenData, now time.Time, ttl time.Duration) (string, error) {
-	token := randomSecret()
+	token := secret.New()
 	b, err := json.Marshal(data)
 	if err != nil {
 		return "", err
 	}
 	_, err = q.ExecContext(ctx, `
 		INSERT INTO user_tokens (user_id, purpose, token_hash, data, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, userID, p, sha(token), b, now, now.Add(ttl))
+		VALUES ($1, $2, $3, $4, $5, $6)`, userID, p, secret.Hash(token), b, now, now.Add(ttl))
 	if err != nil {
 		return "", fmt.Errorf("account.issueToken: %w", err)
 	}
@@ -71,7 +57,7 @@ func consumeToken(ctx context.Context, q db.Querier, p Purpose, token string, no
 	err := q.QueryRowxContext(ctx, `
 		UPDATE user_tokens SET used_at = $3
 		WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
-		RETURNING user_id, data`, sha(token), p, now).Scan(&userID, &raw)
+		RETURNING user_id, data`, secret.Hash(token), p, now).Scan(&userID, &raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, tokenData{}, ErrTokenInvalid
 	}
@@ -109,7 +95,7 @@ func (s *Service) TokenUser(ctx context.Context, p Purpose, token string) (*User
 	err := s.db.GetContext(ctx, &u, `
 		SELECT `+userColumns+` FROM user_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > $3 AND u.active`,
-		sha(token), p, s.now())
+		secret.Hash(token), p, s.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrTokenInvalid
 	}
