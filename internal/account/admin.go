@@ -44,13 +44,13 @@ func requireAdmin(ctx context.Context, tx *sqlx.Tx, a Actor) (*User, error) {
 func (s *Service) Invite(ctx context.Context, a Actor, in Invitation) (*User, error) {
 	in.Email, in.Name = normalizeEmail(in.Email), strings.TrimSpace(in.Name)
 	fe := FieldErrors{}
-	fe.add("email", validateEmail(in.Email))
-	fe.add("name", validateName(in.Name))
-	fe.add("language", validateLanguage(in.Language))
+	fe.Add("email", validateEmail(in.Email))
+	fe.Add("name", validateName(in.Name))
+	fe.Add("language", validateLanguage(in.Language))
 	if !in.Roles.Admin && !in.Roles.Board {
 		fe["roles"] = i18n.Msg("error.roles.required")
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	var invited *User
@@ -116,8 +116,8 @@ func (s *Service) Invite(ctx context.Context, a Actor, in Invitation) (*User, er
 func (s *Service) AcceptInvitation(ctx context.Context, a Actor, token, name, password string) (*User, error) {
 	name = strings.TrimSpace(name)
 	fe := FieldErrors{}
-	fe.add("name", validateName(name))
-	if err := fe.err(); err != nil {
+	fe.Add("name", validateName(name))
+	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	var user *User
@@ -135,7 +135,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, a Actor, token, name, pa
 			return ErrTokenInvalid
 		}
 		if err := ValidatePassword(password, u.Email); err != nil {
-			fe.add("password", err)
+			fe.Add("password", err)
 			return fe // rolled back: the link still works
 		}
 		hash, err := hashPassword(password)
@@ -278,10 +278,10 @@ func hasOther(ids []int64, id int64) bool {
 func (s *Service) CreateAdmin(ctx context.Context, email, name, password string) (*User, error) {
 	email, name = normalizeEmail(email), strings.TrimSpace(name)
 	fe := FieldErrors{}
-	fe.add("email", validateEmail(email))
-	fe.add("name", validateName(name))
-	fe.add("password", ValidatePassword(password, email))
-	if err := fe.err(); err != nil {
+	fe.Add("email", validateEmail(email))
+	fe.Add("name", validateName(name))
+	fe.Add("password", ValidatePassword(password, email))
+	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	hash, err := hashPassword(password)

@@ -3,8 +3,6 @@ package account
 import (
 	"errors"
 	"math"
-	"sort"
-	"strings"
 	"time"
 
 	"missiongrants/internal/db"
@@ -54,35 +52,9 @@ func (e *RateLimitedError) Message() i18n.Message {
 	return i18n.Msg("error.rate_limited", "Count", minutes, "Time", e.RetryAt.UTC().Format("15:04"))
 }
 
-// FieldErrors maps a form field to what is wrong with it, so the web layer
-// shows each message next to its field in the person's language. Fields:
-// name, email, password, current_password, code, language, roles.
-type FieldErrors map[string]i18n.Message
-
-func (fe FieldErrors) Error() string {
-	fields := make([]string, 0, len(fe))
-	for f, m := range fe {
-		fields = append(fields, f+": "+m.Key)
-	}
-	sort.Strings(fields)
-	return "account: invalid " + strings.Join(fields, ", ")
-}
-
-// add records err for field when err is a message.
-func (fe FieldErrors) add(field string, err error) {
-	var m i18n.Message
-	if errors.As(err, &m) {
-		fe[field] = m
-	}
-}
-
-// err is nil when no field is wrong.
-func (fe FieldErrors) err() error {
-	if len(fe) == 0 {
-		return nil
-	}
-	return fe
-}
+// FieldErrors are the form's field errors. Fields: name, email, password,
+// current_password, code, language, roles.
+type FieldErrors = i18n.FieldErrors
 
 // Message is the text to show for one of the package's errors, or false for
 // FieldErrors (shown per field) and unexpected errors (a 500).

@@ -13,8 +13,8 @@ import (
 func (s *Service) RequestPasswordReset(ctx context.Context, a Actor, email string) error {
 	email = normalizeEmail(email)
 	fe := FieldErrors{}
-	fe.add("email", validateEmail(email))
-	if err := fe.err(); err != nil {
+	fe.Add("email", validateEmail(email))
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	l := s.cfg.Limits
@@ -63,7 +63,7 @@ func (s *Service) ResetPassword(ctx context.Context, a Actor, token, newPassword
 		// A refused password rolls back, so the link still works for a better one.
 		if err := ValidatePassword(newPassword, u.Email); err != nil {
 			fe := FieldErrors{}
-			fe.add("password", err)
+			fe.Add("password", err)
 			return fe
 		}
 		hash, err := hashPassword(newPassword)

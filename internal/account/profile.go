@@ -38,9 +38,9 @@ func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, error) {
 func (s *Service) UpdateProfile(ctx context.Context, a Actor, p Profile) error {
 	p.Name = strings.TrimSpace(p.Name)
 	fe := FieldErrors{}
-	fe.add("name", validateName(p.Name))
-	fe.add("language", validateLanguage(p.Language))
-	if err := fe.err(); err != nil {
+	fe.Add("name", validateName(p.Name))
+	fe.Add("language", validateLanguage(p.Language))
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -82,7 +82,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, code, ne
 		}
 		if err := ValidatePassword(newPassword, u.Email); err != nil {
 			fe := FieldErrors{}
-			fe.add("password", err)
+			fe.Add("password", err)
 			return fe
 		}
 		if err := s.reauthenticate(ctx, tx, a, u, current, code); err != nil {
@@ -117,8 +117,8 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, code, ne
 func (s *Service) ChangeEmail(ctx context.Context, a Actor, password, code, newEmail string) error {
 	newEmail = normalizeEmail(newEmail)
 	fe := FieldErrors{}
-	fe.add("email", validateEmail(newEmail))
-	if err := fe.err(); err != nil {
+	fe.Add("email", validateEmail(newEmail))
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	if err := s.hitCode(ctx, a, a.UserID); err != nil {

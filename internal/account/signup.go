@@ -26,10 +26,10 @@ func (s *Service) Signup(ctx context.Context, a Actor, in SignupInput) error {
 		in.Language = i18n.Default
 	}
 	fe := FieldErrors{}
-	fe.add("name", validateName(in.Name))
-	fe.add("email", validateEmail(in.Email))
-	fe.add("password", ValidatePassword(in.Password, in.Email))
-	if err := fe.err(); err != nil {
+	fe.Add("name", validateName(in.Name))
+	fe.Add("email", validateEmail(in.Email))
+	fe.Add("password", ValidatePassword(in.Password, in.Email))
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	l := s.cfg.Limits

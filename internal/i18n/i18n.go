@@ -6,6 +6,7 @@ package i18n
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -163,3 +164,34 @@ func LanguageName(lang string) string {
 
 // Normalize lowercases and trims a language code from a form or cookie.
 func Normalize(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// FieldErrors maps a form field to what is wrong with it, so the web layer
+// shows each message next to its field in the person's language. Domain
+// validators return it; nil when nothing is wrong (see Err).
+type FieldErrors map[string]Message
+
+func (fe FieldErrors) Error() string {
+	fields := make([]string, 0, len(fe))
+	for f, m := range fe {
+		fields = append(fields, f+": "+m.Key)
+	}
+	sort.Strings(fields)
+	return "invalid " + strings.Join(fields, ", ")
+}
+
+// Add records err for field when err is a Message (other errors are ignored:
+// validators return only messages).
+func (fe FieldErrors) Add(field string, err error) {
+	var m Message
+	if errors.As(err, &m) {
+		fe[field] = m
+	}
+}
+
+// Err is nil when no field is wrong, fe otherwise.
+func (fe FieldErrors) Err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return fe
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/i18n"
 )
 
 // accountPage is the profile page: every form on it re-renders the whole
@@ -130,11 +131,12 @@ func (s *Server) sessionRevoke(c *gin.Context) error {
 // renameFields moves field errors to the names a page uses when several
 // forms on it have a field of the same name.
 func renameFields(err error, names map[string]string) error {
-	fe, ok := err.(account.FieldErrors)
+	var fe i18n.FieldErrors
+	ok := errors.As(err, &fe)
 	if !ok {
 		return err
 	}
-	out := account.FieldErrors{}
+	out := i18n.FieldErrors{}
 	for k, v := range fe {
 		if n, ok := names[k]; ok {
 			k = n

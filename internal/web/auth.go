@@ -114,7 +114,7 @@ func (s *Server) flash(c *gin.Context, key string) {
 // fields, or one message for the whole form. ok is false for failures a
 // person cannot fix (they become an error page).
 func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string, form string, ok bool) {
-	var fe account.FieldErrors
+	var fe i18n.FieldErrors
 	if errors.As(err, &fe) {
 		fields = make(map[string]string, len(fe))
 		for name, m := range fe {
