@@ -131,6 +131,18 @@ type Actor struct {
 	RequestID string
 }
 
+// Event is an audit entry of an action a takes on an object, for the other
+// domains' Record calls.
+func (a Actor) Event(action, objectType string, objectID int64, details map[string]any) audit.Event {
+	e := audit.Event{IP: a.IP, RequestID: a.RequestID, Action: action, ObjectType: objectType,
+		ObjectID: strconv.FormatInt(objectID, 10), Details: details}
+	if a.UserID != 0 {
+		id := a.UserID
+		e.ActorID = &id
+	}
+	return e
+}
+
 // refusal wraps an error that must still commit the transaction: a refused
 // attempt (a wrong password) is itself worth its audit row.
 type refusal struct{ err error }

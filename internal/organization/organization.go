@@ -1,0 +1,308 @@
+// Package organization owns the charities that apply: their details, their
+// members, colleagues invited to join, and the eligibility check before a
+// first application. A charity's data is visible to its members and to the
+// IPA (board and admins), and to no other charity: every query that reads an
+// organization says so itself.
+package organization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/secret"
+)
+
+// ErrNotFound is also the answer for an organization the person may not
+// see, so ids reveal nothing.
+var ErrNotFound = db.ErrNotFound
+
+// Organization is a charity as its members and the IPA see it.
+type Organization struct {
+	ID                 int64      `db:"id"`
+	LegalName          string     `db:"legal_name"`
+	Country            string     `db:"country"`
+	RegistrationNumber string     `db:"registration_number"`
+	Address            string     `db:"address"`
+	Website            string     `db:"website"`
+	Description        string     `db:"description"`
+	ContactName        string     `db:"contact_name"`
+	ContactEmail       string     `db:"contact_email"`
+	ContactPhone       string     `db:"contact_phone"`
+	EligibleAt         *time.Time `db:"eligible_at"`
+	CreatedAt          time.Time  `db:"created_at"`
+}
+
+// Input is what a member may write.
+type Input struct {
+	LegalName, Country, RegistrationNumber, Address, Website, Description string
+	ContactName, ContactEmail, ContactPhone                               string
+}
+
+// Validate checks every field and reports all mistakes at once.
+func (in *Input) Validate() error {
+	in.trim()
+	fe := i18n.FieldErrors{}
+	fe.Add("legal_name", text(in.LegalName, true, 300))
+	if !ValidCountry(in.Country) {
+		fe["country"] = i18n.Msg("error.country.invalid")
+	}
+	fe.Add("registration_number", text(in.RegistrationNumber, true, 100))
+	fe.Add("address", text(in.Address, false, 1000))
+	fe.Add("description", text(in.Description, false, 10000))
+	fe.Add("contact_name", text(in.ContactName, false, 200))
+	fe.Add("contact_phone", text(in.ContactPhone, false, 50))
+	if in.Website != "" {
+		u, err := url.Parse(in.Website)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(in.Website) > 500 {
+			fe["website"] = i18n.Msg("error.website.invalid")
+		}
+	}
+	if in.ContactEmail != "" {
+		if a, err := netmail.ParseAddress(in.ContactEmail); err != nil || a.Address != in.ContactEmail {
+			fe["contact_email"] = i18n.Msg("error.email.invalid")
+		}
+	}
+	return fe.Err()
+}
+
+func (in *Input) trim() {
+	for _, p := range []*string{&in.LegalName, &in.Country, &in.RegistrationNumber, &in.Address, &in.Website,
+		&in.Description, &in.ContactName, &in.ContactEmail, &in.ContactPhone} {
+		*p = strings.TrimSpace(*p)
+	}
+	in.Country = strings.ToUpper(in.Country)
+	if in.Website != "" && !strings.Contains(in.Website, "://") {
+		in.Website = "https://" + in.Website
+	}
+}
+
+// text checks a free-text field: stored as given (any script, emoji), but
+// within its length and without control characters other than line breaks.
+func text(s string, required bool, max int) error {
+	switch {
+	case s == "" && required:
+		return i18n.Msg("error.field.required")
+	case utf8.RuneCountInString(s) > max:
+		return i18n.Msg("error.field.too_long", "Max", max)
+	case !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) >= 0:
+		return i18n.Msg("error.field.control_chars")
+	}
+	return nil
+}
+
+// Service runs organization actions.
+type Service struct {
+	db      *sqlx.DB
+	outbox  *mail.Outbox
+	baseURL string
+	now     func() time.Time
+}
+
+// New builds the service; now is the clock (time.Now outside tests).
+func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: pool, outbox: outbox, baseURL: strings.TrimRight(baseURL, "/"), now: now}
+}
+
+// IPA reports whether u sees every organization (board members and admins).
+func IPA(u *account.User) bool { return u.IsAdmin || u.IsBoard }
+
+const columns = `o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
+	o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at`
+
+// visible is the access rule, in SQL: $1 is the user's id, $2 whether they
+// are IPA.
+const visible = `($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))`
+
+// Create registers an organization with its creator as its first member.
+func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organization, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var o Organization
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &o, `
+			INSERT INTO organizations AS o (legal_name, country, registration_number, address, website, description,
+				contact_name, contact_email, contact_phone, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+			RETURNING `+columns,
+			in.LegalName, in.Country, in.RegistrationNumber, in.Address, in.Website, in.Description,
+			in.ContactName, in.ContactEmail, in.ContactPhone, a.UserID, s.now())
+		if err != nil {
+			return fmt.Errorf("organization.Create: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3)`,
+			o.ID, a.UserID, s.now()); err != nil {
+			return fmt.Errorf("organization.Create: member: %w", err)
+		}
+		return audit.Record(ctx, tx, a.Event("organization.created", "organization", o.ID, map[string]any{"legal_name": o.LegalName}))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// Get returns organization id if u may see it.
+func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Organization, error) {
+	var o Organization
+	err := s.db.GetContext(ctx, &o, `SELECT `+columns+` FROM organizations o WHERE o.id = $3 AND `+visible, u.ID, IPA(u), id)
+	if err != nil {
+		return nil, fmt.Errorf("organization.Get: %w", db.NotFound(err))
+	}
+	return &o, nil
+}
+
+// IsMember reports whether userID belongs to organization id.
+func IsMember(ctx context.Context, q db.Querier, userID, id int64) (bool, error) {
+	var ok bool
+	err := q.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)`, id, userID)
+	return ok, err
+}
+
+// Update changes an organization's details; only its members may.
+func (s *Service) Update(ctx context.Context, a account.Actor, id int64, in Input) error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE organizations o SET legal_name = $3, country = $4, registration_number = $5, address = $6, website = $7,
+				description = $8, contact_name = $9, contact_email = $10, contact_phone = $11, updated_at = $12
+			WHERE o.id = $2 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1)`,
+			a.UserID, id, in.LegalName, in.Country, in.RegistrationNumber, in.Address, in.Website, in.Description,
+			in.ContactName, in.ContactEmail, in.ContactPhone, s.now())
+		if err != nil {
+			return fmt.Errorf("organization.Update: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit.Record(ctx, tx, a.Event("organization.updated", "organization", id, nil))
+	})
+}
+
+// ForUser lists the organizations userID belongs to.
+func (s *Service) ForUser(ctx context.Context, userID int64) ([]Organization, error) {
+	var out []Organization
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT `+columns+` FROM organizations o JOIN organization_members m ON m.organization_id = o.id
+		WHERE m.user_id = $1 ORDER BY lower(o.legal_name)`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("organization.ForUser: %w", err)
+	}
+	return out, nil
+}
+
+// Member is a person in an organization.
+type Member struct {
+	UserID   int64     `db:"user_id"`
+	Name     string    `db:"name"`
+	Email    string    `db:"email"`
+	JoinedAt time.Time `db:"joined_at"`
+}
+
+// Members lists organization id's people, if u may see it.
+func (s *Service) Members(ctx context.Context, u *account.User, id int64) ([]Member, error) {
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return nil, err
+	}
+	var out []Member
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT m.user_id, u.name, u.email, m.joined_at FROM organization_members m JOIN users u ON u.id = m.user_id
+		WHERE m.organization_id = $1 ORDER BY u.name`, id)
+	if err != nil {
+		return nil, fmt.Errorf("organization.Members: %w", err)
+	}
+	return out, nil
+}
+
+// invitationTTL: a colleague has two weeks to join.
+const invitationTTL = 14 * 24 * time.Hour
+
+// PathJoin is the page an invitation links to, with ?token=….
+const PathJoin = "/organizations/join"
+
+// Invite mails a colleague a link to join organization id; only members may.
+func (s *Service) Invite(ctx context.Context, a account.Actor, id int64, email, lang string) error {
+	email = strings.TrimSpace(email)
+	if addr, err := netmail.ParseAddress(email); err != nil || addr.Address != email {
+		return i18n.FieldErrors{"email": i18n.Msg("error.email.invalid")}
+	}
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var o struct {
+			LegalName string `db:"legal_name"`
+			Inviter   string `db:"inviter"`
+		}
+		err := tx.GetContext(ctx, &o, `
+			SELECT o.legal_name, u.name AS inviter FROM organizations o
+			JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1
+			JOIN users u ON u.id = $1
+			WHERE o.id = $2`, a.UserID, id)
+		if err != nil {
+			return fmt.Errorf("organization.Invite: %w", db.NotFound(err))
+		}
+		tok := secret.New()
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO organization_invitations (organization_id, email, token_hash, invited_by, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, email, secret.Hash(tok), a.UserID, now, now.Add(invitationTTL)); err != nil {
+			return fmt.Errorf("organization.Invite: %w", err)
+		}
+		if err := audit.Record(ctx, tx, a.Event("organization.member_invited", "organization", id, map[string]any{"email": email})); err != nil {
+			return err
+		}
+		return s.outbox.Send(ctx, tx, lang, "organization_invitation", email, map[string]any{
+			"Organization": o.LegalName, "Inviter": o.Inviter,
+			"Link": s.baseURL + PathJoin + "?token=" + url.QueryEscape(tok), "Days": int(invitationTTL.Hours() / 24),
+		})
+	})
+}
+
+// ErrInvitationInvalid is an unknown, used or expired invitation link.
+var ErrInvitationInvalid = errors.New("organization: invitation invalid, expired or used")
+
+// Join adds the logged-in person to the organization an invitation names,
+// and returns its id. The link works once.
+func (s *Service) Join(ctx context.Context, a account.Actor, tok string) (int64, error) {
+	var id int64
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		now := s.now()
+		err := tx.GetContext(ctx, &id, `
+			UPDATE organization_invitations SET accepted_by = $2, accepted_at = $3
+			WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $3
+			RETURNING organization_id`, secret.Hash(tok), a.UserID, now)
+		if err != nil {
+			if errors.Is(db.NotFound(err), db.ErrNotFound) {
+				return ErrInvitationInvalid
+			}
+			return fmt.Errorf("organization.Join: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, id, a.UserID, now); err != nil {
+			return fmt.Errorf("organization.Join: %w", err)
+		}
+		return audit.Record(ctx, tx, a.Event("organization.member_joined", "organization", id, nil))
+	})
+	return id, err
+}

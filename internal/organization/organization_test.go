@@ -1,0 +1,244 @@
+package organization_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/dbtest"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/organization"
+	"missiongrants/internal/testenv"
+	"missiongrants/templates"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// queue keeps the mail a test's actions send, instead of delivering it.
+type queue struct{ sent []mail.Message }
+
+func (q *queue) SendMailTx(_ context.Context, _ *sqlx.Tx, m mail.Message) error {
+	q.sent = append(q.sent, m)
+	return nil
+}
+
+type fixture struct {
+	svc   *organization.Service
+	db    *sqlx.DB
+	queue *queue
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	pool := dbtest.New(t)
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	composer, err := mail.NewComposer(templates.FS, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &queue{}
+	return &fixture{svc: organization.New(pool, &mail.Outbox{Composer: composer, Queue: q}, "https://grants.example.org", nil), db: pool, queue: q}
+}
+
+// user adds an account directly: these tests are about organizations.
+func (f *fixture) user(t *testing.T, email string, board bool) *account.User {
+	t.Helper()
+	var u account.User
+	err := f.db.Get(&u, `INSERT INTO users (email, name, is_board, email_confirmed_at) VALUES ($1, $1, $2, now())
+		RETURNING id, email, name, is_admin, is_board, active, language`, email, board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &u
+}
+
+func actor(u *account.User) account.Actor { return account.Actor{UserID: u.ID, IP: "192.0.2.1"} }
+
+func validInput() organization.Input {
+	return organization.Input{LegalName: "Corazones Unidos", Country: "do", RegistrationNumber: "RNC 1-23-45678-9",
+		Website: "corazones.example.org", ContactEmail: "info@corazones.example.org", Description: "Pediatric cardiac surgery missions"}
+}
+
+func TestMembersAndIPASeeAnOrganizationNobodyElseDoes(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	owner, stranger, board := f.user(t, "owner@a.example", false), f.user(t, "stranger@b.example", false), f.user(t, "board@ipa.example", true)
+
+	o, err := f.svc.Create(ctx, actor(owner), validInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Country != "DO" || o.Website != "https://corazones.example.org" {
+		t.Errorf("stored %+v", o)
+	}
+	if _, err := f.svc.Get(ctx, owner, o.ID); err != nil {
+		t.Errorf("the owner cannot see it: %v", err)
+	}
+	if _, err := f.svc.Get(ctx, board, o.ID); err != nil {
+		t.Errorf("the board cannot see it: %v", err)
+	}
+	if mine, err := f.svc.ForUser(ctx, owner.ID); err != nil || len(mine) != 1 {
+		t.Errorf("ForUser = %v, %v", mine, err)
+	}
+
+	// Another charity's person guesses the id: every door is closed.
+	changed := validInput()
+	changed.LegalName = "Hijacked"
+	for name, err := range map[string]error{
+		"get":         errOnly(f.svc.Get(ctx, stranger, o.ID)),
+		"members":     errOnly(f.svc.Members(ctx, stranger, o.ID)),
+		"update":      f.svc.Update(ctx, actor(stranger), o.ID, changed),
+		"invite":      f.svc.Invite(ctx, actor(stranger), o.ID, "friend@b.example", "en"),
+		"eligibility": errOnly(f.svc.CheckEligibility(ctx, actor(stranger), o.ID, map[string]bool{"charitable": true})),
+	} {
+		if !errors.Is(err, organization.ErrNotFound) {
+			t.Errorf("%s by a stranger: %v, want not found", name, err)
+		}
+	}
+	// The board reads but does not edit a charity's details.
+	if err := f.svc.Update(ctx, actor(board), o.ID, changed); !errors.Is(err, organization.ErrNotFound) {
+		t.Errorf("update by the board: %v", err)
+	}
+	got, _ := f.svc.Get(ctx, owner, o.ID)
+	if got.LegalName != "Corazones Unidos" {
+		t.Errorf("the name changed to %q", got.LegalName)
+	}
+	if len(f.queue.sent) != 0 {
+		t.Errorf("a refused invitation sent mail")
+	}
+}
+
+func errOnly[T any](_ T, err error) error { return err }
+
+func TestValidationKeepsTextAsGivenAndNamesEachField(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	owner := f.user(t, "owner@a.example", false)
+	bad := organization.Input{Country: "XX", Website: "javascript:alert(1)", ContactEmail: "not an address",
+		RegistrationNumber: strings.Repeat("9", 101), Description: "bell\x07"}
+	_, err := f.svc.Create(context.Background(), actor(owner), bad)
+	var fe i18n.FieldErrors
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v", err)
+	}
+	want := map[string]string{"legal_name": "error.field.required", "country": "error.country.invalid", "website": "error.website.invalid",
+		"contact_email": "error.email.invalid", "registration_number": "error.field.too_long", "description": "error.field.control_chars"}
+	for field, key := range want {
+		if fe[field].Key != key {
+			t.Errorf("%s: %q, want %q", field, fe[field].Key, key)
+		}
+	}
+
+	odd := validInput()
+	odd.LegalName = "<script>alert(1)</script> قلب ❤️ Corazón"
+	o, err := f.svc.Create(context.Background(), actor(owner), odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.LegalName != odd.LegalName {
+		t.Errorf("stored %q", o.LegalName)
+	}
+}
+
+func TestColleagueJoinsByTheEmailedLinkOnce(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	owner, colleague := f.user(t, "owner@a.example", false), f.user(t, "colleague@a.example", false)
+	o, err := f.svc.Create(ctx, actor(owner), validInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Invite(ctx, actor(owner), o.ID, "colleague@a.example", "es"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.queue.sent) != 1 || !strings.Contains(f.queue.sent[0].Subject, "Únase a Corazones Unidos") {
+		t.Fatalf("mail: %+v", f.queue.sent)
+	}
+	tok := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(f.queue.sent[0].Text)
+	if tok == nil {
+		t.Fatalf("no link in %q", f.queue.sent[0].Text)
+	}
+	id, err := f.svc.Join(ctx, actor(colleague), tok[1])
+	if err != nil || id != o.ID {
+		t.Fatalf("Join = %d, %v", id, err)
+	}
+	if _, err := f.svc.Get(ctx, colleague, o.ID); err != nil {
+		t.Errorf("the colleague cannot see the organization: %v", err)
+	}
+	if _, err := f.svc.Join(ctx, actor(f.user(t, "late@c.example", false)), tok[1]); !errors.Is(err, organization.ErrInvitationInvalid) {
+		t.Errorf("a used link worked again: %v", err)
+	}
+}
+
+func TestInvitationLinkExpires(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	now := time.Now()
+	svc := organization.New(f.db, &mail.Outbox{Composer: mustComposer(t), Queue: f.queue}, "https://x.example", func() time.Time { return now })
+	owner := f.user(t, "owner@a.example", false)
+	o, err := svc.Create(ctx, actor(owner), validInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Invite(ctx, actor(owner), o.ID, "late@a.example", "en"); err != nil {
+		t.Fatal(err)
+	}
+	tok := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(f.queue.sent[0].Text)[1]
+	now = now.Add(15 * 24 * time.Hour)
+	if _, err := svc.Join(ctx, actor(f.user(t, "late@a.example", false)), tok); !errors.Is(err, organization.ErrInvitationInvalid) {
+		t.Errorf("an expired link worked: %v", err)
+	}
+}
+
+func mustComposer(t *testing.T) *mail.Composer {
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := mail.NewComposer(templates.FS, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestEligibility(t *testing.T) {
+	all := map[string]bool{"charitable": true, "cardiac_mission": true, "host_agreed": true, "team_qualified": true}
+	if e := organization.Assess(all); !e.Eligible || len(e.Reasons) != 0 {
+		t.Errorf("all yes: %+v", e)
+	}
+	noHost := map[string]bool{"charitable": true, "cardiac_mission": true, "team_qualified": true}
+	e := organization.Assess(noHost)
+	if e.Eligible || len(e.Reasons) != 1 || e.Reasons[0].Key != "eligibility.fix.host_agreed" {
+		t.Errorf("no host: %+v", e)
+	}
+	if e := organization.Assess(nil); e.Eligible || len(e.Reasons) != len(organization.Questions) {
+		t.Errorf("nothing answered: %+v", e)
+	}
+}
+
+func TestCountries(t *testing.T) {
+	es := organization.Countries("es")
+	if len(es) < 240 {
+		t.Fatalf("%d countries", len(es))
+	}
+	if organization.CountryName("DO", "es") != "República Dominicana" || organization.CountryName("HN", "en") != "Honduras" {
+		t.Error("names")
+	}
+	if !organization.ValidCountry("DO") || organization.ValidCountry("XX") || organization.ValidCountry("do") {
+		t.Error("validity")
+	}
+}
