@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
+	"missiongrants/internal/organization"
 	"missiongrants/templates"
 )
 
@@ -23,6 +24,7 @@ type app struct {
 	cat      *i18n.Catalog
 	jobs     *job.Client
 	accounts *account.Service
+	orgs     *organization.Service
 }
 
 // newApp wires the services. work makes the job client run jobs (serve);
@@ -47,7 +49,8 @@ func newApp(cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*ap
 	}
 	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
 	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionLifetime})
-	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts}, nil
+	orgs := organization.New(pool, outbox, cfg.BaseURL.String(), nil)
+	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts, orgs: orgs}, nil
 }
 
 // seedDemo loads the demo accounts and prints how to log in with them.

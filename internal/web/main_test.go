@@ -20,6 +20,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
+	"missiongrants/internal/organization"
 	"missiongrants/internal/testenv"
 	"missiongrants/templates"
 )
@@ -68,7 +69,9 @@ func newTestServerOn(t *testing.T, pool *sqlx.DB) *testServer {
 		_ = jobs.Stop(ctx)
 	})
 	accounts := account.New(pool, &mail.Outbox{Composer: composer, Queue: jobs}, account.Config{BaseURL: cfg.BaseURL.String()})
-	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts})
+	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
+	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts,
+		Orgs: organization.New(pool, outbox, cfg.BaseURL.String(), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,6 +51,16 @@ func (s *Server) routes(r *gin.Engine) {
 	// Everyone with a complete account.
 	members := r.Group("/", s.require(member))
 	members.GET("/dashboard", s.handle(s.dashboardShow))
+	members.GET("/organizations/new", s.handle(s.organizationNew))
+	members.POST("/organizations", s.handle(s.organizationCreate))
+	members.GET("/organizations/join", s.handle(s.organizationJoinShow))
+	members.POST("/organizations/join", s.handle(s.organizationJoin))
+	members.GET("/organizations/:id", s.handle(s.organizationShow))
+	members.GET("/organizations/:id/edit", s.handle(s.organizationEdit))
+	members.POST("/organizations/:id", s.handle(s.organizationUpdate))
+	members.POST("/organizations/:id/invite", s.handle(s.organizationInvite))
+	members.GET("/organizations/:id/eligibility", s.handle(s.eligibilityShow))
+	members.POST("/organizations/:id/eligibility", s.handle(s.eligibilitySave))
 
 	// IPA staff.
 	admin := r.Group("/admin", s.require(adminOnly))

@@ -18,6 +18,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/config"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/organization"
 	"missiongrants/templates"
 )
 
@@ -28,6 +29,7 @@ type Deps struct {
 	Catalog  *i18n.Catalog
 	Log      *slog.Logger
 	Accounts *account.Service
+	Orgs     *organization.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
 	// (tests, where the database goes away with the test).
 	SessionCleanup time.Duration
@@ -40,6 +42,7 @@ type Server struct {
 	cat      *i18n.Catalog
 	log      *slog.Logger
 	accounts *account.Service
+	orgs     *organization.Service
 	views    *views
 	assets   *assetSet
 	cop      *http.CrossOriginProtection
@@ -51,7 +54,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts}
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
 		return nil, fmt.Errorf("web: %w", err)

@@ -1,0 +1,240 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/organization"
+)
+
+type organizationFormPage struct {
+	Page
+	ID        int64
+	Form      organization.Input
+	Countries []organization.Country
+}
+
+func organizationInput(c *gin.Context) organization.Input {
+	return organization.Input{
+		LegalName: c.PostForm("legal_name"), Country: c.PostForm("country"), RegistrationNumber: c.PostForm("registration_number"),
+		Address: c.PostForm("address"), Website: c.PostForm("website"), Description: c.PostForm("description"),
+		ContactName: c.PostForm("contact_name"), ContactEmail: c.PostForm("contact_email"), ContactPhone: c.PostForm("contact_phone"),
+	}
+}
+
+func (s *Server) organizationFormPage(c *gin.Context, id int64, in organization.Input) *organizationFormPage {
+	return &organizationFormPage{Page: s.page(c), ID: id, Form: in, Countries: organization.Countries(lang(c))}
+}
+
+func (s *Server) organizationNew(c *gin.Context) error {
+	u := currentUser(c)
+	in := organization.Input{ContactName: u.Name, ContactEmail: u.Email}
+	s.render(c, http.StatusOK, "organization_form", s.organizationFormPage(c, 0, in))
+	return nil
+}
+
+func (s *Server) organizationCreate(c *gin.Context) error {
+	in := organizationInput(c)
+	o, err := s.orgs.Create(c.Request.Context(), s.actor(c), in)
+	if err != nil {
+		p := s.organizationFormPage(c, 0, in)
+		return s.refuse(c, err, &p.Page, "organization_form", p)
+	}
+	c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(o.ID, 10)+"/eligibility")
+	return nil
+}
+
+// organizationID reads :id; anything but a positive number is a page that
+// does not exist.
+func organizationID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, statusError(http.StatusNotFound)
+	}
+	return id, nil
+}
+
+func (s *Server) organizationEdit(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.orgs.Get(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	if !s.isMember(c, id) {
+		return statusError(http.StatusForbidden)
+	}
+	in := organization.Input{LegalName: o.LegalName, Country: o.Country, RegistrationNumber: o.RegistrationNumber, Address: o.Address,
+		Website: o.Website, Description: o.Description, ContactName: o.ContactName, ContactEmail: o.ContactEmail, ContactPhone: o.ContactPhone}
+	s.render(c, http.StatusOK, "organization_form", s.organizationFormPage(c, id, in))
+	return nil
+}
+
+func (s *Server) organizationUpdate(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	in := organizationInput(c)
+	if err := s.orgs.Update(c.Request.Context(), s.actor(c), id, in); err != nil {
+		p := s.organizationFormPage(c, id, in)
+		return s.refuse(c, err, &p.Page, "organization_form", p)
+	}
+	s.flash(c, "flash.saved")
+	c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+func (s *Server) isMember(c *gin.Context, id int64) bool {
+	ok, err := organization.IsMember(c.Request.Context(), s.db, currentUser(c).ID, id)
+	return err == nil && ok
+}
+
+type organizationPage struct {
+	Page
+	Org         *organization.Organization
+	CountryName string
+	Members     []organization.Member
+	Member      bool
+	InviteEmail string
+}
+
+func (s *Server) organizationPage(c *gin.Context, id int64) (*organizationPage, error) {
+	u := currentUser(c)
+	o, err := s.orgs.Get(c.Request.Context(), u, id)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.orgs.Members(c.Request.Context(), u, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &organizationPage{Page: s.page(c), Org: o, CountryName: organization.CountryName(o.Country, lang(c)), Members: members}
+	for _, m := range members {
+		p.Member = p.Member || m.UserID == u.ID
+	}
+	return p, nil
+}
+
+func (s *Server) organizationShow(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.organizationPage(c, id)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "organization_show", p)
+	return nil
+}
+
+func (s *Server) organizationInvite(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	email := c.PostForm("email")
+	if err := s.orgs.Invite(c.Request.Context(), s.actor(c), id, email, lang(c)); err != nil {
+		p, perr := s.organizationPage(c, id)
+		if perr != nil {
+			return perr
+		}
+		p.InviteEmail = email
+		return s.refuse(c, err, &p.Page, "organization_show", p)
+	}
+	s.flash(c, "flash.invitation_sent")
+	c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+func (s *Server) organizationJoinPage(c *gin.Context, tok string) *tokenPage {
+	return &tokenPage{Page: s.page(c), Title: "page.organization_join.title", Body: "page.organization_join.body",
+		Submit: "page.organization_join.submit", Action: organization.PathJoin, Token: tok}
+}
+
+func (s *Server) organizationJoinShow(c *gin.Context) error {
+	s.render(c, http.StatusOK, "token_confirm", s.organizationJoinPage(c, c.Query("token")))
+	return nil
+}
+
+func (s *Server) organizationJoin(c *gin.Context) error {
+	tok := c.PostForm("token")
+	id, err := s.orgs.Join(c.Request.Context(), s.actor(c), tok)
+	if err == organization.ErrInvitationInvalid {
+		p := s.organizationJoinPage(c, tok)
+		return s.refuse(c, i18n.Msg("error.organization.invitation_invalid"), &p.Page, "token_confirm", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "flash.joined")
+	c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+type eligibilityQuestion struct {
+	Name, Text, Answer string
+}
+
+type eligibilityPage struct {
+	Page
+	OrgID     int64
+	Questions []eligibilityQuestion
+	Result    *organization.Eligibility
+	Reasons   []string
+}
+
+func (s *Server) eligibilityPage(c *gin.Context, id int64, answers map[string]string) *eligibilityPage {
+	p := &eligibilityPage{Page: s.page(c), OrgID: id}
+	for _, q := range organization.Questions {
+		p.Questions = append(p.Questions, eligibilityQuestion{Name: q, Text: "eligibility.q." + q, Answer: answers[q]})
+	}
+	return p
+}
+
+func (s *Server) eligibilityShow(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.orgs.Get(c.Request.Context(), currentUser(c), id); err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "eligibility", s.eligibilityPage(c, id, nil))
+	return nil
+}
+
+// eligibilitySave tells an ineligible charity plainly why, and what would
+// make it eligible; an eligible one goes on to apply.
+func (s *Server) eligibilitySave(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	answers, given := map[string]bool{}, map[string]string{}
+	for _, q := range organization.Questions {
+		given[q] = c.PostForm(q)
+		answers[q] = given[q] == "yes"
+	}
+	result, err := s.orgs.CheckEligibility(c.Request.Context(), s.actor(c), id, answers)
+	if err != nil {
+		return err
+	}
+	p := s.eligibilityPage(c, id, given)
+	p.Result = &result
+	for _, r := range result.Reasons {
+		p.Reasons = append(p.Reasons, s.cat.Say(lang(c), r))
+	}
+	status := http.StatusOK
+	if !result.Eligible {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(c, status, "eligibility", p)
+	return nil
+}
