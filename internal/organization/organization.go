@@ -13,14 +13,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/audit"
 	"missiongrants/internal/db"
+	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/secret"
@@ -56,26 +55,22 @@ type Input struct {
 func (in *Input) Validate() error {
 	in.trim()
 	fe := i18n.FieldErrors{}
-	fe.Add("legal_name", text(in.LegalName, true, 300))
+	fe.Add("legal_name", field.Text(in.LegalName, true, 300))
 	if !ValidCountry(in.Country) {
 		fe["country"] = i18n.Msg("error.country.invalid")
 	}
-	fe.Add("registration_number", text(in.RegistrationNumber, true, 100))
-	fe.Add("address", text(in.Address, false, 1000))
-	fe.Add("description", text(in.Description, false, 10000))
-	fe.Add("contact_name", text(in.ContactName, false, 200))
-	fe.Add("contact_phone", text(in.ContactPhone, false, 50))
+	fe.Add("registration_number", field.Text(in.RegistrationNumber, true, 100))
+	fe.Add("address", field.Text(in.Address, false, 1000))
+	fe.Add("description", field.Text(in.Description, false, 10000))
+	fe.Add("contact_name", field.Text(in.ContactName, false, 200))
+	fe.Add("contact_phone", field.Text(in.ContactPhone, false, 50))
 	if in.Website != "" {
 		u, err := url.Parse(in.Website)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(in.Website) > 500 {
 			fe["website"] = i18n.Msg("error.website.invalid")
 		}
 	}
-	if in.ContactEmail != "" {
-		if a, err := netmail.ParseAddress(in.ContactEmail); err != nil || a.Address != in.ContactEmail {
-			fe["contact_email"] = i18n.Msg("error.email.invalid")
-		}
-	}
+	fe.Add("contact_email", field.Email(in.ContactEmail, false))
 	return fe.Err()
 }
 
@@ -88,20 +83,6 @@ func (in *Input) trim() {
 	if in.Website != "" && !strings.Contains(in.Website, "://") {
 		in.Website = "https://" + in.Website
 	}
-}
-
-// text checks a free-text field: stored as given (any script, emoji), but
-// within its length and without control characters other than line breaks.
-func text(s string, required bool, max int) error {
-	switch {
-	case s == "" && required:
-		return i18n.Msg("error.field.required")
-	case utf8.RuneCountInString(s) > max:
-		return i18n.Msg("error.field.too_long", "Max", max)
-	case !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) >= 0:
-		return i18n.Msg("error.field.control_chars")
-	}
-	return nil
 }
 
 // Service runs organization actions.

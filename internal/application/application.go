@@ -1,0 +1,388 @@
+// Package application owns the mission-trip application: its form and
+// validation, drafts saved as typed, submitted versions frozen for the
+// board, the state machine (transitions.go), the timeline and the message
+// thread between the charity and the IPA. Access is part of every query:
+// the owning organization's members, and the IPA.
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/money"
+	"missiongrants/internal/organization"
+)
+
+// Errors the web layer maps to pages.
+var (
+	// ErrNotFound is also the answer for an application the person may not see.
+	ErrNotFound  = db.ErrNotFound
+	ErrForbidden = errors.New("application: forbidden")
+	// ErrNotEditable: the form is frozen (submitted, withdrawn, decided).
+	ErrNotEditable = errors.New("application: not editable in this state")
+	// ErrRoundClosed: the round takes no new submissions.
+	ErrRoundClosed = errors.New("application: the round is closed")
+	// ErrNotEligible: the organization has not passed the eligibility check.
+	ErrNotEligible = errors.New("application: organization not eligible")
+)
+
+// Message gives the text for one of the package's refusals.
+func Message(err error) (i18n.Message, bool) {
+	for _, m := range []struct {
+		err error
+		key string
+	}{
+		{ErrInvalidTransition, "error.app.invalid_transition"},
+		{ErrNotEditable, "error.app.not_editable"},
+		{ErrRoundClosed, "error.app.round_closed"},
+		{ErrNotEligible, "error.app.not_eligible"},
+		{ErrForbidden, "error.http.403"},
+	} {
+		if errors.Is(err, m.err) {
+			return i18n.Msg(m.key), true
+		}
+	}
+	return i18n.Message{}, false
+}
+
+// Application is one application as listed and shown.
+type Application struct {
+	ID               int64       `db:"id"`
+	OrganizationID   int64       `db:"organization_id"`
+	OrganizationName string      `db:"organization_name"`
+	RoundID          int64       `db:"round_id"`
+	RoundName        string      `db:"round_name"`
+	Status           Status      `db:"status"`
+	Version          int         `db:"version"`
+	Title            string      `db:"title"`
+	Country          string      `db:"country"`
+	TripStart        *time.Time  `db:"trip_start"`
+	TripEnd          *time.Time  `db:"trip_end"`
+	AmountRequested  money.Cents `db:"amount_requested_cents"`
+	Currency         string      `db:"currency"`
+	SubmittedAt      *time.Time  `db:"submitted_at"`
+	DraftSavedAt     *time.Time  `db:"draft_saved_at"`
+	DraftTitle       string      `db:"draft_title"`
+	CreatedAt        time.Time   `db:"created_at"`
+}
+
+// DisplayTitle is the submitted title, or the draft's while there is none.
+func (a *Application) DisplayTitle() string {
+	if a.Title != "" {
+		return a.Title
+	}
+	return a.DraftTitle
+}
+
+// Service runs application actions.
+type Service struct {
+	db     *sqlx.DB
+	outbox *mail.Outbox
+	base   string
+	now    func() time.Time
+}
+
+// New builds the service; now is the clock (time.Now outside tests).
+func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: pool, outbox: outbox, base: strings.TrimRight(baseURL, "/"), now: now}
+}
+
+func (s *Service) today() time.Time {
+	y, m, d := s.now().UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+	a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
+	a.submitted_at, a.draft_saved_at, coalesce(a.draft->>'title', '') AS draft_title, a.created_at`
+
+const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id `
+
+// visible is the access rule: $1 the user's id, $2 whether they are IPA.
+const visible = `($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`
+
+// Get returns application id if u may see it.
+func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Application, error) {
+	return get(ctx, s.db, u, id, false)
+}
+
+func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool) (*Application, error) {
+	var a Application
+	query := `SELECT ` + appColumns + appFrom + ` WHERE a.id = $3 AND ` + visible
+	if lock {
+		query += ` FOR UPDATE OF a`
+	}
+	if err := q.GetContext(ctx, &a, query, u.ID, organization.IPA(u), id); err != nil {
+		return nil, fmt.Errorf("application.Get: %w", db.NotFound(err))
+	}
+	return &a, nil
+}
+
+// ForUser lists the applications of every organization u belongs to.
+func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, error) {
+	var out []Application
+	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+appFrom+`
+		JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1
+		ORDER BY a.created_at DESC, a.id DESC`, u.ID)
+	return out, err
+}
+
+// role is how u acts on an application they can see.
+func role(u *account.User, member bool) Role {
+	switch {
+	case member:
+		return RoleApplicant
+	case u.IsAdmin:
+		return RoleAdmin
+	default:
+		return RoleBoard
+	}
+}
+
+func isMember(ctx context.Context, q db.Querier, u *account.User, a *Application) (bool, error) {
+	return organization.IsMember(ctx, q, u.ID, a.OrganizationID)
+}
+
+// Create starts a draft for organization orgID in round roundID. Only members
+// of an organization that passed the eligibility check may, and only in an
+// open round.
+func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User, orgID, roundID int64) (int64, error) {
+	var id int64
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var eligible bool
+		err := tx.GetContext(ctx, &eligible, `SELECT o.eligible_at IS NOT NULL FROM organizations o
+			JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1 WHERE o.id = $2`, u.ID, orgID)
+		if err != nil {
+			return fmt.Errorf("application.Create: %w", db.NotFound(err))
+		}
+		if !eligible {
+			return ErrNotEligible
+		}
+		var r Round
+		if err := tx.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM funding_rounds WHERE id = $1`, roundID); err != nil {
+			return fmt.Errorf("application.Create: round: %w", db.NotFound(err))
+		}
+		if !r.Open(s.today()) {
+			return ErrRoundClosed
+		}
+		draft, _ := json.Marshal(newForm())
+		now := s.now()
+		if err := tx.GetContext(ctx, &id, `INSERT INTO applications (organization_id, round_id, draft, currency, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, orgID, roundID, draft, r.Currency, u.ID, now); err != nil {
+			return fmt.Errorf("application.Create: %w", err)
+		}
+		if err := event(ctx, tx, id, now, u.ID, "created", "", Draft, ""); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, ac.Event("application.created", "application", id, map[string]any{"organization_id": orgID, "round_id": roundID}))
+	})
+	return id, err
+}
+
+func newForm() Form {
+	f := Form{}
+	f.Normalize()
+	return f
+}
+
+// Draft returns the form as last saved.
+func (s *Service) Draft(ctx context.Context, u *account.User, id int64) (*Application, Form, error) {
+	a, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, Form{}, err
+	}
+	var raw []byte
+	if err := s.db.GetContext(ctx, &raw, `SELECT draft FROM applications WHERE id = $1`, id); err != nil {
+		return nil, Form{}, err
+	}
+	var f Form
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, Form{}, fmt.Errorf("application.Draft: %w", err)
+	}
+	f.Normalize()
+	return a, f, nil
+}
+
+// SaveDraft stores the form as typed, whatever is filled, while the
+// application is editable; only the charity's members may. It is also what
+// autosave calls, so it writes no audit row (the submission does).
+func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, f Form) (time.Time, error) {
+	f.Normalize()
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(raw) > maxDraftBytes {
+		return time.Time{}, i18n.Msg("error.app.too_large")
+	}
+	now := s.now()
+	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		a, err := get(ctx, tx, u, id, true)
+		if err != nil {
+			return err
+		}
+		if ok, err := isMember(ctx, tx, u, a); err != nil || !ok {
+			return errors.Join(ErrForbidden, err)
+		}
+		if !Editable(a.Status) {
+			return ErrNotEditable
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE applications SET draft = $2, draft_saved_at = $3, updated_at = $3 WHERE id = $1`, id, raw, now)
+		return err
+	})
+	return now, err
+}
+
+// maxDraftBytes bounds what one draft may hold (every text field full is
+// far below it).
+const maxDraftBytes = 512 << 10
+
+// Submit checks the saved draft and, when it is complete, freezes it as the
+// next version for the board. It moves draft → submitted, or
+// more_info_requested → submitted (a resubmission).
+func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User, id int64) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		a, err := get(ctx, tx, u, id, true)
+		if err != nil {
+			return err
+		}
+		if ok, err := isMember(ctx, tx, u, a); err != nil || !ok {
+			return errors.Join(ErrForbidden, err)
+		}
+		ev := EventSubmit
+		if a.Status == MoreInfoRequested {
+			ev = EventResubmit
+		}
+		to, err := Next(a.Status, ev, RoleApplicant)
+		if err != nil {
+			return err
+		}
+		var r Round
+		if err := tx.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM funding_rounds WHERE id = $1`, a.RoundID); err != nil {
+			return err
+		}
+		if ev == EventSubmit && !r.Open(s.today()) {
+			return ErrRoundClosed
+		}
+		var raw []byte
+		if err := tx.GetContext(ctx, &raw, `SELECT draft FROM applications WHERE id = $1`, id); err != nil {
+			return err
+		}
+		var f Form
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return err
+		}
+		checked, err := f.Validate(s.today())
+		if err != nil {
+			return err
+		}
+		data, _ := json.Marshal(f)
+		now := s.now()
+		version := a.Version + 1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO application_versions (application_id, version, data, submitted_by, submitted_at)
+			VALUES ($1, $2, $3, $4, $5)`, id, version, data, u.ID, now); err != nil {
+			return fmt.Errorf("application.Submit: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $2, version = $3, title = $4, country = $5,
+			trip_start = $6, trip_end = $7, amount_requested_cents = $8, submitted_at = $9, updated_at = $9
+			WHERE id = $1 AND status = $10`,
+			id, to, version, checked.Title, checked.Country, checked.TripStart, checked.TripEnd, checked.AmountRequested, now, a.Status); err != nil {
+			return fmt.Errorf("application.Submit: %w", err)
+		}
+		if err := event(ctx, tx, id, now, u.ID, string(ev), a.Status, to, ""); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, ac.Event("application."+string(ev), "application", id,
+			map[string]any{"version": version, "amount_requested_cents": checked.AmountRequested})); err != nil {
+			return err
+		}
+		return s.notifyAdmins(ctx, tx, "application_submitted", map[string]any{
+			"Title": checked.Title, "Organization": a.OrganizationName, "Link": s.link(id), "Resubmitted": ev == EventResubmit})
+	})
+}
+
+// Withdraw takes an application back; the charity only.
+func (s *Service) Withdraw(ctx context.Context, ac account.Actor, u *account.User, id int64) error {
+	return s.move(ctx, ac, u, id, EventWithdraw, "", nil)
+}
+
+// RequestInfo asks the charity a question (admins only): the application
+// goes back to the charity to amend and resubmit, and the question starts
+// the thread.
+func (s *Service) RequestInfo(ctx context.Context, ac account.Actor, u *account.User, id int64, question string) error {
+	question = strings.TrimSpace(question)
+	if err := checkMessage(question); err != nil {
+		return i18n.FieldErrors{"question": err.(i18n.Message)}
+	}
+	return s.move(ctx, ac, u, id, EventRequestInfo, question, func(tx *sqlx.Tx, a *Application, now time.Time) error {
+		if err := insertMessage(ctx, tx, id, u.ID, true, question, now); err != nil {
+			return err
+		}
+		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_info_requested", map[string]any{
+			"Title": a.DisplayTitle(), "Question": question, "Link": s.link(id)})
+	})
+}
+
+// move runs one state-machine event by u, locking the row and guarding the
+// update on the status it read, so two people acting at once cannot both move it.
+func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, id int64, ev Event, note string,
+	also func(tx *sqlx.Tx, a *Application, now time.Time) error) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		a, err := get(ctx, tx, u, id, true)
+		if err != nil {
+			return err
+		}
+		member, err := isMember(ctx, tx, u, a)
+		if err != nil {
+			return err
+		}
+		to, err := Next(a.Status, ev, role(u, member))
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4`, id, to, now, a.Status)
+		if err != nil {
+			return fmt.Errorf("application.%s: %w", ev, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrInvalidTransition
+		}
+		if err := event(ctx, tx, id, now, u.ID, string(ev), a.Status, to, note); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, ac.Event("application."+string(ev), "application", id, map[string]any{"from": a.Status, "to": to})); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx, a, now)
+		}
+		return nil
+	})
+}
+
+func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64, ev string, from, to Status, note string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor_id, event, from_status, to_status, note)
+		VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7)`, id, at, actor, ev, string(from), string(to), note)
+	if err != nil {
+		return fmt.Errorf("application: event: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) link(id int64) string { return s.base + "/applications/" + strconv.FormatInt(id, 10) }

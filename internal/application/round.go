@@ -1,0 +1,130 @@
+package application
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
+)
+
+// Round is a funding round: dated, or rolling (always open).
+type Round struct {
+	ID       int64       `db:"id"`
+	Name     string      `db:"name"`
+	Rolling  bool        `db:"rolling"`
+	OpensOn  *time.Time  `db:"opens_on"`
+	ClosesOn *time.Time  `db:"closes_on"`
+	Budget   money.Cents `db:"budget_cents"`
+	Currency string      `db:"currency"`
+}
+
+// Open reports whether the round takes submissions on day (UTC date).
+func (r Round) Open(day time.Time) bool {
+	if r.Rolling {
+		return true
+	}
+	return r.OpensOn != nil && r.ClosesOn != nil && !day.Before(*r.OpensOn) && !day.After(*r.ClosesOn)
+}
+
+// RoundInput is what an admin writes.
+type RoundInput struct {
+	Name, OpensOn, ClosesOn, Budget string
+	Rolling                         bool
+}
+
+func (in RoundInput) check() (Round, error) {
+	fe := i18n.FieldErrors{}
+	r := Round{Name: strings.TrimSpace(in.Name), Rolling: in.Rolling, Currency: string(money.USD)}
+	fe.Add("name", field.Text(r.Name, true, 200))
+	if !in.Rolling {
+		opens, err := field.Date(in.OpensOn, true)
+		fe.Add("opens_on", err)
+		closes, err2 := field.Date(in.ClosesOn, true)
+		fe.Add("closes_on", err2)
+		if err == nil && err2 == nil {
+			if closes.Before(opens) {
+				fe["closes_on"] = i18n.Msg("error.round.closes_before_opens")
+			}
+			r.OpensOn, r.ClosesOn = &opens, &closes
+		}
+	}
+	if strings.TrimSpace(in.Budget) != "" {
+		b, err := money.Parse(in.Budget)
+		fe.Add("budget", err)
+		r.Budget = b
+	}
+	return r, fe.Err()
+}
+
+const roundColumns = `id, name, rolling, opens_on, closes_on, budget_cents, currency`
+
+// Rounds lists every round, newest first.
+func (s *Service) Rounds(ctx context.Context) ([]Round, error) {
+	var out []Round
+	err := s.db.SelectContext(ctx, &out, `SELECT `+roundColumns+` FROM funding_rounds ORDER BY rolling DESC, opens_on DESC NULLS FIRST, id DESC`)
+	return out, err
+}
+
+// OpenRounds lists the rounds that take applications today.
+func (s *Service) OpenRounds(ctx context.Context) ([]Round, error) {
+	all, err := s.Rounds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Round
+	for _, r := range all {
+		if r.Open(s.today()) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Round returns one round.
+func (s *Service) Round(ctx context.Context, id int64) (*Round, error) {
+	var r Round
+	if err := s.db.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM funding_rounds WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("application.Round: %w", db.NotFound(err))
+	}
+	return &r, nil
+}
+
+// SaveRound creates (id 0) or changes a round; admins only.
+func (s *Service) SaveRound(ctx context.Context, a account.Actor, u *account.User, id int64, in RoundInput) (int64, error) {
+	if !u.IsAdmin {
+		return 0, ErrForbidden
+	}
+	r, err := in.check()
+	if err != nil {
+		return 0, err
+	}
+	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if id == 0 {
+			err := tx.GetContext(ctx, &id, `INSERT INTO funding_rounds (name, rolling, opens_on, closes_on, budget_cents, currency)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget, r.Currency)
+			if err != nil {
+				return fmt.Errorf("application.SaveRound: %w", err)
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, `UPDATE funding_rounds SET name = $2, rolling = $3, opens_on = $4, closes_on = $5,
+				budget_cents = $6, updated_at = now() WHERE id = $1`, id, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget)
+			if err != nil {
+				return fmt.Errorf("application.SaveRound: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrNotFound
+			}
+		}
+		return audit.Record(ctx, tx, a.Event("round.saved", "funding_round", id, map[string]any{"name": r.Name, "rolling": r.Rolling, "budget_cents": r.Budget}))
+	})
+	return id, err
+}

@@ -1,0 +1,312 @@
+package application_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/application"
+	"missiongrants/internal/dbtest"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/testenv"
+	"missiongrants/templates"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+type queue struct {
+	mu   sync.Mutex
+	sent []mail.Message
+}
+
+func (q *queue) SendMailTx(_ context.Context, _ *sqlx.Tx, m mail.Message) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.sent = append(q.sent, m)
+	return nil
+}
+
+func (q *queue) to(addr string) []mail.Message {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []mail.Message
+	for _, m := range q.sent {
+		if m.To == addr {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+type fixture struct {
+	svc                     *application.Service
+	db                      *sqlx.DB
+	queue                   *queue
+	owner, stranger, admin  *account.User
+	board                   *account.User
+	org, strangerOrg, round int64
+	now                     time.Time
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	pool := dbtest.New(t)
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	composer, err := mail.NewComposer(templates.FS, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{db: pool, queue: &queue{}, now: time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)}
+	f.svc = application.New(pool, &mail.Outbox{Composer: composer, Queue: f.queue}, "https://grants.example.org", func() time.Time { return f.now })
+	f.owner = f.user(t, "owner@corazones.example", "es", false, false)
+	f.stranger = f.user(t, "other@otra.example", "en", false, false)
+	f.admin = f.user(t, "admin@ipa.example", "en", true, false)
+	f.board = f.user(t, "board@ipa.example", "en", false, true)
+	f.org = f.organization(t, f.owner, true)
+	f.strangerOrg = f.organization(t, f.stranger, true)
+	if err := pool.Get(&f.round, `INSERT INTO funding_rounds (name, opens_on, closes_on, budget_cents) VALUES ('2027 missions', '2026-11-01', '2026-12-31', 50000000) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) user(t *testing.T, email, lang string, admin, board bool) *account.User {
+	t.Helper()
+	var u account.User
+	if err := f.db.Get(&u, `INSERT INTO users (email, name, language, is_admin, is_board, email_confirmed_at) VALUES ($1, $1, $2, $3, $4, now())
+		RETURNING id, email, name, is_admin, is_board, active, language`, email, lang, admin, board); err != nil {
+		t.Fatal(err)
+	}
+	return &u
+}
+
+func (f *fixture) organization(t *testing.T, member *account.User, eligible bool) int64 {
+	t.Helper()
+	var id int64
+	err := f.db.Get(&id, `WITH o AS (INSERT INTO organizations (legal_name, country, registration_number, created_by, eligible_at)
+		VALUES ($1, 'DO', '123', $2, CASE WHEN $3 THEN now() END) RETURNING id)
+		INSERT INTO organization_members (organization_id, user_id) SELECT id, $2 FROM o RETURNING organization_id`, member.Email+" org", member.ID, eligible)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func act(u *account.User) account.Actor { return account.Actor{UserID: u.ID, IP: "198.51.100.7"} }
+
+func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, err := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A first sitting saves half a form, a mistake included: kept as typed.
+	half := application.Form{Title: "Misión 2027", AmountRequested: "20.000,0x"}
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, half); err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := f.svc.Draft(ctx, f.owner, id)
+	if err != nil || got.Title != "Misión 2027" || got.AmountRequested != "20.000,0x" {
+		t.Fatalf("draft = %+v, %v", got, err)
+	}
+	// Submitting it names what is missing and changes nothing.
+	err = f.svc.Submit(ctx, act(f.owner), f.owner, id)
+	var fe i18n.FieldErrors
+	if !errors.As(err, &fe) || fe["amount_requested"].Key != "error.money.invalid" || fe["city"].Key != "error.field.required" {
+		t.Fatalf("submit of half a form: %v", err)
+	}
+	if a, _ := f.svc.Get(ctx, f.owner, id); a.Status != application.Draft || a.Version != 0 {
+		t.Fatalf("after a refused submit: %+v", a)
+	}
+
+	// The second sitting completes it and submits.
+	full := application.ValidFormForTests()
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, full); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := f.svc.Get(ctx, f.owner, id)
+	if a.Status != application.Submitted || a.Version != 1 || a.AmountRequested != 2000000 || a.Title != full.Title {
+		t.Fatalf("submitted: %+v", a)
+	}
+	if len(f.queue.to("admin@ipa.example")) != 1 {
+		t.Errorf("admins were not told of the submission")
+	}
+	// What the board reviews is frozen.
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, half); !errors.Is(err, application.ErrNotEditable) {
+		t.Errorf("a submitted application was edited: %v", err)
+	}
+
+	// The IPA asks; the charity is told in Spanish, amends and resubmits.
+	if err := f.svc.RequestInfo(ctx, act(f.admin), f.admin, id, "¿Cuántos niños están en lista de espera?"); err != nil {
+		t.Fatal(err)
+	}
+	if m := f.queue.to("owner@corazones.example"); len(m) != 1 || m[0].Subject != "La IPA pide más información: "+full.Title {
+		t.Fatalf("mail to the charity: %+v", m)
+	}
+	amended := full
+	amended.AmountRequested = "18,000"
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, amended); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+		t.Fatal(err)
+	}
+	versions, err := f.svc.Versions(ctx, f.board, id)
+	if err != nil || len(versions) != 2 {
+		t.Fatalf("versions: %d, %v", len(versions), err)
+	}
+	changes := application.Diff(versions[0].Form, versions[1].Form)
+	if len(changes) != 1 || changes[0].Field != "amount_requested" || changes[0].New != "18,000" {
+		t.Fatalf("diff: %+v", changes)
+	}
+	timeline, _ := f.svc.Timeline(ctx, f.owner, id)
+	var events []string
+	for _, e := range timeline {
+		events = append(events, e.Event)
+	}
+	if want := "created submit request_info resubmit"; join(events) != want {
+		t.Fatalf("timeline %q, want %q", join(events), want)
+	}
+	msgs, _ := f.svc.Messages(ctx, f.owner, id)
+	if len(msgs) != 1 || !msgs[0].FromIPA {
+		t.Fatalf("thread: %+v", msgs)
+	}
+}
+
+func join(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += " "
+		}
+		out += x
+	}
+	return out
+}
+
+func TestAnotherCharityCannotTouchAnApplication(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, err := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _, _ := f.svc.Draft(ctx, f.owner, id)
+	for name, err := range map[string]error{
+		"get":      errOf(f.svc.Get(ctx, f.stranger, id)),
+		"draft":    errOf3(f.svc.Draft(ctx, f.stranger, id)),
+		"save":     errOf(f.svc.SaveDraft(ctx, f.stranger, id, application.Form{Title: "hijacked"})),
+		"submit":   f.svc.Submit(ctx, act(f.stranger), f.stranger, id),
+		"withdraw": f.svc.Withdraw(ctx, act(f.stranger), f.stranger, id),
+		"message":  f.svc.PostMessage(ctx, act(f.stranger), f.stranger, id, "hello"),
+		"timeline": errOf(f.svc.Timeline(ctx, f.stranger, id)),
+		"versions": errOf(f.svc.Versions(ctx, f.stranger, id)),
+		"create":   errOf(f.svc.Create(ctx, act(f.stranger), f.stranger, f.org, f.round)),
+	} {
+		if !errors.Is(err, application.ErrNotFound) {
+			t.Errorf("%s by another charity: %v, want not found", name, err)
+		}
+	}
+	after, _, _ := f.svc.Draft(ctx, f.owner, id)
+	if after.Status != before.Status || after.DraftTitle != before.DraftTitle {
+		t.Errorf("changed: %+v", after)
+	}
+	if mine, _ := f.svc.ForUser(ctx, f.stranger); len(mine) != 0 {
+		t.Errorf("another charity lists %d applications", len(mine))
+	}
+	// The board sees it but cannot act for the charity.
+	if _, err := f.svc.Get(ctx, f.board, id); err != nil {
+		t.Errorf("board: %v", err)
+	}
+	if _, err := f.svc.SaveDraft(ctx, f.board, id, application.Form{}); !errors.Is(err, application.ErrForbidden) {
+		t.Errorf("board edited a draft: %v", err)
+	}
+	if err := f.svc.Withdraw(ctx, act(f.board), f.board, id); !errors.Is(err, application.ErrInvalidTransition) {
+		t.Errorf("board withdrew: %v", err)
+	}
+}
+
+func errOf[T any](_ T, err error) error { return err }
+
+func errOf3[A, B any](_ A, _ B, err error) error { return err }
+
+func TestClosedRoundsAndIneligibleCharities(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, err := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
+		t.Fatal(err)
+	}
+	f.now = time.Date(2027, 1, 5, 12, 0, 0, 0, time.UTC) // the round closed on 2026-12-31
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); !errors.Is(err, application.ErrRoundClosed) {
+		t.Fatalf("submitted into a closed round: %v", err)
+	}
+	if _, d, err := f.svc.Draft(ctx, f.owner, id); err != nil || d.Title == "" {
+		t.Fatalf("the draft was lost: %v", err)
+	}
+	if _, err := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round); !errors.Is(err, application.ErrRoundClosed) {
+		t.Errorf("a new draft in a closed round: %v", err)
+	}
+	newcomer := f.user(t, "new@nueva.example", "es", false, false)
+	org := f.organization(t, newcomer, false)
+	if _, err := f.svc.Create(ctx, act(newcomer), newcomer, org, f.round); !errors.Is(err, application.ErrNotEligible) {
+		t.Errorf("an organization that did not pass eligibility applied: %v", err)
+	}
+}
+
+// Two admins asking at the same moment move the application once.
+func TestConcurrentMovesLandOnce(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+		t.Fatal(err)
+	}
+	admin2 := f.user(t, "admin2@ipa.example", "en", true, false)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, u := range []*account.User{f.admin, admin2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f.svc.RequestInfo(ctx, act(u), u, id, "question")
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+		} else if !errors.Is(err, application.ErrInvalidTransition) {
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	var events int
+	_ = f.db.Get(&events, `SELECT count(*) FROM application_events WHERE application_id = $1 AND event = 'request_info'`, id)
+	if ok != 1 || events != 1 {
+		t.Fatalf("%d moves succeeded, %d recorded; want 1 and 1", ok, events)
+	}
+}

@@ -1,0 +1,166 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+)
+
+// TimelineEntry is one thing that happened to an application.
+type TimelineEntry struct {
+	At        time.Time `db:"at"`
+	ActorName string    `db:"actor_name"`
+	Event     string    `db:"event"`
+	ToStatus  *string   `db:"to_status"`
+	Note      string    `db:"note"`
+}
+
+// Timeline lists what happened, oldest first.
+func (s *Service) Timeline(ctx context.Context, u *account.User, id int64) ([]TimelineEntry, error) {
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return nil, err
+	}
+	var out []TimelineEntry
+	err := s.db.SelectContext(ctx, &out, `SELECT e.at, coalesce(u.name, '') AS actor_name, e.event, e.to_status, e.note
+		FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.application_id = $1 ORDER BY e.at, e.id`, id)
+	return out, err
+}
+
+// Post is one message of the thread.
+type Post struct {
+	ID         int64     `db:"id"`
+	AuthorName string    `db:"author_name"`
+	FromIPA    bool      `db:"from_ipa"`
+	Body       string    `db:"body"`
+	CreatedAt  time.Time `db:"created_at"`
+}
+
+// Messages lists the thread, oldest first.
+func (s *Service) Messages(ctx context.Context, u *account.User, id int64) ([]Post, error) {
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return nil, err
+	}
+	var out []Post
+	err := s.db.SelectContext(ctx, &out, `SELECT m.id, u.name AS author_name, m.from_ipa, m.body, m.created_at
+		FROM application_messages m JOIN users u ON u.id = m.author_id
+		WHERE m.application_id = $1 ORDER BY m.created_at, m.id`, id)
+	return out, err
+}
+
+func checkMessage(body string) error { return field.Text(body, true, 10000) }
+
+func insertMessage(ctx context.Context, tx *sqlx.Tx, id, author int64, fromIPA bool, body string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_messages (application_id, author_id, from_ipa, body, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, id, author, fromIPA, body, at)
+	if err != nil {
+		return fmt.Errorf("application: message: %w", err)
+	}
+	return nil
+}
+
+// PostMessage adds to the thread: a member of the charity writes to the
+// IPA's admins, an admin writes to the charity. The other side is emailed,
+// each person in their own language. Board members read but do not write
+// here (their discussion is internal).
+func (s *Service) PostMessage(ctx context.Context, ac account.Actor, u *account.User, id int64, body string) error {
+	body = strings.TrimSpace(body)
+	if err := checkMessage(body); err != nil {
+		return i18n.FieldErrors{"body": err.(i18n.Message)}
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		a, err := get(ctx, tx, u, id, false)
+		if err != nil {
+			return err
+		}
+		member, err := isMember(ctx, tx, u, a)
+		if err != nil {
+			return err
+		}
+		if !member && !u.IsAdmin {
+			return ErrForbidden
+		}
+		now := s.now()
+		if err := insertMessage(ctx, tx, id, u.ID, !member, body, now); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, id, now, u.ID, "message", "", "", ""); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, ac.Event("application.message", "application", id, nil)); err != nil {
+			return err
+		}
+		data := map[string]any{"Title": a.DisplayTitle(), "Organization": a.OrganizationName, "Author": u.Name, "Body": body, "Link": s.link(id)}
+		if member {
+			return s.notifyAdmins(ctx, tx, "application_message", data)
+		}
+		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_message", data)
+	})
+}
+
+type recipient struct {
+	Email    string `db:"email"`
+	Language string `db:"language"`
+}
+
+// notifyAdmins mails every active admin who wants notifications.
+func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any) error {
+	return s.notify(ctx, tx, template, data, `SELECT email, language FROM users WHERE is_admin AND active AND notify_email`)
+}
+
+// notifyMembers mails the charity's members who want notifications.
+func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, orgID int64, template string, data map[string]any) error {
+	return s.notify(ctx, tx, template, data, `SELECT u.email, u.language FROM users u
+		JOIN organization_members m ON m.user_id = u.id WHERE m.organization_id = $1 AND u.active AND u.notify_email`, orgID)
+}
+
+func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any, query string, args ...any) error {
+	var to []recipient
+	if err := tx.SelectContext(ctx, &to, query, args...); err != nil {
+		return fmt.Errorf("application: recipients: %w", err)
+	}
+	for _, r := range to {
+		if err := s.outbox.Send(ctx, tx, r.Language, template, r.Email, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Version is one submitted, frozen version.
+type Version struct {
+	Number      int       `db:"version"`
+	SubmittedAt time.Time `db:"submitted_at"`
+	Form        Form      `db:"-"`
+	Data        []byte    `db:"data"`
+}
+
+// Versions lists every submitted version, oldest first, with its form.
+func (s *Service) Versions(ctx context.Context, u *account.User, id int64) ([]Version, error) {
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return nil, err
+	}
+	var out []Version
+	if err := s.db.SelectContext(ctx, &out, `SELECT version, submitted_at, data FROM application_versions
+		WHERE application_id = $1 ORDER BY version`, id); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := json.Unmarshal(out[i].Data, &out[i].Form); err != nil {
+			return nil, fmt.Errorf("application.Versions: %w", err)
+		}
+		out[i].Form.Normalize()
+		out[i].Data = nil
+	}
+	return out, nil
+}

@@ -1,0 +1,84 @@
+package application
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Status is where an application stands.
+type Status string
+
+const (
+	Draft             Status = "draft"
+	Submitted         Status = "submitted"
+	Withdrawn         Status = "withdrawn"
+	MoreInfoRequested Status = "more_info_requested"
+	// The board's states (screening, review, decision) join this table later.
+	InReview Status = "in_review"
+	Approved Status = "approved"
+	Declined Status = "declined"
+)
+
+// Event is what happens to an application.
+type Event string
+
+const (
+	EventSubmit      Event = "submit"
+	EventWithdraw    Event = "withdraw"
+	EventRequestInfo Event = "request_info"
+	EventResubmit    Event = "resubmit"
+)
+
+// Role is who acts on an application.
+type Role string
+
+const (
+	RoleApplicant Role = "applicant" // a member of the owning organization
+	RoleAdmin     Role = "admin"
+	RoleBoard     Role = "board"
+)
+
+// transition is one allowed move: from a status, by an event, by a role.
+type transition struct {
+	from  Status
+	event Event
+	by    Role
+	to    Status
+}
+
+// transitions is the whole state machine: any move not listed is refused.
+var transitions = []transition{
+	{Draft, EventSubmit, RoleApplicant, Submitted},
+	{Draft, EventWithdraw, RoleApplicant, Withdrawn},
+	{Submitted, EventWithdraw, RoleApplicant, Withdrawn},
+	{Submitted, EventRequestInfo, RoleAdmin, MoreInfoRequested},
+	{MoreInfoRequested, EventResubmit, RoleApplicant, Submitted},
+	{MoreInfoRequested, EventWithdraw, RoleApplicant, Withdrawn},
+}
+
+// ErrInvalidTransition is a move the state machine does not allow.
+var ErrInvalidTransition = errors.New("application: not allowed in this state")
+
+// Next is the status after event by role from status, or ErrInvalidTransition.
+func Next(from Status, event Event, by Role) (Status, error) {
+	for _, t := range transitions {
+		if t.from == from && t.event == event && t.by == by {
+			return t.to, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %s by %s from %s", ErrInvalidTransition, event, by, from)
+}
+
+// Editable reports whether the charity may change the form in status s.
+func Editable(s Status) bool { return s == Draft || s == MoreInfoRequested }
+
+// Allowed lists the events role may cause from status s, for the page's buttons.
+func Allowed(s Status, by Role) []Event {
+	var out []Event
+	for _, t := range transitions {
+		if t.from == s && t.by == by {
+			out = append(out, t.event)
+		}
+	}
+	return out
+}
