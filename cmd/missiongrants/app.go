@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/application"
 	"missiongrants/internal/config"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
@@ -25,6 +26,7 @@ type app struct {
 	jobs     *job.Client
 	accounts *account.Service
 	orgs     *organization.Service
+	apps     *application.Service
 }
 
 // newApp wires the services. work makes the job client run jobs (serve);
@@ -50,7 +52,8 @@ func newApp(cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*ap
 	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
 	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionLifetime})
 	orgs := organization.New(pool, outbox, cfg.BaseURL.String(), nil)
-	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts, orgs: orgs}, nil
+	apps := application.New(pool, outbox, cfg.BaseURL.String(), nil)
+	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts, orgs: orgs, apps: apps}, nil
 }
 
 // seedDemo loads the demo accounts and prints how to log in with them.

@@ -386,3 +386,16 @@ func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64
 }
 
 func (s *Service) link(id int64) string { return s.base + "/applications/" + strconv.FormatInt(id, 10) }
+
+// Recent lists the newest applications that have been submitted at least
+// once, for the IPA (the board's full queue, with filters, comes with the
+// review pages).
+func (s *Service) Recent(ctx context.Context, u *account.User, limit int) ([]Application, error) {
+	if !organization.IPA(u) {
+		return nil, ErrForbidden
+	}
+	var out []Application
+	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+appFrom+`
+		WHERE a.version > 0 ORDER BY a.submitted_at DESC, a.id DESC LIMIT $1`, limit)
+	return out, err
+}

@@ -5,23 +5,30 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/application"
 	"missiongrants/internal/organization"
 )
 
 type dashboardPage struct {
 	Page
 	Organizations []organization.Organization
+	Applications  []application.Application
 }
 
 // dashboardShow is where everyone lands after login; each role sees its part.
 func (s *Server) dashboardShow(c *gin.Context) error {
 	p := dashboardPage{Page: s.page(c)}
-	if u := currentUser(c); !organization.IPA(u) {
-		orgs, err := s.orgs.ForUser(c.Request.Context(), u.ID)
-		if err != nil {
-			return err
+	ctx, u := c.Request.Context(), currentUser(c)
+	var err error
+	if organization.IPA(u) {
+		p.Applications, err = s.apps.Recent(ctx, u, 50)
+	} else {
+		if p.Organizations, err = s.orgs.ForUser(ctx, u.ID); err == nil {
+			p.Applications, err = s.apps.ForUser(ctx, u)
 		}
-		p.Organizations = orgs
+	}
+	if err != nil {
+		return err
 	}
 	s.render(c, http.StatusOK, "dashboard", p)
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/application"
 	"missiongrants/internal/config"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
@@ -71,7 +72,8 @@ func newTestServerOn(t *testing.T, pool *sqlx.DB) *testServer {
 	accounts := account.New(pool, &mail.Outbox{Composer: composer, Queue: jobs}, account.Config{BaseURL: cfg.BaseURL.String()})
 	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
 	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts,
-		Orgs: organization.New(pool, outbox, cfg.BaseURL.String(), nil)})
+		Orgs: organization.New(pool, outbox, cfg.BaseURL.String(), nil),
+		Apps: application.New(pool, outbox, cfg.BaseURL.String(), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,18 @@ func setSecurityHeaders(h http.Header, cfg *config.Config) {
 	}
 }
 
+// maxFormMemory bounds what a form post may hold; the largest application
+// form is far below it. Uploads (documents) have their own limit.
+const maxFormMemory = 2 << 20
+
+// limitBody refuses oversized bodies before anything reads them.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormMemory)
+	}
+	c.Next()
+}
+
 // recoverPanic turns a panic into the friendly error page; the stack goes to
 // the log, never to the person.
 func (s *Server) recoverPanic(c *gin.Context) {

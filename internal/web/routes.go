@@ -6,7 +6,7 @@ import "github.com/gin-gonic/gin"
 // Object-level access (whose application, whose organization) is checked
 // again by the domain's queries.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.requestContext, s.securityHeaders, s.recoverPanic, s.loadUser, s.language, s.crossOriginCheck, s.csrf)
+	r.Use(s.requestContext, s.securityHeaders, s.recoverPanic, s.limitBody, s.loadUser, s.language, s.crossOriginCheck, s.csrf)
 	r.NoRoute(s.handle(s.notFound))
 	r.NoMethod(s.handle(s.methodNotAllowed))
 
@@ -61,6 +61,15 @@ func (s *Server) routes(r *gin.Engine) {
 	members.POST("/organizations/:id/invite", s.handle(s.organizationInvite))
 	members.GET("/organizations/:id/eligibility", s.handle(s.eligibilityShow))
 	members.POST("/organizations/:id/eligibility", s.handle(s.eligibilitySave))
+	members.GET("/organizations/:id/applications/new", s.handle(s.applicationNew))
+	members.POST("/organizations/:id/applications", s.handle(s.applicationCreate))
+	members.GET("/applications/:id", s.handle(s.applicationShow))
+	members.GET("/applications/:id/edit", s.handle(s.applicationEdit))
+	members.POST("/applications/:id/edit", s.handle(s.applicationSave))
+	members.POST("/applications/:id/autosave", s.handle(s.applicationAutosave))
+	members.POST("/applications/:id/withdraw", s.handle(s.applicationWithdraw))
+	members.POST("/applications/:id/messages", s.handle(s.applicationMessage))
+	members.GET("/applications/:id/versions/:version", s.handle(s.applicationVersion))
 
 	// IPA staff.
 	admin := r.Group("/admin", s.require(adminOnly))
@@ -70,4 +79,9 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/users/:id/roles", s.handle(s.adminUserRolesSave))
 	admin.POST("/users/:id/deactivate", s.handle(s.adminUserDeactivate))
 	admin.POST("/users/:id/reactivate", s.handle(s.adminUserReactivate))
+	admin.GET("/rounds", s.handle(s.adminRoundsShow))
+	admin.POST("/rounds", s.handle(s.adminRoundSave))
+	admin.GET("/rounds/:id", s.handle(s.adminRoundEdit))
+	admin.POST("/rounds/:id", s.handle(s.adminRoundSave))
+	admin.POST("/applications/:id/request-info", s.handle(s.applicationRequestInfo))
 }

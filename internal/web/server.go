@@ -16,6 +16,7 @@ import (
 
 	"missiongrants/assets"
 	"missiongrants/internal/account"
+	"missiongrants/internal/application"
 	"missiongrants/internal/config"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/organization"
@@ -30,6 +31,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Accounts *account.Service
 	Orgs     *organization.Service
+	Apps     *application.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
 	// (tests, where the database goes away with the test).
 	SessionCleanup time.Duration
@@ -43,6 +45,7 @@ type Server struct {
 	log      *slog.Logger
 	accounts *account.Service
 	orgs     *organization.Service
+	apps     *application.Service
 	views    *views
 	assets   *assetSet
 	cop      *http.CrossOriginProtection
@@ -54,7 +57,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs}
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
 		return nil, fmt.Errorf("web: %w", err)

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/application"
+	"missiongrants/internal/money"
+)
+
+type roundRow struct {
+	application.Round
+	Budget string
+	Open   bool
+}
+
+type adminRoundsPage struct {
+	Page
+	Rounds []roundRow
+	EditID int64
+	Form   application.RoundInput
+}
+
+func (s *Server) adminRoundsPage(c *gin.Context, editID int64, in application.RoundInput) (*adminRoundsPage, error) {
+	rounds, err := s.apps.Rounds(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	p := &adminRoundsPage{Page: s.page(c), EditID: editID, Form: in}
+	for _, r := range rounds {
+		p.Rounds = append(p.Rounds, roundRow{Round: r, Budget: money.Format(r.Budget, money.Currency(r.Currency), lang(c)), Open: r.Open(todayUTC())})
+	}
+	return p, nil
+}
+
+func (s *Server) adminRoundsShow(c *gin.Context) error {
+	p, err := s.adminRoundsPage(c, 0, application.RoundInput{})
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "admin_rounds", p)
+	return nil
+}
+
+func (s *Server) adminRoundEdit(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.apps.Round(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	in := application.RoundInput{Name: r.Name, Rolling: r.Rolling, Budget: money.Input(r.Budget, lang(c))}
+	if r.OpensOn != nil {
+		in.OpensOn, in.ClosesOn = r.OpensOn.Format("2006-01-02"), r.ClosesOn.Format("2006-01-02")
+	}
+	p, err := s.adminRoundsPage(c, id, in)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "admin_rounds", p)
+	return nil
+}
+
+// adminRoundSave creates a round (POST /admin/rounds) or changes one
+// (POST /admin/rounds/:id).
+func (s *Server) adminRoundSave(c *gin.Context) error {
+	var id int64
+	if c.Param("id") != "" {
+		var err error
+		if id, err = organizationID(c); err != nil {
+			return err
+		}
+	}
+	in := application.RoundInput{Name: c.PostForm("name"), OpensOn: c.PostForm("opens_on"), ClosesOn: c.PostForm("closes_on"),
+		Budget: c.PostForm("budget"), Rolling: c.PostForm("rolling") == "yes"}
+	if _, err := s.apps.SaveRound(c.Request.Context(), s.actor(c), currentUser(c), id, in); err != nil {
+		p, perr := s.adminRoundsPage(c, id, in)
+		if perr != nil {
+			return perr
+		}
+		return s.refuse(c, err, &p.Page, "admin_rounds", p)
+	}
+	s.flash(c, "flash.saved")
+	c.Redirect(http.StatusSeeOther, "/admin/rounds")
+	return nil
+}

@@ -1,0 +1,380 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/application"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
+	"missiongrants/internal/organization"
+	"missiongrants/internal/web/form"
+)
+
+// applicationID reads :id; anything but a positive number does not exist.
+func applicationID(c *gin.Context) (int64, error) { return organizationID(c) }
+
+func appURL(id int64) string { return "/applications/" + strconv.FormatInt(id, 10) }
+
+type applicationNewPage struct {
+	Page
+	Org    *organization.Organization
+	Rounds []application.Round
+}
+
+// applicationNew lets an eligible charity pick the round to apply to.
+func (s *Server) applicationNew(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.orgs.Get(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	if o.EligibleAt == nil {
+		c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10)+"/eligibility")
+		return nil
+	}
+	rounds, err := s.apps.OpenRounds(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "application_new", applicationNewPage{Page: s.page(c), Org: o, Rounds: rounds})
+	return nil
+}
+
+func (s *Server) applicationCreate(c *gin.Context) error {
+	orgID, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	roundID, _ := strconv.ParseInt(c.PostForm("round"), 10, 64)
+	id, err := s.apps.Create(c.Request.Context(), s.actor(c), currentUser(c), orgID, roundID)
+	if err != nil {
+		if m, ok := application.Message(err); ok {
+			return s.refuseMessage(c, m)
+		}
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
+	return nil
+}
+
+// refuseMessage shows a refusal that belongs to no form on an error-like page.
+func (s *Server) refuseMessage(c *gin.Context, m i18n.Message) error {
+	s.render(c, http.StatusConflict, "error", errorPage{Page: s.page(c), Message: m.Key})
+	return nil
+}
+
+type applicationEditPage struct {
+	Page
+	App         *application.Application
+	Form        application.Form
+	Countries   []organization.Country
+	Roles       []string
+	Categories  []string
+	BudgetTotal string
+	SavedAt     string
+	SavedAtISO  string
+	CanSubmit   bool
+}
+
+// emptyBudgetRows are offered below the filled lines, for people without
+// JavaScript (with it, a button adds more).
+const emptyBudgetRows = 3
+
+func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*applicationEditPage, error) {
+	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Countries: organization.Countries(lang(c)),
+		Roles: application.TeamRoles, Categories: application.BudgetCategories,
+		BudgetTotal: money.Format(f.BudgetTotal(), money.Currency(a.Currency), lang(c))}
+	for i := 0; i < emptyBudgetRows && len(p.Form.Budget) < application.MaxBudgetLines; i++ {
+		p.Form.Budget = append(p.Form.Budget, application.BudgetLine{})
+	}
+	if a.DraftSavedAt != nil {
+		p.SavedAt = s.savedLabel(c, *a.DraftSavedAt)
+		p.SavedAtISO = a.DraftSavedAt.UTC().Format(time.RFC3339)
+	}
+	r, err := s.apps.Round(c.Request.Context(), a.RoundID)
+	if err != nil {
+		return nil, err
+	}
+	p.CanSubmit = a.Status == application.MoreInfoRequested || r.Open(todayUTC())
+	return p, nil
+}
+
+func (s *Server) savedLabel(c *gin.Context, t time.Time) string {
+	return s.cat.T(lang(c), "app.form.saved_at", "Time", t.UTC().Format("15:04")+" UTC")
+}
+
+func (s *Server) applicationEdit(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	a, f, err := s.apps.Draft(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	if !application.Editable(a.Status) || !s.isMember(c, a.OrganizationID) {
+		c.Redirect(http.StatusSeeOther, appURL(id))
+		return nil
+	}
+	p, err := s.applicationEditPage(c, a, f)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "application_edit", p)
+	return nil
+}
+
+// applicationSave saves the draft (action=save) or saves and submits
+// (action=submit). A refused submission comes back with every value kept
+// and each error beside its field.
+func (s *Server) applicationSave(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	f := form.Application(postValues(c))
+	if _, err := s.apps.SaveDraft(ctx, u, id, f); err != nil {
+		return s.applicationRefused(c, id, f, err)
+	}
+	if c.PostForm("action") != "submit" {
+		s.flash(c, "flash.draft_saved")
+		c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
+		return nil
+	}
+	if err := s.apps.Submit(ctx, s.actor(c), u, id); err != nil {
+		return s.applicationRefused(c, id, f, err)
+	}
+	s.flash(c, "flash.application_submitted")
+	c.Redirect(http.StatusSeeOther, appURL(id))
+	return nil
+}
+
+func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form, err error) error {
+	var fe i18n.FieldErrors
+	m, isMsg := application.Message(err)
+	if !errors.As(err, &fe) && !isMsg {
+		var im i18n.Message
+		if !errors.As(err, &im) {
+			return err
+		}
+	}
+	a, err2 := s.apps.Get(c.Request.Context(), currentUser(c), id)
+	if err2 != nil {
+		return err2
+	}
+	p, err2 := s.applicationEditPage(c, a, f)
+	if err2 != nil {
+		return err2
+	}
+	if isMsg {
+		err = m
+	}
+	return s.refuse(c, err, &p.Page, "application_edit", p)
+}
+
+// applicationAutosave is the page's script saving the draft as the person
+// types: JSON in, JSON out, nothing else changes.
+func (s *Server) applicationAutosave(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	saved, err := s.apps.SaveDraft(c.Request.Context(), currentUser(c), id, form.Application(postValues(c)))
+	if err != nil {
+		status := http.StatusInternalServerError
+		switch {
+		case errors.Is(err, application.ErrNotFound):
+			status = http.StatusNotFound
+		case errors.Is(err, application.ErrNotEditable), errors.Is(err, application.ErrForbidden):
+			status = http.StatusConflict
+		default:
+			var m i18n.Message
+			if !errors.As(err, &m) {
+				logger(c).Error("autosave failed", "error", err)
+			} else {
+				status = http.StatusUnprocessableEntity
+			}
+		}
+		c.JSON(status, gin.H{"error": s.cat.T(lang(c), "app.form.not_saved")})
+		return nil
+	}
+	c.JSON(http.StatusOK, gin.H{"saved_at": saved.UTC().Format(time.RFC3339), "message": s.savedLabel(c, saved)})
+	return nil
+}
+
+type applicationShowPage struct {
+	Page
+	App      *application.Application
+	Member   bool
+	Events   []string
+	Timeline []application.TimelineEntry
+	Versions []application.Version
+	Changes  []application.Change
+	Messages []application.Post
+	Amount   string
+	Country  string
+	Body     string
+	Question string
+	Editable bool
+	CanAsk   bool
+	CanPost  bool
+	Withdraw bool
+}
+
+func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShowPage, error) {
+	ctx, u := c.Request.Context(), currentUser(c)
+	a, err := s.apps.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &applicationShowPage{Page: s.page(c), App: a, Member: s.isMember(c, a.OrganizationID)}
+	if p.Timeline, err = s.apps.Timeline(ctx, u, id); err != nil {
+		return nil, err
+	}
+	if p.Versions, err = s.apps.Versions(ctx, u, id); err != nil {
+		return nil, err
+	}
+	if n := len(p.Versions); n >= 2 {
+		p.Changes = application.Diff(p.Versions[n-2].Form, p.Versions[n-1].Form)
+	}
+	if p.Messages, err = s.apps.Messages(ctx, u, id); err != nil {
+		return nil, err
+	}
+	if a.Version > 0 {
+		p.Amount = money.Format(a.AmountRequested, money.Currency(a.Currency), lang(c))
+		p.Country = organization.CountryName(a.Country, lang(c))
+	}
+	role := application.RoleBoard
+	if p.Member {
+		role = application.RoleApplicant
+	} else if u.IsAdmin {
+		role = application.RoleAdmin
+	}
+	for _, ev := range application.Allowed(a.Status, role) {
+		switch ev {
+		case application.EventWithdraw:
+			p.Withdraw = true
+		case application.EventRequestInfo:
+			p.CanAsk = true
+		}
+	}
+	p.Editable = p.Member && application.Editable(a.Status)
+	p.CanPost = p.Member || u.IsAdmin
+	return p, nil
+}
+
+func (s *Server) applicationShow(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.applicationShowPage(c, id)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "application_show", p)
+	return nil
+}
+
+// applicationAct runs one action from the application page and comes back
+// to it; a refusal is shown there.
+func (s *Server) applicationAct(c *gin.Context, flash string, act func(id int64) error, keep func(p *applicationShowPage)) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	if err := act(id); err != nil {
+		p, perr := s.applicationShowPage(c, id)
+		if perr != nil {
+			return perr
+		}
+		if keep != nil {
+			keep(p)
+		}
+		if m, ok := application.Message(err); ok {
+			err = m
+		}
+		return s.refuse(c, err, &p.Page, "application_show", p)
+	}
+	s.flash(c, flash)
+	c.Redirect(http.StatusSeeOther, appURL(id))
+	return nil
+}
+
+func (s *Server) applicationWithdraw(c *gin.Context) error {
+	return s.applicationAct(c, "flash.application_withdrawn", func(id int64) error {
+		return s.apps.Withdraw(c.Request.Context(), s.actor(c), currentUser(c), id)
+	}, nil)
+}
+
+func (s *Server) applicationRequestInfo(c *gin.Context) error {
+	q := c.PostForm("question")
+	return s.applicationAct(c, "flash.info_requested", func(id int64) error {
+		return s.apps.RequestInfo(c.Request.Context(), s.actor(c), currentUser(c), id, q)
+	}, func(p *applicationShowPage) { p.Question = q })
+}
+
+func (s *Server) applicationMessage(c *gin.Context) error {
+	body := c.PostForm("body")
+	return s.applicationAct(c, "flash.message_sent", func(id int64) error {
+		return s.apps.PostMessage(c.Request.Context(), s.actor(c), currentUser(c), id, body)
+	}, func(p *applicationShowPage) { p.Body = body })
+}
+
+type applicationVersionPage struct {
+	Page
+	App     *application.Application
+	Version application.Version
+	Country string
+	Total   string
+}
+
+func (s *Server) applicationVersion(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.Param("version"))
+	if err != nil {
+		return statusError(http.StatusNotFound)
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	a, err := s.apps.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	versions, err := s.apps.Versions(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if v.Number == n {
+			s.render(c, http.StatusOK, "application_version", applicationVersionPage{Page: s.page(c), App: a, Version: v,
+				Country: organization.CountryName(v.Form.Country, lang(c)),
+				Total:   money.Format(v.Form.BudgetTotal(), money.Currency(a.Currency), lang(c))})
+			return nil
+		}
+	}
+	return statusError(http.StatusNotFound)
+}
+
+// postValues is the parsed body of a form post, URL-encoded or multipart.
+func postValues(c *gin.Context) url.Values {
+	_ = c.Request.ParseMultipartForm(maxFormMemory)
+	return c.Request.PostForm
+}
+
+func todayUTC() time.Time {
+	y, m, d := time.Now().UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
