@@ -157,8 +157,12 @@ func IsMember(ctx context.Context, q db.Querier, userID, id int64) (bool, error)
 	return ok, err
 }
 
-// Update changes an organization's details; only its members may.
+// Update changes an organization's details; only its members may. Someone
+// else learns nothing, not even whether their input was valid.
 func (s *Service) Update(ctx context.Context, a account.Actor, id int64, in Input) error {
+	if ok, err := IsMember(ctx, s.db, a.UserID, id); err != nil || !ok {
+		return errors.Join(ErrNotFound, err)
+	}
 	if err := in.Validate(); err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/application"
+	"missiongrants/internal/db"
 	"missiongrants/internal/i18n"
 )
 
@@ -114,6 +116,9 @@ func (s *Server) flash(c *gin.Context, key string) {
 // fields, or one message for the whole form. ok is false for failures a
 // person cannot fix (they become an error page).
 func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string, form string, ok bool) {
+	if errors.Is(err, db.ErrNotFound) || errors.Is(err, application.ErrForbidden) {
+		return nil, "", false // not the person's mistake to fix: a 404 or 403 page
+	}
 	var fe i18n.FieldErrors
 	if errors.As(err, &fe) {
 		fields = make(map[string]string, len(fe))

@@ -8,6 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/account"
+	"missiongrants/internal/application"
 	"missiongrants/internal/db"
 )
 
@@ -42,6 +44,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.renderError(c, he.status, he.key)
 	case errors.Is(err, db.ErrNotFound):
 		s.renderError(c, http.StatusNotFound, "error.http.404")
+	case errors.Is(err, application.ErrForbidden), errors.Is(err, account.ErrForbidden):
+		s.renderError(c, http.StatusForbidden, "error.http.403")
 	case db.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded):
 		logger(c).Warn("database unavailable", "error", err)
 		c.Header("Retry-After", "30")

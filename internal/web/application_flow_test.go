@@ -1,0 +1,205 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// charity is an applicant logged in, with an eligible organization, in an
+// open round.
+type charity struct {
+	*client
+	org   string // /organizations/N
+	round string
+}
+
+func (s *testServer) openRound(t *testing.T) string {
+	t.Helper()
+	var id int64
+	if err := s.db.Get(&id, `INSERT INTO funding_rounds (name, rolling) VALUES ('Rolling 2027', true) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func (s *testServer) newCharity(t *testing.T, accept, name string) *charity {
+	t.Helper()
+	p := s.signUpAndConfirm(t, s.client(t, "Accept-Language", accept), name)
+	c := s.loginAs(t, p)
+	rec := c.post("/organizations", url.Values{"legal_name": {name + " Heart Missions"}, "country": {"HN"}, "registration_number": {"EIN 12-3456789"}})
+	wantStatus(t, rec, http.StatusSeeOther)
+	org := strings.TrimSuffix(rec.Header().Get("Location"), "/eligibility")
+	yes := url.Values{"charitable": {"yes"}, "cardiac_mission": {"yes"}, "host_agreed": {"yes"}, "team_qualified": {"yes"}}
+	wantStatus(t, c.post(org+"/eligibility", yes), http.StatusOK)
+	return &charity{client: c, org: org, round: s.openRound(t)}
+}
+
+// startApplication returns the new application's URL.
+func (c *charity) startApplication() string {
+	c.t.Helper()
+	rec := c.post(c.org+"/applications", url.Values{"round": {c.round}})
+	wantStatus(c.t, rec, http.StatusSeeOther)
+	return strings.TrimSuffix(rec.Header().Get("Location"), "/edit")
+}
+
+// autosave posts the form the way the page's script does: with the token in
+// a header, and JSON back.
+func (c *client) autosave(app string, form url.Values) *httptest.ResponseRecorder {
+	c.t.Helper()
+	if c.cookies[csrfCookie] == "" {
+		c.get("/")
+	}
+	saved := c.header.Clone()
+	c.header.Set(csrfHeader, c.cookies[csrfCookie])
+	c.header.Set("Accept", "application/json")
+	defer func() { c.header = saved }()
+	return c.send(http.MethodPost, app+"/autosave", form)
+}
+
+func completeApplication() url.Values {
+	return url.Values{
+		"title": {"Cirugía cardíaca pediátrica en Tegucigalpa"}, "country": {"HN"}, "city": {"Tegucigalpa"},
+		"hospital": {"Hospital Escuela"}, "host_contact_name": {"Dr. Mejía"}, "host_contact_email": {"mejia@hospital.example"},
+		"trip_start": {"2027-06-01"}, "trip_end": {"2027-06-10"},
+		"team_count_cardiac_surgeon": {"2"}, "team_count_perfusionist": {"2"},
+		"patients_adult": {"5"}, "patients_pediatric": {"15"}, "proc_bypass": {"18"}, "proc_interventional": {"2"},
+		"blood_bank": {"yes"}, "icu_beds": {"4"}, "intensivist": {"yes"}, "perfusion_equipment": {"brought"},
+		"narrative":       {"Hay 300 niños en lista de espera."},
+		"budget_category": {"travel", "supplies"}, "budget_description": {"Vuelos", "Oxigenadores"}, "budget_amount": {"10.000", "15.000,50"},
+		"amount_requested": {"20.000"}, "other_funding": {"5.000,50"},
+		"attest": {"yes"}, "signer_name": {"María López"}, "signed_on": {todayUTC().Format("2006-01-02")},
+	}
+}
+
+// A charity fills an application over two sittings, submits with mistakes,
+// sees each beside its field with everything it typed kept, fixes them and
+// submits; its status and timeline follow.
+func TestApplicationOverTwoSittingsInSpanish(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "es", "Lucía")
+	app := ch.startApplication()
+
+	// First sitting: the script saves half a form as she types.
+	rec := ch.autosave(app, url.Values{"title": {"Misión Tegucigalpa"}, "amount_requested": {"20.000,5x"}, "city": {"Tegucigalpa"}})
+	wantStatus(t, rec, http.StatusOK)
+	var saved struct{ Message string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &saved); err != nil || !strings.Contains(saved.Message, "Borrador guardado") {
+		t.Fatalf("autosave answered %q (%v)", rec.Body.String(), err)
+	}
+
+	// Second sitting, in a new session: the draft is there, as typed.
+	again := s.loginAs(t, ch.person(t, s))
+	page := again.get(app + "/edit")
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page, `value="Misión Tegucigalpa"`, `value="20.000,5x"`, `lang="es"`)
+
+	// Submitting with mistakes: 422, every value kept, each error beside its field, in Spanish.
+	bad := completeApplication()
+	bad.Set("city", "")
+	bad.Set("amount_requested", "20.000,5x")
+	bad.Set("trip_end", "2027-05-01")
+	bad.Set("action", "submit")
+	rec = again.post(app+"/edit", bad)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, `value="Cirugía cardíaca pediátrica en Tegucigalpa"`, `value="20.000,5x"`, `value="Oxigenadores"`,
+		`id="f-city-error"`, "Este campo es obligatorio", `id="f-amount_requested-error"`, "Ingrese el monto en números",
+		`id="f-trip_end-error"`, "El viaje no puede terminar antes de comenzar")
+	if strings.Contains(rec.Body.String(), "Enviada") {
+		t.Error("a refused submission shows as submitted")
+	}
+
+	// Fixed and submitted.
+	good := completeApplication()
+	good.Set("action", "submit")
+	rec = again.post(app+"/edit", good)
+	wantStatus(t, rec, http.StatusSeeOther)
+	show := again.get(app)
+	wantStatus(t, show, http.StatusOK)
+	mustContain(t, show, "Enviada", "Borrador iniciado", "Versión 1", "US$20.000,00", "Honduras")
+	// Frozen: the edit page sends her back, the autosave refuses.
+	wantStatus(t, again.get(app+"/edit"), http.StatusSeeOther)
+	wantStatus(t, again.autosave(app, url.Values{"title": {"changed"}}), http.StatusConflict)
+}
+
+// person is the charity's account, for logging in again elsewhere.
+func (c *charity) person(t *testing.T, s *testServer) person {
+	t.Helper()
+	var email string
+	row := s.db.QueryRow(`SELECT u.email FROM users u JOIN organization_members m ON m.user_id = u.id
+		WHERE m.organization_id = $1`, strings.TrimPrefix(c.org, "/organizations/"))
+	if err := row.Scan(&email); err != nil {
+		t.Fatal(err)
+	}
+	return person{email: email, password: goodPassword}
+}
+
+// A member of another charity tries every page and form of this charity's
+// organization and application by their ids: all refused, nothing changed.
+func TestAnotherCharityCannotReachAnApplicationByItsID(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	owner := s.newCharity(t, "en", "Olga")
+	app := owner.startApplication()
+	wantStatus(t, owner.autosave(app, url.Values{"title": {"Olga's trip"}}), http.StatusOK)
+	good := completeApplication()
+	good.Set("action", "submit")
+	wantStatus(t, owner.post(app+"/edit", good), http.StatusSeeOther)
+	wantStatus(t, owner.post(app+"/messages", url.Values{"body": {"private note to the IPA"}}), http.StatusSeeOther)
+
+	other := s.newCharity(t, "en", "Mallory")
+	var before string
+	_ = s.db.Get(&before, `SELECT status || draft::text FROM applications WHERE id = $1`, strings.TrimPrefix(app, "/applications/"))
+
+	gets := []string{app, app + "/edit", app + "/versions/1", owner.org, owner.org + "/edit", owner.org + "/eligibility", owner.org + "/applications/new"}
+	for _, path := range gets {
+		rec := other.get(path)
+		if rec.Code != http.StatusNotFound && rec.Code != http.StatusForbidden {
+			t.Errorf("GET %s: %d, want 404 or 403", path, rec.Code)
+		}
+		mustNotContain(t, rec, "Cirugía cardíaca", "private note", "Olga Heart Missions", "EIN 12-3456789")
+	}
+	posts := map[string]url.Values{
+		app + "/edit":               {"title": {"hijacked"}, "action": {"save"}},
+		app + "/withdraw":           {},
+		app + "/messages":           {"body": {"hello"}},
+		owner.org:                   {"legal_name": {"Hijacked"}, "country": {"HN"}, "registration_number": {"1"}},
+		owner.org + "/invite":       {"email": {"mallory2@example.org"}},
+		owner.org + "/eligibility":  {"charitable": {"no"}},
+		owner.org + "/applications": {"round": {other.round}},
+	}
+	for path, form := range posts {
+		rec := other.post(path, form)
+		if rec.Code != http.StatusNotFound && rec.Code != http.StatusForbidden {
+			t.Errorf("POST %s: %d, want 404 or 403", path, rec.Code)
+		}
+	}
+	if rec := other.autosave(app, url.Values{"title": {"hijacked"}}); rec.Code != http.StatusNotFound {
+		t.Errorf("autosave of another charity's application: %d", rec.Code)
+	}
+	var after string
+	_ = s.db.Get(&after, `SELECT status || draft::text FROM applications WHERE id = $1`, strings.TrimPrefix(app, "/applications/"))
+	if after != before {
+		t.Error("another charity changed the application")
+	}
+	var name string
+	var eligible bool
+	_ = s.db.QueryRow(`SELECT legal_name, eligible_at IS NOT NULL FROM organizations WHERE id = $1`, strings.TrimPrefix(owner.org, "/organizations/")).Scan(&name, &eligible)
+	if name != "Olga Heart Missions" || !eligible {
+		t.Errorf("organization changed: %q eligible=%v", name, eligible)
+	}
+	var apps int
+	_ = s.db.Get(&apps, `SELECT count(*) FROM applications WHERE organization_id = $1`, strings.TrimPrefix(owner.org, "/organizations/"))
+	if apps != 1 {
+		t.Errorf("%d applications in the owner's organization", apps)
+	}
+	if regexp.MustCompile(`Olga`).MatchString(other.get("/dashboard").Body.String()) {
+		t.Error("the other charity's dashboard names the owner")
+	}
+}
