@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -25,6 +26,18 @@ type Round struct {
 	ClosesOn *time.Time  `db:"closes_on"`
 	Budget   money.Cents `db:"budget_cents"`
 	Currency string      `db:"currency"`
+	HelpJSON []byte      `db:"help"`
+}
+
+// HelpFields are the questions an admin may explain with a help text, per
+// round and language.
+var HelpFields = []string{"title", "team", "patients", "readiness", "local_training", "past_missions", "budget", "narrative"}
+
+// Help is the round's help texts in lang, by field.
+func (r Round) Help(lang string) map[string]string {
+	var all map[string]map[string]string
+	_ = json.Unmarshal(r.HelpJSON, &all) // a broken value shows no help, it does not stop the form
+	return all[lang]
 }
 
 // Open reports whether the round takes submissions on day (UTC date).
@@ -65,7 +78,7 @@ func (in RoundInput) check() (Round, error) {
 	return r, fe.Err()
 }
 
-const roundColumns = `id, name, rolling, opens_on, closes_on, budget_cents, currency`
+const roundColumns = `id, name, rolling, opens_on, closes_on, budget_cents, currency, help`
 
 // Rounds lists every round, newest first.
 func (s *Service) Rounds(ctx context.Context) ([]Round, error) {
@@ -127,4 +140,41 @@ func (s *Service) SaveRound(ctx context.Context, a account.Actor, u *account.Use
 		return audit.Record(ctx, tx, a.Event("round.saved", "funding_round", id, map[string]any{"name": r.Name, "rolling": r.Rolling, "budget_cents": r.Budget}))
 	})
 	return id, err
+}
+
+// SaveRoundHelp replaces a round's help texts (language → field → text);
+// admins only.
+func (s *Service) SaveRoundHelp(ctx context.Context, a account.Actor, u *account.User, id int64, help map[string]map[string]string) error {
+	if !u.IsAdmin {
+		return ErrForbidden
+	}
+	fe := i18n.FieldErrors{}
+	clean := map[string]map[string]string{}
+	for lang, fields := range help {
+		if !i18n.Supported(lang) {
+			continue
+		}
+		clean[lang] = map[string]string{}
+		for _, f := range HelpFields {
+			text := strings.TrimSpace(fields[f])
+			fe.Add("help_"+lang+"_"+f, field.Text(text, false, 2000))
+			if text != "" {
+				clean[lang][f] = text
+			}
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(clean)
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE funding_rounds SET help = $2, updated_at = now() WHERE id = $1`, id, raw)
+		if err != nil {
+			return fmt.Errorf("application.SaveRoundHelp: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit.Record(ctx, tx, a.Event("round.help_saved", "funding_round", id, nil))
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/application"
+	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 )
 
@@ -20,6 +21,12 @@ type adminRoundsPage struct {
 	Rounds []roundRow
 	EditID int64
 	Form   application.RoundInput
+	// Help is the edited round's help texts: one entry per language and field.
+	Help []helpText
+}
+
+type helpText struct {
+	Lang, Field, Name, Value string
 }
 
 func (s *Server) adminRoundsPage(c *gin.Context, editID int64, in application.RoundInput) (*adminRoundsPage, error) {
@@ -60,7 +67,49 @@ func (s *Server) adminRoundEdit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	p.Help = helpTexts(func(lang, field string) string { return r.Help(lang)[field] })
 	s.render(c, http.StatusOK, "admin_rounds", p)
+	return nil
+}
+
+func helpTexts(value func(lang, field string) string) []helpText {
+	var out []helpText
+	for _, l := range i18n.Languages {
+		for _, f := range application.HelpFields {
+			out = append(out, helpText{Lang: l, Field: f, Name: "help_" + l + "_" + f, Value: value(l, f)})
+		}
+	}
+	return out
+}
+
+// adminRoundHelpSave saves the help texts shown beside the application's
+// questions for this round.
+func (s *Server) adminRoundHelpSave(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	help := map[string]map[string]string{}
+	for _, l := range i18n.Languages {
+		help[l] = map[string]string{}
+		for _, f := range application.HelpFields {
+			help[l][f] = c.PostForm("help_" + l + "_" + f)
+		}
+	}
+	if err := s.apps.SaveRoundHelp(c.Request.Context(), s.actor(c), currentUser(c), id, help); err != nil {
+		r, rerr := s.apps.Round(c.Request.Context(), id)
+		if rerr != nil {
+			return rerr
+		}
+		p, perr := s.adminRoundsPage(c, id, application.RoundInput{Name: r.Name})
+		if perr != nil {
+			return perr
+		}
+		p.Help = helpTexts(func(lang, field string) string { return help[lang][field] })
+		return s.refuse(c, err, &p.Page, "admin_rounds", p)
+	}
+	s.flash(c, "flash.saved")
+	c.Redirect(http.StatusSeeOther, "/admin/rounds/"+c.Param("id"))
 	return nil
 }
 

@@ -83,6 +83,8 @@ type applicationEditPage struct {
 	SavedAt     string
 	SavedAtISO  string
 	CanSubmit   bool
+	// Help is the round's help text by question (application.HelpFields), in the page's language.
+	Help map[string]string
 }
 
 // emptyBudgetRows are offered below the filled lines, for people without
@@ -105,6 +107,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 		return nil, err
 	}
 	p.CanSubmit = a.Status == application.MoreInfoRequested || r.Open(todayUTC())
+	p.Help = r.Help(lang(c))
 	return p, nil
 }
 

@@ -83,5 +83,6 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/rounds", s.handle(s.adminRoundSave))
 	admin.GET("/rounds/:id", s.handle(s.adminRoundEdit))
 	admin.POST("/rounds/:id", s.handle(s.adminRoundSave))
+	admin.POST("/rounds/:id/help", s.handle(s.adminRoundHelpSave))
 	admin.POST("/applications/:id/request-info", s.handle(s.applicationRequestInfo))
 }
