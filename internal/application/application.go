@@ -86,6 +86,14 @@ func (a *Application) DisplayTitle() string {
 	return a.DraftTitle
 }
 
+// mailTitle names the application in an email, even before it has a title.
+func (a *Application) mailTitle() string {
+	if t := a.DisplayTitle(); t != "" {
+		return t
+	}
+	return "#" + strconv.FormatInt(a.ID, 10)
+}
+
 // Service runs application actions.
 type Service struct {
 	db     *sqlx.DB
@@ -334,7 +342,7 @@ func (s *Service) RequestInfo(ctx context.Context, ac account.Actor, u *account.
 			return err
 		}
 		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_info_requested", map[string]any{
-			"Title": a.DisplayTitle(), "Question": question, "Link": s.link(id)})
+			"Title": a.mailTitle(), "Question": question, "Link": s.link(id)})
 	})
 }
 

@@ -3,6 +3,7 @@ package application_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -310,3 +311,41 @@ func TestConcurrentMovesLandOnce(t *testing.T) {
 		t.Fatalf("%d moves succeeded, %d recorded; want 1 and 1", ok, events)
 	}
 }
+
+// Each new message is mailed to the other side, each person in their language.
+func TestMessagesMailTheOtherSide(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if err := f.svc.PostMessage(ctx, act(f.owner), f.owner, id, "¿Podemos enviar el presupuesto después?"); err != nil {
+		t.Fatal(err)
+	}
+	if m := f.queue.to("admin@ipa.example"); len(m) != 1 || !contains(m[0].Subject, "New message about") || !contains(m[0].Text, "¿Podemos enviar el presupuesto después?") {
+		t.Errorf("to the admin: %+v", m)
+	}
+	if len(f.queue.to("owner@corazones.example")) != 0 {
+		t.Error("the author was mailed their own message")
+	}
+	if err := f.svc.PostMessage(ctx, act(f.admin), f.admin, id, "Yes, until the end of the month."); err != nil {
+		t.Fatal(err)
+	}
+	if m := f.queue.to("owner@corazones.example"); len(m) != 1 || !contains(m[0].Subject, "Nuevo mensaje") {
+		t.Errorf("to the charity, in Spanish: %+v", m)
+	}
+	// The board reads the thread but does not write in it.
+	if err := f.svc.PostMessage(ctx, act(f.board), f.board, id, "hi"); !errors.Is(err, application.ErrForbidden) {
+		t.Errorf("board wrote: %v", err)
+	}
+	// An empty message is refused beside its field.
+	var fe i18n.FieldErrors
+	if err := f.svc.PostMessage(ctx, act(f.owner), f.owner, id, "   "); !errors.As(err, &fe) || fe["body"].Key != "error.field.required" {
+		t.Errorf("empty message: %v", err)
+	}
+	msgs, _ := f.svc.Messages(ctx, f.board, id)
+	if len(msgs) != 2 || msgs[0].FromIPA || !msgs[1].FromIPA {
+		t.Errorf("thread: %+v", msgs)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -100,7 +100,7 @@ func (s *Service) PostMessage(ctx context.Context, ac account.Actor, u *account.
 		if err := audit.Record(ctx, tx, ac.Event("application.message", "application", id, nil)); err != nil {
 			return err
 		}
-		data := map[string]any{"Title": a.DisplayTitle(), "Organization": a.OrganizationName, "Author": u.Name, "Body": body, "Link": s.link(id)}
+		data := map[string]any{"Title": a.mailTitle(), "Organization": a.OrganizationName, "Author": u.Name, "Body": body, "Link": s.link(id)}
 		if member {
 			return s.notifyAdmins(ctx, tx, "application_message", data)
 		}
