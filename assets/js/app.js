@@ -79,7 +79,22 @@
   function dropCopy() {
     try { window.localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
   }
-  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  // Two states hold the same content when they differ only in empty budget
+  // rows or line endings (the server drops the one and normalizes the other).
+  function canon(list) {
+    var simple = [], cols = { budget_category: [], budget_description: [], budget_amount: [] }, lines = [];
+    list.forEach(function (e) {
+      var v = e[1].replace(/\r\n/g, "\n");
+      if (cols[e[0]]) { cols[e[0]].push(v); } else if (e[0] !== "csrf_token") { simple.push([e[0], v]); }
+    });
+    var n = Math.max(cols.budget_category.length, cols.budget_description.length, cols.budget_amount.length);
+    for (var i = 0; i < n; i++) {
+      var line = [cols.budget_category[i] || "", cols.budget_description[i] || "", cols.budget_amount[i] || ""];
+      if (line.join("") !== "") { lines.push(line); }
+    }
+    return JSON.stringify([simple, lines]);
+  }
+  function same(a, b) { return canon(a) === canon(b); }
 
   // ---- Budget: parse amounts like money.Parse, show the total like money.Format.
   function parseCents(s) {
@@ -229,7 +244,8 @@
       if (r.fail) { failed(r.fail, r.code); return; }
       retryDelay = 0;
       if (sent > savedVersion) { savedVersion = sent; savedBody = payload; }
-      say((r.data && (savedText(r.data.saved_at) || r.data.message)) || msg("saved", "{time}", ""), false);
+      var d = r.data || {};
+      say(savedText(d.saved_at) || d.message || savedText(new Date().toISOString()), false);
       if (!dirty()) { dropCopy(); } else { schedule(DEBOUNCE); }
     });
   }
