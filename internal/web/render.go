@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -34,6 +35,27 @@ type Page struct {
 
 // T translates key into the page's language.
 func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// FieldLabel names a form field in the error summary, so "This field is
+// required" says which field; "" when no label is known.
+func (p Page) FieldLabel(name string) string {
+	for _, prefix := range []string{"team_count_", "team_names_"} {
+		if role, ok := strings.CutPrefix(name, prefix); ok {
+			return p.T("app.role."+role) + ": " + p.FieldLabel(strings.TrimSuffix(prefix, "_"))
+		}
+	}
+	if i := strings.LastIndexByte(name, '_'); i > 0 {
+		if n, err := strconv.Atoi(name[i+1:]); err == nil {
+			return p.FieldLabel(name[:i]) + " " + strconv.Itoa(n+1)
+		}
+	}
+	for _, key := range []string{"field.app." + name, "field.org." + name, "field." + name, "field.round." + name} {
+		if p.cat.Has(p.Lang, key) {
+			return p.T(key)
+		}
+	}
+	return ""
+}
 
 // page builds the shared globals for the current request.
 func (s *Server) page(c *gin.Context) Page {
