@@ -16,7 +16,7 @@ type adminUsersPage struct {
 	Query                    string
 	Users                    []account.User
 	NextAfter                int
-	InviteEmail              string
+	InviteEmail, InviteName  string
 	InviteBoard, InviteAdmin bool
 }
 
@@ -46,6 +46,7 @@ func (s *Server) adminUsersShow(c *gin.Context) error {
 func (s *Server) adminUserInvite(c *gin.Context) error {
 	in := account.Invitation{
 		Email:    c.PostForm("email"),
+		Name:     c.PostForm("name"),
 		Language: c.PostForm("language"),
 		Roles:    account.Roles{Board: c.PostForm("board") == "1", Admin: c.PostForm("admin") == "1"},
 	}
@@ -54,7 +55,7 @@ func (s *Server) adminUserInvite(c *gin.Context) error {
 		if perr != nil {
 			return perr
 		}
-		p.InviteEmail, p.InviteBoard, p.InviteAdmin = in.Email, in.Roles.Board, in.Roles.Admin
+		p.InviteEmail, p.InviteName, p.InviteBoard, p.InviteAdmin = in.Email, in.Name, in.Roles.Board, in.Roles.Admin
 		return s.refuseAt(c, "email", err, &p.Page, "admin_users", p)
 	}
 	s.flash(c, "flash.invitation_sent")

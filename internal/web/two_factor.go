@@ -59,9 +59,14 @@ type recoveryCodesPage struct {
 }
 
 // twoFactorConfirm turns two-factor on with a first code and shows the
-// recovery codes, once.
+// recovery codes, once. A form sent again once it is on (a second press, the
+// back button) goes to the account page, as the set-up page does.
 func (s *Server) twoFactorConfirm(c *gin.Context) error {
 	codes, err := s.accounts.ConfirmEnrolment(c.Request.Context(), s.actor(c), c.PostForm("code"))
+	if errors.Is(err, account.ErrConflict) {
+		c.Redirect(http.StatusSeeOther, "/account")
+		return nil
+	}
 	if err != nil {
 		p, perr := s.twoFactorPage(c)
 		if perr != nil {
