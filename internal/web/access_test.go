@@ -103,7 +103,7 @@ var accessCases = []accessCase{
 	{route: "POST /organizations/:id/invite", level: member, want: refused(http.StatusNotFound), ipa: &answer{status: http.StatusUnprocessableEntity}},
 	{route: "GET /organizations/:id/eligibility", level: member, want: refused(http.StatusNotFound), ipa: &ok},
 	{route: "POST /organizations/:id/eligibility", level: member, want: refused(http.StatusNotFound)},
-	{route: "GET /organizations/:id/applications/new", level: member, want: refused(http.StatusNotFound), ipa: &answer{http.StatusSeeOther, "/organizations/:id/eligibility"}},
+	{route: "GET /organizations/:id/applications/new", level: member, want: refused(http.StatusNotFound), ipa: &answer{status: http.StatusForbidden}},
 	{route: "POST /organizations/:id/applications", level: member, want: refused(http.StatusNotFound)},
 	// An application that does not exist (nor one of another charity) is
 	// not found.

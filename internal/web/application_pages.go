@@ -37,6 +37,9 @@ func (s *Server) applicationNew(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if !s.isMember(c, id) {
+		return statusError(http.StatusForbidden) // the IPA reads applications; only the charity applies
+	}
 	if o.EligibleAt == nil {
 		c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10)+"/eligibility")
 		return nil
