@@ -276,8 +276,7 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if a.Status == MoreInfoRequested {
 			ev = EventResubmit
 		}
-		to, err := Next(a.Status, ev, RoleApplicant)
-		if err != nil {
+		if _, err := Next(a.Status, ev, RoleApplicant); err != nil {
 			return err
 		}
 		var r Round
@@ -299,24 +298,20 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err != nil {
 			return err
 		}
-		data, _ := json.Marshal(f)
 		now := s.now()
+		data, _ := json.Marshal(f)
 		version := a.Version + 1
 		if _, err := tx.ExecContext(ctx, `INSERT INTO application_versions (application_id, version, data, submitted_by, submitted_at)
 			VALUES ($1, $2, $3, $4, $5)`, id, version, data, u.ID, now); err != nil {
 			return fmt.Errorf("application.Submit: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $2, version = $3, title = $4, country = $5,
-			trip_start = $6, trip_end = $7, amount_requested_cents = $8, submitted_at = $9, updated_at = $9
-			WHERE id = $1 AND status = $10`,
-			id, to, version, checked.Title, checked.Country, checked.TripStart, checked.TripEnd, checked.AmountRequested, now, a.Status); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET version = $2, title = $3, country = $4,
+			trip_start = $5, trip_end = $6, amount_requested_cents = $7, submitted_at = $8 WHERE id = $1`,
+			id, version, checked.Title, checked.Country, checked.TripStart, checked.TripEnd, checked.AmountRequested, now); err != nil {
 			return fmt.Errorf("application.Submit: %w", err)
 		}
-		if err := event(ctx, tx, id, now, u.ID, string(ev), a.Status, to, ""); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, ac.Event("application."+string(ev), "application", id,
-			map[string]any{"version": version, "amount_requested_cents": checked.AmountRequested})); err != nil {
+		// The version exists before the status says so (a constraint checks it).
+		if _, err := MoveTx(ctx, tx, ac, id, ev, RoleApplicant, "", now); err != nil {
 			return err
 		}
 		return s.notifyAdmins(ctx, tx, "application_submitted", map[string]any{
@@ -346,12 +341,11 @@ func (s *Service) RequestInfo(ctx context.Context, ac account.Actor, u *account.
 	})
 }
 
-// move runs one state-machine event by u, locking the row and guarding the
-// update on the status it read, so two people acting at once cannot both move it.
+// move runs one state-machine event by u, as u's role on the application.
 func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, id int64, ev Event, note string,
 	also func(tx *sqlx.Tx, a *Application, now time.Time) error) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		a, err := get(ctx, tx, u, id, true)
+		a, err := get(ctx, tx, u, id, false)
 		if err != nil {
 			return err
 		}
@@ -359,22 +353,8 @@ func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, i
 		if err != nil {
 			return err
 		}
-		to, err := Next(a.Status, ev, role(u, member))
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		res, err := tx.ExecContext(ctx, `UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4`, id, to, now, a.Status)
-		if err != nil {
-			return fmt.Errorf("application.%s: %w", ev, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrInvalidTransition
-		}
-		if err := event(ctx, tx, id, now, u.ID, string(ev), a.Status, to, note); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, ac.Event("application."+string(ev), "application", id, map[string]any{"from": a.Status, "to": to})); err != nil {
+		if _, err := MoveTx(ctx, tx, ac, id, ev, role(u, member), note, now); err != nil {
 			return err
 		}
 		if also != nil {
@@ -384,9 +364,39 @@ func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, i
 	})
 }
 
+// MoveTx is the one way an application changes status, for this package
+// and the board's (screening, votes): it locks the row, asks the state
+// machine, updates guarded on the status it read (so two people acting at
+// once cannot both move it), and writes the timeline and audit entries, all
+// in the caller's transaction.
+func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev Event, by Role, note string, now time.Time) (from Status, err error) {
+	if err := tx.GetContext(ctx, &from, `SELECT status FROM applications WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return "", fmt.Errorf("application.MoveTx: %w", db.NotFound(err))
+	}
+	to, err := Next(from, ev, by)
+	if err != nil {
+		return from, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4`, id, to, now, from)
+	if err != nil {
+		return from, fmt.Errorf("application.MoveTx %s: %w", ev, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return from, ErrInvalidTransition
+	}
+	var actorID int64
+	if ac.UserID != 0 {
+		actorID = ac.UserID
+	}
+	if err := event(ctx, tx, id, now, actorID, string(ev), from, to, note); err != nil {
+		return from, err
+	}
+	return from, audit.Record(ctx, tx, ac.Event("application."+string(ev), "application", id, map[string]any{"from": from, "to": to}))
+}
+
 func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64, ev string, from, to Status, note string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor_id, event, from_status, to_status, note)
-		VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7)`, id, at, actor, ev, string(from), string(to), note)
+		VALUES ($1, $2, NULLIF($3, 0), $4, NULLIF($5, ''), NULLIF($6, ''), $7)`, id, at, actor, ev, string(from), string(to), note)
 	if err != nil {
 		return fmt.Errorf("application: event: %w", err)
 	}

@@ -13,8 +13,8 @@ const (
 	Submitted         Status = "submitted"
 	Withdrawn         Status = "withdrawn"
 	MoreInfoRequested Status = "more_info_requested"
-	// The board's states (screening, review, decision) join this table later.
-	InReview Status = "in_review"
+	InReview Status = "in_review" // screened and sent to the board
+	Voting   Status = "voting"    // a vote is open
 	Approved Status = "approved"
 	Declined Status = "declined"
 )
@@ -27,6 +27,12 @@ const (
 	EventWithdraw    Event = "withdraw"
 	EventRequestInfo Event = "request_info"
 	EventResubmit    Event = "resubmit"
+	EventSendToBoard Event = "send_to_board" // screening passed
+	EventDecline     Event = "decline"       // screening refused it, with a reason
+	EventOpenVote    Event = "open_vote"
+	EventApprove     Event = "approve"       // the vote's decision
+	EventVoteDecline Event = "vote_decline"  // the vote's decision
+	EventNoDecision  Event = "no_decision"   // the vote closed without quorum: back to review
 )
 
 // Role is who acts on an application.
@@ -36,6 +42,9 @@ const (
 	RoleApplicant Role = "applicant" // a member of the owning organization
 	RoleAdmin     Role = "admin"
 	RoleBoard     Role = "board"
+	// RoleVote is the closed vote itself moving the application: its result
+	// decides, not a person.
+	RoleVote Role = "vote"
 )
 
 // transition is one allowed move: from a status, by an event, by a role.
@@ -54,6 +63,18 @@ var transitions = []transition{
 	{Submitted, EventRequestInfo, RoleAdmin, MoreInfoRequested},
 	{MoreInfoRequested, EventResubmit, RoleApplicant, Submitted},
 	{MoreInfoRequested, EventWithdraw, RoleApplicant, Withdrawn},
+
+	// Screening.
+	{Submitted, EventSendToBoard, RoleAdmin, InReview},
+	{Submitted, EventDecline, RoleAdmin, Declined},
+	{InReview, EventRequestInfo, RoleAdmin, MoreInfoRequested},
+	{InReview, EventWithdraw, RoleApplicant, Withdrawn},
+
+	// The vote.
+	{InReview, EventOpenVote, RoleAdmin, Voting},
+	{Voting, EventApprove, RoleVote, Approved},
+	{Voting, EventVoteDecline, RoleVote, Declined},
+	{Voting, EventNoDecision, RoleVote, InReview},
 }
 
 // ErrInvalidTransition is a move the state machine does not allow.

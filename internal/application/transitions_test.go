@@ -8,9 +8,10 @@ import (
 // Every event from every status by every role: exactly the listed moves are
 // allowed.
 func TestStateMachine(t *testing.T) {
-	statuses := []Status{Draft, Submitted, Withdrawn, MoreInfoRequested, InReview, Approved, Declined}
-	events := []Event{EventSubmit, EventWithdraw, EventRequestInfo, EventResubmit}
-	roles := []Role{RoleApplicant, RoleAdmin, RoleBoard}
+	statuses := []Status{Draft, Submitted, Withdrawn, MoreInfoRequested, InReview, Voting, Approved, Declined}
+	events := []Event{EventSubmit, EventWithdraw, EventRequestInfo, EventResubmit, EventSendToBoard, EventDecline,
+		EventOpenVote, EventApprove, EventVoteDecline, EventNoDecision}
+	roles := []Role{RoleApplicant, RoleAdmin, RoleBoard, RoleVote}
 	allowed := map[[3]string]Status{
 		{"draft", "submit", "applicant"}:                 Submitted,
 		{"draft", "withdraw", "applicant"}:               Withdrawn,
@@ -18,6 +19,14 @@ func TestStateMachine(t *testing.T) {
 		{"submitted", "request_info", "admin"}:           MoreInfoRequested,
 		{"more_info_requested", "resubmit", "applicant"}: Submitted,
 		{"more_info_requested", "withdraw", "applicant"}: Withdrawn,
+		{"submitted", "send_to_board", "admin"}:          InReview,
+		{"submitted", "decline", "admin"}:                Declined,
+		{"in_review", "request_info", "admin"}:           MoreInfoRequested,
+		{"in_review", "withdraw", "applicant"}:           Withdrawn,
+		{"in_review", "open_vote", "admin"}:              Voting,
+		{"voting", "approve", "vote"}:                    Approved,
+		{"voting", "vote_decline", "vote"}:               Declined,
+		{"voting", "no_decision", "vote"}:                InReview,
 	}
 	for _, s := range statuses {
 		for _, e := range events {
