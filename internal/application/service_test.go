@@ -14,41 +14,15 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
-	"missiongrants/internal/mail"
 	"missiongrants/internal/testenv"
-	"missiongrants/templates"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-type queue struct {
-	mu   sync.Mutex
-	sent []mail.Message
-}
-
-func (q *queue) SendMailTx(_ context.Context, _ *sqlx.Tx, m mail.Message) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.sent = append(q.sent, m)
-	return nil
-}
-
-func (q *queue) to(addr string) []mail.Message {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var out []mail.Message
-	for _, m := range q.sent {
-		if m.To == addr {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 type fixture struct {
 	svc                     *application.Service
 	db                      *sqlx.DB
-	queue                   *queue
+	queue                   *testenv.Outbox
 	owner, stranger, admin  *account.User
 	board                   *account.User
 	org, strangerOrg, round int64
@@ -58,16 +32,8 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
-	cat, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{db: pool, queue: &queue{}, now: time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)}
-	f.svc = application.New(pool, &mail.Outbox{Composer: composer, Queue: f.queue}, "https://grants.example.org", func() time.Time { return f.now })
+	f := &fixture{db: pool, queue: testenv.NewOutbox(t), now: time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)}
+	f.svc = application.New(pool, f.queue.Outbox, "https://grants.example.org", func() time.Time { return f.now })
 	f.owner = f.user(t, "owner@corazones.example", "es", false, false)
 	f.stranger = f.user(t, "other@otra.example", "en", false, false)
 	f.admin = f.user(t, "admin@ipa.example", "en", true, false)
@@ -143,7 +109,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	if a.Status != application.Submitted || a.Version != 1 || a.AmountRequested != 2000000 || a.Title != full.Title {
 		t.Fatalf("submitted: %+v", a)
 	}
-	if len(f.queue.to("admin@ipa.example")) != 1 {
+	if len(f.queue.To("admin@ipa.example")) != 1 {
 		t.Errorf("admins were not told of the submission")
 	}
 	// What the board reviews is frozen.
@@ -155,7 +121,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	if err := f.svc.RequestInfo(ctx, act(f.admin), f.admin, id, "¿Cuántos niños están en lista de espera?"); err != nil {
 		t.Fatal(err)
 	}
-	if m := f.queue.to("owner@corazones.example"); len(m) != 1 || m[0].Subject != "La IPA pide más información: "+full.Title {
+	if m := f.queue.To("owner@corazones.example"); len(m) != 1 || m[0].Subject != "La IPA pide más información: "+full.Title {
 		t.Fatalf("mail to the charity: %+v", m)
 	}
 	amended := full
@@ -321,16 +287,16 @@ func TestMessagesMailTheOtherSide(t *testing.T) {
 	if err := f.svc.PostMessage(ctx, act(f.owner), f.owner, id, "¿Podemos enviar el presupuesto después?"); err != nil {
 		t.Fatal(err)
 	}
-	if m := f.queue.to("admin@ipa.example"); len(m) != 1 || !contains(m[0].Subject, "New message about") || !contains(m[0].Text, "¿Podemos enviar el presupuesto después?") {
+	if m := f.queue.To("admin@ipa.example"); len(m) != 1 || !contains(m[0].Subject, "New message about") || !contains(m[0].Text, "¿Podemos enviar el presupuesto después?") {
 		t.Errorf("to the admin: %+v", m)
 	}
-	if len(f.queue.to("owner@corazones.example")) != 0 {
+	if len(f.queue.To("owner@corazones.example")) != 0 {
 		t.Error("the author was mailed their own message")
 	}
 	if err := f.svc.PostMessage(ctx, act(f.admin), f.admin, id, "Yes, until the end of the month."); err != nil {
 		t.Fatal(err)
 	}
-	if m := f.queue.to("owner@corazones.example"); len(m) != 1 || !contains(m[0].Subject, "Nuevo mensaje") {
+	if m := f.queue.To("owner@corazones.example"); len(m) != 1 || !contains(m[0].Subject, "Nuevo mensaje") {
 		t.Errorf("to the charity, in Spanish: %+v", m)
 	}
 	// The board reads the thread but does not write in it.

@@ -13,41 +13,23 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
-	"missiongrants/internal/mail"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/testenv"
-	"missiongrants/templates"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// queue keeps the mail a test's actions send, instead of delivering it.
-type queue struct{ sent []mail.Message }
-
-func (q *queue) SendMailTx(_ context.Context, _ *sqlx.Tx, m mail.Message) error {
-	q.sent = append(q.sent, m)
-	return nil
-}
-
 type fixture struct {
 	svc   *organization.Service
 	db    *sqlx.DB
-	queue *queue
+	queue *testenv.Outbox
 }
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
-	cat, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := &queue{}
-	return &fixture{svc: organization.New(pool, &mail.Outbox{Composer: composer, Queue: q}, "https://grants.example.org", nil), db: pool, queue: q}
+	q := testenv.NewOutbox(t)
+	return &fixture{svc: organization.New(pool, q.Outbox, "https://grants.example.org", nil), db: pool, queue: q}
 }
 
 // user adds an account directly: these tests are about organizations.
@@ -114,7 +96,7 @@ func TestMembersAndIPASeeAnOrganizationNobodyElseDoes(t *testing.T) {
 	if got.LegalName != "Corazones Unidos" {
 		t.Errorf("the name changed to %q", got.LegalName)
 	}
-	if len(f.queue.sent) != 0 {
+	if len(f.queue.Sent()) != 0 {
 		t.Errorf("a refused invitation sent mail")
 	}
 }
@@ -163,12 +145,12 @@ func TestColleagueJoinsByTheEmailedLinkOnce(t *testing.T) {
 	if err := f.svc.Invite(ctx, actor(owner), o.ID, "colleague@a.example", "es"); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.queue.sent) != 1 || !strings.Contains(f.queue.sent[0].Subject, "Únase a Corazones Unidos") {
-		t.Fatalf("mail: %+v", f.queue.sent)
+	if len(f.queue.Sent()) != 1 || !strings.Contains(f.queue.Sent()[0].Subject, "Únase a Corazones Unidos") {
+		t.Fatalf("mail: %+v", f.queue.Sent())
 	}
-	tok := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(f.queue.sent[0].Text)
+	tok := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(f.queue.Sent()[0].Text)
 	if tok == nil {
-		t.Fatalf("no link in %q", f.queue.sent[0].Text)
+		t.Fatalf("no link in %q", f.queue.Sent()[0].Text)
 	}
 	id, err := f.svc.Join(ctx, actor(colleague), tok[1])
 	if err != nil || id != o.ID {
@@ -187,7 +169,7 @@ func TestInvitationLinkExpires(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	now := time.Now()
-	svc := organization.New(f.db, &mail.Outbox{Composer: mustComposer(t), Queue: f.queue}, "https://x.example", func() time.Time { return now })
+	svc := organization.New(f.db, f.queue.Outbox, "https://x.example", func() time.Time { return now })
 	owner := f.user(t, "owner@a.example", false)
 	o, err := svc.Create(ctx, actor(owner), validInput())
 	if err != nil {
@@ -196,23 +178,11 @@ func TestInvitationLinkExpires(t *testing.T) {
 	if err := svc.Invite(ctx, actor(owner), o.ID, "late@a.example", "en"); err != nil {
 		t.Fatal(err)
 	}
-	tok := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(f.queue.sent[0].Text)[1]
+	tok := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(f.queue.Sent()[0].Text)[1]
 	now = now.Add(15 * 24 * time.Hour)
 	if _, err := svc.Join(ctx, actor(f.user(t, "late@a.example", false)), tok); !errors.Is(err, organization.ErrInvitationInvalid) {
 		t.Errorf("an expired link worked: %v", err)
 	}
-}
-
-func mustComposer(t *testing.T) *mail.Composer {
-	cat, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 func TestEligibility(t *testing.T) {
