@@ -315,3 +315,34 @@ func TestMessagesMailTheOtherSide(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// The charity can withdraw a submitted application; it then stays withdrawn.
+func TestWithdraw(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Withdraw(ctx, act(f.owner), f.owner, id); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := f.svc.Get(ctx, f.owner, id)
+	if a.Status != application.Withdrawn {
+		t.Fatalf("status %s", a.Status)
+	}
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); !errors.Is(err, application.ErrInvalidTransition) {
+		t.Errorf("a withdrawn application was resubmitted: %v", err)
+	}
+	if err := f.svc.RequestInfo(ctx, act(f.admin), f.admin, id, "?"); !errors.Is(err, application.ErrInvalidTransition) {
+		t.Errorf("the IPA asked about a withdrawn application: %v", err)
+	}
+	timeline, _ := f.svc.Timeline(ctx, f.owner, id)
+	if last := timeline[len(timeline)-1]; last.Event != "withdraw" || last.ToStatus == nil || *last.ToStatus != "withdrawn" {
+		t.Errorf("timeline ends with %+v", last)
+	}
+}
