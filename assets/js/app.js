@@ -339,3 +339,31 @@
     });
   })();
 })();
+
+// The board's scoring form (templates/partials/application_board.html): the
+// weighted total follows the scores as they are chosen, computed as the
+// server does (review.Submit): the weighted mean, truncated to two decimals.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-weighted]").forEach(function (form) {
+    var out = form.querySelector("[data-weighted-total]");
+    if (!out) { return; }
+    function update() {
+      var names = {}, sum = 0, weights = 0, missing = false;
+      form.querySelectorAll("input[type=radio][data-weight]").forEach(function (r) { names[r.name] = true; });
+      Object.keys(names).forEach(function (name) {
+        var checked = form.querySelector("input[type=radio][name='" + name + "']:checked");
+        if (!checked) { missing = true; return; }
+        var w = parseInt(checked.getAttribute("data-weight"), 10) || 1;
+        sum += (parseInt(checked.value, 10) || 0) * w;
+        weights += w;
+      });
+      if (missing || !weights) { out.textContent = "–"; return; }
+      var milli = Math.floor(1000 * sum / weights);
+      var cents = Math.floor((milli % 1000) / 10);
+      out.textContent = Math.floor(milli / 1000) + "." + (cents < 10 ? "0" : "") + cents;
+    }
+    form.addEventListener("change", update);
+    update();
+  });
+})();

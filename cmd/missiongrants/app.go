@@ -15,6 +15,8 @@ import (
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/review"
+	"missiongrants/internal/vote"
 	"missiongrants/templates"
 )
 
@@ -27,6 +29,8 @@ type app struct {
 	accounts *account.Service
 	orgs     *organization.Service
 	apps     *application.Service
+	reviews  *review.Service
+	votes    *vote.Service
 }
 
 // newApp wires the services. work makes the job client run jobs (serve);
@@ -53,7 +57,16 @@ func newApp(cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*ap
 	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionLifetime})
 	orgs := organization.New(pool, outbox, cfg.BaseURL.String(), nil)
 	apps := application.New(pool, outbox, cfg.BaseURL.String(), nil)
-	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts, orgs: orgs, apps: apps}, nil
+	reviews := review.New(pool, nil)
+	votes := vote.New(pool, outbox, voteRules(cfg), cfg.BaseURL.String(), nil)
+	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts, orgs: orgs, apps: apps,
+		reviews: reviews, votes: votes}, nil
+}
+
+// voteRules are the board's quorum and approval shares from the configuration.
+func voteRules(cfg *config.Config) vote.Rules {
+	return vote.Rules{QuorumNum: cfg.VoteQuorum.Num, QuorumDen: cfg.VoteQuorum.Den,
+		ApproveNum: cfg.VoteApproval.Num, ApproveDen: cfg.VoteApproval.Den}
 }
 
 // seedDemo loads the demo accounts and prints how to log in with them.

@@ -76,6 +76,8 @@ type Application struct {
 	DraftSavedAt     *time.Time  `db:"draft_saved_at"`
 	DraftTitle       string      `db:"draft_title"`
 	CreatedAt        time.Time   `db:"created_at"`
+	// DeclineReason is the screening's reason for declining ("" otherwise).
+	DeclineReason string `db:"decline_reason"`
 }
 
 // DisplayTitle is the submitted title, or the draft's while there is none.
@@ -117,7 +119,7 @@ func (s *Service) today() time.Time {
 
 const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
 	a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-	a.submitted_at, a.draft_saved_at, coalesce(a.draft->>'title', '') AS draft_title, a.created_at`
+	a.submitted_at, a.draft_saved_at, coalesce(a.draft->>'title', '') AS draft_title, a.created_at, a.decline_reason`
 
 const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id `
 

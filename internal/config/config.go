@@ -35,10 +35,39 @@ type Config struct {
 
 	JobPollInterval time.Duration
 
+	// Documents: S3 when S3Bucket is set, else local disk under DataDir.
+	S3Endpoint        string // empty: AWS itself
+	S3Region          string
+	S3Bucket          string
+	S3AccessKeyID     string // empty: the AWS default credential chain
+	S3SecretAccessKey string
+	UploadMaxBytes    int64
+	ClamdAddress      string // empty: uploads are not virus-scanned
+
+	// The board's vote: quorum is more than VoteQuorum of the members not
+	// recused; approval more than VoteApproval of the votes for or against.
+	VoteQuorum   Fraction
+	VoteApproval Fraction
+
 	TrustedProxies     []string
 	CookieSecure       bool
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
+}
+
+// Fraction is a share such as 1/2, read from "NUM/DEN".
+type Fraction struct{ Num, Den int }
+
+// fraction reads "NUM/DEN" with 0 <= NUM < DEN: the rules say "more than",
+// so a share of 1 or more could never be reached.
+func fraction(v string) (Fraction, error) {
+	num, den, ok := strings.Cut(strings.TrimSpace(v), "/")
+	n, err1 := strconv.Atoi(strings.TrimSpace(num))
+	d, err2 := strconv.Atoi(strings.TrimSpace(den))
+	if !ok || err1 != nil || err2 != nil || n < 0 || d < 1 || n >= d || d > 1000 {
+		return Fraction{}, errors.New("must be a fraction below 1 such as 1/2 or 2/3")
+	}
+	return Fraction{Num: n, Den: d}, nil
 }
 
 // Embedded reports whether the portal runs on its embedded default
@@ -149,8 +178,59 @@ func Options() []Option {
 			set: func(c *Config, v string) (err error) { c.SessionIdleTimeout, err = duration(v); return }},
 		{Name: "SESSION_LIFETIME", Default: "12h", Help: "a session ends this long after login, however active",
 			set: func(c *Config, v string) (err error) { c.SessionLifetime, err = duration(v); return }},
+		{Name: "VOTE_QUORUM", Default: "1/2", Help: "a board vote counts when more than this share of the members not recused cast a ballot (abstentions included)",
+			set: func(c *Config, v string) (err error) { c.VoteQuorum, err = fraction(v); return }},
+		{Name: "VOTE_APPROVAL", Default: "1/2", Help: "an application is approved when more than this share of the votes for or against approve (abstentions excluded)",
+			set: func(c *Config, v string) (err error) { c.VoteApproval, err = fraction(v); return }},
 		{Name: "JOB_POLL_INTERVAL", Default: "1s", Help: "how often the job queue looks for new work",
 			set: func(c *Config, v string) (err error) { c.JobPollInterval, err = duration(v); return }},
+		{Name: "S3_BUCKET", Default: "", Help: "S3 bucket for uploaded documents; empty keeps them on local disk under DATA_DIR/documents",
+			set: func(c *Config, v string) error { c.S3Bucket = v; return nil }},
+		{Name: "S3_ENDPOINT", Default: "", Help: "URL of an S3-compatible server (path-style addressing); empty for AWS",
+			set: func(c *Config, v string) error {
+				if v == "" {
+					return nil
+				}
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return errors.New("must be an absolute http(s) URL such as https://s3.example.org")
+				}
+				c.S3Endpoint = v
+				return nil
+			}},
+		{Name: "S3_REGION", Default: "us-east-1", Help: "region of the S3 bucket",
+			set: func(c *Config, v string) error { c.S3Region = v; return nonEmpty(v) }},
+		{Name: "S3_ACCESS_KEY_ID", Default: "", Help: "S3 access key; empty uses the AWS default credentials (environment, instance role)",
+			set: func(c *Config, v string) error { c.S3AccessKeyID = v; return nil }},
+		{Name: "S3_SECRET_ACCESS_KEY", Default: "", Help: "S3 secret key, required with S3_ACCESS_KEY_ID", Secret: true,
+			set: func(c *Config, v string) error {
+				c.S3SecretAccessKey = v
+				if (c.S3AccessKeyID == "") != (v == "") {
+					return errors.New("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together")
+				}
+				return nil
+			}},
+		{Name: "UPLOAD_MAX_BYTES", Default: "26214400", Help: "largest document accepted, in bytes (default 25 MiB)",
+			set: func(c *Config, v string) error {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n < 1 {
+					return errors.New("must be a positive number of bytes such as 26214400")
+				}
+				c.UploadMaxBytes = n
+				return nil
+			}},
+		{Name: "CLAMD_ADDRESS", Default: "", Help: "ClamAV daemon that scans every upload: host:port or a unix socket path; empty: no scanning",
+			set: func(c *Config, v string) error {
+				c.ClamdAddress = v
+				if v == "" || filepath.IsAbs(v) {
+					return nil
+				}
+				host, port, err := net.SplitHostPort(v)
+				if p, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
+					return errors.New("must be host:port (such as 127.0.0.1:3310) or the absolute path of clamd's unix socket")
+				}
+				return nil
+			}},
 	}
 }
 

@@ -29,6 +29,17 @@ type Options struct {
 	// RetryDelay replaces River's growing backoff with a fixed delay (tests).
 	RetryDelay time.Duration
 	Log        *slog.Logger
+	// Periodic tasks run on one process at a time (River's elected leader
+	// schedules them), each at its interval.
+	Periodic []Periodic
+}
+
+// Periodic is a task the portal runs on a schedule, such as closing the
+// votes that are due.
+type Periodic struct {
+	Name     string // unique and stable: it names the queued job
+	Interval time.Duration
+	Run      func(ctx context.Context) error
 }
 
 // Client inserts and runs the portal's jobs.
@@ -40,6 +51,15 @@ type Client struct {
 func New(db *sql.DB, o Options) (*Client, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mailWorker{sender: o.Sender})
+	tasks := map[string]Periodic{}
+	var periodic []*river.PeriodicJob
+	for _, p := range o.Periodic {
+		tasks[p.Name] = p
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(p.Interval),
+			func() (river.JobArgs, *river.InsertOpts) { return PeriodicArgs{Name: p.Name}, nil },
+			&river.PeriodicJobOpts{ID: p.Name, RunOnStart: true}))
+	}
+	river.AddWorker(workers, &periodicWorker{tasks: tasks})
 	cfg := &river.Config{
 		Workers:           workers,
 		Logger:            o.Log,
@@ -49,6 +69,7 @@ func New(db *sql.DB, o Options) (*Client, error) {
 	}
 	if o.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+		cfg.PeriodicJobs = append(cfg.PeriodicJobs, periodic...)
 	}
 	if o.RetryDelay > 0 {
 		cfg.RetryPolicy = fixedRetry(o.RetryDelay)
@@ -96,6 +117,34 @@ type mailWorker struct {
 
 func (w *mailWorker) Work(ctx context.Context, j *river.Job[MailArgs]) error {
 	return w.sender.Send(ctx, j.Args.Message)
+}
+
+// PeriodicArgs is one run of a periodic task.
+type PeriodicArgs struct {
+	Name string `json:"name"`
+}
+
+// Kind names the job in the queue table.
+func (PeriodicArgs) Kind() string { return "periodic" }
+
+// InsertOpts: one pending run per task at a time, however many processes
+// schedule it.
+func (a PeriodicArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
+}
+
+type periodicWorker struct {
+	river.WorkerDefaults[PeriodicArgs]
+	tasks map[string]Periodic
+}
+
+func (w *periodicWorker) Work(ctx context.Context, j *river.Job[PeriodicArgs]) error {
+	t, ok := w.tasks[j.Args.Name]
+	if !ok {
+		return river.JobCancel(fmt.Errorf("no periodic task %q in this process", j.Args.Name))
+	}
+	return t.Run(ctx)
 }
 
 type fixedRetry time.Duration

@@ -19,6 +19,7 @@ type role struct {
 	loggedIn  bool
 	ipa       bool // a board member or admin: sees every charity
 	admin     bool
+	board     bool
 	totpOn    bool // has set up two-step verification
 	needsTOTP bool // a board member or admin who has not yet
 }
@@ -26,9 +27,9 @@ type role struct {
 var roles = []role{
 	{name: "nobody"},
 	{name: "applicant", loggedIn: true}, // of another charity than the one tried
-	{name: "board member", loggedIn: true, ipa: true, totpOn: true},
+	{name: "board member", loggedIn: true, ipa: true, board: true, totpOn: true},
 	{name: "admin", loggedIn: true, ipa: true, admin: true, totpOn: true},
-	{name: "board member without two-factor", loggedIn: true, ipa: true, needsTOTP: true},
+	{name: "board member without two-factor", loggedIn: true, ipa: true, board: true, needsTOTP: true},
 	{name: "admin without two-factor", loggedIn: true, ipa: true, admin: true, needsTOTP: true},
 }
 
@@ -128,6 +129,22 @@ var accessCases = []accessCase{
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/request-info", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "GET /admin/screening", level: adminOnly, want: ok},
+	{route: "POST /admin/applications/:id/screen", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/conflicts", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/vote", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/vote/close", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "GET /admin/minutes", level: adminOnly, want: ok},
+	{route: "GET /admin/minutes.csv", level: adminOnly, want: ok},
+
+	// The board's queue and discussion: board members and admins; declaring,
+	// scoring and voting: board members. An application that does not exist
+	// is not found.
+	{route: "GET /board/applications", level: ipaOnly, want: ok},
+	{route: "POST /board/applications/:id/discussion", level: ipaOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /board/applications/:id/conflict", level: boardOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /board/applications/:id/review", level: boardOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /board/applications/:id/ballot", level: boardOnly, want: refused(http.StatusNotFound)},
 
 	{route: "POST /logout", want: to("/login")},
 }
@@ -229,9 +246,9 @@ func (tc accessCase) expect(who role, method, target string) answer {
 			next = target
 		}
 		return to("/login?next=" + url.QueryEscape(next))
-	case (tc.level == member || tc.level == adminOnly) && who.needsTOTP:
+	case tc.level >= member && who.needsTOTP:
 		return to("/account/two-factor")
-	case tc.level == adminOnly && !who.admin:
+	case tc.level == adminOnly && !who.admin, tc.level == boardOnly && !who.board, tc.level == ipaOnly && !who.ipa:
 		return refused(http.StatusForbidden)
 	case tc.ipa != nil && who.ipa:
 		return *tc.ipa

@@ -235,6 +235,10 @@ type applicationShowPage struct {
 	CanAsk   bool
 	CanPost  bool
 	Withdraw bool
+	// The board's parts (application_board.go): nil for the charity.
+	Screening *screeningView
+	Board     *boardView
+	Decision  *decisionView
 }
 
 func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShowPage, error) {
@@ -276,6 +280,9 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 	}
 	p.Editable = p.Member && application.Editable(a.Status)
 	p.CanPost = p.Member || u.IsAdmin
+	if err := s.loadBoard(c, p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

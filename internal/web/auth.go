@@ -11,6 +11,7 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/db"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/vote"
 )
 
 // Keys in the scs session.
@@ -74,8 +75,11 @@ const (
 	signedIn access = iota + 1
 	// member: any logged-in person who has set up two-factor if their role needs it.
 	member
+	// boardOnly: board members (who declare conflicts, score and vote).
 	boardOnly
 	adminOnly
+	// ipaOnly: board members and admins (the board's queue and discussion).
+	ipaOnly
 )
 
 // require enforces a route's access: nobody logged in goes to the login page
@@ -98,7 +102,7 @@ func (s *Server) require(level access) gin.HandlerFunc {
 			c.Redirect(http.StatusSeeOther, "/account/two-factor")
 			return
 		}
-		if (level == boardOnly && !u.IsBoard) || (level == adminOnly && !u.IsAdmin) {
+		if (level == boardOnly && !u.IsBoard) || (level == adminOnly && !u.IsAdmin) || (level == ipaOnly && !u.IsBoard && !u.IsAdmin) {
 			c.Abort()
 			s.renderError(c, http.StatusForbidden, "error.http.403")
 			return
@@ -116,7 +120,7 @@ func (s *Server) flash(c *gin.Context, key string) {
 // fields, or one message for the whole form. ok is false for failures a
 // person cannot fix (they become an error page).
 func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string, form string, ok bool) {
-	if errors.Is(err, db.ErrNotFound) || errors.Is(err, application.ErrForbidden) {
+	if errors.Is(err, db.ErrNotFound) || errors.Is(err, application.ErrForbidden) || errors.Is(err, vote.ErrForbidden) {
 		return nil, "", false // not the person's mistake to fix: a 404 or 403 page
 	}
 	var fe i18n.FieldErrors
@@ -128,6 +132,10 @@ func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string
 		return fields, "", true
 	}
 	if m, ok := account.Message(err); ok {
+		return nil, s.cat.Say(lang(c), m), true
+	}
+	// The board's refusals (vote.Message also knows review's and application's).
+	if m, ok := vote.Message(err); ok {
 		return nil, s.cat.Say(lang(c), m), true
 	}
 	var m i18n.Message

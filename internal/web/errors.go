@@ -11,6 +11,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
 	"missiongrants/internal/db"
+	"missiongrants/internal/vote"
 )
 
 // handlerFunc is a handler that returns its failure; handle maps failures to
@@ -44,7 +45,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.renderError(c, he.status, he.key)
 	case errors.Is(err, db.ErrNotFound):
 		s.renderError(c, http.StatusNotFound, "error.http.404")
-	case errors.Is(err, application.ErrForbidden), errors.Is(err, account.ErrForbidden):
+	case errors.Is(err, application.ErrForbidden), errors.Is(err, account.ErrForbidden), errors.Is(err, vote.ErrForbidden):
 		s.renderError(c, http.StatusForbidden, "error.http.403")
 	case db.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded):
 		logger(c).Warn("database unavailable", "error", err)

@@ -22,7 +22,9 @@ import (
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/review"
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/vote"
 	"missiongrants/templates"
 )
 
@@ -35,12 +37,12 @@ type testServer struct {
 	mail *testenv.MailServer
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t testing.TB) *testServer {
 	t.Helper()
 	return newTestServerOn(t, dbtest.New(t))
 }
 
-func newTestServerOn(t *testing.T, pool *sqlx.DB) *testServer {
+func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 	t.Helper()
 	mp := testenv.Mailpit(t)
 	env := map[string]string{"SMTP_HOST": mp.SMTPHost(), "SMTP_PORT": strconv.Itoa(mp.SMTPPort()), "SMTP_TLS": "none"}
@@ -72,8 +74,10 @@ func newTestServerOn(t *testing.T, pool *sqlx.DB) *testServer {
 	accounts := account.New(pool, &mail.Outbox{Composer: composer, Queue: jobs}, account.Config{BaseURL: cfg.BaseURL.String()})
 	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
 	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts,
-		Orgs: organization.New(pool, outbox, cfg.BaseURL.String(), nil),
-		Apps: application.New(pool, outbox, cfg.BaseURL.String(), nil)})
+		Orgs:    organization.New(pool, outbox, cfg.BaseURL.String(), nil),
+		Apps:    application.New(pool, outbox, cfg.BaseURL.String(), nil),
+		Reviews: review.New(pool, nil),
+		Votes:   vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,10 @@ func (p Page) FieldLabel(name string) string {
 			return p.FieldLabel(name[:i]) + " " + strconv.Itoa(n+1)
 		}
 	}
-	for _, key := range []string{"field.app." + name, "field.org." + name, "field." + name, "field.round." + name} {
+	if strings.HasPrefix(name, "score_") { // one per review criterion; the fieldset names which
+		return p.T("field.board.score")
+	}
+	for _, key := range []string{"field.app." + name, "field.org." + name, "field." + name, "field.round." + name, "field.board." + name} {
 		if p.cat.Has(p.Lang, key) {
 			return p.T(key)
 		}

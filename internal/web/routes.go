@@ -71,6 +71,16 @@ func (s *Server) routes(r *gin.Engine) {
 	members.POST("/applications/:id/messages", s.handle(s.applicationMessage))
 	members.GET("/applications/:id/versions/:version", s.handle(s.applicationVersion))
 
+	// The board: its queue and internal discussion for board members and
+	// admins; declaring conflicts, scoring and voting for board members.
+	ipa := r.Group("/board", s.require(ipaOnly))
+	ipa.GET("/applications", s.handle(s.boardQueueShow))
+	ipa.POST("/applications/:id/discussion", s.handle(s.boardDiscuss))
+	board := r.Group("/board", s.require(boardOnly))
+	board.POST("/applications/:id/conflict", s.handle(s.boardDeclare))
+	board.POST("/applications/:id/review", s.handle(s.boardReview))
+	board.POST("/applications/:id/ballot", s.handle(s.boardBallot))
+
 	// IPA staff.
 	admin := r.Group("/admin", s.require(adminOnly))
 	admin.GET("/users", s.handle(s.adminUsersShow))
@@ -85,4 +95,11 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/rounds/:id", s.handle(s.adminRoundSave))
 	admin.POST("/rounds/:id/help", s.handle(s.adminRoundHelpSave))
 	admin.POST("/applications/:id/request-info", s.handle(s.applicationRequestInfo))
+	admin.GET("/screening", s.handle(s.screeningQueueShow))
+	admin.POST("/applications/:id/screen", s.handle(s.applicationScreen))
+	admin.POST("/applications/:id/conflicts", s.handle(s.adminConflictRecord))
+	admin.POST("/applications/:id/vote", s.handle(s.adminVoteOpen))
+	admin.POST("/applications/:id/vote/close", s.handle(s.adminVoteClose))
+	admin.GET("/minutes", s.handle(s.adminMinutesShow))
+	admin.GET("/minutes.csv", s.handle(s.adminMinutesCSV))
 }

@@ -20,6 +20,8 @@ import (
 	"missiongrants/internal/config"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/review"
+	"missiongrants/internal/vote"
 	"missiongrants/templates"
 )
 
@@ -32,6 +34,8 @@ type Deps struct {
 	Accounts *account.Service
 	Orgs     *organization.Service
 	Apps     *application.Service
+	Reviews  *review.Service
+	Votes    *vote.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
 	// (tests, where the database goes away with the test).
 	SessionCleanup time.Duration
@@ -46,6 +50,8 @@ type Server struct {
 	accounts *account.Service
 	orgs     *organization.Service
 	apps     *application.Service
+	reviews  *review.Service
+	votes    *vote.Service
 	views    *views
 	assets   *assetSet
 	cop      *http.CrossOriginProtection
@@ -57,7 +63,8 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps}
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps,
+		reviews: d.Reviews, votes: d.Votes}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
 		return nil, fmt.Errorf("web: %w", err)

@@ -1,0 +1,271 @@
+package application
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
+	"missiongrants/internal/organization"
+)
+
+// QueueLimit is how many applications one page of the board's queue shows.
+const QueueLimit = 25
+
+// QueueInput is the queue's filter as typed in the page's query string.
+type QueueInput struct {
+	Status, Round, Country     string
+	TripFrom, TripTo           string // YYYY-MM-DD
+	AmountMin, AmountMax       string // as a person types money
+	NeedsMyReview, NeedsMyVote bool
+	Search                     string
+	Before                     string // the cursor of the page's last row (Cursor.String)
+}
+
+// QueueFilter narrows the board's queue; a zero field does not filter.
+type QueueFilter struct {
+	Status           Status
+	RoundID          int64
+	Country          string
+	TripFrom, TripTo *time.Time // trips that overlap these days
+	AmountMin        money.Cents
+	AmountMax        money.Cents
+	NeedsMyReview    bool // before the board, not reviewed by me, and I am not recused
+	NeedsMyVote      bool // an open vote without my ballot, and I am not recused
+	Search           string
+	Before           *Cursor
+	Limit            int // 0: QueueLimit
+}
+
+// Cursor is where a page of the queue ends: the queue is ordered by
+// submission time, newest first, then by id.
+type Cursor struct {
+	SubmittedAt time.Time
+	ID          int64
+}
+
+// String is the cursor as it travels in a URL.
+func (c Cursor) String() string {
+	return c.SubmittedAt.UTC().Format(time.RFC3339Nano) + "_" + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseCursor reads Cursor.String.
+func ParseCursor(s string) (*Cursor, error) {
+	at, id, ok := strings.Cut(s, "_")
+	t, err1 := time.Parse(time.RFC3339Nano, at)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n < 1 {
+		return nil, i18n.Msg("error.queue.cursor")
+	}
+	return &Cursor{SubmittedAt: t, ID: n}, nil
+}
+
+// queueStatuses are the statuses the queue can be filtered on: those of an
+// application submitted at least once.
+var queueStatuses = []Status{Submitted, MoreInfoRequested, InReview, Voting, Approved, Declined, Withdrawn}
+
+// QueueStatuses lists the statuses the queue's filter offers.
+func QueueStatuses() []Status { return append([]Status(nil), queueStatuses...) }
+
+// Filter checks the input; every mistake is reported beside its field.
+func (in QueueInput) Filter() (QueueFilter, error) {
+	f := QueueFilter{NeedsMyReview: in.NeedsMyReview, NeedsMyVote: in.NeedsMyVote}
+	fe := i18n.FieldErrors{}
+	if s := strings.TrimSpace(in.Status); s != "" {
+		f.Status = Status(s)
+		known := false
+		for _, q := range queueStatuses {
+			known = known || q == f.Status
+		}
+		if !known {
+			fe["status"] = i18n.Msg("error.field.choose")
+		}
+	}
+	if r := strings.TrimSpace(in.Round); r != "" {
+		id, err := strconv.ParseInt(r, 10, 64)
+		if err != nil || id < 1 {
+			fe["round"] = i18n.Msg("error.field.choose")
+		}
+		f.RoundID = id
+	}
+	f.Country = strings.ToUpper(strings.TrimSpace(in.Country))
+	if f.Country != "" && !organization.ValidCountry(f.Country) {
+		fe["country"] = i18n.Msg("error.field.choose")
+	}
+	for _, d := range []struct {
+		name, value string
+		to          **time.Time
+	}{{"trip_from", in.TripFrom, &f.TripFrom}, {"trip_to", in.TripTo, &f.TripTo}} {
+		if strings.TrimSpace(d.value) == "" {
+			continue
+		}
+		t, err := field.Date(d.value, false)
+		fe.Add(d.name, err)
+		*d.to = &t
+	}
+	if f.TripFrom != nil && f.TripTo != nil && f.TripTo.Before(*f.TripFrom) {
+		fe["trip_to"] = i18n.Msg("error.queue.range")
+	}
+	for _, m := range []struct {
+		name, value string
+		to          *money.Cents
+	}{{"amount_min", in.AmountMin, &f.AmountMin}, {"amount_max", in.AmountMax, &f.AmountMax}} {
+		if strings.TrimSpace(m.value) == "" {
+			continue
+		}
+		c, err := money.Parse(m.value)
+		fe.Add(m.name, err)
+		*m.to = c
+	}
+	if f.AmountMin > 0 && f.AmountMax > 0 && f.AmountMax < f.AmountMin {
+		fe["amount_max"] = i18n.Msg("error.queue.range")
+	}
+	f.Search = strings.TrimSpace(in.Search)
+	fe.Add("q", field.Text(f.Search, false, 200))
+	if in.Before != "" {
+		c, err := ParseCursor(in.Before)
+		fe.Add("before", err)
+		f.Before = c
+	}
+	if err := fe.Err(); err != nil {
+		return QueueFilter{}, err
+	}
+	return f, nil
+}
+
+// QueueRow is one application in the queue, with where the board stands on it.
+type QueueRow struct {
+	Application
+	ReviewCount  int  `db:"review_count"`
+	MeanMilli    *int `db:"mean_milli"` // mean weighted score × 1000; nil without reviews
+	ReviewedByMe bool `db:"reviewed_by_me"`
+	Recused      bool `db:"recused"`
+	VoteOpen     bool `db:"vote_open"`
+	VotedByMe    bool `db:"voted_by_me"`
+}
+
+// Mean is the mean weighted score with two decimals ("3.40"), or "".
+func (r QueueRow) Mean() string {
+	if r.MeanMilli == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d.%02d", *r.MeanMilli/1000, *r.MeanMilli%1000/10)
+}
+
+// QueuePage is one page of the queue.
+type QueuePage struct {
+	Rows []QueueRow
+	Next *Cursor // where the next page starts; nil on the last page
+}
+
+// Queue is the board's list of applications submitted at least once,
+// newest submission first, filtered, one page at a time (keyset pagination:
+// a page costs the same however deep it is). One query, whatever the number
+// of rows. The IPA only.
+func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*QueuePage, error) {
+	if !organization.IPA(u) {
+		return nil, ErrForbidden
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = QueueLimit
+	}
+	query, args := queueQuery(u, f, s.now(), limit+1)
+	var rows []QueueRow
+	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("application.Queue: %w", err)
+	}
+	p := &QueuePage{Rows: rows}
+	if len(rows) > limit {
+		p.Rows = rows[:limit]
+		last := p.Rows[limit-1]
+		p.Next = &Cursor{SubmittedAt: *last.SubmittedAt, ID: last.ID}
+	}
+	return p, nil
+}
+
+// queueQuery builds the queue's one query. $1 is the user, $2 now; the
+// filters add their own arguments.
+func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (string, []any) {
+	args := []any{u.ID, now}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var b strings.Builder
+	b.WriteString(`SELECT ` + appColumns + `,
+		rs.n AS review_count, rs.mean::integer AS mean_milli,
+		EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = a.id AND mr.user_id = $1) AS reviewed_by_me,
+		EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict) AS recused,
+		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
+		EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1) AS voted_by_me` + appFrom + `
+		LEFT JOIN votes v ON v.application_id = a.id AND v.closed_at IS NULL
+		CROSS JOIN LATERAL (SELECT count(*) AS n, round(avg(r2.weighted_milli)) AS mean FROM reviews r2 WHERE r2.application_id = a.id) rs
+		WHERE a.version > 0 AND a.submitted_at IS NOT NULL`)
+	if f.Status != "" {
+		b.WriteString(` AND a.status = ` + arg(string(f.Status)))
+	}
+	if f.RoundID != 0 {
+		b.WriteString(` AND a.round_id = ` + arg(f.RoundID))
+	}
+	if f.Country != "" {
+		b.WriteString(` AND a.country = ` + arg(f.Country))
+	}
+	if f.TripFrom != nil {
+		b.WriteString(` AND a.trip_end >= ` + arg(*f.TripFrom))
+	}
+	if f.TripTo != nil {
+		b.WriteString(` AND a.trip_start <= ` + arg(*f.TripTo))
+	}
+	if f.AmountMin > 0 {
+		b.WriteString(` AND a.amount_requested_cents >= ` + arg(int64(f.AmountMin)))
+	}
+	if f.AmountMax > 0 {
+		b.WriteString(` AND a.amount_requested_cents <= ` + arg(int64(f.AmountMax)))
+	}
+	if (f.NeedsMyReview || f.NeedsMyVote) && !u.IsBoard {
+		b.WriteString(` AND false`) // only board members review and vote
+	}
+	if f.NeedsMyReview {
+		b.WriteString(` AND a.status IN ('in_review', 'voting')
+			AND NOT EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = a.id AND mr.user_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
+	}
+	if f.NeedsMyVote {
+		b.WriteString(` AND v.id IS NOT NULL AND v.closes_at > $2
+			AND NOT EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
+	}
+	if f.Search != "" {
+		// Both columns have a trigram index (migrations/00008_queue_indexes.sql).
+		p := arg("%" + likeEscaper.Replace(f.Search) + "%")
+		b.WriteString(` AND (a.title ILIKE ` + p + ` OR o.legal_name ILIKE ` + p + `)`)
+	}
+	if f.Before != nil {
+		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
+	}
+	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + arg(limit))
+	return b.String(), args
+}
+
+// likeEscaper makes a search term match itself in LIKE (backslash is the
+// default escape character).
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// Others lists the organization's other applications that were submitted at
+// least once, newest first, for the board to see the charity's history.
+func (s *Service) Others(ctx context.Context, u *account.User, a *Application) ([]Application, error) {
+	var out []Application
+	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+appFrom+`
+		WHERE a.organization_id = $3 AND a.id <> $4 AND a.version > 0 AND `+visible+`
+		ORDER BY a.submitted_at DESC, a.id DESC LIMIT 50`, u.ID, organization.IPA(u), a.OrganizationID, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("application.Others: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,288 @@
+package document
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+)
+
+const columns = `d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
+	d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by`
+
+// visible is the access rule, in SQL, for a row owned by the organization
+// in orgColumn: $1 is the user's id, $2 whether they are IPA (board or
+// admin), who see every charity's documents.
+func visible(orgColumn string) string {
+	return `($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = ` + orgColumn + ` AND m.user_id = $1))`
+}
+
+// editableStatus: an application's documents change only in these states
+// (application.Editable; read here in SQL so that the two packages do not
+// depend on each other).
+const editableStatus = `('draft', 'more_info_requested')`
+
+func ipa(u *account.User) bool { return u.IsAdmin || u.IsBoard }
+
+// Get returns document id's description if u may see it.
+func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Document, error) {
+	d, err := get(ctx, s.db, u, id, false)
+	if err != nil {
+		return nil, fmt.Errorf("document.Get: %w", err)
+	}
+	return d, nil
+}
+
+func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool) (*Document, error) {
+	var d Document
+	query := `SELECT ` + columns + ` FROM documents d WHERE d.id = $3 AND ` + visible("d.organization_id")
+	if lock {
+		query += ` FOR UPDATE OF d`
+	}
+	if err := q.GetContext(ctx, &d, query, u.ID, ipa(u), id); err != nil {
+		return nil, db.NotFound(err)
+	}
+	return &d, nil
+}
+
+// List returns application applicationID's current documents, and its
+// organization's own, oldest first, if u may see the application.
+func (s *Service) List(ctx context.Context, u *account.User, applicationID int64) ([]Document, error) {
+	var orgID int64
+	err := s.db.GetContext(ctx, &orgID, `SELECT a.organization_id FROM applications a WHERE a.id = $3 AND `+visible("a.organization_id"),
+		u.ID, ipa(u), applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("document.List: %w", db.NotFound(err))
+	}
+	out := []Document{}
+	err = s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d
+		WHERE d.removed_at IS NULL AND (d.application_id = $1 OR (d.application_id IS NULL AND d.organization_id = $2))
+		ORDER BY d.uploaded_at, d.id`, applicationID, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("document.List: %w", err)
+	}
+	return out, nil
+}
+
+// ForOrganization returns organization orgID's own current documents (those
+// of no particular application), if u may see it.
+func (s *Service) ForOrganization(ctx context.Context, u *account.User, orgID int64) ([]Document, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT true FROM organizations o WHERE o.id = $3 AND `+visible("o.id"), u.ID, ipa(u), orgID)
+	if err != nil {
+		return nil, fmt.Errorf("document.ForOrganization: %w", db.NotFound(err))
+	}
+	out := []Document{}
+	err = s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d
+		WHERE d.removed_at IS NULL AND d.application_id IS NULL AND d.organization_id = $1
+		ORDER BY d.uploaded_at, d.id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("document.ForOrganization: %w", err)
+	}
+	return out, nil
+}
+
+// ForVersion returns the documents application applicationID's submitted
+// version was submitted with (see Freeze), if u may see the application;
+// they may since have been replaced.
+func (s *Service) ForVersion(ctx context.Context, u *account.User, applicationID int64, version int) ([]Document, error) {
+	out := []Document{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d
+		JOIN application_version_documents v ON v.document_id = d.id
+		WHERE v.application_id = $3 AND v.version = $4 AND `+visible("d.organization_id")+`
+		ORDER BY d.uploaded_at, d.id`, u.ID, ipa(u), applicationID, version)
+	if err != nil {
+		return nil, fmt.Errorf("document.ForVersion: %w", err)
+	}
+	return out, nil
+}
+
+// Open streams document id's file to u, for a download through the portal
+// (send it with Content-Disposition: ContentDisposition(d.Filename)). The
+// download is in the audit trail. The caller closes the reader.
+func (s *Service) Open(ctx context.Context, ac account.Actor, u *account.User, id int64) (*Document, io.ReadCloser, error) {
+	d, err := get(ctx, s.db, u, id, false)
+	if err != nil {
+		return nil, nil, fmt.Errorf("document.Open: %w", err)
+	}
+	body, err := s.store.Open(ctx, d.StorageKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("document.Open %d: %w", d.ID, err)
+	}
+	if err := audit.Record(ctx, s.db, ac.Event("document.downloaded", "document", d.ID, nil)); err != nil {
+		body.Close()
+		return nil, nil, err // no download that the trail does not show
+	}
+	return d, body, nil
+}
+
+// ErrNoURL: the store cannot make download links (local disk); use Open.
+var ErrNoURL = errors.New("document: the store makes no download links")
+
+// DownloadURL gives u a link that downloads document id directly from the
+// store for ttl (DefaultURLLifetime when 0), as d.Filename. The link is
+// in the audit trail as a download.
+func (s *Service) DownloadURL(ctx context.Context, ac account.Actor, u *account.User, id int64, ttl time.Duration) (*Document, string, error) {
+	signer, ok := s.store.(URLSigner)
+	if !ok {
+		return nil, "", ErrNoURL
+	}
+	if ttl <= 0 {
+		ttl = DefaultURLLifetime
+	}
+	d, err := get(ctx, s.db, u, id, false)
+	if err != nil {
+		return nil, "", fmt.Errorf("document.DownloadURL: %w", err)
+	}
+	url, err := signer.SignedURL(ctx, d.StorageKey, d.Filename, d.ContentType, ttl)
+	if err != nil {
+		return nil, "", fmt.Errorf("document.DownloadURL %d: %w", d.ID, err)
+	}
+	if err := audit.Record(ctx, s.db, ac.Event("document.downloaded", "document", d.ID, map[string]any{"link_seconds": int(ttl.Seconds())})); err != nil {
+		return nil, "", err
+	}
+	return d, url, nil
+}
+
+// Delete removes document id: only a member of its organization may, and
+// only while its application is editable. A document a submitted version
+// refers to stays readable for that version and is only marked removed;
+// any other is deleted, file included.
+func (s *Service) Delete(ctx context.Context, ac account.Actor, u *account.User, id int64) error {
+	var dropKey string
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		d, err := s.editable(ctx, tx, u, id, true)
+		if err != nil {
+			return err
+		}
+		if dropKey, err = s.retire(ctx, tx, u, d, nil); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, ac.Event("document.deleted", "document", d.ID,
+			map[string]any{"filename": d.Filename, "kind": d.Kind, "kept_for_versions": dropKey == ""}))
+	})
+	if err != nil {
+		return fmt.Errorf("document.Delete: %w", err)
+	}
+	if dropKey != "" {
+		s.discard(ctx, dropKey) // after the commit: the row is gone first
+	}
+	return nil
+}
+
+// mayWrite checks that u may add a document to organization orgID (and
+// application appID, which must be the organization's and editable). With
+// lock, the application's state is held until the transaction ends, so a
+// submission cannot slip in between the check and the insert.
+func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, orgID int64, appID *int64, lock bool) error {
+	var member bool
+	if err := q.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)`,
+		orgID, u.ID); err != nil {
+		return err
+	}
+	if !member {
+		var exists bool
+		if err := q.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)`, orgID); err != nil {
+			return err
+		}
+		if exists && ipa(u) {
+			return ErrForbidden
+		}
+		return ErrNotFound
+	}
+	if appID == nil {
+		return nil
+	}
+	query := `SELECT status IN ` + editableStatus + ` FROM applications WHERE id = $1 AND organization_id = $2`
+	if lock {
+		query += ` FOR SHARE`
+	}
+	var editable bool
+	if err := q.GetContext(ctx, &editable, query, *appID, orgID); err != nil {
+		return db.NotFound(err)
+	}
+	if !editable {
+		return notEditable()
+	}
+	return nil
+}
+
+// editable loads current document id for a change by u: a member of its
+// organization, while its application (if any) is editable. With lock,
+// the application is locked before the document, the order a submission
+// takes them in (its Freeze locks the documents it refers to), so the two
+// cannot deadlock.
+func (s *Service) editable(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool) (*Document, error) {
+	d, err := get(ctx, q, u, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Current() {
+		return nil, ErrNotFound
+	}
+	if err := s.mayWrite(ctx, q, u, d.OrganizationID, d.ApplicationID, lock); err != nil {
+		return nil, err
+	}
+	if !lock {
+		return d, nil
+	}
+	if d, err = get(ctx, q, u, id, true); err != nil {
+		return nil, err
+	}
+	if !d.Current() { // removed while we waited
+		return nil, ErrNotFound
+	}
+	return d, nil
+}
+
+func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, u *account.User, in UploadInput, f *received) (*Document, error) {
+	expires := in.ExpiresOn
+	if in.Kind != TeamLicence {
+		expires = nil
+	}
+	var d Document
+	err := tx.GetContext(ctx, &d, `INSERT INTO documents AS d (organization_id, application_id, kind, filename, content_type,
+			size_bytes, sha256, storage_key, licence_expires_on, uploaded_by, uploaded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		RETURNING `+columns,
+		in.OrganizationID, in.ApplicationID, in.Kind, f.filename, f.contentType, f.size, f.sha256, f.key, expires, u.ID, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("document: insert: %w", err)
+	}
+	return &d, nil
+}
+
+// retire takes d out of its application: marked removed when a submitted
+// version refers to it, deleted otherwise, in which case its storage key
+// is returned for deleting the object after the commit.
+func (s *Service) retire(ctx context.Context, tx *sqlx.Tx, u *account.User, d *Document, replacedBy *int64) (string, error) {
+	var kept bool
+	if err := tx.GetContext(ctx, &kept, `SELECT EXISTS (SELECT 1 FROM application_version_documents WHERE document_id = $1)`, d.ID); err != nil {
+		return "", err
+	}
+	if kept {
+		_, err := tx.ExecContext(ctx, `UPDATE documents SET removed_at = $2, removed_by = $3, replaced_by = $4 WHERE id = $1`,
+			d.ID, s.now(), u.ID, replacedBy)
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = $1`, d.ID); err != nil {
+		return "", err
+	}
+	return d.StorageKey, nil
+}
+
+func (d *Document) auditDetails() map[string]any {
+	m := map[string]any{"organization_id": d.OrganizationID, "kind": d.Kind, "filename": d.Filename,
+		"content_type": d.ContentType, "size": d.Size, "sha256": d.SHA256}
+	if d.ApplicationID != nil {
+		m["application_id"] = *d.ApplicationID
+	}
+	return m
+}

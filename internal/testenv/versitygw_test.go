@@ -1,0 +1,44 @@
+package testenv_test
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"missiongrants/internal/testenv"
+)
+
+// The shared versitygw serves a test's own bucket through the AWS SDK,
+// path-style.
+func TestVersityGWServesABucket(t *testing.T) {
+	t.Parallel()
+	srv := testenv.VersityGW(t)
+	if testenv.VersityGW(t) != srv {
+		t.Fatal("VersityGW is not shared")
+	}
+	bucket := srv.NewBucket(t)
+	client := s3.New(s3.Options{
+		Region:       srv.Region,
+		BaseEndpoint: aws.String(srv.Endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
+	})
+	ctx := context.Background()
+	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("a/b.txt"),
+		Body: strings.NewReader("hola")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("a/b.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Body.Close()
+	if b, _ := io.ReadAll(out.Body); string(b) != "hola" {
+		t.Fatalf("read back %q", b)
+	}
+}

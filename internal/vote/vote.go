@@ -1,0 +1,424 @@
+package vote
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/application"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/money"
+	"missiongrants/internal/review"
+)
+
+// Errors the web layer maps to pages.
+var (
+	ErrNotFound  = db.ErrNotFound
+	ErrForbidden = errors.New("vote: forbidden")
+	// ErrClosed: the vote has closed; a closed vote never changes.
+	ErrClosed = errors.New("vote: closed")
+)
+
+// Message gives the text for the package's refusals.
+func Message(err error) (i18n.Message, bool) {
+	if errors.Is(err, ErrClosed) {
+		return i18n.Msg("error.vote.closed"), true
+	}
+	if m, ok := review.Message(err); ok {
+		return m, true
+	}
+	return application.Message(err)
+}
+
+// Service runs votes.
+type Service struct {
+	db     *sqlx.DB
+	outbox *mail.Outbox
+	rules  Rules
+	base   string
+	now    func() time.Time
+}
+
+// New builds the service; now is the clock (time.Now outside tests).
+func New(pool *sqlx.DB, outbox *mail.Outbox, rules Rules, baseURL string, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: pool, outbox: outbox, rules: rules, base: strings.TrimRight(baseURL, "/"), now: now}
+}
+
+// Vote is a vote on an application.
+type Vote struct {
+	ID            int64       `db:"id"`
+	ApplicationID int64       `db:"application_id"`
+	Proposed      money.Cents `db:"proposed_cents"`
+	Currency      string      `db:"currency"`
+	Conditions    string      `db:"conditions"`
+	OpenedAt      time.Time   `db:"opened_at"`
+	ClosesAt      time.Time   `db:"closes_at"`
+	ClosedAt      *time.Time  `db:"closed_at"`
+	Decision      *string     `db:"decision"`
+	ResultJSON    []byte      `db:"result"`
+}
+
+// Open reports whether ballots may still be cast at now.
+func (v *Vote) Open(now time.Time) bool { return v.ClosedAt == nil && now.Before(v.ClosesAt) }
+
+// Record is what a closed vote keeps: the tally, who voted what, who was recused.
+type Record struct {
+	Result
+	Ballots []BallotRecord `json:"ballots"`
+	Recused []string       `json:"recused"`
+}
+
+// BallotRecord is one member's final ballot.
+type BallotRecord struct {
+	Name    string `json:"name"`
+	Choice  Choice `json:"choice"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Record decodes a closed vote's record.
+func (v *Vote) Record() (*Record, error) {
+	if v.ResultJSON == nil {
+		return nil, nil
+	}
+	var r Record
+	return &r, json.Unmarshal(v.ResultJSON, &r)
+}
+
+const voteColumns = `id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, result`
+
+// Input opens a vote.
+type Input struct {
+	Proposed, Conditions, ClosesAt string // ClosesAt as YYYY-MM-DDTHH:MM (UTC) or a date
+}
+
+// OpenVote starts a vote on an application in review, admins only. The
+// proposed award may differ from the amount asked.
+func (s *Service) OpenVote(ctx context.Context, ac account.Actor, u *account.User, appID int64, in Input) (int64, error) {
+	if !u.IsAdmin {
+		return 0, ErrForbidden
+	}
+	fe := i18n.FieldErrors{}
+	proposed, err := money.Parse(in.Proposed)
+	if err == nil && proposed == 0 {
+		err = i18n.Msg("error.vote.proposed_zero")
+	}
+	fe.Add("proposed", err)
+	fe.Add("conditions", field.Text(in.Conditions, false, 5000))
+	now := s.now()
+	closes, err := parseClose(in.ClosesAt)
+	switch {
+	case err != nil:
+		fe.Add("closes_at", err)
+	case !closes.After(now.Add(time.Hour)) || closes.After(now.AddDate(0, 3, 0)):
+		fe["closes_at"] = i18n.Msg("error.vote.closes_at")
+	}
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if _, err := application.MoveTx(ctx, tx, ac, appID, application.EventOpenVote, application.RoleAdmin, "", now); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &id, `INSERT INTO votes (application_id, proposed_cents, conditions, opened_by, opened_at, closes_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, appID, proposed, strings.TrimSpace(in.Conditions), u.ID, now, closes); err != nil {
+			return fmt.Errorf("vote.Open: %w", err)
+		}
+		if err := audit.Record(ctx, tx, ac.Event("vote.opened", "application", appID, map[string]any{"vote_id": id, "proposed_cents": proposed})); err != nil {
+			return err
+		}
+		return s.notifyBoard(ctx, tx, appID, "vote_opened", closes)
+	})
+	return id, err
+}
+
+func parseClose(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", field.DateLayout} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if layout == field.DateLayout {
+				t = t.Add(24*time.Hour - time.Minute) // the end of that day
+			}
+			return t.UTC(), nil
+		}
+	}
+	if s == "" {
+		return time.Time{}, i18n.Msg("error.field.required")
+	}
+	return time.Time{}, i18n.Msg("error.date.invalid")
+}
+
+// Current returns the application's latest vote, or nil.
+func (s *Service) Current(ctx context.Context, appID int64) (*Vote, error) {
+	var v Vote
+	err := s.db.GetContext(ctx, &v, `SELECT `+voteColumns+` FROM votes WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID)
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		return nil, nil
+	}
+	return &v, err
+}
+
+// Ballot is u's ballot on a vote.
+func (s *Service) Ballot(ctx context.Context, u *account.User, voteID int64) (Choice, string, error) {
+	var b struct {
+		Choice  Choice `db:"choice"`
+		Comment string `db:"comment"`
+	}
+	err := s.db.GetContext(ctx, &b, `SELECT choice, comment FROM ballots WHERE vote_id = $1 AND user_id = $2`, voteID, u.ID)
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		return "", "", nil
+	}
+	return b.Choice, b.Comment, err
+}
+
+// Cast records u's ballot, or changes it, while the vote is open. A recused
+// member, or one who has not declared, cannot vote by any route: this checks
+// it, and so does the database.
+func (s *Service) Cast(ctx context.Context, ac account.Actor, u *account.User, voteID int64, choice Choice, comment string) error {
+	if !choice.Valid() {
+		return i18n.FieldErrors{"choice": i18n.Msg("error.field.choose")}
+	}
+	comment = strings.TrimSpace(comment)
+	if err := field.Text(comment, false, 5000); err != nil {
+		return i18n.FieldErrors{"ballot_comment": err.(i18n.Message)}
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		// FOR SHARE: a close (FOR UPDATE) waits for ballots in flight, and a
+		// ballot after the close sees it closed.
+		var v Vote
+		if err := tx.GetContext(ctx, &v, `SELECT `+voteColumns+` FROM votes WHERE id = $1 FOR SHARE`, voteID); err != nil {
+			return fmt.Errorf("vote.Cast: %w", db.NotFound(err))
+		}
+		if !v.Open(s.now()) {
+			return ErrClosed
+		}
+		if err := review.MayTakePart(ctx, tx, u, v.ApplicationID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (vote_id, user_id, choice, comment, cast_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (vote_id, user_id) DO UPDATE SET choice = $3, comment = $4, cast_at = $5`, voteID, u.ID, choice, comment, s.now()); err != nil {
+			return fmt.Errorf("vote.Cast: %w", err)
+		}
+		return audit.Record(ctx, tx, ac.Event("vote.ballot", "application", v.ApplicationID, map[string]any{"vote_id": voteID, "choice": choice}))
+	})
+}
+
+// Close ends a vote (an admin early, or the clock: by nil), counts it under
+// the board's rules and moves the application: approved, declined, or back
+// to review when there was no quorum (the vote can then be reopened).
+func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User, voteID int64) (*Record, error) {
+	if by != nil && !by.IsAdmin {
+		return nil, ErrForbidden
+	}
+	var rec Record
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var v Vote
+		if err := tx.GetContext(ctx, &v, `SELECT `+voteColumns+` FROM votes WHERE id = $1 FOR UPDATE`, voteID); err != nil {
+			return fmt.Errorf("vote.Close: %w", db.NotFound(err))
+		}
+		if v.ClosedAt != nil {
+			return ErrClosed
+		}
+		now := s.now()
+		if by == nil && now.Before(v.ClosesAt) {
+			return nil // the clock closes only votes that are due
+		}
+		var err error
+		if rec, err = s.count(ctx, tx, v.ApplicationID, voteID); err != nil {
+			return err
+		}
+		raw, _ := json.Marshal(rec)
+		var closedBy *int64
+		if by != nil {
+			closedBy = &by.ID
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE votes SET closed_at = $2, closed_by = $3, result = $4, decision = $5 WHERE id = $1`,
+			voteID, now, closedBy, raw, rec.Decision); err != nil {
+			return fmt.Errorf("vote.Close: %w", err)
+		}
+		ev := map[Decision]application.Event{Approved: application.EventApprove, Declined: application.EventVoteDecline, NoDecision: application.EventNoDecision}[rec.Decision]
+		if _, err := application.MoveTx(ctx, tx, ac, v.ApplicationID, ev, application.RoleVote, "", now); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, ac.Event("vote.closed", "application", v.ApplicationID,
+			map[string]any{"vote_id": voteID, "decision": rec.Decision, "quorum_met": rec.QuorumMet, "approve": rec.Approve, "decline": rec.Decline, "abstain": rec.Abstain})); err != nil {
+			return err
+		}
+		if rec.Decision == NoDecision {
+			return nil
+		}
+		return s.notifyCharity(ctx, tx, &v, rec.Decision)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// count tallies a vote: eligible are the active board members who did not
+// declare a conflict on the application.
+func (s *Service) count(ctx context.Context, tx *sqlx.Tx, appID, voteID int64) (Record, error) {
+	var rec Record
+	if err := tx.SelectContext(ctx, &rec.Recused, `SELECT u.name FROM conflicts c JOIN users u ON u.id = c.user_id
+		WHERE c.application_id = $1 AND c.has_conflict AND u.is_board AND u.active ORDER BY u.name`, appID); err != nil {
+		return rec, err
+	}
+	var eligible int
+	if err := tx.GetContext(ctx, &eligible, `SELECT count(*) FROM users u WHERE u.is_board AND u.active AND NOT EXISTS (
+		SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)`, appID); err != nil {
+		return rec, err
+	}
+	if err := tx.SelectContext(ctx, &rec.Ballots, `SELECT u.name, b.choice, b.comment FROM ballots b JOIN users u ON u.id = b.user_id
+		WHERE b.vote_id = $1 ORDER BY u.name`, voteID); err != nil {
+		return rec, err
+	}
+	choices := make([]Choice, len(rec.Ballots))
+	for i, b := range rec.Ballots {
+		choices[i] = b.Choice
+	}
+	rec.Result = Tally(eligible, choices, s.rules)
+	return rec, nil
+}
+
+// CloseDue closes every vote whose time has come; the job queue runs it.
+func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	var ids []int64
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM votes WHERE closed_at IS NULL AND closes_at <= $1`, s.now()); err != nil {
+		return 0, err
+	}
+	closed := 0
+	for _, id := range ids {
+		_, err := s.Close(ctx, account.Actor{RequestID: "vote.close_due"}, nil, id)
+		switch {
+		case err == nil:
+			closed++
+		case errors.Is(err, ErrClosed): // another process closed it first
+		default:
+			return closed, err
+		}
+	}
+	return closed, nil
+}
+
+type recipient struct {
+	Email    string `db:"email"`
+	Language string `db:"language"`
+}
+
+// notifyBoard mails the board members who may vote (not recused).
+func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, template string, closes time.Time) error {
+	var a struct {
+		Title string `db:"title"`
+		Org   string `db:"legal_name"`
+	}
+	if err := tx.GetContext(ctx, &a, `SELECT a.title, o.legal_name FROM applications a JOIN organizations o ON o.id = a.organization_id WHERE a.id = $1`, appID); err != nil {
+		return err
+	}
+	var to []recipient
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language FROM users u WHERE u.is_board AND u.active AND u.notify_email
+		AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)`, appID); err != nil {
+		return err
+	}
+	for _, r := range to {
+		if err := s.outbox.Send(ctx, tx, r.Language, template, r.Email, map[string]any{
+			"Title": a.Title, "Organization": a.Org, "Closes": closes.UTC().Format("2006-01-02 15:04") + " UTC",
+			"Link": s.base + "/applications/" + strconv.FormatInt(appID, 10)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notifyCharity tells the charity's members the decision in their language,
+// with the amount and any conditions.
+func (s *Service) notifyCharity(ctx context.Context, tx *sqlx.Tx, v *Vote, d Decision) error {
+	var title string
+	if err := tx.GetContext(ctx, &title, `SELECT title FROM applications WHERE id = $1`, v.ApplicationID); err != nil {
+		return err
+	}
+	var to []recipient
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language FROM users u JOIN organization_members m ON m.user_id = u.id
+		JOIN applications a ON a.organization_id = m.organization_id WHERE a.id = $1 AND u.active`, v.ApplicationID); err != nil {
+		return err
+	}
+	for _, r := range to {
+		data := map[string]any{"Title": title, "Approved": d == Approved, "Conditions": v.Conditions,
+			"Amount": money.Format(v.Proposed, money.Currency(v.Currency), r.Language),
+			"Link":   s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}
+		if err := s.outbox.Send(ctx, tx, r.Language, "application_decision", r.Email, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reminderLead: board members who have not voted hear a day before the close.
+const reminderLead = 24 * time.Hour
+
+// RemindDue mails the board members who may vote and have not, for every
+// open vote closing within a day, once per vote: the update that marks the
+// vote reminded is the check, so two processes never both send.
+func (s *Service) RemindDue(ctx context.Context) (int, error) {
+	now := s.now()
+	var ids []int64
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM votes WHERE closed_at IS NULL AND reminded_at IS NULL
+		AND closes_at > $1 AND closes_at <= $2`, now, now.Add(reminderLead)); err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, id := range ids {
+		err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+			var v Vote
+			err := tx.GetContext(ctx, &v, `UPDATE votes SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL AND closed_at IS NULL
+				RETURNING `+voteColumns, id, now)
+			if errors.Is(db.NotFound(err), db.ErrNotFound) {
+				return nil // another process reminded, or it closed
+			}
+			if err != nil {
+				return err
+			}
+			sent++
+			return s.notifyBoardNotVoted(ctx, tx, &v)
+		})
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// notifyBoardNotVoted reminds the members who may vote on v and have not.
+func (s *Service) notifyBoardNotVoted(ctx context.Context, tx *sqlx.Tx, v *Vote) error {
+	var title string
+	if err := tx.GetContext(ctx, &title, `SELECT title FROM applications WHERE id = $1`, v.ApplicationID); err != nil {
+		return err
+	}
+	var to []recipient
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language FROM users u WHERE u.is_board AND u.active AND u.notify_email
+		AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+		AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = $2 AND b.user_id = u.id)`, v.ApplicationID, v.ID); err != nil {
+		return err
+	}
+	for _, r := range to {
+		if err := s.outbox.Send(ctx, tx, r.Language, "vote_reminder", r.Email, map[string]any{
+			"Title": title, "Closes": v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
+			"Link": s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

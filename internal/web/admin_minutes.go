@@ -1,0 +1,143 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/money"
+	"missiongrants/internal/vote"
+)
+
+// The minutes: the board's decisions in a period, with the votes, the
+// recusals and whether there was a quorum; a printable page and a CSV file.
+
+type minutesPage struct {
+	Page
+	From, To string // the period as typed
+	Period   vote.Period
+	Entries  []minuteView
+	CSV      string // the same period as CSV
+}
+
+type minuteView struct {
+	vote.Minute
+	Proposed string
+}
+
+// minutes reads the period and lists its decisions; a period that cannot
+// be read comes back as field errors.
+func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
+	p := &minutesPage{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
+	period, err := vote.ParsePeriod(p.From, p.To, time.Now())
+	if err != nil {
+		return p, err
+	}
+	p.Period = period
+	if p.From == "" {
+		p.From = period.From.Format("2006-01-02")
+	}
+	if p.To == "" {
+		p.To = period.To.Format("2006-01-02")
+	}
+	p.CSV = "/admin/minutes.csv?from=" + p.From + "&to=" + p.To
+	list, err := s.votes.Minutes(c.Request.Context(), currentUser(c), period)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range list {
+		p.Entries = append(p.Entries, minuteView{Minute: m, Proposed: money.Format(m.Proposed, money.Currency(m.Currency), p.Lang)})
+	}
+	return p, nil
+}
+
+func (s *Server) adminMinutesShow(c *gin.Context) error {
+	p, err := s.minutes(c)
+	if err != nil {
+		if p == nil {
+			return err
+		}
+		return s.refuse(c, err, &p.Page, "admin_minutes", p)
+	}
+	s.render(c, http.StatusOK, "admin_minutes", p)
+	return nil
+}
+
+// adminMinutesCSV is the minutes as a spreadsheet: one row per vote. Every
+// cell that a spreadsheet would take for a formula is neutralised.
+func (s *Server) adminMinutesCSV(c *gin.Context) error {
+	p, err := s.minutes(c)
+	if err != nil {
+		if p == nil {
+			return err
+		}
+		return statusError(http.StatusBadRequest)
+	}
+	t := p.T
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff") // spreadsheets then read the file as UTF-8
+	w := csv.NewWriter(&buf)
+	header := []string{}
+	for _, k := range minutesColumns {
+		header = append(header, t("page.minutes.csv."+k))
+	}
+	_ = w.Write(header)
+	for _, m := range p.Entries {
+		rec := m.Outcome
+		if rec == nil {
+			rec = &vote.Record{}
+		}
+		var ballots []string
+		for _, b := range rec.Ballots {
+			entry := b.Name + ": " + t("board.choice."+string(b.Choice))
+			if b.Comment != "" {
+				entry += " (" + b.Comment + ")"
+			}
+			ballots = append(ballots, entry)
+		}
+		decision := ""
+		if m.Decision != nil {
+			decision = t("board.decision." + *m.Decision)
+		}
+		quorum := t("page.minutes.no")
+		if rec.QuorumMet {
+			quorum = t("page.minutes.yes")
+		}
+		row := []string{m.ClosedAt.UTC().Format("2006-01-02 15:04"), strconv.FormatInt(m.ApplicationID, 10), m.Title, m.Organization,
+			fmt.Sprintf("%d.%02d", m.Vote.Proposed/100, m.Vote.Proposed%100), m.Currency, m.Conditions, decision, quorum,
+			strconv.Itoa(rec.Eligible), strconv.Itoa(rec.Cast), strconv.Itoa(rec.Approve), strconv.Itoa(rec.Decline), strconv.Itoa(rec.Abstain),
+			strings.Join(ballots, "; "), strings.Join(rec.Recused, "; ")}
+		for i := range row {
+			row[i] = csvCell(row[i])
+		}
+		_ = w.Write(row)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	name := "minutes-" + p.From + "-" + p.To + ".csv"
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return nil
+}
+
+// minutesColumns name the CSV's columns (page.minutes.csv.KEY).
+var minutesColumns = []string{"closed_at", "application", "title", "organization", "proposed", "currency", "conditions",
+	"decision", "quorum", "eligible", "cast", "approve", "decline", "abstain", "ballots", "recused"}
+
+// csvCell keeps a spreadsheet from running a cell as a formula: text that
+// begins with = + - @ (or a tab or carriage return, which some programs skip
+// before looking) gets a leading apostrophe.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"missiongrants/internal/vote"
+)
+
+// The minutes list the votes closed in the period, with who voted what, who
+// was recused and whether there was a quorum, as a printable page and as a
+// CSV file that encoding/csv reads back, every would-be formula neutralised.
+func TestMinutesPageAndCSV(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	admin := s.userID(t, demoAdmin)
+	var appID, org int64
+	if err := s.db.Get(&org, `INSERT INTO organizations (legal_name, country, registration_number, created_by)
+		VALUES ('-2+3 Heart Fund', 'HN', 'R-1', $1) RETURNING id`, admin); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Get(&appID, `WITH r AS (INSERT INTO funding_rounds (name, rolling) VALUES ('Rolling', true) RETURNING id)
+		INSERT INTO applications (organization_id, round_id, status, version, title, submitted_at, created_by)
+		SELECT $1, r.id, 'approved', 1, '=HYPERLINK("http://evil.example","click")', now(), $2 FROM r RETURNING id`, org, admin); err != nil {
+		t.Fatal(err)
+	}
+	closeVote := func(closed time.Time, decision vote.Decision, rec vote.Record, conditions string) {
+		t.Helper()
+		raw, _ := json.Marshal(rec)
+		if _, err := s.db.Exec(`INSERT INTO votes (application_id, proposed_cents, conditions, opened_by, opened_at, closes_at, closed_at, closed_by, result, decision)
+			VALUES ($1, 1800050, $2, $3, $4::timestamptz, $4::timestamptz + interval '3 days', $4::timestamptz + interval '1 day', $3, $5, $6)`,
+			appID, conditions, admin, closed.Add(-24*time.Hour), raw, string(decision)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeVote(time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC), vote.NoDecision, vote.Record{
+		Result:  vote.Result{Eligible: 4, Cast: 1, Abstain: 1, Decision: vote.NoDecision},
+		Ballots: []vote.BallotRecord{{Name: "Bruno Board", Choice: vote.Abstain}}, Recused: []string{"@Carla Conflict"}}, "")
+	closeVote(time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC), vote.Approved, vote.Record{
+		Result: vote.Result{Eligible: 3, Cast: 3, Approve: 2, Decline: 1, QuorumMet: true, Decision: vote.Approved},
+		Ballots: []vote.BallotRecord{{Name: "=cmd|' /C calc'!A0", Choice: vote.Approve, Comment: "+1 strong team"},
+			{Name: "Bruno Board", Choice: vote.Approve}, {Name: "Dora Decline", Choice: vote.Decline, Comment: "-too costly"}},
+		Recused: []string{"@Carla Conflict"}}, "+report within 60 days")
+	closeVote(time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC), vote.Declined, vote.Record{}, "") // before the period
+
+	c := s.loginAs(t, people[demoAdmin]) // Sofía reads the portal in Spanish
+	page := c.get("/admin/minutes?from=2026-01-01&to=2026-06-30")
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page, "Actas de las decisiones de la junta", "Aprobada", "Sin decisión (no hubo quórum)",
+		"Hubo quórum: votaron 3 de los 3 miembros que podían votar.", "No hubo quórum: votaron 1 de los 4 miembros que podían votar.",
+		"A favor: 2 · En contra: 1 · Abstenciones: 0", "Dora Decline", "-too costly", "@Carla Conflict", "US$18.000,50",
+		`href="/admin/minutes.csv?from=2026-01-01&amp;to=2026-06-30"`, s.assets.url("css/app.css"))
+	mustNotContain(t, page, "<script>alert")
+	if strings.Count(page.Body.String(), `class="panel minute"`) != 2 {
+		t.Errorf("the page lists %d votes, want the 2 in the period", strings.Count(page.Body.String(), `class="panel minute"`))
+	}
+
+	rec := c.get("/admin/minutes.csv?from=2026-01-01&to=2026-06-30")
+	wantStatus(t, rec, http.StatusOK)
+	if ct := rec.Header().Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, `attachment; filename="minutes-2026-01-01-2026-06-30.csv"`) {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatalf("the CSV does not parse: %v\n%s", err, rec.Body.String())
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want a header and 2 votes:\n%s", len(rows), rec.Body.String())
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"Cierre (UTC)", "Título", "Organización", "Subvención propuesta", "Decisión", "Hubo quórum", "Votos", "Con conflicto de interés"} {
+		if _, ok := col[h]; !ok {
+			t.Fatalf("no column %q in %q", h, rows[0])
+		}
+	}
+	approved := rows[2]
+	for name, want := range map[string]string{
+		"Cierre (UTC)":             "2026-04-02 09:30",
+		"Título":                   `'=HYPERLINK("http://evil.example","click")`,
+		"Organización":             "'-2+3 Heart Fund",
+		"Subvención propuesta":     "18000.50",
+		"Condiciones":              "'+report within 60 days",
+		"Decisión":                 "Aprobada",
+		"Hubo quórum":              "sí",
+		"A favor":                  "2",
+		"Votos":                    "'=cmd|' /C calc'!A0: A favor (+1 strong team); Bruno Board: A favor; Dora Decline: En contra (-too costly)",
+		"Con conflicto de interés": "'@Carla Conflict",
+	} {
+		if got := approved[col[name]]; got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+	if got := rows[1][col["Decisión"]]; got != "Sin decisión (no hubo quórum)" {
+		t.Errorf("the first vote's decision: %q", got)
+	}
+	// No cell a spreadsheet would run.
+	for _, row := range rows[1:] {
+		for i, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("column %q starts with a formula character: %q", rows[0][i], cell)
+			}
+		}
+	}
+
+	// A period that cannot be read comes back beside its field.
+	bad := c.get("/admin/minutes?from=2026-06-30&to=2026-01-01")
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	mustContain(t, bad, `id="f-to-error"`)
+	wantStatus(t, c.get("/admin/minutes.csv?from=yesterday"), http.StatusBadRequest)
+}
+
+func TestCSVCellNeutralisesFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+1": "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "\t=1": "'\t=1", "\r=1": "'\r=1",
+		"": "", "Heart": "Heart", "1-2": "1-2", "'=1": "'=1", " =1": " =1",
+	} {
+		if got := csvCell(in); got != want {
+			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

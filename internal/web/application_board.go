@@ -1,0 +1,296 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/application"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
+	"missiongrants/internal/organization"
+	"missiongrants/internal/review"
+	"missiongrants/internal/vote"
+	"missiongrants/internal/web/form"
+)
+
+// The board's part of the application page (application_show): screening
+// for admins, then conflicts, scores, the internal discussion and the vote
+// for board members and admins. None of it is ever loaded for the charity.
+
+// screeningView is the admins' screening form, while the application waits
+// to be screened.
+type screeningView struct {
+	Checks  []screeningCheck
+	Outcome string
+	Note    string
+}
+
+type screeningCheck struct {
+	Key     string
+	Checked bool
+}
+
+func newScreeningView(sc application.Screening) *screeningView {
+	v := &screeningView{Outcome: sc.Outcome, Note: sc.Note}
+	for _, k := range application.ScreeningChecks {
+		v.Checks = append(v.Checks, screeningCheck{Key: k, Checked: sc.Checks[k]})
+	}
+	return v
+}
+
+// decisionView is what was decided, shown to the charity and the IPA alike.
+type decisionView struct {
+	Approved   bool
+	Amount     string
+	Conditions string
+	Reason     string // the screening's reason for declining; "" when the board declined
+}
+
+// boardView is what board members and admins see and do on an application.
+type boardView struct {
+	Admin, Member bool // the viewer is an admin, a board member (or both)
+	BeforeBoard   bool // in review or voting: the board acts on it
+	Standing      review.Standing
+	Mine          *review.Declaration // the viewer's own declaration
+	Declarations  []review.Declaration
+	Conflict      form.Declaration // the declaration form as typed
+
+	Criteria        []criterionView
+	Choices         []string
+	Recommendations []string
+	Recommendation  string
+	Comment         string
+	Weighted        string // the viewer's own weighted total, once reviewed
+	Reviews         []reviewView
+	Mean            string // the mean weighted total of the reviews shown
+	CanReview       bool
+
+	Discussion     []review.Comment
+	ShowDiscussion bool
+	CanDiscuss     bool
+	CommentBody    string
+
+	Others []application.Application
+
+	Members    []review.Member // admins record conflicts for them
+	MemberForm form.Declaration
+
+	Vote        *voteView
+	CanOpenVote bool
+	VoteForm    vote.Input
+}
+
+type criterionView struct {
+	Key, Name string
+	Weight    int
+	Value     string // the score chosen, "1" to "5", or ""
+}
+
+type reviewView struct {
+	review.Review
+	Scores []scoreView // in the criteria's order
+	Mine   bool
+}
+
+type scoreView struct {
+	Name  string
+	Score int
+}
+
+type voteView struct {
+	*vote.Vote
+	Open      bool
+	Proposed  string
+	Closes    string
+	ClosesISO string
+	Choice    vote.Choice // the viewer's ballot
+	Comment   string
+	CanCast   bool
+	Blocked   string // why the viewer cannot vote, in the page's language
+	Record    *vote.Record
+	CanClose  bool
+}
+
+var scoreChoices = []string{"1", "2", "3", "4", "5"}
+
+// voteClosesDefault is the closing time a new vote's form suggests.
+const voteClosesDefault = 7 * 24 * time.Hour
+
+// loadBoard fills the page's board parts for the IPA. A member of the
+// charity gets none of it, whatever else they are.
+func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
+	ctx, u, a := c.Request.Context(), currentUser(c), p.App
+	if err := s.loadDecision(c, p); err != nil {
+		return err
+	}
+	if p.Member || !organization.IPA(u) {
+		return nil
+	}
+	if u.IsAdmin && a.Status == application.Submitted {
+		p.Screening = newScreeningView(application.Screening{})
+	}
+	b := &boardView{Admin: u.IsAdmin, Member: u.IsBoard, Choices: scoreChoices, Recommendations: review.Recommendations,
+		BeforeBoard: a.Status == application.InReview || a.Status == application.Voting}
+	p.Board = b
+	var err error
+	if b.Others, err = s.apps.Others(ctx, u, a); err != nil {
+		return err
+	}
+	if b.Declarations, err = s.reviews.Declarations(ctx, a.ID); err != nil {
+		return err
+	}
+	for i := range b.Declarations {
+		if b.Declarations[i].UserID == u.ID {
+			b.Mine = &b.Declarations[i]
+		}
+	}
+	if u.IsBoard {
+		if b.Standing, err = s.reviews.StandingOf(ctx, u, a.ID); err != nil {
+			return err
+		}
+	}
+	takesPart := u.IsBoard && b.Standing.Declared && !b.Standing.Recused
+	b.CanReview = takesPart && b.BeforeBoard
+	b.ShowDiscussion = u.IsAdmin || takesPart
+	b.CanDiscuss = b.ShowDiscussion && b.BeforeBoard
+
+	criteria, err := s.reviews.Criteria(ctx)
+	if err != nil {
+		return err
+	}
+	reviews, err := s.reviews.Reviews(ctx, u, a.ID)
+	if err != nil {
+		return err
+	}
+	var own *review.Review
+	var total int
+	for _, r := range reviews {
+		rv := reviewView{Review: r, Mine: r.UserID == u.ID}
+		for _, cr := range criteria {
+			rv.Scores = append(rv.Scores, scoreView{Name: cr.Name(p.Lang), Score: r.Scores[cr.Key]})
+		}
+		if rv.Mine {
+			own = &rv.Review
+		}
+		total += r.WeightedMilli
+		b.Reviews = append(b.Reviews, rv)
+	}
+	if len(reviews) > 0 {
+		b.Mean = review.Review{WeightedMilli: total / len(reviews)}.Weighted()
+	}
+	for _, cr := range criteria {
+		cv := criterionView{Key: cr.Key, Name: cr.Name(p.Lang), Weight: cr.Weight}
+		if own != nil && own.Scores[cr.Key] > 0 {
+			cv.Value = strconv.Itoa(own.Scores[cr.Key])
+		}
+		b.Criteria = append(b.Criteria, cv)
+	}
+	if own != nil {
+		b.Recommendation, b.Comment, b.Weighted = own.Recommendation, own.Comment, own.Weighted()
+	}
+	if b.ShowDiscussion {
+		if b.Discussion, err = s.reviews.Discussion(ctx, u, a.ID); err != nil {
+			return err
+		}
+	}
+	if u.IsAdmin {
+		if b.Members, err = s.reviews.Members(ctx); err != nil {
+			return err
+		}
+	}
+	if err := s.loadVote(c, p, takesPart); err != nil {
+		return err
+	}
+	if u.IsAdmin && a.Status == application.InReview {
+		b.CanOpenVote = true
+		b.VoteForm = vote.Input{Proposed: money.Input(a.AmountRequested, p.Lang),
+			ClosesAt: time.Now().UTC().Add(voteClosesDefault).Format("2006-01-02T15:04")}
+	}
+	return nil
+}
+
+// loadVote fills the board's view of the application's latest vote.
+func (s *Server) loadVote(c *gin.Context, p *applicationShowPage, takesPart bool) error {
+	ctx, u, b := c.Request.Context(), currentUser(c), p.Board
+	v, err := s.votes.Current(ctx, p.App.ID)
+	if err != nil || v == nil {
+		return err
+	}
+	vv := &voteView{Vote: v, Open: v.Open(time.Now()), Closes: v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
+		ClosesISO: v.ClosesAt.UTC().Format(time.RFC3339),
+		Proposed:  money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)}
+	vv.CanClose = u.IsAdmin && v.ClosedAt == nil
+	if vv.Record, err = v.Record(); err != nil {
+		return err
+	}
+	if u.IsBoard && v.ClosedAt == nil {
+		switch {
+		case b.Standing.Recused:
+			vv.Blocked = p.T("error.review.recused")
+		case !b.Standing.Declared:
+			vv.Blocked = p.T("error.review.undeclared")
+		case !vv.Open:
+			vv.Blocked = p.T("error.vote.closed")
+		default:
+			vv.CanCast = takesPart
+		}
+		if vv.Choice, vv.Comment, err = s.votes.Ballot(ctx, u, v.ID); err != nil {
+			return err
+		}
+	}
+	b.Vote = vv
+	return nil
+}
+
+// loadDecision shows what was decided on an approved or declined application.
+func (s *Server) loadDecision(c *gin.Context, p *applicationShowPage) error {
+	a := p.App
+	switch a.Status {
+	case application.Approved:
+		v, err := s.votes.Current(c.Request.Context(), a.ID)
+		if err != nil {
+			return err
+		}
+		p.Decision = &decisionView{Approved: true}
+		if v != nil {
+			p.Decision.Amount = money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)
+			p.Decision.Conditions = v.Conditions
+		}
+	case application.Declined:
+		p.Decision = &decisionView{Reason: a.DeclineReason}
+	}
+	return nil
+}
+
+// applicationBoardAct runs one of the board's actions from the application
+// page and comes back to it; a refusal is shown there, with what was typed.
+func (s *Server) applicationBoardAct(c *gin.Context, flash string, act func(id int64) error, keep func(p *applicationShowPage)) error {
+	return s.applicationAct(c, flash, act, func(p *applicationShowPage) {
+		if keep != nil && p.Board != nil {
+			keep(p)
+		}
+	})
+}
+
+// renamed moves field errors to the names the page's form uses (several
+// forms on one page may each have a "note"): pairs of from, to.
+func renamed(err error, pairs ...string) error {
+	var fe i18n.FieldErrors
+	if !errors.As(err, &fe) {
+		return err
+	}
+	out := i18n.FieldErrors{}
+	for k, m := range fe {
+		out[k] = m
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if m, ok := out[pairs[i]]; ok {
+			delete(out, pairs[i])
+			out[pairs[i+1]] = m
+		}
+	}
+	return out
+}
