@@ -13,10 +13,10 @@ const (
 	Submitted         Status = "submitted"
 	Withdrawn         Status = "withdrawn"
 	MoreInfoRequested Status = "more_info_requested"
-	InReview Status = "in_review" // screened and sent to the board
-	Voting   Status = "voting"    // a vote is open
-	Approved Status = "approved"
-	Declined Status = "declined"
+	InReview          Status = "in_review" // screened and sent to the board
+	Voting            Status = "voting"    // a vote is open
+	Approved          Status = "approved"
+	Declined          Status = "declined"
 )
 
 // Event is what happens to an application.
@@ -30,9 +30,9 @@ const (
 	EventSendToBoard Event = "send_to_board" // screening passed
 	EventDecline     Event = "decline"       // screening refused it, with a reason
 	EventOpenVote    Event = "open_vote"
-	EventApprove     Event = "approve"       // the vote's decision
-	EventVoteDecline Event = "vote_decline"  // the vote's decision
-	EventNoDecision  Event = "no_decision"   // the vote closed without quorum: back to review
+	EventApprove     Event = "approve"      // the vote's decision
+	EventVoteDecline Event = "vote_decline" // the vote's decision
+	EventNoDecision  Event = "no_decision"  // the vote closed without quorum: back to review
 )
 
 // Role is who acts on an application.
