@@ -367,3 +367,85 @@
     update();
   });
 })();
+
+// Document uploads: each chosen file goes up on its own, with a progress
+// bar, while the page keeps working; a refused file shows the server's
+// reason. Without JavaScript the form posts all files at once.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    var list = form.querySelector("[data-upload-list]");
+    var input = form.querySelector("input[type=file]");
+    var token = (document.querySelector("input[name=csrf_token]") || {}).value || "";
+    form.addEventListener("submit", function (ev) {
+      if (!window.FormData || !input.files.length) { return; }
+      ev.preventDefault();
+      var files = Array.prototype.slice.call(input.files);
+      var fields = {kind: form.elements.kind.value, expires_on: form.elements.expires_on ? form.elements.expires_on.value : ""};
+      input.value = "";
+      var anyDone = false;
+      var next = function () {
+        var file = files.shift();
+        if (!file) {
+          if (anyDone) { window.setTimeout(function () { window.location.reload(); }, 1200); }
+          return;
+        }
+        upload(file, fields, function (ok) { anyDone = anyDone || ok; next(); });
+      };
+      next();
+    });
+
+    function upload(file, fields, done) {
+      var item = document.createElement("li");
+      var name = document.createElement("span");
+      name.textContent = file.name;
+      var bar = document.createElement("progress");
+      bar.max = 100; bar.value = 0;
+      bar.setAttribute("aria-label", form.dataset.msgUploading + " " + file.name);
+      var status = document.createElement("span");
+      status.className = "upload-status";
+      status.textContent = form.dataset.msgUploading;
+      item.appendChild(name); item.appendChild(bar); item.appendChild(status);
+      list.appendChild(item);
+
+      var data = new FormData();
+      data.append("kind", fields.kind);
+      data.append("expires_on", fields.expires_on);
+      data.append("file", file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.getAttribute("action").split("?")[0]);
+      xhr.setRequestHeader("X-CSRF-Token", token);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
+      });
+      xhr.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: say it failed */ }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          bar.value = 100;
+          item.className = "ok";
+          status.textContent = form.dataset.msgDone;
+          done(true);
+        } else {
+          item.className = "refused";
+          status.textContent = body.error || form.dataset.msgFailed;
+          done(false);
+        }
+      });
+      xhr.addEventListener("error", function () {
+        item.className = "refused";
+        status.textContent = form.dataset.msgOffline;
+        done(false);
+      });
+      xhr.send(data);
+    }
+  });
+
+  // Buttons that ask before doing something that cannot be undone.
+  document.querySelectorAll("[data-confirm]").forEach(function (el) {
+    el.addEventListener("click", function (ev) {
+      if (!window.confirm(el.dataset.confirm)) { ev.preventDefault(); }
+    });
+  });
+})();

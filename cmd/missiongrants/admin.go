@@ -43,7 +43,7 @@ func createAdmin(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		return err
 	}
 	defer stop()
-	a, err := newApp(cfg, pool, log, false)
+	a, err := newApp(ctx, cfg, pool, log, false)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func seedDemoCmd(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		return err
 	}
 	defer stop()
-	a, err := newApp(cfg, pool, log, false)
+	a, err := newApp(ctx, cfg, pool, log, false)
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
 	"missiongrants/internal/config"
+	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
@@ -31,11 +33,12 @@ type app struct {
 	apps     *application.Service
 	reviews  *review.Service
 	votes    *vote.Service
+	docs     *document.Service
 }
 
 // newApp wires the services. work makes the job client run jobs (serve);
 // the other commands only queue them.
-func newApp(cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*app, error) {
+func newApp(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*app, error) {
 	cat, err := i18n.New()
 	if err != nil {
 		return nil, err
@@ -44,11 +47,25 @@ func newApp(cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*ap
 	if err != nil {
 		return nil, err
 	}
+	store, err := document.NewStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	docs := document.New(pool, store, document.Options{MaxBytes: cfg.UploadMaxBytes, Scanner: document.NewScanner(cfg.ClamdAddress),
+		Log: log.With("component", "documents")})
+	a := &app{cfg: cfg, db: pool, cat: cat, docs: docs}
+	// The periodic tasks call services built below: the job client carries
+	// the outbox they send mail through.
 	jobs, err := job.New(pool.DB, job.Options{
 		Work:         work,
 		Sender:       mail.NewSender(cfg, log),
 		PollInterval: cfg.JobPollInterval,
 		Log:          log.With("component", "jobs"),
+		Periodic: []job.Periodic{
+			{Name: "vote.close_due", Interval: time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.CloseDue(ctx); return err }},
+			{Name: "vote.remind_due", Interval: 15 * time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.RemindDue(ctx); return err }},
+			{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }},
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -57,10 +74,10 @@ func newApp(cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*ap
 	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionLifetime})
 	orgs := organization.New(pool, outbox, cfg.BaseURL.String(), nil)
 	apps := application.New(pool, outbox, cfg.BaseURL.String(), nil)
-	reviews := review.New(pool, nil)
-	votes := vote.New(pool, outbox, voteRules(cfg), cfg.BaseURL.String(), nil)
-	return &app{cfg: cfg, db: pool, cat: cat, jobs: jobs, accounts: accounts, orgs: orgs, apps: apps,
-		reviews: reviews, votes: votes}, nil
+	a.jobs, a.accounts, a.orgs, a.apps = jobs, accounts, orgs, apps
+	a.reviews = review.New(pool, nil)
+	a.votes = vote.New(pool, outbox, voteRules(cfg), cfg.BaseURL.String(), nil)
+	return a, nil
 }
 
 // voteRules are the board's quorum and approval shares from the configuration.

@@ -19,6 +19,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/audit"
 	"missiongrants/internal/db"
+	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
@@ -297,6 +298,17 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 			return err
 		}
 		checked, err := f.Validate(s.today())
+		missing, merr := document.Missing(ctx, tx, id)
+		if merr != nil {
+			return merr
+		}
+		if len(missing) > 0 {
+			fe := i18n.FieldErrors{}
+			if errors.As(err, &fe) || err == nil {
+				fe["documents"] = i18n.Msg("error.app.documents_missing", "Count", len(missing))
+				err = fe
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -314,6 +326,10 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		}
 		// The version exists before the status says so (a constraint checks it).
 		if _, err := MoveTx(ctx, tx, ac, id, ev, RoleApplicant, "", now); err != nil {
+			return err
+		}
+		// The board reviews the documents as they are now, whatever the draft's later.
+		if err := document.Freeze(ctx, tx, id, version); err != nil {
 			return err
 		}
 		return s.notifyAdmins(ctx, tx, "application_submitted", map[string]any{

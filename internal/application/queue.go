@@ -242,9 +242,11 @@ func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (strin
 			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
 	}
 	if f.Search != "" {
-		// Both columns have a trigram index (migrations/00008_queue_indexes.sql).
+		// Each side is found through its trigram index
+		// (migrations/00008_queue_indexes.sql), then kept in queue order.
 		p := arg("%" + likeEscaper.Replace(f.Search) + "%")
-		b.WriteString(` AND (a.title ILIKE ` + p + ` OR o.legal_name ILIKE ` + p + `)`)
+		b.WriteString(` AND (a.id IN (SELECT s.id FROM applications s WHERE s.title ILIKE ` + p + `)
+			OR a.organization_id IN (SELECT so.id FROM organizations so WHERE so.legal_name ILIKE ` + p + `))`)
 	}
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)

@@ -3,6 +3,7 @@ package application_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
 	"missiongrants/internal/dbtest"
+	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/testenv"
 )
@@ -68,6 +70,20 @@ func (f *fixture) organization(t *testing.T, member *account.User, eligible bool
 	return id
 }
 
+// documents gives application id every required document (rows only:
+// uploading itself is the document package's business).
+func (f *fixture) documents(t *testing.T, id int64) {
+	t.Helper()
+	for i, kind := range document.RequiredKinds() {
+		_, err := f.db.Exec(`INSERT INTO documents (organization_id, application_id, kind, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, uploaded_at)
+			SELECT organization_id, id, $2, 'doc.pdf', 'application/pdf', 100, repeat('a', 64), $3, created_by, now() FROM applications WHERE id = $1`,
+			id, kind, fmt.Sprintf("test/%d/%d", id, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func act(u *account.User) account.Actor { return account.Actor{UserID: u.ID, IP: "198.51.100.7"} }
 
 func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
@@ -90,14 +106,16 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	// Submitting it names what is missing and changes nothing.
 	err = f.svc.Submit(ctx, act(f.owner), f.owner, id)
 	var fe i18n.FieldErrors
-	if !errors.As(err, &fe) || fe["amount_requested"].Key != "error.money.invalid" || fe["city"].Key != "error.field.required" {
+	if !errors.As(err, &fe) || fe["amount_requested"].Key != "error.money.invalid" || fe["city"].Key != "error.field.required" ||
+		fe["documents"].Key != "error.app.documents_missing" {
 		t.Fatalf("submit of half a form: %v", err)
 	}
 	if a, _ := f.svc.Get(ctx, f.owner, id); a.Status != application.Draft || a.Version != 0 {
 		t.Fatalf("after a refused submit: %+v", a)
 	}
 
-	// The second sitting completes it and submits.
+	// The second sitting completes it, with its documents, and submits.
+	f.documents(t, id)
 	full := application.ValidFormForTests()
 	if _, err := f.svc.SaveDraft(ctx, f.owner, id, full); err != nil {
 		t.Fatal(err)
@@ -111,6 +129,10 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	}
 	if len(f.queue.To("admin@ipa.example")) != 1 {
 		t.Errorf("admins were not told of the submission")
+	}
+	var frozen int
+	if err := f.db.Get(&frozen, `SELECT count(*) FROM application_version_documents WHERE application_id = $1 AND version = 1`, id); err != nil || frozen != len(document.RequiredKinds()) {
+		t.Errorf("version 1 keeps %d documents (%v)", frozen, err)
 	}
 	// What the board reviews is frozen.
 	if _, err := f.svc.SaveDraft(ctx, f.owner, id, half); !errors.Is(err, application.ErrNotEditable) {
@@ -220,6 +242,7 @@ func TestClosedRoundsAndIneligibleCharities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.documents(t, id)
 	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +269,7 @@ func TestConcurrentMovesLandOnce(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	f.documents(t, id)
 	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}
@@ -322,6 +346,7 @@ func TestWithdraw(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	f.documents(t, id)
 	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}

@@ -356,7 +356,8 @@ func TestDownloadURL(t *testing.T) {
 	}
 }
 
-// The job client sweeps periodically, and once at start.
+// Sweep runs as a periodic job (job.Options.Periodic), once at start and
+// then at its interval, as the portal wires it.
 func TestJobSweepsLeftovers(t *testing.T) {
 	t.Parallel()
 	f := setup(t, diskStore(t))
@@ -365,8 +366,11 @@ func TestJobSweepsLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.now = time.Now().Add(2 * f.grace)
-	client, err := job.New(f.db.DB, job.Options{Work: true, Documents: f.svc, PollInterval: 100 * time.Millisecond,
-		Log: slog.New(slog.DiscardHandler)})
+	client, err := job.New(f.db.DB, job.Options{Work: true, PollInterval: 100 * time.Millisecond, Log: slog.New(slog.DiscardHandler),
+		Periodic: []job.Periodic{{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error {
+			_, err := f.svc.Sweep(ctx)
+			return err
+		}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

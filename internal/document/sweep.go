@@ -14,8 +14,11 @@ const sweepBatch = 500
 // is older than the grace period: objects of uploads interrupted between
 // the store and the database, files of rows whose deletion could not
 // remove them, and (S3) multipart uploads never finished. The grace period
-// keeps it off uploads in flight. The job package runs it periodically
-// (job.Options.Documents). It returns how many leftovers it removed.
+// keeps it off uploads in flight. It returns how many leftovers it
+// removed. The portal runs it as a periodic job, on one process at a time:
+//
+//	job.Periodic{Name: "document.sweep", Interval: 6 * time.Hour,
+//		Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }}
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	before := s.now().Add(-s.grace)
 	removed := 0

@@ -114,6 +114,11 @@ var accessCases = []accessCase{
 	{route: "POST /applications/:id/autosave", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/withdraw", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/messages", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/documents", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /applications/:id/documents", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /documents/:id", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /documents/:id/delete", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /documents/:id/replace", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/versions/:version", level: member, want: refused(http.StatusNotFound)},
 
 	{route: "GET /admin/users", level: adminOnly, want: ok},
@@ -173,6 +178,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 	ids := strings.NewReplacer("/admin/users/:id", "/admin/users/"+strconv.FormatInt(subjectID, 10),
 		"/organizations/:id", "/organizations/"+strconv.FormatInt(charity.ID, 10),
 		"/account/sessions/:id", "/account/sessions/"+missing, // not the person's session
+		"/documents/:id", "/documents/"+missing,
 		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing,
 		"/assets/:hash/*path", s.assets.url("css/app.css"))
 

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime/multipart"
+	"missiongrants/internal/document"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -40,12 +43,48 @@ func (s *testServer) newCharity(t *testing.T, accept, name string) *charity {
 	return &charity{client: c, org: org, round: s.openRound(t)}
 }
 
-// startApplication returns the new application's URL.
+// startApplication returns the new application's URL. The charity uploads
+// the required documents at once, so the tests about other things can
+// submit.
 func (c *charity) startApplication() string {
+	c.t.Helper()
+	app := c.startEmptyApplication()
+	for _, kind := range document.RequiredKinds() {
+		wantStatus(c.t, c.upload(app, string(kind), "2028-01-01", string(kind)+".pdf", pdfBytes), http.StatusSeeOther)
+	}
+	return app
+}
+
+// startEmptyApplication is a new draft without documents.
+func (c *charity) startEmptyApplication() string {
 	c.t.Helper()
 	rec := c.post(c.org+"/applications", url.Values{"round": {c.round}})
 	wantStatus(c.t, rec, http.StatusSeeOther)
 	return strings.TrimSuffix(rec.Header().Get("Location"), "/edit")
+}
+
+// pdfBytes is a file any PDF sniffer recognises.
+var pdfBytes = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// upload posts one file as the documents page's plain form does (the token
+// in the address, the fields before the file).
+func (c *client) upload(app, kind, expires, filename string, content []byte) *httptest.ResponseRecorder {
+	c.t.Helper()
+	if c.cookies[csrfCookie] == "" {
+		c.get("/")
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("kind", kind)
+	if kind == string(document.TeamLicence) {
+		_ = w.WriteField("expires_on", expires)
+	}
+	part, _ := w.CreateFormFile("file", filename)
+	_, _ = part.Write(content)
+	_ = w.Close()
+	req := httptest.NewRequest(http.MethodPost, app+"/documents?"+csrfField+"="+url.QueryEscape(c.cookies[csrfCookie]), &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.do(req)
 }
 
 // autosave posts the form the way the page's script does: with the token in

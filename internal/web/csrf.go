@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -36,7 +37,14 @@ func (s *Server) csrf(c *gin.Context) {
 		return
 	}
 	sent := c.GetHeader(csrfHeader)
-	if sent == "" {
+	switch {
+	case sent != "":
+	case strings.HasPrefix(c.ContentType(), "multipart/"):
+		// A file upload streams its body to the store: reading the token
+		// from it here would read the whole file first. Its form carries
+		// the token in its address instead.
+		sent = c.Query(csrfField)
+	default:
 		sent = c.PostForm(csrfField)
 	}
 	if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {

@@ -18,6 +18,7 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/config"
 	"missiongrants/internal/dbtest"
+	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
@@ -71,13 +72,18 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 		defer cancel()
 		_ = jobs.Stop(ctx)
 	})
+	disk, err := document.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	accounts := account.New(pool, &mail.Outbox{Composer: composer, Queue: jobs}, account.Config{BaseURL: cfg.BaseURL.String()})
 	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
 	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts,
 		Orgs:    organization.New(pool, outbox, cfg.BaseURL.String(), nil),
 		Apps:    application.New(pool, outbox, cfg.BaseURL.String(), nil),
 		Reviews: review.New(pool, nil),
-		Votes:   vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil)})
+		Votes:   vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil),
+		Docs:    document.New(pool, disk, document.Options{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +136,13 @@ func (c *client) send(method, target string, form url.Values) *httptest.Response
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return c.do(req)
+}
+
+// do sends req as this browser: its headers and cookies, and it keeps the
+// cookies the answer sets.
+func (c *client) do(req *http.Request) *httptest.ResponseRecorder {
+	c.t.Helper()
 	for k, v := range c.header {
 		req.Header[k] = v
 	}

@@ -79,13 +79,17 @@ func setSecurityHeaders(h http.Header, cfg *config.Config) {
 // form is far below it. Uploads (documents) have their own limit.
 const maxFormMemory = 2 << 20
 
-// limitBody refuses oversized bodies before anything reads them.
+// limitBody refuses oversized bodies before anything reads them. Upload
+// routes stream files and set their own, larger limit.
 func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.Body != nil {
+	if c.Request.Body != nil && !uploadRoutes[c.FullPath()] {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormMemory)
 	}
 	c.Next()
 }
+
+// uploadRoutes take multipart bodies of files (document_pages.go).
+var uploadRoutes = map[string]bool{"/applications/:id/documents": true, "/documents/:id/replace": true}
 
 // recoverPanic turns a panic into the friendly error page; the stack goes to
 // the log, never to the person.

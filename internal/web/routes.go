@@ -70,6 +70,11 @@ func (s *Server) routes(r *gin.Engine) {
 	members.POST("/applications/:id/withdraw", s.handle(s.applicationWithdraw))
 	members.POST("/applications/:id/messages", s.handle(s.applicationMessage))
 	members.GET("/applications/:id/versions/:version", s.handle(s.applicationVersion))
+	members.GET("/applications/:id/documents", s.handle(s.documentsShow))
+	members.POST("/applications/:id/documents", s.handle(s.documentUpload))
+	members.GET("/documents/:id", s.handle(s.documentDownload))
+	members.POST("/documents/:id/delete", s.handle(s.documentDelete))
+	members.POST("/documents/:id/replace", s.handle(s.documentReplace))
 
 	// The board: its queue and internal discussion for board members and
 	// admins; declaring conflicts, scoring and voting for board members.

@@ -18,6 +18,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
 	"missiongrants/internal/config"
+	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/review"
@@ -34,6 +35,7 @@ type Deps struct {
 	Accounts *account.Service
 	Orgs     *organization.Service
 	Apps     *application.Service
+	Docs     *document.Service
 	Reviews  *review.Service
 	Votes    *vote.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
@@ -50,6 +52,7 @@ type Server struct {
 	accounts *account.Service
 	orgs     *organization.Service
 	apps     *application.Service
+	docs     *document.Service
 	reviews  *review.Service
 	votes    *vote.Service
 	views    *views
@@ -63,7 +66,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps,
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs,
 		reviews: d.Reviews, votes: d.Votes}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"missiongrants/internal/testenv"
+)
+
+// A charity uploads its documents with the progress bar, one of them
+// refused with its reason, then submits.
+func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	ch := s.newCharity(t, "es", "Rosa")
+	app := ch.startEmptyApplication()
+	dir := t.TempDir()
+	files := map[string][]byte{"estatutos.pdf": pdfBytes, "presupuesto.pdf": elfBytes, "presupuesto-bueno.pdf": pdfBytes}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	browserLogin(t, tab, srv.URL, ch.person(t, s))
+	tab.Do(chromedp.Navigate(srv.URL + app + "/documents"))
+	wantHeading(t, tab, "Documentos")
+
+	uploads := []struct{ kind, file, status string }{
+		{"charitable_status", "estatutos.pdf", "Subido"},
+		{"budget_sheet", "presupuesto.pdf", "No se acepta este tipo de archivo"},
+		{"budget_sheet", "presupuesto-bueno.pdf", "Subido"},
+	}
+	for i, u := range uploads {
+		if i > 0 { // the page reloads itself after a successful upload
+			tab.Do(chromedp.Navigate(srv.URL + app + "/documents"))
+		}
+		tab.Do(chromedp.SetValue(chromedp.ID("f-kind"), u.kind),
+			chromedp.SetUploadFiles("#f-file", []string{filepath.Join(dir, u.file)}),
+			chromedp.Click(`form[data-upload] button[type="submit"]`))
+		waitText(t, tab, "[data-upload-list]", u.status)
+		if u.status == "Subido" {
+			if v := testenv.Run(tab, chromedp.Evaluate[int](`document.querySelector("[data-upload-list] progress").value`)); v != 100 {
+				t.Errorf("%s: the progress bar ends at %d", u.file, v)
+			}
+		}
+	}
+	// The other required documents, then the form, then submit.
+	for _, kind := range []string{"host_agreement", "team_licence"} {
+		wantStatus(t, ch.upload(app, kind, "2028-01-01", kind+".pdf", pdfBytes), http.StatusSeeOther)
+	}
+	tab.Do(chromedp.Navigate(srv.URL + app + "/edit"))
+	fillForm(t, tab, completeApplication())
+	if status := pressExpecting(t, tab, `button[name="action"][value="submit"]`); status >= 400 {
+		t.Fatalf("submission answered %d", status)
+	}
+	page := testenv.Run(tab, chromedp.Text(chromedp.CSS("main")))
+	if !strings.Contains(page, "Enviada") {
+		t.Errorf("after submitting, the page says:\n%s", page)
+	}
+	for _, e := range tab.ConsoleErrors() {
+		if !strings.Contains(e, "422") { // the refused file's own answer
+			t.Errorf("browser console: %s", e)
+		}
+	}
+}

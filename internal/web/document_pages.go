@@ -1,0 +1,328 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/application"
+	"missiongrants/internal/document"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+)
+
+type requiredDoc struct {
+	Kind    document.Kind
+	Present bool
+}
+
+type documentRow struct {
+	document.Document
+	Size        string
+	ExpiresSoon bool // a licence that expires before the trip
+}
+
+type documentsPage struct {
+	Page
+	App       *application.Application
+	Required  []requiredDoc
+	Documents []documentRow
+	Kinds     []document.Kind
+	Editable  bool
+	MaxBytes  string
+	Allowed   string
+	Kind      string
+	ExpiresOn string
+}
+
+func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error) {
+	ctx, u := c.Request.Context(), currentUser(c)
+	a, f, err := s.apps.Draft(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.docs.List(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	missing, err := document.Missing(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &documentsPage{Page: s.page(c), App: a, Kinds: document.Kinds(),
+		Editable: application.Editable(a.Status) && s.isMember(c, a.OrganizationID),
+		MaxBytes: humanSize(s.docs.MaxBytes()), Allowed: document.AllowedTypes()}
+	for _, k := range document.RequiredKinds() {
+		present := true
+		for _, m := range missing {
+			present = present && m != k
+		}
+		p.Required = append(p.Required, requiredDoc{Kind: k, Present: present})
+	}
+	// Licences are flagged against the trip's first day: the submitted one,
+	// or the draft's while it is being written.
+	trip := a.TripStart
+	if trip == nil {
+		if d, err := field.Date(f.TripStart, false); err == nil && !d.IsZero() {
+			trip = &d
+		}
+	}
+	for _, d := range docs {
+		row := documentRow{Document: d, Size: humanSize(d.Size)}
+		row.ExpiresSoon = trip != nil && d.LicenceExpiresOn != nil && d.LicenceExpiresOn.Before(*trip)
+		p.Documents = append(p.Documents, row)
+	}
+	return p, nil
+}
+
+func (s *Server) documentsShow(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.documentsPage(c, id)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "documents", p)
+	return nil
+}
+
+// maxUploadParts bounds one request's files (a plain form may send several;
+// the page's script sends one at a time).
+const maxUploadParts = 10
+
+// documentUpload streams each file of a multipart post straight to the
+// document store: the form's fields (kind, expires_on) come first, then the
+// files; nothing holds a whole file in memory. The page's script asks for
+// JSON; a plain form gets the page back with the outcome.
+func (s *Server) documentUpload(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	a, err := s.apps.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadParts*(s.docs.MaxBytes()+1<<20))
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return s.uploadRefused(c, id, i18n.Msg("error.document.malformed"), "", "")
+	}
+	var kind, expires string
+	uploaded := 0
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return s.uploadRefused(c, id, i18n.Msg("error.document.malformed"), kind, expires)
+		}
+		switch part.FormName() {
+		case "kind", "expires_on", csrfField:
+			v, _ := io.ReadAll(io.LimitReader(part, 256))
+			if part.FormName() == "kind" {
+				kind = string(v)
+			} else if part.FormName() == "expires_on" {
+				expires = string(v)
+			}
+			continue
+		case "file":
+		default:
+			continue
+		}
+		if part.FileName() == "" && uploaded > 0 {
+			continue
+		}
+		if uploaded == maxUploadParts {
+			return s.uploadRefused(c, id, i18n.Msg("error.document.too_many", "Max", maxUploadParts), kind, expires)
+		}
+		if err := s.uploadPart(c, a, part, kind, expires); err != nil {
+			return s.uploadRefused(c, id, err, kind, expires)
+		}
+		uploaded++
+	}
+	if uploaded == 0 {
+		return s.uploadRefused(c, id, i18n.Msg("error.document.empty"), kind, expires)
+	}
+	if wantsJSON(c) {
+		c.JSON(http.StatusOK, gin.H{"message": s.cat.T(lang(c), "flash.document_uploaded", "Count", uploaded)})
+		return nil
+	}
+	s.flash(c, "flash.documents_uploaded")
+	c.Redirect(http.StatusSeeOther, appURL(id)+"/documents")
+	return nil
+}
+
+func (s *Server) uploadPart(c *gin.Context, a *application.Application, part *multipart.Part, kind, expires string) error {
+	in := document.UploadInput{OrganizationID: a.OrganizationID, ApplicationID: &a.ID, Kind: document.Kind(kind),
+		Filename: part.FileName(), Body: part}
+	if expires != "" {
+		d, err := field.Date(expires, false)
+		if err != nil {
+			return i18n.FieldErrors{"expires_on": err.(i18n.Message)}
+		}
+		in.ExpiresOn = &d
+	}
+	_, err := s.docs.Upload(c.Request.Context(), s.actor(c), currentUser(c), in)
+	return err
+}
+
+// uploadRefused answers a refused upload: the reason in the person's
+// language, as JSON for the page's script or on the page itself.
+func (s *Server) uploadRefused(c *gin.Context, id int64, err error, kind, expires string) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = i18n.Msg("error.document.too_large", "Max", humanSize(s.docs.MaxBytes()))
+	}
+	fields, form, ok := s.formErrors(c, err)
+	if !ok {
+		if m, isMsg := document.Message(err); isMsg {
+			form, ok = s.cat.Say(lang(c), m), true
+		}
+	}
+	if !ok {
+		return err
+	}
+	if wantsJSON(c) {
+		msg := form
+		for _, m := range fields {
+			msg = strings.TrimSpace(msg + " " + m)
+		}
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": msg})
+		return nil
+	}
+	p, perr := s.documentsPage(c, id)
+	if perr != nil {
+		return perr
+	}
+	p.Errors, p.FormError, p.Kind, p.ExpiresOn = fields, form, kind, expires
+	s.render(c, http.StatusUnprocessableEntity, "documents", p)
+	return nil
+}
+
+func wantsJSON(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "application/json")
+}
+
+// documentDownload streams a document with its cleaned name, as an
+// attachment (never shown inline: the browser must not run what a charity
+// uploaded).
+func (s *Server) documentDownload(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	d, body, err := s.docs.Open(c.Request.Context(), s.actor(c), currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	h := c.Writer.Header()
+	h.Set("Content-Disposition", document.ContentDisposition(d.Filename))
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	h.Set("Cache-Control", "private, no-store")
+	c.Status(http.StatusOK)
+	_, err = io.Copy(c.Writer, body)
+	if err != nil {
+		logger(c).Warn("download interrupted", "document_id", id, "error", err)
+	}
+	return nil
+}
+
+func (s *Server) documentDelete(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	d, err := s.docs.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if err := s.docs.Delete(ctx, s.actor(c), u, id); err != nil {
+		return s.documentRefused(c, d, err)
+	}
+	s.flash(c, "flash.document_deleted")
+	c.Redirect(http.StatusSeeOther, documentsURL(d))
+	return nil
+}
+
+// documentReplace streams the new file in place of the old one.
+func (s *Server) documentReplace(c *gin.Context) error {
+	id, err := organizationID(c)
+	if err != nil {
+		return err
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	d, err := s.docs.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.docs.MaxBytes()+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return s.documentRefused(c, d, i18n.Msg("error.document.malformed"))
+	}
+	var expires *time.Time
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return s.documentRefused(c, d, i18n.Msg("error.document.empty"))
+		}
+		switch part.FormName() {
+		case "expires_on":
+			v, _ := io.ReadAll(io.LimitReader(part, 64))
+			if t, err := field.Date(string(v), false); err == nil && !t.IsZero() {
+				expires = &t
+			}
+			continue
+		case "file":
+		default:
+			continue
+		}
+		if _, err := s.docs.Replace(ctx, s.actor(c), u, id, document.ReplaceInput{Filename: part.FileName(), ExpiresOn: expires, Body: part}); err != nil {
+			return s.documentRefused(c, d, err)
+		}
+		break
+	}
+	s.flash(c, "flash.document_replaced")
+	c.Redirect(http.StatusSeeOther, documentsURL(d))
+	return nil
+}
+
+func (s *Server) documentRefused(c *gin.Context, d *document.Document, err error) error {
+	if d.ApplicationID == nil {
+		return err
+	}
+	return s.uploadRefused(c, *d.ApplicationID, err, "", "")
+}
+
+func documentsURL(d *document.Document) string {
+	if d.ApplicationID == nil {
+		return "/organizations/" + strconv.FormatInt(d.OrganizationID, 10)
+	}
+	return appURL(*d.ApplicationID) + "/documents"
+}
+
+// humanSize writes a byte count for people: "25 MB", "340 KB".
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}

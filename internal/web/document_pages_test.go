@@ -1,0 +1,97 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// elfBytes is the start of a Linux program: never a document, whatever its name.
+var elfBytes = append([]byte("\x7fELF\x02\x01\x01\x00"), bytes.Repeat([]byte{0}, 120)...)
+
+func TestUploadsAreJudgedByContentAndSayWhyTheyAreRefused(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "es", "Rosa")
+	app := ch.startEmptyApplication()
+
+	rec := ch.upload(app, "budget_sheet", "", "presupuesto.pdf", elfBytes)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "PDF") // the reason names what is allowed
+	rec = ch.upload(app, "budget_sheet", "", "vacío.pdf", nil)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	rec = ch.upload(app, "team_licence", "", "licencia.pdf", pdfBytes)
+	wantStatus(t, rec, http.StatusUnprocessableEntity) // a licence needs its expiry date
+
+	big := append(append([]byte{}, pdfBytes...), bytes.Repeat([]byte("x"), 25<<20)...)
+	rec = ch.upload(app, "budget_sheet", "", "grande.pdf", big)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "25")
+
+	var stored int
+	if err := s.db.Get(&stored, `SELECT count(*) FROM documents`); err != nil || stored != 0 {
+		t.Fatalf("%d documents stored after refusals (%v)", stored, err)
+	}
+
+	// An accepted file downloads as an attachment, under its cleaned name.
+	wantStatus(t, ch.upload(app, "host_agreement", "", "../../Acuerdo  hospital — año 2027.pdf", pdfBytes), http.StatusSeeOther)
+	page := ch.get(app + "/documents")
+	wantStatus(t, page, http.StatusOK)
+	link := regexp.MustCompile(`href="(/documents/\d+)"`).FindStringSubmatch(page.Body.String())
+	if link == nil {
+		t.Fatalf("no download link on the page")
+	}
+	dl := ch.get(link[1])
+	wantStatus(t, dl, http.StatusOK)
+	if cd := dl.Header().Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || strings.Contains(cd, "..") || !strings.Contains(cd, "Acuerdo") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	if !bytes.Equal(dl.Body.Bytes(), pdfBytes) {
+		t.Error("the download differs from the upload")
+	}
+}
+
+func TestSubmissionNeedsTheRequiredDocuments(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	form := completeApplication()
+	form.Set("action", "submit")
+	rec := ch.post(app+"/edit", form)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "required documents are missing")
+	mustContain(t, ch.get(app+"/documents"), "Required before you submit", `class="missing"`)
+}
+
+// Charity A's documents are out of reach of charity B, whatever id it guesses.
+func TestAnotherCharityCannotReachDocuments(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	owner := s.newCharity(t, "en", "Olga")
+	app := owner.startApplication()
+	var doc string
+	if err := s.db.Get(&doc, `SELECT min(id)::text FROM documents`); err != nil {
+		t.Fatal(err)
+	}
+	other := s.newCharity(t, "en", "Mallory")
+	for _, path := range []string{"/documents/" + doc, app + "/documents"} {
+		if rec := other.get(path); rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s: %d", path, rec.Code)
+		}
+	}
+	if rec := other.post("/documents/"+doc+"/delete", url.Values{}); rec.Code != http.StatusNotFound {
+		t.Errorf("delete: %d", rec.Code)
+	}
+	if rec := other.upload(app, "other", "", "x.pdf", pdfBytes); rec.Code != http.StatusNotFound {
+		t.Errorf("upload into another charity's application: %d", rec.Code)
+	}
+	var n int
+	_ = s.db.Get(&n, `SELECT count(*) FROM documents WHERE removed_at IS NULL`)
+	if n != 4 {
+		t.Errorf("%d documents after the attempts, want the owner's 4", n)
+	}
+}
