@@ -162,6 +162,8 @@ func TestApplicationOverTwoSittingsInSpanish(t *testing.T) {
 	show := again.get(app)
 	wantStatus(t, show, http.StatusOK)
 	mustContain(t, show, "Enviada", "Borrador iniciado", "Versión 1", "US$20.000,00", "Honduras")
+	// The version keeps the documents it was submitted with.
+	mustContain(t, again.get(app+"/versions/1"), "Cirugía cardíaca pediátrica en Tegucigalpa", "charitable_status.pdf", "host_agreement.pdf")
 	// Frozen: the edit page sends her back, the autosave refuses.
 	wantStatus(t, again.get(app+"/edit"), http.StatusSeeOther)
 	wantStatus(t, again.autosave(app, url.Values{"title": {"changed"}}), http.StatusConflict)

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/application"
+	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
@@ -346,10 +347,11 @@ func (s *Server) applicationMessage(c *gin.Context) error {
 
 type applicationVersionPage struct {
 	Page
-	App     *application.Application
-	Version application.Version
-	Country string
-	Total   string
+	App       *application.Application
+	Version   application.Version
+	Country   string
+	Total     string
+	Documents []document.Document
 }
 
 func (s *Server) applicationVersion(c *gin.Context) error {
@@ -372,9 +374,14 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 	}
 	for _, v := range versions {
 		if v.Number == n {
+			docs, err := s.docs.ForVersion(ctx, u, id, n)
+			if err != nil {
+				return err
+			}
 			s.render(c, http.StatusOK, "application_version", applicationVersionPage{Page: s.page(c), App: a, Version: v,
-				Country: organization.CountryName(v.Form.Country, lang(c)),
-				Total:   money.Format(v.Form.BudgetTotal(), money.Currency(a.Currency), lang(c))})
+				Country:   organization.CountryName(v.Form.Country, lang(c)),
+				Total:     money.Format(v.Form.BudgetTotal(), money.Currency(a.Currency), lang(c)),
+				Documents: docs})
 			return nil
 		}
 	}
