@@ -64,6 +64,7 @@ func newApp(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Lo
 		Periodic: []job.Periodic{
 			{Name: "vote.close_due", Interval: time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.CloseDue(ctx); return err }},
 			{Name: "vote.remind_due", Interval: 15 * time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.RemindDue(ctx); return err }},
+			{Name: "notify.digest", Interval: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := a.votes.SendDigests(ctx); return err }},
 			{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }},
 		},
 	})

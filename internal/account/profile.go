@@ -15,6 +15,8 @@ type Profile struct {
 	Name        string
 	Language    string
 	NotifyEmail bool
+	// NotifyDigest gathers the board's notices into one daily summary.
+	NotifyDigest bool
 }
 
 // User returns one account.
@@ -57,6 +59,9 @@ func (s *Service) UpdateProfile(ctx context.Context, a Actor, p Profile) error {
 		}
 		if u.NotifyEmail != p.NotifyEmail {
 			changed["notify_email"] = map[string]bool{"from": u.NotifyEmail, "to": p.NotifyEmail}
+		}
+		if u.NotifyDigest != p.NotifyDigest {
+			changed["notify_digest"] = map[string]bool{"from": u.NotifyDigest, "to": p.NotifyDigest}
 		}
 		if len(changed) == 0 {
 			return nil

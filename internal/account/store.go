@@ -12,7 +12,7 @@ import (
 
 // userColumns are a User's columns from users aliased u.
 const userColumns = `u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-	u.language, u.notify_email, u.totp_enabled_at, u.password_hash IS NULL AS invitation_pending,
+	u.language, u.notify_email, u.notify_digest, u.totp_enabled_at, u.password_hash IS NULL AS invitation_pending,
 	u.created_at, u.updated_at`
 
 const userRowColumns = userColumns + `, u.password_hash, u.totp_secret, u.totp_last_step`
@@ -128,8 +128,8 @@ func setEmail(ctx context.Context, q db.Querier, id int64, email string, now tim
 
 func setProfile(ctx context.Context, q db.Querier, id int64, p Profile, now time.Time) error {
 	_, err := q.ExecContext(ctx, `
-		UPDATE users SET name = $2, language = $3, notify_email = $4, updated_at = $5 WHERE id = $1`,
-		id, p.Name, p.Language, p.NotifyEmail, now)
+		UPDATE users SET name = $2, language = $3, notify_email = $4, notify_digest = $5, updated_at = $6 WHERE id = $1`,
+		id, p.Name, p.Language, p.NotifyEmail, p.NotifyDigest, now)
 	if err != nil {
 		return fmt.Errorf("account.setProfile: %w", err)
 	}

@@ -16,6 +16,7 @@ type User struct {
 	EmailConfirmedAt *time.Time `db:"email_confirmed_at"`
 	Language         string     `db:"language"`
 	NotifyEmail      bool       `db:"notify_email"`
+	NotifyDigest     bool       `db:"notify_digest"` // a daily summary instead of each notice at once
 	TOTPEnabledAt    *time.Time `db:"totp_enabled_at"`
 	// InvitationPending: invited, no password set yet.
 	InvitationPending bool      `db:"invitation_pending"`

@@ -19,6 +19,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
+	"missiongrants/internal/notify"
 	"missiongrants/internal/review"
 )
 
@@ -45,6 +46,7 @@ func Message(err error) (i18n.Message, bool) {
 type Service struct {
 	db     *sqlx.DB
 	outbox *mail.Outbox
+	notify *notify.Notifier // the board's notices: at once or in a daily summary
 	rules  Rules
 	base   string
 	now    func() time.Time
@@ -55,7 +57,7 @@ func New(pool *sqlx.DB, outbox *mail.Outbox, rules Rules, baseURL string, now fu
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, rules: rules, base: strings.TrimRight(baseURL, "/"), now: now}
+	return &Service{db: pool, outbox: outbox, notify: notify.New(outbox, now), rules: rules, base: strings.TrimRight(baseURL, "/"), now: now}
 }
 
 // Vote is a vote on an application.
@@ -328,13 +330,13 @@ func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, tem
 	if err := tx.GetContext(ctx, &a, `SELECT a.title, o.legal_name FROM applications a JOIN organizations o ON o.id = a.organization_id WHERE a.id = $1`, appID); err != nil {
 		return err
 	}
-	var to []recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language FROM users u WHERE u.is_board AND u.active AND u.notify_email
+	var to []notify.Recipient
+	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.is_board AND u.active AND u.notify_email
 		AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)`, appID); err != nil {
 		return err
 	}
 	for _, r := range to {
-		if err := s.outbox.Send(ctx, tx, r.Language, template, r.Email, map[string]any{
+		if err := s.notify.Send(ctx, tx, r, template, map[string]any{
 			"Title": a.Title, "Organization": a.Org, "Closes": closes.UTC().Format("2006-01-02 15:04") + " UTC",
 			"Link": s.base + "/applications/" + strconv.FormatInt(appID, 10)}); err != nil {
 			return err
@@ -407,14 +409,14 @@ func (s *Service) notifyBoardNotVoted(ctx context.Context, tx *sqlx.Tx, v *Vote)
 	if err := tx.GetContext(ctx, &title, `SELECT title FROM applications WHERE id = $1`, v.ApplicationID); err != nil {
 		return err
 	}
-	var to []recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language FROM users u WHERE u.is_board AND u.active AND u.notify_email
+	var to []notify.Recipient
+	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.is_board AND u.active AND u.notify_email
 		AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
 		AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = $2 AND b.user_id = u.id)`, v.ApplicationID, v.ID); err != nil {
 		return err
 	}
 	for _, r := range to {
-		if err := s.outbox.Send(ctx, tx, r.Language, "vote_reminder", r.Email, map[string]any{
+		if err := s.notify.Send(ctx, tx, r, "vote_reminder", map[string]any{
 			"Title": title, "Closes": v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
 			"Link": s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}); err != nil {
 			return err
@@ -422,3 +424,7 @@ func (s *Service) notifyBoardNotVoted(ctx context.Context, tx *sqlx.Tx, v *Vote)
 	}
 	return nil
 }
+
+// SendDigests mails the daily summaries of the board's notices; the job
+// queue runs it.
+func (s *Service) SendDigests(ctx context.Context) (int, error) { return s.notify.SendDigests(ctx, s.db) }

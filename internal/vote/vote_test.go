@@ -401,3 +401,32 @@ func TestRemindersOnceToThoseWhoHaveNotVoted(t *testing.T) {
 		t.Errorf("voter got %d, recused got %d", len(b.queue.To(voted.Email)), len(b.queue.To(recused.Email)))
 	}
 }
+
+// A member who chose a daily summary gets the vote's notice in it, once,
+// in their language; the others get it at once.
+func TestDigestGathersBoardNotices(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 2)
+	ctx := context.Background()
+	digest, immediate := b.members[0], b.members[1]
+	if _, err := b.db.Exec(`UPDATE users SET notify_digest = true, language = 'es' WHERE id = $1`, digest.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.toBoard(t)
+	b.open(t)
+	if len(b.queue.To(immediate.Email)) != 1 {
+		t.Fatalf("the immediate member got %d mails", len(b.queue.To(immediate.Email)))
+	}
+	if len(b.queue.To(digest.Email)) != 0 {
+		t.Fatal("the digest member was mailed at once")
+	}
+	n1, err1 := b.votes.SendDigests(ctx)
+	n2, err2 := b.votes.SendDigests(ctx)
+	if err1 != nil || err2 != nil || n1 != 1 || n2 != 0 {
+		t.Fatalf("digests sent: %d then %d (%v %v)", n1, n2, err1, err2)
+	}
+	m := b.queue.To(digest.Email)
+	if len(m) != 1 || !strings.Contains(m[0].Subject, "resumen diario: 1 aviso") || !strings.Contains(m[0].Text, "Votación de la junta abierta: Misión Santo Domingo") {
+		t.Fatalf("digest: %+v", m)
+	}
+}

@@ -18,6 +18,7 @@ type accountPage struct {
 	Page
 	Name, Language string
 	NotifyEmail    bool
+	NotifyDigest   bool
 	NewEmail       string
 	Sessions       []sessionRow
 }
@@ -31,7 +32,7 @@ type sessionRow struct {
 
 func (s *Server) accountPage(c *gin.Context) (*accountPage, error) {
 	u := currentUser(c)
-	p := &accountPage{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail}
+	p := &accountPage{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
 	sessions, err := s.accounts.ListSessions(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return nil, err
@@ -55,13 +56,14 @@ func (s *Server) accountShow(c *gin.Context) error {
 }
 
 func (s *Server) accountProfileSave(c *gin.Context) error {
-	in := account.Profile{Name: c.PostForm("name"), Language: c.PostForm("language"), NotifyEmail: c.PostForm("notify_email") == "1"}
+	in := account.Profile{Name: c.PostForm("name"), Language: c.PostForm("language"), NotifyEmail: c.PostForm("notify_email") == "1",
+		NotifyDigest: c.PostForm("notify_digest") == "1"}
 	if err := s.accounts.UpdateProfile(c.Request.Context(), s.actor(c), in); err != nil {
 		p, perr := s.accountPage(c)
 		if perr != nil {
 			return perr
 		}
-		p.Name, p.Language, p.NotifyEmail = in.Name, in.Language, in.NotifyEmail
+		p.Name, p.Language, p.NotifyEmail, p.NotifyDigest = in.Name, in.Language, in.NotifyEmail, in.NotifyDigest
 		return s.refuse(c, err, &p.Page, "account_show", p)
 	}
 	s.flash(c, "flash.saved")

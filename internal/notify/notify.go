@@ -1,0 +1,99 @@
+// Package notify sends a person the portal's notices the way they chose:
+// each at once, or gathered into one daily summary. The notice is written
+// in their language when it happens, either way.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/db"
+	"missiongrants/internal/mail"
+)
+
+// Recipient is who gets a notice, and how.
+type Recipient struct {
+	UserID   int64  `db:"id"`
+	Email    string `db:"email"`
+	Language string `db:"language"`
+	Digest   bool   `db:"notify_digest"`
+}
+
+// RecipientColumns select a Recipient from users aliased u.
+const RecipientColumns = `u.id, u.email, u.language, u.notify_digest`
+
+// Notifier sends notices through the outbox.
+type Notifier struct {
+	outbox *mail.Outbox
+	now    func() time.Time
+}
+
+// New builds a Notifier; now is the clock (time.Now outside tests).
+func New(outbox *mail.Outbox, now func() time.Time) *Notifier {
+	if now == nil {
+		now = time.Now
+	}
+	return &Notifier{outbox: outbox, now: now}
+}
+
+// Send mails templates/mail/NAME.html to r in tx, or keeps it for r's next
+// daily summary.
+func (n *Notifier) Send(ctx context.Context, tx *sqlx.Tx, r Recipient, template string, data any) error {
+	if !r.Digest {
+		return n.outbox.Send(ctx, tx, r.Language, template, r.Email, data)
+	}
+	m, err := n.outbox.Composer.Compose(r.Language, template, r.Email, data)
+	if err != nil {
+		return err
+	}
+	body := m.Text
+	if i := strings.LastIndex(body, "\n\n--\n"); i >= 0 {
+		body = body[:i] // the summary has its own footer
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO digest_items (user_id, subject, body, created_at) VALUES ($1, $2, $3, $4)`,
+		r.UserID, m.Subject, body, n.now())
+	if err != nil {
+		return fmt.Errorf("notify: digest item: %w", err)
+	}
+	return nil
+}
+
+type item struct {
+	Subject string `db:"subject"`
+	Body    string `db:"body"`
+}
+
+// SendDigests mails each person with waiting notices one summary of them.
+// Marking the notices sent and queueing the summary are one transaction, so
+// a summary goes out once even when two processes run this together.
+func (n *Notifier) SendDigests(ctx context.Context, pool *sqlx.DB) (int, error) {
+	var users []Recipient
+	if err := pool.SelectContext(ctx, &users, `SELECT `+RecipientColumns+` FROM users u
+		WHERE u.active AND EXISTS (SELECT 1 FROM digest_items d WHERE d.user_id = u.id AND d.sent_at IS NULL)`); err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, r := range users {
+		err := db.InTx(ctx, pool, func(tx *sqlx.Tx) error {
+			var items []item
+			if err := tx.SelectContext(ctx, &items, `UPDATE digest_items SET sent_at = $2
+				WHERE id IN (SELECT id FROM digest_items WHERE user_id = $1 AND sent_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)
+				RETURNING subject, body`, r.UserID, n.now()); err != nil {
+				return err
+			}
+			if len(items) == 0 {
+				return nil // another process took them
+			}
+			sent++
+			return n.outbox.Send(ctx, tx, r.Language, "digest", r.Email, map[string]any{"Items": items, "Count": len(items)})
+		})
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
