@@ -10,8 +10,13 @@ CREATE INDEX applications_submitted_idx ON applications (submitted_at DESC, id D
 CREATE INDEX applications_title_trgm_idx ON applications USING gin (title gin_trgm_ops);
 CREATE INDEX organizations_name_trgm_idx ON organizations USING gin (legal_name gin_trgm_ops);
 CREATE INDEX votes_closed_idx ON votes (closed_at) WHERE closed_at IS NOT NULL;
+-- Where the person viewing the queue stands: their conflicts and ballots.
+CREATE INDEX conflicts_user_idx ON conflicts (user_id) WHERE has_conflict;
+CREATE INDEX ballots_user_idx ON ballots (user_id);
 
 -- +goose Down
+DROP INDEX ballots_user_idx;
+DROP INDEX conflicts_user_idx;
 DROP INDEX votes_closed_idx;
 DROP INDEX organizations_name_trgm_idx;
 DROP INDEX applications_title_trgm_idx;

@@ -427,4 +427,6 @@ func (s *Service) notifyBoardNotVoted(ctx context.Context, tx *sqlx.Tx, v *Vote)
 
 // SendDigests mails the daily summaries of the board's notices; the job
 // queue runs it.
-func (s *Service) SendDigests(ctx context.Context) (int, error) { return s.notify.SendDigests(ctx, s.db) }
+func (s *Service) SendDigests(ctx context.Context) (int, error) {
+	return s.notify.SendDigests(ctx, s.db)
+}

@@ -40,6 +40,9 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 	// From the queue to the application: first, the declaration.
 	clickAndWait(t, tab, `main a[href="/board/applications?mine=review"]`)
 	wantHeading(t, tab, "Review queue")
+	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the review queue is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	}
 	clickAndWait(t, tab, `main table a[href="`+app+`"]`)
 	wantHeading(t, tab, "Corazones para Honduras 2027")
 	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`main section.panel h2`))); got != "Conflict of interest" {

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,26 +18,55 @@ import (
 // queueRowView is one application of a queue, formatted for the page.
 type queueRowView struct {
 	application.QueueRow
-	Amount  string
-	Country string
+	Amount      string
+	Country     string
+	StatusLabel string
+	Reviews     string // "3 reviews"
 }
 
 func (s *Server) queueRows(c *gin.Context, rows []application.QueueRow) []queueRowView {
+	l := lang(c)
 	out := make([]queueRowView, len(rows))
 	for i, r := range rows {
-		out[i] = queueRowView{QueueRow: r, Amount: money.Format(r.AmountRequested, money.Currency(r.Currency), lang(c)),
-			Country: organization.CountryName(r.Country, lang(c))}
+		out[i] = queueRowView{QueueRow: r, Amount: money.Format(r.AmountRequested, money.Currency(r.Currency), l),
+			Country: organization.CountryName(r.Country, l), StatusLabel: s.cat.T(l, "app.status."+string(r.Status)),
+			Reviews: s.cat.T(l, "page.queue.review_count", "Count", r.ReviewCount)}
 	}
 	return out
+}
+
+// option is one choice of a select, chosen or not.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// optionsHTML writes a select's options, escaped. The country list has some
+// 250 entries: written by the template, with an escaper call per value,
+// they took more than half of the queue page's time.
+func optionsHTML(opts []option) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		b.WriteByte('"')
+		if o.Selected {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String()) // every value escaped above
 }
 
 type boardQueuePage struct {
 	Page
 	Filter    application.QueueInput
 	Mine      string // "", "review" or "vote"
-	Statuses  []application.Status
-	Rounds    []application.Round
-	Countries []organization.Country
+	Statuses  []option
+	Rounds    []option
+	Countries template.HTML
 	Rows      []queueRowView
 	Next      string // the next page's URL, "" on the last
 	First     string // the first page's URL, when this is a later page
@@ -46,14 +79,26 @@ func (s *Server) boardQueueShow(c *gin.Context) error {
 	ctx := c.Request.Context()
 	query := c.Request.URL.Query()
 	in := form.Queue(query)
-	p := &boardQueuePage{Page: s.page(c), Filter: in, Mine: query.Get("mine"), Statuses: application.QueueStatuses(),
-		Countries: organization.Countries(lang(c))}
+	p := &boardQueuePage{Page: s.page(c), Filter: in, Mine: query.Get("mine")}
+	for _, st := range application.QueueStatuses() {
+		p.Statuses = append(p.Statuses, option{Value: string(st), Label: p.T("app.status." + string(st)), Selected: string(st) == in.Status})
+	}
+	countries := organization.Countries(p.Lang)
+	opts := make([]option, len(countries))
+	for i, co := range countries {
+		opts[i] = option{Value: co.Code, Label: co.Name, Selected: co.Code == in.Country}
+	}
+	p.Countries = optionsHTML(opts)
 	for _, v := range []string{in.Status, in.Round, in.Country, in.TripFrom, in.TripTo, in.AmountMin, in.AmountMax} {
 		p.MoreOpen = p.MoreOpen || v != ""
 	}
-	var err error
-	if p.Rounds, err = s.apps.Rounds(ctx); err != nil {
+	rounds, err := s.apps.Rounds(ctx)
+	if err != nil {
 		return err
+	}
+	for _, r := range rounds {
+		id := strconv.FormatInt(r.ID, 10)
+		p.Rounds = append(p.Rounds, option{Value: id, Label: r.Name, Selected: id == in.Round})
 	}
 	f, err := in.Filter()
 	if err != nil {

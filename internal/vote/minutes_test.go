@@ -1,0 +1,72 @@
+package vote_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/vote"
+)
+
+func TestParsePeriod(t *testing.T) {
+	today := time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC)
+	p, err := vote.ParsePeriod("", "", today)
+	if err != nil || p.From.Format("2006-01-02") != "2026-01-01" || p.To.Format("2006-01-02") != "2026-11-25" {
+		t.Fatalf("default period: %+v, %v", p, err)
+	}
+	p, err = vote.ParsePeriod("2026-03-01", "2026-03-31", today)
+	if err != nil || p.From.Format("2006-01-02") != "2026-03-01" || p.To.Format("2006-01-02") != "2026-03-31" {
+		t.Fatalf("March: %+v, %v", p, err)
+	}
+	for _, tc := range []struct{ from, to, field string }{
+		{"2026-13-01", "", "from"},
+		{"", "tomorrow", "to"},
+		{"2026-04-01", "2026-03-01", "to"},
+		{"2000-01-01", "2026-01-01", "to"}, // more than ten years
+	} {
+		_, err := vote.ParsePeriod(tc.from, tc.to, today)
+		var fe i18n.FieldErrors
+		if !errors.As(err, &fe) || fe[tc.field].Key == "" || len(fe) != 1 {
+			t.Errorf("%q to %q: %v, want an error on %s", tc.from, tc.to, err, tc.field)
+		}
+	}
+}
+
+// The minutes list the votes closed in the period with their records, for
+// admins only.
+func TestMinutes(t *testing.T) {
+	b := setup(t, 3)
+	ctx := context.Background()
+	b.toBoard(t)
+	for _, m := range b.members {
+		b.declare(t, m, false)
+	}
+	id := b.open(t)
+	if err := b.votes.Cast(ctx, act(b.members[0]), b.members[0], id, vote.Approve, "=1+1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.votes.Cast(ctx, act(b.members[1]), b.members[1], id, vote.Approve, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.votes.Close(ctx, act(b.admin), b.admin, id); err != nil {
+		t.Fatal(err)
+	}
+	day := b.now.Truncate(24 * time.Hour)
+	list, err := b.votes.Minutes(ctx, b.admin, vote.Period{From: day, To: day})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("minutes: %d, %v", len(list), err)
+	}
+	m := list[0]
+	if m.Title != "Misión Santo Domingo" || m.Organization != "Corazones" || m.Outcome == nil || !m.Outcome.QuorumMet ||
+		m.Outcome.Decision != vote.Approved || len(m.Outcome.Ballots) != 2 || m.Outcome.Ballots[0].Comment != "=1+1" {
+		t.Fatalf("minute: %+v, record %+v", m, m.Outcome)
+	}
+	if list, err := b.votes.Minutes(ctx, b.admin, vote.Period{From: day.AddDate(0, 0, 1), To: day.AddDate(0, 0, 2)}); err != nil || len(list) != 0 {
+		t.Errorf("the next days list %d votes (%v)", len(list), err)
+	}
+	if _, err := b.votes.Minutes(ctx, b.members[0], vote.Period{From: day, To: day}); !errors.Is(err, vote.ErrForbidden) {
+		t.Errorf("a board member reads the minutes: %v", err)
+	}
+}
