@@ -1,0 +1,225 @@
+// Package award owns the money: an approved application's award, its
+// payment schedule, and the append-only ledger of payments. Only admins
+// touch money; the charity sees what concerns it. The database enforces the
+// sums (migrations/00011_awards.sql): this package asks, the CHECKs decide.
+package award
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/money"
+	"missiongrants/internal/organization"
+)
+
+// Errors the web layer maps to pages.
+var (
+	ErrNotFound  = db.ErrNotFound
+	ErrForbidden = errors.New("award: admins only")
+	// ErrNotApproved: only an approved application becomes an award.
+	ErrNotApproved = errors.New("award: the application is not approved")
+	// ErrOverpaid: the payment would pay more than the instalment or award.
+	ErrOverpaid = errors.New("award: more than what is still due")
+	// ErrReportGate: the instalment waits for the post-trip report.
+	ErrReportGate = errors.New("award: waits for the accepted report")
+	// ErrSecondAdmin: a large payment is approved by another admin.
+	ErrSecondAdmin = errors.New("award: a second admin must approve")
+	// ErrAlreadyReversed: a line is reversed at most once.
+	ErrAlreadyReversed = errors.New("award: already reversed")
+)
+
+// Message gives the text for the package's refusals.
+func Message(err error) (i18n.Message, bool) {
+	for _, m := range []struct {
+		err error
+		key string
+	}{
+		{ErrNotApproved, "error.award.not_approved"}, {ErrOverpaid, "error.award.overpaid"}, {ErrReportGate, "error.award.report_gate"},
+		{ErrSecondAdmin, "error.award.second_admin"}, {ErrAlreadyReversed, "error.award.already_reversed"}, {ErrForbidden, "error.http.403"},
+	} {
+		if errors.Is(err, m.err) {
+			return i18n.Msg(m.key), true
+		}
+	}
+	return i18n.Message{}, false
+}
+
+// Service runs award actions.
+type Service struct {
+	db        *sqlx.DB
+	outbox    *mail.Outbox
+	threshold money.Cents // payments of at least this much need a second admin; 0: none do
+	now       func() time.Time
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, outbox *mail.Outbox, approvalThreshold money.Cents, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: pool, outbox: outbox, threshold: approvalThreshold, now: now}
+}
+
+// Award is an application's grant with its running totals.
+type Award struct {
+	ID            int64       `db:"id"`
+	ApplicationID int64       `db:"application_id"`
+	RoundID       int64       `db:"round_id"`
+	Year          int         `db:"year"`
+	Amount        money.Cents `db:"amount_cents"`
+	Currency      string      `db:"currency"`
+	Conditions    string      `db:"conditions"`
+	Paid          money.Cents `db:"paid_cents"`
+	CreatedAt     time.Time   `db:"created_at"`
+}
+
+// Outstanding is what is still to be paid.
+func (a *Award) Outstanding() money.Cents { return a.Amount - a.Paid }
+
+// Instalment is one scheduled payment.
+type Instalment struct {
+	ID        int64       `db:"id"`
+	Position  int         `db:"position"`
+	Amount    money.Cents `db:"amount_cents"`
+	DueOn     time.Time   `db:"due_on"`
+	Condition string      `db:"condition"`
+	Paid      money.Cents `db:"paid_cents"`
+}
+
+// Outstanding is what is still to be paid on the instalment.
+func (i *Instalment) Outstanding() money.Cents { return i.Amount - i.Paid }
+
+// Conditions an instalment may wait for.
+var Conditions = []string{"none", "before_trip", "report_accepted"}
+
+// InstalmentInput is one line of the schedule as typed.
+type InstalmentInput struct {
+	Amount, DueOn, Condition string
+}
+
+// Input creates an award.
+type Input struct {
+	Amount      string
+	Conditions  string
+	Year        string
+	Instalments []InstalmentInput
+}
+
+// Create turns an approved application into an award whose instalments add
+// up to it exactly. Admins only.
+func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User, appID int64, in Input) (int64, error) {
+	if !u.IsAdmin {
+		return 0, ErrForbidden
+	}
+	fe := i18n.FieldErrors{}
+	amount, err := money.Parse(in.Amount)
+	fe.Add("amount", err)
+	year, err := field.Int(in.Year, true, 2000, 2100)
+	fe.Add("year", err)
+	fe.Add("conditions", field.Text(in.Conditions, false, 5000))
+	var lines []Instalment
+	var amounts []money.Cents
+	for i, l := range in.Instalments {
+		if strings.TrimSpace(l.Amount+l.DueOn) == "" {
+			continue
+		}
+		n := fmt.Sprint(i)
+		a, err := money.Parse(l.Amount)
+		fe.Add("instalment_amount_"+n, err)
+		d, err := field.Date(l.DueOn, true)
+		fe.Add("instalment_due_"+n, err)
+		cond := l.Condition
+		if cond == "" {
+			cond = "none"
+		}
+		fe.Add("instalment_condition_"+n, field.OneOf(cond, true, Conditions...))
+		lines = append(lines, Instalment{Position: len(lines) + 1, Amount: a, DueOn: d, Condition: cond})
+		amounts = append(amounts, a)
+	}
+	if len(lines) == 0 {
+		fe["instalments"] = i18n.Msg("error.award.no_instalments")
+	} else if total, err := money.Sum(amounts...); err != nil || total != amount {
+		if _, bad := fe["amount"]; !bad {
+			fe["instalments"] = i18n.Msg("error.award.instalments_sum")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var app struct {
+			Status   string `db:"status"`
+			RoundID  int64  `db:"round_id"`
+			Currency string `db:"currency"`
+		}
+		if err := tx.GetContext(ctx, &app, `SELECT status, round_id, currency FROM applications WHERE id = $1 FOR UPDATE`, appID); err != nil {
+			return db.NotFound(err)
+		}
+		if app.Status != "approved" {
+			return ErrNotApproved
+		}
+		if err := tx.GetContext(ctx, &id, `INSERT INTO awards (application_id, round_id, year, amount_cents, currency, conditions, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, appID, app.RoundID, year, amount, app.Currency, strings.TrimSpace(in.Conditions), u.ID, s.now()); err != nil {
+			if db.IsUniqueViolation(err, "") {
+				return i18n.FieldErrors{"amount": i18n.Msg("error.award.exists")}
+			}
+			return fmt.Errorf("award.Create: %w", err)
+		}
+		for _, l := range lines {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO instalments (award_id, position, amount_cents, due_on, condition) VALUES ($1, $2, $3, $4, $5)`,
+				id, l.Position, l.Amount, l.DueOn, l.Condition); err != nil {
+				return fmt.Errorf("award.Create: instalment: %w", err)
+			}
+		}
+		return audit.Record(ctx, tx, ac.Event("award.created", "application", appID, map[string]any{"award_id": id, "amount_cents": amount, "instalments": len(lines)}))
+	})
+	return id, err
+}
+
+const awardColumns = `w.id, w.application_id, w.round_id, w.year, w.amount_cents, w.currency, w.conditions, w.paid_cents, w.created_at`
+
+// ForApplication returns the application's award (nil when there is none),
+// its schedule and its ledger, if u may see them: the charity's members and
+// the IPA.
+func (s *Service) ForApplication(ctx context.Context, u *account.User, appID int64) (*Award, []Instalment, []Payment, error) {
+	var w Award
+	err := s.db.GetContext(ctx, &w, `SELECT `+awardColumns+` FROM awards w JOIN applications a ON a.id = w.application_id
+		WHERE w.application_id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`,
+		u.ID, organization.IPA(u), appID)
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		return nil, nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var inst []Instalment
+	if err := s.db.SelectContext(ctx, &inst, `SELECT id, position, amount_cents, due_on, condition, paid_cents FROM instalments WHERE award_id = $1 ORDER BY position`, w.ID); err != nil {
+		return nil, nil, nil, err
+	}
+	var pays []Payment
+	if err := s.db.SelectContext(ctx, &pays, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
+		WHERE p.award_id = $1 ORDER BY p.id`, w.ID); err != nil {
+		return nil, nil, nil, err
+	}
+	return &w, inst, pays, nil
+}
+
+// isCheck reports whether err is PostgreSQL refusing a CHECK (or a trigger
+// raising check_violation), optionally a named one.
+func isCheck(err error, constraint string) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23514" && (constraint == "" || pqErr.Constraint == constraint)
+}

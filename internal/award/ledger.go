@@ -1,0 +1,267 @@
+package award
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
+)
+
+// Payment is one line of the ledger.
+type Payment struct {
+	ID             int64       `db:"id"`
+	InstalmentID   int64       `db:"instalment_id"`
+	Amount         money.Cents `db:"amount_cents"` // negative: a reversal
+	Reverses       *int64      `db:"reverses"`
+	PaidOn         time.Time   `db:"paid_on"`
+	Method         string      `db:"method"`
+	Reference      string      `db:"reference"`
+	Reason         string      `db:"reason"`
+	OverrideReason string      `db:"override_reason"`
+	NeedsApproval  bool        `db:"needs_approval"`
+	Approved       bool        `db:"approved"`
+	RecordedAt     time.Time   `db:"recorded_at"`
+}
+
+// Counts reports whether the line is in the totals (approved when it had to be).
+func (p *Payment) Counts() bool { return !p.NeedsApproval || p.Approved }
+
+const paymentColumns = `p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference, p.reason,
+	p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, p.recorded_at`
+
+// Methods a payment is made by.
+var Methods = []string{"check", "wire", "ach", "other"}
+
+// PaymentInput is a payment as an admin records it.
+type PaymentInput struct {
+	InstalmentID   int64
+	Amount         string
+	PaidOn         string
+	Method         string
+	Reference      string
+	OverrideReason string // why a report-gated instalment is paid before the report
+	// IdempotencyKey comes with the form: the same key twice is one payment.
+	IdempotencyKey string
+}
+
+// Pay records a payment of an instalment. The database refuses one that
+// would pay more than is due (so two admins paying the same instalment at
+// the same moment get one payment and one clear error); a resent form is
+// the same payment. A payment of at least the approval threshold counts
+// only once a second admin approves it.
+func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in PaymentInput) (*Payment, error) {
+	if !u.IsAdmin {
+		return nil, ErrForbidden
+	}
+	fe := i18n.FieldErrors{}
+	amount, err := money.Parse(in.Amount)
+	if err == nil && amount == 0 {
+		err = i18n.Msg("error.money.empty")
+	}
+	fe.Add("amount", err)
+	paidOn, err := field.Date(in.PaidOn, true)
+	fe.Add("paid_on", err)
+	if err == nil && paidOn.After(s.now().AddDate(0, 0, 1)) {
+		fe["paid_on"] = i18n.Msg("error.award.paid_in_future")
+	}
+	fe.Add("method", field.OneOf(in.Method, true, Methods...))
+	fe.Add("reference", field.Text(in.Reference, false, 200))
+	fe.Add("override_reason", field.Text(in.OverrideReason, false, 2000))
+	if len(in.IdempotencyKey) < 16 || len(in.IdempotencyKey) > 100 {
+		return nil, errors.New("award.Pay: the form's key is missing")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	var p Payment
+	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		// A resent form: answer with the payment it already made.
+		if err := tx.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
+			WHERE p.idempotency_key = $1`, in.IdempotencyKey); err == nil {
+			return nil
+		} else if !errors.Is(db.NotFound(err), db.ErrNotFound) {
+			return err
+		}
+		var inst struct {
+			AwardID   int64  `db:"award_id"`
+			Condition string `db:"condition"`
+			AppID     int64  `db:"application_id"`
+		}
+		if err := tx.GetContext(ctx, &inst, `SELECT i.award_id, i.condition, w.application_id FROM instalments i JOIN awards w ON w.id = i.award_id
+			WHERE i.id = $1`, in.InstalmentID); err != nil {
+			return db.NotFound(err)
+		}
+		override := strings.TrimSpace(in.OverrideReason)
+		if inst.Condition == "report_accepted" && override == "" && !s.reportAccepted(ctx, tx, inst.AppID) {
+			return ErrReportGate
+		}
+		needsApproval := s.threshold > 0 && amount >= s.threshold
+		err := tx.GetContext(ctx, &p.ID, `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, override_reason,
+			idempotency_key, needs_approval, recorded_by, recorded_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+			in.InstalmentID, inst.AwardID, amount, paidOn, in.Method, strings.TrimSpace(in.Reference), override,
+			in.IdempotencyKey, needsApproval, u.ID, s.now())
+		switch {
+		case errors.Is(db.NotFound(err), db.ErrNotFound):
+			return errResent // the same form, in a concurrent request: answered below
+		case isCheck(err, ""):
+			return ErrOverpaid
+		case err != nil:
+			return fmt.Errorf("award.Pay: %w", err)
+		}
+		if err := tx.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id WHERE p.id = $1`, p.ID); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, ac.Event("payment.recorded", "application", inst.AppID, map[string]any{
+			"payment_id": p.ID, "instalment_id": in.InstalmentID, "amount_cents": amount, "method": in.Method, "needs_approval": needsApproval,
+			"override_reason": override})); err != nil {
+			return err
+		}
+		if needsApproval {
+			return nil
+		}
+		return s.notifyPaid(ctx, tx, inst.AppID, amount)
+	})
+	if errors.Is(err, errResent) {
+		return s.byKey(ctx, in.IdempotencyKey)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// errResent: the same form arrived twice at once; the other request made
+// the payment.
+var errResent = errors.New("award: resent form")
+
+func (s *Service) byKey(ctx context.Context, key string) (*Payment, error) {
+	var p Payment
+	err := s.db.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
+		WHERE p.idempotency_key = $1`, key)
+	return &p, err
+}
+
+// reportAccepted is the post-trip report's gate. Reports arrive with their
+// own package (issue 9); until then none is accepted, so a report-gated
+// instalment is paid only with an admin's recorded reason.
+func (s *Service) reportAccepted(context.Context, db.Querier, int64) bool { return false }
+
+// Approve is a second admin approving a large payment: from then on it counts.
+func (s *Service) Approve(ctx context.Context, ac account.Actor, u *account.User, paymentID int64) error {
+	if !u.IsAdmin {
+		return ErrForbidden
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var p struct {
+			Amount money.Cents `db:"amount_cents"`
+			AppID  int64       `db:"application_id"`
+		}
+		if err := tx.GetContext(ctx, &p, `SELECT p.amount_cents, w.application_id FROM payments p JOIN awards w ON w.id = p.award_id WHERE p.id = $1`, paymentID); err != nil {
+			return db.NotFound(err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO payment_approvals (payment_id, approved_by, approved_at) VALUES ($1, $2, $3)`, paymentID, u.ID, s.now())
+		switch {
+		case isCheck(err, "second_admin"):
+			return ErrSecondAdmin
+		case db.IsUniqueViolation(err, ""):
+			return nil // already approved
+		case isCheck(err, ""):
+			return ErrOverpaid
+		case err != nil:
+			return fmt.Errorf("award.Approve: %w", err)
+		}
+		if err := audit.Record(ctx, tx, ac.Event("payment.approved", "application", p.AppID, map[string]any{"payment_id": paymentID})); err != nil {
+			return err
+		}
+		return s.notifyPaid(ctx, tx, p.AppID, p.Amount)
+	})
+}
+
+// Reverse corrects a payment by a reversing line with a reason; the
+// original line stays.
+func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User, paymentID int64, reason, key string) error {
+	if !u.IsAdmin {
+		return ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	if err := field.Text(reason, true, 2000); err != nil {
+		return i18n.FieldErrors{"reason": err.(i18n.Message)}
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var p struct {
+			InstalmentID int64       `db:"instalment_id"`
+			AwardID      int64       `db:"award_id"`
+			Amount       money.Cents `db:"amount_cents"`
+			AppID        int64       `db:"application_id"`
+		}
+		if err := tx.GetContext(ctx, &p, `SELECT p.instalment_id, p.award_id, p.amount_cents, w.application_id
+			FROM payments p JOIN awards w ON w.id = p.award_id WHERE p.id = $1`, paymentID); err != nil {
+			return db.NotFound(err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO payments (instalment_id, award_id, amount_cents, reverses, paid_on, method, reason,
+			idempotency_key, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, 'other', $6, $7, $8, $9)`,
+			p.InstalmentID, p.AwardID, -p.Amount, paymentID, s.now(), reason, key, u.ID, s.now())
+		switch {
+		case db.IsUniqueViolation(err, "payments_reverses_key"):
+			return ErrAlreadyReversed
+		case db.IsUniqueViolation(err, "payments_idempotency_key_key"):
+			return nil // the same form again
+		case isCheck(err, ""):
+			return ErrAlreadyReversed
+		case err != nil:
+			return fmt.Errorf("award.Reverse: %w", err)
+		}
+		return audit.Record(ctx, tx, ac.Event("payment.reversed", "application", p.AppID, map[string]any{"payment_id": paymentID, "reason": reason}))
+	})
+}
+
+// notifyPaid tells the charity's members a payment was recorded, each in
+// their language.
+func (s *Service) notifyPaid(ctx context.Context, tx *sqlx.Tx, appID int64, amount money.Cents) error {
+	var to []struct {
+		Email    string `db:"email"`
+		Language string `db:"language"`
+		Title    string `db:"title"`
+		Currency string `db:"currency"`
+	}
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language, a.title, a.currency FROM users u
+		JOIN organization_members m ON m.user_id = u.id JOIN applications a ON a.organization_id = m.organization_id
+		WHERE a.id = $1 AND u.active`, appID); err != nil {
+		return err
+	}
+	for _, r := range to {
+		if err := s.outbox.Send(ctx, tx, r.Language, "payment_recorded", r.Email, map[string]any{
+			"Title": r.Title, "Amount": money.Format(amount, money.Currency(r.Currency), r.Language)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Budget is a round's money: its budget, what was awarded and paid, and what
+// remains.
+type Budget struct {
+	Budget, Awarded, Paid money.Cents
+}
+
+// Remaining is the budget not yet awarded.
+func (b Budget) Remaining() money.Cents { return b.Budget - b.Awarded }
+
+// RoundBudget sums round roundID's awards and payments.
+func (s *Service) RoundBudget(ctx context.Context, roundID int64) (Budget, error) {
+	var b Budget
+	err := s.db.QueryRowxContext(ctx, `SELECT r.budget_cents, coalesce(sum(w.amount_cents), 0), coalesce(sum(w.paid_cents), 0)
+		FROM funding_rounds r LEFT JOIN awards w ON w.round_id = r.id WHERE r.id = $1 GROUP BY r.id`, roundID).Scan(&b.Budget, &b.Awarded, &b.Paid)
+	return b, db.NotFound(err)
+}
