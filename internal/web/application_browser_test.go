@@ -99,15 +99,26 @@ func browserLogin(t *testing.T, tab *testenv.Tab, base string, p person) {
 	clickAndWait(t, tab, `main button[type="submit"]`)
 }
 
-// waitText waits until the element's text contains want.
+// waitText waits until the element's text contains want. It asks again
+// and again rather than waiting inside the page, because the page may be
+// navigating (a form posting, a reload) while it waits.
 func waitText(t *testing.T, tab *testenv.Tab, sel, want string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
-	defer cancel()
 	js := `(document.querySelector(` + jsString(sel) + `) || {}).textContent || ""`
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(`+js+`).includes(`+jsString(want)+`)`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		t.Fatalf("%s never said %q (it says %q): %v", sel, want, testenv.Run(tab, chromedp.Evaluate[string](js)), err)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	var got string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); <-tick.C {
+		ctx, cancel := context.WithTimeout(tab, 2*time.Second)
+		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		cancel()
+		if err == nil {
+			if got = text; strings.Contains(got, want) {
+				return
+			}
+		}
 	}
+	t.Fatalf("%s never said %q (it says %q)", sel, want, got)
 }
 
 func jsString(s string) string {
