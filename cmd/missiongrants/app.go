@@ -11,11 +11,13 @@ import (
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
+	"missiongrants/internal/award"
 	"missiongrants/internal/config"
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
+	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
@@ -34,6 +36,7 @@ type app struct {
 	reviews  *review.Service
 	votes    *vote.Service
 	docs     *document.Service
+	awards   *award.Service
 }
 
 // newApp wires the services. work makes the job client run jobs (serve);
@@ -78,6 +81,7 @@ func newApp(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Lo
 	a.jobs, a.accounts, a.orgs, a.apps = jobs, accounts, orgs, apps
 	a.reviews = review.New(pool, nil)
 	a.votes = vote.New(pool, outbox, voteRules(cfg), cfg.BaseURL.String(), nil)
+	a.awards = award.New(pool, outbox, money.Cents(cfg.PaymentApprovalCents), nil)
 	return a, nil
 }
 

@@ -49,10 +49,13 @@ type Config struct {
 	VoteQuorum   Fraction
 	VoteApproval Fraction
 
-	TrustedProxies     []string
-	CookieSecure       bool
-	SessionIdleTimeout time.Duration
-	SessionLifetime    time.Duration
+	TrustedProxies []string
+	// PaymentApprovalCents: payments of at least this many cents count only
+	// once a second admin approves them; 0 turns the rule off.
+	PaymentApprovalCents int64
+	CookieSecure         bool
+	SessionIdleTimeout   time.Duration
+	SessionLifetime      time.Duration
 }
 
 // Fraction is a share such as 1/2, read from "NUM/DEN".
@@ -160,6 +163,15 @@ func Options() []Option {
 					}
 					c.TrustedProxies = append(c.TrustedProxies, p)
 				}
+				return nil
+			}},
+		{Name: "PAYMENT_APPROVAL_THRESHOLD", Default: "10000", Help: "payments of at least this many US dollars need a second admin's approval (0: never)",
+			set: func(c *Config, v string) error {
+				n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				if err != nil || n < 0 || n > 1_000_000_000 {
+					return errors.New("must be a whole number of dollars, 0 or more")
+				}
+				c.PaymentApprovalCents = n * 100
 				return nil
 			}},
 		{Name: "COOKIE_SECURE", Default: "auto", Help: "mark cookies Secure: auto (when BASE_URL is https), true (behind a TLS proxy) or false",

@@ -134,6 +134,10 @@ var accessCases = []accessCase{
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/request-info", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/award", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/payments", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/payments/approve", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/payments/reverse", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "GET /admin/screening", level: adminOnly, want: ok},
 	{route: "POST /admin/applications/:id/screen", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/conflicts", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -141,6 +145,8 @@ var accessCases = []accessCase{
 	{route: "POST /admin/applications/:id/vote/close", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "GET /admin/minutes", level: adminOnly, want: ok},
 	{route: "GET /admin/minutes.csv", level: adminOnly, want: ok},
+	{route: "GET /admin/audit", level: adminOnly, want: ok},
+	{route: "POST /admin/audit/verify", level: adminOnly, want: ok}, // changes nothing: shows the result
 
 	// The board's queue and discussion: board members and admins; declaring,
 	// scoring and voting: board members. An application that does not exist

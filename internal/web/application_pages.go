@@ -240,6 +240,7 @@ type applicationShowPage struct {
 	Screening *screeningView
 	Board     *boardView
 	Decision  *decisionView
+	Award     *awardView // award_pages.go: approved applications
 }
 
 func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShowPage, error) {
@@ -282,6 +283,9 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 	p.Editable = p.Member && application.Editable(a.Status)
 	p.CanPost = p.Member || u.IsAdmin
 	if err := s.loadBoard(c, p); err != nil {
+		return nil, err
+	}
+	if err := s.loadAward(c, p); err != nil {
 		return nil, err
 	}
 	return p, nil

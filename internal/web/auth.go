@@ -9,6 +9,7 @@ import (
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
+	"missiongrants/internal/award"
 	"missiongrants/internal/db"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/vote"
@@ -136,6 +137,9 @@ func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string
 	}
 	// The board's refusals (vote.Message also knows review's and application's).
 	if m, ok := vote.Message(err); ok {
+		return nil, s.cat.Say(lang(c), m), true
+	}
+	if m, ok := award.Message(err); ok {
 		return nil, s.cat.Say(lang(c), m), true
 	}
 	var m i18n.Message

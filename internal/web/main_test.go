@@ -16,6 +16,7 @@ import (
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
+	"missiongrants/internal/award"
 	"missiongrants/internal/config"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/document"
@@ -83,7 +84,8 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 		Apps:    application.New(pool, outbox, cfg.BaseURL.String(), nil),
 		Reviews: review.New(pool, nil),
 		Votes:   vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil),
-		Docs:    document.New(pool, disk, document.Options{})})
+		Docs:    document.New(pool, disk, document.Options{}),
+		Awards:  award.New(pool, outbox, 1_000_000, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/award"
 	"missiongrants/internal/i18n"
 )
 
@@ -97,10 +98,12 @@ func loadViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
 
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset":     func(name string) string { return s.assets.url(name) },
-		"languages": func() []string { return i18n.Languages },
-		"langName":  i18n.LanguageName,
-		"dict":      dict,
+		"asset":           func(name string) string { return s.assets.url(name) },
+		"languages":       func() []string { return i18n.Languages },
+		"langName":        i18n.LanguageName,
+		"dict":            dict,
+		"inc":             func(i int) int { return i + 1 },
+		"awardConditions": func() []string { return award.Conditions },
 	}
 }
 

@@ -100,6 +100,10 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/rounds/:id", s.handle(s.adminRoundSave))
 	admin.POST("/rounds/:id/help", s.handle(s.adminRoundHelpSave))
 	admin.POST("/applications/:id/request-info", s.handle(s.applicationRequestInfo))
+	admin.POST("/applications/:id/award", s.handle(s.awardCreate))
+	admin.POST("/applications/:id/payments", s.handle(s.paymentCreate))
+	admin.POST("/applications/:id/payments/approve", s.handle(s.paymentApprove))
+	admin.POST("/applications/:id/payments/reverse", s.handle(s.paymentReverse))
 	admin.GET("/screening", s.handle(s.screeningQueueShow))
 	admin.POST("/applications/:id/screen", s.handle(s.applicationScreen))
 	admin.POST("/applications/:id/conflicts", s.handle(s.adminConflictRecord))
@@ -107,4 +111,6 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/applications/:id/vote/close", s.handle(s.adminVoteClose))
 	admin.GET("/minutes", s.handle(s.adminMinutesShow))
 	admin.GET("/minutes.csv", s.handle(s.adminMinutesCSV))
+	admin.GET("/audit", s.handle(s.adminAuditShow))
+	admin.POST("/audit/verify", s.handle(s.adminAuditVerify))
 }

@@ -17,6 +17,7 @@ import (
 	"missiongrants/assets"
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
+	"missiongrants/internal/award"
 	"missiongrants/internal/config"
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
@@ -36,6 +37,7 @@ type Deps struct {
 	Orgs     *organization.Service
 	Apps     *application.Service
 	Docs     *document.Service
+	Awards   *award.Service
 	Reviews  *review.Service
 	Votes    *vote.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
@@ -53,6 +55,7 @@ type Server struct {
 	orgs     *organization.Service
 	apps     *application.Service
 	docs     *document.Service
+	awards   *award.Service
 	reviews  *review.Service
 	votes    *vote.Service
 	views    *views
@@ -66,7 +69,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs,
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards,
 		reviews: d.Reviews, votes: d.Votes}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {

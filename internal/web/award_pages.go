@@ -1,0 +1,143 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/application"
+	"missiongrants/internal/award"
+	"missiongrants/internal/money"
+)
+
+// awardView is the award panel of an approved application: the schedule
+// with what is paid and still due, and the ledger. Admins also get the forms
+// that move money; the charity only reads.
+type awardView struct {
+	Award       *award.Award
+	Amount      string
+	Paid        string
+	Outstanding string
+	Instalments []instalmentRow
+	Payments    []paymentRow
+	Admin       bool
+	// Creating: the form to make the award, prefilled from the vote.
+	Create   *award.Input
+	FormKey  string // the one-time key of every payment form on the page
+	Methods  []string
+	Today    string
+	Budget   string // the round's remaining budget, for admins
+	Currency string
+}
+
+type instalmentRow struct {
+	award.Instalment
+	Amount, Paid, Outstanding string
+}
+
+type paymentRow struct {
+	award.Payment
+	Amount string
+}
+
+// loadAward fills the award panel on an approved application.
+func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
+	if p.App.Status != application.Approved {
+		return nil
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	w, inst, pays, err := s.awards.ForApplication(ctx, u, p.App.ID)
+	if err != nil {
+		return err
+	}
+	cur := money.Currency(p.App.Currency)
+	f := func(c money.Cents) string { return money.Format(c, cur, p.Lang) }
+	v := &awardView{Award: w, Admin: u.IsAdmin, FormKey: formKey(), Methods: award.Methods, Today: time.Now().UTC().Format("2006-01-02"), Currency: string(cur)}
+	if u.IsAdmin {
+		b, err := s.awards.RoundBudget(ctx, p.App.RoundID)
+		if err != nil {
+			return err
+		}
+		v.Budget = f(b.Remaining())
+	}
+	if w == nil {
+		if !u.IsAdmin {
+			return nil
+		}
+		in := award.Input{Year: strconv.Itoa(time.Now().UTC().Year()), Instalments: make([]award.InstalmentInput, 3)}
+		if vote, err := s.votes.Current(ctx, p.App.ID); err == nil && vote != nil {
+			in.Amount, in.Conditions = money.Input(vote.Proposed, p.Lang), vote.Conditions
+		}
+		v.Create = &in
+		p.Award = v
+		return nil
+	}
+	v.Amount, v.Paid, v.Outstanding = f(w.Amount), f(w.Paid), f(w.Outstanding())
+	for _, i := range inst {
+		v.Instalments = append(v.Instalments, instalmentRow{Instalment: i, Amount: f(i.Amount), Paid: f(i.Paid), Outstanding: f(i.Outstanding())})
+	}
+	for _, pay := range pays {
+		v.Payments = append(v.Payments, paymentRow{Payment: pay, Amount: f(pay.Amount)})
+	}
+	p.Award = v
+	return nil
+}
+
+// formKey makes a payment form's one-time key: a double click or a resent
+// form carries the same key and records one payment.
+func formKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Server) awardCreate(c *gin.Context) error {
+	in := award.Input{Amount: c.PostForm("amount"), Conditions: c.PostForm("conditions"), Year: c.PostForm("year")}
+	amounts, dues, conds := c.PostFormArray("instalment_amount"), c.PostFormArray("instalment_due"), c.PostFormArray("instalment_condition")
+	for i := range amounts {
+		line := award.InstalmentInput{Amount: amounts[i]}
+		if i < len(dues) {
+			line.DueOn = dues[i]
+		}
+		if i < len(conds) {
+			line.Condition = conds[i]
+		}
+		in.Instalments = append(in.Instalments, line)
+	}
+	return s.applicationAct(c, "flash.award_created", func(id int64) error {
+		_, err := s.awards.Create(c.Request.Context(), s.actor(c), currentUser(c), id, in)
+		return err
+	}, func(p *applicationShowPage) {
+		if p.Award != nil && p.Award.Create != nil {
+			p.Award.Create = &in
+		}
+	})
+}
+
+func (s *Server) paymentCreate(c *gin.Context) error {
+	instalment, _ := strconv.ParseInt(c.PostForm("instalment"), 10, 64)
+	in := award.PaymentInput{InstalmentID: instalment, Amount: c.PostForm("amount"), PaidOn: c.PostForm("paid_on"), Method: c.PostForm("method"),
+		Reference: c.PostForm("reference"), OverrideReason: c.PostForm("override_reason"), IdempotencyKey: c.PostForm("key")}
+	return s.applicationAct(c, "flash.payment_recorded", func(id int64) error {
+		_, err := s.awards.Pay(c.Request.Context(), s.actor(c), currentUser(c), in)
+		return err
+	}, nil)
+}
+
+func (s *Server) paymentApprove(c *gin.Context) error {
+	payment, _ := strconv.ParseInt(c.PostForm("payment"), 10, 64)
+	return s.applicationAct(c, "flash.payment_approved", func(id int64) error {
+		return s.awards.Approve(c.Request.Context(), s.actor(c), currentUser(c), payment)
+	}, nil)
+}
+
+func (s *Server) paymentReverse(c *gin.Context) error {
+	payment, _ := strconv.ParseInt(c.PostForm("payment"), 10, 64)
+	return s.applicationAct(c, "flash.payment_reversed", func(id int64) error {
+		return s.awards.Reverse(c.Request.Context(), s.actor(c), currentUser(c), payment, c.PostForm("reason"), c.PostForm("key"))
+	}, nil)
+}
+

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+)
+
+// An admin records an award with two instalments and pays the first; the
+// form sent twice pays once; the charity sees its award, schedule, payment
+// and what is still to come, in Spanish.
+func TestAwardAndPaymentThroughThePages(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "es", "Rosa")
+	app := ch.submitted("Misión Honduras 2027")
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved' WHERE id = $1`, appID(app)); err != nil {
+		t.Fatal(err)
+	}
+	admin := s.loginAs(t, people[demoAdmin])
+	page := admin.get(app)
+	mustContain(t, page, `action="/admin/applications/`+appID(app)+`/award"`)
+
+	bad := url.Values{"amount": {"18,000"}, "year": {"2027"}, "instalment_amount": {"8,000", "9,000"},
+		"instalment_due": {"2027-02-01", "2027-08-01"}, "instalment_condition": {"before_trip", "report_accepted"}}
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", bad), http.StatusUnprocessableEntity)
+	good := bad
+	good.Set("instalment_amount", "8,000")
+	good["instalment_amount"] = []string{"8,000", "10,000"}
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", good), http.StatusSeeOther)
+
+	page = admin.get(app)
+	key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(page.Body.String())
+	inst := regexp.MustCompile(`<option value="(\d+)">#1 `).FindStringSubmatch(page.Body.String())
+	if key == nil || inst == nil {
+		t.Fatalf("no payment form on the admin's page")
+	}
+	payment := url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {"8,000"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}, "reference": {"W-778"}}
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther)
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther) // a double click
+	var lines int
+	if err := s.db.Get(&lines, `SELECT count(*) FROM payments`); err != nil || lines != 1 {
+		t.Fatalf("%d payment lines after a double click (%v)", lines, err)
+	}
+	// Paying more than is due is refused with a clear message.
+	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {inst[1]}, "amount": {"1"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
+	rec := admin.post("/admin/applications/"+appID(app)+"/payments", over)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	if m := regexp.MustCompile(`(?s)error-summary.{0,700}`).FindString(rec.Body.String()); !regexp.MustCompile(`supera lo que queda por pagar`).MatchString(m) {
+		t.Errorf("refusal says: %s", m)
+	}
+
+	view := ch.get(app)
+	wantStatus(t, view, http.StatusOK)
+	mustContain(t, view, "Subvención y pagos", "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "tras aceptarse el informe")
+	mustNotContain(t, view, "Registrar un pago", `name="key"`)
+}
