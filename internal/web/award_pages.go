@@ -140,4 +140,3 @@ func (s *Server) paymentReverse(c *gin.Context) error {
 		return s.awards.Reverse(c.Request.Context(), s.actor(c), currentUser(c), payment, c.PostForm("reason"), c.PostForm("key"))
 	}, nil)
 }
-

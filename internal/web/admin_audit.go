@@ -1,0 +1,109 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/audit"
+)
+
+// The audit trail for admins: every entry, newest first, filtered by who,
+// what, which application and when, a page at a time; and a check that the
+// hash chain is intact.
+
+const auditPerPage = 50
+
+type adminAuditPage struct {
+	Page
+	Filter   audit.FilterInput
+	Rows     []auditRowView
+	Next     string // the next page's URL, "" on the last
+	First    string // the first page's URL, when this is a later page
+	Verified bool   // the chain was just checked
+	BrokenID int64  // the first broken entry; 0: intact
+	Broken   string // the page and anchor of the broken entry
+}
+
+// auditRowView is one entry, formatted for the page.
+type auditRowView struct {
+	audit.Entry
+	When       string
+	Who        string
+	ObjectLink string // the object's page, when it has one
+}
+
+func (s *Server) adminAuditPage(c *gin.Context, query url.Values) (*adminAuditPage, error) {
+	in := audit.FilterInput{Who: query.Get("who"), What: query.Get("what"), Application: query.Get("application"),
+		From: query.Get("from"), To: query.Get("to"), Before: query.Get("before")}
+	p := &adminAuditPage{Page: s.page(c), Filter: in}
+	f, err := in.Filter()
+	if err != nil {
+		return p, err
+	}
+	f.Limit = auditPerPage + 1
+	entries, err := audit.Search(c.Request.Context(), s.db, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) > auditPerPage {
+		entries = entries[:auditPerPage]
+		query.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		p.Next = "/admin/audit?" + query.Encode()
+	}
+	if in.Before != "" {
+		query.Del("before")
+		p.First = "/admin/audit"
+		if len(query) > 0 {
+			p.First += "?" + query.Encode()
+		}
+	}
+	for _, e := range entries {
+		r := auditRowView{Entry: e, When: e.At.UTC().Format("2006-01-02 15:04:05"), Who: e.ActorLabel}
+		if e.ActorEmail != nil && *e.ActorEmail != e.ActorLabel {
+			if r.Who != "" {
+				r.Who += " · "
+			}
+			r.Who += *e.ActorEmail
+		}
+		if e.ObjectType == "application" && e.ObjectID != "" {
+			r.ObjectLink = "/applications/" + url.PathEscape(e.ObjectID)
+		}
+		p.Rows = append(p.Rows, r)
+	}
+	return p, nil
+}
+
+func (s *Server) adminAuditShow(c *gin.Context) error {
+	p, err := s.adminAuditPage(c, c.Request.URL.Query())
+	if err != nil {
+		if p == nil {
+			return err
+		}
+		return s.refuse(c, err, &p.Page, "admin_audit", p)
+	}
+	s.render(c, http.StatusOK, "admin_audit", p)
+	return nil
+}
+
+// adminAuditVerify recomputes the chain and shows the first page with the
+// result: intact, or the first broken entry with a link to it. It changes
+// nothing, so it answers with the page itself.
+func (s *Server) adminAuditVerify(c *gin.Context) error {
+	broken, err := audit.Verify(c.Request.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	p, err := s.adminAuditPage(c, url.Values{})
+	if err != nil {
+		return err
+	}
+	p.Verified, p.BrokenID = true, broken
+	if broken > 0 {
+		p.Broken = "/admin/audit?before=" + strconv.FormatInt(broken+1, 10) + "#audit-" + strconv.FormatInt(broken, 10)
+	}
+	s.render(c, http.StatusOK, "admin_audit", p)
+	return nil
+}
