@@ -73,6 +73,7 @@ type Criterion struct {
 	NameEN string `db:"name_en"`
 	NameES string `db:"name_es"`
 	Weight int    `db:"weight"`
+	Active bool   `db:"active"`
 }
 
 // Name in lang.
@@ -86,7 +87,7 @@ func (c Criterion) Name(lang string) string {
 // Criteria lists the active criteria in order.
 func (s *Service) Criteria(ctx context.Context) ([]Criterion, error) {
 	var out []Criterion
-	err := s.db.SelectContext(ctx, &out, `SELECT id, key, name_en, name_es, weight FROM review_criteria WHERE active ORDER BY position, id`)
+	err := s.db.SelectContext(ctx, &out, `SELECT id, key, name_en, name_es, weight, active FROM review_criteria WHERE active ORDER BY position, id`)
 	return out, err
 }
 

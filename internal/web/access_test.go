@@ -128,6 +128,9 @@ var accessCases = []accessCase{
 	{route: "POST /admin/users/:id/deactivate", level: adminOnly, want: to("/admin/users/:id")},
 	{route: "POST /admin/users/:id/reactivate", level: adminOnly, want: to("/admin/users/:id")},
 	{route: "GET /admin/rounds", level: adminOnly, want: ok},
+	{route: "GET /admin/criteria", level: adminOnly, want: ok},
+	{route: "POST /admin/criteria", level: adminOnly, want: refused(http.StatusUnprocessableEntity)},
+	{route: "POST /admin/criteria/:id", level: adminOnly, want: refused(http.StatusUnprocessableEntity)},
 	{route: "POST /admin/rounds", level: adminOnly, want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /admin/rounds/:id", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/rounds/:id", level: adminOnly, want: refused(http.StatusUnprocessableEntity)},
@@ -184,7 +187,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 	ids := strings.NewReplacer("/admin/users/:id", "/admin/users/"+strconv.FormatInt(subjectID, 10),
 		"/organizations/:id", "/organizations/"+strconv.FormatInt(charity.ID, 10),
 		"/account/sessions/:id", "/account/sessions/"+missing, // not the person's session
-		"/documents/:id", "/documents/"+missing,
+		"/documents/:id", "/documents/"+missing, "/criteria/:id", "/criteria/"+missing,
 		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing,
 		"/assets/:hash/*path", s.assets.url("css/app.css"))
 

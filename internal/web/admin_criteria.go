@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/review"
+)
+
+type adminCriteriaPage struct {
+	Page
+	Criteria []review.Criterion
+	New      review.CriterionInput
+}
+
+func (s *Server) adminCriteriaPage(c *gin.Context) (*adminCriteriaPage, error) {
+	all, err := s.reviews.AllCriteria(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &adminCriteriaPage{Page: s.page(c), Criteria: all, New: review.CriterionInput{Weight: "1", Active: true}}, nil
+}
+
+// adminCriteriaShow lists the criteria the board scores, each editable.
+func (s *Server) adminCriteriaShow(c *gin.Context) error {
+	p, err := s.adminCriteriaPage(c)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "admin_criteria", p)
+	return nil
+}
+
+// adminCriterionSave adds a criterion (POST /admin/criteria) or changes one
+// (POST /admin/criteria/:id).
+func (s *Server) adminCriterionSave(c *gin.Context) error {
+	var id int64
+	if c.Param("id") != "" {
+		var err error
+		if id, err = strconv.ParseInt(c.Param("id"), 10, 64); err != nil || id <= 0 {
+			return statusError(http.StatusNotFound)
+		}
+	}
+	in := review.CriterionInput{Key: c.PostForm("key"), NameEN: c.PostForm("name_en"), NameES: c.PostForm("name_es"),
+		Weight: c.PostForm("weight"), Active: c.PostForm("active") == "yes"}
+	if err := s.reviews.SaveCriterion(c.Request.Context(), s.actor(c), currentUser(c), id, in); err != nil {
+		p, perr := s.adminCriteriaPage(c)
+		if perr != nil {
+			return perr
+		}
+		if id == 0 {
+			p.New = in
+		}
+		return s.refuse(c, err, &p.Page, "admin_criteria", p)
+	}
+	s.flash(c, "flash.saved")
+	c.Redirect(http.StatusSeeOther, "/admin/criteria")
+	return nil
+}
