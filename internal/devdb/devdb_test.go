@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"missiongrants/internal/devdb"
+	"missiongrants/internal/testenv"
 )
 
 func ping(t *testing.T, url string) error {
@@ -229,16 +230,10 @@ func TestStaleClusterReaped(t *testing.T) {
 	}
 	// pg_ctl returns once postmaster.pid is gone, a moment before the
 	// process itself exits.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat("/proc/" + pid); os.IsNotExist(err) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stale postmaster %s still running", pid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testenv.Eventually(t, 10*time.Second, "stale postmaster "+pid+" stops", func() bool {
+		_, err := os.Stat("/proc/" + pid)
+		return os.IsNotExist(err)
+	})
 }
 
 func readFirstLine(t *testing.T, path string) string {

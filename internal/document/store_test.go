@@ -178,8 +178,7 @@ func TestS3RemovesStaleMultipartUploads(t *testing.T) {
 	go func() { put <- s.Put(ctx, "ab/abandoned", pr, "application/pdf") }()
 	// Two parts' worth: the first part is on its way once the second is read.
 	go io.Copy(pw, noise(11<<20, 7))
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testenv.Eventually(t, 30*time.Second, "a multipart upload to abort", func() bool {
 		if n, err := s.RemoveStale(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
 			t.Fatalf("a fresh upload was removed: %d, %v", n, err)
 		}
@@ -187,14 +186,8 @@ func TestS3RemovesStaleMultipartUploads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no multipart upload to abort")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return n == 1
+	})
 	pw.CloseWithError(errors.New("the portal stopped"))
 	if err := <-put; err == nil {
 		t.Fatal("an aborted upload succeeded")

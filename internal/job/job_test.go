@@ -122,7 +122,7 @@ func TestMailIsRetriedWhileSMTPIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait until delivery has really failed at least once.
-	waitUntil(t, 30*time.Second, func() bool {
+	testenv.Eventually(t, 30*time.Second, "delivery fails while SMTP is down", func() bool {
 		var failed bool
 		err := pool.Get(&failed, `SELECT count(*) > 0 FROM river_job WHERE kind = 'mail.send' AND cardinality(errors) > 0`)
 		return err == nil && failed
@@ -131,7 +131,7 @@ func TestMailIsRetriedWhileSMTPIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	mp.WaitFor(t, "later@example.org", "Test message", 60*time.Second)
-	waitUntil(t, 30*time.Second, func() bool {
+	testenv.Eventually(t, 30*time.Second, "the mail job completes", func() bool {
 		var done bool
 		err := pool.Get(&done, `SELECT state = 'completed' FROM river_job WHERE kind = 'mail.send'`)
 		return err == nil && done
@@ -142,18 +142,5 @@ func TestMailIsRetriedWhileSMTPIsDown(t *testing.T) {
 	}
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages delivered, want exactly 1", len(msgs))
-	}
-}
-
-func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", timeout)
-		}
-		<-tick.C
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
-	"missiongrants/internal/i18n"
 )
 
 // accountPage is the profile page: every form on it re-renders the whole
@@ -82,7 +81,7 @@ func (s *Server) accountPasswordSave(c *gin.Context) error {
 		if errors.Is(err, account.ErrInvalidCode) {
 			field = "code"
 		}
-		return s.refuseAt(c, field, renameFields(err, map[string]string{"password": "new_password"}), &p.Page, "account_show", p)
+		return s.refuseAt(c, field, renamed(err, "password", "new_password"), &p.Page, "account_show", p)
 	}
 	s.flash(c, "flash.password_changed")
 	c.Redirect(http.StatusSeeOther, "/account")
@@ -102,7 +101,7 @@ func (s *Server) accountEmailSave(c *gin.Context) error {
 		if errors.Is(err, account.ErrInvalidCode) {
 			field = "email_code"
 		}
-		return s.refuseAt(c, field, renameFields(err, map[string]string{"password": "email_password", "code": "email_code", "email": "new_email"}), &p.Page, "account_show", p)
+		return s.refuseAt(c, field, renamed(err, "password", "email_password", "code", "email_code", "email", "new_email"), &p.Page, "account_show", p)
 	}
 	s.flash(c, "flash.email_change_sent")
 	c.Redirect(http.StatusSeeOther, "/account")
@@ -128,22 +127,4 @@ func (s *Server) sessionRevoke(c *gin.Context) error {
 	}
 	c.Redirect(http.StatusSeeOther, "/account")
 	return nil
-}
-
-// renameFields moves field errors to the names a page uses when several
-// forms on it have a field of the same name.
-func renameFields(err error, names map[string]string) error {
-	var fe i18n.FieldErrors
-	ok := errors.As(err, &fe)
-	if !ok {
-		return err
-	}
-	out := i18n.FieldErrors{}
-	for k, v := range fe {
-		if n, ok := names[k]; ok {
-			k = n
-		}
-		out[k] = v
-	}
-	return out
 }

@@ -90,7 +90,7 @@ func (s *Server) twoFactorDisable(c *gin.Context) error {
 		if errors.Is(err, account.ErrInvalidCode) {
 			field = "disable_code"
 		}
-		return s.refuseAt(c, field, renameFields(err, map[string]string{"password": "disable_password", "code": "disable_code"}), &p.Page, "account_show", p)
+		return s.refuseAt(c, field, renamed(err, "password", "disable_password", "code", "disable_code"), &p.Page, "account_show", p)
 	}
 	s.flash(c, "flash.two_factor_disabled")
 	c.Redirect(http.StatusSeeOther, "/account")
