@@ -63,22 +63,17 @@ func Message(err error) (i18n.Message, bool) {
 	if errors.As(err, &rl) {
 		return rl.Message(), true
 	}
-	for _, m := range []struct {
-		err error
-		key string
-	}{
-		{ErrInvalidCredentials, "error.account.invalid_credentials"},
-		{ErrInvalidCode, "error.totp.invalid_code"},
-		{ErrTokenInvalid, "error.token.invalid"},
-		{ErrForbidden, "error.account.forbidden"},
-		{ErrLastAdmin, "error.account.last_admin"},
-		{ErrTwoFactorRequired, "error.account.two_factor_required"},
-		{ErrNotFound, "error.account.not_found"},
-		{ErrConflict, "error.account.conflict"},
-	} {
-		if errors.Is(err, m.err) {
-			return i18n.Msg(m.key), true
-		}
-	}
-	return i18n.Message{}, false
+	return refusals.Message(err)
+}
+
+// refusals are the package's refusals and what a person reads for each.
+var refusals = i18n.Refusals{
+	{Err: ErrInvalidCredentials, Key: "error.account.invalid_credentials"},
+	{Err: ErrInvalidCode, Key: "error.totp.invalid_code"},
+	{Err: ErrTokenInvalid, Key: "error.token.invalid"},
+	{Err: ErrForbidden, Key: "error.account.forbidden"},
+	{Err: ErrLastAdmin, Key: "error.account.last_admin"},
+	{Err: ErrTwoFactorRequired, Key: "error.account.two_factor_required"},
+	{Err: ErrNotFound, Key: "error.account.not_found"},
+	{Err: ErrConflict, Key: "error.account.conflict"},
 }

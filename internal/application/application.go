@@ -39,24 +39,17 @@ var (
 	ErrNotEligible = errors.New("application: organization not eligible")
 )
 
-// Message gives the text for one of the package's refusals.
-func Message(err error) (i18n.Message, bool) {
-	for _, m := range []struct {
-		err error
-		key string
-	}{
-		{ErrInvalidTransition, "error.app.invalid_transition"},
-		{ErrNotEditable, "error.app.not_editable"},
-		{ErrRoundClosed, "error.app.round_closed"},
-		{ErrNotEligible, "error.app.not_eligible"},
-		{ErrForbidden, "error.http.403"},
-	} {
-		if errors.Is(err, m.err) {
-			return i18n.Msg(m.key), true
-		}
-	}
-	return i18n.Message{}, false
+// refusals are the package's refusals and what a person reads for each.
+var refusals = i18n.Refusals{
+	{Err: ErrInvalidTransition, Key: "error.app.invalid_transition"},
+	{Err: ErrNotEditable, Key: "error.app.not_editable"},
+	{Err: ErrRoundClosed, Key: "error.app.round_closed"},
+	{Err: ErrNotEligible, Key: "error.app.not_eligible"},
+	{Err: ErrForbidden, Key: "error.http.403"},
 }
+
+// Message gives the text for one of the package's refusals.
+func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
 
 // Application is one application as listed and shown.
 type Application struct {

@@ -40,21 +40,15 @@ var (
 	ErrAlreadyReversed = errors.New("award: already reversed")
 )
 
-// Message gives the text for the package's refusals.
-func Message(err error) (i18n.Message, bool) {
-	for _, m := range []struct {
-		err error
-		key string
-	}{
-		{ErrNotApproved, "error.award.not_approved"}, {ErrOverpaid, "error.award.overpaid"}, {ErrReportGate, "error.award.report_gate"},
-		{ErrSecondAdmin, "error.award.second_admin"}, {ErrAlreadyReversed, "error.award.already_reversed"}, {ErrForbidden, "error.http.403"},
-	} {
-		if errors.Is(err, m.err) {
-			return i18n.Msg(m.key), true
-		}
-	}
-	return i18n.Message{}, false
+// refusals are the package's refusals and what a person reads for each.
+var refusals = i18n.Refusals{
+	{Err: ErrNotApproved, Key: "error.award.not_approved"}, {Err: ErrOverpaid, Key: "error.award.overpaid"},
+	{Err: ErrReportGate, Key: "error.award.report_gate"}, {Err: ErrSecondAdmin, Key: "error.award.second_admin"},
+	{Err: ErrAlreadyReversed, Key: "error.award.already_reversed"}, {Err: ErrForbidden, Key: "error.http.403"},
 }
+
+// Message gives the text for the package's refusals.
+func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
 
 // Service runs award actions.
 type Service struct {

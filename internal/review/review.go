@@ -36,21 +36,15 @@ var (
 	ErrAlreadyDeclared = errors.New("review: already declared")
 )
 
-// Message gives the text for the package's refusals.
-func Message(err error) (i18n.Message, bool) {
-	for _, m := range []struct {
-		err error
-		key string
-	}{
-		{ErrNotBoard, "error.review.not_board"}, {ErrRecused, "error.review.recused"}, {ErrUndeclared, "error.review.undeclared"},
-		{ErrNotInReview, "error.review.not_in_review"}, {ErrAlreadyDeclared, "error.review.already_declared"},
-	} {
-		if errors.Is(err, m.err) {
-			return i18n.Msg(m.key), true
-		}
-	}
-	return i18n.Message{}, false
+// refusals are the package's refusals and what a person reads for each.
+var refusals = i18n.Refusals{
+	{Err: ErrNotBoard, Key: "error.review.not_board"}, {Err: ErrRecused, Key: "error.review.recused"},
+	{Err: ErrUndeclared, Key: "error.review.undeclared"}, {Err: ErrNotInReview, Key: "error.review.not_in_review"},
+	{Err: ErrAlreadyDeclared, Key: "error.review.already_declared"},
 }
+
+// Message gives the text for the package's refusals.
+func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
 
 // Service runs the board's review actions.
 type Service struct {
