@@ -265,3 +265,41 @@ func (s *Service) RoundBudget(ctx context.Context, roundID int64) (Budget, error
 		FROM funding_rounds r LEFT JOIN awards w ON w.round_id = r.id WHERE r.id = $1 GROUP BY r.id`, roundID).Scan(&b.Budget, &b.Awarded, &b.Paid)
 	return b, db.NotFound(err)
 }
+
+// RoundBudgets is RoundBudget for every round at once (the rounds page), by
+// round id.
+func (s *Service) RoundBudgets(ctx context.Context) (map[int64]Budget, error) {
+	rows, err := s.db.QueryxContext(ctx, `SELECT r.id, r.budget_cents, coalesce(sum(w.amount_cents), 0), coalesce(sum(w.paid_cents), 0)
+		FROM funding_rounds r LEFT JOIN awards w ON w.round_id = r.id GROUP BY r.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Budget{}
+	for rows.Next() {
+		var id int64
+		var b Budget
+		if err := rows.Scan(&id, &b.Budget, &b.Awarded, &b.Paid); err != nil {
+			return nil, err
+		}
+		out[id] = b
+	}
+	return out, rows.Err()
+}
+
+// Year is one year's money: awarded, paid, and still to pay.
+type Year struct {
+	Year    int         `db:"year"`
+	Awarded money.Cents `db:"awarded"`
+	Paid    money.Cents `db:"paid"`
+}
+
+// Outstanding is what the year's awards still have to pay.
+func (y Year) Outstanding() money.Cents { return y.Awarded - y.Paid }
+
+// Years sums the awards by the year they count against, newest first.
+func (s *Service) Years(ctx context.Context) ([]Year, error) {
+	var out []Year
+	err := s.db.SelectContext(ctx, &out, `SELECT year, sum(amount_cents) AS awarded, sum(paid_cents) AS paid FROM awards GROUP BY year ORDER BY year DESC`)
+	return out, err
+}

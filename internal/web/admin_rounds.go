@@ -12,13 +12,20 @@ import (
 
 type roundRow struct {
 	application.Round
-	Budget string
-	Open   bool
+	Budget                   string
+	Awarded, Paid, Remaining string
+	Open                     bool
+}
+
+type yearRow struct {
+	Year                       int
+	Awarded, Paid, Outstanding string
 }
 
 type adminRoundsPage struct {
 	Page
 	Rounds []roundRow
+	Years  []yearRow
 	EditID int64
 	Form   application.RoundInput
 	// Help is the edited round's help texts: one entry per language and field.
@@ -34,9 +41,23 @@ func (s *Server) adminRoundsPage(c *gin.Context, editID int64, in application.Ro
 	if err != nil {
 		return nil, err
 	}
+	budgets, err := s.awards.RoundBudgets(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	years, err := s.awards.Years(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	usd := func(c2 money.Cents) string { return money.Format(c2, money.USD, lang(c)) }
 	p := &adminRoundsPage{Page: s.page(c), EditID: editID, Form: in}
 	for _, r := range rounds {
-		p.Rounds = append(p.Rounds, roundRow{Round: r, Budget: money.Format(r.Budget, money.Currency(r.Currency), lang(c)), Open: r.Open(todayUTC())})
+		b := budgets[r.ID]
+		p.Rounds = append(p.Rounds, roundRow{Round: r, Budget: usd(r.Budget), Open: r.Open(todayUTC()),
+			Awarded: usd(b.Awarded), Paid: usd(b.Paid), Remaining: usd(b.Remaining())})
+	}
+	for _, y := range years {
+		p.Years = append(p.Years, yearRow{Year: y.Year, Awarded: usd(y.Awarded), Paid: usd(y.Paid), Outstanding: usd(y.Outstanding())})
 	}
 	return p, nil
 }

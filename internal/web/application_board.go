@@ -81,6 +81,7 @@ type boardView struct {
 	Vote        *voteView
 	CanOpenVote bool
 	VoteForm    vote.Input
+	OverBudget  bool // the proposed award exceeds the round's remaining budget: ask to confirm
 }
 
 type criterionView struct {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 )
 
 // An admin records an award with two instalments and pays the first; the
@@ -52,8 +53,33 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 		t.Errorf("refusal says: %s", m)
 	}
 
+	// The rounds page adds the award to its round's and its year's money.
+	mustContain(t, admin.get("/admin/rounds"), "US$18.000,00", "US$8.000,00", "US$10.000,00", "2027")
+
 	view := ch.get(app)
 	wantStatus(t, view, http.StatusOK)
 	mustContain(t, view, "Subvención y pagos", "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "tras aceptarse el informe")
 	mustNotContain(t, view, "Registrar un pago", `name="key"`)
+}
+
+// A vote on more than the round has left warns before it opens; the admin
+// may open it anyway, having seen the warning.
+func TestVoteBeyondTheRoundsBudgetWarnsFirst(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.submitted("Mission 2027")
+	for _, stmt := range []string{`UPDATE applications SET status = 'in_review'`, `UPDATE funding_rounds SET budget_cents = 1000000`} {
+		if _, err := s.db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := s.loginAs(t, people[demoAdmin])
+	vote := url.Values{"proposed": {"18.000"}, "closes_at": {time.Now().UTC().Add(48 * time.Hour).Format("2006-01-02T15:04")}}
+	rec := admin.post("/admin/applications/"+appID(app)+"/vote", vote)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "US$10.000,00", `name="over_budget"`)
+	vote.Set("over_budget", "yes")
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/vote", vote), http.StatusSeeOther)
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -45,10 +47,37 @@ func (s *Server) boardBallot(c *gin.Context) error {
 
 func (s *Server) adminVoteOpen(c *gin.Context) error {
 	in := form.VoteOpen(postValues(c))
+	overBudget := false
 	return s.applicationBoardAct(c, "flash.vote_opened", func(id int64) error {
+		if err := s.withinBudget(c, id, in.Proposed, c.PostForm("over_budget") == "yes"); err != nil {
+			overBudget = true
+			return err
+		}
 		_, err := s.votes.OpenVote(c.Request.Context(), s.actor(c), currentUser(c), id, in)
 		return err
-	}, func(p *applicationShowPage) { p.Board.VoteForm = in })
+	}, func(p *applicationShowPage) { p.Board.VoteForm, p.Board.OverBudget = in, overBudget })
+}
+
+// withinBudget warns before a vote opens on more than the round has left;
+// the admin may open it anyway, having seen the warning.
+func (s *Server) withinBudget(c *gin.Context, appID int64, proposed string, confirmed bool) error {
+	amount, err := money.Parse(proposed)
+	if err != nil || confirmed {
+		return nil // OpenVote reports a bad amount beside its field
+	}
+	ctx := c.Request.Context()
+	a, err := s.apps.Get(ctx, currentUser(c), appID)
+	if err != nil {
+		return err
+	}
+	b, err := s.awards.RoundBudget(ctx, a.RoundID)
+	if err != nil {
+		return err
+	}
+	if b.Budget == 0 || amount <= b.Remaining() { // a round without a budget set warns of nothing
+		return nil
+	}
+	return i18n.FieldErrors{"proposed": i18n.Msg("error.vote.over_budget", "Remaining", money.Format(b.Remaining(), money.Currency(a.Currency), lang(c)))}
 }
 
 func (s *Server) adminVoteClose(c *gin.Context) error {
