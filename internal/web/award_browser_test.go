@@ -1,0 +1,128 @@
+package web
+
+import (
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"missiongrants/internal/testenv"
+)
+
+// Sofía, an admin who reads the portal in Spanish, signs in with a code,
+// records the award of an approved application with two instalments (8.000
+// before the trip, 10.000 after the report) and pays the first with the
+// payment form; her page shows what is paid and what is still to come. The
+// charity, in another browser, sees the award, its schedule, the payment and
+// what is still to come, in Spanish, and no form that moves money.
+func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "es", "Rosa")
+	app := ch.submitted("Misión Honduras 2027")
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved' WHERE id = $1`, appID(app)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Sofía signs in with her password and a code.
+	staff := people[demoAdmin]
+	tab := testenv.Browser(t, testenv.Desktop())
+	browserLogin(t, tab, srv.URL, staff)
+	fill(tab, "f-code", staff.phone.code(t))
+	clickAndWait(t, tab, `main button[type="submit"]`)
+	tab.Do(chromedp.Navigate(srv.URL + app))
+	wantHeading(t, tab, "Misión Honduras 2027")
+	waitText(t, tab, "#award h2", "Subvención y pagos")
+
+	// The award: US$18.000 in two instalments, typed as she would in Spanish.
+	fill(tab, "f-amount", "18.000", "ia-0", "8.000", "ia-1", "10.000")
+	tab.Do(
+		chromedp.SetValue(chromedp.ID("id-0"), "2027-02-01"),
+		chromedp.SetValue(chromedp.ID("ic-0"), "before_trip"),
+		chromedp.SetValue(chromedp.ID("id-1"), "2027-08-01"),
+		chromedp.SetValue(chromedp.ID("ic-1"), "report_accepted"),
+	)
+	clickAndWait(t, tab, `#award form[action$="/award"] button[type="submit"]`)
+	waitText(t, tab, ".flash", "La subvención quedó registrada.")
+	if got, want := awardTotals(t, tab), map[string]string{"Otorgado": "US$18.000,00", "Pagado": "US$0,00", "Por recibir": "US$18.000,00"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("after recording the award, the totals are %v, want %v", got, want)
+	}
+	waitText(t, tab, "#award", "Todavía no hay pagos.")
+
+	// She pays the first instalment with the payment form.
+	if got := testenv.Run(tab, chromedp.Evaluate[string](`document.querySelector("#f-instalment option:checked").textContent`)); got != "#1 · US$8.000,00" {
+		t.Errorf("the payment form offers first %q", got)
+	}
+	fill(tab, "f-amount", "8.000", "f-reference", "W-778")
+	tab.Do(chromedp.SetValue(chromedp.ID("f-method"), "wire"))
+	today := testenv.Run(tab, chromedp.Value(chromedp.ID("f-paid_on")))
+	if today != todayUTC().Format("2006-01-02") {
+		t.Errorf("the payment form's date is %q", today)
+	}
+	clickAndWait(t, tab, `#award form[action$="/payments"] button[type="submit"]`)
+	waitText(t, tab, ".flash", "El pago quedó registrado.")
+	if got, want := awardTotals(t, tab), map[string]string{"Otorgado": "US$18.000,00", "Pagado": "US$8.000,00", "Por recibir": "US$10.000,00"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("after the payment, the admin's totals are %v, want %v", got, want)
+	}
+	// The ledger has her payment, which counts (under the second-admin
+	// threshold) and which she may reverse.
+	if got, want := tableRows(t, tab, "#award table:nth-of-type(2) tbody tr"), []string{today, "US$8.000,00", "Transferencia", "W-778"}; len(got) != 1 || len(got[0]) != 5 || !reflect.DeepEqual(got[0][:4], want) || !strings.HasPrefix(got[0][4], "Revertir este pago") {
+		t.Errorf("the admin's ledger is %q, want one line %q and its reversal", got, want)
+	}
+	if got := testenv.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#f-instalment option")].map(o => o.textContent)`)); !reflect.DeepEqual(got, []string{"#1 · US$0,00", "#2 · US$10.000,00"}) {
+		t.Errorf("after the payment, the form offers %q", got)
+	}
+	tab.AssertNoConsoleErrors()
+
+	// Rosa, of the charity, in her own browser in Spanish.
+	rosa := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	browserLogin(t, rosa, srv.URL, ch.person(t, s))
+	rosa.Do(chromedp.Navigate(srv.URL + app))
+	wantHeading(t, rosa, "Misión Honduras 2027")
+	waitText(t, rosa, "#award h2", "Subvención y pagos")
+	if got, want := awardTotals(t, rosa), map[string]string{"Otorgado": "US$18.000,00", "Pagado": "US$8.000,00", "Por recibir": "US$10.000,00"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the charity's totals are %v, want %v", got, want)
+	}
+	schedule := [][]string{
+		{"1", "2027-02-01", "antes del viaje", "US$8.000,00", "US$8.000,00", "US$0,00"},
+		{"2", "2027-08-01", "tras aceptarse el informe posterior al viaje", "US$10.000,00", "US$0,00", "US$10.000,00"},
+	}
+	if got := tableRows(t, rosa, "#award table:nth-of-type(1) tbody tr"); !reflect.DeepEqual(got, schedule) {
+		t.Errorf("the charity's schedule is %q, want %q", got, schedule)
+	}
+	if got, want := tableRows(t, rosa, "#award table:nth-of-type(2) tbody tr"), [][]string{{today, "US$8.000,00", "Transferencia", "W-778", ""}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the charity's ledger is %q, want %q", got, want)
+	}
+	if n := testenv.Run(rosa, chromedp.Evaluate[int](`document.querySelectorAll("#award form, #award input[name=key]").length`)); n != 0 {
+		t.Errorf("the charity's award panel has %d forms or keys", n)
+	}
+	if text := testenv.Run(rosa, chromedp.Text(chromedp.CSS("#award"))); strings.Contains(text, "Registrar un pago") || strings.Contains(text, "Revertir") {
+		t.Errorf("the charity's award panel offers to move money:\n%s", text)
+	}
+	rosa.AssertNoConsoleErrors()
+}
+
+// awardTotals reads the award panel's summary, term by term.
+func awardTotals(t *testing.T, tab *testenv.Tab) map[string]string {
+	t.Helper()
+	return testenv.Run(tab, chromedp.Evaluate[map[string]string](`(() => {
+		const out = {};
+		for (const dt of document.querySelectorAll("#award dl.details dt")) {
+			if (["Otorgado", "Pagado", "Por recibir"].includes(dt.textContent.trim())) {
+				out[dt.textContent.trim()] = dt.nextElementSibling.textContent.trim();
+			}
+		}
+		return out;
+	})()`))
+}
+
+// tableRows reads the cells of the rows sel finds, trimmed.
+func tableRows(t *testing.T, tab *testenv.Tab, sel string) [][]string {
+	t.Helper()
+	return testenv.Run(tab, chromedp.Evaluate[[][]string](`[...document.querySelectorAll(`+jsString(sel)+`)].map(tr => [...tr.cells].map(td => td.textContent.trim()))`))
+}
