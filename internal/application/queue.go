@@ -261,13 +261,22 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Others lists the organization's other applications that were submitted at
 // least once, newest first, for the board to see the charity's history.
-func (s *Service) Others(ctx context.Context, u *account.User, a *Application) ([]Application, error) {
-	var out []Application
-	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+appFrom+`
+func (s *Service) Others(ctx context.Context, u *account.User, a *Application) ([]Earlier, error) {
+	var out []Earlier
+	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+`, coalesce(w.amount_cents, 0) AS awarded_cents, coalesce(w.paid_cents, 0) AS paid_cents`+appFrom+`
+		LEFT JOIN awards w ON w.application_id = a.id
 		WHERE a.organization_id = $3 AND a.id <> $4 AND a.version > 0 AND `+visible+`
 		ORDER BY a.submitted_at DESC, a.id DESC LIMIT 50`, u.ID, organization.IPA(u), a.OrganizationID, a.ID)
 	if err != nil {
 		return nil, fmt.Errorf("application.Others: %w", err)
 	}
 	return out, nil
+}
+
+// Earlier is another application of the same charity, with its award if
+// it had one: the track record the board weighs.
+type Earlier struct {
+	Application
+	Awarded money.Cents `db:"awarded_cents"`
+	Paid    money.Cents `db:"paid_cents"`
 }

@@ -73,7 +73,7 @@ type boardView struct {
 	CanDiscuss     bool
 	CommentBody    string
 
-	Others []application.Application
+	Others []application.Earlier
 
 	Members    []review.Member // admins record conflicts for them
 	MemberForm form.Declaration

@@ -56,6 +56,10 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	// The rounds page adds the award to its round's and its year's money.
 	mustContain(t, admin.get("/admin/rounds"), "US$18.000,00", "US$8.000,00", "US$10.000,00", "2027")
 
+	// The board sees the award in the charity's track record on its next application.
+	next := ch.submitted("Misión Honduras 2028")
+	mustContain(t, admin.get(next), "otorgado US$18.000,00, pagado US$8.000,00")
+
 	view := ch.get(app)
 	wantStatus(t, view, http.StatusOK)
 	mustContain(t, view, "Subvención y pagos", "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "tras aceptarse el informe")

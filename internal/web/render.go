@@ -15,6 +15,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/award"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
 )
 
 // Page is what every page's data embeds: the person's language, where they
@@ -103,6 +104,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"langName":        i18n.LanguageName,
 		"dict":            dict,
 		"inc":             func(i int) int { return i + 1 },
+		"usd":             func(c money.Cents, lang string) string { return money.Format(c, money.USD, lang) },
 		"awardConditions": func() []string { return award.Conditions },
 	}
 }
