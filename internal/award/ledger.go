@@ -30,6 +30,7 @@ type Payment struct {
 	OverrideReason string      `db:"override_reason"`
 	NeedsApproval  bool        `db:"needs_approval"`
 	Approved       bool        `db:"approved"`
+	ReceiptID      *int64      `db:"receipt_id"`
 	RecordedAt     time.Time   `db:"recorded_at"`
 }
 
@@ -37,7 +38,7 @@ type Payment struct {
 func (p *Payment) Counts() bool { return !p.NeedsApproval || p.Approved }
 
 const paymentColumns = `p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference, p.reason,
-	p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, p.recorded_at`
+	p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, p.receipt_id, p.recorded_at`
 
 // Methods a payment is made by.
 var Methods = []string{"check", "wire", "ach", "other"}
@@ -52,6 +53,14 @@ type PaymentInput struct {
 	OverrideReason string // why a report-gated instalment is paid before the report
 	// IdempotencyKey comes with the form: the same key twice is one payment.
 	IdempotencyKey string
+	// Receipt, when given, is recorded with the payment, in its transaction
+	// (document.Staged).
+	Receipt Receipt
+}
+
+// Receipt is a file waiting to be recorded with a payment.
+type Receipt interface {
+	RecordTx(ctx context.Context, tx *sqlx.Tx, u *account.User) (int64, error)
 }
 
 // Pay records a payment of an instalment. The database refuses one that
@@ -106,11 +115,19 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in
 			return ErrReportGate
 		}
 		needsApproval := s.threshold > 0 && amount >= s.threshold
+		var receipt *int64
+		if in.Receipt != nil {
+			id, err := in.Receipt.RecordTx(ctx, tx, u)
+			if err != nil {
+				return err
+			}
+			receipt = &id
+		}
 		err := tx.GetContext(ctx, &p.ID, `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, override_reason,
-			idempotency_key, needs_approval, recorded_by, recorded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+			idempotency_key, needs_approval, receipt_id, recorded_by, recorded_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
 			in.InstalmentID, inst.AwardID, amount, paidOn, in.Method, strings.TrimSpace(in.Reference), override,
-			in.IdempotencyKey, needsApproval, u.ID, s.now())
+			in.IdempotencyKey, needsApproval, receipt, u.ID, s.now())
 		switch {
 		case errors.Is(db.NotFound(err), db.ErrNotFound):
 			return errResent // the same form, in a concurrent request: answered below

@@ -31,6 +31,9 @@ const (
 	TeamLicence      Kind = "team_licence"
 	OutcomeReport    Kind = "outcome_report"
 	Other            Kind = "other"
+	// Receipt is a payment's receipt, uploaded by an admin (receipt.go); not
+	// among the kinds a charity's forms offer.
+	Receipt Kind = "receipt"
 )
 
 // Kinds lists every kind, in the order forms offer them.

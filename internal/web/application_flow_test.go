@@ -70,19 +70,34 @@ var pdfBytes = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<
 // in the address, the fields before the file).
 func (c *client) upload(app, kind, expires, filename string, content []byte) *httptest.ResponseRecorder {
 	c.t.Helper()
+	fields := url.Values{"kind": {kind}}
+	if kind == string(document.TeamLicence) {
+		fields.Set("expires_on", expires)
+	}
+	return c.multipart(app+"/documents", fields, "file", filename, content)
+}
+
+// multipart posts a form with a file, the way a browser sends one: the
+// token in the address, the fields first, the file last (none when
+// filename is empty).
+func (c *client) multipart(path string, fields url.Values, fileField, filename string, content []byte) *httptest.ResponseRecorder {
+	c.t.Helper()
 	if c.cookies[csrfCookie] == "" {
 		c.get("/")
 	}
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	_ = w.WriteField("kind", kind)
-	if kind == string(document.TeamLicence) {
-		_ = w.WriteField("expires_on", expires)
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
 	}
-	part, _ := w.CreateFormFile("file", filename)
-	_, _ = part.Write(content)
+	if filename != "" {
+		part, _ := w.CreateFormFile(fileField, filename)
+		_, _ = part.Write(content)
+	}
 	_ = w.Close()
-	req := httptest.NewRequest(http.MethodPost, app+"/documents?"+csrfField+"="+url.QueryEscape(c.cookies[csrfCookie]), &body)
+	req := httptest.NewRequest(http.MethodPost, path+"?"+csrfField+"="+url.QueryEscape(c.cookies[csrfCookie]), &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return c.do(req)
 }

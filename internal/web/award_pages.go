@@ -3,7 +3,13 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"io"
+	"missiongrants/internal/document"
+	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -117,12 +123,61 @@ func (s *Server) awardCreate(c *gin.Context) error {
 	})
 }
 
+// paymentCreate records a payment, with its receipt when one is attached:
+// the form is multipart and streams the file to the store first; the
+// receipt's row is written in the payment's transaction, and the file is
+// deleted again if the payment is not recorded.
 func (s *Server) paymentCreate(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	a, err := s.apps.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	var staged *document.Staged
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.docs.MaxBytes()+1<<20)
+		mr, err := c.Request.MultipartReader()
+		if err != nil {
+			return statusError(http.StatusBadRequest)
+		}
+		fields := url.Values{}
+		for {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return statusError(http.StatusBadRequest)
+			}
+			if part.FormName() != "receipt" {
+				v, _ := io.ReadAll(io.LimitReader(part, 4096))
+				fields.Set(part.FormName(), string(v))
+				continue
+			}
+			if part.FileName() == "" {
+				continue
+			}
+			if staged, err = s.docs.StageReceipt(ctx, s.actor(c), u, a.OrganizationID, id, part.FileName(), part); err != nil {
+				return s.applicationAct(c, "", func(int64) error { return err }, nil)
+			}
+		}
+		c.Request.PostForm = fields
+	}
 	instalment, _ := strconv.ParseInt(c.PostForm("instalment"), 10, 64)
 	in := award.PaymentInput{InstalmentID: instalment, Amount: c.PostForm("amount"), PaidOn: c.PostForm("paid_on"), Method: c.PostForm("method"),
 		Reference: c.PostForm("reference"), OverrideReason: c.PostForm("override_reason"), IdempotencyKey: c.PostForm("key")}
+	if staged != nil {
+		in.Receipt = staged
+	}
 	return s.applicationAct(c, "flash.payment_recorded", func(id int64) error {
-		_, err := s.awards.Pay(c.Request.Context(), s.actor(c), currentUser(c), in)
+		p, err := s.awards.Pay(ctx, s.actor(c), u, in)
+		if staged != nil && (err != nil || p.ReceiptID == nil) {
+			staged.Discard(ctx) // not recorded (refused, or the form was a resend)
+		}
 		return err
 	}, nil)
 }

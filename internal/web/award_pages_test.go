@@ -53,8 +53,23 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 		t.Errorf("refusal says: %s", m)
 	}
 
+	// The second instalment, paid early with the admin's reason and the
+	// bank's receipt; a receipt that is not a document is refused and
+	// nothing is recorded.
+	inst2 := regexp.MustCompile(`<option value="(\d+)">#2 `).FindStringSubmatch(admin.get(app).Body.String())
+	early := url.Values{"key": {"early-payment-form-01"}, "instalment": {inst2[1]}, "amount": {"10.000"}, "paid_on": {todayUTC().Format("2006-01-02")},
+		"method": {"check"}, "reference": {"CHK-12"}, "override_reason": {"report delayed by the hospital"}}
+	wantStatus(t, admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", elfBytes), http.StatusUnprocessableEntity)
+	var receipts int
+	_ = s.db.Get(&receipts, `SELECT count(*) FROM documents WHERE kind = 'receipt'`)
+	if receipts != 0 {
+		t.Fatalf("%d receipts stored after a refusal", receipts)
+	}
+	wantStatus(t, admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", pdfBytes), http.StatusSeeOther)
+	mustContain(t, admin.get(app), "Pendiente de aprobación") // US$10,000 or more waits for a second admin
+
 	// The rounds page adds the award to its round's and its year's money.
-	mustContain(t, admin.get("/admin/rounds"), "US$18.000,00", "US$8.000,00", "US$10.000,00", "2027")
+	mustContain(t, admin.get("/admin/rounds"), "US$18.000,00", "2027")
 
 	// The board sees the award in the charity's track record on its next application.
 	next := ch.submitted("Misión Honduras 2028")
@@ -62,7 +77,12 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 
 	view := ch.get(app)
 	wantStatus(t, view, http.StatusOK)
-	mustContain(t, view, "Subvención y pagos", "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "tras aceptarse el informe")
+	mustContain(t, view, "Subvención y pagos", "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "CHK-12", "tras aceptarse el informe")
+	receipt := regexp.MustCompile(`href="(/documents/\d+)" download>Comprobante`).FindStringSubmatch(view.Body.String())
+	if receipt == nil {
+		t.Fatal("the charity sees no receipt")
+	}
+	wantStatus(t, ch.get(receipt[1]), http.StatusOK)
 	mustNotContain(t, view, "Registrar un pago", `name="key"`)
 }
 

@@ -89,7 +89,8 @@ func (s *Server) limitBody(c *gin.Context) {
 }
 
 // uploadRoutes take multipart bodies of files (document_pages.go).
-var uploadRoutes = map[string]bool{"/applications/:id/documents": true, "/documents/:id/replace": true}
+var uploadRoutes = map[string]bool{"/applications/:id/documents": true, "/documents/:id/replace": true,
+	"/admin/applications/:id/payments": true}
 
 // recoverPanic turns a panic into the friendly error page; the stack goes to
 // the log, never to the person.
