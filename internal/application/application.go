@@ -24,6 +24,7 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/report"
 )
 
 // Errors the web layer maps to pages.
@@ -96,6 +97,9 @@ type Service struct {
 	outbox *mail.Outbox
 	base   string
 	now    func() time.Time
+	// ReportDueDays: a funded trip's report is due this long after it ends;
+	// a charity with one overdue does not pass screening.
+	ReportDueDays int
 }
 
 // New builds the service; now is the clock (time.Now outside tests).
@@ -103,7 +107,7 @@ func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Tim
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, base: strings.TrimRight(baseURL, "/"), now: now}
+	return &Service{db: pool, outbox: outbox, base: strings.TrimRight(baseURL, "/"), now: now, ReportDueDays: report.DefaultDueDays}
 }
 
 func (s *Service) today() time.Time {

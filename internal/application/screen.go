@@ -12,6 +12,7 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/report"
 )
 
 // ScreeningChecks are what an admin confirms before the board sees an
@@ -65,6 +66,15 @@ func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User,
 			return err
 		}
 		now := s.now()
+		if sc.Outcome == ToBoard {
+			late, err := report.OverdueForOrganization(ctx, tx, a.OrganizationID, now, s.ReportDueDays)
+			if err != nil {
+				return err
+			}
+			if late {
+				return i18n.FieldErrors{"checks": i18n.Msg("error.screening.overdue_report")}
+			}
+		}
 		ev := EventSendToBoard
 		if sc.Outcome == Decline {
 			ev = EventDecline

@@ -15,6 +15,7 @@ import (
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
+	"missiongrants/internal/report"
 )
 
 // Payment is one line of the ledger.
@@ -169,10 +170,11 @@ func (s *Service) byKey(ctx context.Context, key string) (*Payment, error) {
 	return &p, err
 }
 
-// reportAccepted is the post-trip report's gate. Reports arrive with their
-// own package (issue 9); until then none is accepted, so a report-gated
-// instalment is paid only with an admin's recorded reason.
-func (s *Service) reportAccepted(context.Context, db.Querier, int64) bool { return false }
+// reportAccepted is the gate of report-gated instalments.
+func (s *Service) reportAccepted(ctx context.Context, q db.Querier, appID int64) bool {
+	ok, err := report.Accepted(ctx, q, appID)
+	return err == nil && ok
+}
 
 // Approve is a second admin approving a large payment: from then on it counts.
 func (s *Service) Approve(ctx context.Context, ac account.Actor, u *account.User, paymentID int64) error {

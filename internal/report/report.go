@@ -1,0 +1,326 @@
+// Package report owns what a funded trip reports afterwards: the figures,
+// checked against each other, the due date and its reminders, the IPA's
+// acceptance, and the impact totals the IPA shows its donors.
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/money"
+)
+
+// Errors the web layer maps to pages.
+var (
+	ErrNotFound = db.ErrNotFound
+	// ErrNotFunded: only an approved application's trip reports.
+	ErrNotFunded = errors.New("report: the application is not funded")
+	// ErrNotEditable: submitted or accepted reports wait for the IPA.
+	ErrNotEditable = errors.New("report: not editable now")
+	ErrForbidden   = errors.New("report: forbidden")
+)
+
+var refusals = i18n.Refusals{
+	{Err: ErrNotFunded, Key: "error.report.not_funded"}, {Err: ErrNotEditable, Key: "error.report.not_editable"},
+	{Err: ErrForbidden, Key: "error.http.403"},
+}
+
+// Message gives the text for the package's refusals.
+func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
+
+// Form is the report as typed; every value is kept as typed until submission.
+type Form struct {
+	Infants  string `json:"infants"`  // patients under one year
+	Children string `json:"children"` // 1 to 17
+	Adults   string `json:"adults"`
+
+	OpenHeart      string `json:"open_heart"` // open-heart operations
+	Bypass         string `json:"bypass"`     // of which on cardiopulmonary bypass
+	Interventional string `json:"interventional"`
+
+	DeathsDischarge string `json:"deaths_discharge"`
+	Deaths30        string `json:"deaths_30"` // when known
+	Complications   string `json:"complications"`
+	LostFollowUp    string `json:"lost_follow_up"`
+	FollowUpCare    string `json:"follow_up_care"`
+
+	TrainedSurgeons      string `json:"trained_surgeons"`
+	TrainedPerfusionists string `json:"trained_perfusionists"`
+	TrainedNurses        string `json:"trained_nurses"`
+	TrainedOther         string `json:"trained_other"`
+
+	Spent     string `json:"spent"`
+	Narrative string `json:"narrative"`
+}
+
+// Figures are a report's checked numbers.
+type Figures struct {
+	Patients, Pediatric, OpenHeart, Bypass, Interventional, Deaths int
+}
+
+// Validate checks every figure and the figures against each other, naming
+// each mistake on its field.
+func (f *Form) Validate() (*Figures, error) {
+	fe := i18n.FieldErrors{}
+	num := func(name, v string, required bool) int {
+		n, err := field.Int(v, required, 0, 100000)
+		fe.Add(name, err)
+		return n
+	}
+	infants, children, adults := num("infants", f.Infants, true), num("children", f.Children, true), num("adults", f.Adults, true)
+	openHeart, bypass := num("open_heart", f.OpenHeart, true), num("bypass", f.Bypass, true)
+	interventional := num("interventional", f.Interventional, true)
+	deaths := num("deaths_discharge", f.DeathsDischarge, true)
+	deaths30 := num("deaths_30", f.Deaths30, false)
+	complications := num("complications", f.Complications, true)
+	lost := num("lost_follow_up", f.LostFollowUp, true)
+	for _, t := range []struct{ name, v string }{{"trained_surgeons", f.TrainedSurgeons}, {"trained_perfusionists", f.TrainedPerfusionists},
+		{"trained_nurses", f.TrainedNurses}, {"trained_other", f.TrainedOther}} {
+		num(t.name, t.v, false)
+	}
+	if strings.TrimSpace(f.Spent) != "" {
+		_, err := money.Parse(f.Spent)
+		fe.Add("spent", err)
+	}
+	fe.Add("follow_up_care", field.Text(f.FollowUpCare, false, 5000))
+	fe.Add("narrative", field.Text(f.Narrative, true, 20000))
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	patients := infants + children + adults
+	switch {
+	case patients == 0:
+		fe["adults"] = i18n.Msg("error.report.no_patients")
+	case bypass > openHeart:
+		fe["bypass"] = i18n.Msg("error.report.bypass_over_open_heart")
+	}
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"deaths_discharge", deaths}, {"complications", complications}, {"lost_follow_up", lost}} {
+		if c.n > patients {
+			fe[c.name] = i18n.Msg("error.report.over_patients", "Patients", patients)
+		}
+	}
+	if strings.TrimSpace(f.Deaths30) != "" && deaths30 < deaths {
+		fe["deaths_30"] = i18n.Msg("error.report.deaths_30_below_discharge")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return &Figures{Patients: patients, Pediatric: infants + children, OpenHeart: openHeart, Bypass: bypass,
+		Interventional: interventional, Deaths: deaths}, nil
+}
+
+// Service runs report actions.
+type Service struct {
+	db      *sqlx.DB
+	outbox  *mail.Outbox
+	dueDays int
+	base    string
+	now     func() time.Time
+}
+
+// New builds the service: a report is due dueDays after the trip ends.
+func New(pool *sqlx.DB, outbox *mail.Outbox, dueDays int, baseURL string, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: pool, outbox: outbox, dueDays: dueDays, base: strings.TrimRight(baseURL, "/"), now: now}
+}
+
+// Report is a report as shown.
+type Report struct {
+	ApplicationID int64      `db:"application_id"`
+	Status        string     `db:"status"`
+	Data          []byte     `db:"data"`
+	Form          Form       `db:"-"`
+	DueOn         time.Time  `db:"due_on"`
+	SubmittedAt   *time.Time `db:"submitted_at"`
+	AcceptedAt    *time.Time `db:"accepted_at"`
+}
+
+// Get returns application appID's report (an empty draft when none was
+// started) if u may see it: the charity's members and the IPA. Only a
+// funded trip reports.
+func (s *Service) Get(ctx context.Context, u *account.User, appID int64) (*Report, error) {
+	var r Report
+	err := s.db.GetContext(ctx, &r, `SELECT a.id AS application_id, coalesce(r.status, 'draft') AS status, coalesce(r.data, '{}') AS data,
+			coalesce(a.trip_end + make_interval(days => $4::int), a.created_at)::date AS due_on, r.submitted_at, r.accepted_at
+		FROM applications a LEFT JOIN reports r ON r.application_id = a.id
+		WHERE a.id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`,
+		u.ID, u.IsAdmin || u.IsBoard, appID, s.dueDays)
+	if err != nil {
+		return nil, fmt.Errorf("report.Get: %w", db.NotFound(err))
+	}
+	_ = json.Unmarshal(r.Data, &r.Form)
+	return &r, nil
+}
+
+// member checks u belongs to appID's organization and the trip was funded.
+func member(ctx context.Context, q db.Querier, u *account.User, appID int64) error {
+	var status string
+	err := q.GetContext(ctx, &status, `SELECT a.status FROM applications a JOIN organization_members m
+		ON m.organization_id = a.organization_id AND m.user_id = $1 WHERE a.id = $2`, u.ID, appID)
+	if err != nil {
+		return db.NotFound(err)
+	}
+	if status != "approved" {
+		return ErrNotFunded
+	}
+	return nil
+}
+
+// Save keeps the form as typed while the report is a draft or back for corrections.
+func (s *Service) Save(ctx context.Context, u *account.User, appID int64, f Form) error {
+	raw, _ := json.Marshal(f)
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := member(ctx, tx, u, appID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO reports (application_id, data, created_at, updated_at) VALUES ($1, $2, $3, $3)
+			ON CONFLICT (application_id) DO UPDATE SET data = $2, updated_at = $3
+			WHERE reports.status IN ('draft', 'corrections_requested')`, appID, raw, s.now())
+		if err != nil {
+			return fmt.Errorf("report.Save: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotEditable
+		}
+		return nil
+	})
+}
+
+// Submit checks the saved report and sends it to the IPA.
+func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User, appID int64) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := member(ctx, tx, u, appID); err != nil {
+			return err
+		}
+		var r struct {
+			Status string `db:"status"`
+			Data   []byte `db:"data"`
+		}
+		if err := tx.GetContext(ctx, &r, `SELECT status, data FROM reports WHERE application_id = $1 FOR UPDATE`, appID); err != nil {
+			return db.NotFound(err)
+		}
+		if r.Status != "draft" && r.Status != "corrections_requested" {
+			return ErrNotEditable
+		}
+		var f Form
+		_ = json.Unmarshal(r.Data, &f)
+		fig, err := f.Validate()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'submitted', patients = $2, pediatric = $3, open_heart = $4, bypass = $5,
+			interventional = $6, deaths = $7, submitted_at = $8, updated_at = $8 WHERE application_id = $1`,
+			appID, fig.Patients, fig.Pediatric, fig.OpenHeart, fig.Bypass, fig.Interventional, fig.Deaths, s.now()); err != nil {
+			return fmt.Errorf("report.Submit: %w", err)
+		}
+		return audit.Record(ctx, tx, ac.Event("report.submitted", "application", appID, map[string]any{"patients": fig.Patients}))
+	})
+}
+
+// Review is the IPA's answer to a submitted report: accepted, or back to
+// the charity with a note of what to correct. Admins only.
+func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User, appID int64, accept bool, note string) error {
+	if !u.IsAdmin {
+		return ErrForbidden
+	}
+	note = strings.TrimSpace(note)
+	if !accept {
+		if err := field.Text(note, true, 5000); err != nil {
+			return i18n.FieldErrors{"note": err.(i18n.Message)}
+		}
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		status, action := "corrections_requested", "report.corrections_requested"
+		if accept {
+			status, action = "accepted", "report.accepted"
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE reports SET status = $2, accepted_at = CASE WHEN $3 THEN $4::timestamptz END,
+			accepted_by = CASE WHEN $3 THEN $5::bigint END, updated_at = $4 WHERE application_id = $1 AND status = 'submitted'`,
+			appID, status, accept, s.now(), u.ID)
+		if err != nil {
+			return fmt.Errorf("report.Review: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotEditable
+		}
+		if err := audit.Record(ctx, tx, ac.Event(action, "application", appID, map[string]any{"note": note})); err != nil {
+			return err
+		}
+		return s.notifyMembers(ctx, tx, appID, "report_reviewed", map[string]any{"Accepted": accept, "Note": note,
+			"Link": s.base + "/applications/" + strconv.FormatInt(appID, 10) + "/report"})
+	})
+}
+
+// Accepted reports whether appID's report has been accepted (the award's
+// report-gated instalments wait for it).
+func Accepted(ctx context.Context, q db.Querier, appID int64) (bool, error) {
+	var ok bool
+	err := q.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM reports WHERE application_id = $1 AND status = 'accepted')`, appID)
+	return ok, err
+}
+
+// overdue is the rule, in SQL, for a funded trip whose report is late on
+// the day in parameter dayParam: ended more than the number of days in
+// parameter daysParam ago, report neither submitted nor accepted.
+func overdue(dayParam, daysParam string) string {
+	return `a.status = 'approved' AND a.trip_end IS NOT NULL AND a.trip_end + make_interval(days => ` + daysParam + `::int) < ` + dayParam + `::date
+	AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.status IN ('submitted', 'accepted'))`
+}
+
+// DefaultDueDays: a report is due this many days after the trip ends.
+const DefaultDueDays = 60
+
+// OverdueForOrganization reports whether organization orgID has a report
+// overdue on day today: its next application does not pass screening until
+// the report is in.
+func OverdueForOrganization(ctx context.Context, q db.Querier, orgID int64, today time.Time, dueDays int) (bool, error) {
+	var late bool
+	err := q.GetContext(ctx, &late, `SELECT EXISTS (SELECT 1 FROM applications a WHERE a.organization_id = $1 AND `+overdue("$2", "$3")+`)`,
+		orgID, today.UTC(), dueDays)
+	return late, err
+}
+
+// Overdue lists the applications whose reports are late, for the admins.
+func (s *Service) Overdue(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `SELECT a.id FROM applications a WHERE `+overdue("$1", "$2")+` ORDER BY a.trip_end`,
+		s.now().UTC(), s.dueDays)
+	return ids, err
+}
+
+func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, appID int64, template string, data map[string]any) error {
+	var to []struct {
+		Email    string `db:"email"`
+		Language string `db:"language"`
+		Title    string `db:"title"`
+	}
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language, a.title FROM users u JOIN organization_members m ON m.user_id = u.id
+		JOIN applications a ON a.organization_id = m.organization_id WHERE a.id = $1 AND u.active`, appID); err != nil {
+		return err
+	}
+	for _, r := range to {
+		data["Title"] = r.Title
+		if err := s.outbox.Send(ctx, tx, r.Language, template, r.Email, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,196 @@
+package report_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/dbtest"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/report"
+	"missiongrants/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+func goodForm() report.Form {
+	return report.Form{Infants: "2", Children: "10", Adults: "6", OpenHeart: "15", Bypass: "13", Interventional: "3",
+		DeathsDischarge: "1", Deaths30: "1", Complications: "2", LostFollowUp: "0", Narrative: "18 patients operated.", Spent: "17.500"}
+}
+
+func TestFiguresAreCheckedAgainstEachOther(t *testing.T) {
+	fig, err := func() (*report.Figures, error) { f := goodForm(); return f.Validate() }()
+	if err != nil || fig.Patients != 18 || fig.Pediatric != 12 {
+		t.Fatalf("%+v, %v", fig, err)
+	}
+	cases := []struct {
+		change func(f *report.Form)
+		field  string
+		key    string
+	}{
+		{func(f *report.Form) { f.Bypass = "16" }, "bypass", "error.report.bypass_over_open_heart"},
+		{func(f *report.Form) { f.DeathsDischarge = "19" }, "deaths_discharge", "error.report.over_patients"},
+		{func(f *report.Form) { f.LostFollowUp = "40" }, "lost_follow_up", "error.report.over_patients"},
+		{func(f *report.Form) { f.Deaths30 = "0" }, "deaths_30", "error.report.deaths_30_below_discharge"},
+		{func(f *report.Form) { f.Infants, f.Children, f.Adults = "0", "0", "0" }, "adults", "error.report.no_patients"},
+		{func(f *report.Form) { f.Adults = "seis" }, "adults", "error.number.invalid"},
+		{func(f *report.Form) { f.Spent = "-5" }, "spent", "error.money.negative"},
+	}
+	for _, tc := range cases {
+		f := goodForm()
+		tc.change(&f)
+		_, err := f.Validate()
+		var fe i18n.FieldErrors
+		if !errors.As(err, &fe) || fe[tc.field].Key != tc.key {
+			t.Errorf("%s: %v", tc.key, err)
+		}
+	}
+}
+
+type fixture struct {
+	db     *sqlx.DB
+	svc    *report.Service
+	outbox *testenv.Outbox
+	member *account.User
+	admin  *account.User
+	org    int64
+	app    int64
+	now    time.Time
+}
+
+// setup: a funded trip to Honduras that ended on 2027-03-10, with the host
+// contact named in its submitted version.
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	pool := dbtest.New(t)
+	f := &fixture{db: pool, outbox: testenv.NewOutbox(t), now: time.Date(2027, 4, 1, 9, 0, 0, 0, time.UTC)}
+	f.svc = report.New(pool, f.outbox.Outbox, 60, "https://grants.example.org", func() time.Time { return f.now })
+	for _, u := range []struct {
+		email string
+		admin bool
+		into  **account.User
+	}{{"rosa@corazones.example", false, &f.member}, {"admin@ipa.example", true, &f.admin}} {
+		var user account.User
+		if err := pool.Get(&user, `INSERT INTO users (email, name, is_admin, email_confirmed_at, language) VALUES ($1, $1, $2, now(), 'es')
+			RETURNING id, email, name, is_admin, is_board, active, language`, u.email, u.admin); err != nil {
+			t.Fatal(err)
+		}
+		*u.into = &user
+	}
+	err := pool.QueryRow(`
+		WITH o AS (INSERT INTO organizations (legal_name, country, registration_number, created_by, eligible_at)
+			VALUES ('Corazones', 'HN', '1', $1, now()) RETURNING id),
+		m AS (INSERT INTO organization_members (organization_id, user_id) SELECT id, $1 FROM o),
+		r AS (INSERT INTO funding_rounds (name, rolling) VALUES ('R', true) RETURNING id),
+		a AS (INSERT INTO applications (organization_id, round_id, status, version, title, country, trip_start, trip_end, submitted_at, created_by)
+			SELECT o.id, r.id, 'approved', 1, 'Misión Tegucigalpa', 'HN', '2027-03-01', '2027-03-10', now(), $1 FROM o, r RETURNING id, organization_id)
+		INSERT INTO application_versions (application_id, version, data, submitted_by, submitted_at)
+		SELECT id, 1, '{"host_contact_email": "host@hospital.example"}', $1, now() FROM a RETURNING application_id, (SELECT organization_id FROM a)`,
+		f.member.ID).Scan(&f.app, &f.org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func act(u *account.User) account.Actor { return account.Actor{UserID: u.ID} }
+
+func TestReportSubmittedReviewedAndCounted(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	half := report.Form{Adults: "6", Bypass: "20"}
+	if err := f.svc.Save(ctx, f.member, f.app, half); err != nil {
+		t.Fatal(err)
+	}
+	var fe i18n.FieldErrors
+	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); !errors.As(err, &fe) {
+		t.Fatalf("an incomplete report went in: %v", err)
+	}
+	if err := f.svc.Save(ctx, f.member, f.app, goodForm()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Save(ctx, f.member, f.app, half); !errors.Is(err, report.ErrNotEditable) {
+		t.Fatalf("a submitted report was changed: %v", err)
+	}
+	if err := f.svc.Review(ctx, act(f.member), f.member, f.app, true, ""); !errors.Is(err, report.ErrForbidden) {
+		t.Fatalf("the charity accepted its own report: %v", err)
+	}
+	if err := f.svc.Review(ctx, act(f.admin), f.admin, f.app, false, "Please split the pediatric cases by age."); err != nil {
+		t.Fatal(err)
+	}
+	if m := f.outbox.To("rosa@corazones.example"); len(m) != 1 || m[0].Subject != "Se piden correcciones a su informe: Misión Tegucigalpa" {
+		t.Fatalf("mail: %+v", m)
+	}
+	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := report.Accepted(ctx, f.db, f.app); ok {
+		t.Fatal("accepted before the IPA said so")
+	}
+	if err := f.svc.Review(ctx, act(f.admin), f.admin, f.app, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := report.Accepted(ctx, f.db, f.app); !ok {
+		t.Fatal("not accepted")
+	}
+	cells, err := f.svc.Impact(ctx)
+	if err != nil || len(cells) != 1 || cells[0].Country != "HN" || cells[0].Year != 2027 || cells[0].Patients != 18 || cells[0].Surgeries != 18 || cells[0].Bypass != 13 {
+		t.Fatalf("impact %+v, %v", cells, err)
+	}
+}
+
+// Reminders: two weeks before the due date and once late, to the charity
+// and the host hospital, each once whatever the number of processes; an
+// overdue report blocks the charity at screening.
+func TestRemindersAndOverdue(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	// Due on 2027-05-09 (60 days after 2027-03-10).
+	if n, _ := f.svc.RemindDue(ctx); n != 0 {
+		t.Fatalf("reminded %d on %s", n, f.now)
+	}
+	f.now = time.Date(2027, 4, 28, 9, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	counts := make([]int, 3)
+	for i := range counts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			other := report.New(f.db, f.outbox.Outbox, 60, "", func() time.Time { return f.now })
+			counts[i], _ = other.RemindDue(ctx)
+		}()
+	}
+	wg.Wait()
+	if counts[0]+counts[1]+counts[2] != 1 {
+		t.Fatalf("the reminder went out %v times", counts)
+	}
+	if len(f.outbox.To("rosa@corazones.example")) != 1 || len(f.outbox.To("host@hospital.example")) != 1 {
+		t.Fatalf("charity %d, host %d", len(f.outbox.To("rosa@corazones.example")), len(f.outbox.To("host@hospital.example")))
+	}
+	if late, _ := report.OverdueForOrganization(ctx, f.db, f.org, f.now, 60); late {
+		t.Fatal("overdue before the due date")
+	}
+	f.now = time.Date(2027, 5, 10, 9, 0, 0, 0, time.UTC)
+	if n, _ := f.svc.RemindDue(ctx); n != 1 {
+		t.Fatalf("the late reminder went out %d times", n)
+	}
+	if n, _ := f.svc.RemindDue(ctx); n != 0 {
+		t.Fatalf("the late reminder went out again (%d)", n)
+	}
+	if late, _ := report.OverdueForOrganization(ctx, f.db, f.org, f.now, 60); !late {
+		t.Fatal("not overdue after the due date")
+	}
+	if ids, _ := f.svc.Overdue(ctx); len(ids) != 1 || ids[0] != f.app {
+		t.Fatalf("overdue list %v", ids)
+	}
+}
