@@ -19,6 +19,7 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
 	"missiongrants/templates"
@@ -37,6 +38,7 @@ type app struct {
 	votes    *vote.Service
 	docs     *document.Service
 	awards   *award.Service
+	reports  *report.Service
 }
 
 // newApp wires the services. work makes the job client run jobs (serve);
@@ -67,6 +69,7 @@ func newApp(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Lo
 		Periodic: []job.Periodic{
 			{Name: "vote.close_due", Interval: time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.CloseDue(ctx); return err }},
 			{Name: "vote.remind_due", Interval: 15 * time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.RemindDue(ctx); return err }},
+			{Name: "report.remind_due", Interval: time.Hour, Run: func(ctx context.Context) error { _, err := a.reports.RemindDue(ctx); return err }},
 			{Name: "notify.digest", Interval: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := a.votes.SendDigests(ctx); return err }},
 			{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }},
 		},
@@ -82,6 +85,8 @@ func newApp(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Lo
 	a.reviews = review.New(pool, nil)
 	a.votes = vote.New(pool, outbox, voteRules(cfg), cfg.BaseURL.String(), nil)
 	a.awards = award.New(pool, outbox, money.Cents(cfg.PaymentApprovalCents), nil)
+	a.reports = report.New(pool, outbox, cfg.ReportDueDays, cfg.BaseURL.String(), nil)
+	a.apps.ReportDueDays = cfg.ReportDueDays
 	return a, nil
 }
 

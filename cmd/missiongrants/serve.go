@@ -27,7 +27,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: a.cat, Log: log, Accounts: a.accounts, Orgs: a.orgs, Apps: a.apps, Docs: a.docs, Awards: a.awards,
+	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: a.cat, Log: log, Accounts: a.accounts, Orgs: a.orgs, Apps: a.apps, Docs: a.docs, Awards: a.awards, Reports: a.reports,
 		Reviews: a.reviews, Votes: a.votes, SessionCleanup: 15 * time.Minute})
 	if err != nil {
 		return err

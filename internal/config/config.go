@@ -53,6 +53,8 @@ type Config struct {
 	// PaymentApprovalCents: payments of at least this many cents count only
 	// once a second admin approves them; 0 turns the rule off.
 	PaymentApprovalCents int64
+	ReportDueDays        int
+	ImpactMinCell        int
 	CookieSecure         bool
 	SessionIdleTimeout   time.Duration
 	SessionLifetime      time.Duration
@@ -172,6 +174,24 @@ func Options() []Option {
 					return errors.New("must be a whole number of dollars, 0 or more")
 				}
 				c.PaymentApprovalCents = n * 100
+				return nil
+			}},
+		{Name: "REPORT_DUE_DAYS", Default: "60", Help: "a post-trip report is due this many days after the trip ends",
+			set: func(c *Config, v string) error {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || n < 1 || n > 365 {
+					return errors.New("must be a number of days from 1 to 365")
+				}
+				c.ReportDueDays = n
+				return nil
+			}},
+		{Name: "IMPACT_MIN_CELL", Default: "11", Help: "the public impact page shows any count below this as \"fewer than N\", so no patient can be identified",
+			set: func(c *Config, v string) error {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || n < 1 || n > 1000 {
+					return errors.New("must be a number from 1 to 1000")
+				}
+				c.ImpactMinCell = n
 				return nil
 			}},
 		{Name: "COOKIE_SECURE", Default: "auto", Help: "mark cookies Secure: auto (when BASE_URL is https), true (behind a TLS proxy) or false",

@@ -1,6 +1,15 @@
 package report
 
-import "context"
+import (
+	"context"
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+)
 
 // Cell is the impact of the accepted reports of one country in one year.
 type Cell struct {
@@ -34,4 +43,32 @@ func Sum(cells []Cell) Cell {
 		t.Bypass += c.Bypass
 	}
 	return t
+}
+
+// Public reports whether admins made the impact page public.
+func (s *Service) Public(ctx context.Context) (bool, error) {
+	var v string
+	err := s.db.GetContext(ctx, &v, `SELECT value FROM settings WHERE key = 'impact.public'`)
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		return false, nil
+	}
+	return v == "yes", err
+}
+
+// SetPublic makes the impact page public or not; admins only.
+func (s *Service) SetPublic(ctx context.Context, ac account.Actor, u *account.User, public bool) error {
+	if !u.IsAdmin {
+		return ErrForbidden
+	}
+	v := "no"
+	if public {
+		v = "yes"
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ('impact.public', $1, $2, now())
+			ON CONFLICT (key) DO UPDATE SET value = $1, updated_by = $2, updated_at = now()`, v, u.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, ac.Event("impact.visibility", "setting", 0, map[string]any{"public": public}))
+	})
 }

@@ -63,6 +63,8 @@ var accessCases = []accessCase{
 	{route: "GET /assets/:hash/*path", want: ok},
 	{route: "GET /", want: ok},
 	{route: "POST /language", want: refused(http.StatusBadRequest)}, // no language chosen
+	// The impact page is private until admins make it public: the IPA sees it.
+	{route: "GET /impact", want: refused(http.StatusNotFound), ipa: &ok},
 	{route: "GET /login", want: ok, loggedIn: &answer{http.StatusSeeOther, "/dashboard"}},
 	{route: "POST /login", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /login/code", want: to("/login")},
@@ -115,12 +117,15 @@ var accessCases = []accessCase{
 	{route: "POST /applications/:id/withdraw", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/messages", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/documents", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/report", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /applications/:id/report", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/documents", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /documents/:id", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /documents/:id/delete", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /documents/:id/replace", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/versions/:version", level: member, want: refused(http.StatusNotFound)},
 
+	{route: "GET /admin/dashboard", level: adminOnly, want: ok},
 	{route: "GET /admin/users", level: adminOnly, want: ok},
 	{route: "POST /admin/users/invite", level: adminOnly, want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /admin/users/:id", level: adminOnly, want: ok},
@@ -138,6 +143,8 @@ var accessCases = []accessCase{
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/request-info", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/award", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/report/review", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/impact/visibility", level: adminOnly, want: answer{http.StatusSeeOther, "/impact"}},
 	{route: "POST /admin/applications/:id/payments", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/payments/approve", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/payments/reverse", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -148,6 +155,8 @@ var accessCases = []accessCase{
 	{route: "POST /admin/applications/:id/vote/close", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "GET /admin/minutes", level: adminOnly, want: ok},
 	{route: "GET /admin/minutes.csv", level: adminOnly, want: ok},
+	{route: "GET /admin/exports", level: adminOnly, want: ok},
+	{route: "GET /admin/exports/:file", level: adminOnly, want: ok},
 	{route: "GET /admin/audit", level: adminOnly, want: ok},
 	{route: "POST /admin/audit/verify", level: adminOnly, want: ok}, // changes nothing: shows the result
 
@@ -189,6 +198,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 		"/account/sessions/:id", "/account/sessions/"+missing, // not the person's session
 		"/documents/:id", "/documents/"+missing, "/criteria/:id", "/criteria/"+missing,
 		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing,
+		"/exports/:file", "/exports/payments.csv",
 		"/assets/:hash/*path", s.assets.url("css/app.css"))
 
 	tried := map[string]bool{}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/export"
 	"missiongrants/internal/money"
 	"missiongrants/internal/vote"
 )
@@ -114,7 +115,7 @@ func (s *Server) adminMinutesCSV(c *gin.Context) error {
 			strconv.Itoa(rec.Eligible), strconv.Itoa(rec.Cast), strconv.Itoa(rec.Approve), strconv.Itoa(rec.Decline), strconv.Itoa(rec.Abstain),
 			strings.Join(ballots, "; "), strings.Join(rec.Recused, "; ")}
 		for i := range row {
-			row[i] = csvCell(row[i])
+			row[i] = export.Neutralize(row[i])
 		}
 		_ = w.Write(row)
 	}
@@ -131,13 +132,3 @@ func (s *Server) adminMinutesCSV(c *gin.Context) error {
 // minutesColumns name the CSV's columns (page.minutes.csv.KEY).
 var minutesColumns = []string{"closed_at", "application", "title", "organization", "proposed", "currency", "conditions",
 	"decision", "quorum", "eligible", "cast", "approve", "decline", "abstain", "ballots", "recused"}
-
-// csvCell keeps a spreadsheet from running a cell as a formula: text that
-// begins with = + - @ (or a tab or carriage return, which some programs skip
-// before looking) gets a leading apostrophe.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}

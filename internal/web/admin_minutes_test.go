@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"missiongrants/internal/export"
 	"missiongrants/internal/vote"
 )
 
@@ -125,8 +126,8 @@ func TestCSVCellNeutralisesFormulas(t *testing.T) {
 		"=1+1": "'=1+1", "+1": "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "\t=1": "'\t=1", "\r=1": "'\r=1",
 		"": "", "Heart": "Heart", "1-2": "1-2", "'=1": "'=1", " =1": " =1",
 	} {
-		if got := csvCell(in); got != want {
-			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
+		if got := export.Neutralize(in); got != want {
+			t.Errorf("export.Neutralize(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

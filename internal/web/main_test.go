@@ -24,6 +24,7 @@ import (
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/testenv"
 	"missiongrants/internal/vote"
@@ -85,7 +86,8 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 		Reviews: review.New(pool, nil),
 		Votes:   vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil),
 		Docs:    document.New(pool, disk, document.Options{}),
-		Awards:  award.New(pool, outbox, 1_000_000, nil)})
+		Awards:  award.New(pool, outbox, 1_000_000, nil),
+		Reports: report.New(pool, outbox, 60, cfg.BaseURL.String(), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,6 +104,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"langName":        i18n.LanguageName,
 		"dict":            dict,
 		"inc":             func(i int) int { return i + 1 },
+		"mul":             func(a, b int) int { return a * b },
 		"usd":             func(c money.Cents, lang string) string { return money.Format(c, money.USD, lang) },
 		"awardConditions": func() []string { return award.Conditions },
 	}

@@ -16,6 +16,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/assets/:hash/*path", s.asset)
 	r.GET("/", s.handle(s.homeShow))
 	r.POST("/language", s.handle(s.languageSave))
+	r.GET("/impact", s.handle(s.impactShow)) // public when admins say so
 
 	r.GET("/login", s.handle(s.loginShow))
 	r.POST("/login", s.handle(s.loginSubmit))
@@ -70,6 +71,8 @@ func (s *Server) routes(r *gin.Engine) {
 	members.POST("/applications/:id/withdraw", s.handle(s.applicationWithdraw))
 	members.POST("/applications/:id/messages", s.handle(s.applicationMessage))
 	members.GET("/applications/:id/versions/:version", s.handle(s.applicationVersion))
+	members.GET("/applications/:id/report", s.handle(s.reportShow))
+	members.POST("/applications/:id/report", s.handle(s.reportSave))
 	members.GET("/applications/:id/documents", s.handle(s.documentsShow))
 	members.POST("/applications/:id/documents", s.handle(s.documentUpload))
 	members.GET("/documents/:id", s.handle(s.documentDownload))
@@ -88,6 +91,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	// IPA staff.
 	admin := r.Group("/admin", s.require(adminOnly))
+	admin.GET("/dashboard", s.handle(s.adminDashboardShow))
 	admin.GET("/users", s.handle(s.adminUsersShow))
 	admin.POST("/users/invite", s.handle(s.adminUserInvite))
 	admin.GET("/users/:id", s.handle(s.adminUserShow))
@@ -104,6 +108,8 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/criteria/:id", s.handle(s.adminCriterionSave))
 	admin.POST("/applications/:id/request-info", s.handle(s.applicationRequestInfo))
 	admin.POST("/applications/:id/award", s.handle(s.awardCreate))
+	admin.POST("/applications/:id/report/review", s.handle(s.reportReview))
+	admin.POST("/impact/visibility", s.handle(s.impactVisibility))
 	admin.POST("/applications/:id/payments", s.handle(s.paymentCreate))
 	admin.POST("/applications/:id/payments/approve", s.handle(s.paymentApprove))
 	admin.POST("/applications/:id/payments/reverse", s.handle(s.paymentReverse))
@@ -114,6 +120,8 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/applications/:id/vote/close", s.handle(s.adminVoteClose))
 	admin.GET("/minutes", s.handle(s.adminMinutesShow))
 	admin.GET("/minutes.csv", s.handle(s.adminMinutesCSV))
+	admin.GET("/exports", s.handle(s.adminExportsShow))
+	admin.GET("/exports/:file", s.handle(s.adminExportDownload))
 	admin.GET("/audit", s.handle(s.adminAuditShow))
 	admin.POST("/audit/verify", s.handle(s.adminAuditVerify))
 }

@@ -22,6 +22,7 @@ import (
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
 	"missiongrants/templates"
@@ -38,6 +39,7 @@ type Deps struct {
 	Apps     *application.Service
 	Docs     *document.Service
 	Awards   *award.Service
+	Reports  *report.Service
 	Reviews  *review.Service
 	Votes    *vote.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
@@ -56,6 +58,7 @@ type Server struct {
 	apps     *application.Service
 	docs     *document.Service
 	awards   *award.Service
+	reports  *report.Service
 	reviews  *review.Service
 	votes    *vote.Service
 	views    *views
@@ -69,7 +72,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards,
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, reports: d.Reports,
 		reviews: d.Reviews, votes: d.Votes}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {

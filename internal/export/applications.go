@@ -1,0 +1,36 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Applications lists the applications submitted in the period, oldest first.
+var Applications = Export{
+	Name: "applications",
+	Columns: []string{"application", "submitted_at", "status", "title", "organization", "country", "round",
+		"trip_start", "trip_end", "amount_requested", "currency"},
+	run: applications,
+}
+
+func applications(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+	from, to := p.bounds()
+	return stream(ctx, q, `SELECT a.id, a.submitted_at, a.status, a.title, o.legal_name, a.country, r.name,
+			a.trip_start, a.trip_end, a.amount_requested_cents, a.currency
+		FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id
+		WHERE a.submitted_at >= $1 AND a.submitted_at < $2
+		ORDER BY a.submitted_at, a.id`, []any{from, to},
+		func(rows *sql.Rows) (Row, error) {
+			var (
+				id                              int64
+				submitted                       time.Time
+				status, title, org, country, rd string
+				start, end                      sql.NullTime
+				amount                          int64
+				currency                        string
+			)
+			err := rows.Scan(&id, &submitted, &status, &title, &org, &country, &rd, &start, &end, &amount, &currency)
+			return Row{id, submitted.UTC(), status, title, org, country, rd, date(start), date(end), Cents(amount), currency}, err
+		}, emit)
+}

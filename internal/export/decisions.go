@@ -1,0 +1,41 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Decisions lists the votes closed in the period with their tallies, oldest
+// first. The tally is the one recorded when the vote closed.
+var Decisions = Export{
+	Name: "decisions",
+	Columns: []string{"vote", "application", "title", "organization", "closed_at", "decision", "proposed", "currency",
+		"eligible", "cast", "approve", "decline", "abstain", "quorum"},
+	run: decisions,
+}
+
+func decisions(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+	from, to := p.bounds()
+	return stream(ctx, q, `SELECT v.id, v.application_id, a.title, o.legal_name, v.closed_at, v.decision, v.proposed_cents, v.currency,
+			COALESCE((v.result->>'Eligible')::int, 0), COALESCE((v.result->>'Cast')::int, 0),
+			COALESCE((v.result->>'Approve')::int, 0), COALESCE((v.result->>'Decline')::int, 0),
+			COALESCE((v.result->>'Abstain')::int, 0), COALESCE((v.result->>'QuorumMet')::boolean, false)
+		FROM votes v JOIN applications a ON a.id = v.application_id JOIN organizations o ON o.id = a.organization_id
+		WHERE v.closed_at >= $1 AND v.closed_at < $2
+		ORDER BY v.closed_at, v.id`, []any{from, to},
+		func(rows *sql.Rows) (Row, error) {
+			var (
+				id, app                                   int64
+				title, org, decision, currency            string
+				closed                                    time.Time
+				proposed                                  int64
+				eligible, cast, approve, decline, abstain int64
+				quorum                                    bool
+			)
+			err := rows.Scan(&id, &app, &title, &org, &closed, &decision, &proposed, &currency,
+				&eligible, &cast, &approve, &decline, &abstain, &quorum)
+			return Row{id, app, title, org, closed.UTC(), decision, Cents(proposed), currency,
+				eligible, cast, approve, decline, abstain, quorum}, err
+		}, emit)
+}

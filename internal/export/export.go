@@ -1,0 +1,115 @@
+// Package export reads the portal's records for spreadsheets: each export
+// runs one query and hands its rows, one at a time as PostgreSQL sends them,
+// to a callback, so a caller can write a file of any length in flat memory.
+package export
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrUnknown is an export that does not exist.
+var ErrUnknown = errors.New("export: unknown export")
+
+// Querier runs a query whose rows are read as they come.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Period is the dates an export covers, both included (UTC midnights).
+type Period struct {
+	From, To time.Time
+}
+
+// Cents is an amount of money; writers show it with two decimals.
+type Cents int64
+
+// String is the amount as 1234.56 (or -1234.56).
+func (c Cents) String() string {
+	sign, v := "", int64(c)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
+// Date is a calendar date (a time.Time at UTC midnight).
+type Date time.Time
+
+// A row's cells are string, int64, bool, Cents, Date, time.Time (an
+// instant, UTC) or nil.
+type Row []any
+
+// Export is one kind of export: its columns (translation keys under
+// export.column.) and the function that yields its rows.
+type Export struct {
+	Name    string
+	Columns []string
+	run     func(ctx context.Context, q Querier, p Period, emit func(Row) error) error
+}
+
+// Run yields the export's rows for the period in order; it stops at the
+// first error emit returns.
+func (e Export) Run(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+	if err := e.run(ctx, q, p, emit); err != nil {
+		return fmt.Errorf("export.%s: %w", e.Name, err)
+	}
+	return nil
+}
+
+// All lists the exports in the order the page shows them.
+var All = []Export{Applications, Decisions, Payments}
+
+// Lookup finds an export by name.
+func Lookup(name string) (Export, error) {
+	for _, e := range All {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	return Export{}, ErrUnknown
+}
+
+// stream runs query and calls scan then emit for each row as it arrives.
+func stream(ctx context.Context, q Querier, query string, args []any, scan func(*sql.Rows) (Row, error), emit func(Row) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// bounds is the half-open range of instants the period covers.
+func (p Period) bounds() (time.Time, time.Time) { return p.From, p.To.AddDate(0, 0, 1) }
+
+// date is a nullable date cell.
+func date(t sql.NullTime) any {
+	if !t.Valid {
+		return nil
+	}
+	return Date(t.Time)
+}
+
+// Neutralize keeps a spreadsheet from running a cell as a formula: text
+// that begins with = + - @ (or a tab or carriage return, which some programs
+// skip before looking) gets a leading apostrophe.
+func Neutralize(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,45 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Payments lists the ledger lines paid in the period, with their award and
+// instalment, in ledger order. Reversals are negative lines naming the line
+// they reverse; a line still awaiting a second admin's approval says so.
+var Payments = Export{
+	Name: "payments",
+	Columns: []string{"payment", "paid_on", "amount", "currency", "method", "reference", "reverses", "reason", "state",
+		"award", "award_amount", "application", "organization", "instalment", "instalment_amount", "instalment_due", "recorded_at"},
+	run: payments,
+}
+
+func payments(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+	return stream(ctx, q, `SELECT p.id, p.paid_on, p.amount_cents, w.currency, p.method, p.reference, p.reverses, p.reason,
+			CASE WHEN NOT p.needs_approval THEN 'counted' WHEN pa.payment_id IS NOT NULL THEN 'approved' ELSE 'awaiting_approval' END,
+			w.id, w.amount_cents, w.application_id, o.legal_name, i.position, i.amount_cents, i.due_on, p.recorded_at
+		FROM payments p JOIN awards w ON w.id = p.award_id JOIN instalments i ON i.id = p.instalment_id
+		JOIN applications a ON a.id = w.application_id JOIN organizations o ON o.id = a.organization_id
+		LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
+		WHERE p.paid_on BETWEEN $1::date AND $2::date
+		ORDER BY p.paid_on, p.id`, []any{p.From.Format(time.DateOnly), p.To.Format(time.DateOnly)},
+		func(rows *sql.Rows) (Row, error) {
+			var (
+				id, amount, award, awardAmount, app, instAmount int64
+				paidOn, due, recorded                           time.Time
+				currency, method, ref, reason, state, org       string
+				reverses                                        sql.NullInt64
+				position                                        int64
+			)
+			err := rows.Scan(&id, &paidOn, &amount, &currency, &method, &ref, &reverses, &reason, &state,
+				&award, &awardAmount, &app, &org, &position, &instAmount, &due, &recorded)
+			var rev any
+			if reverses.Valid {
+				rev = reverses.Int64
+			}
+			return Row{id, Date(paidOn), Cents(amount), currency, method, ref, rev, reason, state,
+				award, Cents(awardAmount), app, org, position, Cents(instAmount), Date(due), recorded.UTC()}, err
+		}, emit)
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/application"
+	"missiongrants/internal/money"
+)
+
+// chart is a horizontal bar chart drawn server-side as inline SVG: one bar
+// per row of the table beside it, scaled to the largest.
+type chart struct {
+	Label  string // the SVG's aria-label: every figure, in words
+	Height int    // of the viewBox, whose width is 100
+	Bars   []chartBar
+}
+
+type chartBar struct {
+	Y    int
+	Segs []chartSeg
+}
+
+type chartSeg struct {
+	X, W  string // in viewBox units
+	Class string
+}
+
+const barHeight, barGap = 6, 3
+
+// newChart makes a chart of rows, each split into segments (a stacked bar),
+// scaled so the largest row spans the width.
+func newChart(label string, rows [][]int64, classes ...string) chart {
+	var max int64
+	for _, r := range rows {
+		var sum int64
+		for _, v := range r {
+			sum += max0(v)
+		}
+		if sum > max {
+			max = sum
+		}
+	}
+	ch := chart{Label: label, Height: len(rows)*(barHeight+barGap) - barGap}
+	if ch.Height < barHeight {
+		ch.Height = barHeight
+	}
+	for i, r := range rows {
+		b := chartBar{Y: i * (barHeight + barGap)}
+		x := 0.0
+		for j, v := range r {
+			w := 0.0
+			if max > 0 {
+				w = 100 * float64(max0(v)) / float64(max)
+			}
+			b.Segs = append(b.Segs, chartSeg{X: strconv.FormatFloat(x, 'f', 2, 64), W: strconv.FormatFloat(w, 'f', 2, 64), Class: classes[j%len(classes)]})
+			x += w
+		}
+		ch.Bars = append(ch.Bars, b)
+	}
+	return ch
+}
+
+func max0(v int64) int64 { return max(v, 0) }
+
+type dashStatusRow struct {
+	Label, Link string
+	N           int
+}
+
+type dashRoundRow struct {
+	Name, Link string
+	N          int
+}
+
+type dashYearRow struct {
+	Year                       int
+	Awarded, Paid, Outstanding string
+}
+
+type dashVoteRow struct {
+	ApplicationID int64
+	Title         string
+	ClosesAt      string
+	Hours         int64
+}
+
+type adminDashboardPage struct {
+	Page
+	Statuses                           []dashStatusRow
+	Rounds                             []dashRoundRow
+	Years                              []dashYearRow
+	Votes                              []dashVoteRow
+	StatusChart, RoundChart, YearChart chart
+	VoteChart                          chart
+	TotalApplications                  int
+}
+
+// dashboardStatuses is the order the statuses are shown in: the way an
+// application goes.
+var dashboardStatuses = []application.Status{application.Draft, application.Submitted, application.MoreInfoRequested,
+	application.InReview, application.Voting, application.Approved, application.Declined, application.Withdrawn}
+
+// adminDashboardShow is the IPA staff's overview: applications by status
+// and by round, money by year, and the votes open. Three queries, whatever
+// the data.
+func (s *Server) adminDashboardShow(c *gin.Context) error {
+	ctx := c.Request.Context()
+	counts, err := s.apps.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	years, err := s.awards.Years(ctx)
+	if err != nil {
+		return err
+	}
+	votes, err := s.votes.OpenVotes(ctx)
+	if err != nil {
+		return err
+	}
+	p := &adminDashboardPage{Page: s.page(c)}
+	l := lang(c)
+
+	byStatus := map[application.Status]int{}
+	var rounds []dashRoundRow
+	roundIndex := map[int64]int{}
+	for _, n := range counts {
+		byStatus[n.Status] += n.N
+		p.TotalApplications += n.N
+		i, seen := roundIndex[n.RoundID]
+		if !seen {
+			i = len(rounds)
+			roundIndex[n.RoundID] = i
+			rounds = append(rounds, dashRoundRow{Name: n.RoundName, Link: "/board/applications?round=" + strconv.FormatInt(n.RoundID, 10)})
+		}
+		rounds[i].N += n.N
+	}
+	queue := map[application.Status]bool{}
+	for _, st := range application.QueueStatuses() {
+		queue[st] = true
+	}
+	var words []string
+	var rows [][]int64
+	for _, st := range dashboardStatuses {
+		r := dashStatusRow{Label: p.T("app.status." + string(st)), N: byStatus[st]}
+		if queue[st] {
+			r.Link = "/board/applications?status=" + url.QueryEscape(string(st))
+		}
+		p.Statuses = append(p.Statuses, r)
+		words = append(words, fmt.Sprintf("%s: %d", r.Label, r.N))
+		rows = append(rows, []int64{int64(r.N)})
+	}
+	p.StatusChart = newChart(p.T("page.admin_dashboard.by_status")+". "+strings.Join(words, "; "), rows, "bar")
+
+	p.Rounds = rounds
+	words, rows = nil, nil
+	for _, r := range rounds {
+		words = append(words, fmt.Sprintf("%s: %d", r.Name, r.N))
+		rows = append(rows, []int64{int64(r.N)})
+	}
+	p.RoundChart = newChart(p.T("page.admin_dashboard.by_round")+". "+strings.Join(words, "; "), rows, "bar")
+
+	usd := func(v money.Cents) string { return money.Format(v, money.USD, l) }
+	words, rows = nil, nil
+	for _, y := range years {
+		row := dashYearRow{Year: y.Year, Awarded: usd(y.Awarded), Paid: usd(y.Paid), Outstanding: usd(y.Outstanding())}
+		p.Years = append(p.Years, row)
+		words = append(words, p.T("page.admin_dashboard.year_words", "Year", y.Year, "Awarded", row.Awarded, "Paid", row.Paid, "Outstanding", row.Outstanding))
+		rows = append(rows, []int64{int64(y.Paid), int64(y.Outstanding())})
+	}
+	p.YearChart = newChart(p.T("page.admin_dashboard.money")+". "+strings.Join(words, "; "), rows, "bar-paid", "bar-outstanding")
+
+	now := time.Now()
+	words, rows = nil, nil
+	for _, v := range votes {
+		h := int64(v.ClosesAt.Sub(now).Hours())
+		if h < 0 {
+			h = 0
+		}
+		row := dashVoteRow{ApplicationID: v.ApplicationID, Title: v.Title, ClosesAt: v.ClosesAt.UTC().Format("2006-01-02 15:04 UTC"), Hours: h}
+		p.Votes = append(p.Votes, row)
+		words = append(words, p.T("page.admin_dashboard.vote_words", "Title", v.Title, "Closes", row.ClosesAt, "Hours", h))
+		rows = append(rows, []int64{h})
+	}
+	p.VoteChart = newChart(p.T("page.admin_dashboard.votes")+". "+strings.Join(words, "; "), rows, "bar")
+
+	s.render(c, http.StatusOK, "admin_dashboard", p)
+	return nil
+}

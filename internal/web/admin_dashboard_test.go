@@ -1,0 +1,122 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"missiongrants/internal/money"
+)
+
+// The admin dashboard counts the applications by status and by round, sums
+// the money by year and lists the open votes, in either language, each
+// figure with a bar chart and the list behind it; the number of statements
+// it sends does not grow with the data.
+func TestAdminDashboard(t *testing.T) {
+	t.Parallel()
+	s := newTestServerOn(t, countingPool(t))
+	people := s.seedDemo(t)
+	admin := s.userID(t, demoAdmin)
+	c := s.loginAs(t, people[demoAdmin]) // Spanish
+
+	empty, nEmpty := c.countedGet("/admin/dashboard")
+	wantStatus(t, empty, http.StatusOK)
+	mustContain(t, empty, "Panel de administración", s.cat.T("es", "page.admin_dashboard.no_awards"), "Votaciones abiertas: 0")
+
+	var org, spring, rolling int64
+	if err := s.db.Get(&org, `INSERT INTO organizations (legal_name, country, registration_number, created_by)
+		VALUES ('Heart Fund', 'HN', 'R-1', $1) RETURNING id`, admin); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Get(&spring, `INSERT INTO funding_rounds (name, opens_on, closes_on) VALUES ('Spring 2030', '2030-01-01', '2030-03-31') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Get(&rolling, `INSERT INTO funding_rounds (name, rolling) VALUES ('Rolling grants', true) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	app := func(round int64, status, title string) int64 {
+		t.Helper()
+		version, submitted := 1, "now()"
+		if status == "draft" {
+			version, submitted = 0, "NULL"
+		}
+		var id int64
+		if err := s.db.Get(&id, `INSERT INTO applications (organization_id, round_id, status, version, title, submitted_at, created_by)
+			VALUES ($1, $2, $3, $4, $5, `+submitted+`, $6) RETURNING id`, org, round, status, version, title, admin); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	app(spring, "submitted", "Trip A")
+	app(spring, "submitted", "Trip B")
+	app(spring, "in_review", "Trip C")
+	voting := app(spring, "voting", "Trip to Tegucigalpa")
+	app(rolling, "draft", "")
+	approved := app(rolling, "approved", "Trip E")
+	if _, err := s.db.Exec(`INSERT INTO awards (application_id, round_id, year, amount_cents, paid_cents, created_by, created_at)
+		VALUES ($1, $2, 2030, 1000000, 250000, $3, now())`, approved, rolling, admin); err != nil {
+		t.Fatal(err)
+	}
+	closes := time.Now().Add(49 * time.Hour).UTC().Truncate(time.Minute)
+	if _, err := s.db.Exec(`INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at)
+		VALUES ($1, 500000, $2, now(), $3)`, voting, admin, closes); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, l := range []string{"es", "en"} {
+		if _, err := s.db.Exec(`UPDATE users SET language = $1 WHERE id = $2`, l, admin); err != nil {
+			t.Fatal(err)
+		}
+		page, n := c.countedGet("/admin/dashboard")
+		wantStatus(t, page, http.StatusOK)
+		if page.Header().Get("Content-Language") != l {
+			t.Fatalf("the page is in %q, want %q", page.Header().Get("Content-Language"), l)
+		}
+		if n != nEmpty {
+			t.Errorf("%s: the dashboard sends %d statements with data, %d without", l, n, nEmpty)
+		}
+		body := page.Body.String()
+		status := func(st string, link bool, want int) {
+			t.Helper()
+			label := s.cat.T(l, "app.status."+st)
+			if link {
+				label = fmt.Sprintf(`<a href="/board/applications?status=%s">%s</a>`, st, label)
+			}
+			if !strings.Contains(body, fmt.Sprintf(`<td>%s</td><td class="num" data-status-count>%d</td>`, label, want)) {
+				t.Errorf("%s: status %s does not show %d", l, st, want)
+			}
+		}
+		status("draft", false, 1)
+		status("submitted", true, 2)
+		status("more_info_requested", true, 0)
+		status("in_review", true, 1)
+		status("voting", true, 1)
+		status("approved", true, 1)
+		status("declined", true, 0)
+		status("withdrawn", true, 0)
+		usd := func(c money.Cents) string { return money.Format(c, money.USD, l) }
+		mustContain(t, page, s.cat.T(l, "page.admin_dashboard.title"), s.cat.T(l, "page.admin_dashboard.total", "Count", 6),
+			fmt.Sprintf(`<a href="/board/applications?round=%d">Spring 2030</a></td><td class="num">4</td>`, spring),
+			fmt.Sprintf(`<a href="/board/applications?round=%d">Rolling grants</a></td><td class="num">2</td>`, rolling),
+			fmt.Sprintf(`<td>2030</td><td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>`, usd(1000000), usd(250000), usd(750000)),
+			s.cat.T(l, "page.admin_dashboard.votes_open", "Count", 1),
+			fmt.Sprintf(`<a href="/applications/%d">Trip to Tegucigalpa</a></td><td>%s</td><td class="num">48</td>`, voting, closes.Format("2006-01-02 15:04 UTC")),
+			`href="/admin/rounds"`, `href="/admin/screening"`, `href="/board/applications?status=voting"`)
+		// Four charts, accessible, with a bar per row, and no inline style.
+		if got := strings.Count(body, `role="img" aria-label=`); got != 4 {
+			t.Errorf("%s: %d charts, want 4", l, got)
+		}
+		if got := len(regexp.MustCompile(`<rect class="bar"`).FindAllString(body, -1)); got != 8+2+1 {
+			t.Errorf("%s: %d single bars, want 11 (8 statuses, 2 rounds, 1 vote)", l, got)
+		}
+		mustContain(t, page, `<rect class="bar-paid" x="0.00" y="0" width="25.00" height="6"/><rect class="bar-outstanding" x="25.00" y="0" width="75.00" height="6"/>`)
+		mustNotContain(t, page, "style=")
+	}
+
+	// The landing page links the dashboard for admins only.
+	mustContain(t, c.get("/dashboard"), `href="/admin/dashboard"`)
+	mustNotContain(t, s.loginAs(t, people[demoBoard]).get("/dashboard"), `href="/admin/dashboard"`)
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/organization"
+	"missiongrants/internal/report"
+)
+
+type reportPage struct {
+	Page
+	AppID    int64
+	Title    string
+	Report   *report.Report
+	Form     report.Form
+	Editable bool
+	Review   bool // an admin may accept it or ask for corrections
+	Note     string
+}
+
+func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
+	ctx, u := c.Request.Context(), currentUser(c)
+	a, err := s.apps.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.reports.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	editable := r.Status == "draft" || r.Status == "corrections_requested"
+	return &reportPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Report: r, Form: r.Form,
+		Editable: editable && s.isMember(c, a.OrganizationID) && a.Status == "approved",
+		Review:   u.IsAdmin && r.Status == "submitted"}, nil
+}
+
+func (s *Server) reportShow(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.reportPage(c, id)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "report", p)
+	return nil
+}
+
+func reportForm(c *gin.Context) report.Form {
+	v := func(k string) string { return c.PostForm(k) }
+	return report.Form{Infants: v("infants"), Children: v("children"), Adults: v("adults"), OpenHeart: v("open_heart"), Bypass: v("bypass"),
+		Interventional: v("interventional"), DeathsDischarge: v("deaths_discharge"), Deaths30: v("deaths_30"), Complications: v("complications"),
+		LostFollowUp: v("lost_follow_up"), FollowUpCare: v("follow_up_care"), TrainedSurgeons: v("trained_surgeons"),
+		TrainedPerfusionists: v("trained_perfusionists"), TrainedNurses: v("trained_nurses"), TrainedOther: v("trained_other"),
+		Spent: v("spent"), Narrative: v("narrative")}
+}
+
+// reportSave saves the report as typed, and submits it when asked; a
+// refusal comes back with every figure kept and each error beside its field.
+func (s *Server) reportSave(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	ctx, u := c.Request.Context(), currentUser(c)
+	f := reportForm(c)
+	err = s.reports.Save(ctx, u, id, f)
+	if err == nil && c.PostForm("action") == "submit" {
+		err = s.reports.Submit(ctx, s.actor(c), u, id)
+	}
+	if err != nil {
+		p, perr := s.reportPage(c, id)
+		if perr != nil {
+			return perr
+		}
+		p.Form = f
+		if m, ok := report.Message(err); ok {
+			err = m
+		}
+		return s.refuse(c, err, &p.Page, "report", p)
+	}
+	flash := "flash.report_saved"
+	if c.PostForm("action") == "submit" {
+		flash = "flash.report_submitted"
+	}
+	s.flash(c, flash)
+	c.Redirect(http.StatusSeeOther, appURL(id)+"/report")
+	return nil
+}
+
+func (s *Server) reportReview(c *gin.Context) error {
+	id, err := applicationID(c)
+	if err != nil {
+		return err
+	}
+	note := c.PostForm("note")
+	if err := s.reports.Review(c.Request.Context(), s.actor(c), currentUser(c), id, c.PostForm("decision") == "accept", note); err != nil {
+		p, perr := s.reportPage(c, id)
+		if perr != nil {
+			return perr
+		}
+		p.Note = note
+		if m, ok := report.Message(err); ok {
+			err = m
+		}
+		return s.refuse(c, err, &p.Page, "report", p)
+	}
+	s.flash(c, "flash.report_reviewed")
+	c.Redirect(http.StatusSeeOther, appURL(id)+"/report")
+	return nil
+}
+
+// impactRow is one country and year, with counts already made safe to show.
+type impactRow struct {
+	Country                            string
+	Year                               int
+	Trips, Patients, Surgeries, Bypass string
+	Bar                                int // the patients bar's length, 0..100
+}
+
+type impactPage struct {
+	Page
+	Rows    []impactRow
+	Total   impactRow
+	Public  bool // the page is public
+	Full    bool // the IPA's own view: no suppression
+	MinCell int
+}
+
+// impactShow totals the accepted reports. The public sees it when admins
+// made it public, with small counts shown as "fewer than N" so no patient
+// can be identified; the IPA always sees the exact figures.
+func (s *Server) impactShow(c *gin.Context) error {
+	ctx, u := c.Request.Context(), currentUser(c)
+	public, err := s.reports.Public(ctx)
+	if err != nil {
+		return err
+	}
+	full := u != nil && organization.IPA(u)
+	if !public && !full {
+		return statusError(http.StatusNotFound)
+	}
+	cells, err := s.reports.Impact(ctx)
+	if err != nil {
+		return err
+	}
+	min := s.cfg.ImpactMinCell
+	show := func(n int) string {
+		if !full && n < min {
+			return s.cat.T(lang(c), "page.impact.fewer_than", "N", min)
+		}
+		return strconv.Itoa(n)
+	}
+	most := 1
+	for _, cell := range cells {
+		most = max(most, cell.Patients)
+	}
+	p := &impactPage{Page: s.page(c), Public: public, Full: full, MinCell: min}
+	for _, cell := range cells {
+		p.Rows = append(p.Rows, impactRow{Country: organization.CountryName(cell.Country, lang(c)), Year: cell.Year,
+			Trips: show(cell.Trips), Patients: show(cell.Patients), Surgeries: show(cell.Surgeries), Bypass: show(cell.Bypass),
+			Bar: 100 * cell.Patients / most})
+	}
+	t := report.Sum(cells)
+	p.Total = impactRow{Trips: show(t.Trips), Patients: show(t.Patients), Surgeries: show(t.Surgeries), Bypass: show(t.Bypass)}
+	s.render(c, http.StatusOK, "impact", p)
+	return nil
+}
+
+func (s *Server) impactVisibility(c *gin.Context) error {
+	if err := s.reports.SetPublic(c.Request.Context(), s.actor(c), currentUser(c), c.PostForm("public") == "yes"); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	c.Redirect(http.StatusSeeOther, "/impact")
+	return nil
+}

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// The charity files its report (a mistake first), the admin accepts it, and
+// the impact page counts it: exact for the IPA, small counts hidden once it
+// is public.
+func TestReportThroughToTheImpactPage(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.submitted("Heart mission 2027")
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved'`); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"7"}, "interventional": {"2"},
+		"deaths_discharge": {"0"}, "complications": {"1"}, "lost_follow_up": {"0"}, "narrative": {"Eight patients."}, "action": {"submit"}}
+	rec := ch.post(app+"/report", form)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "Bypass cases cannot be more than the open-heart operations", `value="7"`)
+	form.Set("bypass", "5")
+	wantStatus(t, ch.post(app+"/report", form), http.StatusSeeOther)
+	mustContain(t, ch.get(app+"/report"), "Sent to the IPA")
+
+	admin := s.loginAs(t, people[demoAdmin])
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/report/review", url.Values{"decision": {"accept"}}), http.StatusSeeOther)
+	mustContain(t, admin.get("/impact"), "8 pacientes atendidos en 1 viajes", "Honduras")
+
+	// Private until an admin says otherwise; then small counts are hidden.
+	wantStatus(t, s.client(t).get("/impact"), http.StatusNotFound)
+	wantStatus(t, admin.post("/admin/impact/visibility", url.Values{"public": {"yes"}}), http.StatusSeeOther)
+	public := s.client(t, "Accept-Language", "en").get("/impact")
+	wantStatus(t, public, http.StatusOK)
+	mustContain(t, public, "fewer than 11 patients served", "<svg")
+	mustNotContain(t, public, ">8<")
+}
