@@ -85,6 +85,15 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	}
 }
 
+// browserLoginWithCode logs in a person with two-step verification: the
+// password, then a code from their phone.
+func browserLoginWithCode(t *testing.T, tab *testenv.Tab, base string, p person) {
+	t.Helper()
+	browserLogin(t, tab, base, p)
+	fill(tab, "f-code", p.phone.code(t))
+	clickAndWait(t, tab, `main button[type="submit"]`)
+}
+
 func browserLogin(t *testing.T, tab *testenv.Tab, base string, p person) {
 	t.Helper()
 	tab.Do(chromedp.Navigate(base + "/login"))

@@ -32,9 +32,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	// Sofía signs in with her password and a code.
 	staff := people[demoAdmin]
 	tab := testenv.Browser(t, testenv.Desktop())
-	browserLogin(t, tab, srv.URL, staff)
-	fill(tab, "f-code", staff.phone.code(t))
-	clickAndWait(t, tab, `main button[type="submit"]`)
+	browserLoginWithCode(t, tab, srv.URL, staff)
 	tab.Do(chromedp.Navigate(srv.URL + app))
 	wantHeading(t, tab, "Misión Honduras 2027")
 	waitText(t, tab, "#award h2", "Subvención y pagos")
