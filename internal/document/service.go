@@ -181,7 +181,7 @@ func (s *Service) Delete(ctx context.Context, ac account.Actor, u *account.User,
 // application appID, which must be the organization's and editable). With
 // lock, the application's state is held until the transaction ends, so a
 // submission cannot slip in between the check and the insert.
-func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, orgID int64, appID *int64, lock bool) error {
+func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, orgID int64, appID *int64, kind Kind, lock bool) error {
 	var member bool
 	if err := q.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)`,
 		orgID, u.ID); err != nil {
@@ -200,12 +200,14 @@ func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, o
 	if appID == nil {
 		return nil
 	}
-	query := `SELECT status IN ` + editableStatus + ` FROM applications WHERE id = $1 AND organization_id = $2`
+	// A funded trip's outcome documents (photos, reports) go with its
+	// post-trip report, after the application itself is frozen.
+	query := `SELECT status IN ` + editableStatus + ` OR (status = 'approved' AND $3 = 'outcome_report') FROM applications WHERE id = $1 AND organization_id = $2`
 	if lock {
 		query += ` FOR SHARE`
 	}
 	var editable bool
-	if err := q.GetContext(ctx, &editable, query, *appID, orgID); err != nil {
+	if err := q.GetContext(ctx, &editable, query, *appID, orgID, kind); err != nil {
 		return db.NotFound(err)
 	}
 	if !editable {
@@ -227,7 +229,7 @@ func (s *Service) editable(ctx context.Context, q db.Querier, u *account.User, i
 	if !d.Current() {
 		return nil, ErrNotFound
 	}
-	if err := s.mayWrite(ctx, q, u, d.OrganizationID, d.ApplicationID, lock); err != nil {
+	if err := s.mayWrite(ctx, q, u, d.OrganizationID, d.ApplicationID, d.Kind, lock); err != nil {
 		return nil, err
 	}
 	if !lock {

@@ -73,7 +73,7 @@ func (s *Service) Upload(ctx context.Context, ac account.Actor, u *account.User,
 	if err := checkInput(in.Kind, in.ExpiresOn); err != nil {
 		return nil, err
 	}
-	if err := s.mayWrite(ctx, s.db, u, in.OrganizationID, in.ApplicationID, false); err != nil {
+	if err := s.mayWrite(ctx, s.db, u, in.OrganizationID, in.ApplicationID, in.Kind, false); err != nil {
 		return nil, fmt.Errorf("document.Upload: %w", err)
 	}
 	f, err := s.receive(ctx, ac, in)
@@ -82,7 +82,7 @@ func (s *Service) Upload(ctx context.Context, ac account.Actor, u *account.User,
 	}
 	var d *Document
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := s.mayWrite(ctx, tx, u, in.OrganizationID, in.ApplicationID, true); err != nil {
+		if err := s.mayWrite(ctx, tx, u, in.OrganizationID, in.ApplicationID, in.Kind, true); err != nil {
 			return err
 		}
 		if d, err = s.insert(ctx, tx, u, in, f); err != nil {

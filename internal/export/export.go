@@ -62,7 +62,7 @@ func (e Export) Run(ctx context.Context, q Querier, p Period, emit func(Row) err
 }
 
 // All lists the exports in the order the page shows them.
-var All = []Export{Applications, Decisions, Payments}
+var All = []Export{Applications, Decisions, Payments, Outcomes}
 
 // Lookup finds an export by name.
 func Lookup(name string) (Export, error) {

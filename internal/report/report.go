@@ -62,8 +62,11 @@ type Form struct {
 	TrainedNurses        string `json:"trained_nurses"`
 	TrainedOther         string `json:"trained_other"`
 
-	Spent     string `json:"spent"`
-	Narrative string `json:"narrative"`
+	Spent string `json:"spent"`
+	// SpentByLine is what was spent against each line of the application's
+	// budget, in the budget's order.
+	SpentByLine []string `json:"spent_by_line"`
+	Narrative   string   `json:"narrative"`
 }
 
 // Figures are a report's checked numbers.
@@ -94,6 +97,12 @@ func (f *Form) Validate() (*Figures, error) {
 	if strings.TrimSpace(f.Spent) != "" {
 		_, err := money.Parse(f.Spent)
 		fe.Add("spent", err)
+	}
+	for i, v := range f.SpentByLine {
+		if strings.TrimSpace(v) != "" {
+			_, err := money.Parse(v)
+			fe.Add("spent_line_"+strconv.Itoa(i), err)
+		}
 	}
 	fe.Add("follow_up_care", field.Text(f.FollowUpCare, false, 5000))
 	fe.Add("narrative", field.Text(f.Narrative, true, 20000))
@@ -264,6 +273,12 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 		if err := audit.Record(ctx, tx, ac.Event(action, "application", appID, map[string]any{"note": note})); err != nil {
 			return err
 		}
+		if !accept { // the corrections go in the application's thread too, where the charity answers
+			if _, err := tx.ExecContext(ctx, `INSERT INTO application_messages (application_id, author_id, from_ipa, body, created_at)
+				VALUES ($1, $2, true, $3, $4)`, appID, u.ID, note, s.now()); err != nil {
+				return fmt.Errorf("report.Review: %w", err)
+			}
+		}
 		return s.notifyMembers(ctx, tx, appID, "report_reviewed", map[string]any{"Accepted": accept, "Note": note,
 			"Link": s.base + "/applications/" + strconv.FormatInt(appID, 10) + "/report"})
 	})
@@ -303,6 +318,14 @@ func (s *Service) Overdue(ctx context.Context) ([]int64, error) {
 	var ids []int64
 	err := s.db.SelectContext(ctx, &ids, `SELECT a.id FROM applications a WHERE `+overdue("$1", "$2")+` ORDER BY a.trip_end`,
 		s.now().UTC(), s.dueDays)
+	return ids, err
+}
+
+// AwaitingReview lists the applications whose reports are submitted and
+// wait for the IPA's review, oldest submission first.
+func (s *Service) AwaitingReview(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `SELECT application_id FROM reports WHERE status = 'submitted' ORDER BY submitted_at, application_id`)
 	return ids, err
 }
 

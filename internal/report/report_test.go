@@ -130,6 +130,10 @@ func TestReportSubmittedReviewedAndCounted(t *testing.T) {
 	if m := f.outbox.To("rosa@corazones.example"); len(m) != 1 || m[0].Subject != "Se piden correcciones a su informe: Misión Tegucigalpa" {
 		t.Fatalf("mail: %+v", m)
 	}
+	var inThread int
+	if err := f.db.Get(&inThread, `SELECT count(*) FROM application_messages WHERE application_id = $1 AND from_ipa AND body LIKE 'Please split%'`, f.app); err != nil || inThread != 1 {
+		t.Fatalf("the corrections are not in the thread (%d, %v)", inThread, err)
+	}
 	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); err != nil {
 		t.Fatal(err)
 	}

@@ -100,6 +100,8 @@ type adminDashboardPage struct {
 	StatusChart, RoundChart, YearChart chart
 	VoteChart                          chart
 	TotalApplications                  int
+	Overdue, AwaitingReview            []int64
+	ReportChart                        chart
 }
 
 // dashboardStatuses is the order the statuses are shown in: the way an
@@ -108,8 +110,8 @@ var dashboardStatuses = []application.Status{application.Draft, application.Subm
 	application.InReview, application.Voting, application.Approved, application.Declined, application.Withdrawn}
 
 // adminDashboardShow is the IPA staff's overview: applications by status
-// and by round, money by year, and the votes open. Three queries, whatever
-// the data.
+// and by round, money by year, the votes open, and the post-trip reports
+// overdue or awaiting review. Five queries, whatever the data.
 func (s *Server) adminDashboardShow(c *gin.Context) error {
 	ctx := c.Request.Context()
 	counts, err := s.apps.Counts(ctx)
@@ -124,7 +126,15 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &adminDashboardPage{Page: s.page(c)}
+	overdue, err := s.reports.Overdue(ctx)
+	if err != nil {
+		return err
+	}
+	awaiting, err := s.reports.AwaitingReview(ctx)
+	if err != nil {
+		return err
+	}
+	p := &adminDashboardPage{Page: s.page(c), Overdue: overdue, AwaitingReview: awaiting}
 	l := lang(c)
 
 	byStatus := map[application.Status]int{}
@@ -189,6 +199,11 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		rows = append(rows, []int64{h})
 	}
 	p.VoteChart = newChart(p.T("page.admin_dashboard.votes")+". "+strings.Join(words, "; "), rows, "bar")
+
+	p.ReportChart = newChart(p.T("page.admin_dashboard.reports")+". "+
+		p.T("page.admin_dashboard.reports_overdue", "Count", len(overdue))+"; "+
+		p.T("page.admin_dashboard.reports_awaiting", "Count", len(awaiting)),
+		[][]int64{{int64(len(overdue))}, {int64(len(awaiting))}}, "bar-outstanding", "bar")
 
 	s.render(c, http.StatusOK, "admin_dashboard", p)
 	return nil

@@ -24,7 +24,8 @@ func TestAdminDashboard(t *testing.T) {
 
 	empty, nEmpty := c.countedGet("/admin/dashboard")
 	wantStatus(t, empty, http.StatusOK)
-	mustContain(t, empty, "Panel de administración", s.cat.T("es", "page.admin_dashboard.no_awards"), "Votaciones abiertas: 0")
+	mustContain(t, empty, "Panel de administración", s.cat.T("es", "page.admin_dashboard.no_awards"), "Votaciones abiertas: 0",
+		"Informes atrasados: 0", "Informes pendientes de revisión: 0")
 
 	var org, spring, rolling int64
 	if err := s.db.Get(&org, `INSERT INTO organizations (legal_name, country, registration_number, created_by)
@@ -56,6 +57,16 @@ func TestAdminDashboard(t *testing.T) {
 	voting := app(spring, "voting", "Trip to Tegucigalpa")
 	app(rolling, "draft", "")
 	approved := app(rolling, "approved", "Trip E")
+	reported := app(rolling, "approved", "Trip F")
+	// Trip E ended 90 days ago and has no report: overdue. Trip F's report
+	// is submitted: awaiting review, and not overdue.
+	if _, err := s.db.Exec(`UPDATE applications SET trip_start = current_date - 100, trip_end = current_date - 90 WHERE id IN ($1, $2)`, approved, reported); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO reports (application_id, status, data, patients, pediatric, open_heart, bypass, interventional, deaths, submitted_at, created_at, updated_at)
+		VALUES ($1, 'submitted', '{}', 10, 5, 4, 3, 1, 0, now(), now(), now())`, reported); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.db.Exec(`INSERT INTO awards (application_id, round_id, year, amount_cents, paid_cents, created_by, created_at)
 		VALUES ($1, $2, 2030, 1000000, 250000, $3, now())`, approved, rolling, admin); err != nil {
 		t.Fatal(err)
@@ -94,20 +105,27 @@ func TestAdminDashboard(t *testing.T) {
 		status("more_info_requested", true, 0)
 		status("in_review", true, 1)
 		status("voting", true, 1)
-		status("approved", true, 1)
+		status("approved", true, 2)
 		status("declined", true, 0)
 		status("withdrawn", true, 0)
 		usd := func(c money.Cents) string { return money.Format(c, money.USD, l) }
-		mustContain(t, page, s.cat.T(l, "page.admin_dashboard.title"), s.cat.T(l, "page.admin_dashboard.total", "Count", 6),
+		mustContain(t, page, s.cat.T(l, "page.admin_dashboard.title"), s.cat.T(l, "page.admin_dashboard.total", "Count", 7),
 			fmt.Sprintf(`<a href="/board/applications?round=%d">Spring 2030</a></td><td class="num">4</td>`, spring),
-			fmt.Sprintf(`<a href="/board/applications?round=%d">Rolling grants</a></td><td class="num">2</td>`, rolling),
+			fmt.Sprintf(`<a href="/board/applications?round=%d">Rolling grants</a></td><td class="num">3</td>`, rolling),
 			fmt.Sprintf(`<td>2030</td><td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>`, usd(1000000), usd(250000), usd(750000)),
 			s.cat.T(l, "page.admin_dashboard.votes_open", "Count", 1),
 			fmt.Sprintf(`<a href="/applications/%d">Trip to Tegucigalpa</a></td><td>%s</td><td class="num">48</td>`, voting, closes.Format("2006-01-02 15:04 UTC")),
-			`href="/admin/rounds"`, `href="/admin/screening"`, `href="/board/applications?status=voting"`)
-		// Four charts, accessible, with a bar per row, and no inline style.
-		if got := strings.Count(body, `role="img" aria-label=`); got != 4 {
-			t.Errorf("%s: %d charts, want 4", l, got)
+			`href="/admin/rounds"`, `href="/admin/screening"`, `href="/board/applications?status=voting"`,
+			`<p data-reports-overdue>`+s.cat.T(l, "page.admin_dashboard.reports_overdue", "Count", 1)+`</p>`,
+			fmt.Sprintf(`<li><a href="/applications/%d/report">%s</a></li></ul>
+    <p data-reports-awaiting>`, approved, s.cat.T(l, "page.admin_dashboard.report_link", "ID", approved)),
+			`<p data-reports-awaiting>`+s.cat.T(l, "page.admin_dashboard.reports_awaiting", "Count", 1)+`</p>`,
+			fmt.Sprintf(`<li><a href="/applications/%d/report">%s</a></li>`, reported, s.cat.T(l, "page.admin_dashboard.report_link", "ID", reported)))
+		// The reports chart: one bar each for overdue and awaiting review, equal.
+		mustContain(t, page, `<rect class="bar-outstanding" x="0.00" y="0" width="100.00" height="6"/><rect class="bar-outstanding" x="0.00" y="9" width="100.00" height="6"/>`)
+		// Five charts, accessible, with a bar per row, and no inline style.
+		if got := strings.Count(body, `role="img" aria-label=`); got != 5 {
+			t.Errorf("%s: %d charts, want 5", l, got)
 		}
 		if got := len(regexp.MustCompile(`<rect class="bar"`).FindAllString(body, -1)); got != 8+2+1 {
 			t.Errorf("%s: %d single bars, want 11 (8 statuses, 2 rounds, 1 vote)", l, got)

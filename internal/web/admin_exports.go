@@ -15,9 +15,9 @@ import (
 	"missiongrants/internal/vote"
 )
 
-// The exports: applications, decisions and the payment ledger for a period,
-// as CSV or XLSX. Rows are written as PostgreSQL sends them, so a file of
-// any length is made in flat memory.
+// The exports: applications, decisions, the payment ledger and the trips'
+// accepted outcomes for a period, as CSV or XLSX. Rows are written as
+// PostgreSQL sends them, so a file of any length is made in flat memory.
 
 type exportsPage struct {
 	Page

@@ -18,7 +18,8 @@ import (
 
 // seedExports writes, for the admin, an application with a would-be formula
 // for a title, a closed vote and an award with three ledger lines in 2026
-// (one reversing another), and one of each outside 2026.
+// (one reversing another), a trip report accepted in 2026, and one of each
+// outside 2026 (and a report submitted but not yet accepted).
 func (s *testServer) seedExports(t *testing.T, admin int64) {
 	t.Helper()
 	for _, q := range []string{
@@ -39,6 +40,11 @@ func (s *testServer) seedExports(t *testing.T, admin int64) {
 			(9902, 9901, 9901, 300000, NULL, '2026-04-20', 'check', 'CHK-7', '', 'key-0000000009902', $1, now()),
 			(9903, 9901, 9901, -300000, 9902, '2026-04-21', 'check', '', '+paid twice', 'key-0000000009903', $1, now()),
 			(9904, 9902, 9901, 100000, NULL, '2027-01-05', 'wire', '', '', 'key-0000000009904', $1, now())`,
+		`UPDATE applications SET country = 'HN', trip_start = '2026-06-01', trip_end = '2026-06-10' WHERE id = 9901`,
+		`INSERT INTO reports (application_id, status, patients, pediatric, open_heart, bypass, interventional, deaths, submitted_at, accepted_at, created_at, updated_at) VALUES
+			(9901, 'accepted', 42, 30, 25, 20, 12, 1, '2026-08-01Z', '2026-08-15 09:00Z', '2026-07-01Z', '2026-08-15Z'),
+			(9902, 'accepted', 7, 7, 3, 3, 2, 0, '2026-12-20Z', '2027-01-03Z', '2026-12-01Z', '2027-01-03Z'),
+			(9903, 'submitted', 100, 50, 10, 5, 5, 2, '2026-09-01Z', NULL, '2026-08-01Z', '2026-09-01Z')`,
 	} {
 		var args []any
 		if strings.Contains(q, "$1") {
@@ -62,7 +68,7 @@ func TestExportsAsCSVAndXLSX(t *testing.T) {
 
 	page := c.get("/admin/exports?from=2026-01-01&to=2026-12-31")
 	wantStatus(t, page, http.StatusOK)
-	mustContain(t, page, "Exportaciones", `formaction="/admin/exports/payments"`, `value="2026-01-01"`)
+	mustContain(t, page, "Exportaciones", `formaction="/admin/exports/payments"`, `formaction="/admin/exports/outcomes"`, `value="2026-01-01"`)
 	bad := c.get("/admin/exports/payments.csv?from=2026-06-30&to=2026-01-01")
 	wantStatus(t, bad, http.StatusUnprocessableEntity)
 	mustContain(t, bad, `id="f-to-error"`)
@@ -82,6 +88,9 @@ func TestExportsAsCSVAndXLSX(t *testing.T) {
 			sumCol: "Monto propuesto", total: 10000},
 		"payments": {rows: 3, first: []string{"Referencia", "'@SUM(A1)", "Fecha de pago", "2026-04-02", "Cuota", "1", "Subvención", "9901"},
 			sumCol: "Monto", total: 3000},
+		"outcomes": {rows: 1, first: []string{"Solicitud", "9901", "Aceptado (UTC)", "2026-08-15 09:00:00", "País", "HN", "Fin del viaje", "2026-06-10",
+			"Organización", "'-2+3 Heart Fund", "Pacientes pediátricos", "30", "Fallecimientos", "1"},
+			sumCol: "Pacientes", total: 42},
 	}
 	for name, w := range cases {
 		query := "?from=2026-01-01&to=2026-12-31"

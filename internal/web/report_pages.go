@@ -12,6 +12,7 @@ import (
 
 type reportPage struct {
 	Page
+	Budget   []budgetLine // the submitted budget, to report spending against
 	AppID    int64
 	Title    string
 	Report   *report.Report
@@ -32,9 +33,29 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
 		return nil, err
 	}
 	editable := r.Status == "draft" || r.Status == "corrections_requested"
-	return &reportPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Report: r, Form: r.Form,
+	p := &reportPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Report: r, Form: r.Form,
 		Editable: editable && s.isMember(c, a.OrganizationID) && a.Status == "approved",
-		Review:   u.IsAdmin && r.Status == "submitted"}, nil
+		Review:   u.IsAdmin && r.Status == "submitted"}
+	versions, err := s.apps.Versions(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(versions); n > 0 {
+		for i, l := range versions[n-1].Form.Budget {
+			bl := budgetLine{Index: i, Category: l.Category, Description: l.Description, Planned: l.Amount}
+			if i < len(r.Form.SpentByLine) {
+				bl.Spent = r.Form.SpentByLine[i]
+			}
+			p.Budget = append(p.Budget, bl)
+		}
+	}
+	return p, nil
+}
+
+// budgetLine is one line of the submitted budget beside what was spent on it.
+type budgetLine struct {
+	Index                                 int
+	Category, Description, Planned, Spent string
 }
 
 func (s *Server) reportShow(c *gin.Context) error {
@@ -56,7 +77,7 @@ func reportForm(c *gin.Context) report.Form {
 		Interventional: v("interventional"), DeathsDischarge: v("deaths_discharge"), Deaths30: v("deaths_30"), Complications: v("complications"),
 		LostFollowUp: v("lost_follow_up"), FollowUpCare: v("follow_up_care"), TrainedSurgeons: v("trained_surgeons"),
 		TrainedPerfusionists: v("trained_perfusionists"), TrainedNurses: v("trained_nurses"), TrainedOther: v("trained_other"),
-		Spent: v("spent"), Narrative: v("narrative")}
+		Spent: v("spent"), SpentByLine: c.PostFormArray("spent_line"), Narrative: v("narrative")}
 }
 
 // reportSave saves the report as typed, and submits it when asked; a
@@ -78,6 +99,11 @@ func (s *Server) reportSave(c *gin.Context) error {
 			return perr
 		}
 		p.Form = f
+		for i := range p.Budget {
+			if i < len(f.SpentByLine) {
+				p.Budget[i].Spent = f.SpentByLine[i]
+			}
+		}
 		if m, ok := report.Message(err); ok {
 			err = m
 		}

@@ -18,9 +18,19 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved'`); err != nil {
 		t.Fatal(err)
 	}
+	// Photos and outcome documents go with the report; the frozen
+	// application takes no other kind.
+	wantStatus(t, ch.upload(app, "outcome_report", "", "fotos.pdf", pdfBytes), http.StatusSeeOther)
+	wantStatus(t, ch.upload(app, "budget_sheet", "", "late.pdf", pdfBytes), http.StatusUnprocessableEntity)
+
 	form := url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"7"}, "interventional": {"2"},
 		"deaths_discharge": {"0"}, "complications": {"1"}, "lost_follow_up": {"0"}, "narrative": {"Eight patients."}, "action": {"submit"}}
+	form["spent_line"] = []string{"9.800", "15.000,5x"}
 	rec := ch.post(app+"/report", form)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "Enter an amount in numbers", `value="15.000,5x"`, "planned 10.000", `value="7"`)
+	form["spent_line"] = []string{"9.800", "15.000,50"}
+	rec = ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "Bypass cases cannot be more than the open-heart operations", `value="7"`)
 	form.Set("bypass", "5")
