@@ -3,10 +3,8 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"io"
+	"mime/multipart"
 	"missiongrants/internal/document"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -139,31 +137,16 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 	}
 	var staged *document.Staged
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.docs.MaxBytes()+1<<20)
-		mr, err := c.Request.MultipartReader()
+		fields, err := streamForm(c, s.docs.MaxBytes()+1<<20, func(_ url.Values, part *multipart.Part) error {
+			if part.FormName() != "receipt" || staged != nil {
+				return nil
+			}
+			var err error
+			staged, err = s.docs.StageReceipt(ctx, s.actor(c), u, a.OrganizationID, id, part.FileName(), part)
+			return err
+		})
 		if err != nil {
-			return statusError(http.StatusBadRequest)
-		}
-		fields := url.Values{}
-		for {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return statusError(http.StatusBadRequest)
-			}
-			if part.FormName() != "receipt" {
-				v, _ := io.ReadAll(io.LimitReader(part, 4096))
-				fields.Set(part.FormName(), string(v))
-				continue
-			}
-			if part.FileName() == "" {
-				continue
-			}
-			if staged, err = s.docs.StageReceipt(ctx, s.actor(c), u, a.OrganizationID, id, part.FileName(), part); err != nil {
-				return s.applicationAct(c, "", func(int64) error { return err }, nil)
-			}
+			return s.applicationAct(c, "", func(int64) error { return err }, nil)
 		}
 		c.Request.PostForm = fields
 	}

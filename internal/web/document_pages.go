@@ -6,9 +6,9 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -113,44 +113,20 @@ func (s *Server) documentUpload(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadParts*(s.docs.MaxBytes()+1<<20))
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		return s.uploadRefused(c, id, i18n.Msg("error.document.malformed"), "", "")
-	}
-	var kind, expires string
 	uploaded := 0
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return s.uploadRefused(c, id, i18n.Msg("error.document.malformed"), kind, expires)
-		}
-		switch part.FormName() {
-		case "kind", "expires_on", csrfField:
-			v, _ := io.ReadAll(io.LimitReader(part, 256))
-			if part.FormName() == "kind" {
-				kind = string(v)
-			} else if part.FormName() == "expires_on" {
-				expires = string(v)
-			}
-			continue
-		case "file":
-		default:
-			continue
-		}
-		if part.FileName() == "" && uploaded > 0 {
-			continue
+	fields, err := streamForm(c, maxUploadParts*(s.docs.MaxBytes()+1<<20), func(fields url.Values, part *multipart.Part) error {
+		if part.FormName() != "file" {
+			return nil
 		}
 		if uploaded == maxUploadParts {
-			return s.uploadRefused(c, id, i18n.Msg("error.document.too_many", "Max", maxUploadParts), kind, expires)
-		}
-		if err := s.uploadPart(c, a, part, kind, expires); err != nil {
-			return s.uploadRefused(c, id, err, kind, expires)
+			return i18n.Msg("error.document.too_many", "Max", maxUploadParts)
 		}
 		uploaded++
+		return s.uploadPart(c, a, part, fields.Get("kind"), fields.Get("expires_on"))
+	})
+	kind, expires := fields.Get("kind"), fields.Get("expires_on")
+	if err != nil {
+		return s.uploadRefused(c, id, err, kind, expires)
 	}
 	if uploaded == 0 {
 		return s.uploadRefused(c, id, i18n.Msg("error.document.empty"), kind, expires)
@@ -270,32 +246,24 @@ func (s *Server) documentReplace(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.docs.MaxBytes()+1<<20)
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		return s.documentRefused(c, d, i18n.Msg("error.document.malformed"))
+	replaced := false
+	_, err = streamForm(c, s.docs.MaxBytes()+1<<20, func(fields url.Values, part *multipart.Part) error {
+		if part.FormName() != "file" || replaced {
+			return nil
+		}
+		in := document.ReplaceInput{Filename: part.FileName(), Body: part}
+		if t, err := field.Date(fields.Get("expires_on"), false); err == nil && !t.IsZero() {
+			in.ExpiresOn = &t
+		}
+		replaced = true
+		_, err := s.docs.Replace(ctx, s.actor(c), u, id, in)
+		return err
+	})
+	if err == nil && !replaced {
+		err = i18n.Msg("error.document.empty")
 	}
-	var expires *time.Time
-	for {
-		part, err := mr.NextPart()
-		if err != nil {
-			return s.documentRefused(c, d, i18n.Msg("error.document.empty"))
-		}
-		switch part.FormName() {
-		case "expires_on":
-			v, _ := io.ReadAll(io.LimitReader(part, 64))
-			if t, err := field.Date(string(v), false); err == nil && !t.IsZero() {
-				expires = &t
-			}
-			continue
-		case "file":
-		default:
-			continue
-		}
-		if _, err := s.docs.Replace(ctx, s.actor(c), u, id, document.ReplaceInput{Filename: part.FileName(), ExpiresOn: expires, Body: part}); err != nil {
-			return s.documentRefused(c, d, err)
-		}
-		break
+	if err != nil {
+		return s.documentRefused(c, d, err)
 	}
 	s.flash(c, "flash.document_replaced")
 	c.Redirect(http.StatusSeeOther, documentsURL(d))

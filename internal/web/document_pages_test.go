@@ -95,3 +95,25 @@ func TestAnotherCharityCannotReachDocuments(t *testing.T) {
 		t.Errorf("%d documents after the attempts, want the owner's 4", n)
 	}
 }
+
+// While the application is a draft a document can be replaced; the page
+// then lists the new file in the old one's place.
+func TestReplaceADocumentWhileADraft(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	wantStatus(t, ch.upload(app, "budget_sheet", "", "budget-v1.pdf", pdfBytes), http.StatusSeeOther)
+	var doc string
+	if err := s.db.Get(&doc, `SELECT id::text FROM documents`); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, ch.multipart("/documents/"+doc+"/replace", url.Values{}, "file", "budget-v2.pdf", pdfBytes), http.StatusSeeOther)
+	page := ch.get(app + "/documents")
+	mustContain(t, page, "budget-v2.pdf")
+	mustNotContain(t, page, "budget-v1.pdf")
+	rec := ch.multipart("/documents/"+doc+"/replace", url.Values{}, "file", "", nil)
+	if rec.Code != http.StatusNotFound { // the old document is gone
+		t.Errorf("replacing a replaced document: %d", rec.Code)
+	}
+}
