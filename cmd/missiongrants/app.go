@@ -17,6 +17,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
+	"missiongrants/internal/metrics"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/report"
@@ -39,6 +40,7 @@ type app struct {
 	docs     *document.Service
 	awards   *award.Service
 	reports  *report.Service
+	metrics  *metrics.Metrics
 }
 
 // newApp wires the services. work makes the job client run jobs (serve);
@@ -58,7 +60,7 @@ func newApp(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Lo
 	}
 	docs := document.New(pool, store, document.Options{MaxBytes: cfg.UploadMaxBytes, Scanner: document.NewScanner(cfg.ClamdAddress),
 		Log: log.With("component", "documents")})
-	a := &app{cfg: cfg, db: pool, cat: cat, docs: docs}
+	a := &app{cfg: cfg, db: pool, cat: cat, docs: docs, metrics: metrics.New()}
 	// The periodic tasks call services built below: the job client carries
 	// the outbox they send mail through.
 	jobs, err := job.New(pool.DB, job.Options{
@@ -66,6 +68,7 @@ func newApp(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Lo
 		Sender:       mail.NewSender(cfg, log),
 		PollInterval: cfg.JobPollInterval,
 		Log:          log.With("component", "jobs"),
+		Metrics:      a.metrics,
 		Periodic: []job.Periodic{
 			{Name: "vote.close_due", Interval: time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.CloseDue(ctx); return err }},
 			{Name: "vote.remind_due", Interval: 15 * time.Minute, Run: func(ctx context.Context) error { _, err := a.votes.RemindDue(ctx); return err }},

@@ -27,7 +27,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: a.cat, Log: log, Accounts: a.accounts, Orgs: a.orgs, Apps: a.apps, Docs: a.docs, Awards: a.awards, Reports: a.reports,
+	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: a.cat, Log: log, Accounts: a.accounts, Orgs: a.orgs, Apps: a.apps, Docs: a.docs, Awards: a.awards, Reports: a.reports, Metrics: a.metrics,
 		Reviews: a.reviews, Votes: a.votes, SessionCleanup: 15 * time.Minute})
 	if err != nil {
 		return err
@@ -42,8 +42,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	failed := make(chan error, 1)
+	failed := make(chan error, 2)
 	go func() { failed <- httpServer.ListenAndServe() }()
+	// Metrics listen apart, on an address the operator keeps internal.
+	var metricsServer *http.Server
+	if cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", a.metrics.Handler())
+		metricsServer = &http.Server{Addr: cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { failed <- metricsServer.ListenAndServe() }()
+		log.Info("metrics ready", "listen", cfg.MetricsAddr)
+	}
 	log.Info("portal ready", "url", cfg.BaseURL.String(), "listen", cfg.ListenAddr)
 	if cfg.Embedded() {
 		fmt.Printf("  IPA Mission Grants is running at %s  (Ctrl-C stops it)\n\n", cfg.BaseURL)
@@ -59,6 +68,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("http shutdown", "error", err)
+	}
+	if metricsServer != nil {
+		_ = metricsServer.Shutdown(shutdownCtx)
 	}
 	if err := a.jobs.Stop(shutdownCtx); err != nil {
 		log.Error("job queue shutdown", "error", err)

@@ -54,6 +54,7 @@ type Config struct {
 	// once a second admin approves them; 0 turns the rule off.
 	PaymentApprovalCents int64
 	ReportDueDays        int
+	MetricsAddr          string
 	ImpactMinCell        int
 	CookieSecure         bool
 	SessionIdleTimeout   time.Duration
@@ -194,6 +195,8 @@ func Options() []Option {
 				c.ImpactMinCell = n
 				return nil
 			}},
+		{Name: "METRICS_ADDR", Default: "", Help: "address of a separate listener for Prometheus at /metrics, e.g. 127.0.0.1:9100 (empty: no metrics); keep it internal",
+			set: func(c *Config, v string) error { c.MetricsAddr = strings.TrimSpace(v); return nil }},
 		{Name: "COOKIE_SECURE", Default: "auto", Help: "mark cookies Secure: auto (when BASE_URL is https), true (behind a TLS proxy) or false",
 			set: func(c *Config, v string) error {
 				switch v {

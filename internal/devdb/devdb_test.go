@@ -292,3 +292,26 @@ func TestStartAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestClusterRunClientProgram(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := devdb.StartThrowaway(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Remove() })
+	out, err := c.Run(ctx, "psql", "-X", "-A", "-t", "-d", c.URL("postgres"), "-c", "SELECT 40 + 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(string(out)) != "42" {
+		t.Errorf("psql printed %q, want 42", out)
+	}
+	if _, err := c.Run(ctx, "psql", "-X", "-d", c.URL("postgres"), "-c", "SELECT nonsense"); err == nil || !strings.Contains(err.Error(), "nonsense") {
+		t.Errorf("a failing psql: err = %v, want the server's message", err)
+	}
+	if _, err := c.Run(ctx, "../psql"); err == nil {
+		t.Error("Run accepted a path")
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"missiongrants/internal/mail"
+	"missiongrants/internal/metrics"
 )
 
 // Options configure a Client.
@@ -29,6 +30,8 @@ type Options struct {
 	// RetryDelay replaces River's growing backoff with a fixed delay (tests).
 	RetryDelay time.Duration
 	Log        *slog.Logger
+	// Metrics, when set, counts the jobs run and how they ended.
+	Metrics *metrics.Metrics
 	// Periodic tasks run on one process at a time (River's elected leader
 	// schedules them), each at its interval.
 	Periodic []Periodic
@@ -50,7 +53,7 @@ type Client struct {
 // New builds a client on the portal's database.
 func New(db *sql.DB, o Options) (*Client, error) {
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &mailWorker{sender: o.Sender})
+	river.AddWorker(workers, &mailWorker{sender: o.Sender, metrics: o.Metrics})
 	tasks := map[string]Periodic{}
 	var periodic []*river.PeriodicJob
 	for _, p := range o.Periodic {
@@ -59,7 +62,7 @@ func New(db *sql.DB, o Options) (*Client, error) {
 			func() (river.JobArgs, *river.InsertOpts) { return PeriodicArgs{Name: p.Name}, nil },
 			&river.PeriodicJobOpts{ID: p.Name, RunOnStart: true}))
 	}
-	river.AddWorker(workers, &periodicWorker{tasks: tasks})
+	river.AddWorker(workers, &periodicWorker{tasks: tasks, metrics: o.Metrics})
 	cfg := &river.Config{
 		Workers:           workers,
 		Logger:            o.Log,
@@ -112,11 +115,21 @@ func (MailArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttem
 
 type mailWorker struct {
 	river.WorkerDefaults[MailArgs]
-	sender mail.Sender
+	sender  mail.Sender
+	metrics *metrics.Metrics
 }
 
 func (w *mailWorker) Work(ctx context.Context, j *river.Job[MailArgs]) error {
-	return w.sender.Send(ctx, j.Args.Message)
+	err := w.sender.Send(ctx, j.Args.Message)
+	count(w.metrics, "mail.send", err)
+	return err
+}
+
+// count notes a job's run when metrics are kept.
+func count(m *metrics.Metrics, kind string, err error) {
+	if m != nil {
+		m.Jobs.WithLabelValues(kind, metrics.Outcome(err)).Inc()
+	}
 }
 
 // PeriodicArgs is one run of a periodic task.
@@ -136,7 +149,8 @@ func (a PeriodicArgs) InsertOpts() river.InsertOpts {
 
 type periodicWorker struct {
 	river.WorkerDefaults[PeriodicArgs]
-	tasks map[string]Periodic
+	tasks   map[string]Periodic
+	metrics *metrics.Metrics
 }
 
 func (w *periodicWorker) Work(ctx context.Context, j *river.Job[PeriodicArgs]) error {
@@ -144,7 +158,9 @@ func (w *periodicWorker) Work(ctx context.Context, j *river.Job[PeriodicArgs]) e
 	if !ok {
 		return river.JobCancel(fmt.Errorf("no periodic task %q in this process", j.Args.Name))
 	}
-	return t.Run(ctx)
+	err := t.Run(ctx)
+	count(w.metrics, t.Name, err)
+	return err
 }
 
 type fixedRetry time.Duration

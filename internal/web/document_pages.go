@@ -151,6 +151,13 @@ func (s *Server) uploadPart(c *gin.Context, a *application.Application, part *mu
 		in.ExpiresOn = &d
 	}
 	_, err := s.docs.Upload(c.Request.Context(), s.actor(c), currentUser(c), in)
+	if s.metrics != nil {
+		outcome := "accepted"
+		if err != nil {
+			outcome = "refused"
+		}
+		s.metrics.Uploads.WithLabelValues(outcome).Inc()
+	}
 	return err
 }
 

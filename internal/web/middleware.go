@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,6 +44,14 @@ func (s *Server) requestContext(c *gin.Context) {
 	c.Next()
 
 	status := c.Writer.Status()
+	if s.metrics != nil {
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched" // never the raw path: ids would make endless series
+		}
+		s.metrics.Requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
+		s.metrics.Latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	}
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError

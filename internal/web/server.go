@@ -21,6 +21,7 @@ import (
 	"missiongrants/internal/config"
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/metrics"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
@@ -40,6 +41,7 @@ type Deps struct {
 	Docs     *document.Service
 	Awards   *award.Service
 	Reports  *report.Service
+	Metrics  *metrics.Metrics // nil: none recorded
 	Reviews  *review.Service
 	Votes    *vote.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
@@ -59,6 +61,7 @@ type Server struct {
 	docs     *document.Service
 	awards   *award.Service
 	reports  *report.Service
+	metrics  *metrics.Metrics
 	reviews  *review.Service
 	votes    *vote.Service
 	views    *views
@@ -72,7 +75,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, reports: d.Reports,
+	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, reports: d.Reports, metrics: d.Metrics,
 		reviews: d.Reviews, votes: d.Votes}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
