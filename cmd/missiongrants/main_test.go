@@ -26,11 +26,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // new home folder, as a person's first `scripts/run` would, then again to
 // check that the second start reuses the data.
 func TestEmbeddedDefaultBoots(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "missiongrants")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	home := t.TempDir()
 	dataDir := filepath.Join(home, ".local", "share", "missiongrants")
 	t.Cleanup(func() { _ = os.RemoveAll(devdb.DefaultDir(dataDir)) })
@@ -44,6 +40,34 @@ func TestEmbeddedDefaultBoots(t *testing.T) {
 	if _, err := os.Stat(devdb.DefaultDir(dataDir)); err != nil {
 		t.Fatalf("the embedded cluster is not where DefaultDir says: %v", err)
 	}
+}
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildBinary builds the portal once per test process, into a folder removed
+// when the process ends (by testenv.AtExit).
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "missiongrants-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		testenv.AtExit(func() { os.RemoveAll(dir) })
+		builtBin = filepath.Join(dir, "missiongrants")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
 }
 
 // startBinary starts bin, waits for /readyz, stops it with Ctrl-C and checks
