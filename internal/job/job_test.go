@@ -3,10 +3,12 @@ package job_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,5 +144,66 @@ func TestMailIsRetriedWhileSMTPIsDown(t *testing.T) {
 	}
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages delivered, want exactly 1", len(msgs))
+	}
+}
+
+// countingSender counts each message it is asked to deliver.
+type countingSender struct {
+	mu   sync.Mutex
+	seen map[string]int
+}
+
+func (c *countingSender) Send(_ context.Context, m mail.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seen[m.To]++
+	return nil
+}
+
+// Two portal processes working one queue: every job runs exactly once.
+func TestJobsRunOnceAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	ctx := context.Background()
+	sender := &countingSender{seen: map[string]int{}}
+	var clients []*job.Client
+	for range 2 {
+		c, err := job.New(pool.DB, job.Options{Work: true, Sender: sender, PollInterval: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = c.Stop(stop)
+		})
+		clients = append(clients, c)
+	}
+	const n = 40
+	for i := range n {
+		err := db.InTx(ctx, pool, func(tx *sqlx.Tx) error {
+			return clients[i%2].SendMailTx(ctx, tx, mail.Message{To: fmt.Sprintf("p%d@example.org", i), Subject: "s", Text: "t"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	testenv.Eventually(t, 30*time.Second, "every job completes", func() bool {
+		var done int
+		_ = pool.Get(&done, `SELECT count(*) FROM river_job WHERE kind = 'mail.send' AND state = 'completed'`)
+		return done == n
+	})
+	sender.mu.Lock()
+	defer sender.mu.Unlock()
+	if len(sender.seen) != n {
+		t.Fatalf("%d of %d messages delivered", len(sender.seen), n)
+	}
+	for to, times := range sender.seen {
+		if times != 1 {
+			t.Errorf("%s delivered %d times", to, times)
+		}
 	}
 }
