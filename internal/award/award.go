@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/audit"
@@ -209,11 +208,4 @@ func (s *Service) ForApplication(ctx context.Context, u *account.User, appID int
 		return nil, nil, nil, err
 	}
 	return &w, inst, pays, nil
-}
-
-// isCheck reports whether err is PostgreSQL refusing a CHECK (or a trigger
-// raising check_violation), optionally a named one.
-func isCheck(err error, constraint string) bool {
-	var pqErr *pq.Error
-	return errors.As(err, &pqErr) && pqErr.Code == "23514" && (constraint == "" || pqErr.Constraint == constraint)
 }

@@ -96,10 +96,10 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in
 	var p Payment
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		// A resent form: answer with the payment it already made.
-		if err := tx.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
-			WHERE p.idempotency_key = $1`, in.IdempotencyKey); err == nil {
+		if made, err := paymentBy(ctx, tx, "p.idempotency_key", in.IdempotencyKey); err == nil {
+			p = *made
 			return nil
-		} else if !errors.Is(db.NotFound(err), db.ErrNotFound) {
+		} else if !errors.Is(err, db.ErrNotFound) {
 			return err
 		}
 		var inst struct {
@@ -132,14 +132,16 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in
 		switch {
 		case errors.Is(db.NotFound(err), db.ErrNotFound):
 			return errResent // the same form, in a concurrent request: answered below
-		case isCheck(err, ""):
+		case db.IsCheckViolation(err, ""):
 			return ErrOverpaid
 		case err != nil:
 			return fmt.Errorf("award.Pay: %w", err)
 		}
-		if err := tx.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id WHERE p.id = $1`, p.ID); err != nil {
+		made, err := paymentBy(ctx, tx, "p.id", p.ID)
+		if err != nil {
 			return err
 		}
+		p = *made
 		if err := audit.Record(ctx, tx, ac.Event("payment.recorded", "application", inst.AppID, map[string]any{
 			"payment_id": p.ID, "instalment_id": in.InstalmentID, "amount_cents": amount, "method": in.Method, "needs_approval": needsApproval,
 			"override_reason": override})); err != nil {
@@ -151,7 +153,7 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in
 		return s.notifyPaid(ctx, tx, inst.AppID, amount)
 	})
 	if errors.Is(err, errResent) {
-		return s.byKey(ctx, in.IdempotencyKey)
+		return paymentBy(ctx, s.db, "p.idempotency_key", in.IdempotencyKey)
 	}
 	if err != nil {
 		return nil, err
@@ -163,11 +165,16 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in
 // the payment.
 var errResent = errors.New("award: resent form")
 
-func (s *Service) byKey(ctx context.Context, key string) (*Payment, error) {
+// paymentBy loads the one payment whose column (p.id or
+// p.idempotency_key) holds value.
+func paymentBy(ctx context.Context, q db.Querier, column string, value any) (*Payment, error) {
 	var p Payment
-	err := s.db.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
-		WHERE p.idempotency_key = $1`, key)
-	return &p, err
+	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
+		WHERE `+column+` = $1`, value)
+	if err != nil {
+		return nil, db.NotFound(err)
+	}
+	return &p, nil
 }
 
 // reportAccepted is the gate of report-gated instalments.
@@ -191,11 +198,11 @@ func (s *Service) Approve(ctx context.Context, ac account.Actor, u *account.User
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO payment_approvals (payment_id, approved_by, approved_at) VALUES ($1, $2, $3)`, paymentID, u.ID, s.now())
 		switch {
-		case isCheck(err, "second_admin"):
+		case db.IsCheckViolation(err, "second_admin"):
 			return ErrSecondAdmin
 		case db.IsUniqueViolation(err, ""):
 			return nil // already approved
-		case isCheck(err, ""):
+		case db.IsCheckViolation(err, ""):
 			return ErrOverpaid
 		case err != nil:
 			return fmt.Errorf("award.Approve: %w", err)
@@ -236,7 +243,7 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 			return ErrAlreadyReversed
 		case db.IsUniqueViolation(err, "payments_idempotency_key_key"):
 			return nil // the same form again
-		case isCheck(err, ""):
+		case db.IsCheckViolation(err, ""):
 			return ErrAlreadyReversed
 		case err != nil:
 			return fmt.Errorf("award.Reverse: %w", err)

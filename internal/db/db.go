@@ -83,6 +83,13 @@ func IsUniqueViolation(err error, constraint string) bool {
 	return constraint == "" || pqErr.Constraint == constraint
 }
 
+// IsCheckViolation reports whether err is PostgreSQL refusing a CHECK (or a
+// trigger raising check_violation), optionally the named constraint.
+func IsCheckViolation(err error, constraint string) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23514" && (constraint == "" || pqErr.Constraint == constraint)
+}
+
 // NotFound turns sql.ErrNoRows into ErrNotFound, so callers never see driver errors.
 func NotFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -118,9 +117,9 @@ func (s *Server) sessionsRevokeOthers(c *gin.Context) error {
 }
 
 func (s *Server) sessionRevoke(c *gin.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return statusError(http.StatusNotFound)
+		return err
 	}
 	if err := s.accounts.RevokeSession(c.Request.Context(), s.actor(c), id); err != nil {
 		return err

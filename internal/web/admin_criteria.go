@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,8 +38,8 @@ func (s *Server) adminCriterionSave(c *gin.Context) error {
 	var id int64
 	if c.Param("id") != "" {
 		var err error
-		if id, err = strconv.ParseInt(c.Param("id"), 10, 64); err != nil || id <= 0 {
-			return statusError(http.StatusNotFound)
+		if id, err = pathID(c); err != nil {
+			return err
 		}
 	}
 	in := review.CriterionInput{Key: c.PostForm("key"), NameEN: c.PostForm("name_en"), NameES: c.PostForm("name_es"),

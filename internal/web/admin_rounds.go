@@ -72,7 +72,7 @@ func (s *Server) adminRoundsShow(c *gin.Context) error {
 }
 
 func (s *Server) adminRoundEdit(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func helpTexts(value func(lang, field string) string) []helpText {
 // adminRoundHelpSave saves the help texts shown beside the application's
 // questions for this round.
 func (s *Server) adminRoundHelpSave(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *Server) adminRoundSave(c *gin.Context) error {
 	var id int64
 	if c.Param("id") != "" {
 		var err error
-		if id, err = organizationID(c); err != nil {
+		if id, err = pathID(c); err != nil {
 			return err
 		}
 	}

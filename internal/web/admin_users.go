@@ -68,16 +68,8 @@ type adminUserPage struct {
 	Subject *account.User
 }
 
-func (s *Server) subjectID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, statusError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 func (s *Server) adminUserShow(c *gin.Context) error {
-	id, err := s.subjectID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -92,7 +84,7 @@ func (s *Server) adminUserShow(c *gin.Context) error {
 // adminUserAction runs one admin change on the account in the URL and goes
 // back to its page with a flash, or shows why it was refused.
 func (s *Server) adminUserAction(c *gin.Context, flash string, act func(id int64) error) error {
-	id, err := s.subjectID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

@@ -17,9 +17,6 @@ import (
 	"missiongrants/internal/web/form"
 )
 
-// applicationID reads :id; anything but a positive number does not exist.
-func applicationID(c *gin.Context) (int64, error) { return organizationID(c) }
-
 func appURL(id int64) string { return "/applications/" + strconv.FormatInt(id, 10) }
 
 type applicationNewPage struct {
@@ -30,7 +27,7 @@ type applicationNewPage struct {
 
 // applicationNew lets an eligible charity pick the round to apply to.
 func (s *Server) applicationNew(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -54,7 +51,7 @@ func (s *Server) applicationNew(c *gin.Context) error {
 }
 
 func (s *Server) applicationCreate(c *gin.Context) error {
-	orgID, err := organizationID(c)
+	orgID, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -120,7 +117,7 @@ func (s *Server) savedLabel(c *gin.Context, t time.Time) string {
 }
 
 func (s *Server) applicationEdit(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -144,7 +141,7 @@ func (s *Server) applicationEdit(c *gin.Context) error {
 // (action=submit). A refused submission comes back with every value kept
 // and each error beside its field.
 func (s *Server) applicationSave(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -192,7 +189,7 @@ func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form
 // applicationAutosave is the page's script saving the draft as the person
 // types: JSON in, JSON out, nothing else changes.
 func (s *Server) applicationAutosave(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -292,7 +289,7 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 }
 
 func (s *Server) applicationShow(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -307,7 +304,7 @@ func (s *Server) applicationShow(c *gin.Context) error {
 // applicationAct runs one action from the application page and comes back
 // to it; a refusal is shown there.
 func (s *Server) applicationAct(c *gin.Context, flash string, act func(id int64) error, keep func(p *applicationShowPage)) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -359,7 +356,7 @@ type applicationVersionPage struct {
 }
 
 func (s *Server) applicationVersion(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

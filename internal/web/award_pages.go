@@ -126,7 +126,7 @@ func (s *Server) awardCreate(c *gin.Context) error {
 // receipt's row is written in the payment's transaction, and the file is
 // deleted again if the payment is not recorded.
 func (s *Server) paymentCreate(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 }
 
 func (s *Server) documentsShow(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ const maxUploadParts = 10
 // files; nothing holds a whole file in memory. The page's script asks for
 // JSON; a plain form gets the page back with the outcome.
 func (s *Server) documentUpload(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func wantsJSON(c *gin.Context) bool {
 // attachment (never shown inline: the browser must not run what a charity
 // uploaded).
 func (s *Server) documentDownload(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (s *Server) documentDownload(c *gin.Context) error {
 }
 
 func (s *Server) documentDelete(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func (s *Server) documentDelete(c *gin.Context) error {
 
 // documentReplace streams the new file in place of the old one.
 func (s *Server) documentReplace(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

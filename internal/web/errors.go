@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -61,4 +62,14 @@ func (s *Server) notFound(c *gin.Context) error { return statusError(http.Status
 
 func (s *Server) methodNotAllowed(c *gin.Context) error {
 	return statusError(http.StatusMethodNotAllowed)
+}
+
+// pathID reads the route's :id: anything but a positive number is a page
+// that does not exist.
+func pathID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, statusError(http.StatusNotFound)
+	}
+	return id, nil
 }

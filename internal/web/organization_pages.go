@@ -47,18 +47,8 @@ func (s *Server) organizationCreate(c *gin.Context) error {
 	return nil
 }
 
-// organizationID reads :id; anything but a positive number is a page that
-// does not exist.
-func organizationID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, statusError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 func (s *Server) organizationEdit(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -76,7 +66,7 @@ func (s *Server) organizationEdit(c *gin.Context) error {
 }
 
 func (s *Server) organizationUpdate(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -122,7 +112,7 @@ func (s *Server) organizationPage(c *gin.Context, id int64) (*organizationPage, 
 }
 
 func (s *Server) organizationShow(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -135,7 +125,7 @@ func (s *Server) organizationShow(c *gin.Context) error {
 }
 
 func (s *Server) organizationInvite(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -199,7 +189,7 @@ func (s *Server) eligibilityPage(c *gin.Context, id int64, answers map[string]st
 }
 
 func (s *Server) eligibilityShow(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -213,7 +203,7 @@ func (s *Server) eligibilityShow(c *gin.Context) error {
 // eligibilitySave tells an ineligible charity plainly why, and what would
 // make it eligible; an eligible one goes on to apply.
 func (s *Server) eligibilitySave(c *gin.Context) error {
-	id, err := organizationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

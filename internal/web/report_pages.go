@@ -59,7 +59,7 @@ type budgetLine struct {
 }
 
 func (s *Server) reportShow(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func reportForm(c *gin.Context) report.Form {
 // reportSave saves the report as typed, and submits it when asked; a
 // refusal comes back with every figure kept and each error beside its field.
 func (s *Server) reportSave(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) reportSave(c *gin.Context) error {
 }
 
 func (s *Server) reportReview(c *gin.Context) error {
-	id, err := applicationID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
