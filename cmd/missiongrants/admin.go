@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"missiongrants/internal/config"
+	"missiongrants/internal/portal"
 )
 
 // createAdmin makes the first admin account of a new installation:
@@ -43,11 +44,11 @@ func createAdmin(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		return err
 	}
 	defer stop()
-	a, err := newApp(ctx, cfg, pool, log, false)
+	a, err := portal.New(ctx, cfg, pool, log, false)
 	if err != nil {
 		return err
 	}
-	u, err := a.accounts.CreateAdmin(ctx, *email, *name, password)
+	u, err := a.Accounts.CreateAdmin(ctx, *email, *name, password)
 	if err != nil {
 		return err
 	}
@@ -62,9 +63,27 @@ func seedDemoCmd(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		return err
 	}
 	defer stop()
-	a, err := newApp(ctx, cfg, pool, log, false)
+	a, err := portal.New(ctx, cfg, pool, log, false)
 	if err != nil {
 		return err
 	}
-	return a.seedDemo(ctx)
+	return seedDemo(ctx, a)
+}
+
+// seedDemo loads the demo accounts and prints how to log in with them.
+func seedDemo(ctx context.Context, a *portal.Portal) error {
+	demo, err := a.Accounts.SeedDemo(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n  Demo accounts (password, and the TOTP secret to add to an authenticator app):\n")
+	for _, d := range demo {
+		fmt.Printf("    %-36s %-27s %-15s", d.Email, d.Password, strings.Join(d.Roles.Names(), "+"))
+		if d.TOTPSecret != "" {
+			fmt.Printf(" TOTP %s", d.TOTPSecret)
+		}
+		fmt.Println()
+	}
+	fmt.Println()
+	return nil
 }

@@ -40,7 +40,7 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 	}
 
 	a, b := startPortal(t, bin, env), startPortal(t, bin, env) // together, on the empty database
-	for _, p := range []*portal{a, b} {
+	for _, p := range []*process{a, b} {
 		if !waitReady(ctx, "http://"+p.addr+"/readyz", p.exited) {
 			t.Fatalf("portal %s never became ready:\n%s", p.addr, p.out())
 		}
@@ -67,7 +67,7 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(p *portal, path string) (int, string) {
+	get := func(p *process, path string) (int, string) {
 		t.Helper()
 		resp, err := client.Get("http://" + p.addr + path)
 		if err != nil {
@@ -104,22 +104,22 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 		t.Errorf("GET /dashboard on B with A's session: %d, name shown: %v", code, strings.Contains(body, "Alex Applicant"))
 	}
 
-	for _, p := range []*portal{a, b} {
+	for _, p := range []*process{a, b} {
 		p.stop(t)
 	}
 }
 
-// portal is a running `missiongrants` process.
-type portal struct {
+// process is a running `missiongrants` process.
+type process struct {
 	addr   string
 	cmd    *exec.Cmd
 	exited chan error
 	out    func() string
 }
 
-func startPortal(t *testing.T, bin string, env []string) *portal {
+func startPortal(t *testing.T, bin string, env []string) *process {
 	t.Helper()
-	p := &portal{addr: freeAddr(t), exited: make(chan error, 1)}
+	p := &process{addr: freeAddr(t), exited: make(chan error, 1)}
 	p.cmd = exec.Command(bin)
 	p.cmd.Env = append(append([]string(nil), env...), "LISTEN_ADDR="+p.addr, "BASE_URL=http://"+p.addr)
 	var mu sync.Mutex
@@ -144,7 +144,7 @@ func startPortal(t *testing.T, bin string, env []string) *portal {
 }
 
 // stop sends Ctrl-C and checks the process exits cleanly.
-func (p *portal) stop(t *testing.T) {
+func (p *process) stop(t *testing.T) {
 	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"missiongrants/internal/config"
-	"missiongrants/internal/web"
+	"missiongrants/internal/portal"
 )
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
@@ -18,22 +18,21 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer stopDB()
-	a, err := newApp(ctx, cfg, pool, log, true)
+	a, err := portal.New(ctx, cfg, pool, log, true)
 	if err != nil {
 		return err
 	}
 	if cfg.Embedded() {
-		if err := a.seedDemo(ctx); err != nil {
+		if err := seedDemo(ctx, a); err != nil {
 			return err
 		}
 	}
-	srv, err := web.New(web.Deps{Config: cfg, DB: pool, Catalog: a.cat, Log: log, Accounts: a.accounts, Orgs: a.orgs, Apps: a.apps, Docs: a.docs, Awards: a.awards, Reports: a.reports, Metrics: a.metrics,
-		Reviews: a.reviews, Votes: a.votes, SessionCleanup: 15 * time.Minute})
+	srv, err := a.Web(15 * time.Minute)
 	if err != nil {
 		return err
 	}
 
-	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	httpServer := &http.Server{
@@ -48,7 +47,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	var metricsServer *http.Server
 	if cfg.MetricsAddr != "" {
 		mux := http.NewServeMux()
-		mux.Handle("/metrics", a.metrics.Handler())
+		mux.Handle("/metrics", a.Metrics.Handler())
 		metricsServer = &http.Server{Addr: cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { failed <- metricsServer.ListenAndServe() }()
 		log.Info("metrics ready", "listen", cfg.MetricsAddr)
@@ -72,7 +71,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if metricsServer != nil {
 		_ = metricsServer.Shutdown(shutdownCtx)
 	}
-	if err := a.jobs.Stop(shutdownCtx); err != nil {
+	if err := a.Jobs.Stop(shutdownCtx); err != nil {
 		log.Error("job queue shutdown", "error", err)
 	}
 	log.Info("stopped")

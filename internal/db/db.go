@@ -37,6 +37,10 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db.Open: %w", err)
 	}
+	return open(ctx, connector)
+}
+
+func open(ctx context.Context, connector driver.Connector) (*sqlx.DB, error) {
 	sqlDB := sql.OpenDB(connector)
 	sqlDB.SetMaxOpenConns(20)
 	sqlDB.SetMaxIdleConns(10)
