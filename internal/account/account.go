@@ -68,8 +68,8 @@ type Config struct {
 	ResetPasswordTTL time.Duration
 	InvitationTTL    time.Duration
 	ChangeEmailTTL   time.Duration
-	// SessionIdle ends a session not seen for this long; set it to at least
-	// the scs session lifetime.
+	// SessionIdle ends a session not seen for this long (to the minute:
+	// see touchEvery).
 	SessionIdle time.Duration
 	Limits      Limits
 }

@@ -51,7 +51,7 @@ func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, meth
 		if !u.Active || u.InvitationPending || (u.TOTPEnabled() && (method == LoginPassword || method == LoginInvitation)) {
 			return ErrForbidden
 		}
-		// Sessions long idle are gone from scs already; forget them here too.
+		// Forget this person's sessions that ended idle.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND last_seen_at < $2`,
 			userID, now.Add(-s.cfg.SessionIdle)); err != nil {
 			return err

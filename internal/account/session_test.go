@@ -102,3 +102,24 @@ func TestIdleSessionEnds(t *testing.T) {
 		t.Fatalf("idle session: %v", err)
 	}
 }
+
+// A session not seen for longer than SessionIdle ends; each visit within
+// it keeps it going. (The web layer's scs session has no idle timeout of
+// its own, so that a page view writes nothing: this is the one that counts.)
+func TestSessionEndsWhenIdle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	svc := account.New(e.db, e.outbox, account.Config{BaseURL: "https://grants.example.org/", Now: e.clock.Now, SessionIdle: time.Hour})
+	u := e.applicant("idle@example.org", "perfusion pumps at dawn")
+	a := e.login(u)
+	for range 3 {
+		e.clock.Add(59 * time.Minute)
+		if _, err := svc.SessionUser(ctx, a.SessionID); err != nil {
+			t.Fatalf("a session seen %v ago ended: %v", 59*time.Minute, err)
+		}
+	}
+	e.clock.Add(61 * time.Minute)
+	if _, err := svc.SessionUser(ctx, a.SessionID); !errors.Is(err, account.ErrNotFound) {
+		t.Fatalf("a session idle for 61 minutes: %v, want ErrNotFound", err)
+	}
+}

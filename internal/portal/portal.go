@@ -84,7 +84,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logge
 		return nil, err
 	}
 	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
-	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionLifetime})
+	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionIdleTimeout})
 	orgs := organization.New(pool, outbox, cfg.BaseURL.String(), nil)
 	apps := application.New(pool, outbox, cfg.BaseURL.String(), nil)
 	a.Jobs, a.Accounts, a.Orgs, a.Apps = jobs, accounts, orgs, apps

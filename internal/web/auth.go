@@ -19,6 +19,7 @@ import (
 const (
 	sessSID          = "sid"          // the account session id (account.CreateSession)
 	sessPendingUser  = "pending_user" // password checked, waiting for a TOTP code
+	sessPendingUntil = "pending_until"
 	sessPendingNext  = "pending_next"
 	sessFlash        = "flash"
 	keyUser          = "user"

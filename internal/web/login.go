@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,6 +39,7 @@ func (s *Server) loginSubmit(c *gin.Context) error {
 			return err
 		}
 		s.sessions.Put(ctx, sessPendingUser, u.ID)
+		s.sessions.Put(ctx, sessPendingUntil, time.Now().Add(pendingCodeWait).Unix())
 		s.sessions.Put(ctx, sessPendingNext, p.Next)
 		c.Redirect(http.StatusSeeOther, "/login/code")
 		return nil
@@ -47,8 +49,21 @@ func (s *Server) loginSubmit(c *gin.Context) error {
 
 type loginCodePage struct{ Page }
 
+// pendingCodeWait is how long a checked password waits for its code.
+const pendingCodeWait = 15 * time.Minute
+
+// pendingUser is who passed the password step in this browser and may
+// still give the code (0: nobody).
+func (s *Server) pendingUser(c *gin.Context) int64 {
+	ctx := c.Request.Context()
+	if time.Now().Unix() > s.sessions.GetInt64(ctx, sessPendingUntil) {
+		return 0
+	}
+	return s.sessions.GetInt64(ctx, sessPendingUser)
+}
+
 func (s *Server) loginCodeShow(c *gin.Context) error {
-	if s.sessions.GetInt64(c.Request.Context(), sessPendingUser) == 0 {
+	if s.pendingUser(c) == 0 {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil
 	}
@@ -59,7 +74,7 @@ func (s *Server) loginCodeShow(c *gin.Context) error {
 // loginCodeSubmit accepts a TOTP code, or a recovery code in its place.
 func (s *Server) loginCodeSubmit(c *gin.Context) error {
 	ctx := c.Request.Context()
-	userID := s.sessions.GetInt64(ctx, sessPendingUser)
+	userID := s.pendingUser(c)
 	if userID == 0 {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil
@@ -81,6 +96,7 @@ func (s *Server) loginCodeSubmit(c *gin.Context) error {
 	}
 	next := s.sessions.GetString(ctx, sessPendingNext)
 	s.sessions.Remove(ctx, sessPendingUser)
+	s.sessions.Remove(ctx, sessPendingUntil)
 	s.sessions.Remove(ctx, sessPendingNext)
 	return s.startSession(c, u, method, next)
 }

@@ -17,7 +17,9 @@ const sessionCookie = "mg_session"
 func newSessions(cfg *config.Config, store *postgresstore.PostgresStore) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
-	sm.IdleTimeout = cfg.SessionIdleTimeout
+	// No IdleTimeout here: scs would then write the session on every
+	// request. The account session ends idle ones instead (SessionUser),
+	// noting a visit at most once a minute, so a page view only reads.
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = sessionCookie
 	sm.Cookie.HttpOnly = true
