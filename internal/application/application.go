@@ -141,6 +141,43 @@ func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool
 	return &a, nil
 }
 
+// Shown is an application with everything its page shows of its own: its
+// history, the versions submitted and the message thread.
+type Shown struct {
+	*Application
+	// ViewerIsMember: the person looking is a member of its charity.
+	ViewerIsMember bool
+	Timeline       []TimelineEntry
+	Versions       []Version
+	Messages       []Post
+}
+
+// Show returns application id with its parts if u may see it: four
+// statements, where Get, Timeline, Versions and Messages each check again.
+func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, error) {
+	var row struct {
+		Application
+		Member bool `db:"viewer_is_member"`
+	}
+	err := s.db.GetContext(ctx, &row, `SELECT `+appColumns+`,
+		EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1) AS viewer_is_member`+
+		appFrom+` WHERE a.id = $3 AND `+visible, u.ID, organization.IPA(u), id)
+	if err != nil {
+		return nil, fmt.Errorf("application.Show: %w", db.NotFound(err))
+	}
+	sh := &Shown{Application: &row.Application, ViewerIsMember: row.Member}
+	if sh.Timeline, err = s.timeline(ctx, id); err != nil {
+		return nil, err
+	}
+	if sh.Versions, err = s.versions(ctx, id); err != nil {
+		return nil, err
+	}
+	if sh.Messages, err = s.messages(ctx, id); err != nil {
+		return nil, err
+	}
+	return sh, nil
+}
+
 // ForUser lists the applications of every organization u belongs to.
 func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, error) {
 	var out []Application

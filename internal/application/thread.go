@@ -30,6 +30,12 @@ func (s *Service) Timeline(ctx context.Context, u *account.User, id int64) ([]Ti
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
+	return s.timeline(ctx, id)
+}
+
+// timeline, versions and messages read an application's parts; the caller
+// has checked that the person may see it.
+func (s *Service) timeline(ctx context.Context, id int64) ([]TimelineEntry, error) {
 	var out []TimelineEntry
 	err := s.db.SelectContext(ctx, &out, `SELECT e.at, coalesce(u.name, '') AS actor_name, e.event, e.to_status, e.note
 		FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
@@ -51,6 +57,10 @@ func (s *Service) Messages(ctx context.Context, u *account.User, id int64) ([]Po
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
+	return s.messages(ctx, id)
+}
+
+func (s *Service) messages(ctx context.Context, id int64) ([]Post, error) {
 	var out []Post
 	err := s.db.SelectContext(ctx, &out, `SELECT m.id, u.name AS author_name, m.from_ipa, m.body, m.created_at
 		FROM application_messages m JOIN users u ON u.id = m.author_id
@@ -150,6 +160,10 @@ func (s *Service) Versions(ctx context.Context, u *account.User, id int64) ([]Ve
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
+	return s.versions(ctx, id)
+}
+
+func (s *Service) versions(ctx context.Context, id int64) ([]Version, error) {
 	var out []Version
 	if err := s.db.SelectContext(ctx, &out, `SELECT version, submitted_at, data FROM application_versions
 		WHERE application_id = $1 ORDER BY version`, id); err != nil {

@@ -32,6 +32,9 @@ type Catalog struct {
 	localizers map[string]*goi18n.Localizer
 	matcher    language.Matcher
 	keys       map[string]map[string]bool
+	// plain holds every message as T gives it without arguments: pages
+	// ask for hundreds of labels each, and go-i18n's lookup is slow.
+	plain map[string]map[string]string
 }
 
 // New loads the embedded catalogs.
@@ -67,6 +70,13 @@ func New() (*Catalog, error) {
 		tags = append(tags, language.MustParse(lang))
 	}
 	c.matcher = language.NewMatcher(tags)
+	c.plain = map[string]map[string]string{}
+	for _, lang := range Languages {
+		c.plain[lang] = make(map[string]string, len(c.keys[lang]))
+		for key := range c.keys[lang] {
+			c.plain[lang][key] = c.localize(lang, key)
+		}
+	}
 	return c, nil
 }
 
@@ -101,6 +111,15 @@ func (c *Catalog) Negotiate(chosen, acceptLanguage string) string {
 // as {{.Name}} in the message. A missing key shows the key itself, which the
 // catalog tests catch before a person could.
 func (c *Catalog) T(lang, key string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := c.plain[lang][key]; ok {
+			return s
+		}
+	}
+	return c.localize(lang, key, args...)
+}
+
+func (c *Catalog) localize(lang, key string, args ...any) string {
 	l, ok := c.localizers[lang]
 	if !ok {
 		l = c.localizers[Default]

@@ -216,7 +216,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 // loadVote fills the board's view of the application's latest vote.
 func (s *Server) loadVote(c *gin.Context, p *applicationShowPage, takesPart bool) error {
 	ctx, u, b := c.Request.Context(), currentUser(c), p.Board
-	v, err := s.votes.Current(ctx, p.App.ID)
+	v, err := s.currentVote(c, p)
 	if err != nil || v == nil {
 		return err
 	}
@@ -246,12 +246,25 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage, takesPart bool
 	return nil
 }
 
+// currentVote is the application's latest vote (nil: none), read once
+// for the page's several parts.
+func (s *Server) currentVote(c *gin.Context, p *applicationShowPage) (*vote.Vote, error) {
+	if !p.voteRead {
+		v, err := s.votes.Current(c.Request.Context(), p.App.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.vote, p.voteRead = v, true
+	}
+	return p.vote, nil
+}
+
 // loadDecision shows what was decided on an approved or declined application.
 func (s *Server) loadDecision(c *gin.Context, p *applicationShowPage) error {
 	a := p.App
 	switch a.Status {
 	case application.Approved:
-		v, err := s.votes.Current(c.Request.Context(), a.ID)
+		v, err := s.currentVote(c, p)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/vote"
 	"missiongrants/internal/web/form"
 )
 
@@ -238,26 +239,22 @@ type applicationShowPage struct {
 	Board     *boardView
 	Decision  *decisionView
 	Award     *awardView // award_pages.go: approved applications
+
+	vote     *vote.Vote // see currentVote
+	voteRead bool
 }
 
 func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShowPage, error) {
-	ctx, u := c.Request.Context(), currentUser(c)
-	a, err := s.apps.Get(ctx, u, id)
+	u := currentUser(c)
+	sh, err := s.apps.Show(c.Request.Context(), u, id)
 	if err != nil {
 		return nil, err
 	}
-	p := &applicationShowPage{Page: s.page(c), App: a, Member: s.isMember(c, a.OrganizationID)}
-	if p.Timeline, err = s.apps.Timeline(ctx, u, id); err != nil {
-		return nil, err
-	}
-	if p.Versions, err = s.apps.Versions(ctx, u, id); err != nil {
-		return nil, err
-	}
+	a := sh.Application
+	p := &applicationShowPage{Page: s.page(c), App: a, Member: sh.ViewerIsMember,
+		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}
 	if n := len(p.Versions); n >= 2 {
 		p.Changes = application.Diff(p.Versions[n-2].Form, p.Versions[n-1].Form)
-	}
-	if p.Messages, err = s.apps.Messages(ctx, u, id); err != nil {
-		return nil, err
 	}
 	if a.Version > 0 {
 		p.Amount = money.Format(a.AmountRequested, money.Currency(a.Currency), lang(c))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,22 +16,43 @@ import (
 	"missiongrants/internal/web/form"
 )
 
-// queueRowView is one application of a queue, formatted for the page.
+// queueRowView is one application of a queue, formatted for the page:
+// plain fields, since the template reads a dozen of them per row and a
+// field found through embedded structs costs a reflective search each time.
 type queueRowView struct {
-	application.QueueRow
-	Amount      string
-	Country     string
-	StatusLabel string
-	Reviews     string // "3 reviews"
+	ID                     int64
+	Title                  string // "" while untitled
+	Organization, Country  string
+	Dates                  string // "2027-01-04 – 2027-01-12", or ""
+	Amount                 string
+	Status                 string
+	StatusLabel, Submitted string
+	Reviews                string // "3 reviews · 3.40 · reviewed by you"
+	Recused, VoteDue       bool   // VoteDue: a vote this board member has yet to vote in
 }
 
 func (s *Server) queueRows(c *gin.Context, rows []application.QueueRow) []queueRowView {
-	l := lang(c)
+	l, u := lang(c), currentUser(c)
 	out := make([]queueRowView, len(rows))
 	for i, r := range rows {
-		out[i] = queueRowView{QueueRow: r, Amount: money.Format(r.AmountRequested, money.Currency(r.Currency), l),
-			Country: organization.CountryName(r.Country, l), StatusLabel: s.cat.T(l, "app.status."+string(r.Status)),
-			Reviews: s.cat.T(l, "page.queue.review_count", "Count", r.ReviewCount)}
+		v := queueRowView{ID: r.ID, Title: r.DisplayTitle(), Organization: r.OrganizationName,
+			Country: organization.CountryName(r.Country, l), Amount: money.Format(r.AmountRequested, money.Currency(r.Currency), l),
+			Status: string(r.Status), StatusLabel: s.cat.T(l, "app.status."+string(r.Status)),
+			Reviews: s.cat.T(l, "page.queue.review_count", "Count", r.ReviewCount),
+			Recused: r.Recused, VoteDue: r.VoteOpen && !r.VotedByMe && u.IsBoard}
+		if r.SubmittedAt != nil {
+			v.Submitted = r.SubmittedAt.UTC().Format(time.DateOnly)
+		}
+		if r.TripStart != nil && r.TripEnd != nil {
+			v.Dates = r.TripStart.Format(time.DateOnly) + " – " + r.TripEnd.Format(time.DateOnly)
+		}
+		if m := r.Mean(); m != "" {
+			v.Reviews += " · " + m
+		}
+		if r.ReviewedByMe {
+			v.Reviews += " · " + s.cat.T(l, "page.queue.reviewed_by_me")
+		}
+		out[i] = v
 	}
 	return out
 }
