@@ -1,0 +1,79 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// CPU time spent, by this process (portal and clients) and by the
+// PostgreSQL server's processes. Throughput on a shared machine moves with
+// whatever else runs; CPU time per request does not, so the report gives
+// both.
+
+// clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// cpuMeter reads the CPU time of this process and of a PostgreSQL server.
+type cpuMeter struct {
+	postmaster int // 0: the server is elsewhere, its CPU is not counted
+}
+
+// newCPUMeter finds the postmaster of the cluster whose data folder is
+// dataDir ("" : not counted).
+func newCPUMeter(dataDir string) cpuMeter {
+	if dataDir == "" {
+		return cpuMeter{}
+	}
+	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return cpuMeter{}
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	return cpuMeter{postmaster: pid}
+}
+
+// now returns the CPU time used so far by this process and by the server.
+func (m cpuMeter) now() (self, server time.Duration) {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	if m.postmaster == 0 {
+		return self, 0
+	}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		ppid, ticks, ok := procStat(pid)
+		if ok && (pid == m.postmaster || ppid == m.postmaster) {
+			server += time.Duration(ticks) * clockTick
+		}
+	}
+	return self, server
+}
+
+// procStat reads a process's parent and its user and system CPU ticks.
+func procStat(pid int) (ppid int, ticks int64, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, 0, false
+	}
+	// The command name (field 2) may hold spaces: the fields after it
+	// start after its closing parenthesis.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return ppid, utime + stime, true
+}

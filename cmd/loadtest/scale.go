@@ -1,0 +1,419 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/pquerna/otp/totp"
+
+	"missiongrants/internal/config"
+	"missiongrants/internal/db"
+	"missiongrants/internal/devdb"
+	"missiongrants/internal/portal"
+	"missiongrants/internal/seed"
+	"missiongrants/migrations"
+)
+
+// The demo accounts the load signs in as, beside the seeded people who
+// share their password and second factor (see internal/seed).
+const (
+	demoAdmin          = "admin@demo.missiongrants.test"
+	demoStaff          = "staff@demo.missiongrants.test"
+	demoAdminPassword  = "demo-admin-passphrase"
+	demoAdminTOTP      = "DEMOADMINTOTPSECRETAAAAAAAAAAAAA"
+	demoStaffPassword  = "demo-staff-passphrase"
+	demoStaffTOTP      = "DEMOSTAFFTOTPSECRETCCCCCCCCCCCCC"
+	demoBoardPassword  = "demo-board-passphrase"
+	demoBoardTOTP      = "DEMOBOARDTOTPSECRETBBBBBBBBBBBBB"
+	applicantPassword  = "demo-applicant-passphrase"
+	boardSize          = 12 // board members seeded
+	reviewsPerApp      = 5
+	openAppsForReading = 200 // the application pages read in turn
+)
+
+// dbServer is where the scales' databases live.
+type dbServer struct {
+	url     func(name string) string
+	cluster *devdb.Cluster
+	version string
+	cpu     cpuMeter
+}
+
+func startServer(ctx context.Context, adminURL string, log *slog.Logger) (*dbServer, error) {
+	s := &dbServer{}
+	if adminURL != "" {
+		u, err := url.Parse(adminURL)
+		if err != nil {
+			return nil, fmt.Errorf("-database-url: %w", err)
+		}
+		s.url = func(name string) string { c := *u; c.Path = "/" + name; return c.String() }
+	} else {
+		dir := filepath.Join("/var/tmp", fmt.Sprintf("missiongrants-loadtest-%d", os.Getpid()))
+		log.Info("starting a private PostgreSQL cluster", "dir", dir)
+		c, err := devdb.Start(ctx, devdb.Options{Dir: dir, Durable: true})
+		if err != nil {
+			return nil, err
+		}
+		s.cluster, s.url, s.cpu = c, c.URL, newCPUMeter(c.DataDir())
+	}
+	pool, err := db.Open(ctx, s.url("postgres"))
+	if err != nil {
+		s.stop()
+		return nil, err
+	}
+	defer pool.Close()
+	if err := pool.GetContext(ctx, &s.version, `SHOW server_version`); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *dbServer) stop() {
+	if s.cluster != nil {
+		_ = s.cluster.Remove()
+	}
+}
+
+// fresh is an empty database for one scale.
+func (s *dbServer) fresh(ctx context.Context, name string) (string, error) {
+	admin, err := db.Open(ctx, s.url("postgres"))
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+pq.QuoteIdentifier(name)+` WITH (FORCE)`); err != nil {
+		return "", err
+	}
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(name)); err != nil {
+		return "", err
+	}
+	return s.url(name), nil
+}
+
+// scaleRun is one scale's measurements.
+type scaleRun struct {
+	apps    int
+	seeded  time.Duration
+	ceiling *pageResult
+	pages   []*pageResult
+}
+
+// pageResult is one page: how it answered alone, then under load.
+type pageResult struct {
+	name, path string
+	clients    int
+	statements int64 // SQL statements of one request (-1: not counted)
+	bytes      int64 // the page and the assets it loads, on a first visit
+	external   []string
+	load       measurement
+}
+
+// measureScale seeds n applications into a fresh database, serves the
+// portal and the ceiling, signs people in and measures every page.
+func measureScale(ctx context.Context, server *dbServer, n int, o options, log *slog.Logger) (*scaleRun, error) {
+	log.Info("seeding", "applications", n)
+	dbURL, err := server.fresh(ctx, fmt.Sprintf("loadtest_%d", n))
+	if err != nil {
+		return nil, err
+	}
+	pool, err := db.OpenCounting(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	if err := migrations.Up(ctx, pool.DB); err != nil {
+		return nil, err
+	}
+
+	portalLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	base := "http://" + portalLn.Addr().String()
+	env := map[string]string{
+		"DATABASE_URL":    dbURL,
+		"BASE_URL":        base,
+		"TRUSTED_PROXIES": "127.0.0.1", // the load tool is the proxy: it says which address each person is at
+		"DATA_DIR":        filepath.Join(os.TempDir(), fmt.Sprintf("missiongrants-loadtest-%d", os.Getpid())),
+		"LOG_LEVEL":       "error",
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(env["DATA_DIR"])
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	p, err := portal.New(ctx, cfg, pool, quiet, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.Accounts.SeedDemo(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	vol, err := seed.Seed(ctx, pool, seed.Options{Applications: n, PerApp: reviewsPerApp, Board: boardSize})
+	if err != nil {
+		return nil, err
+	}
+	run := &scaleRun{apps: n, seeded: time.Since(start)}
+	log.Info("seeded", "applications", n, "took", run.seeded.Round(time.Second))
+
+	web, err := p.Web(0)
+	if err != nil {
+		return nil, err
+	}
+	portalSrv := &http.Server{Handler: web.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = portalSrv.Serve(portalLn) }()
+	defer portalSrv.Close()
+
+	bare, err := db.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer bare.Close()
+	if err := createFortunes(ctx, bare); err != nil {
+		return nil, err
+	}
+	ceilLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	ceilSrv := &http.Server{Handler: ceiling(bare), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = ceilSrv.Serve(ceilLn) }()
+	defer ceilSrv.Close()
+
+	pages, err := plan(ctx, base, vol, o.clients)
+	if err != nil {
+		return nil, err
+	}
+	anon := newVisitor("http://" + ceilLn.Addr().String())
+	run.ceiling = &pageResult{name: "ceiling (fortunes)", path: "/fortunes", clients: o.clients, statements: 1}
+	run.ceiling.load = hammer(ctx, server.cpu, o.clients, o.warmup, o.duration, 0, http.StatusOK, func(ctx context.Context, _, _ int) (int, error) {
+		return anon.get(ctx, "/fortunes")
+	})
+	log.Info("measured", "page", run.ceiling.name, "rps", int(run.ceiling.load.rps()))
+	for _, pg := range pages {
+		if !o.wanted(pg.name) {
+			continue
+		}
+		r := &pageResult{name: pg.name, path: pg.path, clients: pg.clients, statements: -1}
+		if pg.probe != nil {
+			path := cmp.Or(pg.probePath, pg.path)
+			if r.statements, r.bytes, r.external, err = measure(ctx, web.Handler(), pg.probe, path); err != nil {
+				return nil, fmt.Errorf("%s: %w", pg.name, err)
+			}
+		}
+		stop, err := o.profile(n, pg.name)
+		if err != nil {
+			return nil, err
+		}
+		r.load = hammer(ctx, server.cpu, pg.clients, o.warmup, o.duration, pg.max, pg.want, pg.req)
+		stop()
+		if r.load.requests == 0 {
+			return nil, fmt.Errorf("%s: no request succeeded (%s)", pg.name, r.load.firstErr)
+		}
+		log.Info("measured", "page", r.name, "rps", int(r.load.rps()), "p99", r.load.p99.Round(time.Millisecond), "errors", r.load.errors)
+		run.pages = append(run.pages, r)
+	}
+	return run, nil
+}
+
+// page is one page to measure and how to ask for it.
+type page struct {
+	name, path string
+	probePath  string // what the probe reads, when path names many pages
+	clients    int
+	want       int
+	max        int64    // requests at most (0: as many as the duration allows)
+	probe      *visitor // who reads it once to count statements and bytes (nil: not read alone)
+	req        request
+}
+
+// plan signs the people in and lists the pages. Board members and admins
+// share sessions between clients, as one person's tabs do; every charity
+// client is a different charity.
+func plan(ctx context.Context, base string, vol *seed.Volume, clients int) ([]page, error) {
+	var board, admins, charities []*visitor
+	for i, email := range vol.BoardEmail {
+		v, err := signIn(ctx, base, email, demoBoardPassword, demoBoardTOTP, i)
+		if err != nil {
+			return nil, err
+		}
+		board = append(board, v)
+	}
+	for i, who := range [][3]string{{demoAdmin, demoAdminPassword, demoAdminTOTP}, {demoStaff, demoStaffPassword, demoStaffTOTP}} {
+		v, err := signIn(ctx, base, who[0], who[1], who[2], 100+i)
+		if err != nil {
+			return nil, err
+		}
+		admins = append(admins, v)
+	}
+	for i := range min(clients, len(vol.Applicants)) {
+		v, err := signIn(ctx, base, vol.Applicants[i], applicantPassword, "", 200+i)
+		if err != nil {
+			return nil, err
+		}
+		charities = append(charities, v)
+	}
+	if len(vol.Open) < 1 {
+		return nil, errors.New("the seed made no application before the board")
+	}
+	open := vol.Open[:min(len(vol.Open), openAppsForReading)]
+	anon := newVisitor(base)
+	year := time.Now().Year()
+	export := fmt.Sprintf("/admin/exports/applications.csv?from=%d-01-01&to=%d-12-31", year-1, year-1)
+
+	// Sign-in checks a password (argon2id, deliberately slow) and counts
+	// the attempt against the account and the address: each request is a
+	// charity at an address of its own, and each charity signs in at most
+	// 8 times in all (warm-up included), under the limit of 10 in 15 minutes.
+	var signIns atomic.Int64
+	csrfToken := strings.Repeat("l", 43)
+	signInReq := func(ctx context.Context, _, _ int) (int, error) {
+		k := signIns.Add(1)
+		v := newVisitor(base)
+		v.ip = fmt.Sprintf("10.%d.%d.%d", k>>16&255, k>>8&255, k&255)
+		v.cookies["mg_csrf"] = csrfToken
+		resp, err := v.send(ctx, http.MethodPost, "/login", url.Values{"csrf_token": {csrfToken},
+			"email": {vol.Applicants[int(k)%len(vol.Applicants)]}, "password": {applicantPassword}})
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	getAs := func(vs []*visitor, path func(i int) string) request {
+		return func(ctx context.Context, w, i int) (int, error) { return vs[w%len(vs)].get(ctx, path(i)) }
+	}
+	fixed := func(p string) func(int) string { return func(int) string { return p } }
+	return []page{
+		{name: "login page", path: "/login", clients: clients, want: http.StatusOK, probe: anon, req: getAs([]*visitor{anon}, fixed("/login"))},
+		{name: "sign-in (password)", path: "POST /login", clients: clients, want: http.StatusSeeOther, max: int64(len(vol.Applicants) * 7), req: signInReq},
+		{name: "charity home", path: "/dashboard", clients: clients, want: http.StatusOK, probe: charities[0], req: getAs(charities, fixed("/dashboard"))},
+		{name: "review queue", path: "/board/applications", clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed("/board/applications"))},
+		{name: "application page", path: "/applications/{id}", probePath: fmt.Sprintf("/applications/%d", vol.Busy), clients: clients, want: http.StatusOK, probe: board[0],
+			req: getAs(board, func(i int) string { return fmt.Sprintf("/applications/%d", open[i%len(open)]) })},
+		{name: "admin dashboard", path: "/admin/dashboard", clients: clients, want: http.StatusOK, probe: admins[0], req: getAs(admins, fixed("/admin/dashboard"))},
+		{name: "export (a year's applications, CSV)", path: export, clients: 4, want: http.StatusOK, probe: admins[0], req: getAs(admins, fixed(export))},
+	}, nil
+}
+
+// signIn logs a person in through the pages, with their second factor
+// when they have one; addr makes their address distinct.
+func signIn(ctx context.Context, base, email, password, totpSecret string, addr int) (*visitor, error) {
+	v := newVisitor(base)
+	v.ip = fmt.Sprintf("192.168.%d.%d", addr/250, 1+addr%250)
+	if _, err := v.step(ctx, http.MethodGet, "/login", nil); err != nil {
+		return nil, err
+	}
+	status, err := v.step(ctx, http.MethodPost, "/login", url.Values{"csrf_token": {v.cookies["mg_csrf"]}, "email": {email}, "password": {password}})
+	if err != nil || status != http.StatusSeeOther {
+		return nil, fmt.Errorf("signing in as %s: %d %v", email, status, err)
+	}
+	if totpSecret != "" {
+		code, err := totp.GenerateCode(totpSecret, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		status, err := v.step(ctx, http.MethodPost, "/login/code", url.Values{"csrf_token": {v.cookies["mg_csrf"]}, "code": {code}})
+		if err != nil || status != http.StatusSeeOther {
+			return nil, fmt.Errorf("second factor of %s: %d %v", email, status, err)
+		}
+	}
+	v.ip = "" // later requests come from the proxy's own address
+	return v, nil
+}
+
+var (
+	assetRef    = regexp.MustCompile(`(?:href|src)="(/assets/[^"]+)"`)
+	externalRef = regexp.MustCompile(`(?:href|src|action|poster|srcset)\s*=\s*["']?(?:https?:)?//([^/"'\s>]+)|url\(\s*["']?(?:https?:)?//([^/"')]+)`)
+)
+
+// measure reads path once as v, straight through the portal's handler so
+// that its statements can be counted: the statements, the bytes a first
+// visit transfers (the page, then each asset it names, once) and the other
+// hosts it names.
+func measure(ctx context.Context, h http.Handler, v *visitor, path string) (int64, int64, []string, error) {
+	var statements atomic.Int64
+	serve := func(path string) ([]byte, error) {
+		req, err := v.request(db.CountStatements(ctx, &statements), http.MethodGet, path, nil)
+		if err != nil {
+			return nil, err
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			return nil, fmt.Errorf("GET %s: %d", path, rec.Code)
+		}
+		return rec.Body.Bytes(), nil
+	}
+	body, err := serve(path)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	counted, total := statements.Load(), int64(len(body))
+	var hosts []string
+	seen := map[string]bool{}
+	check := func(b []byte) {
+		for _, m := range externalRef.FindAllSubmatch(b, -1) {
+			h := string(m[1]) + string(m[2])
+			if !seen[h] {
+				seen[h] = true
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	check(body)
+	if !strings.HasPrefix(path, "/admin/exports/") {
+		for _, m := range assetRef.FindAllSubmatch(body, -1) {
+			if seen[string(m[1])] {
+				continue
+			}
+			seen[string(m[1])] = true
+			asset, err := serve(string(m[1]))
+			if err != nil {
+				return 0, 0, nil, err
+			}
+			total += int64(len(asset))
+			check(asset)
+		}
+	}
+	return counted, total, hosts, nil
+}
+
+// profile starts a CPU profile of one page at one scale when asked to; the
+// returned func stops it.
+func (o options) profile(apps int, page string) (func(), error) {
+	if o.profiles == "" {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(o.profiles, 0o755); err != nil {
+		return nil, err
+	}
+	name := fmt.Sprintf("%d-%s.pprof", apps, strings.NewReplacer(" ", "_", "(", "", ")", "", ",", "", "'", "").Replace(page))
+	f, err := os.Create(filepath.Join(o.profiles, name))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
