@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
@@ -60,7 +63,13 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	if c.Concurrency <= 0 {
 		c.Concurrency = 3
 	}
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(c.Region)}
+	// An S3 that stops answering must refuse an upload in seconds, not hold
+	// the person's request open: the SDK waits 30 s to connect and sets no
+	// response timeout for S3. (Its retries already back off from 50 ms.)
+	httpClient := awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }).
+		WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 15 * time.Second })
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(c.Region), awsconfig.WithHTTPClient(httpClient)}
 	if c.AccessKeyID != "" {
 		opts = append(opts, awsconfig.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, "")))
