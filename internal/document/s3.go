@@ -95,6 +95,7 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 		uploader: manager.NewUploader(client, func(u *manager.Uploader) {
 			u.PartSize = c.PartSize
 			u.Concurrency = c.Concurrency
+			u.LeavePartsOnError = true // Put aborts, with a context of its own
 		}),
 		bucket: c.Bucket,
 		prefix: c.Prefix,
@@ -112,9 +113,24 @@ func (s *S3) Put(ctx context.Context, key string, body io.Reader, contentType st
 		ContentType: aws.String(contentType),
 	})
 	if err != nil {
+		var multi manager.MultiUploadFailure
+		if errors.As(err, &multi) && multi.UploadID() != "" {
+			s.abort(ctx, key, multi.UploadID())
+		}
 		return fmt.Errorf("document: s3 put: %w", err)
 	}
 	return nil
+}
+
+// abort drops a failed multipart upload's parts, even when ctx has ended:
+// a connection cut mid-file fails the body and ends the request's context
+// at once, and the upload manager's own abort would go with it. If S3 does
+// not answer, the parts wait for Sweep (RemoveStale).
+func (s *S3) abort(ctx context.Context, key, uploadID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, _ = s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+		Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key), UploadId: aws.String(uploadID)})
 }
 
 // Open streams key's object.
