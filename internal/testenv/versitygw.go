@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -291,5 +292,16 @@ func (s *S3Server) Contents(t testing.TB, bucket string) (objects, uploads []str
 			return objects, uploads
 		}
 		in.KeyMarker, in.UploadIdMarker = page.NextKeyMarker, page.NextUploadIdMarker
+	}
+}
+
+// WantExactly fails the test unless bucket holds exactly the objects keys,
+// in any order, and no unfinished multipart upload.
+func (s *S3Server) WantExactly(t testing.TB, bucket string, keys []string) {
+	t.Helper()
+	objects, uploads := s.Contents(t, bucket)
+	objects, keys = slices.Sorted(slices.Values(objects)), slices.Sorted(slices.Values(keys))
+	if !slices.Equal(objects, keys) || len(uploads) != 0 {
+		t.Errorf("bucket %s holds %q and unfinished uploads %q; want %q and none", bucket, objects, uploads, keys)
 	}
 }
