@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/devdb"
 )
@@ -58,48 +60,10 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 		t.Errorf("goose_db_version: %d versions applied more than once, %d distinct versions", dup, versions)
 	}
 
-	seed := exec.CommandContext(ctx, bin, "seed-demo")
-	seed.Env = env
-	if out, err := seed.CombinedOutput(); err != nil {
-		t.Fatalf("seed-demo: %v\n%s", err, out)
-	}
-
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(p *process, path string) (int, string) {
-		t.Helper()
-		resp, err := client.Get("http://" + p.addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
-	if code, _ := get(a, "/login"); code != http.StatusOK {
-		t.Fatalf("GET /login on A: %d", code)
-	}
-	var csrf string
-	for _, ck := range jar.Cookies(&url.URL{Scheme: "http", Host: a.addr}) {
-		if ck.Name == "mg_csrf" {
-			csrf = ck.Value
-		}
-	}
-	if csrf == "" {
-		t.Fatal("GET /login set no CSRF cookie")
-	}
-	resp, err := client.PostForm("http://"+a.addr+"/login", url.Values{
-		"email": {"applicant@demo.missiongrants.test"}, "password": {"demo-applicant-passphrase"}, "csrf_token": {csrf},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login on A: %d, want 303", resp.StatusCode)
-	}
-	code, body := get(b, "/dashboard")
+	runSeedDemo(ctx, t, bin, env)
+	br := newBrowser(t)
+	br.login(a.addr, "applicant@demo.missiongrants.test", "demo-applicant-passphrase", "")
+	code, body := br.get(b.addr, "/dashboard")
 	if code != http.StatusOK || !strings.Contains(body, "Alex Applicant") {
 		t.Errorf("GET /dashboard on B with A's session: %d, name shown: %v", code, strings.Contains(body, "Alex Applicant"))
 	}
@@ -158,4 +122,81 @@ func (p *process) stop(t *testing.T) {
 		_ = p.cmd.Process.Kill()
 		t.Errorf("portal %s did not stop after Ctrl-C:\n%s", p.addr, p.out())
 	}
+}
+
+// runSeedDemo runs `missiongrants seed-demo` on env's database.
+func runSeedDemo(ctx context.Context, t *testing.T, bin string, env []string) {
+	t.Helper()
+	seed := exec.CommandContext(ctx, bin, "seed-demo")
+	seed.Env = env
+	if out, err := seed.CombinedOutput(); err != nil {
+		t.Fatalf("seed-demo: %v\n%s", err, out)
+	}
+}
+
+// browser is a person's browser on the portals: it keeps their cookies
+// (sessions and the CSRF token) and does not follow redirects.
+type browser struct {
+	t      *testing.T
+	jar    *cookiejar.Jar
+	client *http.Client
+}
+
+func newBrowser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, jar: jar, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) get(addr, path string) (int, string) {
+	b.t.Helper()
+	resp, err := b.client.Get("http://" + addr + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// csrf is the token the portal at addr gave this browser.
+func (b *browser) csrf(addr string) string {
+	for _, ck := range b.jar.Cookies(&url.URL{Scheme: "http", Host: addr}) {
+		if ck.Name == "mg_csrf" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// post sends a form with the CSRF token and expects a redirect.
+func (b *browser) post(addr, path string, form url.Values) {
+	b.t.Helper()
+	form.Set("csrf_token", b.csrf(addr))
+	resp, err := b.client.PostForm("http://"+addr+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("POST %s: %d, want 303", path, resp.StatusCode)
+	}
+}
+
+// login logs in on the portal at addr, with the code of totpSecret's
+// authenticator when the account has one.
+func (b *browser) login(addr, email, password, totpSecret string) {
+	b.t.Helper()
+	if code, _ := b.get(addr, "/login"); code != http.StatusOK || b.csrf(addr) == "" {
+		b.t.Fatalf("GET /login: %d, CSRF token %q", code, b.csrf(addr))
+	}
+	b.post(addr, "/login", url.Values{"email": {email}, "password": {password}})
+	if totpSecret == "" {
+		return
+	}
+	code, err := totp.GenerateCode(totpSecret, time.Now())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.post(addr, "/login/code", url.Values{"code": {code}})
 }

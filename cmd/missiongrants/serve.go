@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"missiongrants/internal/config"
@@ -35,11 +37,22 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	// conns counts open connections; each closes only after its handler has
+	// returned, so waiting for them waits for the requests in flight.
+	var conns sync.WaitGroup
 	httpServer := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		ConnState: func(_ net.Conn, state http.ConnState) {
+			switch state {
+			case http.StateNew:
+				conns.Add(1)
+			case http.StateHijacked, http.StateClosed:
+				conns.Done()
+			}
+		},
 	}
 	failed := make(chan error, 2)
 	go func() { failed <- httpServer.ListenAndServe() }()
@@ -66,7 +79,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("http shutdown", "error", err)
+		// Closing the connections fails stalled requests' reads, so their handlers unwind and roll back before the database goes.
+		log.Warn("shutdown timeout: closing the connections of requests still running", "error", err)
+		_ = httpServer.Close()
+	}
+	unwound := make(chan struct{})
+	go func() { conns.Wait(); close(unwound) }() // Shutdown returns after the last StateNew, so no Add races this Wait
+	select {
+	case <-unwound:
+	case <-time.After(10 * time.Second):
+		log.Error("requests still running after their connections closed; stopping anyway")
 	}
 	if metricsServer != nil {
 		_ = metricsServer.Shutdown(shutdownCtx)

@@ -102,6 +102,9 @@ var (
 	ErrTypeNotAllowed     = errors.New("document: file type not allowed")
 	ErrInfected           = errors.New("document: virus found")
 	ErrScannerUnavailable = errors.New("document: virus scanner unavailable")
+	// ErrStoreUnavailable: the store (S3) failed or could not be reached;
+	// the person may send the file again later.
+	ErrStoreUnavailable = errors.New("document: store unavailable")
 	// ErrIncomplete: the store stopped before the end of the file.
 	ErrIncomplete = errors.New("document: the store did not take the whole file")
 )

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
@@ -60,7 +63,13 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	if c.Concurrency <= 0 {
 		c.Concurrency = 3
 	}
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(c.Region)}
+	// An S3 that stops answering must refuse an upload in seconds, not hold
+	// the person's request open: the SDK waits 30 s to connect and sets no
+	// response timeout for S3. (Its retries already back off from 50 ms.)
+	httpClient := awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }).
+		WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 15 * time.Second })
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(c.Region), awsconfig.WithHTTPClient(httpClient)}
 	if c.AccessKeyID != "" {
 		opts = append(opts, awsconfig.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, "")))
@@ -86,6 +95,7 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 		uploader: manager.NewUploader(client, func(u *manager.Uploader) {
 			u.PartSize = c.PartSize
 			u.Concurrency = c.Concurrency
+			u.LeavePartsOnError = true // Put aborts, with a context of its own
 		}),
 		bucket: c.Bucket,
 		prefix: c.Prefix,
@@ -103,9 +113,24 @@ func (s *S3) Put(ctx context.Context, key string, body io.Reader, contentType st
 		ContentType: aws.String(contentType),
 	})
 	if err != nil {
+		var multi manager.MultiUploadFailure
+		if errors.As(err, &multi) && multi.UploadID() != "" {
+			s.abort(ctx, key, multi.UploadID())
+		}
 		return fmt.Errorf("document: s3 put: %w", err)
 	}
 	return nil
+}
+
+// abort drops a failed multipart upload's parts, even when ctx has ended:
+// a connection cut mid-file fails the body and ends the request's context
+// at once, and the upload manager's own abort would go with it. If S3 does
+// not answer, the parts wait for Sweep (RemoveStale).
+func (s *S3) abort(ctx context.Context, key, uploadID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, _ = s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+		Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key), UploadId: aws.String(uploadID)})
 }
 
 // Open streams key's object.

@@ -197,6 +197,30 @@ func TestS3RemovesStaleMultipartUploads(t *testing.T) {
 	}
 }
 
+// A connection cut mid-file ends the request's context together with its
+// body: the unfinished multipart upload is aborted all the same, not left
+// for the sweep.
+func TestS3CutConnectionLeavesNoUnfinishedUpload(t *testing.T) {
+	t.Parallel()
+	s := s3StoreOpts(t, document.S3Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cut := readerFunc(func([]byte) (int, error) { cancel(); return 0, io.ErrUnexpectedEOF })
+	if err := s.Put(ctx, "cd/cut", io.MultiReader(io.LimitReader(noise(12<<20, 4), 7<<20), cut), "application/pdf"); err == nil {
+		t.Fatal("a cut upload succeeded")
+	}
+	if n, err := s.RemoveStale(context.Background(), time.Now().Add(time.Hour)); err != nil || n != 0 {
+		t.Fatalf("unfinished multipart uploads: %d, %v", n, err)
+	}
+	if keys := objects(t, s); len(keys) != 0 {
+		t.Fatalf("left %v", keys)
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
 // The configuration picks S3 when a bucket is named, else the disk under
 // DATA_DIR/documents.
 func TestNewStoreFollowsTheConfiguration(t *testing.T) {

@@ -45,6 +45,10 @@ import (
 // the object has no row and Sweep removes it after the grace period. A row
 // therefore never names a missing object, and an object without a row
 // does not outlive Sweep.
+//
+// A store that fails or cannot be reached (S3 down) refuses the file as
+// well, with "try again later": no row is written, and what the store
+// kept of the file (an unfinished multipart upload) is Sweep's.
 
 // UploadInput is a file to add.
 type UploadInput struct {
@@ -67,8 +71,8 @@ type ReplaceInput struct {
 // applications while that is editable. Only the organization's members
 // may. Nothing is read from Body until the person's right to upload has
 // been checked. A refused file (empty, too large, type not allowed,
-// infected, scanner unavailable) is an error with an i18n.Message; see
-// Message.
+// infected, scanner or store unavailable) is an error with an
+// i18n.Message; see Message.
 func (s *Service) Upload(ctx context.Context, ac account.Actor, u *account.User, in UploadInput) (*Document, error) {
 	if err := checkInput(in.Kind, in.ExpiresOn); err != nil {
 		return nil, err
@@ -187,8 +191,15 @@ func (s *Service) receive(ctx context.Context, ac account.Actor, in UploadInput)
 
 	key := newKey()
 	putErr := s.store.Put(ctx, key, r, f.mime)
-	if putErr == nil && !r.done {
+	switch {
+	case putErr == nil && !r.done:
 		putErr = ErrIncomplete
+	case putErr != nil && r.err == nil && ctx.Err() == nil:
+		// Neither the file nor the person's connection failed: the store
+		// did (S3 down or unreachable). The person may send it again; the
+		// cause is logged here, where it leaves the error.
+		s.log.Error("document: store unavailable", "err", putErr, "request_id", ac.RequestID, "user_id", ac.UserID)
+		putErr = refuse(ErrStoreUnavailable, "error.document.store_unavailable")
 	}
 	if putErr != nil {
 		// Normally there is nothing to delete; this covers a store that

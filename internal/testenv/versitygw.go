@@ -10,11 +10,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // The S3 server the tests use: versitygw (Apache-2.0) serving a folder,
@@ -32,8 +37,12 @@ type S3Server struct {
 	AccessKey string
 	SecretKey string
 
+	bin  string
+	addr string
 	root string
-	d    *daemon
+
+	mu sync.Mutex
+	d  *daemon // nil while stopped
 }
 
 var (
@@ -59,7 +68,23 @@ func VersityGW(t testing.TB) *S3Server {
 		t.Fatal(err)
 	}
 	sharedS3 = s
-	AtExit(s.stop)
+	AtExit(s.remove)
+	return s
+}
+
+// NewVersityGW starts a private versitygw for a test that stops and starts
+// it; it keeps its port, keys and buckets across Stop and Start. It is
+// removed at cleanup.
+func NewVersityGW(t testing.TB) *S3Server {
+	t.Helper()
+	done := Starting()
+	defer done()
+	s, err := startVersityGW(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.remove)
+	AtExit(s.remove) // an interrupt ends the process before cleanups run
 	return s
 }
 
@@ -80,28 +105,59 @@ func startVersityGW(ctx context.Context) (*S3Server, error) {
 		if err != nil {
 			return nil, err
 		}
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0]))
 		s := &S3Server{
-			Endpoint:  "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
+			Endpoint:  "http://" + addr,
 			Region:    "us-east-1",
 			AccessKey: "testenv" + randomHex(6),
 			SecretKey: randomHex(20),
+			bin:       bin,
+			addr:      addr,
 			root:      root,
 		}
-		s.d, lastErr = startDaemon(ctx, "versitygw", root,
-			[]string{"ROOT_ACCESS_KEY=" + s.AccessKey, "ROOT_SECRET_KEY=" + s.SecretKey},
-			bin, "--port", net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])), "--region", s.Region,
-			"--quiet", "--health", "/health", "posix", root)
-		if lastErr == nil {
-			lastErr = s.d.waitReady(ctx, func(ctx context.Context) bool { return httpOK(ctx, s.Endpoint+"/health") })
-		}
-		if lastErr == nil {
+		if lastErr = s.Start(ctx); lastErr == nil {
 			return s, nil
 		}
-		if s.d != nil {
-			s.d.stop()
-		}
+		os.RemoveAll(root)
 	}
 	return nil, lastErr
+}
+
+// Start starts versitygw on its port and folder and waits until it
+// answers. Starting a running server is a no-op.
+func (s *S3Server) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.d != nil {
+		return nil
+	}
+	// The daemon's own folder is "": the buckets outlive a Stop.
+	d, err := startDaemon(ctx, "versitygw", "",
+		[]string{"ROOT_ACCESS_KEY=" + s.AccessKey, "ROOT_SECRET_KEY=" + s.SecretKey},
+		s.bin, "--port", s.addr, "--region", s.Region, "--quiet", "--health", "/health", "posix", s.root)
+	if err == nil {
+		err = d.waitReady(ctx, func(ctx context.Context) bool { return httpOK(ctx, s.Endpoint+"/health") })
+		if err != nil {
+			d.stop()
+		}
+	}
+	if err != nil {
+		return err
+	}
+	s.d = d
+	return nil
+}
+
+// Stop stops versitygw and waits for it to exit: requests to it are then
+// refused. Its buckets stay for the next Start.
+func (s *S3Server) Stop() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.d != nil {
+		s.d.stop()
+		s.d = nil
+	}
+	return nil
 }
 
 // NewBucket creates an empty bucket of the test's own (a folder, which is
@@ -118,8 +174,10 @@ func (s *S3Server) NewBucket(t testing.TB) string {
 	return name
 }
 
-func (s *S3Server) stop() {
-	s.d.stop()
+// remove stops the server for good and deletes its buckets.
+func (s *S3Server) remove() {
+	s.Stop()
+	os.RemoveAll(s.root)
 }
 
 func httpOK(ctx context.Context, url string) bool {
@@ -201,4 +259,49 @@ func (d *daemon) stop() {
 		}
 		os.RemoveAll(d.dir)
 	})
+}
+
+// Contents lists what bucket holds: the keys of its objects, and of its
+// multipart uploads begun and not yet completed or aborted.
+func (s *S3Server) Contents(t testing.TB, bucket string) (objects, uploads []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := s3.New(s3.Options{Region: s.Region, BaseEndpoint: aws.String(s.Endpoint), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, "")})
+	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatalf("testenv: list %s: %v", bucket, err)
+		}
+		for _, o := range page.Contents {
+			objects = append(objects, aws.ToString(o.Key))
+		}
+	}
+	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)}
+	for {
+		page, err := client.ListMultipartUploads(ctx, in)
+		if err != nil {
+			t.Fatalf("testenv: list uploads in %s: %v", bucket, err)
+		}
+		for _, u := range page.Uploads {
+			uploads = append(uploads, aws.ToString(u.Key))
+		}
+		if !aws.ToBool(page.IsTruncated) {
+			return objects, uploads
+		}
+		in.KeyMarker, in.UploadIdMarker = page.NextKeyMarker, page.NextUploadIdMarker
+	}
+}
+
+// WantExactly fails the test unless bucket holds exactly the objects keys,
+// in any order, and no unfinished multipart upload.
+func (s *S3Server) WantExactly(t testing.TB, bucket string, keys []string) {
+	t.Helper()
+	objects, uploads := s.Contents(t, bucket)
+	objects, keys = slices.Sorted(slices.Values(objects)), slices.Sorted(slices.Values(keys))
+	if !slices.Equal(objects, keys) || len(uploads) != 0 {
+		t.Errorf("bucket %s holds %q and unfinished uploads %q; want %q and none", bucket, objects, uploads, keys)
+	}
 }

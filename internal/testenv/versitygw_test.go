@@ -42,3 +42,40 @@ func TestVersityGWServesABucket(t *testing.T) {
 		t.Fatalf("read back %q", b)
 	}
 }
+
+// A private versitygw stops (requests are refused) and starts again on the
+// same endpoint with its buckets and objects, and Contents sees them.
+func TestVersityGWStopStart(t *testing.T) {
+	t.Parallel()
+	srv := testenv.NewVersityGW(t)
+	bucket := srv.NewBucket(t)
+	client := s3.New(s3.Options{Region: srv.Region, BaseEndpoint: aws.String(srv.Endpoint), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, "")})
+	ctx := context.Background()
+	put := func(key string) error {
+		_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("hola")})
+		return err
+	}
+	if err := put("before"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("during"); err == nil {
+		t.Fatal("a stopped server took an object")
+	}
+	if err := srv.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("after"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("unfinished")}); err != nil {
+		t.Fatal(err)
+	}
+	objects, uploads := srv.Contents(t, bucket)
+	if strings.Join(objects, ",") != "after,before" || strings.Join(uploads, ",") != "unfinished" {
+		t.Fatalf("objects %v, uploads %v", objects, uploads)
+	}
+}

@@ -82,6 +82,12 @@ func (c *client) upload(app, kind, expires, filename string, content []byte) *ht
 // filename is empty).
 func (c *client) multipart(path string, fields url.Values, fileField, filename string, content []byte) *httptest.ResponseRecorder {
 	c.t.Helper()
+	return c.do(c.multipartRequest(path, fields, fileField, filename, content))
+}
+
+// multipartRequest is the request multipart sends.
+func (c *client) multipartRequest(path string, fields url.Values, fileField, filename string, content []byte) *http.Request {
+	c.t.Helper()
 	if c.cookies[csrfCookie] == "" {
 		c.get("/")
 	}
@@ -99,7 +105,7 @@ func (c *client) multipart(path string, fields url.Values, fileField, filename s
 	_ = w.Close()
 	req := httptest.NewRequest(http.MethodPost, path+"?"+csrfField+"="+url.QueryEscape(c.cookies[csrfCookie]), &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	return c.do(req)
+	return req
 }
 
 // autosave posts the form the way the page's script does: with the token in

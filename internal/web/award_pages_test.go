@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -32,13 +34,8 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	good["instalment_amount"] = []string{"8,000", "10,000"}
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", good), http.StatusSeeOther)
 
-	page = admin.get(app)
-	key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(page.Body.String())
-	inst := regexp.MustCompile(`<option value="(\d+)">#1 `).FindStringSubmatch(page.Body.String())
-	if key == nil || inst == nil {
-		t.Fatalf("no payment form on the admin's page")
-	}
-	payment := url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {"8,000"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}, "reference": {"W-778"}}
+	payment := paymentForm(t, admin.get(app), 1, "8,000")
+	payment.Set("reference", "W-778")
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther)
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther) // a double click
 	var lines int
@@ -46,7 +43,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 		t.Fatalf("%d payment lines after a double click (%v)", lines, err)
 	}
 	// Paying more than is due is refused with a clear message.
-	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {inst[1]}, "amount": {"1"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
+	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {payment.Get("instalment")}, "amount": {"1"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
 	rec := admin.post("/admin/applications/"+appID(app)+"/payments", over)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	if m := regexp.MustCompile(`(?s)error-summary.{0,700}`).FindString(rec.Body.String()); !regexp.MustCompile(`supera lo que queda por pagar`).MatchString(m) {
@@ -106,4 +103,16 @@ func TestVoteBeyondTheRoundsBudgetWarnsFirst(t *testing.T) {
 	mustContain(t, rec, "US$10.000,00", `name="over_budget"`)
 	vote.Set("over_budget", "yes")
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/vote", vote), http.StatusSeeOther)
+}
+
+// paymentForm fills the admin's payment form on page for instalment #n: the
+// form's one-time key, the instalment, amount, paid today by wire.
+func paymentForm(t *testing.T, page *httptest.ResponseRecorder, n int, amount string) url.Values {
+	t.Helper()
+	key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(page.Body.String())
+	inst := regexp.MustCompile(`<option value="(\d+)">#` + strconv.Itoa(n) + ` `).FindStringSubmatch(page.Body.String())
+	if key == nil || inst == nil {
+		t.Fatalf("no payment form for instalment #%d on the admin's page", n)
+	}
+	return url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {amount}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
 }
