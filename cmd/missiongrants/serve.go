@@ -90,10 +90,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	case <-time.After(10 * time.Second):
 		log.Error("requests still running after their connections closed; stopping anyway")
 	}
+	// The jobs get time of their own: the requests may have used up shutdownCtx.
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelStop()
 	if metricsServer != nil {
-		_ = metricsServer.Shutdown(shutdownCtx)
+		_ = metricsServer.Shutdown(stopCtx)
 	}
-	if err := a.Jobs.Stop(shutdownCtx); err != nil {
+	if err := a.Jobs.Stop(stopCtx); err != nil {
 		log.Error("job queue shutdown", "error", err)
 	}
 	log.Info("stopped")
