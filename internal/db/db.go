@@ -37,13 +37,16 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db.Open: %w", err)
 	}
-	return open(ctx, connector)
+	return open(ctx, preparingConnector{connector})
 }
 
 func open(ctx context.Context, connector driver.Connector) (*sqlx.DB, error) {
 	sqlDB := sql.OpenDB(connector)
 	sqlDB.SetMaxOpenConns(20)
-	sqlDB.SetMaxIdleConns(10)
+	// As many idle as open: with fewer, a busy minute closes a connection
+	// at every request that returns one over the idle limit, and the next
+	// request pays for a new PostgreSQL backend. Quiet ones still close.
+	sqlDB.SetMaxIdleConns(20)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	db := sqlx.NewDb(sqlDB, "postgres")
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)

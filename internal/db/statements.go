@@ -37,7 +37,7 @@ func OpenCounting(ctx context.Context, url string) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db.OpenCounting: %w", err)
 	}
-	return open(ctx, countingConnector{connector})
+	return open(ctx, countingConnector{preparingConnector{connector}})
 }
 
 type countingConnector struct{ driver.Connector }

@@ -24,6 +24,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"missiongrants/internal/db"
 	"missiongrants/internal/devdb"
 	"missiongrants/internal/testenv"
 	"missiongrants/migrations"
@@ -47,12 +48,12 @@ var (
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
 	u := NewURL(t)
-	db, err := sqlx.Open("postgres", u)
+	pool, err := db.Open(context.Background(), u) // the portal's own pool: its limits and prepared statements
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	t.Cleanup(func() { db.Close() }) // runs before NewURL's drop
-	return db
+	t.Cleanup(func() { pool.Close() }) // runs before NewURL's drop
+	return pool
 }
 
 // NewURL creates a fresh, migrated database and returns its lib/pq URL, for
