@@ -313,20 +313,35 @@ func OverdueForOrganization(ctx context.Context, q db.Querier, orgID int64, toda
 	return late, err
 }
 
-// Overdue lists the applications whose reports are late, for the admins.
-func (s *Service) Overdue(ctx context.Context) ([]int64, error) {
-	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, `SELECT a.id FROM applications a WHERE `+overdue("$1", "$2")+` ORDER BY a.trip_end`,
-		s.now().UTC(), s.dueDays)
-	return ids, err
+// Overdue lists the first limit applications whose reports are late, the
+// longest overdue first, and how many there are in all, for the admins.
+func (s *Service) Overdue(ctx context.Context, limit int) ([]int64, int, error) {
+	return firstIDs(ctx, s.db, `SELECT a.id, count(*) OVER () AS total FROM applications a WHERE `+overdue("$1", "$2")+`
+		ORDER BY a.trip_end, a.id LIMIT $3`, s.now().UTC(), s.dueDays, limit)
 }
 
-// AwaitingReview lists the applications whose reports are submitted and
-// wait for the IPA's review, oldest submission first.
-func (s *Service) AwaitingReview(ctx context.Context) ([]int64, error) {
-	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, `SELECT application_id FROM reports WHERE status = 'submitted' ORDER BY submitted_at, application_id`)
-	return ids, err
+// AwaitingReview lists the first limit applications whose reports are
+// submitted and wait for the IPA's review, oldest submission first, and how
+// many there are in all.
+func (s *Service) AwaitingReview(ctx context.Context, limit int) ([]int64, int, error) {
+	return firstIDs(ctx, s.db, `SELECT application_id AS id, count(*) OVER () AS total FROM reports WHERE status = 'submitted'
+		ORDER BY submitted_at, application_id LIMIT $1`, limit)
+}
+
+// firstIDs runs a query of (id, total) rows: the ids, and the total.
+func firstIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, int, error) {
+	var rows []struct {
+		ID    int64 `db:"id"`
+		Total int   `db:"total"`
+	}
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil || len(rows) == 0 {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids, rows[0].Total, nil
 }
 
 func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, appID int64, template string, data map[string]any) error {

@@ -194,7 +194,7 @@ func TestRemindersAndOverdue(t *testing.T) {
 	if late, _ := report.OverdueForOrganization(ctx, f.db, f.org, f.now, 60); !late {
 		t.Fatal("not overdue after the due date")
 	}
-	if ids, _ := f.svc.Overdue(ctx); len(ids) != 1 || ids[0] != f.app {
+	if ids, n, _ := f.svc.Overdue(ctx, 10); len(ids) != 1 || n != 1 || ids[0] != f.app {
 		t.Fatalf("overdue list %v", ids)
 	}
 }

@@ -13,12 +13,22 @@ type OpenItem struct {
 	ClosesAt      time.Time `db:"closes_at"`
 }
 
-// OpenVotes lists the votes not yet closed, the soonest to close first, in
-// one query (the admin dashboard).
-func (s *Service) OpenVotes(ctx context.Context) ([]OpenItem, error) {
-	var out []OpenItem
-	err := s.db.SelectContext(ctx, &out, `SELECT v.id, v.application_id, a.title, v.closes_at
+// OpenVotes lists the first limit votes not yet closed, the soonest to
+// close first, and how many are open in all, in one query (the admin
+// dashboard).
+func (s *Service) OpenVotes(ctx context.Context, limit int) ([]OpenItem, int, error) {
+	var rows []struct {
+		OpenItem
+		Total int `db:"total"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT v.id, v.application_id, a.title, v.closes_at, count(*) OVER () AS total
 		FROM votes v JOIN applications a ON a.id = v.application_id
-		WHERE v.closed_at IS NULL ORDER BY v.closes_at, v.id`)
-	return out, err
+		WHERE v.closed_at IS NULL ORDER BY v.closes_at, v.id LIMIT $1`, limit); err != nil || len(rows) == 0 {
+		return nil, 0, err
+	}
+	out := make([]OpenItem, len(rows))
+	for i, r := range rows {
+		out[i] = r.OpenItem
+	}
+	return out, rows[0].Total, nil
 }

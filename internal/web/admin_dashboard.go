@@ -97,12 +97,24 @@ type adminDashboardPage struct {
 	Rounds                             []dashRoundRow
 	Years                              []dashYearRow
 	Votes                              []dashVoteRow
+	VotesTotal, VotesMore              int // open in all, and beyond those listed
 	StatusChart, RoundChart, YearChart chart
 	VoteChart                          chart
 	TotalApplications                  int
-	Overdue, AwaitingReview            []int64
+	Overdue, AwaitingReview            dashReports
 	ReportChart                        chart
 }
+
+// dashReports are the first reports of a kind, and how many there are.
+type dashReports struct {
+	IDs         []int64
+	Total, More int
+}
+
+// dashboardListed is how many votes and reports of each kind the
+// dashboard lists; the rest are counted, so the page stays small however
+// much waits.
+const dashboardListed = 10
 
 // dashboardStatuses is the order the statuses are shown in: the way an
 // application goes.
@@ -122,19 +134,20 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	votes, err := s.votes.OpenVotes(ctx)
+	p := &adminDashboardPage{Page: s.page(c)}
+	votes, nVotes, err := s.votes.OpenVotes(ctx, dashboardListed)
 	if err != nil {
 		return err
 	}
-	overdue, err := s.reports.Overdue(ctx)
-	if err != nil {
+	if p.Overdue.IDs, p.Overdue.Total, err = s.reports.Overdue(ctx, dashboardListed); err != nil {
 		return err
 	}
-	awaiting, err := s.reports.AwaitingReview(ctx)
-	if err != nil {
+	if p.AwaitingReview.IDs, p.AwaitingReview.Total, err = s.reports.AwaitingReview(ctx, dashboardListed); err != nil {
 		return err
 	}
-	p := &adminDashboardPage{Page: s.page(c), Overdue: overdue, AwaitingReview: awaiting}
+	p.VotesTotal, p.VotesMore = nVotes, nVotes-len(votes)
+	p.Overdue.More = p.Overdue.Total - len(p.Overdue.IDs)
+	p.AwaitingReview.More = p.AwaitingReview.Total - len(p.AwaitingReview.IDs)
 	l := lang(c)
 
 	byStatus := map[application.Status]int{}
@@ -201,9 +214,9 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	p.VoteChart = newChart(p.T("page.admin_dashboard.votes")+". "+strings.Join(words, "; "), rows, "bar")
 
 	p.ReportChart = newChart(p.T("page.admin_dashboard.reports")+". "+
-		p.T("page.admin_dashboard.reports_overdue", "Count", len(overdue))+"; "+
-		p.T("page.admin_dashboard.reports_awaiting", "Count", len(awaiting)),
-		[][]int64{{int64(len(overdue))}, {int64(len(awaiting))}}, "bar-outstanding", "bar")
+		p.T("page.admin_dashboard.reports_overdue", "Count", p.Overdue.Total)+"; "+
+		p.T("page.admin_dashboard.reports_awaiting", "Count", p.AwaitingReview.Total),
+		[][]int64{{int64(p.Overdue.Total)}, {int64(p.AwaitingReview.Total)}}, "bar-outstanding", "bar")
 
 	s.render(c, http.StatusOK, "admin_dashboard", p)
 	return nil

@@ -138,3 +138,27 @@ func TestAdminDashboard(t *testing.T) {
 	mustContain(t, c.get("/dashboard"), `href="/admin/dashboard"`)
 	mustNotContain(t, s.loginAs(t, people[demoBoard]).get("/dashboard"), `href="/admin/dashboard"`)
 }
+
+// However many votes are open, the dashboard lists the ten closing first
+// and counts the rest, so it stays small.
+func TestAdminDashboardListsTheFirstVotes(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	admin := s.userID(t, demoAdmin)
+	c := s.loginAs(t, people[demoAdmin])
+	if _, err := s.db.Exec(`WITH o AS (INSERT INTO organizations (legal_name, country, registration_number, created_by) VALUES ('Heart Fund', 'HN', 'R-1', $1) RETURNING id),
+		r AS (INSERT INTO funding_rounds (name, rolling) VALUES ('Rolling', true) RETURNING id),
+		a AS (INSERT INTO applications (organization_id, round_id, status, version, title, submitted_at, created_by)
+			SELECT o.id, r.id, 'voting', 1, 'Trip ' || lpad(i::text, 2, '0'), now(), $1 FROM o, r, generate_series(1, 13) i RETURNING id, title)
+		INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at)
+		SELECT id, 100000, $1, now(), now() + (right(title, 2)::int || ' hours')::interval FROM a`, admin); err != nil {
+		t.Fatal(err)
+	}
+	rec := c.get("/admin/dashboard")
+	wantStatus(t, rec, http.StatusOK)
+	mustContain(t, rec, "Votaciones abiertas: 13", ">Trip 01<", ">Trip 10<", "… y 3 más.")
+	if strings.Contains(rec.Body.String(), ">Trip 11<") {
+		t.Error("the dashboard lists an 11th vote")
+	}
+}
