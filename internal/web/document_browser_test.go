@@ -40,7 +40,7 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 		{"budget_sheet", "presupuesto-bueno.pdf", "Subido"},
 	}
 	for i, u := range uploads {
-		if i > 0 { // the page reloads itself after a successful upload
+		if i > 0 && uploads[i-1].status != "Subido" { // a refusal leaves the page as it is
 			tab.Do(chromedp.Navigate(srv.URL + app + "/documents"))
 		}
 		tab.Do(chromedp.SetValue(chromedp.ID("f-kind"), u.kind),
@@ -51,6 +51,9 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 			if v := testenv.Run(tab, chromedp.Evaluate[int](`document.querySelector("[data-upload-list] progress").value`)); v != 100 {
 				t.Errorf("%s: the progress bar ends at %d", u.file, v)
 			}
+			// The page reloads itself and lists the file; navigating
+			// meanwhile would race that reload.
+			waitText(t, tab, "ul.documents", u.file)
 		}
 	}
 	// The other required documents, then the form, then submit.
