@@ -36,15 +36,23 @@ func newCPUMeter(dataDir string) cpuMeter {
 	return cpuMeter{postmaster: pid}
 }
 
-// now returns the CPU time used so far by this process and by the server.
-func (m cpuMeter) now() (self, server time.Duration) {
+// sample is the CPU time used so far by this process, and by each of the
+// server's processes.
+type sample struct {
+	self   time.Duration
+	server map[int]int64 // ticks by process id
+}
+
+func (m cpuMeter) now() sample {
+	var s sample
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		s.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	if m.postmaster == 0 {
-		return self, 0
+		return s
 	}
+	s.server = map[int]int64{}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
@@ -53,10 +61,20 @@ func (m cpuMeter) now() (self, server time.Duration) {
 		}
 		ppid, ticks, ok := procStat(pid)
 		if ok && (pid == m.postmaster || ppid == m.postmaster) {
-			server += time.Duration(ticks) * clockTick
+			s.server[pid] = ticks
 		}
 	}
-	return self, server
+	return s
+}
+
+// since is the CPU time spent between two samples. A server process that
+// ended in between is not counted (its time is gone with it); one that
+// began is counted whole.
+func (s sample) since(before sample) (self, server time.Duration) {
+	for pid, ticks := range s.server {
+		server += time.Duration(ticks-before.server[pid]) * clockTick
+	}
+	return s.self - before.self, server
 }
 
 // procStat reads a process's parent and its user and system CPU ticks.

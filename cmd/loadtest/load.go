@@ -130,7 +130,7 @@ func hammer(ctx context.Context, cpu cpuMeter, clients int, warm, d time.Duratio
 	)
 	deadline := time.Now().Add(d)
 	start := time.Now()
-	self0, server0 := cpu.now()
+	before := cpu.now()
 	for w := range clients {
 		wg.Go(func() {
 			mine := make([]time.Duration, 0, 1<<12)
@@ -162,8 +162,7 @@ func hammer(ctx context.Context, cpu cpuMeter, clients int, warm, d time.Duratio
 	}
 	wg.Wait()
 	m := measurement{requests: len(latencies), errors: errors, firstErr: firstErr, elapsed: time.Since(start)}
-	self1, server1 := cpu.now()
-	m.self, m.server = self1-self0, server1-server0
+	m.self, m.server = cpu.now().since(before)
 	slices.Sort(latencies)
 	pct := func(p float64) time.Duration {
 		if len(latencies) == 0 {
