@@ -114,12 +114,9 @@ func (m measurement) cpuPerRequest() time.Duration {
 type request func(ctx context.Context, w, i int) (int, error)
 
 // hammer runs clients workers, each sending req after req until d is over
-// (or max requests in all, when max > 0), after a warm-up of warm; it
-// measures every request's latency.
-func hammer(ctx context.Context, cpu cpuMeter, clients int, warm, d time.Duration, max int64, want int, req request) measurement {
-	if warm > 0 {
-		hammer(ctx, cpu, clients, 0, warm, max/10, want, req)
-	}
+// (or max requests in all, when max > 0); it measures every request's
+// latency.
+func hammer(ctx context.Context, cpu cpuMeter, clients int, d time.Duration, max int64, want int, req request) measurement {
 	var (
 		mu        sync.Mutex
 		latencies = make([]time.Duration, 0, 1<<16)

@@ -48,6 +48,7 @@ func render(runs []*scaleRun, o options, where string) string {
 				cpuShare(r.ceiling, p), statements, size, hosts)
 		}
 		b.WriteString("\n")
+		writeTop(&b, r)
 	}
 	if len(runs) > 1 {
 		first, last := runs[0], runs[len(runs)-1]
@@ -150,3 +151,21 @@ func cpuShare(ceiling, p *pageResult) float64 {
 func ms2(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// writeTop lists, for each page, the statements PostgreSQL spent most of
+// its time on: their share, how often a request sent them, and what
+// planning and running one cost.
+func writeTop(b *strings.Builder, r *scaleRun) {
+	if len(r.pages) == 0 || len(r.pages[0].top) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "Where PostgreSQL's time went (pg_stat_statements), %d applications:\n\n", r.apps)
+	b.WriteString("| page | share | per request | plan | run | statement |\n|---|---|---|---|---|---|\n")
+	for _, p := range r.pages {
+		for _, t := range p.top {
+			fmt.Fprintf(b, "| %s | %.0f%% | %.2f | %.3f ms | %.3f ms | `%s` |\n", p.name, 100*t.Share,
+				float64(t.Calls)/float64(max(p.load.requests, 1)), t.PlanMS, t.ExecMS, strings.ReplaceAll(t.Query, "|", "\\|"))
+		}
+	}
+	b.WriteString("\n")
+}

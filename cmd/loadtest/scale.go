@@ -65,7 +65,7 @@ func startServer(ctx context.Context, adminURL string, log *slog.Logger) (*dbSer
 	} else {
 		dir := filepath.Join("/var/tmp", fmt.Sprintf("missiongrants-loadtest-%d", os.Getpid()))
 		log.Info("starting a private PostgreSQL cluster", "dir", dir)
-		c, err := devdb.Start(ctx, devdb.Options{Dir: dir, Durable: true})
+		c, err := devdb.Start(ctx, devdb.Options{Dir: dir, Durable: true, Settings: statementSettings})
 		if err != nil {
 			return nil, err
 		}
@@ -122,6 +122,7 @@ type pageResult struct {
 	bytes      int64 // the page and the assets it loads, on a first visit
 	external   []string
 	load       measurement
+	top        []topStatement // where PostgreSQL's time went
 }
 
 // measureScale seeds n applications into a fresh database, serves the
@@ -139,6 +140,12 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	defer pool.Close()
 	if err := migrations.Up(ctx, pool.DB); err != nil {
 		return nil, err
+	}
+	var stats *statementStats // only on the private cluster, which loads the extension
+	if server.cluster != nil {
+		if stats, err = newStatementStats(ctx, pool); err != nil {
+			return nil, err
+		}
 	}
 
 	portalLn, err := net.Listen("tcp", "127.0.0.1:0")
@@ -204,9 +211,9 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	}
 	anon := newVisitor("http://" + ceilLn.Addr().String())
 	run.ceiling = &pageResult{name: "ceiling (fortunes)", path: "/fortunes", clients: o.clients, statements: 1}
-	run.ceiling.load = hammer(ctx, server.cpu, o.clients, o.warmup, o.duration, 0, http.StatusOK, func(ctx context.Context, _, _ int) (int, error) {
-		return anon.get(ctx, "/fortunes")
-	})
+	fortunes := func(ctx context.Context, _, _ int) (int, error) { return anon.get(ctx, "/fortunes") }
+	hammer(ctx, server.cpu, o.clients, o.warmup, 0, http.StatusOK, fortunes)
+	run.ceiling.load = hammer(ctx, server.cpu, o.clients, o.duration, 0, http.StatusOK, fortunes)
 	log.Info("measured", "page", run.ceiling.name, "rps", int(run.ceiling.load.rps()))
 	for _, pg := range pages {
 		if !o.wanted(pg.name) {
@@ -219,12 +226,19 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 				return nil, fmt.Errorf("%s: %w", pg.name, err)
 			}
 		}
+		hammer(ctx, server.cpu, pg.clients, o.warmup, pg.max/10, pg.want, pg.req)
+		if err := stats.reset(ctx); err != nil {
+			return nil, err
+		}
 		stop, err := o.profile(n, pg.name)
 		if err != nil {
 			return nil, err
 		}
-		r.load = hammer(ctx, server.cpu, pg.clients, o.warmup, o.duration, pg.max, pg.want, pg.req)
+		r.load = hammer(ctx, server.cpu, pg.clients, o.duration, pg.max, pg.want, pg.req)
 		stop()
+		if r.top, err = stats.top(ctx, 4); err != nil {
+			return nil, err
+		}
 		if r.load.requests == 0 {
 			return nil, fmt.Errorf("%s: no request succeeded (%s)", pg.name, r.load.firstErr)
 		}

@@ -190,7 +190,11 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 }
 
 // queueQuery builds the queue's one query. $1 is the user, $2 now; the
-// filters add their own arguments.
+// filters add their own arguments. The inner query filters and pages; the
+// outer one adds, for the page's rows only, the reviews and where the
+// viewer stands. (Asked of every candidate row, PostgreSQL would build a
+// hash of all the viewer's reviews and ballots instead: thousands for a
+// long-serving board member.)
 func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (string, []any) {
 	args := []any{u.ID, now}
 	arg := func(v any) string {
@@ -198,14 +202,8 @@ func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (strin
 		return "$" + strconv.Itoa(len(args))
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT ` + appColumns + `,
-		rs.n AS review_count, rs.mean::integer AS mean_milli,
-		EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = a.id AND mr.user_id = $1) AS reviewed_by_me,
-		EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict) AS recused,
-		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
-		EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1) AS voted_by_me` + appFrom + `
+	b.WriteString(`SELECT ` + appColumns + appFrom + `
 		LEFT JOIN votes v ON v.application_id = a.id AND v.closed_at IS NULL
-		CROSS JOIN LATERAL (SELECT count(*) AS n, round(avg(r2.weighted_milli)) AS mean FROM reviews r2 WHERE r2.application_id = a.id) rs
 		WHERE a.version > 0 AND a.submitted_at IS NOT NULL`)
 	if f.Status != "" {
 		b.WriteString(` AND a.status = ` + arg(string(f.Status)))
@@ -251,8 +249,18 @@ func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (strin
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
 	}
-	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + arg(limit))
-	return b.String(), args
+	// The limit is written out, not an argument: the planner then plans
+	// for a page, not for the whole table.
+	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + strconv.Itoa(limit))
+	return `SELECT q.*, rs.n AS review_count, rs.mean::integer AS mean_milli,
+		EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1) AS reviewed_by_me,
+		EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1 AND c.has_conflict) AS recused,
+		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
+		EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1) AS voted_by_me
+	FROM (` + b.String() + `) q
+	LEFT JOIN votes v ON v.application_id = q.id AND v.closed_at IS NULL
+	CROSS JOIN LATERAL (SELECT count(*) AS n, round(avg(r2.weighted_milli)) AS mean FROM reviews r2 WHERE r2.application_id = q.id) rs
+	ORDER BY q.submitted_at DESC, q.id DESC`, args
 }
 
 // likeEscaper makes a search term match itself in LIKE (backslash is the
@@ -265,8 +273,8 @@ func (s *Service) Others(ctx context.Context, u *account.User, a *Application) (
 	var out []Earlier
 	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+`, coalesce(w.amount_cents, 0) AS awarded_cents, coalesce(w.paid_cents, 0) AS paid_cents`+appFrom+`
 		LEFT JOIN awards w ON w.application_id = a.id
-		WHERE a.organization_id = $3 AND a.id <> $4 AND a.version > 0 AND `+visible+`
-		ORDER BY a.submitted_at DESC, a.id DESC LIMIT 50`, u.ID, organization.IPA(u), a.OrganizationID, a.ID)
+		WHERE a.organization_id = $2 AND a.id <> $3 AND a.version > 0 AND `+visibleTo(u)+`
+		ORDER BY a.submitted_at DESC, a.id DESC LIMIT 50`, u.ID, a.OrganizationID, a.ID)
 	if err != nil {
 		return nil, fmt.Errorf("application.Others: %w", err)
 	}

@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +47,9 @@ type Options struct {
 	// Log receives the output of initdb and pg_ctl. The server's own log is
 	// always Dir/postgres.log, because the server outlives those commands.
 	Log io.Writer
+	// Settings are more postgresql.conf lines, name = value (the load
+	// tool's pg_stat_statements).
+	Settings map[string]string
 }
 
 // Cluster is a PostgreSQL cluster in a folder, started with pg_ctl.
@@ -207,6 +212,9 @@ func (c *Cluster) writeConf() error {
 		// stop (Remove, reaping) leaves them behind, and they must go with
 		// the folder rather than pile up in /dev/shm.
 		fmt.Fprintf(&b, "dynamic_shared_memory_type = mmap\n")
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.opts.Settings)) {
+		fmt.Fprintf(&b, "%s = %s\n", name, c.opts.Settings[name])
 	}
 	path := filepath.Join(c.DataDir(), confName)
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {

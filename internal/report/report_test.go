@@ -197,4 +197,22 @@ func TestRemindersAndOverdue(t *testing.T) {
 	if ids, n, _ := f.svc.Overdue(ctx, 10); len(ids) != 1 || n != 1 || ids[0] != f.app {
 		t.Fatalf("overdue list %v", ids)
 	}
+
+	// Submitted, the report is no longer late; sent back for corrections,
+	// it is late again until it comes back.
+	if err := f.svc.Save(ctx, f.member, f.app, goodForm()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); err != nil {
+		t.Fatal(err)
+	}
+	if ids, n, _ := f.svc.Overdue(ctx, 10); len(ids) != 0 || n != 0 {
+		t.Fatalf("a submitted report is still overdue: %v", ids)
+	}
+	if err := f.svc.Review(ctx, act(f.admin), f.admin, f.app, false, "Please add the pediatric cases."); err != nil {
+		t.Fatal(err)
+	}
+	if late, _ := report.OverdueForOrganization(ctx, f.db, f.org, f.now, 60); !late {
+		t.Fatal("a report sent back for corrections is not overdue")
+	}
 }

@@ -72,7 +72,7 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 			return nil
 		}
 		in := award.Input{Year: strconv.Itoa(time.Now().UTC().Year()), Instalments: make([]award.InstalmentInput, 3)}
-		if vote, err := s.votes.Current(ctx, p.App.ID); err == nil && vote != nil {
+		if vote, err := s.currentVote(c, p); err == nil && vote != nil {
 			in.Amount, in.Conditions = money.Input(vote.Proposed, p.Lang), vote.Conditions
 		}
 		v.Create = &in
