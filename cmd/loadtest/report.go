@@ -156,7 +156,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 // its time on: their share, how often a request sent them, and what
 // planning and running one cost.
 func writeTop(b *strings.Builder, r *scaleRun) {
-	if len(r.pages) == 0 || len(r.pages[0].top) == 0 {
+	if !slices.ContainsFunc(r.pages, func(p *pageResult) bool { return len(p.top) > 0 }) {
 		return
 	}
 	fmt.Fprintf(b, "Where PostgreSQL's time went (pg_stat_statements), %d applications:\n\n", r.apps)

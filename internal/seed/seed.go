@@ -173,7 +173,9 @@ func Seed(ctx context.Context, db *sqlx.DB, o Options) (*Volume, error) {
 	if err := v.extras(ctx, db); err != nil {
 		return nil, err
 	}
-	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
+	// As autovacuum would leave it: statistics, and the visibility map
+	// that index-only scans need.
+	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	return v, nil
