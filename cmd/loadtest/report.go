@@ -17,7 +17,7 @@ const (
 )
 
 // targeted are the pages the throughput, latency and scale targets are for.
-var targeted = []string{"review queue", "application page"}
+var targeted = []string{"review queue", "review queue, filtered", "review queue, searched", "review queue, 90% down", "application page"}
 
 // render writes the report in Markdown.
 func render(runs []*scaleRun, o options, where string) string {

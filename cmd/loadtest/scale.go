@@ -290,6 +290,9 @@ func plan(ctx context.Context, base string, vol *seed.Volume, clients int) ([]pa
 	}
 	open := vol.Open[:min(len(vol.Open), openAppsForReading)]
 	anon := newVisitor(base)
+	filtered := "/board/applications?mine=review&status=in_review&country=HN&amount_min=1000"
+	searched := "/board/applications?q=" + url.QueryEscape(vol.Titles[0])
+	deep := "/board/applications?before=" + url.QueryEscape(vol.Deep.String())
 	year := time.Now().Year()
 	export := fmt.Sprintf("/admin/exports/applications.csv?from=%d-01-01&to=%d-12-31", year-1, year-1)
 
@@ -321,6 +324,9 @@ func plan(ctx context.Context, base string, vol *seed.Volume, clients int) ([]pa
 		{name: "sign-in (password)", path: "POST /login", clients: clients, want: http.StatusSeeOther, max: int64(len(vol.Applicants) * 7), req: signInReq},
 		{name: "charity home", path: "/dashboard", clients: clients, want: http.StatusOK, probe: charities[0], req: getAs(charities, fixed("/dashboard"))},
 		{name: "review queue", path: "/board/applications", clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed("/board/applications"))},
+		{name: "review queue, filtered", path: filtered, clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed(filtered))},
+		{name: "review queue, searched", path: searched, clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed(searched))},
+		{name: "review queue, 90% down", path: deep, clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed(deep))},
 		{name: "application page", path: "/applications/{id}", probePath: fmt.Sprintf("/applications/%d", vol.Busy), clients: clients, want: http.StatusOK, probe: board[0],
 			req: getAs(board, func(i int) string { return fmt.Sprintf("/applications/%d", open[i%len(open)]) })},
 		{name: "admin dashboard", path: "/admin/dashboard", clients: clients, want: http.StatusOK, probe: admins[0], req: getAs(admins, fixed("/admin/dashboard"))},

@@ -46,6 +46,9 @@ type Volume struct {
 	// Open are the applications before the board (in review or in a vote),
 	// newest first.
 	Open []int64
+	// Deep is where a page of the board's queue nine tenths of the way
+	// down begins.
+	Deep application.Cursor
 	// Approved is an approved application with an award, payments and an
 	// accepted report.
 	Approved int64
@@ -214,6 +217,10 @@ func (v *Volume) extras(ctx context.Context, db *sqlx.DB) error {
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
+	}
+	if err := db.QueryRowxContext(ctx, `SELECT submitted_at, id FROM applications WHERE version > 0
+		ORDER BY submitted_at DESC, id DESC OFFSET $1 LIMIT 1`, v.Applications*9/10).Scan(&v.Deep.SubmittedAt, &v.Deep.ID); err != nil {
+		return fmt.Errorf("seed: %w", err)
 	}
 	if err := db.GetContext(ctx, &v.Bare, `INSERT INTO applications (organization_id, round_id, status, version, title, country, amount_requested_cents, submitted_at, created_by)
 		SELECT organization_id, round_id, 'voting', 1, 'Bare mission', country, amount_requested_cents, now(), created_by FROM applications WHERE id = $1
