@@ -3,9 +3,13 @@ package application
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/lib/pq"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/field"
@@ -127,6 +131,10 @@ func (in QueueInput) Filter() (QueueFilter, error) {
 	}
 	f.Search = strings.TrimSpace(in.Search)
 	fe.Add("q", field.Text(f.Search, false, 200))
+	if f.Search != "" && utf8.RuneCountInString(f.Search) < minSearch {
+		// Shorter terms match nearly everything, and no index can find them.
+		fe["q"] = i18n.Msg("error.queue.search_short", "Min", minSearch)
+	}
 	if in.Before != "" {
 		c, err := ParseCursor(in.Before)
 		fe.Add("before", err)
@@ -175,7 +183,17 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 	if limit <= 0 || limit > 200 {
 		limit = QueueLimit
 	}
-	query, args := queueQuery(u, f, s.now(), limit+1)
+	var matches []int64 // nil: the search is done by the queue's walk
+	if f.Search != "" {
+		ids, listed, err := s.searchMatches(ctx, f.Search)
+		if err != nil {
+			return nil, fmt.Errorf("application.Queue: %w", err)
+		}
+		if listed {
+			matches = append([]int64{}, ids...)
+		}
+	}
+	query, args := queueQuery(u, f, matches, s.now(), limit+1)
 	var rows []QueueRow
 	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("application.Queue: %w", err)
@@ -195,7 +213,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 // viewer stands. (Asked of every candidate row, PostgreSQL would build a
 // hash of all the viewer's reviews and ballots instead: thousands for a
 // long-serving board member.)
-func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (string, []any) {
+func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, limit int) (string, []any) {
 	args := []any{u.ID, now}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -239,12 +257,12 @@ func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (strin
 			AND NOT EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
 	}
-	if f.Search != "" {
-		// Each side is found through its trigram index
-		// (migrations/00008_queue_indexes.sql), then kept in queue order.
-		p := arg("%" + likeEscaper.Replace(f.Search) + "%")
-		b.WriteString(` AND (a.id IN (SELECT s.id FROM applications s WHERE s.title ILIKE ` + p + `)
-			OR a.organization_id IN (SELECT so.id FROM organizations so WHERE so.legal_name ILIKE ` + p + `))`)
+	switch {
+	case f.Search != "" && matches != nil:
+		b.WriteString(` AND a.id = ANY(` + arg(pq.Array(matches)) + `)`)
+	case f.Search != "":
+		p := arg(likePattern(f.Search))
+		b.WriteString(` AND (a.title ILIKE ` + p + ` OR o.legal_name ILIKE ` + p + `)`)
 	}
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
@@ -262,6 +280,39 @@ func queueQuery(u *account.User, f QueueFilter, now time.Time, limit int) (strin
 	CROSS JOIN LATERAL (SELECT count(*) AS n, round(avg(r2.weighted_milli)) AS mean FROM reviews r2 WHERE r2.application_id = q.id) rs
 	ORDER BY q.submitted_at DESC, q.id DESC`, args
 }
+
+// The search, in two steps. A term that names a few applications (a
+// title, a charity) is looked up in the trigram indexes
+// (migrations/00008_queue_indexes.sql), and the queue keeps those. A term
+// that matches thousands ("mission") cannot be listed cheaply, but then the
+// queue's own walk finds a page of them at once: searchMatches says which.
+// Either way the work is bounded, where one plan for both was not: 0.6 s
+// at 100,000 applications for a rare term.
+
+// searchListed is how many matches searchMatches lists before it gives up.
+const searchListed = 2000
+
+// minSearch is the shortest term searched: the trigram indexes need three
+// characters.
+const minSearch = 3
+
+// searchMatches lists the applications whose title or charity's name
+// contains term; listed is false when there are more than searchListed.
+func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, listed bool, err error) {
+	// UNION ALL, not UNION: the limit then stops the lookup early.
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND title ILIKE $1
+		UNION ALL SELECT a.id FROM applications a JOIN organizations o ON o.id = a.organization_id
+		WHERE a.version > 0 AND o.legal_name ILIKE $1 LIMIT `+strconv.Itoa(searchListed+1), likePattern(term)); err != nil {
+		return nil, false, err
+	}
+	if len(ids) > searchListed {
+		return nil, false, nil
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), true, nil
+}
+
+func likePattern(term string) string { return "%" + likeEscaper.Replace(term) + "%" }
 
 // likeEscaper makes a search term match itself in LIKE (backslash is the
 // default escape character).

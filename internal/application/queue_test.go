@@ -40,6 +40,7 @@ func TestQueueInputFilter(t *testing.T) {
 		{application.QueueInput{Before: "2026-11-25T12:30:00Z"}, []string{"before"}},
 		{application.QueueInput{Before: "2026-11-25T12:30:00Z_0"}, []string{"before"}},
 		{application.QueueInput{Search: "a\x00b"}, []string{"q"}},
+		{application.QueueInput{Search: " ab "}, []string{"q"}}, // too short for the indexes
 	} {
 		_, err := tc.in.Filter()
 		var fe i18n.FieldErrors

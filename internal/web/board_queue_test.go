@@ -1,14 +1,18 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"missiongrants/internal/seed"
 )
 
 // seeded is one application the queue test puts in the database.
@@ -227,4 +231,33 @@ func TestBoardQueueFiltersAndPages(t *testing.T) {
 	rec = bruno.get("/board/applications?amount_min=20000&amount_max=100")
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, `id="f-amount_max-error"`, "The end of the range must not come before its start.")
+}
+
+// A word in thousands of titles is searched by the queue's own walk, a rare
+// one through the indexes: either way the page lists the right ones, newest
+// first.
+func TestBoardQueueSearchOfACommonWord(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	load, err := seed.Seed(context.Background(), s.db, seed.Options{Applications: 2100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.loginAs(t, people[demoBoard])
+	all := c.get("/board/applications")
+	common := c.get("/board/applications?q=MISSION")
+	rare := c.get("/board/applications?q=" + url.QueryEscape(load.Titles[0]))
+	for _, rec := range []*httptest.ResponseRecorder{all, common, rare} {
+		wantStatus(t, rec, http.StatusOK)
+	}
+	if a, b := queueIDs(t, all.Body.String()), queueIDs(t, common.Body.String()); len(b) != 25 || !slices.Equal(a, b) {
+		t.Errorf("searching a word in every title lists %v, the whole queue %v", b, a)
+	}
+	if got := queueIDs(t, rare.Body.String()); len(got) != 1 {
+		t.Errorf("searching %q lists %v", load.Titles[0], got)
+	}
+	short := c.get("/board/applications?q=mi")
+	wantStatus(t, short, http.StatusUnprocessableEntity)
+	mustContain(t, short, "Type at least 3 characters to search.")
 }
