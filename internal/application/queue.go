@@ -190,7 +190,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 			return nil, fmt.Errorf("application.Queue: %w", err)
 		}
 		if listed {
-			matches = append([]int64{}, ids...)
+			matches = ids
 		}
 	}
 	query, args := queueQuery(u, f, matches, s.now(), limit+1)
@@ -309,7 +309,7 @@ func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, 
 		return nil, false, nil
 	}
 	slices.Sort(ids)
-	return slices.Compact(ids), true, nil
+	return append([]int64{}, slices.Compact(ids)...), true, nil // never nil when listed, even with no match
 }
 
 func likePattern(term string) string { return "%" + likeEscaper.Replace(term) + "%" }

@@ -183,7 +183,7 @@ func (s *Service) StandingOf(ctx context.Context, u *account.User, appID int64) 
 	var st Standing
 	err := s.db.QueryRowxContext(ctx, `SELECT
 		EXISTS (SELECT 1 FROM conflicts WHERE application_id = $1 AND user_id = $2),
-		EXISTS (SELECT 1 FROM conflicts WHERE application_id = $1 AND user_id = $2 AND has_conflict),
+		`+recused+`,
 		EXISTS (SELECT 1 FROM reviews WHERE application_id = $1 AND user_id = $2)`, appID, u.ID).Scan(&st.Declared, &st.Recused, &st.Reviewed)
 	return st, err
 }

@@ -36,9 +36,8 @@ type Volume struct {
 	// Busy is an application in an open vote, with declarations, reviews,
 	// comments and ballots; Bare is one in an open vote with none of those.
 	Busy, Bare int64
-	// Board members' ids and addresses. They sign in like the demo board
-	// member: the same password and authenticator secret.
-	Board      []int64
+	// Board members' addresses. They sign in like the demo board member:
+	// the same password and authenticator secret.
 	BoardEmail []string
 	// Charities' people, one per organization: they sign in with the demo
 	// applicant's password.
@@ -49,9 +48,6 @@ type Volume struct {
 	// Deep is where a page of the board's queue nine tenths of the way
 	// down begins.
 	Deep application.Cursor
-	// Approved is an approved application with an award, payments and an
-	// accepted report.
-	Approved int64
 }
 
 // The demo accounts whose password and second factor the seeded people
@@ -195,26 +191,20 @@ const pairs = `WITH a AS (SELECT id, status, submitted_at AS at, row_number() OV
 // extras finds what the callers ask for by name, and adds the bare
 // application in a vote.
 func (v *Volume) extras(ctx context.Context, db *sqlx.DB) error {
-	gets := []struct {
+	if err := db.GetContext(ctx, &v.Busy, `SELECT min(application_id) FROM votes WHERE closed_at IS NULL`); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	lists := []struct {
 		dest  any
 		query string
 	}{
 		{&v.Titles, `SELECT title FROM applications WHERE title LIKE 'Mission %' ORDER BY id LIMIT 3`},
-		{&v.Busy, `SELECT min(application_id) FROM votes WHERE closed_at IS NULL`},
-		{&v.Approved, `SELECT min(a.application_id) FROM awards a JOIN reports r USING (application_id) WHERE a.paid_cents = a.amount_cents`},
 		{&v.Open, `SELECT id FROM applications WHERE status IN ('in_review', 'voting') AND title LIKE 'Mission %' ORDER BY submitted_at DESC`},
-		{&v.Board, `SELECT id FROM users WHERE email LIKE 'reviewer%@load.example' ORDER BY id`},
 		{&v.BoardEmail, `SELECT email FROM users WHERE email LIKE 'reviewer%@load.example' ORDER BY id`},
 		{&v.Applicants, `SELECT email FROM users WHERE email LIKE 'charity%@load.example' ORDER BY id`},
 	}
-	for _, g := range gets {
-		var err error
-		if strings.HasPrefix(g.query, "SELECT min") {
-			err = db.GetContext(ctx, g.dest, g.query)
-		} else {
-			err = db.SelectContext(ctx, g.dest, g.query)
-		}
-		if err != nil {
+	for _, l := range lists {
+		if err := db.SelectContext(ctx, l.dest, l.query); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 	}
