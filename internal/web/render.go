@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 
@@ -71,32 +69,6 @@ func (s *Server) page(c *gin.Context) Page {
 	return p
 }
 
-// views are the parsed pages, one template set per file in pages/, each with
-// the layout and partials.
-type views struct {
-	pages map[string]*template.Template
-}
-
-func loadViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "layout/*.html", "partials/*.html")
-	if err != nil {
-		return nil, err
-	}
-	names, err := fs.Glob(fsys, "pages/*.html")
-	if err != nil {
-		return nil, err
-	}
-	v := &views{pages: map[string]*template.Template{}}
-	for _, name := range names {
-		t, err := template.Must(base.Clone()).ParseFS(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		v.pages[strings.TrimSuffix(path.Base(name), ".html")] = t
-	}
-	return v, nil
-}
-
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"asset":           func(name string) string { return s.assets.url(name) },
@@ -113,7 +85,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 // render writes view with data. It renders into a buffer first so that a
 // template error becomes a clean error page, not half a page.
 func (s *Server) render(c *gin.Context, status int, view string, data any) {
-	t, ok := s.views.pages[view]
+	t, ok := s.views.pages[lang(c)][view]
 	var buf bytes.Buffer
 	err := fmt.Errorf("no view %q", view)
 	if ok {

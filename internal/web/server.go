@@ -81,7 +81,7 @@ func New(d Deps) (*Server, error) {
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	if s.views, err = loadViews(templates.FS, s.templateFuncs()); err != nil {
+	if s.views, err = loadViews(templates.FS, s.templateFuncs(), s.cat); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.cop = http.NewCrossOriginProtection()
