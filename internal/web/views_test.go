@@ -1,0 +1,53 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"testing"
+	"testing/fstest"
+
+	"missiongrants/internal/i18n"
+)
+
+// Labels translated once at start-up must read, and be escaped, exactly as
+// the call at render time did, in each language and each context.
+func TestViewsTranslateLabelsOnceAndEscapeThem(t *testing.T) {
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"layout/base.html":    {Data: []byte(`{{define "base"}}{{block "content" .}}{{end}}{{end}}`)},
+		"partials/label.html": {Data: []byte(`{{define "label"}}<b>{{.}}</b>{{end}}`)},
+		"pages/sample.html": {Data: []byte(`{{define "content"}}<p title="{{.T "page.award.awaiting_approval"}}">{{.T "page.award.awaiting_approval"}}</p>` +
+			`{{range .Items}}<i>{{$.T "app.name"}}</i>{{end}}{{template "label" (.T "nav.skip")}}` +
+			`<span>{{.T "page.queue.review_count" "Count" 3}}</span>{{end}}`)},
+	}
+	v, err := loadViews(fsys, nil, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type data struct {
+		Page
+		Items []int
+	}
+	for _, l := range i18n.Languages {
+		var got bytes.Buffer
+		d := data{Page: Page{Lang: l, cat: cat}, Items: []int{1}}
+		if err := v.pages[l]["sample"].ExecuteTemplate(&got, "base", d); err != nil {
+			t.Fatal(err)
+		}
+		// The same page written with the translations done by hand, then
+		// escaped by html/template as usual.
+		var want bytes.Buffer
+		awaiting := cat.T(l, "page.award.awaiting_approval")
+		want.WriteString(`<p title="` + template.HTMLEscapeString(awaiting) + `">` + template.HTMLEscapeString(awaiting) + `</p><i>` + template.HTMLEscapeString(cat.T(l, "app.name")) +
+			`</i><b>` + template.HTMLEscapeString(cat.T(l, "nav.skip")) + `</b><span>` + template.HTMLEscapeString(cat.T(l, "page.queue.review_count", "Count", 3)) + `</span>`)
+		if got.String() != want.String() {
+			t.Errorf("%s:\n got %s\nwant %s", l, got.String(), want.String())
+		}
+	}
+	if en, es := cat.T("en", "nav.skip"), cat.T("es", "nav.skip"); en == es {
+		t.Fatalf("the sample needs a label that differs between languages, got %q twice", en)
+	}
+}
