@@ -208,11 +208,13 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 }
 
 // queueQuery builds the queue's one query. $1 is the user, $2 now; the
-// filters add their own arguments. The inner query filters and pages; the
-// outer one adds, for the page's rows only, the reviews and where the
-// viewer stands. (Asked of every candidate row, PostgreSQL would build a
-// hash of all the viewer's reviews and ballots instead: thousands for a
-// long-serving board member.)
+// filters add their own arguments. The inner query filters and pages the
+// applications table alone; the outer one adds, for the page's rows only,
+// the charity and round names, the reviews and where the viewer stands.
+// (Asked of every candidate row, PostgreSQL would build a hash of all the
+// viewer's reviews and ballots instead: thousands for a long-serving board
+// member. And a filtered query is planned afresh each time: with the joins
+// inside, planning alone took 2 ms.)
 func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, limit int) (string, []any) {
 	args := []any{u.ID, now}
 	arg := func(v any) string {
@@ -220,9 +222,9 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 		return "$" + strconv.Itoa(len(args))
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT ` + appColumns + appFrom + `
-		LEFT JOIN votes v ON v.application_id = a.id AND v.closed_at IS NULL
-		WHERE a.version > 0 AND a.submitted_at IS NOT NULL`)
+	b.WriteString(`SELECT a.id, a.organization_id, a.round_id, a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+		a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.created_at, a.decline_reason
+		FROM applications a WHERE a.version > 0 AND a.submitted_at IS NOT NULL`)
 	if f.Status != "" {
 		b.WriteString(` AND a.status = ` + arg(string(f.Status)))
 	}
@@ -253,8 +255,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
 	}
 	if f.NeedsMyVote {
-		b.WriteString(` AND v.id IS NOT NULL AND v.closes_at > $2
-			AND NOT EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1)
+		b.WriteString(` AND EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $2
+				AND NOT EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1))
 			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
 	}
 	switch {
@@ -262,7 +264,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 		b.WriteString(` AND a.id = ANY(` + arg(pq.Array(matches)) + `)`)
 	case f.Search != "":
 		p := arg(likePattern(f.Search))
-		b.WriteString(` AND (a.title ILIKE ` + p + ` OR o.legal_name ILIKE ` + p + `)`)
+		b.WriteString(` AND (a.title ILIKE ` + p + ` OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.legal_name ILIKE ` + p + `))`)
 	}
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
@@ -270,12 +272,17 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	// The limit is written out, not an argument: the planner then plans
 	// for a page, not for the whole table.
 	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + strconv.Itoa(limit))
-	return `SELECT q.*, rs.n AS review_count, rs.mean::integer AS mean_milli,
+	return `SELECT q.id, q.organization_id, o.legal_name AS organization_name, q.round_id, r.name AS round_name,
+		q.status, q.version, q.title, q.country, q.trip_start, q.trip_end, q.amount_requested_cents, q.currency,
+		q.submitted_at, q.draft_saved_at, '' AS draft_title, q.created_at, q.decline_reason,
+		rs.n AS review_count, rs.mean::integer AS mean_milli,
 		EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1) AS reviewed_by_me,
 		EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1 AND c.has_conflict) AS recused,
 		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
 		EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1) AS voted_by_me
 	FROM (` + b.String() + `) q
+	JOIN organizations o ON o.id = q.organization_id
+	JOIN funding_rounds r ON r.id = q.round_id
 	LEFT JOIN votes v ON v.application_id = q.id AND v.closed_at IS NULL
 	CROSS JOIN LATERAL (SELECT count(*) AS n, round(avg(r2.weighted_milli)) AS mean FROM reviews r2 WHERE r2.application_id = q.id) rs
 	ORDER BY q.submitted_at DESC, q.id DESC`, args
