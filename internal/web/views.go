@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"strconv"
@@ -20,6 +21,8 @@ import (
 // costs reflection and allocations (about a fifth of a page's CPU before).
 // The translation becomes a string constant in the parse tree, before
 // html/template adds its escapers, so it is escaped as the call's result was.
+// Then, once html/template has escaped the page, a constant that its escaper
+// would leave as it is becomes plain text, so rendering it costs nothing.
 type views struct {
 	pages map[string]map[string]*template.Template
 }
@@ -44,6 +47,15 @@ func loadViews(fsys fs.FS, funcs template.FuncMap, cat *i18n.Catalog) (*views, e
 			for _, d := range t.Templates() {
 				if d.Tree != nil {
 					translateConstants(d.Tree.Root, func(key string) string { return cat.T(l, key) })
+				}
+			}
+			// html/template escapes a page on its first execution; there is
+			// no other way to ask for it. Without data the execution fails
+			// at once, after the escaping.
+			_ = t.ExecuteTemplate(io.Discard, "base", nil)
+			for _, d := range t.Templates() {
+				if d.Tree != nil {
+					foldConstantActions(d.Tree.Root)
 				}
 			}
 			v.pages[l][strings.TrimSuffix(path.Base(name), ".html")] = t
@@ -107,4 +119,65 @@ func isTranslator(n parse.Node) bool {
 		ident = n.Ident[1:]
 	}
 	return len(ident) > 0 && ident[len(ident)-1] == "T"
+}
+
+// identityEscapers are html/template's escapers for HTML text and quoted
+// attribute values, which return a string without &, <, >, quotes, + and NUL
+// unchanged. (Should a Go release rename them, nothing is folded: slower,
+// never wrong.)
+var identityEscapers = map[string]bool{
+	"_html_template_htmlescaper":   true,
+	"_html_template_attrescaper":   true,
+	"_html_template_rcdataescaper": true,
+}
+
+// foldConstantActions replaces, under an escaped tree's list n, every action
+// that prints a string constant through identityEscapers only, and that they
+// would not change, by the text itself.
+func foldConstantActions(n parse.Node) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for i, c := range n.Nodes {
+			if a, ok := c.(*parse.ActionNode); ok {
+				if s, ok := escapedConstant(a.Pipe); ok {
+					n.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(s)}
+				}
+				continue
+			}
+			foldConstantActions(c)
+		}
+	case *parse.IfNode:
+		foldConstantActions(n.List)
+		foldConstantActions(n.ElseList)
+	case *parse.RangeNode:
+		foldConstantActions(n.List)
+		foldConstantActions(n.ElseList)
+	case *parse.WithNode:
+		foldConstantActions(n.List)
+		foldConstantActions(n.ElseList)
+	}
+}
+
+// escapedConstant returns the text pipe prints when it is a string constant
+// followed by identityEscapers that leave it unchanged.
+func escapedConstant(pipe *parse.PipeNode) (string, bool) {
+	if pipe == nil || len(pipe.Decl) > 0 || len(pipe.Cmds) < 2 || len(pipe.Cmds[0].Args) != 1 {
+		return "", false
+	}
+	s, ok := pipe.Cmds[0].Args[0].(*parse.StringNode)
+	if !ok || strings.ContainsAny(s.Text, "&<>\"'+\x00") {
+		return "", false
+	}
+	for _, c := range pipe.Cmds[1:] {
+		if len(c.Args) != 1 {
+			return "", false
+		}
+		if id, ok := c.Args[0].(*parse.IdentifierNode); !ok || !identityEscapers[id.Ident] {
+			return "", false
+		}
+	}
+	return s.Text, true
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -43,6 +44,10 @@ func TestViewsTranslateLabelsOnceAndEscapeThem(t *testing.T) {
 		awaiting := cat.T(l, "page.award.awaiting_approval")
 		want.WriteString(`<p title="` + template.HTMLEscapeString(awaiting) + `">` + template.HTMLEscapeString(awaiting) + `</p><i>` + template.HTMLEscapeString(cat.T(l, "app.name")) +
 			`</i><b>` + template.HTMLEscapeString(cat.T(l, "nav.skip")) + `</b><span>` + template.HTMLEscapeString(cat.T(l, "page.queue.review_count", "Count", 3)) + `</span>`)
+		// A label that needs no escaping is plain text in the page's tree.
+		if tree := v.pages[l]["sample"].Lookup("content").Tree.Root.String(); !strings.Contains(tree, "<i>"+cat.T(l, "app.name")+"</i>") {
+			t.Errorf("%s: the label inside range is still an action: %s", l, tree)
+		}
 		if got.String() != want.String() {
 			t.Errorf("%s:\n got %s\nwant %s", l, got.String(), want.String())
 		}
