@@ -82,6 +82,38 @@ func optionsHTML(opts []option) template.HTML {
 	return template.HTML(b.String()) // every value escaped above
 }
 
+// queueRowsHTML writes the board queue's rows, escaped, for the same reason
+// as optionsHTML: through the template, each of 25 rows cost 12 µs, three
+// quarters of the page's template work (BenchmarkRenderQueuePage). The
+// labels are the columns' headings, which a phone shows beside each value.
+func queueRowsHTML(p Page, rows []queueRowView) template.HTML {
+	esc := html.EscapeString
+	label := func(key string) string { return `<td data-label="` + esc(p.T(key)) + `">` }
+	org, dest, dates, amount := label("page.app.organization"), label("page.app.destination"), label("page.app.dates"), label("page.app.amount")
+	status, submitted, reviews := label("page.queue.status"), label("page.queue.submitted"), label("page.queue.reviews")
+	untitled, recused, vote := esc(p.T("page.app.untitled")), esc(p.T("page.queue.tag_recused")), esc(p.T("page.queue.tag_vote"))
+	var b strings.Builder
+	b.Grow(1200 * len(rows))
+	for _, r := range rows {
+		title := untitled
+		if r.Title != "" {
+			title = esc(r.Title)
+		}
+		b.WriteString("<tr>\n      <td><a href=\"/applications/" + strconv.FormatInt(r.ID, 10) + `">` + title + "</a>")
+		switch {
+		case r.Recused:
+			b.WriteString(` <span class="tag">` + recused + `</span>`)
+		case r.VoteDue:
+			b.WriteString(` <span class="tag is-due">` + vote + `</span>`)
+		}
+		b.WriteString("</td>\n      " + org + esc(r.Organization) + "</td>\n      " + dest + esc(r.Country) + "</td>\n      " +
+			dates + esc(r.Dates) + "</td>\n      " + amount + esc(r.Amount) + "</td>\n      " +
+			status + `<span class="status status-` + esc(r.Status) + `">` + esc(r.StatusLabel) + "</span></td>\n      " +
+			submitted + esc(r.Submitted) + "</td>\n      " + reviews + esc(r.Reviews) + "</td>\n    </tr>")
+	}
+	return template.HTML(b.String()) // every value escaped above
+}
+
 type boardQueuePage struct {
 	Page
 	Filter    application.QueueInput
@@ -89,10 +121,10 @@ type boardQueuePage struct {
 	Statuses  []option
 	Rounds    []option
 	Countries template.HTML
-	Rows      []queueRowView
-	Next      string // the next page's URL, "" on the last
-	First     string // the first page's URL, when this is a later page
-	MoreOpen  bool   // a filter under "More filters" is set: show them
+	Rows      template.HTML // the table's rows (queueRowsHTML)
+	Next      string        // the next page's URL, "" on the last
+	First     string        // the first page's URL, when this is a later page
+	MoreOpen  bool          // a filter under "More filters" is set: show them
 }
 
 // boardQueueShow is the board's review queue: every application submitted
@@ -130,7 +162,7 @@ func (s *Server) boardQueueShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Rows = s.queueRows(c, q.Rows)
+	p.Rows = queueRowsHTML(p.Page, s.queueRows(c, q.Rows))
 	if q.Next != nil {
 		query.Set("before", q.Next.String())
 		p.Next = "/board/applications?" + query.Encode()

@@ -52,7 +52,7 @@ func TestBoardQueueFiltersAndPages(t *testing.T) {
 	s := newTestServer(t)
 	people := s.seedDemo(t)
 	board := s.userID(t, demoBoard)
-	orgs := []string{"Corazones Unidos", "Heart Bridge International", "Latido Andino 100%"}
+	orgs := []string{"Corazones Unidos", "Heart Bridge International", "Latido Andino 100% <Perú> & \"Co\""}
 	var orgIDs, roundIDs []int64
 	for i, name := range orgs {
 		var id int64
@@ -206,7 +206,8 @@ func TestBoardQueueFiltersAndPages(t *testing.T) {
 	if n := len(queueIDs(t, first.Body.String())); n != 25 {
 		t.Errorf("the first page lists %d applications, want 25", n)
 	}
-	mustContain(t, first, `rel="next"`, "Mission 00", "vote open", "reviewed by you", "recused")
+	mustContain(t, first, `rel="next"`, "Mission 00", "vote open", "reviewed by you", "recused",
+		`<td data-label="Organization">Latido Andino 100% &lt;Perú&gt; &amp; &#34;Co&#34;</td>`)
 	mustNotContain(t, first, "Draft mission", "First page")
 	second := bruno.get("/board/applications?status=in_review&before=" + url.QueryEscape(apps[11].submitted.Format(time.RFC3339Nano)+"_"+itoa(apps[11].id)))
 	if got, exp := queueIDs(t, second.Body.String()), want(func(a seeded) bool {
