@@ -12,6 +12,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -35,6 +36,14 @@ type Catalog struct {
 	// plain holds every message as T gives it without arguments: pages
 	// ask for hundreds of labels each, and go-i18n's lookup is slow.
 	plain map[string]map[string]string
+	// counted holds messages asked for with a small Count only ("3
+	// reviews"), formatted once: go-i18n runs a template for each.
+	counted sync.Map // countedKey → string
+}
+
+type countedKey struct {
+	lang, key string
+	n         int
 }
 
 // New loads the embedded catalogs.
@@ -116,7 +125,26 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 			return s
 		}
 	}
+	if n, ok := smallCount(args); ok {
+		k := countedKey{lang, key, n}
+		if s, ok := c.counted.Load(k); ok {
+			return s.(string)
+		}
+		s := c.localize(lang, key, args...)
+		c.counted.Store(k, s)
+		return s
+	}
 	return c.localize(lang, key, args...)
+}
+
+// smallCount reports whether args are "Count", n and nothing else, with n
+// small enough that remembering the message for each n stays small.
+func smallCount(args []any) (int, bool) {
+	if len(args) != 2 || args[0] != "Count" {
+		return 0, false
+	}
+	n, ok := args[1].(int)
+	return n, ok && n >= 0 && n < 100
 }
 
 func (c *Catalog) localize(lang, key string, args ...any) string {

@@ -51,3 +51,26 @@ func TestTWithArguments(t *testing.T) {
 		t.Errorf("missing key shows %q", got)
 	}
 }
+
+// Counted messages are remembered per number: asked twice, in either order
+// and language, each number keeps its own plural form.
+func TestTCountsKeepTheirPluralForms(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		for _, tc := range []struct {
+			lang string
+			n    int
+			want string
+		}{
+			{"en", 1, "1 review"}, {"en", 2, "2 reviews"}, {"es", 1, "1 revisión"}, {"es", 0, "0 revisiones"},
+			{"en", 250, "250 reviews"}, // beyond what is remembered
+		} {
+			if got := c.T(tc.lang, "page.queue.review_count", "Count", tc.n); got != tc.want {
+				t.Errorf("%s, %d: got %q, want %q", tc.lang, tc.n, got, tc.want)
+			}
+		}
+	}
+}

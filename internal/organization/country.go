@@ -48,6 +48,9 @@ func ValidCountry(code string) bool {
 
 // CountryName is code's name in lang.
 func CountryName(code, lang string) string {
+	if n, ok := countries(lang).names[code]; ok {
+		return n
+	}
 	r, err := language.ParseRegion(code)
 	if err != nil {
 		return code
@@ -55,22 +58,33 @@ func CountryName(code, lang string) string {
 	return display.Regions(language.Make(lang)).Name(r)
 }
 
-var byLanguage sync.Map // lang → []Country, built once per language
+// countryTable is every country in one language: sorted for lists, by code
+// for the pages that name one per row.
+type countryTable struct {
+	list  []Country
+	names map[string]string
+}
+
+var byLanguage sync.Map // lang → *countryTable, built once per language
 
 // Countries lists every country by its name in lang, sorted as that
 // language sorts. The slice is shared: do not modify it.
-func Countries(lang string) []Country {
-	if l, ok := byLanguage.Load(lang); ok {
-		return l.([]Country)
+func Countries(lang string) []Country { return countries(lang).list }
+
+func countries(lang string) *countryTable {
+	if t, ok := byLanguage.Load(lang); ok {
+		return t.(*countryTable)
 	}
 	tag := language.Make(lang)
 	namer := display.Regions(tag)
-	out := make([]Country, 0, len(codes()))
+	t := &countryTable{list: make([]Country, 0, len(codes())), names: map[string]string{}}
 	for _, code := range codes() {
-		out = append(out, Country{Code: code, Name: namer.Name(language.MustParseRegion(code))})
+		name := namer.Name(language.MustParseRegion(code))
+		t.list = append(t.list, Country{Code: code, Name: name})
+		t.names[code] = name
 	}
 	col := collate.New(tag)
-	sort.Slice(out, func(i, j int) bool { return col.CompareString(out[i].Name, out[j].Name) < 0 })
-	byLanguage.Store(lang, out)
-	return out
+	sort.Slice(t.list, func(i, j int) bool { return col.CompareString(t.list[i].Name, t.list[j].Name) < 0 })
+	byLanguage.Store(lang, t)
+	return t
 }
