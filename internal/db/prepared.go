@@ -12,12 +12,13 @@ import (
 // lib/pq runs a query with arguments as an unnamed statement: parse and
 // describe, wait, then bind and execute, wait; and PostgreSQL plans it anew
 // each time. A page's dozen queries paid more in those round trips and in
-// planning than in running. preparedConn keeps each query with arguments
-// prepared on its connection (least recently used dropped past
-// preparedPerConn): running it again is one round trip, and after a few
-// runs PostgreSQL reuses a generic plan when it is as good. Queries without
-// arguments keep lib/pq's simple protocol (they may hold several
-// statements, as migrations do).
+// planning than in running. preparedConn keeps each query prepared on its
+// connection (least recently used dropped past preparedPerConn): running it
+// again is one round trip, and after a few runs PostgreSQL reuses a generic
+// plan when it is as good. That includes a query that returns rows without
+// arguments (a page's list of rounds or criteria is then not planned at
+// every view); a statement run for its effect without arguments keeps
+// lib/pq's simple protocol, since it may hold several, as migrations do.
 
 // preparedPerConn bounds the statements kept on each connection. The
 // portal's distinct queries, the job queue's and the board queue's filter
@@ -74,9 +75,6 @@ func (c *preparedConn) prepared(ctx context.Context, query string) (driver.Stmt,
 }
 
 func (c *preparedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if len(args) == 0 {
-		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
-	}
 	st, err := c.prepared(ctx, query)
 	if err != nil {
 		return nil, err

@@ -28,18 +28,21 @@ func onePool(t *testing.T) *sqlx.DB {
 	return pool
 }
 
+// prepared lists the statements prepared on pool's connection, oldest first,
+// but for its own (which is prepared too, and may push one out).
 func prepared(t *testing.T, pool *sqlx.DB) []string {
 	t.Helper()
 	var out []string
-	if err := pool.Select(&out, `SELECT statement FROM pg_prepared_statements ORDER BY prepare_time`); err != nil {
+	if err := pool.Select(&out, `SELECT statement FROM pg_prepared_statements WHERE statement NOT LIKE '%pg_prepared_statements%' ORDER BY prepare_time`); err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-// A query with arguments is prepared once per connection and run again from
-// there, with the right answers; one without arguments is not prepared.
-func TestQueriesWithArgumentsStayPrepared(t *testing.T) {
+// A query is prepared once per connection and run again from there, with
+// the right answers; statements run for their effect without arguments are
+// not prepared, since they may be several, as in a migration.
+func TestQueriesStayPrepared(t *testing.T) {
 	t.Parallel()
 	pool := onePool(t)
 	const q = `SELECT $1::int + $2::int`
@@ -52,8 +55,15 @@ func TestQueriesWithArgumentsStayPrepared(t *testing.T) {
 			t.Fatalf("%d + 10 = %d", i, sum)
 		}
 	}
-	if got := prepared(t, pool); len(got) != 1 || got[0] != q {
-		t.Fatalf("prepared statements %q, want just %q", got, q)
+	var answer int
+	if err := pool.Get(&answer, `SELECT 40 + 2`); err != nil || answer != 42 {
+		t.Fatalf("a query without arguments: %d, %v", answer, err)
+	}
+	if _, err := pool.Exec(`CREATE TABLE two (n int); INSERT INTO two VALUES (1)`); err != nil {
+		t.Fatalf("two statements in one: %v", err)
+	}
+	if got := prepared(t, pool); len(got) != 2 || got[0] != q || got[1] != `SELECT 40 + 2` {
+		t.Fatalf("prepared statements %q, want just %q and the query without arguments", got, q)
 	}
 
 	// A refused statement leaves the connection usable, in and out of a
@@ -83,19 +93,20 @@ func TestPreparedStatementsAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := conn.Raw(func(dc any) error {
-		db.SetPreparedLimit(dc, 2)
+		db.SetPreparedLimit(dc, 3) // prepared's own query takes the third place
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	conn.Close()
-	for _, q := range []string{`SELECT $1::int`, `SELECT $1::int + 1`, `SELECT $1::int`, `SELECT $1::int + 2`} {
+	for _, q := range []string{`SELECT $1::int`, `SELECT $1::int + 1`, `SELECT $1::int + 2`, `SELECT $1::int`, `SELECT $1::int + 3`} {
 		if _, err := pool.Exec(q, 1); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// The first was used again, so + 1 and + 2 went, oldest use first.
 	got := prepared(t, pool)
-	if len(got) != 2 || got[0] != `SELECT $1::int` || got[1] != `SELECT $1::int + 2` {
+	if len(got) != 2 || got[0] != `SELECT $1::int` || got[1] != `SELECT $1::int + 3` {
 		t.Fatalf("prepared statements %q, want the two used last", got)
 	}
 }
