@@ -210,7 +210,8 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 // queueQuery builds the queue's one query. $1 is the user, $2 now; the
 // filters add their own arguments. The inner query filters and pages the
 // applications table alone; the outer one adds, for the page's rows only,
-// the charity and round names, the reviews and where the viewer stands.
+// the charity and round names, the reviews' mean (from the tally
+// migrations/00018_review_tally.sql keeps) and where the viewer stands.
 // (Asked of every candidate row, PostgreSQL would build a hash of all the
 // viewer's reviews and ballots instead: thousands for a long-serving board
 // member. And a filtered query is planned afresh each time: with the joins
@@ -223,7 +224,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	}
 	var b strings.Builder
 	b.WriteString(`SELECT a.id, a.organization_id, a.round_id, a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
-		a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.created_at, a.decline_reason
+		a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.created_at, a.decline_reason,
+		a.review_count, a.review_milli_sum
 		FROM applications a WHERE a.version > 0 AND a.submitted_at IS NOT NULL`)
 	if f.Status != "" {
 		b.WriteString(` AND a.status = ` + arg(string(f.Status)))
@@ -275,7 +277,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	return `SELECT q.id, q.organization_id, o.legal_name AS organization_name, q.round_id, r.name AS round_name,
 		q.status, q.version, q.title, q.country, q.trip_start, q.trip_end, q.amount_requested_cents, q.currency,
 		q.submitted_at, q.draft_saved_at, '' AS draft_title, q.created_at, q.decline_reason,
-		rs.n AS review_count, rs.mean::integer AS mean_milli,
+		q.review_count, round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer AS mean_milli,
 		EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1) AS reviewed_by_me,
 		EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1 AND c.has_conflict) AS recused,
 		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
@@ -284,7 +286,6 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	JOIN organizations o ON o.id = q.organization_id
 	JOIN funding_rounds r ON r.id = q.round_id
 	LEFT JOIN votes v ON v.application_id = q.id AND v.closed_at IS NULL
-	CROSS JOIN LATERAL (SELECT count(*) AS n, round(avg(r2.weighted_milli)) AS mean FROM reviews r2 WHERE r2.application_id = q.id) rs
 	ORDER BY q.submitted_at DESC, q.id DESC`, args
 }
 
