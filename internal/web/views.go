@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -51,8 +53,12 @@ func loadViews(fsys fs.FS, funcs template.FuncMap, cat *i18n.Catalog) (*views, e
 			}
 			// html/template escapes a page on its first execution; there is
 			// no other way to ask for it. Without data the execution fails
-			// at once, after the escaping.
-			_ = t.ExecuteTemplate(io.Discard, "base", nil)
+			// at once, after the escaping; a page that cannot be escaped
+			// stops start-up here rather than at a person's request.
+			var escapeErr *template.Error
+			if err := t.ExecuteTemplate(io.Discard, "base", nil); errors.As(err, &escapeErr) {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
 			for _, d := range t.Templates() {
 				if d.Tree != nil {
 					foldConstantActions(d.Tree.Root)

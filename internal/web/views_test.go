@@ -56,3 +56,19 @@ func TestViewsTranslateLabelsOnceAndEscapeThem(t *testing.T) {
 		t.Fatalf("the sample needs a label that differs between languages, got %q twice", en)
 	}
 }
+
+// A page html/template cannot escape stops start-up, not a person's request.
+func TestViewsRefuseAPageThatCannotBeEscaped(t *testing.T) {
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"layout/base.html":   {Data: []byte(`{{define "base"}}{{block "content" .}}{{end}}{{end}}`)},
+		"partials/none.html": {Data: []byte(``)},
+		"pages/broken.html":  {Data: []byte(`{{define "content"}}<a href="{{if .Lang}}x{{end}}{{.Path}}" {{if .Lang}}title="a"{{else}}title="b{{end}}>` + "{{end}}")},
+	}
+	if _, err := loadViews(fsys, nil, cat); err == nil || !strings.Contains(err.Error(), "broken.html") {
+		t.Fatalf("loadViews = %v, want an error naming broken.html", err)
+	}
+}
