@@ -371,3 +371,31 @@ func TestWithdraw(t *testing.T) {
 		t.Errorf("timeline ends with %+v", last)
 	}
 }
+
+// The queue writes its status and country filters into the query's text:
+// a value that slipped past the form's checks still matches only itself.
+func TestQueueFilterValuesStayValues(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	if _, err := f.db.Exec(`INSERT INTO applications (organization_id, round_id, status, version, title, country, submitted_at, created_by)
+		VALUES ($1, $2, 'in_review', 1, 'Mission', 'HN', now(), $3)`, f.org, f.round, f.owner.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, filter := range []application.QueueFilter{
+		{Country: "HN' OR 'x' = 'x"},
+		{Status: "in_review' OR true --"},
+		{Country: `HN\' OR true --`},
+	} {
+		page, err := f.svc.Queue(t.Context(), f.board, filter)
+		if err != nil {
+			t.Fatalf("%+v: %v", filter, err)
+		}
+		if len(page.Rows) != 0 {
+			t.Errorf("%+v lists %d applications, want none", filter, len(page.Rows))
+		}
+	}
+	page, err := f.svc.Queue(t.Context(), f.board, application.QueueFilter{Country: "HN", Status: application.InReview})
+	if err != nil || len(page.Rows) != 1 {
+		t.Fatalf("the plain filter lists %v (%v), want the one application", page, err)
+	}
+}
