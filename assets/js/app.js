@@ -190,6 +190,7 @@
   var version = 0;      // bumped on every change
   var savedVersion = 0; // the last version the server confirmed
   var inFlight = false, timer = null, retryDelay = 0, submitting = false, beaconVersion = -1;
+  var pending = null; // the AbortController of the save in flight
   var savedBody = body().toString(); // what the server has: the page as rendered
 
   function dirty() { return version !== savedVersion; }
@@ -219,6 +220,7 @@
     var sent = version;
     if (!retryDelay) { say(msg("saving"), false); } // while retrying, keep the warning up
     var ctrl = window.AbortController ? new AbortController() : null;
+    pending = ctrl;
     var killer = ctrl ? setTimeout(function () { ctrl.abort(); }, TIMEOUT) : null;
     fetch(url, {
       method: "POST",
@@ -241,6 +243,8 @@
     }).then(function (r) {
       clearTimeout(killer);
       inFlight = false;
+      pending = null;
+      if (submitting) { return; } // the submission carries everything; the page is leaving
       if (r.fail) { failed(r.fail, r.code); return; }
       retryDelay = 0;
       if (sent > savedVersion) { savedVersion = sent; savedBody = payload; }
@@ -267,6 +271,10 @@
   form.addEventListener("submit", function () {
     submitting = true;
     clearTimeout(timer);
+    // Leaving a field for the submit button saves it on the way: the save
+    // then races the submission and, arriving second, would be refused
+    // (the application is no longer a draft). The submission has it all.
+    if (pending) { pending.abort(); }
   });
   window.addEventListener("online", function () { if (dirty()) { retryDelay = 0; save(); } });
 
