@@ -208,7 +208,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 }
 
 // queueQuery builds the queue's one query. $1 is the user, $2 now; the
-// filters add their own arguments. The inner query filters and pages the
+// search and the cursor add their own arguments. The inner query filters and pages the
 // applications table alone; the outer one adds, for the page's rows only,
 // the charity and round names, the reviews' mean (from the tally
 // migrations/00018_review_tally.sql keeps) and where the viewer stands.
