@@ -208,14 +208,16 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 }
 
 // queueQuery builds the queue's one query. $1 is the user, $2 now; the
-// search and the cursor add their own arguments. The inner query filters and pages the
-// applications table alone; the outer one adds, for the page's rows only,
-// the charity and round names, the reviews' mean (from the tally
+// search and the cursor add their own arguments. The inner query filters
+// and pages the applications table alone, reading only the columns the
+// page shows (wider rows made the filtered page's sort slower); the outer
+// one adds, for the page's rows only, the charity and round names (the
+// columns of appColumns), the reviews' mean (from the tally
 // migrations/00018_review_tally.sql keeps) and where the viewer stands.
 // (Asked of every candidate row, PostgreSQL would build a hash of all the
 // viewer's reviews and ballots instead: thousands for a long-serving board
-// member. And a filtered query is planned afresh each time: with the joins
-// inside, planning alone took 2 ms.)
+// member. And with the joins inside, planning a filtered query alone took
+// 2 ms.)
 func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, limit int) (string, []any) {
 	args := []any{u.ID, now}
 	arg := func(v any) string {

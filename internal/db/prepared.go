@@ -57,7 +57,7 @@ func (c *preparedConn) prepared(ctx context.Context, query string) (driver.Stmt,
 		c.lru.MoveToFront(e)
 		return e.Value.(*preparedStmt).stmt, nil
 	}
-	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+	st, err := c.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
