@@ -78,6 +78,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logge
 			{Name: "report.remind_due", Interval: time.Hour, Run: func(ctx context.Context) error { _, err := a.Reports.RemindDue(ctx); return err }},
 			{Name: "notify.digest", Interval: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := a.Votes.SendDigests(ctx); return err }},
 			{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }},
+			{Name: "account.purge", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := a.Accounts.Purge(ctx); return err }},
 		},
 	})
 	if err != nil {
