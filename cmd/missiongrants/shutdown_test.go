@@ -83,12 +83,12 @@ type shutdownPortal struct {
 
 func startShutdownPortal(t *testing.T, shutdownTimeout string) *shutdownPortal {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	bin := buildBinary(t)
 	dbURL := dbtest.NewURL(t)
-	srv := testenv.VersityGW(t)
+	srv := testenv.VersityGW(t) // on a new machine, built first: minutes
 	bucket := srv.NewBucket(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + t.TempDir(),
