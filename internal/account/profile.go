@@ -45,11 +45,29 @@ func (s *Service) UpdateProfile(ctx context.Context, a Actor, p Profile) error {
 	if err := fe.Err(); err != nil {
 		return err
 	}
+	return s.editProfile(ctx, a, func(Profile) Profile { return p })
+}
+
+// SetLanguage makes the language chosen with the pages' switcher the
+// person's own: the pages and the mail they get follow it from then on.
+func (s *Service) SetLanguage(ctx context.Context, a Actor, lang string) error {
+	fe := FieldErrors{}
+	fe.Add("language", validateLanguage(lang))
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return s.editProfile(ctx, a, func(p Profile) Profile { p.Language = lang; return p })
+}
+
+// editProfile saves edit's change to the person's profile, as it is under
+// the row's lock, and records what changed.
+func (s *Service) editProfile(ctx context.Context, a Actor, edit func(Profile) Profile) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		u, err := lockUser(ctx, tx, a.UserID)
 		if err != nil {
 			return err
 		}
+		p := edit(Profile{Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest})
 		changed := map[string]any{}
 		if u.Name != p.Name {
 			changed["name"] = map[string]string{"from": u.Name, "to": p.Name}

@@ -40,3 +40,23 @@ func TestLanguageSwitchRefusesForeignRedirectsAndUnknownLanguages(t *testing.T) 
 	}
 	wantStatus(t, browser.post("/language", url.Values{"lang": {"de"}}), http.StatusBadRequest)
 }
+
+// Signed in, the switch changes the person's own language: their next pages
+// are in it, although their profile said otherwise before.
+func TestLanguageSwitchWorksWhenSignedIn(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	for _, tc := range []struct{ who, to, want string }{
+		{demoApplicant, "es", "Idioma"},
+		{demoAdmin, "en", "Language"}, // Spanish before
+	} {
+		browser := s.loginAs(t, people[tc.who])
+		wantStatus(t, browser.post("/language", url.Values{"lang": {tc.to}, "next": {"/account"}}), http.StatusSeeOther)
+		mustContain(t, browser.get("/account"), `<html lang="`+tc.to+`">`, tc.want)
+		var saved string
+		if err := s.db.Get(&saved, `SELECT language FROM users WHERE email = $1`, tc.who); err != nil || saved != tc.to {
+			t.Errorf("%s's profile language is %q (%v), want %q", tc.who, saved, err, tc.to)
+		}
+	}
+}
