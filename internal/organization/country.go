@@ -20,6 +20,10 @@ var (
 	countrySet   map[string]bool
 )
 
+// notCountries are codes x/text counts as countries that no charity travels
+// to as one: the Eurozone, the United Nations.
+var notCountries = map[string]bool{"EZ": true, "UN": true}
+
 // codes lists the ISO 3166-1 countries golang.org/x/text knows, so the list
 // and its Spanish and English names come from one maintained source.
 func codes() []string {
@@ -29,7 +33,15 @@ func codes() []string {
 			for b := 'A'; b <= 'Z'; b++ {
 				code := string([]rune{a, b})
 				r, err := language.ParseRegion(code)
-				if err != nil || !r.IsCountry() || r.String() != code || display.English.Regions().Name(r) == code {
+				if err != nil || !r.IsCountry() || r.String() != code || notCountries[code] {
+					continue
+				}
+				// Codes withdrawn from ISO 3166 (DD, UK, YU, …) either name
+				// a current country again or have no name at all.
+				if r.Canonicalize() != r {
+					continue
+				}
+				if name := display.English.Regions().Name(r); name == "" || name == code {
 					continue
 				}
 				countryCodes = append(countryCodes, code)

@@ -211,4 +211,23 @@ func TestCountries(t *testing.T) {
 	if !organization.ValidCountry("DO") || organization.ValidCountry("XX") || organization.ValidCountry("do") {
 		t.Error("validity")
 	}
+	// Each country once, by a name: no withdrawn code (East Germany, the
+	// USSR) and no union of countries.
+	for _, code := range []string{"DD", "UK", "YU", "SU", "CS", "AN", "JT", "EZ", "UN"} {
+		if organization.ValidCountry(code) {
+			t.Errorf("%s is offered", code)
+		}
+	}
+	for _, lang := range []string{"en", "es"} {
+		seen := map[string]string{}
+		for _, c := range organization.Countries(lang) {
+			if c.Name == "" || c.Name == c.Code {
+				t.Errorf("%s: %s has no name", lang, c.Code)
+			}
+			if other, ok := seen[c.Name]; ok {
+				t.Errorf("%s: %q is both %s and %s", lang, c.Name, other, c.Code)
+			}
+			seen[c.Name] = c.Code
+		}
+	}
 }
