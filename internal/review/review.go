@@ -5,6 +5,7 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -301,6 +302,12 @@ func (s *Service) Reviews(ctx context.Context, u *account.User, appID int64) ([]
 // recused is whether user $2 declared a conflict on application $1.
 const recused = `EXISTS (SELECT 1 FROM conflicts WHERE application_id = $1 AND user_id = $2 AND has_conflict)`
 
+func recusedOn(ctx context.Context, q db.Querier, u *account.User, appID int64) (bool, error) {
+	var yes bool
+	err := q.GetContext(ctx, &yes, `SELECT `+recused, appID, u.ID)
+	return yes, err
+}
+
 // Comment is one message of the board's internal discussion.
 type Comment struct {
 	AuthorName string    `db:"author_name"`
@@ -322,6 +329,10 @@ func (s *Service) Discuss(ctx context.Context, ac account.Actor, u *account.User
 			}
 		} else if err := beforeBoard(ctx, tx, appID); err != nil {
 			return err
+		} else if isRecused, err := recusedOn(ctx, tx, u, appID); err != nil || isRecused {
+			// An admin runs the process whatever they declared, but does
+			// not take part in the discussion they are recused from.
+			return cmp.Or(err, ErrRecused)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO board_comments (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4)`,
 			appID, u.ID, body, s.now()); err != nil {

@@ -156,7 +156,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	takesPart := u.IsBoard && b.Standing.Declared && !b.Standing.Recused
 	b.CanReview = takesPart && b.BeforeBoard
 	b.ShowDiscussion = u.IsAdmin || takesPart
-	b.CanDiscuss = b.ShowDiscussion && b.BeforeBoard
+	b.CanDiscuss = b.ShowDiscussion && b.BeforeBoard && !b.Standing.Recused // an admin reads, recused or not
 
 	criteria, err := s.reviews.Criteria(ctx)
 	if err != nil {

@@ -123,6 +123,15 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 	rec = ada.post("/board/applications/"+id+"/ballot", url.Values{"vote": {voteID}, "choice": {"approve"}})
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, recused)
+	// Being an admin, she still reads the discussion, but may not add to it.
+	mustNotContain(t, ada.get(app), `name="comment_body"`)
+	rec = ada.post("/board/applications/"+id+"/discussion", url.Values{"comment_body": {"As treasurer's spouse: fund it."}})
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, recused)
+	var comments int
+	if err := s.db.Get(&comments, `SELECT count(*) FROM board_comments WHERE author_id = $1`, adaID); err != nil || comments != 1 {
+		t.Errorf("Ada has %d comments after her recusal, want the 1 from before (%v)", comments, err)
+	}
 
 	// Closed early without a quorum: no decision, back to review; still
 	// nothing internal for the charity.
