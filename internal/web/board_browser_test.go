@@ -25,6 +25,8 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 	ch := s.newCharity(t, "es", "Rosa")
 	app := ch.submitted("Corazones para Honduras 2027")
 	id := appID(app)
+	// A link longer than a phone is wide, pasted in a message, wraps.
+	wantRedirect(t, ch.post(app+"/messages", url.Values{"body": {"Presupuesto: https://example.org/" + strings.Repeat("carpeta_compartida/", 12) + "presupuesto.pdf"}}), app)
 	admin := s.loginAs(t, people[demoAdmin])
 	sendToBoard(t, admin, app)
 
