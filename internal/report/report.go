@@ -31,11 +31,14 @@ var (
 	// ErrNotEditable: submitted or accepted reports wait for the IPA.
 	ErrNotEditable = errors.New("report: not editable now")
 	ErrForbidden   = errors.New("report: forbidden")
+	// ErrTripNotOver: a report tells what the trip achieved, so it is sent
+	// once the trip has ended (a draft can be written before).
+	ErrTripNotOver = errors.New("report: the trip is not over")
 )
 
 var refusals = i18n.Refusals{
 	{Err: ErrNotFunded, Key: "error.report.not_funded"}, {Err: ErrNotEditable, Key: "error.report.not_editable"},
-	{Err: ErrForbidden, Key: "error.http.403"},
+	{Err: ErrForbidden, Key: "error.http.403"}, {Err: ErrTripNotOver, Key: "error.report.trip_not_over"},
 }
 
 // Message gives the text for the package's refusals.
@@ -234,6 +237,14 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		fig, err := f.Validate()
 		if err != nil {
 			return err
+		}
+		var over bool // checked after the figures, so every mistake shows at once
+		if err := tx.GetContext(ctx, &over, `SELECT coalesce(trip_end <= $2::date, true) FROM applications WHERE id = $1`,
+			appID, s.now().UTC().Format(time.DateOnly)); err != nil {
+			return err
+		}
+		if !over {
+			return ErrTripNotOver
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'submitted', patients = $2, pediatric = $3, open_heart = $4, bypass = $5,
 			interventional = $6, deaths = $7, submitted_at = $8, updated_at = $8 WHERE application_id = $1`,

@@ -34,6 +34,14 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "Bypass cases cannot be more than the open-heart operations", `value="7"`)
 	form.Set("bypass", "5")
+	// The trip (June 2027, as the charity applied) is not over: the report
+	// waits, with every figure kept.
+	rec = ch.post(app+"/report", form)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "The report can be sent once the trip is over.", `value="15.000,50"`, `value="5"`)
+	if _, err := s.db.Exec(`UPDATE applications SET trip_start = '2026-03-01', trip_end = '2026-03-10'`); err != nil {
+		t.Fatal(err)
+	}
 	wantStatus(t, ch.post(app+"/report", form), http.StatusSeeOther)
 	mustContain(t, ch.get(app+"/report"), "Sent to the IPA")
 
