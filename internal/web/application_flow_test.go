@@ -174,6 +174,9 @@ func TestApplicationOverTwoSittingsInSpanish(t *testing.T) {
 	if strings.Contains(rec.Body.String(), "Enviada") {
 		t.Error("a refused submission shows as submitted")
 	}
+	// The summary above the form names each field, with its currency.
+	mustContain(t, rec, `<a href="#f-amount_requested">Monto solicitado a la IPA (USD): Ingrese el monto en números`)
+	mustNotContain(t, rec, "no value")
 
 	// Fixed and submitted.
 	good := completeApplication()

@@ -97,6 +97,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Countries: organization.Countries(lang(c)),
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
 		BudgetTotal: money.Format(f.BudgetTotal(), money.Currency(a.Currency), lang(c))}
+	p.Currency = a.Currency
 	for i := 0; i < emptyBudgetRows && len(p.Form.Budget) < application.MaxBudgetLines; i++ {
 		p.Form.Budget = append(p.Form.Budget, application.BudgetLine{})
 	}

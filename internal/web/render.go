@@ -29,6 +29,9 @@ type Page struct {
 	// page's language.
 	Errors    map[string]string
 	FormError string
+	// Currency is the currency the page's money fields are in, which
+	// their labels name (also in the error summary).
+	Currency string
 	User      *account.User
 	cat       *i18n.Catalog
 }
@@ -54,7 +57,7 @@ func (p Page) FieldLabel(name string) string {
 	}
 	for _, key := range []string{"field.app." + name, "field.org." + name, "field." + name, "field.round." + name, "field.board." + name} {
 		if p.cat.Has(p.Lang, key) {
-			return p.T(key)
+			return p.T(key, "Currency", p.Currency)
 		}
 	}
 	return ""
