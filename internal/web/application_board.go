@@ -184,6 +184,10 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	}
 	for _, cr := range criteria {
 		cv := criterionView{Key: cr.Key, Name: cr.Name(p.Lang), Weight: cr.Weight}
+		if p.Labels == nil {
+			p.Labels = map[string]string{}
+		}
+		p.Labels["score_"+cr.Key] = cv.Name
 		if own != nil && own.Scores[cr.Key] > 0 {
 			cv.Value = strconv.Itoa(own.Scores[cr.Key])
 		}

@@ -53,6 +53,11 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 
 	wantRedirect(t, ada.post("/board/applications/"+id+"/conflict", url.Values{"conflict": {"no"}}), app)
 	review := goodReview("4")
+	review.Del("score_need")
+	rec = ada.post("/board/applications/"+id+"/review", review)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, `<a href="#f-score_need">Need: `) // the summary names the criterion left unscored
+	review.Set("score_need", "4")
 	review.Set("review_comment", reviewText)
 	wantRedirect(t, ada.post("/board/applications/"+id+"/review", review), app)
 	wantRedirect(t, ada.post("/board/applications/"+id+"/discussion", url.Values{"comment_body": {secret}}), app)

@@ -32,8 +32,11 @@ type Page struct {
 	// Currency is the currency the page's money fields are in, which
 	// their labels name (also in the error summary).
 	Currency string
-	User      *account.User
-	cat       *i18n.Catalog
+	// Labels name the fields whose labels are data, not catalog keys
+	// (a review's criteria), for the error summary.
+	Labels map[string]string
+	User   *account.User
+	cat    *i18n.Catalog
 }
 
 // T translates key into the page's language.
@@ -42,6 +45,15 @@ func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, ar
 // FieldLabel names a form field in the error summary, so "This field is
 // required" says which field; "" when no label is known.
 func (p Page) FieldLabel(name string) string {
+	if l, ok := p.Labels[name]; ok {
+		return l
+	}
+	// The field's own label first: "deaths_30" is not the 31st "deaths".
+	for _, key := range []string{"field.app." + name, "field.org." + name, "field." + name, "field.round." + name, "field.board." + name, "page.report." + name} {
+		if p.cat.Has(p.Lang, key) {
+			return p.T(key, "Currency", p.Currency)
+		}
+	}
 	for _, prefix := range []string{"team_count_", "team_names_"} {
 		if role, ok := strings.CutPrefix(name, prefix); ok {
 			return p.T("app.role."+role) + ": " + p.FieldLabel(strings.TrimSuffix(prefix, "_"))
@@ -50,14 +62,6 @@ func (p Page) FieldLabel(name string) string {
 	if i := strings.LastIndexByte(name, '_'); i > 0 {
 		if n, err := strconv.Atoi(name[i+1:]); err == nil {
 			return p.FieldLabel(name[:i]) + " " + strconv.Itoa(n+1)
-		}
-	}
-	if strings.HasPrefix(name, "score_") { // one per review criterion; the fieldset names which
-		return p.T("field.board.score")
-	}
-	for _, key := range []string{"field.app." + name, "field.org." + name, "field." + name, "field.round." + name, "field.board." + name} {
-		if p.cat.Has(p.Lang, key) {
-			return p.T(key, "Currency", p.Currency)
 		}
 	}
 	return ""

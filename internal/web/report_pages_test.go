@@ -28,12 +28,19 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	form["spent_line"] = []string{"9.800", "15.000,5x"}
 	rec := ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
-	mustContain(t, rec, "Enter an amount in numbers", `value="15.000,5x"`, "planned 10.000", `value="7"`)
+	mustContain(t, rec, "Enter an amount in numbers", `value="15.000,5x"`, "planned 10.000", `value="7"`,
+		// The summary above the form names the line; the field says it is wrong.
+		`<a href="#f-spent_line_1">Spent on budget line 2: Enter an amount in numbers`, `aria-describedby="f-spent_line_1-error"`, `id="f-spent_line_1-error"`)
 	form["spent_line"] = []string{"9.800", "15.000,50"}
+	form.Set("deaths_discharge", "1")
+	form.Set("deaths_30", "0")
 	rec = ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
-	mustContain(t, rec, "Bypass cases cannot be more than the open-heart operations", `value="7"`)
+	mustContain(t, rec, "Bypass cases cannot be more than the open-heart operations", `value="7"`,
+		`<a href="#f-deaths_30">Deaths at 30 days: Deaths at 30 days include`)
 	form.Set("bypass", "5")
+	form.Set("deaths_discharge", "0")
+	form.Del("deaths_30")
 	// The trip (June 2027, as the charity applied) is not over: the report
 	// waits, with every figure kept.
 	rec = ch.post(app+"/report", form)
