@@ -374,8 +374,12 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := document.Freeze(ctx, tx, id, version); err != nil {
 			return err
 		}
-		return s.notifyAdmins(ctx, tx, "application_submitted", map[string]any{
-			"Title": checked.Title, "Organization": a.OrganizationName, "Link": s.link(id), "Resubmitted": ev == EventResubmit})
+		mail := map[string]any{"Title": checked.Title, "Organization": a.OrganizationName, "Link": s.link(id), "Resubmitted": ev == EventResubmit}
+		if err := s.notifyAdmins(ctx, tx, "application_submitted", mail); err != nil {
+			return err
+		}
+		// The charity's receipt: what was sent and what happens next.
+		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_received", mail)
 	})
 }
 

@@ -130,6 +130,9 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	if len(f.queue.To("admin@ipa.example")) != 1 {
 		t.Errorf("admins were not told of the submission")
 	}
+	if m := f.queue.To("owner@corazones.example"); len(m) != 1 || !contains(m[0].Subject, "Recibimos su solicitud") || !contains(m[0].Text, full.Title) {
+		t.Errorf("the charity's receipt, in Spanish: %+v", m)
+	}
 	var frozen int
 	if err := f.db.Get(&frozen, `SELECT count(*) FROM application_version_documents WHERE application_id = $1 AND version = 1`, id); err != nil || frozen != len(document.RequiredKinds()) {
 		t.Errorf("version 1 keeps %d documents (%v)", frozen, err)
@@ -143,7 +146,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	if err := f.svc.RequestInfo(ctx, act(f.admin), f.admin, id, "¿Cuántos niños están en lista de espera?"); err != nil {
 		t.Fatal(err)
 	}
-	if m := f.queue.To("owner@corazones.example"); len(m) != 1 || m[0].Subject != "La IPA pide más información: "+full.Title {
+	if m := f.queue.To("owner@corazones.example"); len(m) != 2 || m[1].Subject != "La IPA pide más información: "+full.Title {
 		t.Fatalf("mail to the charity: %+v", m)
 	}
 	amended := full
