@@ -30,7 +30,8 @@ type awardView struct {
 	Admin       bool
 	// Creating: the form to make the award, prefilled from the vote.
 	Create   *award.Input
-	FormKey  string // the one-time key of every payment form on the page
+	Pay      award.PaymentInput // the payment form as typed, when it comes back refused
+	FormKey  string             // the one-time key of every payment form on the page
 	Methods  []string
 	Today    string
 	Budget   string // the round's remaining budget, for admins
@@ -136,6 +137,7 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 		return err
 	}
 	var staged *document.Staged
+	var refused error // the receipt, before the payment is tried
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
 		fields, err := streamForm(c, s.docs.MaxBytes()+1<<20, func(_ url.Values, part *multipart.Part) error {
 			if part.FormName() != "receipt" || staged != nil {
@@ -145,14 +147,22 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 			staged, err = s.docs.StageReceipt(ctx, s.actor(c), u, a.OrganizationID, id, part.FileName(), part)
 			return err
 		})
-		if err != nil {
-			return s.applicationAct(c, "", func(int64) error { return err }, nil)
+		if fields == nil {
+			fields = url.Values{}
 		}
-		c.Request.PostForm = fields
+		c.Request.PostForm, refused = fields, err
 	}
 	instalment, _ := strconv.ParseInt(c.PostForm("instalment"), 10, 64)
 	in := award.PaymentInput{InstalmentID: instalment, Amount: c.PostForm("amount"), PaidOn: c.PostForm("paid_on"), Method: c.PostForm("method"),
 		Reference: c.PostForm("reference"), OverrideReason: c.PostForm("override_reason"), IdempotencyKey: c.PostForm("key")}
+	keep := func(p *applicationShowPage) {
+		if p.Award != nil {
+			p.Award.Pay = in // the file is chosen again: browsers do not refill file inputs
+		}
+	}
+	if refused != nil {
+		return s.applicationAct(c, "", func(int64) error { return refused }, keep)
+	}
 	if staged != nil {
 		in.Receipt = staged
 	}
@@ -162,7 +172,7 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 			staged.Discard(ctx) // not recorded (refused, or the form was a resend)
 		}
 		return err
-	}, nil)
+	}, keep)
 }
 
 func (s *Server) paymentApprove(c *gin.Context) error {

@@ -49,6 +49,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	if m := regexp.MustCompile(`(?s)error-summary.{0,700}`).FindString(rec.Body.String()); !regexp.MustCompile(`supera lo que queda por pagar`).MatchString(m) {
 		t.Errorf("refusal says: %s", m)
 	}
+	mustContain(t, rec, `id="f-amount" name="amount" type="text" value="1"`) // the form comes back as typed
 
 	// The second instalment, paid early with the admin's reason and the
 	// bank's receipt; a receipt that is not a document is refused and
@@ -56,7 +57,9 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	inst2 := regexp.MustCompile(`<option value="(\d+)">#2 `).FindStringSubmatch(admin.get(app).Body.String())
 	early := url.Values{"key": {"early-payment-form-01"}, "instalment": {inst2[1]}, "amount": {"10.000"}, "paid_on": {todayUTC().Format("2006-01-02")},
 		"method": {"check"}, "reference": {"CHK-12"}, "override_reason": {"report delayed by the hospital"}}
-	wantStatus(t, admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", elfBytes), http.StatusUnprocessableEntity)
+	rec = admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", elfBytes)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, `<option value="`+inst2[1]+`" selected>#2 `, `value="10.000"`, `<option value="check" selected>`, `value="CHK-12"`, `value="report delayed by the hospital"`)
 	var receipts int
 	_ = s.db.Get(&receipts, `SELECT count(*) FROM documents WHERE kind = 'receipt'`)
 	if receipts != 0 {
