@@ -2,10 +2,22 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
-  // The language switcher submits as soon as a language is chosen.
+  // The language switcher submits as soon as a language is chosen with the
+  // mouse or touch. Arrow keys change a closed select too, so from the
+  // keyboard the choice waits for Enter (or the hidden button).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
-    sel.addEventListener("change", function () { sel.form.submit(); });
+    var keyboard = false;
+    sel.addEventListener("keydown", function (e) {
+      keyboard = true;
+      if (e.key === "Enter") { e.preventDefault(); sel.form.submit(); }
+    });
+    sel.addEventListener("pointerdown", function () { keyboard = false; });
+    sel.addEventListener("change", function () { if (!keyboard) { sel.form.submit(); } });
   });
+  // A form that came back with mistakes: its summary takes the focus, so a
+  // screen reader reads it and the keyboard starts from its links.
+  var summary = document.querySelector("[data-focus]");
+  if (summary) { summary.focus(); }
 })();
 
 // Application form (templates/pages/application_edit.html): autosave with

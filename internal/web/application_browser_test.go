@@ -62,6 +62,10 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	if got := testenv.Run(second, chromedp.Text(chromedp.ID("f-amount_requested-error"))); !strings.Contains(got, "Ingrese el monto en números") {
 		t.Errorf("the error beside the amount says %q", got)
 	}
+	// The summary of mistakes has the focus, for a screen reader to read out.
+	if focused := testenv.Run(second, chromedp.Evaluate[string](`document.activeElement.className`)); focused != "error-summary" {
+		t.Errorf("after the refusal the focus is on %q, not the summary of mistakes", focused)
+	}
 	if got := testenv.Run(second, chromedp.Value(chromedp.ID("f-hospital"))); got != "Hospital Escuela" {
 		t.Errorf("after the refusal the hospital field holds %q", got)
 	}

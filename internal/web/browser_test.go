@@ -45,17 +45,18 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 		t.Errorf("the Spanish home page is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 	}
 
-	// Choosing English with the keyboard (one option up) fires the select's
-	// change event; app.js then submits the form with its CSRF token, and the
-	// portal redirects back here.
+	// Choosing English with the keyboard: one option up changes the select
+	// but not yet the page, so a keyboard user can look through the
+	// languages; Enter chooses. app.js then submits the form with its CSRF
+	// token, and the portal redirects back here.
 	if prev := testenv.Run(tab, chromedp.Evaluate[string](`document.querySelector("#lang-select option:checked").previousElementSibling?.value ?? ""`)); prev != "en" {
 		t.Fatalf("the option above Español is %q, want en: the test must pick English another way", prev)
 	}
-	tab.Do(
-		chromedp.Focus(chromedp.ID("lang-select")),
-		chromedp.KeyEvent(kb.ArrowUp),
-		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] h1`)),
-	)
+	tab.Do(chromedp.Focus(chromedp.ID("lang-select")), chromedp.KeyEvent(kb.ArrowUp))
+	if sel, lang := testenv.Run(tab, chromedp.Value(chromedp.ID("lang-select"))), testenv.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`)); sel != "en" || lang != "es" {
+		t.Errorf("after an arrow key the select shows %q and the page is in %q; want en, still es", sel, lang)
+	}
+	tab.Do(chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] h1`)))
 	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleEN {
 		t.Fatalf("after choosing English, h1 = %q, want %q", got, homeTitleEN)
 	}
