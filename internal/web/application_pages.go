@@ -254,6 +254,7 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 	a := sh.Application
 	p := &applicationShowPage{Page: s.page(c), App: a, Member: sh.ViewerIsMember,
 		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}
+	p.Currency = a.Currency
 	if n := len(p.Versions); n >= 2 {
 		p.Changes = application.Diff(p.Versions[n-2].Form, p.Versions[n-1].Form)
 	}
@@ -377,7 +378,9 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 			if err != nil {
 				return err
 			}
-			s.render(c, http.StatusOK, "application_version", applicationVersionPage{Page: s.page(c), App: a, Version: v,
+			page := s.page(c)
+			page.Currency = a.Currency
+			s.render(c, http.StatusOK, "application_version", applicationVersionPage{Page: page, App: a, Version: v,
 				Country:   organization.CountryName(v.Form.Country, lang(c)),
 				Total:     money.Format(v.Form.BudgetTotal(), money.Currency(a.Currency), lang(c)),
 				Documents: docs})

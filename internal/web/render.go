@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/award"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
+	"missiongrants/internal/organization"
 )
 
 // Page is what every page's data embeds: the person's language, where they
@@ -65,6 +66,30 @@ func (p Page) FieldLabel(name string) string {
 		}
 	}
 	return ""
+}
+
+// FieldValue shows a submitted answer as a reader expects it: a choice by
+// its label, an amount in the page's currency, a count left empty as "–".
+// An amount that does not read as one is shown as typed.
+func (p Page) FieldValue(name, value string) string {
+	if value == "" {
+		return "–"
+	}
+	switch {
+	case name == "blood_bank" || name == "intensivist":
+		return p.T("action." + value)
+	case name == "perfusion_equipment":
+		return p.T("app.equipment." + value)
+	case name == "country":
+		return organization.CountryName(value, p.Lang)
+	case name == "amount_requested" || name == "other_funding" || strings.HasPrefix(name, "budget_amount"):
+		if c, err := money.Parse(value); err == nil {
+			return money.Format(c, money.Currency(p.Currency), p.Lang)
+		}
+	case strings.HasPrefix(name, "budget_category"):
+		return p.T("app.category." + value)
+	}
+	return value
 }
 
 // page builds the shared globals for the current request.

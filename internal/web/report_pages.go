@@ -36,13 +36,14 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
 	p := &reportPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Report: r, Form: r.Form,
 		Editable: editable && s.isMember(c, a.OrganizationID) && a.Status == "approved",
 		Review:   u.IsAdmin && r.Status == "submitted"}
+	p.Currency = a.Currency
 	versions, err := s.apps.Versions(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
 	if n := len(versions); n > 0 {
 		for i, l := range versions[n-1].Form.Budget {
-			bl := budgetLine{Index: i, Category: l.Category, Description: l.Description, Planned: l.Amount}
+			bl := budgetLine{Index: i, Category: l.Category, Description: l.Description, Planned: p.FieldValue("budget_amount", l.Amount)}
 			if i < len(r.Form.SpentByLine) {
 				bl.Spent = r.Form.SpentByLine[i]
 			}

@@ -28,7 +28,7 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	form["spent_line"] = []string{"9.800", "15.000,5x"}
 	rec := ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
-	mustContain(t, rec, "Enter an amount in numbers", `value="15.000,5x"`, "planned 10.000", `value="7"`,
+	mustContain(t, rec, "Enter an amount in numbers", `value="15.000,5x"`, "planned US$10,000.00", `value="7"`,
 		// The summary above the form names the line; the field says it is wrong.
 		`<a href="#f-spent_line_1">Spent on budget line 2: Enter an amount in numbers`, `aria-describedby="f-spent_line_1-error"`, `id="f-spent_line_1-error"`)
 	form["spent_line"] = []string{"9.800", "15.000,50"}

@@ -71,6 +71,17 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	mustContain(t, rec, `id="f-note-error"`, "Este campo es obligatorio")
 	wantRedirect(t, screen(admin, askMore, url.Values{}, "more_info", "¿Quién dirige el equipo de perfusión?"), askMore)
 	mustContain(t, ch.get(askMore), "Se solicitó más información", "¿Quién dirige el equipo de perfusión?")
+	// The charity amends and resubmits; the IPA reads what changed as
+	// questions and answers, not as the form's codes.
+	amended := completeApplication()
+	amended.Set("perfusion_equipment", "partly")
+	amended.Set("amount_requested", "18.000")
+	amended.Set("action", "submit")
+	wantStatus(t, ch.post(askMore+"/edit", amended), http.StatusSeeOther)
+	changes := admin.get(askMore)
+	mustContain(t, changes, "Cambios en la última versión", "<td>Equipo de perfusión (máquina de circulación extracorpórea e insumos)</td>",
+		"<del>El equipo de la misión lo lleva</del>", "<del>US$20.000,00</del>", "<ins>US$18.000,00</ins>")
+	mustNotContain(t, changes, "<td>perfusion_equipment</td>", "<ins>partly</ins>")
 
 	// Declined with a reason, which the charity reads in Spanish.
 	rec = screen(admin, decline, url.Values{}, "declined", "")
