@@ -1,7 +1,9 @@
 package application
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Change is one field that differs between two versions.
@@ -35,6 +37,23 @@ func lookup(fields [][2]string, name string) string {
 		}
 	}
 	return ""
+}
+
+// FieldNames are the form's fields in the order a person meets them, for
+// listing its mistakes in that order. Groups checked as a whole (the team,
+// the budget) stand before their first field.
+func (f Form) FieldNames() []string {
+	var out []string
+	for _, kv := range f.fields() {
+		switch {
+		case strings.HasPrefix(kv[0], "team_count_") && !slices.Contains(out, "team"):
+			out = append(out, "team")
+		case strings.HasPrefix(kv[0], "budget_category_") && !slices.Contains(out, "budget"):
+			out = append(out, "budget")
+		}
+		out = append(out, kv[0])
+	}
+	return out
 }
 
 // fields flattens the form into (name, value) pairs in the form's order.

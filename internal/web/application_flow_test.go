@@ -177,6 +177,11 @@ func TestApplicationOverTwoSittingsInSpanish(t *testing.T) {
 	// The summary above the form names each field, with its currency.
 	mustContain(t, rec, `<a href="#f-amount_requested">Monto solicitado a la IPA (USD): Ingrese el monto en números`)
 	mustNotContain(t, rec, "no value")
+	// ... in the order of the form, not of the fields' names.
+	body := rec.Body.String()
+	if city, end, amount := strings.Index(body, `<a href="#f-city">`), strings.Index(body, `<a href="#f-trip_end">`), strings.Index(body, `<a href="#f-amount_requested">`); !(0 <= city && city < end && end < amount) {
+		t.Errorf("the summary lists city at %d, trip end at %d, amount at %d: not in the form's order", city, end, amount)
+	}
 
 	// Fixed and submitted.
 	good := completeApplication()

@@ -87,6 +87,8 @@ type applicationEditPage struct {
 	CanSubmit   bool
 	// Help is the round's help text by question (application.HelpFields), in the page's language.
 	Help map[string]string
+	// Missing are the required documents not uploaded yet.
+	Missing []document.Kind
 }
 
 // emptyBudgetRows are offered below the filled lines, for people without
@@ -98,6 +100,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
 		BudgetTotal: money.Format(f.BudgetTotal(), money.Currency(a.Currency), lang(c))}
 	p.Currency = a.Currency
+	p.FieldOrder = append([]string{"documents"}, f.FieldNames()...) // the documents' notice is above the form
 	for i := 0; i < emptyBudgetRows && len(p.Form.Budget) < application.MaxBudgetLines; i++ {
 		p.Form.Budget = append(p.Form.Budget, application.BudgetLine{})
 	}
@@ -111,6 +114,11 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 	}
 	p.CanSubmit = a.Status == application.MoreInfoRequested || r.Open(todayUTC())
 	p.Help = r.Help(lang(c))
+	// The page is only built for those who may edit a; Missing reads no
+	// more than whether each required kind is there.
+	if p.Missing, err = document.Missing(c.Request.Context(), s.db, a.ID); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -63,7 +63,9 @@ func TestSubmissionNeedsTheRequiredDocuments(t *testing.T) {
 	form.Set("action", "submit")
 	rec := ch.post(app+"/edit", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
-	mustContain(t, rec, "required documents are missing")
+	// The summary's link leads to the documents' notice, which names them.
+	mustContain(t, rec, `<a href="#f-documents">`, "required documents are missing", `id="f-documents"`,
+		"<li>Proof of charitable status · missing</li>", "<li>Budget sheet · missing</li>")
 	mustContain(t, ch.get(app+"/documents"), "Required before you submit", `class="missing"`)
 }
 

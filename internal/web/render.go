@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,6 +35,9 @@ type Page struct {
 	// Currency is the currency the page's money fields are in, which
 	// their labels name (also in the error summary).
 	Currency string
+	// FieldOrder lists the form's fields in the page's order, so its
+	// summary of mistakes follows the page (ErrorList); nil: by name.
+	FieldOrder []string
 	// Labels name the fields whose labels are data, not catalog keys
 	// (a review's criteria), for the error summary.
 	Labels map[string]string
@@ -66,6 +71,27 @@ func (p Page) FieldLabel(name string) string {
 		}
 	}
 	return ""
+}
+
+// fieldError is one mistake of a form that came back.
+type fieldError struct{ Name, Message string }
+
+// ErrorList is Errors in the page's order (FieldOrder), the rest by name.
+func (p Page) ErrorList() []fieldError {
+	rank := func(name string) int {
+		if i := slices.Index(p.FieldOrder, name); i >= 0 {
+			return i
+		}
+		return len(p.FieldOrder)
+	}
+	out := make([]fieldError, 0, len(p.Errors))
+	for n, m := range p.Errors {
+		out = append(out, fieldError{Name: n, Message: m})
+	}
+	slices.SortFunc(out, func(a, b fieldError) int {
+		return cmp.Or(cmp.Compare(rank(a.Name), rank(b.Name)), strings.Compare(a.Name, b.Name))
+	})
+	return out
 }
 
 // FieldValue shows a submitted answer as a reader expects it: a choice by
