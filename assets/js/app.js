@@ -427,6 +427,14 @@
       status.textContent = form.dataset.msgUploading;
       item.appendChild(name); item.appendChild(bar); item.appendChild(status);
       list.appendChild(item);
+      function refused(reason) {
+        item.className = "refused";
+        item.removeChild(bar);
+        status.textContent = reason;
+        done(false);
+      }
+      // On a slow line, a file over the limit is refused before it is sent.
+      if (file.size > Number(form.dataset.maxBytes || Infinity)) { refused(form.dataset.msgTooLarge); return; }
 
       var data = new FormData();
       data.append("kind", fields.kind);
@@ -448,16 +456,10 @@
           status.textContent = form.dataset.msgDone;
           done(true);
         } else {
-          item.className = "refused";
-          status.textContent = body.error || form.dataset.msgFailed;
-          done(false);
+          refused(body.error || form.dataset.msgFailed);
         }
       });
-      xhr.addEventListener("error", function () {
-        item.className = "refused";
-        status.textContent = form.dataset.msgOffline;
-        done(false);
-      });
+      xhr.addEventListener("error", function () { refused(form.dataset.msgOffline); });
       xhr.send(data);
     }
   });

@@ -284,7 +284,7 @@ func (r *intake) Read(p []byte) (int, error) {
 	if n > 0 {
 		r.n += int64(n)
 		if r.n > r.max {
-			return 0, r.fail(refuse(ErrTooLarge, "error.document.too_large", "Limit", formatBytes(r.max)))
+			return 0, r.fail(refuse(ErrTooLarge, "error.document.too_large", "Limit", FormatSize(r.max)))
 		}
 		r.hash.Write(p[:n])
 		if r.scan != nil {
@@ -328,12 +328,15 @@ func (r *intake) fail(err error) error {
 	return err
 }
 
-// formatBytes writes a limit the way people read it: "25 MB", "512 KB".
-func formatBytes(n int64) string {
+// FormatSize writes a size the way people read it: "25 MB", "1.5 MB",
+// "340 KB". The upload limit and the documents' sizes are shown with it.
+func FormatSize(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
 		return fmt.Sprintf("%d KB", n>>10)
 	default:
 		return fmt.Sprintf("%d bytes", n)

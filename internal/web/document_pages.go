@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -36,7 +35,8 @@ type documentsPage struct {
 	Documents []documentRow
 	Kinds     []document.Kind
 	Editable  bool
-	MaxBytes  string
+	MaxBytes  string // the limit for people
+	Limit     int64  // and for the page's script, which refuses a larger file before sending it
 	Allowed   string
 	Kind      string
 	ExpiresOn string
@@ -58,7 +58,7 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 	}
 	p := &documentsPage{Page: s.page(c), App: a, Kinds: document.Kinds(),
 		Editable: application.Editable(a.Status) && s.isMember(c, a.OrganizationID),
-		MaxBytes: humanSize(s.docs.MaxBytes()), Allowed: document.AllowedTypes()}
+		MaxBytes: document.FormatSize(s.docs.MaxBytes()), Limit: s.docs.MaxBytes(), Allowed: document.AllowedTypes()}
 	for _, k := range document.RequiredKinds() {
 		present := true
 		for _, m := range missing {
@@ -75,7 +75,7 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 		}
 	}
 	for _, d := range docs {
-		row := documentRow{Document: d, Size: humanSize(d.Size)}
+		row := documentRow{Document: d, Size: document.FormatSize(d.Size)}
 		row.ExpiresSoon = trip != nil && d.LicenceExpiresOn != nil && d.LicenceExpiresOn.Before(*trip)
 		p.Documents = append(p.Documents, row)
 	}
@@ -166,7 +166,7 @@ func (s *Server) uploadPart(c *gin.Context, a *application.Application, part *mu
 func (s *Server) uploadRefused(c *gin.Context, id int64, err error, kind, expires string) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		err = i18n.Msg("error.document.too_large", "Max", humanSize(s.docs.MaxBytes()))
+		err = i18n.Msg("error.document.too_large", "Limit", document.FormatSize(s.docs.MaxBytes()))
 	}
 	fields, form, ok := s.formErrors(c, err)
 	if !ok {
@@ -289,15 +289,4 @@ func documentsURL(d *document.Document) string {
 		return "/organizations/" + strconv.FormatInt(d.OrganizationID, 10)
 	}
 	return appURL(*d.ApplicationID) + "/documents"
-}
-
-// humanSize writes a byte count for people: "25 MB", "340 KB".
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d B", n)
 }
