@@ -269,13 +269,45 @@ var ErrInvitationInvalid = errors.New("organization: invitation invalid, expired
 // Join adds the logged-in person to the organization an invitation names,
 // and returns its id. The link works once.
 func (s *Service) Join(ctx context.Context, a account.Actor, tok string) (int64, error) {
+	return s.accept(ctx, a, `token_hash = $3`, secret.Hash(tok))
+}
+
+// Invitation is an open invitation to join an organization.
+type Invitation struct {
+	ID           int64  `db:"id"`
+	Organization string `db:"legal_name"`
+	Inviter      string `db:"inviter"`
+}
+
+// InvitationsFor lists the open invitations sent to email. Someone invited
+// before they had an account finds them once signed in, whatever became of
+// the link.
+func (s *Service) InvitationsFor(ctx context.Context, email string) ([]Invitation, error) {
+	var out []Invitation
+	err := s.db.SelectContext(ctx, &out, `SELECT i.id, o.legal_name, u.name AS inviter
+		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id JOIN users u ON u.id = i.invited_by
+		WHERE lower(i.email) = lower($1) AND i.accepted_at IS NULL AND i.expires_at > $2
+		  AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN users me ON me.id = m.user_id
+		                  WHERE m.organization_id = i.organization_id AND lower(me.email) = lower($1))
+		ORDER BY i.created_at DESC, i.id DESC`, email, s.now())
+	return out, err
+}
+
+// Accept joins by invitation id, which must have been sent to email, the
+// logged-in person's own (confirmed: only confirmed accounts sign in).
+func (s *Service) Accept(ctx context.Context, a account.Actor, email string, invitationID int64) (int64, error) {
+	return s.accept(ctx, a, `id = $3 AND lower(email) = lower($4)`, invitationID, email)
+}
+
+// accept uses the open invitation that which (on $3 and after) selects.
+func (s *Service) accept(ctx context.Context, a account.Actor, which string, args ...any) (int64, error) {
 	var id int64
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		now := s.now()
 		err := tx.GetContext(ctx, &id, `
-			UPDATE organization_invitations SET accepted_by = $2, accepted_at = $3
-			WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $3
-			RETURNING organization_id`, secret.Hash(tok), a.UserID, now)
+			UPDATE organization_invitations SET accepted_by = $1, accepted_at = $2
+			WHERE accepted_at IS NULL AND expires_at > $2 AND `+which+`
+			RETURNING organization_id`, append([]any{a.UserID, now}, args...)...)
 		if err != nil {
 			if errors.Is(db.NotFound(err), db.ErrNotFound) {
 				return ErrInvitationInvalid

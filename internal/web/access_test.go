@@ -98,6 +98,7 @@ var accessCases = []accessCase{
 	{route: "POST /organizations", level: member, want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /organizations/join", level: member, want: ok},
 	{route: "POST /organizations/join", level: member, want: refused(http.StatusUnprocessableEntity)},
+	{route: "POST /organizations/invitations/:id/accept", level: member, want: refused(http.StatusConflict)}, // not sent to them
 	// The charity tried is the subject's: another charity's person finds
 	// nothing there; the IPA sees it but may not change it.
 	{route: "GET /organizations/:id", level: member, want: refused(http.StatusNotFound), ipa: &ok},
@@ -198,7 +199,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 		"/account/sessions/:id", "/account/sessions/"+missing, // not the person's session
 		"/documents/:id", "/documents/"+missing, "/criteria/:id", "/criteria/"+missing,
 		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing,
-		"/exports/:file", "/exports/payments.csv",
+		"/exports/:file", "/exports/payments.csv", "/invitations/:id", "/invitations/"+missing,
 		"/assets/:hash/*path", s.assets.url("css/app.css"))
 
 	tried := map[string]bool{}

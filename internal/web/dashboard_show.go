@@ -12,6 +12,7 @@ import (
 type dashboardPage struct {
 	Page
 	Organizations []organization.Organization
+	Invitations   []organization.Invitation // open ones sent to the person's address
 	Applications  []application.Application
 }
 
@@ -25,6 +26,9 @@ func (s *Server) dashboardShow(c *gin.Context) error {
 	} else {
 		if p.Organizations, err = s.orgs.ForUser(ctx, u.ID); err == nil {
 			p.Applications, err = s.apps.ForUser(ctx, u)
+		}
+		if err == nil {
+			p.Invitations, err = s.orgs.InvitationsFor(ctx, u.Email)
 		}
 	}
 	if err != nil {

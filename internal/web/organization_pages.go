@@ -168,6 +168,26 @@ func (s *Server) organizationJoin(c *gin.Context) error {
 	return nil
 }
 
+// organizationAccept joins by an invitation sent to the person's own
+// address, listed on their dashboard: the way in for someone invited before
+// they had an account, whose link was lost on the way through signing up.
+func (s *Server) organizationAccept(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	orgID, err := s.orgs.Accept(c.Request.Context(), s.actor(c), currentUser(c).Email, id)
+	if err == organization.ErrInvitationInvalid {
+		return s.refuseMessage(c, i18n.Msg("error.organization.invitation_invalid"))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "flash.joined")
+	c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(orgID, 10))
+	return nil
+}
+
 type eligibilityQuestion struct {
 	Name, Text, Answer string
 }

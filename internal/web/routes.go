@@ -56,6 +56,7 @@ func (s *Server) routes(r *gin.Engine) {
 	members.POST("/organizations", s.handle(s.organizationCreate))
 	members.GET("/organizations/join", s.handle(s.organizationJoinShow))
 	members.POST("/organizations/join", s.handle(s.organizationJoin))
+	members.POST("/organizations/invitations/:id/accept", s.handle(s.organizationAccept))
 	members.GET("/organizations/:id", s.handle(s.organizationShow))
 	members.GET("/organizations/:id/edit", s.handle(s.organizationEdit))
 	members.POST("/organizations/:id", s.handle(s.organizationUpdate))

@@ -1,0 +1,40 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+)
+
+// A colleague invited before she had an account signs up and confirms her
+// address: the link in the invitation is lost on the way, and the
+// invitation waits on her dashboard instead. Nobody else can use it.
+func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ana := s.newCharity(t, "en", "Ana")
+	luis := person{name: "Luis", email: newEmail("luis"), password: goodPassword}
+	wantRedirect(t, ana.post(ana.org+"/invite", url.Values{"email": {luis.email}}), ana.org)
+
+	browser := s.client(t, "Accept-Language", "es")
+	browser.signUp(luis)
+	wantRedirect(t, browser.press(browser.openLink(s.mailedLink(t, luis.email, s.cat.T("es", "mail.account_confirm.subject")))), "/login")
+	luisIn := s.loginAs(t, luis)
+	dash := luisIn.get("/dashboard")
+	mustContain(t, dash, "Invitaciones", "Ana le invitó a unirse a Ana Heart Missions en el portal.")
+	accept := regexp.MustCompile(`action="(/organizations/invitations/\d+/accept)"`).FindStringSubmatch(dash.Body.String())
+	if accept == nil {
+		t.Fatal("the dashboard offers no invitation to accept")
+	}
+
+	// Someone else, signed in, cannot take it.
+	eve := s.newCharity(t, "en", "Eve")
+	wantStatus(t, eve.post(accept[1], url.Values{}), http.StatusConflict)
+	wantStatus(t, eve.get(ana.org), http.StatusNotFound)
+
+	wantRedirect(t, luisIn.post(accept[1], url.Values{}), ana.org)
+	wantStatus(t, luisIn.get(ana.org), http.StatusOK)
+	mustNotContain(t, luisIn.get("/dashboard"), "Invitaciones")
+	wantStatus(t, luisIn.post(accept[1], url.Values{}), http.StatusConflict) // used
+}
