@@ -20,11 +20,12 @@ func RequiredKinds() []Kind {
 }
 
 // Missing lists the required kinds application applicationID has no
-// current document of, in RequiredKinds' order; none means complete.
+// current document of, in RequiredKinds' order; none means complete. A
+// licence that has expired counts as missing: a renewed one is needed.
 func Missing(ctx context.Context, q db.Querier, applicationID int64) ([]Kind, error) {
 	var have []Kind
 	err := q.SelectContext(ctx, &have, `SELECT DISTINCT d.kind FROM documents d JOIN applications a ON a.id = $1
-		WHERE d.removed_at IS NULL
+		WHERE d.removed_at IS NULL AND (d.licence_expires_on IS NULL OR d.licence_expires_on >= current_date)
 		  AND (d.application_id = a.id OR (d.application_id IS NULL AND d.organization_id = a.organization_id))`,
 		applicationID)
 	if err != nil {

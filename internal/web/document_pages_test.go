@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"missiongrants/internal/document"
 )
 
 // elfBytes is the start of a Linux program: never a document, whatever its name.
@@ -118,4 +120,22 @@ func TestReplaceADocumentWhileADraft(t *testing.T) {
 	if rec.Code != http.StatusNotFound { // the old document is gone
 		t.Errorf("replacing a replaced document: %d", rec.Code)
 	}
+}
+
+// A licence that expired no longer counts: the charity is asked for a
+// renewed one before it can submit.
+func TestAnExpiredLicenceIsMissing(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	for _, kind := range document.RequiredKinds() {
+		wantStatus(t, ch.upload(app, string(kind), "2025-01-01", string(kind)+".pdf", pdfBytes), http.StatusSeeOther)
+	}
+	form := completeApplication()
+	form.Set("action", "submit")
+	rec := ch.post(app+"/edit", form)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "1 required document is missing", "professional licence · missing")
+	mustContain(t, ch.get(app+"/documents"), `class="missing"`)
 }
