@@ -71,6 +71,7 @@ var accessCases = []accessCase{
 	{route: "POST /login/code", want: to("/login")},
 	{route: "GET /signup", want: ok},
 	{route: "POST /signup", want: refused(http.StatusUnprocessableEntity)},
+	{route: "GET /signup/sent", want: ok},
 	{route: "GET /account/confirm", want: ok},
 	{route: "POST /account/confirm", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /account/email/confirm", want: ok},

@@ -264,7 +264,7 @@ func (c *client) openLink(link string) *httptest.ResponseRecorder {
 func (c *client) signUp(p person) {
 	c.t.Helper()
 	rec := c.post("/signup", url.Values{"name": {p.name}, "email": {p.email}, "password": {p.password}})
-	wantStatus(c.t, rec, http.StatusOK)
+	wantRedirect(c.t, rec, "/signup/sent")
 }
 
 // signUpAndConfirm creates an applicant's account through the sign-up form

@@ -26,7 +26,11 @@ func TestFormsDoNotRevealWhichAddressesHaveAccounts(t *testing.T) {
 	answer := func(path, email string, form url.Values) string {
 		t.Helper()
 		form.Set("email", email)
-		rec := s.client(t, "Accept-Language", "en").post(path, form)
+		c := s.client(t, "Accept-Language", "en")
+		rec := c.post(path, form)
+		if loc := rec.Header().Get("Location"); rec.Code == http.StatusSeeOther {
+			return describe(rec, email) + "\n" + describe(c.get(loc), email) // and the page it leads to
+		}
 		return describe(rec, email)
 	}
 	for _, tc := range []struct {

@@ -25,6 +25,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/logout", s.handle(s.logout))
 	r.GET("/signup", s.handle(s.signupShow))
 	r.POST("/signup", s.handle(s.signupSubmit))
+	r.GET("/signup/sent", s.handle(s.signupSent))
 	r.GET("/account/confirm", s.handle(s.emailConfirmShow))
 	r.POST("/account/confirm", s.handle(s.emailConfirmSubmit))
 	r.GET("/account/email/confirm", s.handle(s.emailChangeConfirmShow))

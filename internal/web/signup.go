@@ -28,6 +28,13 @@ func (s *Server) signupSubmit(c *gin.Context) error {
 	if err != nil {
 		return s.refuse(c, err, &p.Page, "signup", &p)
 	}
+	// To a page of its own, so reloading it does not sign up again (which
+	// would mail the owner that someone tried their address).
+	c.Redirect(http.StatusSeeOther, "/signup/sent")
+	return nil
+}
+
+func (s *Server) signupSent(c *gin.Context) error {
 	s.render(c, http.StatusOK, "message", messagePage{Page: s.page(c), Title: "page.signup_sent.title", Body: "page.signup_sent.body"})
 	return nil
 }
