@@ -243,6 +243,7 @@ type applicationShowPage struct {
 	CanAsk   bool
 	CanPost  bool
 	Withdraw bool
+	Latest   *application.Version // the IPA's link to the application as submitted
 	// The board's parts (application_board.go): nil for the charity.
 	Screening *screeningView
 	Board     *boardView
@@ -285,10 +286,16 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 		}
 	}
 	p.Editable = p.Member && application.Editable(a.Status)
+	if n := len(p.Versions); n > 0 && !p.Member {
+		p.Latest = &p.Versions[n-1] // what the IPA reads first, at the top
+	}
 	p.CanPost = p.Member || u.IsAdmin
 	if err := s.loadBoard(c, p); err != nil {
 		return nil, err
 	}
+	// While it waits to be screened, the screening form asks the charity;
+	// a second form for the same question would only confuse.
+	p.CanAsk = p.CanAsk && p.Screening == nil
 	if err := s.loadAward(c, p); err != nil {
 		return nil, err
 	}

@@ -29,7 +29,11 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	page := admin.get(toBoard)
 	wantStatus(t, page, http.StatusOK)
 	mustContain(t, page, `action="/admin/applications/`+appID(toBoard)+`/screen"`, `name="check" value="documents_complete"`,
-		"Los documentos requeridos están completos", `name="outcome" value="to_board"`)
+		"Los documentos requeridos están completos", `name="outcome" value="to_board"`,
+		// The application itself, as submitted, is one click from the top.
+		`href="`+toBoard+`/versions/1">Leer la solicitud (versión 1)</a>`)
+	// One way to ask the charity while it waits to be screened: the screening's.
+	mustNotContain(t, page, `action="/admin/applications/`+appID(toBoard)+`/request-info"`)
 
 	// Sending to the board with a check left out, and with no outcome: each
 	// mistake beside its field, the ticks kept.
