@@ -78,7 +78,7 @@ var accessCases = []accessCase{
 	{route: "POST /account/email/confirm", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /password/forgot", want: ok},
 	{route: "POST /password/forgot", want: refused(http.StatusUnprocessableEntity)},
-	{route: "GET /password/reset", want: ok},
+	{route: "GET /password/reset", want: refused(http.StatusGone)}, // no valid link: says so at once
 	{route: "POST /password/reset", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /invitation/accept", want: ok},
 	{route: "POST /invitation/accept", want: refused(http.StatusUnprocessableEntity)},

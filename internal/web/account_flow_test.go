@@ -84,7 +84,12 @@ func TestPasswordReset(t *testing.T) {
 	p.password = "a brand new passphrase"
 	wantRedirect(t, s.client(t).login(p), "/dashboard")
 
-	// Used: refused.
+	// Used: the link says so at once, with no form to fill in for nothing;
+	// a post anyway is refused.
+	page = c.get(link)
+	wantStatus(t, page, http.StatusGone)
+	mustContain(t, page, "This link is not valid: it has expired or has already been used.", `href="/password/forgot"`)
+	mustNotContain(t, page, `name="password"`)
 	rec = c.post("/password/reset", url.Values{"token": {tokenOf(t, link)}, "password": {"yet another passphrase"}})
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "This link is not valid: it has expired or has already been used.")

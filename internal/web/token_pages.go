@@ -1,10 +1,12 @@
 package web
 
 import (
-	"missiongrants/internal/account"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/account"
 )
 
 // Emailed links open a page with a button: the change happens on the POST,
@@ -78,17 +80,30 @@ func (s *Server) passwordForgotSubmit(c *gin.Context) error {
 
 type passwordResetPage struct {
 	Page
-	Token string
+	Token   string
+	Invalid bool // the link is used or expired: no form, a way to ask again
 }
 
+// passwordResetShow checks the link before offering the form, so a used or
+// expired one says so at once rather than after a new password is typed.
 func (s *Server) passwordResetShow(c *gin.Context) error {
-	s.render(c, http.StatusOK, "password_reset", passwordResetPage{Page: s.page(c), Token: c.Query("token")})
+	p := passwordResetPage{Page: s.page(c), Token: c.Query("token")}
+	if _, err := s.accounts.TokenUser(c.Request.Context(), account.PurposeResetPassword, p.Token); err != nil {
+		if !errors.Is(err, account.ErrTokenInvalid) {
+			return err
+		}
+		p.Invalid, p.FormError = true, s.cat.T(lang(c), "error.token.invalid")
+		s.render(c, http.StatusGone, "password_reset", p)
+		return nil
+	}
+	s.render(c, http.StatusOK, "password_reset", p)
 	return nil
 }
 
 func (s *Server) passwordResetSubmit(c *gin.Context) error {
 	p := passwordResetPage{Page: s.page(c), Token: c.PostForm("token")}
 	if err := s.accounts.ResetPassword(c.Request.Context(), s.actor(c), p.Token, c.PostForm("password")); err != nil {
+		p.Invalid = errors.Is(err, account.ErrTokenInvalid)
 		return s.refuse(c, err, &p.Page, "password_reset", &p)
 	}
 	s.flash(c, "flash.password_reset")
