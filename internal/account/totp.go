@@ -20,6 +20,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"missiongrants/internal/db"
+	"missiongrants/internal/i18n"
 )
 
 const (
@@ -103,7 +104,10 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, a Actor, code string) ([
 		if !u.TOTPSecret.Valid {
 			return ErrInvalidCode // enrolment not begun
 		}
-		if err := s.checkTOTP(ctx, tx, u, code); err != nil {
+		if err := s.checkTOTP(ctx, tx, u, code); errors.Is(err, ErrInvalidCode) {
+			// Said without recovery codes: there are none yet.
+			return FieldErrors{"code": i18n.Msg("error.totp.setup_code")}
+		} else if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_enabled_at = $2, updated_at = $2 WHERE id = $1`, u.ID, s.now()); err != nil {

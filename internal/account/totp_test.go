@@ -32,7 +32,10 @@ func TestTOTPEnrolmentLoginReplayAndRecoveryCodes(t *testing.T) {
 	if err != nil || again.Secret != en.Secret {
 		t.Fatalf("a reloaded page shows another secret: %v", err)
 	}
-	if _, err := e.svc.ConfirmEnrolment(ctx, a, "000000"); !errors.Is(err, account.ErrInvalidCode) {
+	// A wrong code is said beside the field, without the recovery codes
+	// the login page mentions: there are none yet.
+	var fe account.FieldErrors
+	if _, err := e.svc.ConfirmEnrolment(ctx, a, "000000"); !errors.As(err, &fe) || fe["code"].Key != "error.totp.setup_code" {
 		t.Fatalf("wrong code: %v", err)
 	}
 	recovery, err := e.svc.ConfirmEnrolment(ctx, a, code(en.Secret, e.clock.Now()))

@@ -159,7 +159,8 @@ func TestTwoFactorEnrolmentAndLoginWithCode(t *testing.T) {
 	}
 	rec := c.post("/account/two-factor", url.Values{"code": {phone.wrongCode(t)}})
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
-	mustContain(t, rec, "This code is not valid.")
+	mustContain(t, rec, "This code is not valid.", `id="f-code-error"`)
+	mustNotContain(t, rec, "recovery code") // there are none before set-up
 	wantRedirect(t, c.get("/dashboard"), "/account/two-factor")
 
 	rec = c.post("/account/two-factor", url.Values{"code": {phone.code(t)}})
