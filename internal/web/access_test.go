@@ -80,7 +80,7 @@ var accessCases = []accessCase{
 	{route: "POST /password/forgot", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /password/reset", want: refused(http.StatusGone)}, // no valid link: says so at once
 	{route: "POST /password/reset", want: refused(http.StatusUnprocessableEntity)},
-	{route: "GET /invitation/accept", want: ok},
+	{route: "GET /invitation/accept", want: refused(http.StatusGone)}, // no valid link: says so at once
 	{route: "POST /invitation/accept", want: refused(http.StatusUnprocessableEntity)},
 
 	{route: "GET /account", level: signedIn, want: ok},

@@ -125,8 +125,18 @@ func TestInvitationLeadsToTwoFactorSetup(t *testing.T) {
 		t.Errorf("the invitation says:\n%s\nwant %q", msg.Text, want)
 	}
 
+	// The link opens in the language the admin chose for her, whatever her
+	// browser prefers, with the name the admin typed.
+	page := s.client(t, "Accept-Language", "es").get(link)
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page, `<html lang="en">`, `value="Bea Board"`)
+
 	p := person{name: "Beatriz Board", email: email, password: goodPassword}
 	c := acceptInvitation(t, s, link, p)
+	// Used, the link says so at once.
+	used := s.client(t).get(link)
+	wantStatus(t, used, http.StatusGone)
+	mustNotContain(t, used, `name="password"`)
 	rec = c.get("/account/two-factor")
 	wantStatus(t, rec, http.StatusOK)
 	mustContain(t, rec, "Welcome! Your account is ready.", "Set up two-step verification",

@@ -116,8 +116,25 @@ type invitationPage struct {
 	Token, Name string
 }
 
+// invitationShow greets the invited person with the name the admin typed,
+// in the language the admin chose for them (unless this browser chose one);
+// a used or expired link says so at once.
 func (s *Server) invitationShow(c *gin.Context) error {
-	s.render(c, http.StatusOK, "invitation_accept", invitationPage{Page: s.page(c), Token: c.Query("token")})
+	tok := c.Query("token")
+	u, err := s.accounts.TokenUser(c.Request.Context(), account.PurposeInvitation, tok)
+	if errors.Is(err, account.ErrTokenInvalid) {
+		p := invitationPage{Page: s.page(c), Token: tok}
+		p.FormError = s.cat.T(lang(c), "error.token.invalid")
+		s.render(c, http.StatusGone, "invitation_accept", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := c.Cookie(langCookie); err != nil { // this browser has not chosen
+		c.Set(keyLang, u.Language)
+	}
+	s.render(c, http.StatusOK, "invitation_accept", invitationPage{Page: s.page(c), Token: tok, Name: u.Name})
 	return nil
 }
 
