@@ -66,7 +66,10 @@ func TestBrowserBoardMemberEnrolsTOTPAndLogsInWithACode(t *testing.T) {
 
 	tab.Do(chromedp.Navigate(srv.URL + link))
 	wantHeading(t, tab, "Join IPA Mission Grants")
-	fill(tab, "f-name", p.name, "f-password", p.password)
+	if got := testenv.Run(tab, chromedp.Value(chromedp.ID("f-name"))); got != p.name { // as the admin typed it
+		t.Errorf("the name field holds %q, want %q", got, p.name)
+	}
+	fill(tab, "f-password", p.password)
 	clickAndWait(t, tab, `main button[type="submit"]`)
 	wantHeading(t, tab, "Set up two-step verification")
 	if !testenv.Run(tab, chromedp.Evaluate[bool](`document.querySelector("img.qr").naturalWidth > 0`)) {
