@@ -192,3 +192,20 @@ func TestCreateAdmin(t *testing.T) {
 		t.Fatalf("search: %v %v", users, err)
 	}
 }
+
+// Admins find people however the name's accents were typed.
+func TestUserSearchIgnoresAccents(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, name := range []string{"José Hernández", "Maria Nunez"} {
+		if _, err := e.svc.CreateAdmin(ctx, strings.ToLower(strings.Fields(name)[0])+"@ipa.example", name, "correct horse battery staple"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for search, want := range map[string]string{"hernandez": "José Hernández", "JOSE": "José Hernández", "Núñez": "Maria Nunez"} {
+		users, err := e.svc.Users(ctx, account.UserFilter{Search: search})
+		if err != nil || len(users) != 1 || users[0].Name != want {
+			t.Errorf("search %q found %+v (%v), want %s", search, users, err, want)
+		}
+	}
+}

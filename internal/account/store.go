@@ -52,7 +52,7 @@ func listUsers(ctx context.Context, q db.Querier, search string, limit, offset i
 	out := []User{}
 	err := q.SelectContext(ctx, &out, `
 		SELECT `+userColumns+` FROM users u
-		WHERE $1 = '' OR strpos(lower(u.name), lower($1)) > 0 OR strpos(lower(u.email), lower($1)) > 0
+		WHERE $1 = '' OR strpos(lower(unaccent(u.name)), lower(unaccent($1))) > 0 OR strpos(lower(u.email), lower($1)) > 0
 		ORDER BY lower(u.name), u.id LIMIT $2 OFFSET $3`, search, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("account.listUsers: %w", err)

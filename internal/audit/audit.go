@@ -126,7 +126,7 @@ func Verify(ctx context.Context, q db.Querier) (firstBroken int64, err error) {
 
 // FilterInput is the trail's filter as typed.
 type FilterInput struct {
-	Who         string // part of the actor's email or label
+	Who         string // part of the actor's name (accents aside), email or label
 	What        string // the start of the action, e.g. "application."
 	Application string // an application's id
 	From, To    string // dates, YYYY-MM-DD, both included
@@ -183,7 +183,7 @@ func Search(ctx context.Context, q db.Querier, f Filter) ([]Entry, error) {
 	}
 	if f.Who != "" {
 		p := arg("%" + escapeLike(f.Who) + "%")
-		where = append(where, "(a.actor_label ILIKE "+p+" OR u.email ILIKE "+p+")")
+		where = append(where, "(a.actor_label ILIKE "+p+" OR u.email ILIKE "+p+" OR unaccent(u.name) ILIKE unaccent("+p+"))")
 	}
 	if f.ActionPrefix != "" {
 		where = append(where, "a.action LIKE "+arg(escapeLike(f.ActionPrefix)+"%"))

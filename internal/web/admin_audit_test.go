@@ -57,6 +57,9 @@ func TestAdminAuditBrowseFilterVerify(t *testing.T) {
 	if n := rows(byEmail.Body); n != 1 {
 		t.Errorf("who=board lists %d entries, want 1", n)
 	}
+	if n := rows(c.get("/admin/audit?who=bruno").Body); n != 1 { // the account's name
+		t.Errorf("who=bruno lists %d entries, want 1", n)
+	}
 	byLabel := c.get("/admin/audit?who=zoe")
 	if n := rows(byLabel.Body); n != 2 {
 		t.Errorf("who=zoe lists %d entries, want 2", n)
