@@ -114,6 +114,7 @@ func (s *Server) passwordResetSubmit(c *gin.Context) error {
 type invitationPage struct {
 	Page
 	Token, Name string
+	Invalid     bool // the link is used or expired: no form
 }
 
 // invitationShow greets the invited person with the name the admin typed,
@@ -123,7 +124,7 @@ func (s *Server) invitationShow(c *gin.Context) error {
 	tok := c.Query("token")
 	u, err := s.accounts.TokenUser(c.Request.Context(), account.PurposeInvitation, tok)
 	if errors.Is(err, account.ErrTokenInvalid) {
-		p := invitationPage{Page: s.page(c), Token: tok}
+		p := invitationPage{Page: s.page(c), Token: tok, Invalid: true}
 		p.FormError = s.cat.T(lang(c), "error.token.invalid")
 		s.render(c, http.StatusGone, "invitation_accept", p)
 		return nil
@@ -144,6 +145,7 @@ func (s *Server) invitationSubmit(c *gin.Context) error {
 	p := invitationPage{Page: s.page(c), Token: c.PostForm("token"), Name: c.PostForm("name")}
 	u, err := s.accounts.AcceptInvitation(c.Request.Context(), s.actor(c), p.Token, p.Name, c.PostForm("password"))
 	if err != nil {
+		p.Invalid = errors.Is(err, account.ErrTokenInvalid)
 		return s.refuse(c, err, &p.Page, "invitation_accept", &p)
 	}
 	s.flash(c, "flash.welcome")
