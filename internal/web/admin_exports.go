@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"missiongrants/internal/export"
+	"missiongrants/internal/organization"
 	"missiongrants/internal/vote"
 )
 
@@ -86,9 +87,9 @@ func (s *Server) adminExportDownload(c *gin.Context) error {
 	c.Status(http.StatusOK)
 	ep := export.Period{From: period.From, To: period.To}
 	if format == "xlsx" {
-		err = s.exportXLSX(c, e, ep, header)
+		err = s.exportXLSX(c, e, ep, header, exportLabels(p.Page, e.Columns))
 	} else {
-		err = s.exportCSV(c, e, ep, header)
+		err = s.exportCSV(c, e, ep, header, exportLabels(p.Page, e.Columns))
 	}
 	if err != nil {
 		if c.Writer.Written() {
@@ -107,7 +108,28 @@ func (s *Server) adminExportDownload(c *gin.Context) error {
 // csvFlushRows is how many rows the CSV writer buffers before sending them.
 const csvFlushRows = 500
 
-func (s *Server) exportCSV(c *gin.Context, e export.Export, p export.Period, header []string) error {
+// exportLabels returns what writes a row's coded values (a status, a
+// decision, a payment method, a country) in the admin's words, as the
+// header is. Both lookups are tables: labels without arguments are kept by
+// the catalog, country names per language.
+func exportLabels(p Page, columns []string) func(export.Row) {
+	prefix := map[string]string{"status": "app.status.", "decision": "board.decision.", "method": "page.award.method."}
+	return func(row export.Row) {
+		for i, v := range row {
+			code, ok := v.(string)
+			if !ok || code == "" || i >= len(columns) {
+				continue
+			}
+			if pre, coded := prefix[columns[i]]; coded {
+				row[i] = p.T(pre + code)
+			} else if columns[i] == "country" {
+				row[i] = organization.CountryName(code, p.Lang)
+			}
+		}
+	}
+}
+
+func (s *Server) exportCSV(c *gin.Context, e export.Export, p export.Period, header []string, label func(export.Row)) error {
 	if _, err := c.Writer.WriteString("\ufeff"); err != nil { // spreadsheets then read the file as UTF-8
 		return err
 	}
@@ -118,6 +140,7 @@ func (s *Server) exportCSV(c *gin.Context, e export.Export, p export.Period, hea
 	record := make([]string, len(header))
 	n := 0
 	err := e.Run(c.Request.Context(), s.db, p, func(row export.Row) error {
+		label(row)
 		for i, v := range row {
 			record[i] = csvValue(v)
 		}
@@ -162,7 +185,7 @@ func csvValue(v any) string {
 
 // exportXLSX writes the rows through excelize's stream writer, which keeps
 // only a small buffer in memory and spills the sheet to a temporary file.
-func (s *Server) exportXLSX(c *gin.Context, e export.Export, p export.Period, header []string) error {
+func (s *Server) exportXLSX(c *gin.Context, e export.Export, p export.Period, header []string, label func(export.Row)) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Sheet1"
@@ -192,6 +215,7 @@ func (s *Server) exportXLSX(c *gin.Context, e export.Export, p export.Period, he
 	}
 	n := 1
 	err = e.Run(c.Request.Context(), s.db, p, func(row export.Row) error {
+		label(row)
 		for i, v := range row {
 			switch v := v.(type) {
 			case export.Cents:
