@@ -74,3 +74,25 @@ func TestTCountsKeepTheirPluralForms(t *testing.T) {
 		}
 	}
 }
+
+// The quorum line agrees with the number of members who could vote.
+func TestQuorumLineAgreesInNumber(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang           string
+		cast, eligible int
+		want           string
+	}{
+		{"en", 1, 1, "Quorum met: 1 of 1 member who could vote did."},
+		{"en", 3, 5, "Quorum met: 3 of 5 members who could vote did."},
+		{"es", 1, 1, "Hubo quórum: votó 1 de 1 miembro que podía votar."},
+		{"es", 3, 5, "Hubo quórum: votaron 3 de los 5 miembros que podían votar."},
+	} {
+		if got := c.T(tc.lang, "page.board.quorum_met", "Cast", tc.cast, "Eligible", tc.eligible, "Count", tc.eligible); got != tc.want {
+			t.Errorf("%s %d/%d: got %q, want %q", tc.lang, tc.cast, tc.eligible, got, tc.want)
+		}
+	}
+}
