@@ -293,6 +293,19 @@ func (s *Service) InvitationsFor(ctx context.Context, email string) ([]Invitatio
 	return out, err
 }
 
+// InvitationByToken is the open invitation behind an emailed link, without
+// using it: the page behind the link names the organization.
+func (s *Service) InvitationByToken(ctx context.Context, tok string) (*Invitation, error) {
+	var inv Invitation
+	err := s.db.GetContext(ctx, &inv, `SELECT i.id, o.legal_name, u.name AS inviter
+		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id JOIN users u ON u.id = i.invited_by
+		WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2`, secret.Hash(tok), s.now())
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		return nil, ErrInvitationInvalid
+	}
+	return &inv, err
+}
+
 // Accept joins by invitation id, which must have been sent to email, the
 // logged-in person's own (confirmed: only confirmed accounts sign in).
 func (s *Service) Accept(ctx context.Context, a account.Actor, email string, invitationID int64) (int64, error) {

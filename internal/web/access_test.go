@@ -97,7 +97,7 @@ var accessCases = []accessCase{
 	{route: "GET /dashboard", level: member, want: ok},
 	{route: "GET /organizations/new", level: member, want: ok},
 	{route: "POST /organizations", level: member, want: refused(http.StatusUnprocessableEntity)},
-	{route: "GET /organizations/join", level: member, want: ok},
+	{route: "GET /organizations/join", level: member, want: refused(http.StatusGone)}, // no valid link: says so at once
 	{route: "POST /organizations/join", level: member, want: refused(http.StatusUnprocessableEntity)},
 	{route: "POST /organizations/invitations/:id/accept", level: member, want: refused(http.StatusConflict)}, // not sent to them
 	// The charity tried is the subject's: another charity's person finds

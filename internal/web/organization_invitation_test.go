@@ -17,6 +17,8 @@ func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
 	luis := person{name: "Luis", email: newEmail("luis"), password: goodPassword}
 	wantRedirect(t, ana.post(ana.org+"/invite", url.Values{"email": {luis.email}}), ana.org)
 
+	// The emailed link's page says what the person would join.
+	link := s.mailedLink(t, luis.email, "Join Ana Heart Missions")
 	browser := s.client(t, "Accept-Language", "es")
 	browser.signUp(luis)
 	wantRedirect(t, browser.press(browser.openLink(s.mailedLink(t, luis.email, s.cat.T("es", "mail.account_confirm.subject")))), "/login")
@@ -33,7 +35,13 @@ func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
 	wantStatus(t, eve.post(accept[1], url.Values{}), http.StatusConflict)
 	wantStatus(t, eve.get(ana.org), http.StatusNotFound)
 
+	joinPage := luisIn.get(link)
+	wantStatus(t, joinPage, http.StatusOK)
+	mustContain(t, joinPage, "Ana le invitó a unirse a Ana Heart Missions en el portal.")
 	wantRedirect(t, luisIn.post(accept[1], url.Values{}), ana.org)
+	used := luisIn.get(link) // the link is spent with the invitation
+	wantStatus(t, used, http.StatusGone)
+	mustNotContain(t, used, `name="token"`)
 	wantStatus(t, luisIn.get(ana.org), http.StatusOK)
 	mustNotContain(t, luisIn.get("/dashboard"), "Invitaciones")
 	wantStatus(t, luisIn.post(accept[1], url.Values{}), http.StatusConflict) // used

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -148,8 +149,21 @@ func (s *Server) organizationJoinPage(c *gin.Context, tok string) *tokenPage {
 		Submit: "page.organization_join.submit", Action: organization.PathJoin, Token: tok}
 }
 
+// organizationJoinShow names the organization and who invited, so the
+// person knows what they join; a used or expired link says so at once.
 func (s *Server) organizationJoinShow(c *gin.Context) error {
-	s.render(c, http.StatusOK, "token_confirm", s.organizationJoinPage(c, c.Query("token")))
+	p := s.organizationJoinPage(c, c.Query("token"))
+	inv, err := s.orgs.InvitationByToken(c.Request.Context(), p.Token)
+	if errors.Is(err, organization.ErrInvitationInvalid) {
+		p.Invalid, p.FormError = true, s.cat.T(lang(c), "error.organization.invitation_invalid")
+		s.render(c, http.StatusGone, "token_confirm", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.Said = p.T("page.dashboard.invitation", "Inviter", inv.Inviter, "Organization", inv.Organization)
+	s.render(c, http.StatusOK, "token_confirm", p)
 	return nil
 }
 
@@ -158,6 +172,7 @@ func (s *Server) organizationJoin(c *gin.Context) error {
 	id, err := s.orgs.Join(c.Request.Context(), s.actor(c), tok)
 	if err == organization.ErrInvitationInvalid {
 		p := s.organizationJoinPage(c, tok)
+		p.Invalid = true
 		return s.refuse(c, i18n.Msg("error.organization.invitation_invalid"), &p.Page, "token_confirm", p)
 	}
 	if err != nil {

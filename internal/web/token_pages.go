@@ -14,6 +14,8 @@ import (
 type tokenPage struct {
 	Page
 	Title, Body, Submit, Action, Token string
+	Said                               string // Body already said, with what the link is about
+	Invalid                            bool   // the link is used or expired: no button
 }
 
 func (s *Server) emailConfirmShow(c *gin.Context) error {
