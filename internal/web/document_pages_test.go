@@ -139,3 +139,21 @@ func TestAnExpiredLicenceIsMissing(t *testing.T) {
 	mustContain(t, rec, "1 required document is missing", "professional licence · missing")
 	mustContain(t, ch.get(app+"/documents"), `class="missing"`)
 }
+
+// A licence that runs out before the trip is flagged; once the documents
+// are frozen the flag says what to do instead of asking for an upload.
+func TestALicenceExpiringBeforeTheTripIsFlagged(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	wantStatus(t, ch.upload(app, "team_licence", "2027-05-01", "licence.pdf", pdfBytes), http.StatusSeeOther)
+	wantStatus(t, ch.autosave(app, url.Values{"trip_start": {"2027-06-01"}, "trip_end": {"2027-06-10"}}), http.StatusOK)
+	mustContain(t, ch.get(app+"/documents"), "This licence expires before the trip starts: upload a renewed one.")
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved', version = 1, trip_start = '2027-06-01', trip_end = '2027-06-10'`); err != nil {
+		t.Fatal(err)
+	}
+	page := ch.get(app + "/documents")
+	mustContain(t, page, "tell the IPA in a message on the application")
+	mustNotContain(t, page, "upload a renewed one")
+}
