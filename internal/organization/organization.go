@@ -279,14 +279,17 @@ type Invitation struct {
 	Inviter      string `db:"inviter"`
 }
 
+// openInvitations selects Invitation rows of the invitations still open at $2.
+const openInvitations = `SELECT i.id, o.legal_name, u.name AS inviter
+	FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id JOIN users u ON u.id = i.invited_by
+	WHERE i.accepted_at IS NULL AND i.expires_at > $2`
+
 // InvitationsFor lists the open invitations sent to email. Someone invited
 // before they had an account finds them once signed in, whatever became of
 // the link.
 func (s *Service) InvitationsFor(ctx context.Context, email string) ([]Invitation, error) {
 	var out []Invitation
-	err := s.db.SelectContext(ctx, &out, `SELECT i.id, o.legal_name, u.name AS inviter
-		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id JOIN users u ON u.id = i.invited_by
-		WHERE lower(i.email) = lower($1) AND i.accepted_at IS NULL AND i.expires_at > $2
+	err := s.db.SelectContext(ctx, &out, openInvitations+` AND lower(i.email) = lower($1)
 		  AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN users me ON me.id = m.user_id
 		                  WHERE m.organization_id = i.organization_id AND lower(me.email) = lower($1))
 		ORDER BY i.created_at DESC, i.id DESC`, email, s.now())
@@ -297,9 +300,7 @@ func (s *Service) InvitationsFor(ctx context.Context, email string) ([]Invitatio
 // using it: the page behind the link names the organization.
 func (s *Service) InvitationByToken(ctx context.Context, tok string) (*Invitation, error) {
 	var inv Invitation
-	err := s.db.GetContext(ctx, &inv, `SELECT i.id, o.legal_name, u.name AS inviter
-		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id JOIN users u ON u.id = i.invited_by
-		WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2`, secret.Hash(tok), s.now())
+	err := s.db.GetContext(ctx, &inv, openInvitations+` AND i.token_hash = $1`, secret.Hash(tok), s.now())
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, ErrInvitationInvalid
 	}

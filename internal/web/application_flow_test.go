@@ -49,10 +49,17 @@ func (s *testServer) newCharity(t *testing.T, accept, name string) *charity {
 func (c *charity) startApplication() string {
 	c.t.Helper()
 	app := c.startEmptyApplication()
-	for _, kind := range document.RequiredKinds() {
-		wantStatus(c.t, c.upload(app, string(kind), "2028-01-01", string(kind)+".pdf", pdfBytes), http.StatusSeeOther)
-	}
+	c.uploadRequired(app, "2028-01-01")
 	return app
+}
+
+// uploadRequired uploads one document of each required kind to app, the
+// licence valid until licenceExpires.
+func (c *charity) uploadRequired(app, licenceExpires string) {
+	c.t.Helper()
+	for _, kind := range document.RequiredKinds() {
+		wantStatus(c.t, c.upload(app, string(kind), licenceExpires, string(kind)+".pdf", pdfBytes), http.StatusSeeOther)
+	}
 }
 
 // startEmptyApplication is a new draft without documents.

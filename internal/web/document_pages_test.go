@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"missiongrants/internal/document"
 )
 
 // elfBytes is the start of a Linux program: never a document, whatever its name.
@@ -129,9 +127,7 @@ func TestAnExpiredLicenceIsMissing(t *testing.T) {
 	s := newTestServer(t)
 	ch := s.newCharity(t, "en", "Ana")
 	app := ch.startEmptyApplication()
-	for _, kind := range document.RequiredKinds() {
-		wantStatus(t, ch.upload(app, string(kind), "2025-01-01", string(kind)+".pdf", pdfBytes), http.StatusSeeOther)
-	}
+	ch.uploadRequired(app, "2025-01-01")
 	form := completeApplication()
 	form.Set("action", "submit")
 	rec := ch.post(app+"/edit", form)
