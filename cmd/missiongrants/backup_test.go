@@ -140,9 +140,9 @@ func seedBackupRows(ctx context.Context, t *testing.T, db *sqlx.DB) {
 		{nil, `INSERT INTO conflicts (application_id, user_id, has_conflict, declared_at, recorded_by) VALUES ($1, $2, false, now(), $2)`, []any{&app, &board}},
 		{&vote, `INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at) VALUES ($1, 500000, $2, now(), now() + interval '7 days') RETURNING id`, []any{&app, &admin}},
 		{nil, `INSERT INTO ballots (vote_id, user_id, choice, comment, cast_at) VALUES ($1, $2, 'approve', 'Strong team', now())`, []any{&vote, &board}},
-		{nil, `UPDATE votes SET closed_at = now(), closed_by = $2, decision = 'approved', result = '{"approve": 1}' WHERE id = $1`, []any{&vote, &admin}},
+		{nil, `UPDATE votes SET closed_at = now(), closed_by = $2, decision = 'approved', approved_cents = 500000, result = '{"approve": 1}' WHERE id = $1`, []any{&vote, &admin}},
 		{nil, `UPDATE applications SET status = 'approved' WHERE id = $1`, []any{&app}},
-		{&award, `INSERT INTO awards (application_id, round_id, year, amount_cents, created_by, created_at) VALUES ($1, $2, 2025, 500000, $3, now()) RETURNING id`, []any{&app, &round, &admin}},
+		{&award, `INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES ($1, $2, $4, 2025, 500000, $3, now()) RETURNING id`, []any{&app, &round, &admin, &vote}},
 		{&inst, `INSERT INTO instalments (award_id, position, amount_cents, due_on) VALUES ($1, 1, 250000, current_date) RETURNING id`, []any{&award}},
 		{nil, `INSERT INTO instalments (award_id, position, amount_cents, due_on, condition) VALUES ($1, 2, 250000, current_date + 90, 'report_accepted')`, []any{&award}},
 		{nil, `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, idempotency_key, recorded_by, recorded_at)

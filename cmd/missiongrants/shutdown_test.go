@@ -127,8 +127,11 @@ func (p *shutdownPortal) seedApplications(ctx context.Context, t *testing.T) {
 			SELECT org.id, round.id, applicant.id FROM org, round, applicant RETURNING id),
 		approved AS (INSERT INTO applications (organization_id, round_id, status, version, title, country, amount_requested_cents, submitted_at, created_by)
 			SELECT org.id, round.id, 'approved', 1, 'Honduras 2027', 'HN', 500000, now(), applicant.id FROM org, round, applicant RETURNING id),
-		award AS (INSERT INTO awards (application_id, round_id, year, amount_cents, created_by, created_at)
-			SELECT approved.id, round.id, 2027, 500000, admin.id, now() FROM approved, round, admin RETURNING id),
+		vote AS (INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at, closed_at, result, decision, approved_cents)
+			SELECT approved.id, 500000, admin.id, now() - interval '8 days', now() - interval '1 day', now() - interval '1 day', '{}', 'approved', 500000
+			FROM approved, admin RETURNING id),
+		award AS (INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, created_by, created_at)
+			SELECT approved.id, round.id, vote.id, 2027, 500000, admin.id, now() FROM approved, round, admin, vote RETURNING id),
 		instalment AS (INSERT INTO instalments (award_id, position, amount_cents, due_on)
 			SELECT award.id, 1, 500000, current_date FROM award RETURNING id)
 		SELECT draft.id, approved.id, instalment.id FROM draft, approved, instalment`).Scan(&p.draft, &p.awarded, &p.instalment)

@@ -143,21 +143,21 @@ func (a Actor) Event(action, objectType string, objectID int64, details map[stri
 	return e
 }
 
-// refusal wraps an error that must still commit the transaction: a refused
-// attempt (a wrong password) is itself worth its audit row.
-type refusal struct{ err error }
+// committedRefusal wraps an error that must still commit the transaction:
+// a refused attempt (a wrong password) is itself worth its audit row.
+type committedRefusal struct{ err error }
 
-func (r refusal) Error() string { return r.err.Error() }
+func (r committedRefusal) Error() string { return r.err.Error() }
 
 // refuse commits what fn wrote so far, then reports err to the caller.
-func refuse(err error) error { return refusal{err} }
+func refuse(err error) error { return committedRefusal{err} }
 
 // inTx runs fn in one transaction; see refuse.
 func (s *Service) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	var refused error
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		err := fn(tx)
-		var r refusal
+		var r committedRefusal
 		if errors.As(err, &r) {
 			refused = r.err
 			return nil

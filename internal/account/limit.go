@@ -57,5 +57,5 @@ func (s *Service) hit(ctx context.Context, counters ...counter) error {
 	if retryAt.IsZero() {
 		return nil
 	}
-	return &RateLimitedError{RetryAt: retryAt, Wait: retryAt.Sub(s.now())}
+	return rateLimited(retryAt, retryAt.Sub(s.now()))
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"missiongrants/internal/policy"
 	"strconv"
 	"strings"
 	"time"
@@ -24,53 +25,42 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/refusal"
 	"missiongrants/internal/report"
 )
 
-// Errors the web layer maps to pages.
+// The package's refusals.
 var (
 	// ErrNotFound is also the answer for an application the person may not see.
 	ErrNotFound  = db.ErrNotFound
-	ErrForbidden = errors.New("application: forbidden")
+	ErrForbidden = refusal.Forbidden("error.http.403")
 	// ErrNotEditable: the form is frozen (submitted, withdrawn, decided).
-	ErrNotEditable = errors.New("application: not editable in this state")
+	ErrNotEditable = refusal.Conflict("error.app.not_editable")
 	// ErrRoundClosed: the round takes no new submissions.
-	ErrRoundClosed = errors.New("application: the round is closed")
+	ErrRoundClosed = refusal.Conflict("error.app.round_closed")
 	// ErrNotEligible: the organization has not passed the eligibility check.
-	ErrNotEligible = errors.New("application: organization not eligible")
+	ErrNotEligible = refusal.Forbidden("error.app.not_eligible")
 )
-
-// refusals are the package's refusals and what a person reads for each.
-var refusals = i18n.Refusals{
-	{Err: ErrInvalidTransition, Key: "error.app.invalid_transition"},
-	{Err: ErrNotEditable, Key: "error.app.not_editable"},
-	{Err: ErrRoundClosed, Key: "error.app.round_closed"},
-	{Err: ErrNotEligible, Key: "error.app.not_eligible"},
-	{Err: ErrForbidden, Key: "error.http.403"},
-}
-
-// Message gives the text for one of the package's refusals.
-func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
 
 // Application is one application as listed and shown.
 type Application struct {
-	ID               int64       `db:"id"`
-	OrganizationID   int64       `db:"organization_id"`
-	OrganizationName string      `db:"organization_name"`
-	RoundID          int64       `db:"round_id"`
-	RoundName        string      `db:"round_name"`
-	Status           Status      `db:"status"`
-	Version          int         `db:"version"`
-	Title            string      `db:"title"`
-	Country          string      `db:"country"`
-	TripStart        *time.Time  `db:"trip_start"`
-	TripEnd          *time.Time  `db:"trip_end"`
-	AmountRequested  money.Cents `db:"amount_requested_cents"`
-	Currency         string      `db:"currency"`
-	SubmittedAt      *time.Time  `db:"submitted_at"`
-	DraftSavedAt     *time.Time  `db:"draft_saved_at"`
-	DraftTitle       string      `db:"draft_title"`
-	CreatedAt        time.Time   `db:"created_at"`
+	ID               int64         `db:"id"`
+	OrganizationID   int64         `db:"organization_id"`
+	OrganizationName string        `db:"organization_name"`
+	RoundID          int64         `db:"round_id"`
+	RoundName        string        `db:"round_name"`
+	Status           policy.Status `db:"status"`
+	Version          int           `db:"version"`
+	Title            string        `db:"title"`
+	Country          string        `db:"country"`
+	TripStart        *time.Time    `db:"trip_start"`
+	TripEnd          *time.Time    `db:"trip_end"`
+	AmountRequested  money.Cents   `db:"amount_requested_cents"`
+	Currency         string        `db:"currency"`
+	SubmittedAt      *time.Time    `db:"submitted_at"`
+	DraftSavedAt     *time.Time    `db:"draft_saved_at"`
+	DraftTitle       string        `db:"draft_title"`
+	CreatedAt        time.Time     `db:"created_at"`
 	// DeclineReason is the screening's reason for declining ("" otherwise).
 	DeclineReason string `db:"decline_reason"`
 }
@@ -150,30 +140,32 @@ func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool
 }
 
 // Shown is an application with everything its page shows of its own: its
-// history, the versions submitted and the message thread.
+// history, the versions submitted and the message thread, and what the
+// person looking may do to it now.
 type Shown struct {
 	*Application
-	// ViewerIsMember: the person looking is a member of its charity.
-	ViewerIsMember bool
-	Timeline       []TimelineEntry
-	Versions       []Version
-	Messages       []Post
+	// Viewer is the person looking, as the rules see them (a member of
+	// the charity, recused, …).
+	Viewer   policy.Person
+	Can      policy.Can
+	Timeline []TimelineEntry
+	Versions []Version
+	Messages []Post
 }
 
-// Show returns application id with its parts if u may see it: four
+// Show returns application id with its parts if u may see it: five
 // statements, where Get, Timeline, Versions and Messages each check again.
 func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, error) {
-	var row struct {
-		Application
-		Member bool `db:"viewer_is_member"`
-	}
-	err := s.db.GetContext(ctx, &row, `SELECT `+appColumns+`,
-		EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1) AS viewer_is_member`+
-		appFrom+` WHERE a.id = $2 AND `+visibleTo(u), u.ID, id)
+	var a Application
+	err := s.db.GetContext(ctx, &a, `SELECT `+appColumns+appFrom+` WHERE a.id = $2 AND `+visibleTo(u), u.ID, id)
 	if err != nil {
 		return nil, fmt.Errorf("application.Show: %w", db.NotFound(err))
 	}
-	sh := &Shown{Application: &row.Application, ViewerIsMember: row.Member}
+	who, facts, err := policy.Load(ctx, s.db, u, id, s.now(), policy.NoLock)
+	if err != nil {
+		return nil, err
+	}
+	sh := &Shown{Application: &a, Viewer: who, Can: policy.For(who, facts)}
 	if sh.Timeline, err = s.timeline(ctx, id); err != nil {
 		return nil, err
 	}
@@ -186,6 +178,19 @@ func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, 
 	return sh, nil
 }
 
+// Can is what u may do to application id now, for a page other than the
+// application's own (which has Shown.Can).
+func (s *Service) Can(ctx context.Context, u *account.User, id int64) (policy.Can, error) {
+	who, facts, err := policy.Load(ctx, s.db, u, id, s.now(), policy.NoLock)
+	if err != nil {
+		return policy.Can{}, err
+	}
+	if err := policy.Decide(who, facts, policy.View); err != nil {
+		return policy.Can{}, ErrNotFound
+	}
+	return policy.For(who, facts), nil
+}
+
 // ForUser lists the applications of every organization u belongs to.
 func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, error) {
 	var out []Application
@@ -193,18 +198,6 @@ func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, 
 		JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1
 		ORDER BY a.created_at DESC, a.id DESC`, u.ID)
 	return out, err
-}
-
-// role is how u acts on an application they can see.
-func role(u *account.User, member bool) Role {
-	switch {
-	case member:
-		return RoleApplicant
-	case u.IsAdmin:
-		return RoleAdmin
-	default:
-		return RoleBoard
-	}
 }
 
 func isMember(ctx context.Context, q db.Querier, u *account.User, a *Application) (bool, error) {
@@ -239,7 +232,7 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, orgID, roundID, draft, r.Currency, u.ID, now); err != nil {
 			return fmt.Errorf("application.Create: %w", err)
 		}
-		if err := event(ctx, tx, id, now, u.ID, "created", "", Draft, ""); err != nil {
+		if err := event(ctx, tx, id, now, u.ID, "created", "", policy.Draft, ""); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, ac.Event("application.created", "application", id, map[string]any{"organization_id": orgID, "round_id": roundID}))
@@ -265,7 +258,7 @@ func (s *Service) Draft(ctx context.Context, u *account.User, id int64) (*Applic
 	}
 	var f Form
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, Form{}, fmt.Errorf("application.Draft: %w", err)
+		return nil, Form{}, fmt.Errorf("policy.Draft: %w", err)
 	}
 	f.Normalize()
 	return a, f, nil
@@ -292,7 +285,7 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, f Fo
 		if ok, err := isMember(ctx, tx, u, a); err != nil || !ok {
 			return errors.Join(ErrForbidden, err)
 		}
-		if !Editable(a.Status) {
+		if !policy.Editable(a.Status) {
 			return ErrNotEditable
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE applications SET draft = $2, draft_saved_at = $3, updated_at = $3 WHERE id = $1`, id, raw, now)
@@ -317,18 +310,18 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if ok, err := isMember(ctx, tx, u, a); err != nil || !ok {
 			return errors.Join(ErrForbidden, err)
 		}
-		ev := EventSubmit
-		if a.Status == MoreInfoRequested {
-			ev = EventResubmit
+		ev := policy.EventSubmit
+		if a.Status == policy.MoreInfoRequested {
+			ev = policy.EventResubmit
 		}
-		if _, err := Next(a.Status, ev, RoleApplicant); err != nil {
+		if _, err := policy.Next(a.Status, ev, policy.RoleApplicant); err != nil {
 			return err
 		}
 		var r Round
 		if err := tx.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM funding_rounds WHERE id = $1`, a.RoundID); err != nil {
 			return err
 		}
-		if ev == EventSubmit && !r.Open(s.today()) {
+		if ev == policy.EventSubmit && !r.Open(s.today()) {
 			return ErrRoundClosed
 		}
 		var raw []byte
@@ -367,14 +360,14 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 			return fmt.Errorf("application.Submit: %w", err)
 		}
 		// The version exists before the status says so (a constraint checks it).
-		if _, err := MoveTx(ctx, tx, ac, id, ev, RoleApplicant, "", now); err != nil {
+		if _, err := MoveTx(ctx, tx, ac, id, ev, policy.RoleApplicant, "", now); err != nil {
 			return err
 		}
 		// The board reviews the documents as they are now, whatever the draft's later.
 		if err := document.Freeze(ctx, tx, id, version); err != nil {
 			return err
 		}
-		mail := map[string]any{"Title": checked.Title, "Organization": a.OrganizationName, "Link": s.link(id), "Resubmitted": ev == EventResubmit}
+		mail := map[string]any{"Title": checked.Title, "Organization": a.OrganizationName, "Link": s.link(id), "Resubmitted": ev == policy.EventResubmit}
 		if err := s.notifyAdmins(ctx, tx, "application_submitted", mail); err != nil {
 			return err
 		}
@@ -385,7 +378,7 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 
 // Withdraw takes an application back; the charity only.
 func (s *Service) Withdraw(ctx context.Context, ac account.Actor, u *account.User, id int64) error {
-	return s.move(ctx, ac, u, id, EventWithdraw, "", nil)
+	return s.move(ctx, ac, u, id, policy.Withdraw, policy.EventWithdraw, policy.RoleApplicant, "", nil)
 }
 
 // RequestInfo asks the charity a question (admins only): the application
@@ -396,7 +389,7 @@ func (s *Service) RequestInfo(ctx context.Context, ac account.Actor, u *account.
 	if err := checkMessage(question); err != nil {
 		return i18n.FieldErrors{"question": err.(i18n.Message)}
 	}
-	return s.move(ctx, ac, u, id, EventRequestInfo, question, func(tx *sqlx.Tx, a *Application, now time.Time) error {
+	return s.move(ctx, ac, u, id, policy.RequestInfo, policy.EventRequestInfo, policy.RoleAdmin, question, func(tx *sqlx.Tx, a *Application, now time.Time) error {
 		if err := insertMessage(ctx, tx, id, u.ID, true, question, now); err != nil {
 			return err
 		}
@@ -405,20 +398,20 @@ func (s *Service) RequestInfo(ctx context.Context, ac account.Actor, u *account.
 	})
 }
 
-// move runs one state-machine event by u, as u's role on the application.
-func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, id int64, ev Event, note string,
+// move runs one state-machine event by u as role, when the policy allows
+// u the action.
+func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, id int64, act policy.Action, ev policy.Event, by policy.Role, note string,
 	also func(tx *sqlx.Tx, a *Application, now time.Time) error) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		a, err := get(ctx, tx, u, id, false)
 		if err != nil {
 			return err
 		}
-		member, err := isMember(ctx, tx, u, a)
-		if err != nil {
+		now := s.now()
+		if err := policy.Check(ctx, tx, u, id, now, policy.Update, act); err != nil {
 			return err
 		}
-		now := s.now()
-		if _, err := MoveTx(ctx, tx, ac, id, ev, role(u, member), note, now); err != nil {
+		if _, err := MoveTx(ctx, tx, ac, id, ev, by, note, now); err != nil {
 			return err
 		}
 		if also != nil {
@@ -433,11 +426,11 @@ func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, i
 // machine, updates guarded on the status it read (so two people acting at
 // once cannot both move it), and writes the timeline and audit entries, all
 // in the caller's transaction.
-func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev Event, by Role, note string, now time.Time) (from Status, err error) {
+func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev policy.Event, by policy.Role, note string, now time.Time) (from policy.Status, err error) {
 	if err := tx.GetContext(ctx, &from, `SELECT status FROM applications WHERE id = $1 FOR UPDATE`, id); err != nil {
 		return "", fmt.Errorf("application.MoveTx: %w", db.NotFound(err))
 	}
-	to, err := Next(from, ev, by)
+	to, err := policy.Next(from, ev, by)
 	if err != nil {
 		return from, err
 	}
@@ -446,7 +439,7 @@ func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev Eve
 		return from, fmt.Errorf("application.MoveTx %s: %w", ev, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return from, ErrInvalidTransition
+		return from, policy.ErrInvalidTransition
 	}
 	var actorID int64
 	if ac.UserID != 0 {
@@ -458,7 +451,7 @@ func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev Eve
 	return from, audit.Record(ctx, tx, ac.Event("application."+string(ev), "application", id, map[string]any{"from": from, "to": to}))
 }
 
-func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64, ev string, from, to Status, note string) error {
+func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64, ev string, from, to policy.Status, note string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor_id, event, from_status, to_status, note)
 		VALUES ($1, $2, NULLIF($3, 0), $4, NULLIF($5, ''), NULLIF($6, ''), $7)`, id, at, actor, ev, string(from), string(to), note)
 	if err != nil {

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+	"missiongrants/internal/policy"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ type QueueInput struct {
 
 // QueueFilter narrows the board's queue; a zero field does not filter.
 type QueueFilter struct {
-	Status           Status
+	Status           policy.Status
 	RoundID          int64
 	Country          string
 	TripFrom, TripTo *time.Time // trips that overlap these days
@@ -71,17 +72,17 @@ func ParseCursor(s string) (*Cursor, error) {
 
 // queueStatuses are the statuses the queue can be filtered on: those of an
 // application submitted at least once.
-var queueStatuses = []Status{Submitted, MoreInfoRequested, InReview, Voting, Approved, Declined, Withdrawn}
+var queueStatuses = []policy.Status{policy.Submitted, policy.MoreInfoRequested, policy.InReview, policy.Voting, policy.Approved, policy.Declined, policy.Withdrawn}
 
 // QueueStatuses lists the statuses the queue's filter offers.
-func QueueStatuses() []Status { return append([]Status(nil), queueStatuses...) }
+func QueueStatuses() []policy.Status { return append([]policy.Status(nil), queueStatuses...) }
 
 // Filter checks the input; every mistake is reported beside its field.
 func (in QueueInput) Filter() (QueueFilter, error) {
 	f := QueueFilter{NeedsMyReview: in.NeedsMyReview, NeedsMyVote: in.NeedsMyVote}
 	fe := i18n.FieldErrors{}
 	if s := strings.TrimSpace(in.Status); s != "" {
-		f.Status = Status(s)
+		f.Status = policy.Status(s)
 		known := false
 		for _, q := range queueStatuses {
 			known = known || q == f.Status

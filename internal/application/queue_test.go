@@ -2,6 +2,7 @@ package application_test
 
 import (
 	"errors"
+	"missiongrants/internal/policy"
 	"slices"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func TestQueueInputFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Status != application.InReview || f.RoundID != 3 || f.Country != "HN" || f.TripFrom.Format("2006-01-02") != "2027-03-01" ||
+	if f.Status != policy.InReview || f.RoundID != 3 || f.Country != "HN" || f.TripFrom.Format("2006-01-02") != "2027-03-01" ||
 		f.TripTo.Format("2006-01-02") != "2027-03-31" || f.AmountMin != 5000_00 || f.AmountMax != 12000_50 || !f.NeedsMyReview ||
 		f.Search != "Heart" || f.Before == nil || !f.Before.SubmittedAt.Equal(at) || f.Before.ID != 42 {
 		t.Fatalf("filter: %+v", f)

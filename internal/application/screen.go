@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"missiongrants/internal/policy"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -35,11 +36,8 @@ type Screening struct {
 
 // Screen records the checklist and moves the application: to the board when
 // every check holds, back to the charity with a question, or declined with a
-// reason the charity is mailed in its language. Admins only.
+// reason the charity is mailed in its language. By whom policy.Screen allows.
 func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User, id int64, sc Screening) error {
-	if !u.IsAdmin {
-		return ErrForbidden
-	}
 	sc.Note = strings.TrimSpace(sc.Note)
 	fe := i18n.FieldErrors{}
 	switch sc.Outcome {
@@ -66,6 +64,9 @@ func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User,
 			return err
 		}
 		now := s.now()
+		if err := policy.Check(ctx, tx, u, id, now, policy.Update, policy.Screen); err != nil {
+			return err
+		}
 		if sc.Outcome == ToBoard {
 			late, err := report.OverdueForOrganization(ctx, tx, a.OrganizationID, now, s.ReportDueDays)
 			if err != nil {
@@ -75,11 +76,11 @@ func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User,
 				return i18n.FieldErrors{"checks": i18n.Msg("error.screening.overdue_report")}
 			}
 		}
-		ev := EventSendToBoard
+		ev := policy.EventSendToBoard
 		if sc.Outcome == Decline {
-			ev = EventDecline
+			ev = policy.EventDecline
 		}
-		if _, err := MoveTx(ctx, tx, ac, id, ev, RoleAdmin, sc.Note, now); err != nil {
+		if _, err := MoveTx(ctx, tx, ac, id, ev, policy.RoleAdmin, sc.Note, now); err != nil {
 			return err
 		}
 		checks, _ := json.Marshal(sc.Checks)

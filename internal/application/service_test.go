@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"missiongrants/internal/policy"
 	"strings"
 	"sync"
 	"testing"
@@ -110,7 +111,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 		fe["documents"].Key != "error.app.documents_missing" {
 		t.Fatalf("submit of half a form: %v", err)
 	}
-	if a, _ := f.svc.Get(ctx, f.owner, id); a.Status != application.Draft || a.Version != 0 {
+	if a, _ := f.svc.Get(ctx, f.owner, id); a.Status != policy.Draft || a.Version != 0 {
 		t.Fatalf("after a refused submit: %+v", a)
 	}
 
@@ -124,7 +125,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := f.svc.Get(ctx, f.owner, id)
-	if a.Status != application.Submitted || a.Version != 1 || a.AmountRequested != 2000000 || a.Title != full.Title {
+	if a.Status != policy.Submitted || a.Version != 1 || a.AmountRequested != 2000000 || a.Title != full.Title {
 		t.Fatalf("submitted: %+v", a)
 	}
 	if len(f.queue.To("admin@ipa.example")) != 1 {
@@ -228,7 +229,7 @@ func TestAnotherCharityCannotTouchAnApplication(t *testing.T) {
 	if _, err := f.svc.SaveDraft(ctx, f.board, id, application.Form{}); !errors.Is(err, application.ErrForbidden) {
 		t.Errorf("board edited a draft: %v", err)
 	}
-	if err := f.svc.Withdraw(ctx, act(f.board), f.board, id); !errors.Is(err, application.ErrInvalidTransition) {
+	if err := f.svc.Withdraw(ctx, act(f.board), f.board, id); !errors.Is(err, policy.ErrForbidden) {
 		t.Errorf("board withdrew: %v", err)
 	}
 }
@@ -294,7 +295,7 @@ func TestConcurrentMovesLandOnce(t *testing.T) {
 	for _, err := range errs {
 		if err == nil {
 			ok++
-		} else if !errors.Is(err, application.ErrInvalidTransition) {
+		} else if !errors.Is(err, policy.ErrInvalidTransition) {
 			t.Errorf("unexpected: %v", err)
 		}
 	}
@@ -360,13 +361,13 @@ func TestWithdraw(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := f.svc.Get(ctx, f.owner, id)
-	if a.Status != application.Withdrawn {
+	if a.Status != policy.Withdrawn {
 		t.Fatalf("status %s", a.Status)
 	}
-	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); !errors.Is(err, application.ErrInvalidTransition) {
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); !errors.Is(err, policy.ErrInvalidTransition) {
 		t.Errorf("a withdrawn application was resubmitted: %v", err)
 	}
-	if err := f.svc.RequestInfo(ctx, act(f.admin), f.admin, id, "?"); !errors.Is(err, application.ErrInvalidTransition) {
+	if err := f.svc.RequestInfo(ctx, act(f.admin), f.admin, id, "?"); !errors.Is(err, policy.ErrInvalidTransition) {
 		t.Errorf("the IPA asked about a withdrawn application: %v", err)
 	}
 	timeline, _ := f.svc.Timeline(ctx, f.owner, id)
@@ -397,7 +398,7 @@ func TestQueueFilterValuesStayValues(t *testing.T) {
 			t.Errorf("%+v lists %d applications, want none", filter, len(page.Rows))
 		}
 	}
-	page, err := f.svc.Queue(t.Context(), f.board, application.QueueFilter{Country: "HN", Status: application.InReview})
+	page, err := f.svc.Queue(t.Context(), f.board, application.QueueFilter{Country: "HN", Status: policy.InReview})
 	if err != nil || len(page.Rows) != 1 {
 		t.Fatalf("the plain filter lists %v (%v), want the one application", page, err)
 	}

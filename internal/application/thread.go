@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"missiongrants/internal/policy"
 	"strings"
 	"time"
 
@@ -93,14 +94,15 @@ func (s *Service) PostMessage(ctx context.Context, ac account.Actor, u *account.
 		if err != nil {
 			return err
 		}
-		member, err := isMember(ctx, tx, u, a)
+		now := s.now()
+		who, facts, err := policy.Load(ctx, tx, u, id, now, policy.Share)
 		if err != nil {
 			return err
 		}
-		if !member && !u.IsAdmin {
-			return ErrForbidden
+		if err := policy.Decide(who, facts, policy.PostMessage); err != nil {
+			return err
 		}
-		now := s.now()
+		member := who.Member
 		if err := insertMessage(ctx, tx, id, u.ID, !member, body, now); err != nil {
 			return err
 		}

@@ -21,33 +21,36 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/policy"
+	"missiongrants/internal/refusal"
 )
 
-// Errors the web layer maps to pages.
+// The package's refusals.
 var (
 	ErrNotFound  = db.ErrNotFound
-	ErrForbidden = errors.New("award: admins only")
+	ErrForbidden = refusal.Forbidden("error.http.403")
 	// ErrNotApproved: only an approved application becomes an award.
-	ErrNotApproved = errors.New("award: the application is not approved")
+	ErrNotApproved = refusal.Conflict("error.award.not_approved")
 	// ErrOverpaid: the payment would pay more than the instalment or award.
-	ErrOverpaid = errors.New("award: more than what is still due")
+	ErrOverpaid = refusal.Conflict("error.award.overpaid")
 	// ErrReportGate: the instalment waits for the post-trip report.
-	ErrReportGate = errors.New("award: waits for the accepted report")
+	ErrReportGate = refusal.Conflict("error.award.report_gate")
 	// ErrSecondAdmin: a large payment is approved by another admin.
-	ErrSecondAdmin = errors.New("award: a second admin must approve")
+	ErrSecondAdmin = refusal.Forbidden("error.award.second_admin")
 	// ErrAlreadyReversed: a line is reversed at most once.
-	ErrAlreadyReversed = errors.New("award: already reversed")
+	ErrAlreadyReversed = refusal.Conflict("error.award.already_reversed")
+	// ErrAboveVote: the award exceeds what the board approved; a larger one
+	// needs a new vote.
+	ErrAboveVote = refusal.Invalid("error.award.above_vote")
+	// ErrNotPending: only a payment waiting for approval is approved or cancelled.
+	ErrNotPending = refusal.Conflict("error.award.not_pending")
+	// ErrDuplicate: a payment like one already recorded, unless the admin
+	// confirms it is another.
+	ErrDuplicate = refusal.Conflict("error.award.duplicate")
+	// ErrNotReversible: only a line that counts is reversed (one waiting
+	// for approval is cancelled instead).
+	ErrNotReversible = refusal.Conflict("error.award.not_reversible")
 )
-
-// refusals are the package's refusals and what a person reads for each.
-var refusals = i18n.Refusals{
-	{Err: ErrNotApproved, Key: "error.award.not_approved"}, {Err: ErrOverpaid, Key: "error.award.overpaid"},
-	{Err: ErrReportGate, Key: "error.award.report_gate"}, {Err: ErrSecondAdmin, Key: "error.award.second_admin"},
-	{Err: ErrAlreadyReversed, Key: "error.award.already_reversed"}, {Err: ErrForbidden, Key: "error.http.403"},
-}
-
-// Message gives the text for the package's refusals.
-func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
 
 // Service runs award actions.
 type Service struct {
@@ -111,11 +114,9 @@ type Input struct {
 }
 
 // Create turns an approved application into an award whose instalments add
-// up to it exactly. Admins only.
+// up to it exactly, by an admin not recused (policy.Award), for no more
+// than the board approved.
 func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User, appID int64, in Input) (int64, error) {
-	if !u.IsAdmin {
-		return 0, ErrForbidden
-	}
 	fe := i18n.FieldErrors{}
 	amount, err := money.Parse(in.Amount)
 	fe.Add("amount", err)
@@ -148,27 +149,40 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 			fe["instalments"] = i18n.Msg("error.award.instalments_sum")
 		}
 	}
-	if err := fe.Err(); err != nil {
-		return 0, err
-	}
 	var id int64
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		// Who may comes first: a person who may not is not told what is wrong with the form.
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Update, policy.Award); err != nil {
+			return err
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
 		var app struct {
-			Status   string `db:"status"`
-			RoundID  int64  `db:"round_id"`
-			Currency string `db:"currency"`
+			RoundID  int64       `db:"round_id"`
+			Currency string      `db:"currency"`
+			VoteID   int64       `db:"vote_id"`
+			Approved money.Cents `db:"approved_cents"`
 		}
-		if err := tx.GetContext(ctx, &app, `SELECT status, round_id, currency FROM applications WHERE id = $1 FOR UPDATE`, appID); err != nil {
-			return db.NotFound(err)
+		if err := tx.GetContext(ctx, &app, `SELECT a.round_id, a.currency, v.id AS vote_id, v.approved_cents
+			FROM applications a JOIN votes v ON v.application_id = a.id AND v.decision = 'approved'
+			WHERE a.id = $1 ORDER BY v.id DESC LIMIT 1`, appID); err != nil {
+			return fmt.Errorf("award.Create: the approving vote: %w", db.NotFound(err))
 		}
-		if app.Status != "approved" {
-			return ErrNotApproved
+		if amount > app.Approved {
+			return i18n.FieldErrors{"amount": ErrAboveVote.Message}
 		}
-		if err := tx.GetContext(ctx, &id, `INSERT INTO awards (application_id, round_id, year, amount_cents, currency, conditions, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, appID, app.RoundID, year, amount, app.Currency, strings.TrimSpace(in.Conditions), u.ID, s.now()); err != nil {
-			if db.IsUniqueViolation(err, "") {
-				return i18n.FieldErrors{"amount": i18n.Msg("error.award.exists")}
-			}
+		err := tx.GetContext(ctx, &id, `INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, currency, conditions, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			appID, app.RoundID, app.VoteID, year, amount, app.Currency, strings.TrimSpace(in.Conditions), u.ID, s.now())
+		switch {
+		case db.IsUniqueViolation(err, ""):
+			return policy.ErrAwarded
+		case db.IsCheckViolation(err, "award_within_vote"):
+			return i18n.FieldErrors{"amount": ErrAboveVote.Message}
+		case db.IsCheckViolation(err, "not_recused"):
+			return policy.ErrRecused
+		case err != nil:
 			return fmt.Errorf("award.Create: %w", err)
 		}
 		for _, l := range lines {
@@ -203,8 +217,7 @@ func (s *Service) ForApplication(ctx context.Context, u *account.User, appID int
 		return nil, nil, nil, err
 	}
 	var pays []Payment
-	if err := s.db.SelectContext(ctx, &pays, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
-		WHERE p.award_id = $1 ORDER BY p.id`, w.ID); err != nil {
+	if err := s.db.SelectContext(ctx, &pays, `SELECT `+paymentColumns+paymentFrom+`WHERE p.award_id = $1 ORDER BY p.id`, w.ID); err != nil {
 		return nil, nil, nil, err
 	}
 	return &w, inst, pays, nil

@@ -16,6 +16,7 @@ import (
 	"missiongrants/internal/award"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/money"
+	"missiongrants/internal/policy"
 	"missiongrants/internal/testenv"
 )
 
@@ -49,10 +50,11 @@ func setup(t *testing.T) *fixture {
 		m AS (INSERT INTO organization_members (organization_id, user_id) SELECT id, $1 FROM o),
 		r AS (INSERT INTO funding_rounds (name, rolling, budget_cents) VALUES ('2027', true, 10000000) RETURNING id)
 		INSERT INTO applications (organization_id, round_id, status, version, title, amount_requested_cents, submitted_at, created_by)
-		SELECT o.id, r.id, 'approved', 1, 'Misión 2027', 2000000, now(), $1 FROM o, r RETURNING id`, f.charity.ID)
+		SELECT o.id, r.id, 'in_review', 1, 'Misión 2027', 2000000, now(), $1 FROM o, r RETURNING id`, f.charity.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	dbtest.Approve(t, pool, f.app, 2000000, f.admin.ID) // the board approved US$20,000
 	return f
 }
 
@@ -90,7 +92,7 @@ var keys atomic.Int64
 func key() string { return fmt.Sprintf("form-key-%012d", keys.Add(1)) }
 
 func pay(i award.Instalment, amount string) award.PaymentInput {
-	return award.PaymentInput{InstalmentID: i.ID, Amount: amount, PaidOn: "2027-03-01", Method: "wire", Reference: "W-1", IdempotencyKey: key()}
+	return award.PaymentInput{InstalmentID: i.ID, Amount: amount, PaidOn: "2027-03-01", Method: "wire", Reference: "W-" + key(), IdempotencyKey: key()}
 }
 
 func TestScheduleMustAddUp(t *testing.T) {
@@ -101,7 +103,7 @@ func TestScheduleMustAddUp(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "error.award.instalments_sum") {
 		t.Fatalf("a schedule short by a cent: %v", err)
 	}
-	if _, err := f.svc.Create(context.Background(), act(f.charity), f.charity, f.app, award.Input{}); !errors.Is(err, award.ErrForbidden) {
+	if _, err := f.svc.Create(context.Background(), act(f.charity), f.charity, f.app, award.Input{}); !errors.Is(err, policy.ErrForbidden) {
 		t.Fatalf("a charity made an award: %v", err)
 	}
 }
@@ -121,7 +123,7 @@ func TestConcurrentPaymentsOfOneInstalmentPayOnce(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[i] = f.svc.Pay(context.Background(), act(f.admin), f.admin, pay(inst[0], "8,000"))
+				_, errs[i] = f.svc.Pay(context.Background(), act(f.admin), f.admin, f.app, pay(inst[0], "8,000"))
 			}()
 		}
 		close(start)
@@ -161,7 +163,7 @@ func TestConcurrentPaymentsNeverExceedTheAward(t *testing.T) {
 				<-start
 				in := pay(inst[i%2], "1,500")
 				in.OverrideReason = "paid ahead by the board's decision"
-				_, _ = f.svc.Pay(context.Background(), act(f.admin), f.admin, in)
+				_, _ = f.svc.Pay(context.Background(), act(f.admin), f.admin, f.app, in)
 			}()
 		}
 		close(start)
@@ -188,7 +190,7 @@ func TestResentFormRecordsOnePayment(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p, err := f.svc.Pay(context.Background(), act(f.admin), f.admin, in)
+			p, err := f.svc.Pay(context.Background(), act(f.admin), f.admin, f.app, in)
 			if err != nil {
 				t.Error(err)
 				return
@@ -214,24 +216,24 @@ func TestReversalsApprovalsAndTheReportGate(t *testing.T) {
 	_, inst := f.award(t)
 
 	// The report-gated instalment waits, unless an admin records why.
-	if _, err := f.svc.Pay(ctx, act(f.admin), f.admin, pay(inst[1], "500")); !errors.Is(err, award.ErrReportGate) {
+	if _, err := f.svc.Pay(ctx, act(f.admin), f.admin, f.app, pay(inst[1], "500")); !errors.Is(err, award.ErrReportGate) {
 		t.Fatalf("paid before the report: %v", err)
 	}
 	// A large payment counts only once a second admin approves it.
 	big := pay(inst[1], "10,000")
 	big.OverrideReason = "the report was delayed by the hospital; the board agreed"
-	p, err := f.svc.Pay(ctx, act(f.admin), f.admin, big)
+	p, err := f.svc.Pay(ctx, act(f.admin), f.admin, f.app, big)
 	if err != nil || p.Counts() {
 		t.Fatalf("large payment: %+v, %v", p, err)
 	}
-	if err := f.svc.Approve(ctx, act(f.admin), f.admin, p.ID); !errors.Is(err, award.ErrSecondAdmin) {
+	if err := f.svc.Approve(ctx, act(f.admin), f.admin, f.app, p.ID); !errors.Is(err, award.ErrSecondAdmin) {
 		t.Fatalf("self-approved: %v", err)
 	}
 	w, _, _, _ := f.svc.ForApplication(ctx, f.admin, f.app)
 	if w.Paid != 0 {
 		t.Fatalf("an unapproved payment counts: %d", w.Paid)
 	}
-	if err := f.svc.Approve(ctx, act(f.admin2), f.admin2, p.ID); err != nil {
+	if err := f.svc.Approve(ctx, act(f.admin2), f.admin2, f.app, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	w, _, _, _ = f.svc.ForApplication(ctx, f.charity, f.app)
@@ -239,13 +241,13 @@ func TestReversalsApprovalsAndTheReportGate(t *testing.T) {
 		t.Fatalf("after approval, as the charity sees it: %+v", w)
 	}
 	// A mistake is reversed, never edited; once.
-	if err := f.svc.Reverse(ctx, act(f.admin), f.admin, p.ID, "", key()); err == nil {
+	if err := f.svc.Reverse(ctx, act(f.admin), f.admin, f.app, p.ID, "", key()); err == nil {
 		t.Fatal("a reversal without a reason")
 	}
-	if err := f.svc.Reverse(ctx, act(f.admin), f.admin, p.ID, "wrong bank account", key()); err != nil {
+	if err := f.svc.Reverse(ctx, act(f.admin), f.admin, f.app, p.ID, "wrong bank account", key()); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Reverse(ctx, act(f.admin), f.admin, p.ID, "again", key()); !errors.Is(err, award.ErrAlreadyReversed) {
+	if err := f.svc.Reverse(ctx, act(f.admin), f.admin, f.app, p.ID, "again", key()); !errors.Is(err, award.ErrAlreadyReversed) {
 		t.Fatalf("reversed twice: %v", err)
 	}
 	w, _, lines, _ := f.svc.ForApplication(ctx, f.admin, f.app)

@@ -1,9 +1,11 @@
 package award
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"missiongrants/internal/policy"
 	"strings"
 	"time"
 
@@ -31,15 +33,32 @@ type Payment struct {
 	OverrideReason string      `db:"override_reason"`
 	NeedsApproval  bool        `db:"needs_approval"`
 	Approved       bool        `db:"approved"`
-	ReceiptID      *int64      `db:"receipt_id"`
-	RecordedAt     time.Time   `db:"recorded_at"`
+	// Cancelled: waiting for approval, it was stopped instead (with why).
+	Cancelled    bool      `db:"cancelled"`
+	CancelReason string    `db:"cancel_reason"`
+	RecordedBy   int64     `db:"recorded_by"`
+	Reversed     bool      `db:"reversed"` // a later line reverses this one
+	ReceiptID    *int64    `db:"receipt_id"`
+	RecordedAt   time.Time `db:"recorded_at"`
 }
 
 // Counts reports whether the line is in the totals (approved when it had to be).
 func (p *Payment) Counts() bool { return !p.NeedsApproval || p.Approved }
 
+// Pending reports whether the line waits for a second admin's approval.
+func (p *Payment) Pending() bool { return p.NeedsApproval && !p.Approved && !p.Cancelled }
+
+// Reversible reports whether the line may still be reversed.
+func (p *Payment) Reversible() bool { return p.Reverses == nil && p.Counts() && !p.Reversed }
+
 const paymentColumns = `p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference, p.reason,
-	p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, p.receipt_id, p.recorded_at`
+	p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
+	coalesce(pc.reason, '') AS cancel_reason, p.recorded_by, p.receipt_id, p.recorded_at,
+	EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id) AS reversed`
+
+// paymentFrom joins a payment's approval and cancellation, if any.
+const paymentFrom = ` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
+	LEFT JOIN payment_cancellations pc ON pc.payment_id = p.id `
 
 // Methods a payment is made by.
 var Methods = []string{"check", "wire", "ach", "other"}
@@ -52,6 +71,10 @@ type PaymentInput struct {
 	Method         string
 	Reference      string
 	OverrideReason string // why a report-gated instalment is paid before the report
+	// Different: the admin confirms the payment is not the same as one
+	// already recorded with the same reference (or, without one, the same
+	// amount, instalment and date).
+	Different bool
 	// IdempotencyKey comes with the form: the same key twice is one payment.
 	IdempotencyKey string
 	// Receipt, when given, is recorded with the payment, in its transaction
@@ -69,10 +92,10 @@ type Receipt interface {
 // the same moment get one payment and one clear error); a resent form is
 // the same payment. A payment of at least the approval threshold counts
 // only once a second admin approves it.
-func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in PaymentInput) (*Payment, error) {
-	if !u.IsAdmin {
-		return nil, ErrForbidden
-	}
+//
+// The payment is booked on appID's award only: an instalment of another
+// award is not found. Who may pay is policy.Pay's.
+func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, appID int64, in PaymentInput) (*Payment, error) {
 	fe := i18n.FieldErrors{}
 	amount, err := money.Parse(in.Amount)
 	if err == nil && amount == 0 {
@@ -102,14 +125,28 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in
 		} else if !errors.Is(err, db.ErrNotFound) {
 			return err
 		}
-		var inst struct {
-			AwardID   int64  `db:"award_id"`
-			Condition string `db:"condition"`
-			AppID     int64  `db:"application_id"`
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Pay); err != nil {
+			return err
 		}
-		if err := tx.GetContext(ctx, &inst, `SELECT i.award_id, i.condition, w.application_id FROM instalments i JOIN awards w ON w.id = i.award_id
-			WHERE i.id = $1`, in.InstalmentID); err != nil {
+		// The award's row lock makes payments of one award one at a time,
+		// so the same payment sent twice at once is seen as the same.
+		var inst struct {
+			AwardID   int64       `db:"award_id"`
+			Condition string      `db:"condition"`
+			AppID     int64       `db:"application_id"`
+			Due       money.Cents `db:"due"`
+		}
+		if err := tx.GetContext(ctx, &inst, `SELECT i.award_id, i.condition, w.application_id, i.amount_cents - i.paid_cents - i.pending_cents AS due
+			FROM instalments i JOIN awards w ON w.id = i.award_id WHERE i.id = $1 AND w.application_id = $2 FOR UPDATE OF w`, in.InstalmentID, appID); err != nil {
 			return db.NotFound(err)
+		}
+		if amount > inst.Due {
+			return ErrOverpaid
+		}
+		if !in.Different {
+			if dup, err := s.duplicate(ctx, tx, inst.AwardID, in.InstalmentID, amount, paidOn, strings.TrimSpace(in.Reference)); err != nil || dup {
+				return cmp.Or(err, error(ErrDuplicate))
+			}
 		}
 		override := strings.TrimSpace(in.OverrideReason)
 		if inst.Condition == "report_accepted" && override == "" && !s.reportAccepted(ctx, tx, inst.AppID) {
@@ -132,6 +169,8 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, in
 		switch {
 		case errors.Is(db.NotFound(err), db.ErrNotFound):
 			return errResent // the same form, in a concurrent request: answered below
+		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
+			return policy.ErrRecused
 		case db.IsCheckViolation(err, ""):
 			return ErrOverpaid
 		case err != nil:
@@ -169,8 +208,7 @@ var errResent = errors.New("award: resent form")
 // p.idempotency_key) holds value.
 func paymentBy(ctx context.Context, q db.Querier, column string, value any) (*Payment, error) {
 	var p Payment
-	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
-		WHERE `+column+` = $1`, value)
+	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+paymentFrom+`WHERE `+column+` = $1`, value)
 	if err != nil {
 		return nil, db.NotFound(err)
 	}
@@ -183,56 +221,125 @@ func (s *Service) reportAccepted(ctx context.Context, q db.Querier, appID int64)
 	return err == nil && ok
 }
 
-// Approve is a second admin approving a large payment: from then on it counts.
-func (s *Service) Approve(ctx context.Context, ac account.Actor, u *account.User, paymentID int64) error {
-	if !u.IsAdmin {
-		return ErrForbidden
+// pending loads payment paymentID of appID's award, when u may act on it
+// by action, and it waits for approval.
+func (s *Service) pending(ctx context.Context, tx *sqlx.Tx, u *account.User, appID, paymentID int64, action policy.Action) (*Payment, error) {
+	if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, action); err != nil {
+		return nil, err
 	}
+	p, err := paymentOf(ctx, tx, appID, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Pending() {
+		return nil, ErrNotPending
+	}
+	return p, nil
+}
+
+// paymentOf loads payment paymentID if it is a line of appID's award.
+func paymentOf(ctx context.Context, q db.Querier, appID, paymentID int64) (*Payment, error) {
+	var p Payment
+	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+paymentFrom+`JOIN awards w ON w.id = p.award_id
+		WHERE p.id = $1 AND w.application_id = $2`, paymentID, appID)
+	return &p, db.NotFound(err)
+}
+
+// Approve is a second admin, not recused, approving a large payment of
+// appID's award: from then on it counts.
+func (s *Service) Approve(ctx context.Context, ac account.Actor, u *account.User, appID, paymentID int64) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var p struct {
-			Amount money.Cents `db:"amount_cents"`
-			AppID  int64       `db:"application_id"`
+		p, err := s.pending(ctx, tx, u, appID, paymentID, policy.ApprovePayment)
+		if err != nil {
+			return err
 		}
-		if err := tx.GetContext(ctx, &p, `SELECT p.amount_cents, w.application_id FROM payments p JOIN awards w ON w.id = p.award_id WHERE p.id = $1`, paymentID); err != nil {
-			return db.NotFound(err)
+		if p.RecordedBy == u.ID {
+			return ErrSecondAdmin
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO payment_approvals (payment_id, approved_by, approved_at) VALUES ($1, $2, $3)`, paymentID, u.ID, s.now())
+		_, err = tx.ExecContext(ctx, `INSERT INTO payment_approvals (payment_id, approved_by, approved_at) VALUES ($1, $2, $3)`, paymentID, u.ID, s.now())
 		switch {
 		case db.IsCheckViolation(err, "second_admin"):
 			return ErrSecondAdmin
-		case db.IsUniqueViolation(err, ""):
-			return nil // already approved
+		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
+			return policy.ErrRecused
+		case db.IsUniqueViolation(err, ""), db.IsCheckViolation(err, "payment_cancelled"):
+			return ErrNotPending // approved or cancelled meanwhile
 		case db.IsCheckViolation(err, ""):
 			return ErrOverpaid
 		case err != nil:
 			return fmt.Errorf("award.Approve: %w", err)
 		}
-		if err := audit.Record(ctx, tx, ac.Event("payment.approved", "application", p.AppID, map[string]any{"payment_id": paymentID})); err != nil {
+		if err := audit.Record(ctx, tx, ac.Event("payment.approved", "application", appID, map[string]any{"payment_id": paymentID})); err != nil {
 			return err
 		}
-		return s.notifyPaid(ctx, tx, p.AppID, p.Amount)
+		return s.notifyPaid(ctx, tx, appID, p.Amount)
 	})
 }
 
-// Reverse corrects a payment by a reversing line with a reason; the
-// original line stays.
-func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User, paymentID int64, reason, key string) error {
-	if !u.IsAdmin {
-		return ErrForbidden
+// Cancel stops a payment of appID's award that waits for approval, with
+// the reason: it never counts, and frees what it held of the instalment.
+// The other admins are told; the charity, which was never told of it, is not.
+func (s *Service) Cancel(ctx context.Context, ac account.Actor, u *account.User, appID, paymentID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if err := field.Text(reason, true, 2000); err != nil {
+		return i18n.FieldErrors{"cancel_reason": err.(i18n.Message)}
 	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		p, err := s.pending(ctx, tx, u, appID, paymentID, policy.CancelPayment)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO payment_cancellations (payment_id, cancelled_by, reason, cancelled_at) VALUES ($1, $2, $3, $4)`,
+			paymentID, u.ID, reason, s.now())
+		switch {
+		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
+			return policy.ErrRecused
+		case db.IsUniqueViolation(err, ""), db.IsCheckViolation(err, "payment_not_pending"):
+			return ErrNotPending
+		case err != nil:
+			return fmt.Errorf("award.Cancel: %w", err)
+		}
+		if err := audit.Record(ctx, tx, ac.Event("payment.cancelled", "application", appID,
+			map[string]any{"payment_id": paymentID, "amount_cents": p.Amount, "reason": reason})); err != nil {
+			return err
+		}
+		return s.notifyAdmins(ctx, tx, u.ID, appID, p.Amount, reason)
+	})
+}
+
+// duplicate reports whether a payment like this one is already in the
+// award's ledger (and not reversed or cancelled): the same reference, or,
+// without a reference, the same instalment, amount and date.
+func (s *Service) duplicate(ctx context.Context, tx *sqlx.Tx, awardID, instalmentID int64, amount money.Cents, paidOn time.Time, reference string) (bool, error) {
+	var dup bool
+	err := tx.GetContext(ctx, &dup, `SELECT EXISTS (SELECT 1 FROM payments p
+		WHERE p.award_id = $1 AND p.reverses IS NULL
+		AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id)
+		AND NOT EXISTS (SELECT 1 FROM payment_cancellations c WHERE c.payment_id = p.id)
+		AND CASE WHEN $5 <> '' THEN lower(p.reference) = lower($5)
+			ELSE p.instalment_id = $2 AND p.amount_cents = $3 AND p.paid_on = $4 END)`,
+		awardID, instalmentID, amount, paidOn, reference)
+	return dup, err
+}
+
+// Reverse corrects a payment of appID's award by a reversing line with a
+// reason; the original line stays.
+func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User, appID, paymentID int64, reason, key string) error {
 	reason = strings.TrimSpace(reason)
 	if err := field.Text(reason, true, 2000); err != nil {
 		return i18n.FieldErrors{"reason": err.(i18n.Message)}
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.ReversePayment); err != nil {
+			return err
+		}
 		var p struct {
 			InstalmentID int64       `db:"instalment_id"`
 			AwardID      int64       `db:"award_id"`
 			Amount       money.Cents `db:"amount_cents"`
-			AppID        int64       `db:"application_id"`
 		}
-		if err := tx.GetContext(ctx, &p, `SELECT p.instalment_id, p.award_id, p.amount_cents, w.application_id
-			FROM payments p JOIN awards w ON w.id = p.award_id WHERE p.id = $1`, paymentID); err != nil {
+		if err := tx.GetContext(ctx, &p, `SELECT p.instalment_id, p.award_id, p.amount_cents
+			FROM payments p JOIN awards w ON w.id = p.award_id WHERE p.id = $1 AND w.application_id = $2`, paymentID, appID); err != nil {
 			return db.NotFound(err)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO payments (instalment_id, award_id, amount_cents, reverses, paid_on, method, reason,
@@ -243,13 +350,39 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 			return ErrAlreadyReversed
 		case db.IsUniqueViolation(err, "payments_idempotency_key_key"):
 			return nil // the same form again
+		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
+			return policy.ErrRecused
+		case db.IsCheckViolation(err, "reversal_matches"):
+			return ErrNotReversible
 		case db.IsCheckViolation(err, ""):
 			return ErrAlreadyReversed
 		case err != nil:
 			return fmt.Errorf("award.Reverse: %w", err)
 		}
-		return audit.Record(ctx, tx, ac.Event("payment.reversed", "application", p.AppID, map[string]any{"payment_id": paymentID, "reason": reason}))
+		return audit.Record(ctx, tx, ac.Event("payment.reversed", "application", appID, map[string]any{"payment_id": paymentID, "reason": reason}))
 	})
+}
+
+// notifyAdmins tells the admins other than by a payment of appID's award
+// was cancelled, and why, each in their language.
+func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, by, appID int64, amount money.Cents, reason string) error {
+	var to []struct {
+		Email    string `db:"email"`
+		Language string `db:"language"`
+		Title    string `db:"title"`
+		Currency string `db:"currency"`
+	}
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language, a.title, a.currency FROM users u, applications a
+		WHERE a.id = $1 AND u.is_admin AND u.active AND u.notify_email AND u.id <> $2`, appID, by); err != nil {
+		return err
+	}
+	for _, r := range to {
+		if err := s.outbox.Send(ctx, tx, r.Language, "payment_cancelled", r.Email, map[string]any{
+			"Title": r.Title, "Amount": money.Format(amount, money.Currency(r.Currency), r.Language), "Reason": reason}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notifyPaid tells the charity's members a payment was recorded, each in

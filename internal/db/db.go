@@ -3,6 +3,8 @@
 package db
 
 import (
+	"missiongrants/internal/refusal"
+
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -25,11 +27,9 @@ type Querier interface {
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
-// Sentinels that stores map PostgreSQL's answers to.
-var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
-)
+// ErrNotFound is what stores answer for a row that does not exist, or that
+// the person may not know of.
+var ErrNotFound = refusal.NotFound("error.http.404")
 
 // Open connects with a bounded pool and checks the server answers.
 func Open(ctx context.Context, url string) (*sqlx.DB, error) {

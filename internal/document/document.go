@@ -17,7 +17,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/db"
-	"missiongrants/internal/i18n"
+	"missiongrants/internal/refusal"
 )
 
 // Kind says what a document is for.
@@ -83,59 +83,30 @@ type Document struct {
 // Current reports whether the document counts for its application now.
 func (d *Document) Current() bool { return d.RemovedAt == nil }
 
-// Errors the web layer maps to pages. A refused file is an error that is
-// both one of the sentinels below (errors.Is) and an i18n.Message
-// (errors.As) saying why, in the person's language.
+// The package's refusals. A refusal made with arguments (With) still
+// matches its sentinel (errors.Is).
 var (
 	// ErrNotFound is also the answer for a document, organization or
 	// application the person may not see, so ids reveal nothing.
 	ErrNotFound = db.ErrNotFound
 	// ErrForbidden: the person may see the document but not change it (the
 	// IPA reads charities' documents; only their members change them).
-	ErrForbidden = errors.New("document: forbidden")
+	ErrForbidden = refusal.Forbidden("error.http.403")
 	// ErrNotEditable: the application is no longer a draft, nor waiting for
 	// more information, so its documents are frozen.
-	ErrNotEditable = errors.New("document: the application is not editable")
+	ErrNotEditable = refusal.Conflict("error.document.not_editable")
 
-	ErrEmpty              = errors.New("document: empty file")
-	ErrTooLarge           = errors.New("document: file too large")
-	ErrTypeNotAllowed     = errors.New("document: file type not allowed")
-	ErrInfected           = errors.New("document: virus found")
-	ErrScannerUnavailable = errors.New("document: virus scanner unavailable")
+	ErrEmpty              = refusal.Invalid("error.document.empty")
+	ErrTooLarge           = refusal.Invalid("error.document.too_large")
+	ErrTypeNotAllowed     = refusal.Invalid("error.document.type_not_allowed")
+	ErrInfected           = refusal.Invalid("error.document.infected")
+	ErrScannerUnavailable = refusal.Unavailable("error.document.scanner_unavailable")
 	// ErrStoreUnavailable: the store (S3) failed or could not be reached;
 	// the person may send the file again later.
-	ErrStoreUnavailable = errors.New("document: store unavailable")
+	ErrStoreUnavailable = refusal.Unavailable("error.document.store_unavailable")
 	// ErrIncomplete: the store stopped before the end of the file.
 	ErrIncomplete = errors.New("document: the store did not take the whole file")
 )
-
-// refusal is an upload refused for a reason the person can act on: it is
-// its sentinel for code and its message for people.
-type refusal struct {
-	err error
-	msg i18n.Message
-}
-
-func (r *refusal) Error() string   { return r.err.Error() }
-func (r *refusal) Unwrap() []error { return []error{r.err, r.msg} }
-
-func refuse(sentinel error, key string, args ...any) error {
-	return &refusal{err: sentinel, msg: i18n.Msg(key, args...)}
-}
-
-func notEditable() error { return refuse(ErrNotEditable, "error.document.not_editable") }
-
-// Message gives the text to show for err when it is a refusal.
-func Message(err error) (i18n.Message, bool) {
-	var m i18n.Message
-	if errors.As(err, &m) {
-		return m, true
-	}
-	if errors.Is(err, ErrForbidden) {
-		return i18n.Msg("error.http.403"), true
-	}
-	return i18n.Message{}, false
-}
 
 // Defaults of Options.
 const (

@@ -15,6 +15,7 @@ import (
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
+	"missiongrants/internal/refusal"
 	"missiongrants/internal/testenv"
 )
 
@@ -249,7 +250,7 @@ func TestInterruptedUploadLeavesNothingAfterSweep(t *testing.T) {
 				if !errors.Is(err, io.ErrUnexpectedEOF) {
 					t.Fatalf("cut upload: %v", err)
 				}
-				if _, ok := document.Message(err); ok {
+				if r := (*refusal.Error)(nil); errors.As(err, &r) {
 					t.Errorf("a cut connection is not the person's file's fault: %v", err)
 				}
 			}

@@ -25,7 +25,7 @@ func visible(orgColumn string) string {
 }
 
 // editableStatus: an application's documents change only in these states
-// (application.Editable; read here in SQL so that the two packages do not
+// (policy.Editable; read here in SQL so that the two packages do not
 // depend on each other).
 const editableStatus = `('draft', 'more_info_requested')`
 
@@ -211,7 +211,7 @@ func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, o
 		return db.NotFound(err)
 	}
 	if !editable {
-		return notEditable()
+		return ErrNotEditable
 	}
 	return nil
 }

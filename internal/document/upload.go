@@ -170,21 +170,21 @@ func (s *Service) receive(ctx context.Context, ac account.Actor, in UploadInput)
 	n, err := io.ReadFull(in.Body, head)
 	switch {
 	case n == 0 && (err == nil || errors.Is(err, io.EOF)):
-		return nil, refuse(ErrEmpty, "error.document.empty")
+		return nil, ErrEmpty
 	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF):
 		return nil, fmt.Errorf("document: reading the upload: %w", err)
 	}
 	head = head[:n]
 	f, ok := detect(head)
 	if !ok {
-		return nil, refuse(ErrTypeNotAllowed, "error.document.type_not_allowed", "Allowed", AllowedTypes())
+		return nil, ErrTypeNotAllowed.With("Allowed", AllowedTypes())
 	}
 
 	r := &intake{ctx: ctx, src: io.MultiReader(bytes.NewReader(head), in.Body), max: s.max, hash: sha256.New()}
 	if s.scanner != nil {
 		if r.scan, err = s.scanner.start(ctx); err != nil {
 			s.log.Error("document: virus scanner unavailable", "err", err)
-			return nil, refuse(ErrScannerUnavailable, "error.document.scanner_unavailable")
+			return nil, ErrScannerUnavailable
 		}
 		defer r.scan.close()
 	}
@@ -199,7 +199,7 @@ func (s *Service) receive(ctx context.Context, ac account.Actor, in UploadInput)
 		// did (S3 down or unreachable). The person may send it again; the
 		// cause is logged here, where it leaves the error.
 		s.log.Error("document: store unavailable", "err", putErr, "request_id", ac.RequestID, "user_id", ac.UserID)
-		putErr = refuse(ErrStoreUnavailable, "error.document.store_unavailable")
+		putErr = ErrStoreUnavailable
 	}
 	if putErr != nil {
 		// Normally there is nothing to delete; this covers a store that
@@ -284,13 +284,13 @@ func (r *intake) Read(p []byte) (int, error) {
 	if n > 0 {
 		r.n += int64(n)
 		if r.n > r.max {
-			return 0, r.fail(refuse(ErrTooLarge, "error.document.too_large", "Limit", FormatSize(r.max)))
+			return 0, r.fail(ErrTooLarge.With("Limit", FormatSize(r.max)))
 		}
 		r.hash.Write(p[:n])
 		if r.scan != nil {
 			if _, werr := r.scan.Write(p[:n]); werr != nil {
 				r.cause = werr
-				return 0, r.fail(refuse(ErrScannerUnavailable, "error.document.scanner_unavailable"))
+				return 0, r.fail(ErrScannerUnavailable)
 			}
 		}
 	}
@@ -313,10 +313,10 @@ func (r *intake) finish() error {
 		switch {
 		case err != nil:
 			r.cause = err
-			return r.fail(refuse(ErrScannerUnavailable, "error.document.scanner_unavailable"))
+			return r.fail(ErrScannerUnavailable)
 		case sig != "":
 			r.signature = sig
-			return r.fail(refuse(ErrInfected, "error.document.infected", "Signature", sig))
+			return r.fail(ErrInfected.With("Signature", sig))
 		}
 	}
 	r.done = true

@@ -17,6 +17,7 @@ import (
 
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/refusal"
 	"missiongrants/internal/testenv"
 )
 
@@ -27,11 +28,11 @@ func refused(t *testing.T, err, sentinel error, key string) i18n.Message {
 	if !errors.Is(err, sentinel) {
 		t.Fatalf("got %v, want %v", err, sentinel)
 	}
-	m, ok := document.Message(err)
-	if !ok || m.Key != key {
-		t.Fatalf("message %+v (%v), want %s", m, ok, key)
+	var r *refusal.Error
+	if !errors.As(err, &r) || r.Key != key {
+		t.Fatalf("refusal %+v, want %s", r, key)
 	}
-	return m
+	return r.Message
 }
 
 func arg(m i18n.Message, name string) string {

@@ -28,11 +28,11 @@ func seed(t *testing.T, db *sqlx.DB) {
 			(902, 900, 900, 'submitted', 1, 'Second', 'GT', NULL, 250050, '2026-05-01 10:00Z', 900),
 			(903, 900, 900, 'submitted', 1, 'Too early', 'GT', NULL, 1, '2025-12-31 23:59Z', 900),
 			(904, 900, 900, 'draft', 0, 'Draft', '', NULL, 0, NULL, 900)`,
-		`INSERT INTO votes (id, application_id, proposed_cents, opened_by, opened_at, closes_at, closed_at, result, decision) VALUES
+		`INSERT INTO votes (id, application_id, proposed_cents, opened_by, opened_at, closes_at, closed_at, result, decision, approved_cents) VALUES
 			(901, 901, 1000000, 900, '2026-03-01Z', '2026-03-10Z', '2026-03-10Z',
-			 '{"Eligible":4,"Cast":3,"Approve":2,"Decline":1,"Abstain":0,"QuorumMet":true,"Decision":"approved","ballots":[],"recused":[]}', 'approved'),
-			(902, 902, 5000, 900, '2026-12-01Z', '2027-01-10Z', '2027-01-02Z', '{"Eligible":4,"Cast":0,"QuorumMet":false}', 'none')`,
-		`INSERT INTO awards (id, application_id, round_id, year, amount_cents, created_by, created_at) VALUES (901, 901, 900, 2026, 1000000, 900, '2026-03-11Z')`,
+			 '{"Eligible":4,"Cast":3,"Approve":2,"Decline":1,"Abstain":0,"QuorumMet":true,"Decision":"approved","ballots":[],"recused":[]}', 'approved', 1000000),
+			(902, 902, 5000, 900, '2026-12-01Z', '2027-01-10Z', '2027-01-02Z', '{"Eligible":4,"Cast":0,"QuorumMet":false}', 'none', NULL)`,
+		`INSERT INTO awards (id, application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES (901, 901, 900, 901, 2026, 1000000, 900, '2026-03-11Z')`,
 		`INSERT INTO instalments (id, award_id, position, amount_cents, due_on) VALUES (901, 901, 1, 600000, '2026-04-01'), (902, 901, 2, 400000, '2026-09-01')`,
 		`INSERT INTO payments (id, instalment_id, award_id, amount_cents, reverses, paid_on, method, reference, reason, idempotency_key, recorded_by, recorded_at) VALUES
 			(901, 901, 901, 300000, NULL, '2026-04-02', 'wire', '@SUM(A1)', '', 'key-0000000000901', 900, now()),

@@ -22,6 +22,7 @@ import (
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
+	"missiongrants/internal/refusal"
 	"missiongrants/internal/secret"
 )
 
@@ -264,7 +265,7 @@ func (s *Service) Invite(ctx context.Context, a account.Actor, id int64, email, 
 }
 
 // ErrInvitationInvalid is an unknown, used or expired invitation link.
-var ErrInvitationInvalid = errors.New("organization: invitation invalid, expired or used")
+var ErrInvitationInvalid = refusal.Conflict("error.organization.invitation_invalid")
 
 // Join adds the logged-in person to the organization an invitation names,
 // and returns its id. The link works once.

@@ -6,7 +6,6 @@ package report
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,28 +20,22 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
+	"missiongrants/internal/policy"
+	"missiongrants/internal/refusal"
 )
 
-// Errors the web layer maps to pages.
+// The package's refusals.
 var (
 	ErrNotFound = db.ErrNotFound
 	// ErrNotFunded: only an approved application's trip reports.
-	ErrNotFunded = errors.New("report: the application is not funded")
+	ErrNotFunded = policy.ErrNotFunded
 	// ErrNotEditable: submitted or accepted reports wait for the IPA.
-	ErrNotEditable = errors.New("report: not editable now")
-	ErrForbidden   = errors.New("report: forbidden")
+	ErrNotEditable = refusal.Conflict("error.report.not_editable")
+	ErrForbidden   = refusal.Forbidden("error.http.403")
 	// ErrTripNotOver: a report tells what the trip achieved, so it is sent
 	// once the trip has ended (a draft can be written before).
-	ErrTripNotOver = errors.New("report: the trip is not over")
+	ErrTripNotOver = refusal.Conflict("error.report.trip_not_over")
 )
-
-var refusals = i18n.Refusals{
-	{Err: ErrNotFunded, Key: "error.report.not_funded"}, {Err: ErrNotEditable, Key: "error.report.not_editable"},
-	{Err: ErrForbidden, Key: "error.http.403"}, {Err: ErrTripNotOver, Key: "error.report.trip_not_over"},
-}
-
-// Message gives the text for the package's refusals.
-func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
 
 // Form is the report as typed; every value is kept as typed until submission.
 type Form struct {
@@ -182,25 +175,11 @@ func (s *Service) Get(ctx context.Context, u *account.User, appID int64) (*Repor
 	return &r, nil
 }
 
-// member checks u belongs to appID's organization and the trip was funded.
-func member(ctx context.Context, q db.Querier, u *account.User, appID int64) error {
-	var status string
-	err := q.GetContext(ctx, &status, `SELECT a.status FROM applications a JOIN organization_members m
-		ON m.organization_id = a.organization_id AND m.user_id = $1 WHERE a.id = $2`, u.ID, appID)
-	if err != nil {
-		return db.NotFound(err)
-	}
-	if status != "approved" {
-		return ErrNotFunded
-	}
-	return nil
-}
-
 // Save keeps the form as typed while the report is a draft or back for corrections.
 func (s *Service) Save(ctx context.Context, u *account.User, appID int64, f Form) error {
 	raw, _ := json.Marshal(f)
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := member(ctx, tx, u, appID); err != nil {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.WriteReport); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO reports (application_id, data, created_at, updated_at) VALUES ($1, $2, $3, $3)
@@ -219,7 +198,7 @@ func (s *Service) Save(ctx context.Context, u *account.User, appID int64, f Form
 // Submit checks the saved report and sends it to the IPA.
 func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User, appID int64) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := member(ctx, tx, u, appID); err != nil {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.WriteReport); err != nil {
 			return err
 		}
 		var r struct {
@@ -256,11 +235,9 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 }
 
 // Review is the IPA's answer to a submitted report: accepted, or back to
-// the charity with a note of what to correct. Admins only.
+// the charity with a note of what to correct. By whom policy.ReviewReport
+// allows: an admin not recused.
 func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User, appID int64, accept bool, note string) error {
-	if !u.IsAdmin {
-		return ErrForbidden
-	}
 	note = strings.TrimSpace(note)
 	if !accept {
 		if err := field.Text(note, true, 5000); err != nil {
@@ -268,6 +245,9 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 		}
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Update, policy.ReviewReport); err != nil {
+			return err
+		}
 		status, action := "corrections_requested", "report.corrections_requested"
 		if accept {
 			status, action = "accepted", "report.accepted"

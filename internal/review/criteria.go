@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/policy"
 )
 
 // CriterionInput is a criterion as an admin writes it.
@@ -35,7 +36,7 @@ func (s *Service) AllCriteria(ctx context.Context) ([]Criterion, error) {
 // no longer asked.
 func (s *Service) SaveCriterion(ctx context.Context, ac account.Actor, u *account.User, id int64, in CriterionInput) error {
 	if !u.IsAdmin {
-		return ErrNotBoard
+		return policy.ErrForbidden
 	}
 	fe := i18n.FieldErrors{}
 	in.Key = strings.TrimSpace(in.Key)

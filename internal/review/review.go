@@ -20,32 +20,22 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/policy"
+	"missiongrants/internal/refusal"
 )
 
-// Errors the web layer maps to pages.
+// The package's refusals; who may do what is policy's (policy.Decide).
 var (
 	ErrNotFound = db.ErrNotFound
-	// ErrNotBoard: only board members review (admins record conflicts for them).
-	ErrNotBoard = errors.New("review: board members only")
-	// ErrRecused: the member declared a conflict on this application.
-	ErrRecused = errors.New("review: recused by a conflict of interest")
-	// ErrUndeclared: the member must declare a conflict or none first.
-	ErrUndeclared = errors.New("review: declare a conflict of interest first")
-	// ErrNotInReview: the application is not before the board.
-	ErrNotInReview = errors.New("review: the application is not before the board")
-	// ErrAlreadyDeclared: a declaration of no conflict may become a conflict, not the reverse.
-	ErrAlreadyDeclared = errors.New("review: already declared")
+	// ErrAlreadyDeclared: one's own declaration of no conflict may become a
+	// conflict, not the reverse: another admin clears a conflict.
+	ErrAlreadyDeclared = policy.ErrAlreadyDeclared
+	// ErrOwnDeclaration: an admin records other people's declarations, never
+	// their own (which they declare as anyone does, and cannot clear).
+	ErrOwnDeclaration = refusal.Forbidden("error.review.own_declaration")
+	// ErrNotIPA: declarations are the board's and the admins'.
+	ErrNotIPA = refusal.Invalid("error.review.not_ipa")
 )
-
-// refusals are the package's refusals and what a person reads for each.
-var refusals = i18n.Refusals{
-	{Err: ErrNotBoard, Key: "error.review.not_board"}, {Err: ErrRecused, Key: "error.review.recused"},
-	{Err: ErrUndeclared, Key: "error.review.undeclared"}, {Err: ErrNotInReview, Key: "error.review.not_in_review"},
-	{Err: ErrAlreadyDeclared, Key: "error.review.already_declared"},
-}
-
-// Message gives the text for the package's refusals.
-func Message(err error) (i18n.Message, bool) { return refusals.Message(err) }
 
 // Service runs the board's review actions.
 type Service struct {
@@ -95,75 +85,88 @@ type Declaration struct {
 	DeclaredAt  time.Time `db:"declared_at"`
 }
 
-// beforeBoard loads the application's status, which must be before the board.
-func beforeBoard(ctx context.Context, q db.Querier, appID int64) error {
-	var status string
-	if err := q.GetContext(ctx, &status, `SELECT status FROM applications WHERE id = $1`, appID); err != nil {
-		return db.NotFound(err)
-	}
-	if status != "in_review" && status != "voting" {
-		return ErrNotInReview
-	}
-	return nil
-}
-
-// Declare records u's own declaration on appID. "None" may later become a
-// conflict; a conflict stays (an admin can correct it).
+// Declare records u's own declaration on appID: a board member's or an
+// admin's. "None" may later become a conflict; a conflict stays until
+// another admin clears it (RecordFor).
 func (s *Service) Declare(ctx context.Context, ac account.Actor, u *account.User, appID int64, hasConflict bool, note string) error {
-	if !u.IsBoard {
-		return ErrNotBoard
-	}
-	return s.record(ctx, ac, u.ID, u.ID, appID, hasConflict, note, false)
-}
-
-// RecordFor is an admin recording a board member's declaration (a conflict
-// the member told them of, or a correction).
-func (s *Service) RecordFor(ctx context.Context, ac account.Actor, admin *account.User, memberID, appID int64, hasConflict bool, note string) error {
-	if !admin.IsAdmin {
-		return ErrNotBoard
-	}
-	return s.record(ctx, ac, admin.ID, memberID, appID, hasConflict, note, true)
-}
-
-func (s *Service) record(ctx context.Context, ac account.Actor, by, memberID, appID int64, hasConflict bool, note string, override bool) error {
 	note = strings.TrimSpace(note)
 	if err := field.Text(note, false, 2000); err != nil {
 		return i18n.FieldErrors{"note": err.(i18n.Message)}
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := beforeBoard(ctx, tx, appID); err != nil {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Update, policy.DeclareConflict); err != nil {
 			return err
 		}
-		var isBoard bool
-		if err := tx.GetContext(ctx, &isBoard, `SELECT is_board FROM users WHERE id = $1 AND active`, memberID); err != nil || !isBoard {
-			return errors.Join(ErrNotBoard, db.NotFound(err))
-		}
-		var prior *bool
-		if err := tx.GetContext(ctx, &prior, `SELECT has_conflict FROM conflicts WHERE application_id = $1 AND user_id = $2 FOR UPDATE`, appID, memberID); err != nil && !errors.Is(db.NotFound(err), db.ErrNotFound) {
+		prior, err := declared(ctx, tx, appID, u.ID)
+		if err != nil {
 			return err
 		}
-		if prior != nil && *prior && !hasConflict && !override {
+		switch {
+		case prior != nil && *prior && !hasConflict:
 			return ErrAlreadyDeclared
-		}
-		if prior != nil && *prior == hasConflict && !override {
+		case prior != nil && *prior == hasConflict:
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO conflicts (application_id, user_id, has_conflict, note, declared_at, recorded_by)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (application_id, user_id) DO UPDATE SET has_conflict = $3, note = $4, declared_at = $5, recorded_by = $6`,
-			appID, memberID, hasConflict, note, s.now(), by)
-		if err != nil {
-			return fmt.Errorf("review.Declare: %w", err)
-		}
-		if hasConflict { // a recused member's ballot in an open vote goes too
-			if _, err := tx.ExecContext(ctx, `DELETE FROM ballots b USING votes v WHERE b.vote_id = v.id AND v.application_id = $1
-				AND v.closed_at IS NULL AND b.user_id = $2`, appID, memberID); err != nil {
-				return err
-			}
-		}
-		return audit.Record(ctx, tx, ac.Event("review.conflict_declared", "application", appID,
-			map[string]any{"member_id": memberID, "has_conflict": hasConflict, "recorded_by": by}))
+		return s.write(ctx, tx, ac, u.ID, u.ID, appID, hasConflict, note)
 	})
+}
+
+// RecordFor is an admin recording another person's declaration: a conflict
+// they told the admin of, or a correction. Clearing a conflict needs a
+// reason. No admin records their own, so nobody clears their own conflict.
+func (s *Service) RecordFor(ctx context.Context, ac account.Actor, admin *account.User, memberID, appID int64, hasConflict bool, note string) error {
+	note = strings.TrimSpace(note)
+	if err := field.Text(note, false, 2000); err != nil {
+		return i18n.FieldErrors{"note": err.(i18n.Message)}
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := policy.Check(ctx, tx, admin, appID, s.now(), policy.Update, policy.RecordConflict); err != nil {
+			return err
+		}
+		if memberID == admin.ID {
+			return ErrOwnDeclaration
+		}
+		var ipa bool
+		if err := tx.GetContext(ctx, &ipa, `SELECT (is_board OR is_admin) FROM users WHERE id = $1 AND active`, memberID); err != nil || !ipa {
+			return cmp.Or(db.NotFound(err), error(i18n.FieldErrors{"member": ErrNotIPA.Message}))
+		}
+		prior, err := declared(ctx, tx, appID, memberID)
+		if err != nil {
+			return err
+		}
+		if prior != nil && *prior && !hasConflict && note == "" {
+			return i18n.FieldErrors{"note": i18n.Msg("error.review.clear_reason")}
+		}
+		return s.write(ctx, tx, ac, admin.ID, memberID, appID, hasConflict, note)
+	})
+}
+
+// declared is memberID's declaration on appID, locked (nil: none yet).
+func declared(ctx context.Context, tx *sqlx.Tx, appID, memberID int64) (*bool, error) {
+	var prior *bool
+	err := tx.GetContext(ctx, &prior, `SELECT has_conflict FROM conflicts WHERE application_id = $1 AND user_id = $2 FOR UPDATE`, appID, memberID)
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		return nil, nil
+	}
+	return prior, err
+}
+
+func (s *Service) write(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by, memberID, appID int64, hasConflict bool, note string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO conflicts (application_id, user_id, has_conflict, note, declared_at, recorded_by)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (application_id, user_id) DO UPDATE SET has_conflict = $3, note = $4, declared_at = $5, recorded_by = $6`,
+		appID, memberID, hasConflict, note, s.now(), by)
+	if err != nil {
+		return fmt.Errorf("review.Declare: %w", err)
+	}
+	if hasConflict { // a recused member's ballot in an open vote goes too
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ballots b USING votes v WHERE b.vote_id = v.id AND v.application_id = $1
+			AND v.closed_at IS NULL AND b.user_id = $2`, appID, memberID); err != nil {
+			return err
+		}
+	}
+	return audit.Record(ctx, tx, ac.Event("review.conflict_declared", "application", appID,
+		map[string]any{"member_id": memberID, "has_conflict": hasConflict, "recorded_by": by, "note": note}))
 }
 
 // Declarations lists every declaration on appID (shown on the decision).
@@ -187,29 +190,6 @@ func (s *Service) StandingOf(ctx context.Context, u *account.User, appID int64) 
 		`+recused+`,
 		EXISTS (SELECT 1 FROM reviews WHERE application_id = $1 AND user_id = $2)`, appID, u.ID).Scan(&st.Declared, &st.Recused, &st.Reviewed)
 	return st, err
-}
-
-// MayTakePart is the rule for scoring, discussing and voting (package vote
-// calls it in its transaction): a board member who declared no conflict on an
-// application before the board.
-func MayTakePart(ctx context.Context, q db.Querier, u *account.User, appID int64) error {
-	if !u.IsBoard {
-		return ErrNotBoard
-	}
-	if err := beforeBoard(ctx, q, appID); err != nil {
-		return err
-	}
-	var conflict *bool
-	err := q.GetContext(ctx, &conflict, `SELECT has_conflict FROM conflicts WHERE application_id = $1 AND user_id = $2`, appID, u.ID)
-	switch {
-	case errors.Is(db.NotFound(err), db.ErrNotFound):
-		return ErrUndeclared
-	case err != nil:
-		return err
-	case *conflict:
-		return ErrRecused
-	}
-	return nil
 }
 
 // Recommendation is a reviewer's advice.
@@ -246,7 +226,7 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 	raw, _ := json.Marshal(scores)
 	milli := 1000 * weighted / max(weights, 1)
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := MayTakePart(ctx, tx, u, appID); err != nil {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Review); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO reviews (application_id, user_id, scores, weighted_milli, comment, recommendation, submitted_at)
@@ -277,19 +257,18 @@ func (r Review) Weighted() string {
 	return fmt.Sprintf("%d.%02d", r.WeightedMilli/1000, r.WeightedMilli%1000/10)
 }
 
-// Reviews lists appID's reviews as u may see them: a board member sees the
-// others' only after submitting their own (and never when recused); admins
+// Reviews lists appID's reviews as u may see them, for can, u's
+// policy.Can on the application: nothing unless it allows SeeReviews; then
+// a board member sees the others' only after submitting their own; admins
 // see all.
-//
-// The rule is part of the query, so a page asks once.
-func (s *Service) Reviews(ctx context.Context, u *account.User, appID int64) ([]Review, error) {
-	if !u.IsAdmin && !u.IsBoard {
+func (s *Service) Reviews(ctx context.Context, u *account.User, can policy.Can, appID int64) ([]Review, error) {
+	if !can.Do(policy.SeeReviews) {
 		return nil, nil
 	}
 	var out []Review
 	if err := s.db.SelectContext(ctx, &out, `SELECT r.user_id, u.name, r.scores, r.weighted_milli, r.comment, r.recommendation, r.submitted_at
 		FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.application_id = $1
-		AND ($3 OR (EXISTS (SELECT 1 FROM reviews WHERE application_id = $1 AND user_id = $2) AND NOT `+recused+`))
+		AND ($3 OR EXISTS (SELECT 1 FROM reviews WHERE application_id = $1 AND user_id = $2))
 		ORDER BY r.submitted_at`, appID, u.ID, u.IsAdmin); err != nil {
 		return nil, err
 	}
@@ -302,12 +281,6 @@ func (s *Service) Reviews(ctx context.Context, u *account.User, appID int64) ([]
 // recused is whether user $2 declared a conflict on application $1.
 const recused = `EXISTS (SELECT 1 FROM conflicts WHERE application_id = $1 AND user_id = $2 AND has_conflict)`
 
-func recusedOn(ctx context.Context, q db.Querier, u *account.User, appID int64) (bool, error) {
-	var yes bool
-	err := q.GetContext(ctx, &yes, `SELECT `+recused, appID, u.ID)
-	return yes, err
-}
-
 // Comment is one message of the board's internal discussion.
 type Comment struct {
 	AuthorName string    `db:"author_name"`
@@ -316,23 +289,15 @@ type Comment struct {
 }
 
 // Discuss adds to the board's internal discussion (never shown to the
-// charity). Admins may write; a board member only when not recused.
+// charity), by whom policy.Discuss allows.
 func (s *Service) Discuss(ctx context.Context, ac account.Actor, u *account.User, appID int64, body string) error {
 	body = strings.TrimSpace(body)
 	if err := field.Text(body, true, 10000); err != nil {
 		return i18n.FieldErrors{"comment_body": err.(i18n.Message)}
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if !u.IsAdmin {
-			if err := MayTakePart(ctx, tx, u, appID); err != nil {
-				return err
-			}
-		} else if err := beforeBoard(ctx, tx, appID); err != nil {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Discuss); err != nil {
 			return err
-		} else if isRecused, err := recusedOn(ctx, tx, u, appID); err != nil || isRecused {
-			// An admin runs the process whatever they declared, but does
-			// not take part in the discussion they are recused from.
-			return cmp.Or(err, ErrRecused)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO board_comments (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4)`,
 			appID, u.ID, body, s.now()); err != nil {
@@ -342,15 +307,14 @@ func (s *Service) Discuss(ctx context.Context, ac account.Actor, u *account.User
 	})
 }
 
-// Discussion lists the board's comments on appID for u: nothing for a
-// recused member or anyone outside the IPA.
-func (s *Service) Discussion(ctx context.Context, u *account.User, appID int64) ([]Comment, error) {
-	if !u.IsAdmin && !u.IsBoard {
+// Discussion lists the board's comments on appID when can (u's
+// policy.Can on it) allows SeeDiscussion, and nothing otherwise.
+func (s *Service) Discussion(ctx context.Context, can policy.Can, appID int64) ([]Comment, error) {
+	if !can.Do(policy.SeeDiscussion) {
 		return nil, nil
 	}
 	var out []Comment
 	err := s.db.SelectContext(ctx, &out, `SELECT u.name AS author_name, c.body, c.created_at FROM board_comments c
-		JOIN users u ON u.id = c.author_id WHERE c.application_id = $1 AND ($3 OR NOT `+recused+`)
-		ORDER BY c.created_at, c.id`, appID, u.ID, u.IsAdmin)
+		JOIN users u ON u.id = c.author_id WHERE c.application_id = $1 ORDER BY c.created_at, c.id`, appID)
 	return out, err
 }

@@ -127,22 +127,23 @@ func Seed(ctx context.Context, db *sqlx.DB, o Options) (*Volume, error) {
 			SELECT app, member, 'Seeded comment by ' || member || ': the budget looks right for a team of this size.', at + interval '12 days'
 			FROM (` + pairs + `) p WHERE k < 2`, []any{board, o.PerApp}},
 		{"votes", `INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at)
-			SELECT id, amount_requested_cents, created_by, submitted_at + interval '20 days', greatest(submitted_at + interval '27 days', now() + interval '7 days')
+			SELECT id, amount_requested_cents, (SELECT min(id) FROM users WHERE is_admin AND active), submitted_at + interval '20 days', greatest(submitted_at + interval '27 days', now() + interval '7 days')
 			FROM applications WHERE status IN ('voting', 'approved', 'declined') AND title LIKE 'Mission %'`, nil},
 		{"ballots", `INSERT INTO ballots (vote_id, user_id, choice, cast_at)
 			SELECT v.id, p.member, CASE WHEN p.status = 'declined' THEN 'decline' ELSE 'approve' END, p.at + interval '21 days'
 			FROM (` + pairs + `) p JOIN votes v ON v.application_id = p.app WHERE p.k < 3 OR p.status <> 'voting'`, []any{board, o.PerApp}},
 		{"closed votes", `UPDATE votes v SET closes_at = a.submitted_at + interval '27 days', closed_at = a.submitted_at + interval '27 days',
-				decision = a.status, result = json_build_object('Eligible', $1::int, 'Cast', b.cast, 'Approve', b.approve, 'Decline', b.decline,
+				decision = a.status, approved_cents = CASE WHEN a.status = 'approved' THEN v.proposed_cents END, result = json_build_object('Eligible', $1::int, 'Cast', b.cast, 'Approve', b.approve, 'Decline', b.decline,
 					'Abstain', 0, 'QuorumMet', true, 'Decision', a.status, 'ballots', b.ballots, 'recused', '[]'::json)
 			FROM applications a, (SELECT vote_id, count(*) AS cast, count(*) FILTER (WHERE choice = 'approve') AS approve,
 				count(*) FILTER (WHERE choice = 'decline') AS decline, json_agg(json_build_object('name', u.name, 'choice', bl.choice)) AS ballots
 				FROM ballots bl JOIN users u ON u.id = bl.user_id GROUP BY vote_id) b
 			WHERE a.id = v.application_id AND b.vote_id = v.id AND a.status IN ('approved', 'declined')`, []any{board}},
 		{"awards", `WITH aw AS (
-				INSERT INTO awards (application_id, round_id, year, amount_cents, created_by, created_at)
-				SELECT id, round_id, extract(year FROM submitted_at)::int, amount_requested_cents, created_by, submitted_at + interval '28 days'
-				FROM applications WHERE status = 'approved' AND title LIKE 'Mission %'
+				INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, created_by, created_at)
+				SELECT a.id, a.round_id, v.id, extract(year FROM a.submitted_at)::int, v.approved_cents, v.opened_by, a.submitted_at + interval '28 days'
+				FROM applications a JOIN votes v ON v.application_id = a.id AND v.decision = 'approved'
+				WHERE a.status = 'approved' AND a.title LIKE 'Mission %'
 				RETURNING id, amount_cents, created_at)
 			INSERT INTO instalments (award_id, position, amount_cents, due_on, condition)
 			SELECT id, 1, amount_cents * 6 / 10, (created_at + interval '30 days')::date, 'before_trip' FROM aw

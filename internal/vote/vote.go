@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"missiongrants/internal/policy"
 	"strconv"
 	"strings"
 	"time"
@@ -20,27 +21,16 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
 	"missiongrants/internal/notify"
-	"missiongrants/internal/review"
+	"missiongrants/internal/refusal"
 )
 
-// Errors the web layer maps to pages.
+// The package's refusals.
 var (
 	ErrNotFound  = db.ErrNotFound
-	ErrForbidden = errors.New("vote: forbidden")
+	ErrForbidden = refusal.Forbidden("error.http.403")
 	// ErrClosed: the vote has closed; a closed vote never changes.
-	ErrClosed = errors.New("vote: closed")
+	ErrClosed = refusal.Conflict("error.vote.closed")
 )
-
-// Message gives the text for the package's refusals.
-func Message(err error) (i18n.Message, bool) {
-	if errors.Is(err, ErrClosed) {
-		return i18n.Msg("error.vote.closed"), true
-	}
-	if m, ok := review.Message(err); ok {
-		return m, true
-	}
-	return application.Message(err)
-}
 
 // Service runs votes.
 type Service struct {
@@ -71,7 +61,10 @@ type Vote struct {
 	ClosesAt      time.Time   `db:"closes_at"`
 	ClosedAt      *time.Time  `db:"closed_at"`
 	Decision      *string     `db:"decision"`
-	ResultJSON    []byte      `db:"result"`
+	// Approved is the amount an approving vote approved (nil otherwise):
+	// the most the award may be.
+	Approved   *money.Cents `db:"approved_cents"`
+	ResultJSON []byte       `db:"result"`
 }
 
 // Open reports whether ballots may still be cast at now.
@@ -100,19 +93,17 @@ func (v *Vote) Record() (*Record, error) {
 	return &r, json.Unmarshal(v.ResultJSON, &r)
 }
 
-const voteColumns = `id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, result`
+const voteColumns = `id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, approved_cents, result`
 
 // Input opens a vote.
 type Input struct {
 	Proposed, Conditions, ClosesAt string // ClosesAt as YYYY-MM-DDTHH:MM (UTC) or a date
 }
 
-// OpenVote starts a vote on an application in review, admins only. The
-// proposed award may differ from the amount asked.
+// OpenVote starts a vote on an application in review, by an admin not
+// recused (policy.OpenVote). The proposed award may differ from the amount
+// asked; approving it approves that amount, and no more can be awarded.
 func (s *Service) OpenVote(ctx context.Context, ac account.Actor, u *account.User, appID int64, in Input) (int64, error) {
-	if !u.IsAdmin {
-		return 0, ErrForbidden
-	}
 	fe := i18n.FieldErrors{}
 	proposed, err := money.Parse(in.Proposed)
 	if err == nil && proposed == 0 {
@@ -133,7 +124,10 @@ func (s *Service) OpenVote(ctx context.Context, ac account.Actor, u *account.Use
 	}
 	var id int64
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if _, err := application.MoveTx(ctx, tx, ac, appID, application.EventOpenVote, application.RoleAdmin, "", now); err != nil {
+		if err := policy.Check(ctx, tx, u, appID, now, policy.Update, policy.OpenVote); err != nil {
+			return err
+		}
+		if _, err := application.MoveTx(ctx, tx, ac, appID, policy.EventOpenVote, policy.RoleAdmin, "", now); err != nil {
 			return err
 		}
 		if err := tx.GetContext(ctx, &id, `INSERT INTO votes (application_id, proposed_cents, conditions, opened_by, opened_at, closes_at)
@@ -208,7 +202,7 @@ func (s *Service) Cast(ctx context.Context, ac account.Actor, u *account.User, v
 		if !v.Open(s.now()) {
 			return ErrClosed
 		}
-		if err := review.MayTakePart(ctx, tx, u, v.ApplicationID); err != nil {
+		if err := policy.Check(ctx, tx, u, v.ApplicationID, s.now(), policy.Share, policy.CastBallot); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (vote_id, user_id, choice, comment, cast_at) VALUES ($1, $2, $3, $4, $5)
@@ -223,9 +217,6 @@ func (s *Service) Cast(ctx context.Context, ac account.Actor, u *account.User, v
 // the board's rules and moves the application: approved, declined, or back
 // to review when there was no quorum (the vote can then be reopened).
 func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User, voteID int64) (*Record, error) {
-	if by != nil && !by.IsAdmin {
-		return nil, ErrForbidden
-	}
 	var rec Record
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var v Vote
@@ -239,6 +230,11 @@ func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User,
 		if by == nil && now.Before(v.ClosesAt) {
 			return nil // the clock closes only votes that are due
 		}
+		if by != nil {
+			if err := policy.Check(ctx, tx, by, v.ApplicationID, now, policy.Update, policy.CloseVote); err != nil {
+				return err
+			}
+		}
 		var err error
 		if rec, err = s.count(ctx, tx, v.ApplicationID, voteID); err != nil {
 			return err
@@ -248,12 +244,17 @@ func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User,
 		if by != nil {
 			closedBy = &by.ID
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE votes SET closed_at = $2, closed_by = $3, result = $4, decision = $5 WHERE id = $1`,
-			voteID, now, closedBy, raw, rec.Decision); err != nil {
+		// An approval approves the proposed amount: the award may not exceed it.
+		var approved *money.Cents
+		if rec.Decision == Approved {
+			approved = &v.Proposed
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE votes SET closed_at = $2, closed_by = $3, result = $4, decision = $5, approved_cents = $6 WHERE id = $1`,
+			voteID, now, closedBy, raw, rec.Decision, approved); err != nil {
 			return fmt.Errorf("vote.Close: %w", err)
 		}
-		ev := map[Decision]application.Event{Approved: application.EventApprove, Declined: application.EventVoteDecline, NoDecision: application.EventNoDecision}[rec.Decision]
-		if _, err := application.MoveTx(ctx, tx, ac, v.ApplicationID, ev, application.RoleVote, "", now); err != nil {
+		ev := map[Decision]policy.Event{Approved: policy.EventApprove, Declined: policy.EventVoteDecline, NoDecision: policy.EventNoDecision}[rec.Decision]
+		if _, err := application.MoveTx(ctx, tx, ac, v.ApplicationID, ev, policy.RoleVote, "", now); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, ac.Event("vote.closed", "application", v.ApplicationID,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"missiongrants/internal/policy"
 	"strings"
 	"sync"
 	"testing"
@@ -107,6 +108,16 @@ func (b *board) declare(t *testing.T, u *account.User, conflict bool) {
 	}
 }
 
+// reviewsSeenBy is what the application's page lists of the reviews for u.
+func (b *board) reviewsSeenBy(t *testing.T, u *account.User) ([]review.Review, error) {
+	t.Helper()
+	who, facts, err := policy.Load(context.Background(), b.db, u, b.app, b.now, policy.NoLock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.reviews.Reviews(context.Background(), u, policy.For(who, facts), b.app)
+}
+
 func (b *board) status(t *testing.T) string {
 	var s string
 	if err := b.db.Get(&s, `SELECT status FROM applications WHERE id = $1`, b.app); err != nil {
@@ -133,17 +144,17 @@ func TestRecusalQuorumAndDecision(t *testing.T) {
 		t.Fatalf("status %s after opening the vote", b.status(t))
 	}
 	// The recused and the undeclared are refused, through the service and straight in SQL.
-	if err := b.votes.Cast(ctx, act(recused), recused, v, vote.Approve, ""); !errors.Is(err, review.ErrRecused) {
+	if err := b.votes.Cast(ctx, act(recused), recused, v, vote.Approve, ""); !errors.Is(err, policy.ErrRecused) {
 		t.Errorf("recused member voted: %v", err)
 	}
-	if err := b.votes.Cast(ctx, act(undeclared), undeclared, v, vote.Approve, ""); !errors.Is(err, review.ErrUndeclared) {
+	if err := b.votes.Cast(ctx, act(undeclared), undeclared, v, vote.Approve, ""); !errors.Is(err, policy.ErrUndeclared) {
 		t.Errorf("undeclared member voted: %v", err)
 	}
 	if _, err := b.db.Exec(`INSERT INTO ballots (vote_id, user_id, choice, cast_at) VALUES ($1, $2, 'approve', now())`, v, recused.ID); err == nil {
 		t.Error("the database accepted a recused member's ballot")
 	}
 	if err := b.reviews.Submit(ctx, act(recused), recused, b.app, review.Input{Recommendation: "approve", Scores: map[string]string{
-		"need": "5", "clinical_capacity": "5", "budget": "5", "sustainability": "5", "track_record": "5"}}); !errors.Is(err, review.ErrRecused) {
+		"need": "5", "clinical_capacity": "5", "budget": "5", "sustainability": "5", "track_record": "5"}}); !errors.Is(err, policy.ErrRecused) {
 		t.Errorf("recused member scored: %v", err)
 	}
 
@@ -319,7 +330,7 @@ func TestScreeningDeclineTellsTheCharityWhy(t *testing.T) {
 		t.Fatalf("mail: %+v", m)
 	}
 	// An impossible move is refused: voting on a declined application.
-	if _, err := b.votes.OpenVote(ctx, act(b.admin), b.admin, b.app, vote.Input{Proposed: "1", ClosesAt: "2026-12-01"}); !errors.Is(err, application.ErrInvalidTransition) {
+	if _, err := b.votes.OpenVote(ctx, act(b.admin), b.admin, b.app, vote.Input{Proposed: "1", ClosesAt: "2026-12-01"}); !errors.Is(err, policy.ErrInvalidTransition) {
 		t.Fatalf("a vote on a declined application: %v", err)
 	}
 }
@@ -331,11 +342,7 @@ func TestReviewsHiddenUntilOwnSubmitted(t *testing.T) {
 	ctx := context.Background()
 	b.toBoard(t)
 	first, second := b.members[0], b.members[1]
-	full := func(n string) review.Input {
-		return review.Input{Recommendation: "approve", Comment: "ok", Scores: map[string]string{
-			"need": n, "clinical_capacity": n, "budget": "3", "sustainability": "3", "track_record": "3"}}
-	}
-	if err := b.reviews.Submit(ctx, act(first), first, b.app, full("5")); !errors.Is(err, review.ErrUndeclared) {
+	if err := b.reviews.Submit(ctx, act(first), first, b.app, full("5")); !errors.Is(err, policy.ErrUndeclared) {
 		t.Fatalf("scored before declaring: %v", err)
 	}
 	b.declare(t, first, false)
@@ -346,11 +353,11 @@ func TestReviewsHiddenUntilOwnSubmitted(t *testing.T) {
 		t.Fatalf("score 6: %v", err)
 	}
 	must(t, b.reviews.Submit(ctx, act(first), first, b.app, full("5")))
-	if r, _ := b.reviews.Reviews(ctx, second, b.app); len(r) != 0 {
+	if r, _ := b.reviewsSeenBy(t, second); len(r) != 0 {
 		t.Fatalf("the second member sees %d reviews before writing one", len(r))
 	}
 	must(t, b.reviews.Submit(ctx, act(second), second, b.app, full("4")))
-	r, err := b.reviews.Reviews(ctx, second, b.app)
+	r, err := b.reviewsSeenBy(t, second)
 	if err != nil || len(r) != 2 {
 		t.Fatalf("reviews: %d, %v", len(r), err)
 	}
@@ -361,10 +368,10 @@ func TestReviewsHiddenUntilOwnSubmitted(t *testing.T) {
 	if err := b.reviews.Declare(ctx, act(second), second, b.app, true, "my cousin's charity"); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := b.reviews.Reviews(ctx, second, b.app); len(r) != 0 {
+	if r, _ := b.reviewsSeenBy(t, second); len(r) != 0 {
 		t.Error("a recused member still sees the scores")
 	}
-	if err := b.reviews.Discuss(ctx, act(second), second, b.app, "hello"); !errors.Is(err, review.ErrRecused) {
+	if err := b.reviews.Discuss(ctx, act(second), second, b.app, "hello"); !errors.Is(err, policy.ErrRecused) {
 		t.Errorf("a recused member discussed: %v", err)
 	}
 	if err := b.reviews.Declare(ctx, act(second), second, b.app, false, ""); !errors.Is(err, review.ErrAlreadyDeclared) {
@@ -429,4 +436,10 @@ func TestDigestGathersBoardNotices(t *testing.T) {
 	if len(m) != 1 || !strings.Contains(m[0].Subject, "resumen diario: 1 aviso") || !strings.Contains(m[0].Text, "Votación de la junta abierta: Misión Santo Domingo") {
 		t.Fatalf("digest: %+v", m)
 	}
+}
+
+// full is a review scoring need and clinical capacity n, the rest 3.
+func full(n string) review.Input {
+	return review.Input{Recommendation: "approve", Comment: "ok", Scores: map[string]string{
+		"need": n, "clinical_capacity": n, "budget": "3", "sustainability": "3", "track_record": "3"}}
 }

@@ -90,15 +90,15 @@ var accessCases = []accessCase{
 	{route: "GET /account/two-factor", level: signedIn, want: ok, totpOn: &answer{http.StatusSeeOther, "/account"}},
 	{route: "GET /account/two-factor/qr.png", level: signedIn, want: ok, totpOn: &answer{status: http.StatusNotFound}},
 	{route: "POST /account/two-factor", level: signedIn, want: refused(http.StatusUnprocessableEntity), totpOn: &answer{http.StatusSeeOther, "/account"}},
-	{route: "POST /account/two-factor/disable", level: signedIn, want: refused(http.StatusUnprocessableEntity)},
+	{route: "POST /account/two-factor/disable", level: signedIn, want: refused(http.StatusConflict)}, // off already, or required by the role
 	{route: "POST /account/sessions/revoke-others", level: signedIn, want: to("/account")},
 	{route: "POST /account/sessions/:id/revoke", level: signedIn, want: refused(http.StatusNotFound)},
 
 	{route: "GET /dashboard", level: member, want: ok},
 	{route: "GET /organizations/new", level: member, want: ok},
 	{route: "POST /organizations", level: member, want: refused(http.StatusUnprocessableEntity)},
-	{route: "GET /organizations/join", level: member, want: refused(http.StatusGone)}, // no valid link: says so at once
-	{route: "POST /organizations/join", level: member, want: refused(http.StatusUnprocessableEntity)},
+	{route: "GET /organizations/join", level: member, want: refused(http.StatusGone)},                        // no valid link: says so at once
+	{route: "POST /organizations/join", level: member, want: refused(http.StatusConflict)},                   // no valid link
 	{route: "POST /organizations/invitations/:id/accept", level: member, want: refused(http.StatusConflict)}, // not sent to them
 	// The charity tried is the subject's: another charity's person finds
 	// nothing there; the IPA sees it but may not change it.
@@ -149,6 +149,7 @@ var accessCases = []accessCase{
 	{route: "POST /admin/impact/visibility", level: adminOnly, want: answer{http.StatusSeeOther, "/impact"}},
 	{route: "POST /admin/applications/:id/payments", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/payments/approve", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/payments/cancel", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/payments/reverse", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "GET /admin/screening", level: adminOnly, want: ok},
 	{route: "POST /admin/applications/:id/screen", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -167,7 +168,7 @@ var accessCases = []accessCase{
 	// is not found.
 	{route: "GET /board/applications", level: ipaOnly, want: ok},
 	{route: "POST /board/applications/:id/discussion", level: ipaOnly, want: refused(http.StatusNotFound)},
-	{route: "POST /board/applications/:id/conflict", level: boardOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /board/applications/:id/conflict", level: ipaOnly, want: refused(http.StatusNotFound)}, // admins declare their own too
 	{route: "POST /board/applications/:id/review", level: boardOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/ballot", level: boardOnly, want: refused(http.StatusNotFound)},
 

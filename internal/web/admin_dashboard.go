@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"missiongrants/internal/policy"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -118,8 +119,8 @@ const dashboardListed = 10
 
 // dashboardStatuses is the order the statuses are shown in: the way an
 // application goes.
-var dashboardStatuses = []application.Status{application.Draft, application.Submitted, application.MoreInfoRequested,
-	application.InReview, application.Voting, application.Approved, application.Declined, application.Withdrawn}
+var dashboardStatuses = []policy.Status{policy.Draft, policy.Submitted, policy.MoreInfoRequested,
+	policy.InReview, policy.Voting, policy.Approved, policy.Declined, policy.Withdrawn}
 
 // adminDashboardShow is the IPA staff's overview: applications by status
 // and by round, money by year, the votes open, and the post-trip reports
@@ -150,7 +151,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	p.AwaitingReview.More = p.AwaitingReview.Total - len(p.AwaitingReview.IDs)
 	l := lang(c)
 
-	byStatus := map[application.Status]int{}
+	byStatus := map[policy.Status]int{}
 	var rounds []dashRoundRow
 	roundIndex := map[int64]int{}
 	for _, n := range counts {
@@ -164,7 +165,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		}
 		rounds[i].N += n.N
 	}
-	queue := map[application.Status]bool{}
+	queue := map[policy.Status]bool{}
 	for _, st := range application.QueueStatuses() {
 		queue[st] = true
 	}

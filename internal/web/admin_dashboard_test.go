@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"missiongrants/internal/dbtest"
 	"net/http"
 	"regexp"
 	"strings"
@@ -56,7 +57,8 @@ func TestAdminDashboard(t *testing.T) {
 	app(spring, "in_review", "Trip C")
 	voting := app(spring, "voting", "Trip to Tegucigalpa")
 	app(rolling, "draft", "")
-	approved := app(rolling, "approved", "Trip E")
+	approved := app(rolling, "in_review", "Trip E")
+	vote := dbtest.Approve(t, s.db, approved, 1000000, admin)
 	reported := app(rolling, "approved", "Trip F")
 	// Trip E ended 90 days ago and has no report: overdue. Trip F's report
 	// is submitted: awaiting review, and not overdue.
@@ -67,8 +69,8 @@ func TestAdminDashboard(t *testing.T) {
 		VALUES ($1, 'submitted', '{}', 10, 5, 4, 3, 1, 0, now(), now(), now())`, reported); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec(`INSERT INTO awards (application_id, round_id, year, amount_cents, paid_cents, created_by, created_at)
-		VALUES ($1, $2, 2030, 1000000, 250000, $3, now())`, approved, rolling, admin); err != nil {
+	if _, err := s.db.Exec(`INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, paid_cents, created_by, created_at)
+		VALUES ($1, $2, $4, 2030, 1000000, 250000, $3, now())`, approved, rolling, admin, vote); err != nil {
 		t.Fatal(err)
 	}
 	closes := time.Now().Add(49 * time.Hour).UTC().Truncate(time.Minute)

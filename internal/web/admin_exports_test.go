@@ -29,11 +29,11 @@ func (s *testServer) seedExports(t *testing.T, admin int64) {
 			(9901, 9900, 9900, 'approved', 1, '=HYPERLINK("http://evil.example","click")', 1000000, '2026-02-01 10:00Z', $1),
 			(9902, 9900, 9900, 'submitted', 1, 'Second', 250050, '2026-05-01 10:00Z', $1),
 			(9903, 9900, 9900, 'submitted', 1, 'Too early', 1, '2025-12-31 23:59Z', $1)`,
-		`INSERT INTO votes (id, application_id, proposed_cents, opened_by, opened_at, closes_at, closed_at, result, decision) VALUES
+		`INSERT INTO votes (id, application_id, proposed_cents, opened_by, opened_at, closes_at, closed_at, result, decision, approved_cents) VALUES
 			(9901, 9901, 1000000, $1, '2026-03-01Z', '2026-03-10Z', '2026-03-10Z',
-			 '{"Eligible":4,"Cast":3,"Approve":2,"Decline":1,"Abstain":0,"QuorumMet":true,"Decision":"approved"}', 'approved'),
-			(9902, 9902, 5000, $1, '2026-12-01Z', '2027-01-10Z', '2027-01-02Z', '{"Eligible":4,"Cast":0}', 'none')`,
-		`INSERT INTO awards (id, application_id, round_id, year, amount_cents, created_by, created_at) VALUES (9901, 9901, 9900, 2026, 1000000, $1, '2026-03-11Z')`,
+			 '{"Eligible":4,"Cast":3,"Approve":2,"Decline":1,"Abstain":0,"QuorumMet":true,"Decision":"approved"}', 'approved', 1000000),
+			(9902, 9902, 5000, $1, '2026-12-01Z', '2027-01-10Z', '2027-01-02Z', '{"Eligible":4,"Cast":0}', 'none', NULL)`,
+		`INSERT INTO awards (id, application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES (9901, 9901, 9900, 9901, 2026, 1000000, $1, '2026-03-11Z')`,
 		`INSERT INTO instalments (id, award_id, position, amount_cents, due_on) VALUES (9901, 9901, 1, 600000, '2026-04-01'), (9902, 9901, 2, 400000, '2026-09-01')`,
 		`INSERT INTO payments (id, instalment_id, award_id, amount_cents, reverses, paid_on, method, reference, reason, idempotency_key, recorded_by, recorded_at) VALUES
 			(9901, 9901, 9901, 300000, NULL, '2026-04-02', 'wire', '@SUM(A1)', '', 'key-0000000009901', $1, now()),
@@ -192,7 +192,9 @@ func TestExportMemory(t *testing.T) {
 	for _, q := range []string{
 		`SELECT setval('payments_id_seq', 10000)`,
 		`INSERT INTO applications (id, organization_id, round_id, status, version, title, submitted_at, created_by) VALUES (9990, 9900, 9900, 'approved', 1, 'Big', '2026-01-05Z', $1)`,
-		`INSERT INTO awards (id, application_id, round_id, year, amount_cents, created_by, created_at) VALUES (9990, 9990, 9900, 2026, 100000000, $1, '2026-01-06Z')`,
+		`INSERT INTO votes (id, application_id, proposed_cents, opened_by, opened_at, closes_at, closed_at, result, decision, approved_cents)
+			VALUES (9990, 9990, 100000000, $1, '2026-01-01Z', '2026-01-04Z', '2026-01-04Z', '{}', 'approved', 100000000)`,
+		`INSERT INTO awards (id, application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES (9990, 9990, 9900, 9990, 2026, 100000000, $1, '2026-01-06Z')`,
 		`INSERT INTO instalments (id, award_id, position, amount_cents, due_on) VALUES (9990, 9990, 1, 100000000, '2026-02-01')`,
 		// Awaiting approval, so the trigger does not update one award's
 		// totals 100,000 times in one transaction.

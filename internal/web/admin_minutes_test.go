@@ -33,8 +33,9 @@ func TestMinutesPageAndCSV(t *testing.T) {
 	closeVote := func(closed time.Time, decision vote.Decision, rec vote.Record, conditions string) {
 		t.Helper()
 		raw, _ := json.Marshal(rec)
-		if _, err := s.db.Exec(`INSERT INTO votes (application_id, proposed_cents, conditions, opened_by, opened_at, closes_at, closed_at, closed_by, result, decision)
-			VALUES ($1, 1800050, $2, $3, $4::timestamptz, $4::timestamptz + interval '3 days', $4::timestamptz + interval '1 day', $3, $5, $6)`,
+		if _, err := s.db.Exec(`INSERT INTO votes (application_id, proposed_cents, conditions, opened_by, opened_at, closes_at, closed_at, closed_by, result, decision, approved_cents)
+			VALUES ($1, 1800050, $2, $3, $4::timestamptz, $4::timestamptz + interval '3 days', $4::timestamptz + interval '1 day', $3, $5, $6,
+				CASE WHEN $6 = 'approved' THEN 1800050 END)`,
 			appID, conditions, admin, closed.Add(-24*time.Hour), raw, string(decision)); err != nil {
 			t.Fatal(err)
 		}

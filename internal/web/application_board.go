@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"missiongrants/internal/policy"
+	"missiongrants/internal/refusal"
 	"strconv"
 	"time"
 
@@ -10,7 +12,6 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
-	"missiongrants/internal/organization"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
 	"missiongrants/internal/web/form"
@@ -120,21 +121,24 @@ var scoreChoices = []string{"1", "2", "3", "4", "5"}
 // voteClosesDefault is the closing time a new vote's form suggests.
 const voteClosesDefault = 7 * 24 * time.Hour
 
-// loadBoard fills the page's board parts for the IPA. A member of the
-// charity gets none of it, whatever else they are.
+// loadBoard fills the page's board parts for the IPA, each as far as the
+// viewer's policy.Can allows. A member of the charity gets none of it,
+// whatever else they are.
 func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
-	ctx, u, a := c.Request.Context(), currentUser(c), p.App
+	ctx, u, a, can := c.Request.Context(), currentUser(c), p.App, p.Can
 	if err := s.loadDecision(c, p); err != nil {
 		return err
 	}
-	if p.Member || !organization.IPA(u) {
+	if !p.viewer.IPA() {
 		return nil
 	}
-	if u.IsAdmin && a.Status == application.Submitted {
+	if can.Do(policy.Screen) {
 		p.Screening = newScreeningView(application.Screening{})
 	}
 	b := &boardView{Admin: u.IsAdmin, Member: u.IsBoard, Choices: scoreChoices, Recommendations: review.Recommendations,
-		BeforeBoard: a.Status == application.InReview || a.Status == application.Voting}
+		BeforeBoard: policy.BeforeBoard(a.Status),
+		Standing:    review.Standing{Declared: p.viewer.Declared, Recused: p.viewer.Recused},
+		CanReview:   can.Do(policy.Review), ShowDiscussion: can.Do(policy.SeeDiscussion), CanDiscuss: can.Do(policy.Discuss)}
 	p.Board = b
 	var err error
 	if b.Others, err = s.apps.Others(ctx, u, a); err != nil {
@@ -148,21 +152,11 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 			b.Mine = &b.Declarations[i]
 		}
 	}
-	if u.IsBoard {
-		if b.Standing, err = s.reviews.StandingOf(ctx, u, a.ID); err != nil {
-			return err
-		}
-	}
-	takesPart := u.IsBoard && b.Standing.Declared && !b.Standing.Recused
-	b.CanReview = takesPart && b.BeforeBoard
-	b.ShowDiscussion = u.IsAdmin || takesPart
-	b.CanDiscuss = b.ShowDiscussion && b.BeforeBoard && !b.Standing.Recused // an admin reads, recused or not
-
 	criteria, err := s.reviews.Criteria(ctx)
 	if err != nil {
 		return err
 	}
-	reviews, err := s.reviews.Reviews(ctx, u, a.ID)
+	reviews, err := s.reviews.Reviews(ctx, u, can, a.ID)
 	if err != nil {
 		return err
 	}
@@ -194,22 +188,27 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		b.Criteria = append(b.Criteria, cv)
 	}
 	if own != nil {
+		b.Standing.Reviewed = true
 		b.Recommendation, b.Comment, b.Weighted = own.Recommendation, own.Comment, own.Weighted()
 	}
-	if b.ShowDiscussion {
-		if b.Discussion, err = s.reviews.Discussion(ctx, u, a.ID); err != nil {
-			return err
-		}
-	}
-	if u.IsAdmin {
-		if b.Members, err = s.reviews.Members(ctx); err != nil {
-			return err
-		}
-	}
-	if err := s.loadVote(c, p, takesPart); err != nil {
+	if b.Discussion, err = s.reviews.Discussion(ctx, can, a.ID); err != nil {
 		return err
 	}
-	if u.IsAdmin && a.Status == application.InReview {
+	if can.Do(policy.RecordConflict) {
+		members, err := s.reviews.Members(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range members { // an admin records others' declarations, never their own
+			if m.ID != u.ID {
+				b.Members = append(b.Members, m)
+			}
+		}
+	}
+	if err := s.loadVote(c, p); err != nil {
+		return err
+	}
+	if can.Do(policy.OpenVote) {
 		b.CanOpenVote = true
 		b.VoteForm = vote.Input{Proposed: money.Input(a.AmountRequested, p.Lang),
 			ClosesAt: time.Now().UTC().Add(voteClosesDefault).Format("2006-01-02T15:04")}
@@ -218,7 +217,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 }
 
 // loadVote fills the board's view of the application's latest vote.
-func (s *Server) loadVote(c *gin.Context, p *applicationShowPage, takesPart bool) error {
+func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
 	ctx, u, b := c.Request.Context(), currentUser(c), p.Board
 	v, err := s.currentVote(c, p)
 	if err != nil || v == nil {
@@ -227,20 +226,15 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage, takesPart bool
 	vv := &voteView{Vote: v, Open: v.Open(time.Now()), Closes: v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
 		ClosesISO: v.ClosesAt.UTC().Format(time.RFC3339),
 		Proposed:  money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)}
-	vv.CanClose = u.IsAdmin && v.ClosedAt == nil
+	vv.CanClose = p.Can.Do(policy.CloseVote) && v.ClosedAt == nil
 	if vv.Record, err = v.Record(); err != nil {
 		return err
 	}
 	if u.IsBoard && v.ClosedAt == nil {
-		switch {
-		case b.Standing.Recused:
-			vv.Blocked = p.T("error.review.recused")
-		case !b.Standing.Declared:
-			vv.Blocked = p.T("error.review.undeclared")
-		case !vv.Open:
-			vv.Blocked = p.T("error.vote.closed")
-		default:
-			vv.CanCast = takesPart
+		vv.CanCast = p.Can.Do(policy.CastBallot)
+		var why *refusal.Error
+		if errors.As(p.Can.Why(policy.CastBallot), &why) {
+			vv.Blocked = s.cat.Say(p.Lang, why.Message)
 		}
 		if vv.Choice, vv.Comment, err = s.votes.Ballot(ctx, u, v.ID); err != nil {
 			return err
@@ -267,7 +261,7 @@ func (s *Server) currentVote(c *gin.Context, p *applicationShowPage) (*vote.Vote
 func (s *Server) loadDecision(c *gin.Context, p *applicationShowPage) error {
 	a := p.App
 	switch a.Status {
-	case application.Approved:
+	case policy.Approved:
 		v, err := s.currentVote(c, p)
 		if err != nil {
 			return err
@@ -277,7 +271,7 @@ func (s *Server) loadDecision(c *gin.Context, p *applicationShowPage) error {
 			p.Decision.Amount = money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)
 			p.Decision.Conditions = v.Conditions
 		}
-	case application.Declined:
+	case policy.Declined:
 		p.Decision = &decisionView{Reason: a.DeclineReason}
 	}
 	return nil

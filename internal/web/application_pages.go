@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"missiongrants/internal/policy"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -59,18 +60,9 @@ func (s *Server) applicationCreate(c *gin.Context) error {
 	roundID, _ := strconv.ParseInt(c.PostForm("round"), 10, 64)
 	id, err := s.apps.Create(c.Request.Context(), s.actor(c), currentUser(c), orgID, roundID)
 	if err != nil {
-		if m, ok := application.Message(err); ok {
-			return s.refuseMessage(c, m)
-		}
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
-	return nil
-}
-
-// refuseMessage shows a refusal that belongs to no form on an error-like page.
-func (s *Server) refuseMessage(c *gin.Context, m i18n.Message) error {
-	s.render(c, http.StatusConflict, "error", errorPage{Page: s.page(c), Message: m.Key})
 	return nil
 }
 
@@ -112,7 +104,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 	if err != nil {
 		return nil, err
 	}
-	p.CanSubmit = a.Status == application.MoreInfoRequested || r.Open(todayUTC())
+	p.CanSubmit = a.Status == policy.MoreInfoRequested || r.Open(todayUTC())
 	p.Help = r.Help(lang(c))
 	// The page is only built for those who may edit a; Missing reads no
 	// more than whether each required kind is there.
@@ -135,7 +127,7 @@ func (s *Server) applicationEdit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if !application.Editable(a.Status) || !s.isMember(c, a.OrganizationID) {
+	if !policy.Editable(a.Status) || !s.isMember(c, a.OrganizationID) {
 		c.Redirect(http.StatusSeeOther, appURL(id))
 		return nil
 	}
@@ -174,13 +166,8 @@ func (s *Server) applicationSave(c *gin.Context) error {
 }
 
 func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form, err error) error {
-	var fe i18n.FieldErrors
-	m, isMsg := application.Message(err)
-	if !errors.As(err, &fe) && !isMsg {
-		var im i18n.Message
-		if !errors.As(err, &im) {
-			return err
-		}
+	if _, _, ok := s.formErrors(c, err); !ok {
+		return err
 	}
 	a, err2 := s.apps.Get(c.Request.Context(), currentUser(c), id)
 	if err2 != nil {
@@ -189,9 +176,6 @@ func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form
 	p, err2 := s.applicationEditPage(c, a, f)
 	if err2 != nil {
 		return err2
-	}
-	if isMsg {
-		err = m
 	}
 	return s.refuse(c, err, &p.Page, "application_edit", p)
 }
@@ -239,17 +223,20 @@ type applicationShowPage struct {
 	Country  string
 	Body     string
 	Question string
-	Editable bool
-	CanAsk   bool
-	CanPost  bool
-	Withdraw bool
-	Latest   *application.Version // the IPA's link to the application as submitted
+	// Can is what the viewer may do now (policy.For): the page shows a
+	// control only when it allows it.
+	Can policy.Can
+	// CanAsk: the "ask for more information" form, unless the screening
+	// form (which also asks) is shown.
+	CanAsk bool
+	Latest *application.Version // the IPA's link to the application as submitted
 	// The board's parts (application_board.go): nil for the charity.
 	Screening *screeningView
 	Board     *boardView
 	Decision  *decisionView
 	Award     *awardView // award_pages.go: approved applications
 
+	viewer   policy.Person
 	vote     *vote.Vote // see currentVote
 	voteRead bool
 }
@@ -261,7 +248,7 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 		return nil, err
 	}
 	a := sh.Application
-	p := &applicationShowPage{Page: s.page(c), App: a, Member: sh.ViewerIsMember,
+	p := &applicationShowPage{Page: s.page(c), App: a, Member: sh.Viewer.Member, Can: sh.Can, viewer: sh.Viewer,
 		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}
 	p.Currency = a.Currency
 	if n := len(p.Versions); n >= 2 {
@@ -271,31 +258,15 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 		p.Amount = money.Format(a.AmountRequested, money.Currency(a.Currency), lang(c))
 		p.Country = organization.CountryName(a.Country, lang(c))
 	}
-	role := application.RoleBoard
-	if p.Member {
-		role = application.RoleApplicant
-	} else if u.IsAdmin {
-		role = application.RoleAdmin
-	}
-	for _, ev := range application.Allowed(a.Status, role) {
-		switch ev {
-		case application.EventWithdraw:
-			p.Withdraw = true
-		case application.EventRequestInfo:
-			p.CanAsk = true
-		}
-	}
-	p.Editable = p.Member && application.Editable(a.Status)
 	if n := len(p.Versions); n > 0 && !p.Member {
 		p.Latest = &p.Versions[n-1] // what the IPA reads first, at the top
 	}
-	p.CanPost = p.Member || u.IsAdmin
 	if err := s.loadBoard(c, p); err != nil {
 		return nil, err
 	}
 	// While it waits to be screened, the screening form asks the charity;
 	// a second form for the same question would only confuse.
-	p.CanAsk = p.CanAsk && p.Screening == nil
+	p.CanAsk = p.Can.Do(policy.RequestInfo) && p.Screening == nil
 	if err := s.loadAward(c, p); err != nil {
 		return nil, err
 	}
@@ -329,9 +300,6 @@ func (s *Server) applicationAct(c *gin.Context, flash string, act func(id int64)
 		}
 		if keep != nil {
 			keep(p)
-		}
-		if m, ok := application.Message(err); ok {
-			err = m
 		}
 		return s.refuse(c, err, &p.Page, "application_show", p)
 	}

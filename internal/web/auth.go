@@ -8,11 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
-	"missiongrants/internal/application"
-	"missiongrants/internal/award"
-	"missiongrants/internal/db"
 	"missiongrants/internal/i18n"
-	"missiongrants/internal/vote"
 )
 
 // Keys in the scs session.
@@ -106,7 +102,7 @@ func (s *Server) require(level access) gin.HandlerFunc {
 		}
 		if (level == boardOnly && !u.IsBoard) || (level == adminOnly && !u.IsAdmin) || (level == ipaOnly && !u.IsBoard && !u.IsAdmin) {
 			c.Abort()
-			s.renderError(c, http.StatusForbidden, "error.http.403")
+			s.renderError(c, http.StatusForbidden, i18n.Msg("error.http.403"))
 			return
 		}
 		c.Next()
@@ -118,12 +114,14 @@ func (s *Server) flash(c *gin.Context, key string) {
 	s.sessions.Put(c.Request.Context(), sessFlash, key)
 }
 
-// formErrors turns a domain refusal into what the form shows: messages beside
+// formErrors turns a refusal into what the form shows: messages beside
 // fields, or one message for the whole form. ok is false for failures a
-// person cannot fix (they become an error page).
+// person cannot fix on the form (they become an error page: a 403, a 404,
+// or a 500).
 func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string, form string, ok bool) {
-	if errors.Is(err, db.ErrNotFound) || errors.Is(err, application.ErrForbidden) || errors.Is(err, vote.ErrForbidden) {
-		return nil, "", false // not the person's mistake to fix: a 404 or 403 page
+	status, m, ok := refusalOf(err)
+	if !ok || status == http.StatusForbidden || status == http.StatusNotFound {
+		return nil, "", false
 	}
 	var fe i18n.FieldErrors
 	if errors.As(err, &fe) {
@@ -133,25 +131,12 @@ func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string
 		}
 		return fields, "", true
 	}
-	if m, ok := account.Message(err); ok {
-		return nil, s.cat.Say(lang(c), m), true
-	}
-	// The board's refusals (vote.Message also knows review's and application's).
-	if m, ok := vote.Message(err); ok {
-		return nil, s.cat.Say(lang(c), m), true
-	}
-	if m, ok := award.Message(err); ok {
-		return nil, s.cat.Say(lang(c), m), true
-	}
-	var m i18n.Message
-	if errors.As(err, &m) {
-		return nil, s.cat.Say(lang(c), m), true
-	}
-	return nil, "", false
+	return nil, s.cat.Say(lang(c), m), true
 }
 
-// refuse re-renders a form with err shown, answering 422 (429 when rate
-// limited); anything a person cannot fix goes to the error page instead.
+// refuse re-renders a form with err shown, answering the refusal's status
+// (422 for mistakes in the form); anything a person cannot fix goes to the
+// error page instead.
 func (s *Server) refuse(c *gin.Context, err error, p *Page, view string, data any) error {
 	return s.refuseAt(c, "", err, p, view, data)
 }
@@ -166,10 +151,8 @@ func (s *Server) refuseAt(c *gin.Context, field string, err error, p *Page, view
 		fields, form = map[string]string{field: form}, ""
 	}
 	p.Errors, p.FormError = fields, form
-	status := http.StatusUnprocessableEntity
-	if errors.Is(err, account.ErrRateLimited) {
-		status = http.StatusTooManyRequests
-	}
+	status, _, _ := refusalOf(err)
+	retryAfter(c, err)
 	s.render(c, status, view, data)
 	return nil
 }

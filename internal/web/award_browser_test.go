@@ -25,9 +25,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	people := s.seedDemo(t)
 	ch := s.newCharity(t, "es", "Rosa")
 	app := ch.submitted("Misión Honduras 2027")
-	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved' WHERE id = $1`, appID(app)); err != nil {
-		t.Fatal(err)
-	}
+	s.approve(t, app, 2_500_000)
 
 	// Sofía signs in with her password and a code.
 	staff := people[demoAdmin]
@@ -37,7 +35,10 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	wantHeading(t, tab, "Misión Honduras 2027")
 	waitText(t, tab, "#award h2", "Subvención y pagos")
 
-	// The award: US$18.000 in two instalments, typed as she would in Spanish.
+	// The form starts at what the board approved, US$25.000; she awards
+	// US$18.000 in two instalments, typed as she would in Spanish.
+	waitText(t, tab, "#award", "La junta aprobó US$25.000,00")
+	testenv.Run(tab, chromedp.Evaluate[bool](`(document.getElementById("f-amount").value = "") === ""`))
 	fill(tab, "f-amount", "18.000", "ia-0", "8.000", "ia-1", "10.000")
 	tab.Do(
 		chromedp.SetValue(chromedp.ID("id-0"), "2027-02-01"),

@@ -3,8 +3,10 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"mime/multipart"
 	"missiongrants/internal/document"
+	"missiongrants/internal/policy"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,7 +14,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"missiongrants/internal/application"
 	"missiongrants/internal/award"
 	"missiongrants/internal/money"
 )
@@ -27,15 +28,21 @@ type awardView struct {
 	Outstanding string
 	Instalments []instalmentRow
 	Payments    []paymentRow
-	Admin       bool
+	Viewer      int64 // who looks: a payment is approved by another admin
 	// Creating: the form to make the award, prefilled from the vote.
 	Create   *award.Input
-	Pay      award.PaymentInput // the payment form as typed, when it comes back refused
-	FormKey  string             // the one-time key of every payment form on the page
-	Methods  []string
-	Today    string
-	Budget   string // the round's remaining budget, for admins
-	Currency string
+	Approved string // the amount the board approved, the most the award may be
+	// Duplicate: the payment form came back as like one already recorded,
+	// asking the admin to confirm it is another.
+	Duplicate    bool
+	Cancelling   int64 // the payment whose cancel form came back refused
+	CancelReason string
+	Pay          award.PaymentInput // the payment form as typed, when it comes back refused
+	FormKey      string             // the one-time key of every payment form on the page
+	Methods      []string
+	Today        string
+	Budget       string // the round's remaining budget, for admins
+	Currency     string
 }
 
 type instalmentRow struct {
@@ -50,7 +57,7 @@ type paymentRow struct {
 
 // loadAward fills the award panel on an approved application.
 func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
-	if p.App.Status != application.Approved {
+	if p.App.Status != policy.Approved {
 		return nil
 	}
 	ctx, u := c.Request.Context(), currentUser(c)
@@ -60,8 +67,8 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 	}
 	cur := money.Currency(p.App.Currency)
 	f := func(c money.Cents) string { return money.Format(c, cur, p.Lang) }
-	v := &awardView{Award: w, Admin: u.IsAdmin, FormKey: formKey(), Methods: award.Methods, Today: time.Now().UTC().Format("2006-01-02"), Currency: string(cur)}
-	if u.IsAdmin {
+	v := &awardView{Award: w, Viewer: u.ID, FormKey: formKey(), Methods: award.Methods, Today: time.Now().UTC().Format("2006-01-02"), Currency: string(cur)}
+	if p.Can.Do(policy.Award) || p.Can.Do(policy.Pay) {
 		b, err := s.awards.RoundBudget(ctx, p.App.RoundID)
 		if err != nil {
 			return err
@@ -69,12 +76,13 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 		v.Budget = f(b.Remaining())
 	}
 	if w == nil {
-		if !u.IsAdmin {
+		if !p.Can.Do(policy.Award) {
 			return nil
 		}
 		in := award.Input{Year: strconv.Itoa(time.Now().UTC().Year()), Instalments: make([]award.InstalmentInput, 3)}
-		if vote, err := s.currentVote(c, p); err == nil && vote != nil {
-			in.Amount, in.Conditions = money.Input(vote.Proposed, p.Lang), vote.Conditions
+		if vote, err := s.currentVote(c, p); err == nil && vote != nil && vote.Approved != nil {
+			in.Amount, in.Conditions = money.Input(*vote.Approved, p.Lang), vote.Conditions
+			v.Approved = f(*vote.Approved)
 		}
 		v.Create = &in
 		p.Award = v
@@ -154,10 +162,13 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 	}
 	instalment, _ := strconv.ParseInt(c.PostForm("instalment"), 10, 64)
 	in := award.PaymentInput{InstalmentID: instalment, Amount: c.PostForm("amount"), PaidOn: c.PostForm("paid_on"), Method: c.PostForm("method"),
-		Reference: c.PostForm("reference"), OverrideReason: c.PostForm("override_reason"), IdempotencyKey: c.PostForm("key")}
+		Reference: c.PostForm("reference"), OverrideReason: c.PostForm("override_reason"), IdempotencyKey: c.PostForm("key"),
+		Different: c.PostForm("different") == "yes"}
+	var duplicate bool
 	keep := func(p *applicationShowPage) {
 		if p.Award != nil {
 			p.Award.Pay = in // the file is chosen again: browsers do not refill file inputs
+			p.Award.Duplicate = duplicate
 		}
 	}
 	if refused != nil {
@@ -167,7 +178,8 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 		in.Receipt = staged
 	}
 	return s.applicationAct(c, "flash.payment_recorded", func(id int64) error {
-		p, err := s.awards.Pay(ctx, s.actor(c), u, in)
+		p, err := s.awards.Pay(ctx, s.actor(c), u, id, in)
+		duplicate = errors.Is(err, award.ErrDuplicate)
 		if staged != nil && (err != nil || p.ReceiptID == nil) {
 			staged.Discard(ctx) // not recorded (refused, or the form was a resend)
 		}
@@ -178,13 +190,24 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 func (s *Server) paymentApprove(c *gin.Context) error {
 	payment, _ := strconv.ParseInt(c.PostForm("payment"), 10, 64)
 	return s.applicationAct(c, "flash.payment_approved", func(id int64) error {
-		return s.awards.Approve(c.Request.Context(), s.actor(c), currentUser(c), payment)
+		return s.awards.Approve(c.Request.Context(), s.actor(c), currentUser(c), id, payment)
 	}, nil)
+}
+
+func (s *Server) paymentCancel(c *gin.Context) error {
+	payment, _ := strconv.ParseInt(c.PostForm("payment"), 10, 64)
+	return s.applicationAct(c, "flash.payment_cancelled", func(id int64) error {
+		return s.awards.Cancel(c.Request.Context(), s.actor(c), currentUser(c), id, payment, c.PostForm("cancel_reason"))
+	}, func(p *applicationShowPage) {
+		if p.Award != nil {
+			p.Award.Cancelling, p.Award.CancelReason = payment, c.PostForm("cancel_reason")
+		}
+	})
 }
 
 func (s *Server) paymentReverse(c *gin.Context) error {
 	payment, _ := strconv.ParseInt(c.PostForm("payment"), 10, 64)
 	return s.applicationAct(c, "flash.payment_reversed", func(id int64) error {
-		return s.awards.Reverse(c.Request.Context(), s.actor(c), currentUser(c), payment, c.PostForm("reason"), c.PostForm("key"))
+		return s.awards.Reverse(c.Request.Context(), s.actor(c), currentUser(c), id, payment, c.PostForm("reason"), c.PostForm("key"))
 	}, nil)
 }

@@ -19,9 +19,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	people := s.seedDemo(t)
 	ch := s.newCharity(t, "es", "Rosa")
 	app := ch.submitted("Misión Honduras 2027")
-	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved' WHERE id = $1`, appID(app)); err != nil {
-		t.Fatal(err)
-	}
+	s.approve(t, app, 2_500_000)
 	admin := s.loginAs(t, people[demoAdmin])
 	page := admin.get(app)
 	mustContain(t, page, `action="/admin/applications/`+appID(app)+`/award"`)
@@ -45,7 +43,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	// Paying more than is due is refused with a clear message.
 	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {payment.Get("instalment")}, "amount": {"1"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
 	rec := admin.post("/admin/applications/"+appID(app)+"/payments", over)
-	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	wantStatus(t, rec, http.StatusConflict)
 	if m := regexp.MustCompile(`(?s)error-summary.{0,700}`).FindString(rec.Body.String()); !regexp.MustCompile(`supera lo que queda por pagar`).MatchString(m) {
 		t.Errorf("refusal says: %s", m)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"missiongrants/internal/application"
+	"missiongrants/internal/dbtest"
 )
 
 // Helpers shared by the board's tests: a submitted application, the demo
@@ -90,3 +91,15 @@ func openVote(t *testing.T, admin *client, app string) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// approve makes the application at path app approved by a vote of the
+// board for cents (the most its award may be), as if the board had voted.
+func (s *testServer) approve(t *testing.T, app string, cents int64) {
+	t.Helper()
+	var admin int64
+	if err := s.db.Get(&admin, `SELECT min(id) FROM users WHERE is_admin AND active`); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := strconv.ParseInt(appID(app), 10, 64)
+	dbtest.Approve(t, s.db, id, cents, admin)
+}

@@ -78,19 +78,20 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 	mustNotContain(t, page, secret, reviewText, ballotText, `name="comment_body"`, `name="choice"`, `name="score_need"`)
 
 	// Every route refuses him, with the reason, and changes nothing.
-	recused := "You declared a conflict of interest on this application, so you take no part in its review or vote."
+	recused := "A conflict of interest is recorded for you on this application, so you take no part in its review, its vote or its money."
 	for _, try := range []struct {
-		path string
-		form url.Values
-		want string
+		path   string
+		form   url.Values
+		status int
+		want   string
 	}{
-		{"/board/applications/" + id + "/review", goodReview("5"), recused},
-		{"/board/applications/" + id + "/discussion", url.Values{"comment_body": {"Let me weigh in anyway."}}, recused},
-		{"/board/applications/" + id + "/ballot", url.Values{"vote": {voteID}, "choice": {"decline"}}, recused},
-		{"/board/applications/" + id + "/conflict", url.Values{"conflict": {"no"}}, "You already declared a conflict on this application."},
+		{"/board/applications/" + id + "/review", goodReview("5"), http.StatusForbidden, recused},
+		{"/board/applications/" + id + "/discussion", url.Values{"comment_body": {"Let me weigh in anyway."}}, http.StatusForbidden, recused},
+		{"/board/applications/" + id + "/ballot", url.Values{"vote": {voteID}, "choice": {"decline"}}, http.StatusForbidden, recused},
+		{"/board/applications/" + id + "/conflict", url.Values{"conflict": {"no"}}, http.StatusConflict, "You already declared a conflict on this application."},
 	} {
 		rec := bruno.post(try.path, try.form)
-		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		wantStatus(t, rec, try.status)
 		mustContain(t, rec, try.want)
 		mustNotContain(t, rec, secret, reviewText, ballotText)
 	}
@@ -126,13 +127,16 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 		t.Errorf("%d ballots left after Ada's recusal (%v)", ballots, err)
 	}
 	rec = ada.post("/board/applications/"+id+"/ballot", url.Values{"vote": {voteID}, "choice": {"approve"}})
-	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	wantStatus(t, rec, http.StatusForbidden)
 	mustContain(t, rec, recused)
-	// Being an admin, she still reads the discussion, but may not add to it.
-	mustNotContain(t, ada.get(app), `name="comment_body"`)
+	// Being an admin changes nothing: she neither reads the discussion and
+	// the reviews nor adds to them, and cannot close the vote.
+	page = ada.get(app)
+	mustNotContain(t, page, `name="comment_body"`, secret, reviewText, `/vote/close"`)
 	rec = ada.post("/board/applications/"+id+"/discussion", url.Values{"comment_body": {"As treasurer's spouse: fund it."}})
-	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	wantStatus(t, rec, http.StatusForbidden)
 	mustContain(t, rec, recused)
+	wantStatus(t, ada.post("/admin/applications/"+id+"/vote/close", url.Values{"vote": {voteID}}), http.StatusForbidden)
 	var comments int
 	if err := s.db.Get(&comments, `SELECT count(*) FROM board_comments WHERE author_id = $1`, adaID); err != nil || comments != 1 {
 		t.Errorf("Ada has %d comments after her recusal, want the 1 from before (%v)", comments, err)

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"missiongrants/internal/i18n"
 	"net/http"
 	"strings"
 
@@ -50,7 +51,7 @@ func (s *Server) csrf(c *gin.Context) {
 	if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 		logger(c).Warn("request without a valid CSRF token refused")
 		c.Abort()
-		s.renderError(c, http.StatusForbidden, "error.csrf")
+		s.renderError(c, http.StatusForbidden, i18n.Msg("error.csrf"))
 		return
 	}
 	c.Next()

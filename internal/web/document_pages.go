@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"missiongrants/internal/policy"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -57,7 +58,7 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 		return nil, err
 	}
 	p := &documentsPage{Page: s.page(c), App: a, Kinds: document.Kinds(),
-		Editable: application.Editable(a.Status) && s.isMember(c, a.OrganizationID),
+		Editable: policy.Editable(a.Status) && s.isMember(c, a.OrganizationID),
 		MaxBytes: document.FormatSize(s.docs.MaxBytes()), Limit: s.docs.MaxBytes(), Allowed: document.AllowedTypes()}
 	for _, k := range document.RequiredKinds() {
 		present := true
@@ -169,11 +170,6 @@ func (s *Server) uploadRefused(c *gin.Context, id int64, err error, kind, expire
 		err = i18n.Msg("error.document.too_large", "Limit", document.FormatSize(s.docs.MaxBytes()))
 	}
 	fields, form, ok := s.formErrors(c, err)
-	if !ok {
-		if m, isMsg := document.Message(err); isMsg {
-			form, ok = s.cat.Say(lang(c), m), true
-		}
-	}
 	if !ok {
 		return err
 	}

@@ -9,10 +9,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"missiongrants/internal/account"
-	"missiongrants/internal/application"
 	"missiongrants/internal/db"
-	"missiongrants/internal/vote"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/refusal"
 )
 
 // handlerFunc is a handler that returns its failure; handle maps failures to
@@ -39,22 +38,64 @@ func (s *Server) handle(fn handlerFunc) gin.HandlerFunc {
 	}
 }
 
+// fail answers a handler's failure. A refusal is answered with its status
+// and its message, as a page or, to the page's scripts, as JSON; anything
+// else is logged once, here, and is a 503 or a 500.
 func (s *Server) fail(c *gin.Context, err error) {
 	var he *httpError
+	if errors.As(err, &he) {
+		s.renderError(c, he.status, i18n.Msg(he.key))
+		return
+	}
+	status, m, ok := refusalOf(err)
+	if !ok {
+		status, m = http.StatusInternalServerError, i18n.Msg("error.http.500")
+		if db.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded) {
+			logger(c).Warn("database unavailable", "error", err)
+			status, m = http.StatusServiceUnavailable, i18n.Msg("error.http.503")
+			c.Header("Retry-After", "30")
+		} else {
+			logger(c).Error("request failed", "error", err)
+		}
+	}
+	if wantsJSON(c) {
+		c.JSON(status, gin.H{"error": s.cat.Say(lang(c), m)})
+		return
+	}
+	s.renderError(c, status, m)
+}
+
+// refusalOf is the one place a refusal becomes an HTTP status: by its kind,
+// or 422 for a form's mistakes. ok is false for failures that are not
+// refusals (a bug or an outage).
+func refusalOf(err error) (status int, m i18n.Message, ok bool) {
+	var r *refusal.Error
+	var fe i18n.FieldErrors
 	switch {
-	case errors.As(err, &he):
-		s.renderError(c, he.status, he.key)
-	case errors.Is(err, db.ErrNotFound):
-		s.renderError(c, http.StatusNotFound, "error.http.404")
-	case errors.Is(err, application.ErrForbidden), errors.Is(err, account.ErrForbidden), errors.Is(err, vote.ErrForbidden):
-		s.renderError(c, http.StatusForbidden, "error.http.403")
-	case db.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded):
-		logger(c).Warn("database unavailable", "error", err)
-		c.Header("Retry-After", "30")
-		s.renderError(c, http.StatusServiceUnavailable, "error.http.503")
-	default:
-		logger(c).Error("request failed", "error", err)
-		s.renderError(c, http.StatusInternalServerError, "error.http.500")
+	case errors.As(err, &r):
+		return kindStatus[r.Kind], r.Message, true
+	case errors.As(err, &fe):
+		return http.StatusUnprocessableEntity, i18n.Msg("error.form.invalid"), true
+	case errors.As(err, &m):
+		return http.StatusUnprocessableEntity, m, true
+	}
+	return 0, i18n.Message{}, false
+}
+
+var kindStatus = map[refusal.Kind]int{
+	refusal.KindInvalid:     http.StatusUnprocessableEntity,
+	refusal.KindForbidden:   http.StatusForbidden,
+	refusal.KindNotFound:    http.StatusNotFound,
+	refusal.KindConflict:    http.StatusConflict,
+	refusal.KindTooMany:     http.StatusTooManyRequests,
+	refusal.KindUnavailable: http.StatusServiceUnavailable,
+}
+
+// retryAfter sets Retry-After for a refusal that says when to try again.
+func retryAfter(c *gin.Context, err error) {
+	var r *refusal.Error
+	if errors.As(err, &r) && r.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(r.RetryAfter.Seconds()+0.999)))
 	}
 }
 

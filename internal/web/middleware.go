@@ -111,7 +111,7 @@ func (s *Server) recoverPanic(c *gin.Context) {
 			}
 			logger(c).Error("panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			c.Abort()
-			s.renderError(c, http.StatusInternalServerError, "error.http.500")
+			s.renderError(c, http.StatusInternalServerError, i18n.Msg("error.http.500"))
 		}
 	}()
 	c.Next()
@@ -123,7 +123,7 @@ func (s *Server) crossOriginCheck(c *gin.Context) {
 	if err := s.cop.Check(c.Request); err != nil {
 		logger(c).Warn("cross-origin request refused", "origin", c.GetHeader("Origin"), "sec_fetch_site", c.GetHeader("Sec-Fetch-Site"))
 		c.Abort()
-		s.renderError(c, http.StatusForbidden, "error.csrf")
+		s.renderError(c, http.StatusForbidden, i18n.Msg("error.csrf"))
 		return
 	}
 	c.Next()

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"missiongrants/internal/i18n"
 	"missiongrants/internal/organization"
 )
 
@@ -170,10 +169,10 @@ func (s *Server) organizationJoinShow(c *gin.Context) error {
 func (s *Server) organizationJoin(c *gin.Context) error {
 	tok := c.PostForm("token")
 	id, err := s.orgs.Join(c.Request.Context(), s.actor(c), tok)
-	if err == organization.ErrInvitationInvalid {
+	if errors.Is(err, organization.ErrInvitationInvalid) {
 		p := s.organizationJoinPage(c, tok)
 		p.Invalid = true
-		return s.refuse(c, i18n.Msg("error.organization.invitation_invalid"), &p.Page, "token_confirm", p)
+		return s.refuse(c, err, &p.Page, "token_confirm", p)
 	}
 	if err != nil {
 		return err
@@ -192,9 +191,6 @@ func (s *Server) organizationAccept(c *gin.Context) error {
 		return err
 	}
 	orgID, err := s.orgs.Accept(c.Request.Context(), s.actor(c), currentUser(c).Email, id)
-	if err == organization.ErrInvitationInvalid {
-		return s.refuseMessage(c, i18n.Msg("error.organization.invitation_invalid"))
-	}
 	if err != nil {
 		return err
 	}

@@ -155,7 +155,7 @@ func (s *Server) render(c *gin.Context, status int, view string, data any) {
 			c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(s.cat.T(lang(c), "error.http.500")))
 			return
 		}
-		s.renderError(c, http.StatusInternalServerError, "error.http.500")
+		s.renderError(c, http.StatusInternalServerError, i18n.Msg("error.http.500"))
 		return
 	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
@@ -163,12 +163,12 @@ func (s *Server) render(c *gin.Context, status int, view string, data any) {
 
 type errorPage struct {
 	Page
-	Message string
+	Message string // in the page's language
 }
 
 // renderError shows the friendly error page in the person's language.
-func (s *Server) renderError(c *gin.Context, status int, messageKey string) {
-	s.render(c, status, "error", errorPage{Page: s.page(c), Message: messageKey})
+func (s *Server) renderError(c *gin.Context, status int, m i18n.Message) {
+	s.render(c, status, "error", errorPage{Page: s.page(c), Message: s.cat.Say(lang(c), m)})
 }
 
 // dict builds the argument of a partial: {{template "field" (dict "Name" "email" …)}}.

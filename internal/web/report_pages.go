@@ -1,6 +1,7 @@
 package web
 
 import (
+	"missiongrants/internal/policy"
 	"net/http"
 	"strconv"
 
@@ -32,10 +33,12 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	editable := r.Status == "draft" || r.Status == "corrections_requested"
+	can, err := s.apps.Can(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
 	p := &reportPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Report: r, Form: r.Form,
-		Editable: editable && s.isMember(c, a.OrganizationID) && a.Status == "approved",
-		Review:   u.IsAdmin && r.Status == "submitted"}
+		Editable: can.Do(policy.WriteReport), Review: can.Do(policy.ReviewReport)}
 	p.Currency = a.Currency
 	versions, err := s.apps.Versions(ctx, u, id)
 	if err != nil {
@@ -105,9 +108,6 @@ func (s *Server) reportSave(c *gin.Context) error {
 				p.Budget[i].Spent = f.SpentByLine[i]
 			}
 		}
-		if m, ok := report.Message(err); ok {
-			err = m
-		}
 		return s.refuse(c, err, &p.Page, "report", p)
 	}
 	flash := "flash.report_saved"
@@ -131,9 +131,6 @@ func (s *Server) reportReview(c *gin.Context) error {
 			return perr
 		}
 		p.Note = note
-		if m, ok := report.Message(err); ok {
-			err = m
-		}
 		return s.refuse(c, err, &p.Page, "report", p)
 	}
 	s.flash(c, "flash.report_reviewed")

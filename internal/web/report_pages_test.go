@@ -44,7 +44,7 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	// The trip (June 2027, as the charity applied) is not over: the report
 	// waits, with every figure kept.
 	rec = ch.post(app+"/report", form)
-	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	wantStatus(t, rec, http.StatusConflict)
 	mustContain(t, rec, "The report can be sent once the trip is over.", `value="15.000,50"`, `value="5"`)
 	if _, err := s.db.Exec(`UPDATE applications SET trip_start = '2026-03-01', trip_end = '2026-03-10'`); err != nil {
 		t.Fatal(err)

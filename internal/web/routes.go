@@ -86,8 +86,8 @@ func (s *Server) routes(r *gin.Engine) {
 	ipa := r.Group("/board", s.require(ipaOnly))
 	ipa.GET("/applications", s.handle(s.boardQueueShow))
 	ipa.POST("/applications/:id/discussion", s.handle(s.boardDiscuss))
+	ipa.POST("/applications/:id/conflict", s.handle(s.boardDeclare)) // admins declare their own conflicts too
 	board := r.Group("/board", s.require(boardOnly))
-	board.POST("/applications/:id/conflict", s.handle(s.boardDeclare))
 	board.POST("/applications/:id/review", s.handle(s.boardReview))
 	board.POST("/applications/:id/ballot", s.handle(s.boardBallot))
 
@@ -115,6 +115,7 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/applications/:id/payments", s.handle(s.paymentCreate))
 	admin.POST("/applications/:id/payments/approve", s.handle(s.paymentApprove))
 	admin.POST("/applications/:id/payments/reverse", s.handle(s.paymentReverse))
+	admin.POST("/applications/:id/payments/cancel", s.handle(s.paymentCancel))
 	admin.GET("/screening", s.handle(s.screeningQueueShow))
 	admin.POST("/applications/:id/screen", s.handle(s.applicationScreen))
 	admin.POST("/applications/:id/conflicts", s.handle(s.adminConflictRecord))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"missiongrants/internal/policy"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -19,7 +20,7 @@ type screeningQueuePage struct {
 // screeningQueueShow lists the applications waiting to be screened, newest
 // submission first (the board's queue filtered on "submitted").
 func (s *Server) screeningQueueShow(c *gin.Context) error {
-	f := application.QueueFilter{Status: application.Submitted}
+	f := application.QueueFilter{Status: policy.Submitted}
 	if b := c.Query("before"); b != "" {
 		cur, err := application.ParseCursor(b)
 		if err != nil {

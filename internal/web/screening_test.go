@@ -63,7 +63,7 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	mustNotContain(t, admin.get("/admin/screening"), "Misión Tegucigalpa 2027")
 	// Screening it again is not a move the state machine allows.
 	rec = screen(admin, toBoard, allChecks(), "declined", "Too late")
-	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	wantStatus(t, rec, http.StatusConflict)
 	mustContain(t, rec, "Esto no se puede hacer en el estado actual de la solicitud.")
 	if got := s.status(t, toBoard); got != "in_review" {
 		t.Fatalf("an impossible screening moved the application to %s", got)

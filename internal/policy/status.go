@@ -1,9 +1,11 @@
-package application
+// Package policy holds the grant process's rules in one place: the
+// statuses an application passes through and the one table of moves
+// between them (this file), and what each person may do to an application
+// now, and why not (policy.go). Services refuse by it, pages show a control
+// only when it allows it; no other package decides either.
+package policy
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // Status is where an application stands.
 type Status string
@@ -77,9 +79,6 @@ var transitions = []transition{
 	{Voting, EventNoDecision, RoleVote, InReview},
 }
 
-// ErrInvalidTransition is a move the state machine does not allow.
-var ErrInvalidTransition = errors.New("application: not allowed in this state")
-
 // Next is the status after event by role from status, or ErrInvalidTransition.
 func Next(from Status, event Event, by Role) (Status, error) {
 	for _, t := range transitions {
@@ -92,6 +91,10 @@ func Next(from Status, event Event, by Role) (Status, error) {
 
 // Editable reports whether the charity may change the form in status s.
 func Editable(s Status) bool { return s == Draft || s == MoreInfoRequested }
+
+// BeforeBoard reports whether the board acts on an application in status
+// s: it was screened and sent to the board, and may be under a vote.
+func BeforeBoard(s Status) bool { return s == InReview || s == Voting }
 
 // Allowed lists the events role may cause from status s, for the page's buttons.
 func Allowed(s Status, by Role) []Event {

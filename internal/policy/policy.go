@@ -1,0 +1,237 @@
+package policy
+
+import "missiongrants/internal/refusal"
+
+// Person is someone as the rules see them on one application.
+type Person struct {
+	ID           int64 // 0: nobody is signed in
+	Admin, Board bool
+	// Member: of the charity that applied. A member is the applicant on
+	// their own charity's application, whatever else they are at the IPA.
+	Member bool
+	// Declared: declared a conflict of interest, or none, on this application.
+	Declared bool
+	// Recused: declared a conflict (or had one recorded). A recused person
+	// takes no part in the board's work nor in the money, by any route; they
+	// may still read the charity's submission.
+	Recused bool
+}
+
+// IPA reports whether p acts for the IPA on this application: a board
+// member or admin who is not one of the charity's members.
+func (p Person) IPA() bool { return (p.Admin || p.Board) && !p.Member }
+
+// Facts is what the rules need to know of an application now.
+type Facts struct {
+	Status Status
+	// VoteOpen: a vote is open and its closing time has not passed.
+	VoteOpen bool
+	// Awarded: the award is recorded.
+	Awarded bool
+	// Report is the post-trip report's status ("" when none was started).
+	Report ReportStatus
+}
+
+// ReportStatus is where a post-trip report stands.
+type ReportStatus string
+
+const (
+	ReportNone                 ReportStatus = ""
+	ReportDraft                ReportStatus = "draft"
+	ReportSubmitted            ReportStatus = "submitted"
+	ReportCorrectionsRequested ReportStatus = "corrections_requested"
+	ReportAccepted             ReportStatus = "accepted"
+)
+
+// Action is something a person may do to an application.
+type Action string
+
+// Every action the rules decide; Actions lists them all.
+const (
+	View            Action = "view"             // read the submission and its thread
+	Edit            Action = "edit"             // change the draft and its documents
+	Submit          Action = "submit"           // send (or send again) the application
+	Withdraw        Action = "withdraw"         // take it back
+	PostMessage     Action = "post_message"     // write in the thread with the charity
+	Screen          Action = "screen"           // send to the board or decline
+	RequestInfo     Action = "request_info"     // ask the charity to amend it
+	DeclareConflict Action = "declare_conflict" // one's own conflict of interest, or none
+	RecordConflict  Action = "record_conflict"  // an admin records another member's declaration
+	Review          Action = "review"           // score it
+	SeeReviews      Action = "see_reviews"
+	Discuss         Action = "discuss" // the board's internal discussion
+	SeeDiscussion   Action = "see_discussion"
+	OpenVote        Action = "open_vote"
+	CloseVote       Action = "close_vote"
+	CastBallot      Action = "cast_ballot"
+	Award           Action = "award" // record the award and its schedule
+	Pay             Action = "pay"   // record a payment
+	ApprovePayment  Action = "approve_payment"
+	CancelPayment   Action = "cancel_payment" // reject a payment still waiting for approval
+	ReversePayment  Action = "reverse_payment"
+	WriteReport     Action = "write_report" // the post-trip report
+	ReviewReport    Action = "review_report"
+)
+
+// Actions is every action, in the order pages list them.
+var Actions = []Action{View, Edit, Submit, Withdraw, PostMessage, Screen, RequestInfo, DeclareConflict, RecordConflict,
+	Review, SeeReviews, Discuss, SeeDiscussion, OpenVote, CloseVote, CastBallot, Award, Pay, ApprovePayment,
+	CancelPayment, ReversePayment, WriteReport, ReviewReport}
+
+// The refusals of the rules; services return them as Decide gives them.
+var (
+	ErrForbidden = refusal.Forbidden("error.http.403")
+	// ErrOwnCharity: someone at the IPA who is a member of the charity
+	// takes no part in judging or paying its application.
+	ErrOwnCharity = refusal.Forbidden("error.policy.own_charity")
+	ErrNotBoard   = refusal.Forbidden("error.review.not_board")
+	ErrRecused    = refusal.Forbidden("error.review.recused")
+	ErrUndeclared = refusal.Conflict("error.review.undeclared")
+	// ErrAlreadyDeclared: one's own conflict stays until another admin clears it.
+	ErrAlreadyDeclared = refusal.Conflict("error.review.already_declared")
+	// ErrNotInReview: the application is not before the board.
+	ErrNotInReview = refusal.Conflict("error.review.not_in_review")
+	ErrNotEditable = refusal.Conflict("error.app.not_editable")
+	// ErrInvalidTransition: not in this state (the state machine's refusal).
+	ErrInvalidTransition = refusal.Conflict("error.app.invalid_transition")
+	ErrVoteClosed        = refusal.Conflict("error.vote.closed")
+	ErrNotApproved       = refusal.Conflict("error.award.not_approved")
+	ErrAwarded           = refusal.Conflict("error.award.exists")
+	ErrNoAward           = refusal.Conflict("error.policy.no_award")
+	ErrReportNotEditable = refusal.Conflict("error.report.not_editable")
+	ErrNotFunded         = refusal.Conflict("error.report.not_funded")
+	ErrReportNotSent     = refusal.Conflict("error.policy.report_not_submitted")
+)
+
+// Decide is the rule for every action: nil when p may do a to an
+// application with facts f now, otherwise the refusal that says why not.
+func Decide(p Person, f Facts, a Action) error {
+	if p.ID == 0 {
+		return ErrForbidden
+	}
+	switch a {
+	case View:
+		return either(p.Member || p.Admin || p.Board, ErrForbidden)
+	case Edit:
+		return charity(p, Editable(f.Status), ErrNotEditable)
+	case Submit:
+		return charity(p, f.Status == Draft || f.Status == MoreInfoRequested, ErrInvalidTransition)
+	case Withdraw:
+		_, err := Next(f.Status, EventWithdraw, RoleApplicant)
+		return charity(p, err == nil, ErrInvalidTransition)
+	case PostMessage:
+		if p.Member {
+			return nil
+		}
+		return staff(p, true, nil)
+	case Screen:
+		return staff(p, f.Status == Submitted, ErrInvalidTransition)
+	case RequestInfo:
+		_, err := Next(f.Status, EventRequestInfo, RoleAdmin)
+		return staff(p, err == nil, ErrInvalidTransition)
+	case DeclareConflict: // a conflict stays until another admin clears it
+		return firstOf(ipa(p), either(!p.Recused, ErrAlreadyDeclared), either(Declarable(f.Status), ErrNotInReview))
+	case RecordConflict:
+		return staff(p, Declarable(f.Status), ErrNotInReview)
+	case Review:
+		return boardPart(p, BeforeBoard(f.Status), ErrNotInReview)
+	case SeeReviews, SeeDiscussion:
+		if p.Admin { // admins run the process: they read without declaring
+			return firstOf(ipa(p), unrecused(p))
+		}
+		return boardPart(p, true, nil)
+	case Discuss:
+		if p.Admin {
+			return firstOf(ipa(p), unrecused(p), either(BeforeBoard(f.Status), ErrNotInReview))
+		}
+		return boardPart(p, BeforeBoard(f.Status), ErrNotInReview)
+	case OpenVote:
+		return staff(p, f.Status == InReview, ErrInvalidTransition)
+	case CloseVote:
+		return staff(p, f.Status == Voting, ErrInvalidTransition)
+	case CastBallot:
+		return boardPart(p, f.Status == Voting && f.VoteOpen, ErrVoteClosed)
+	case Award:
+		return staff(p, f.Status == Approved, ErrNotApproved, either(!f.Awarded, ErrAwarded))
+	case Pay, ApprovePayment, CancelPayment, ReversePayment:
+		return staff(p, f.Awarded, ErrNoAward)
+	case WriteReport:
+		editable := f.Report == ReportNone || f.Report == ReportDraft || f.Report == ReportCorrectionsRequested
+		return charity(p, f.Status == Approved, ErrNotFunded, either(editable, ErrReportNotEditable))
+	case ReviewReport:
+		return staff(p, f.Report == ReportSubmitted, ErrReportNotSent)
+	}
+	return ErrForbidden // an action nobody has written a rule for
+}
+
+// Declarable reports whether conflicts of interest are declared on an
+// application in status s: from its submission until the money is paid.
+func Declarable(s Status) bool {
+	return s == Submitted || s == MoreInfoRequested || s == InReview || s == Voting || s == Approved
+}
+
+// charity: the charity's own members, when ok.
+func charity(p Person, ok bool, notNow error, more ...error) error {
+	return firstOf(append([]error{either(p.Member, ErrForbidden), either(ok, notNow)}, more...)...)
+}
+
+// staff: admins acting for the IPA and not recused, when ok.
+func staff(p Person, ok bool, notNow error, more ...error) error {
+	return firstOf(append([]error{either(p.Admin, ErrForbidden), ipa(p), unrecused(p), either(ok, notNow)}, more...)...)
+}
+
+// boardPart: board members who declared no conflict, when ok.
+func boardPart(p Person, ok bool, notNow error) error {
+	return firstOf(either(p.Board, ErrNotBoard), ipa(p), unrecused(p), either(p.Declared, ErrUndeclared), either(ok, notNow))
+}
+
+func ipa(p Person) error {
+	if p.Member {
+		return ErrOwnCharity
+	}
+	return either(p.Admin || p.Board, ErrForbidden)
+}
+
+func unrecused(p Person) error { return either(!p.Recused, ErrRecused) }
+
+func either(ok bool, refused error) error {
+	if ok {
+		return nil
+	}
+	return refused
+}
+
+func firstOf(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Can is what one person may do to one application now, for a page to
+// show only the controls that will work.
+type Can struct {
+	why map[Action]error
+}
+
+// For decides every action for p on an application with facts f.
+func For(p Person, f Facts) Can {
+	c := Can{why: make(map[Action]error, len(Actions))}
+	for _, a := range Actions {
+		c.why[a] = Decide(p, f, a)
+	}
+	return c
+}
+
+// Do reports whether the action is allowed: {{if .Can.Do "review"}}.
+func (c Can) Do(a Action) bool { return c.why != nil && c.why[a] == nil }
+
+// Why is the refusal for an action that is not allowed (nil when it is).
+func (c Can) Why(a Action) error {
+	if c.why == nil {
+		return ErrForbidden
+	}
+	return c.why[a]
+}
