@@ -96,6 +96,9 @@ var (
 	// ErrNotEditable: the application is no longer a draft, nor waiting for
 	// more information, so its documents are frozen.
 	ErrNotEditable = errors.New("document: the application is not editable")
+	// ErrReportAccepted: the IPA accepted the funded trip's post-trip
+	// report, so its outcome documents are final too.
+	ErrReportAccepted = errors.New("document: the post-trip report is accepted")
 
 	ErrEmpty              = errors.New("document: empty file")
 	ErrTooLarge           = errors.New("document: file too large")
