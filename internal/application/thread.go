@@ -51,6 +51,9 @@ type Post struct {
 	FromIPA    bool      `db:"from_ipa"`
 	Body       string    `db:"body"`
 	CreatedAt  time.Time `db:"created_at"`
+	// About names what the message is about when the portal posted it:
+	// "report_corrections" (the post-trip report sent back); "" otherwise.
+	About string `db:"about"`
 }
 
 // Messages lists the thread, oldest first.
@@ -63,7 +66,7 @@ func (s *Service) Messages(ctx context.Context, u *account.User, id int64) ([]Po
 
 func (s *Service) messages(ctx context.Context, id int64) ([]Post, error) {
 	var out []Post
-	err := s.db.SelectContext(ctx, &out, `SELECT m.id, u.name AS author_name, m.from_ipa, m.body, m.created_at
+	err := s.db.SelectContext(ctx, &out, `SELECT m.id, u.name AS author_name, m.from_ipa, m.body, m.created_at, coalesce(m.about, '') AS about
 		FROM application_messages m JOIN users u ON u.id = m.author_id
 		WHERE m.application_id = $1 ORDER BY m.created_at, m.id`, id)
 	return out, err

@@ -95,6 +95,11 @@ var (
 	// ErrNotEditable: the application is no longer a draft, nor waiting for
 	// more information, so its documents are frozen.
 	ErrNotEditable = refusal.Conflict("error.document.not_editable")
+	// ErrReportAccepted: the IPA accepted the funded trip's post-trip
+	// report, so its outcome documents are final too.
+	ErrReportAccepted = refusal.Conflict("error.document.report_accepted")
+	// ErrOutcomeOnly: once approved, only outcome documents are added.
+	ErrOutcomeOnly = refusal.Conflict("error.document.outcome_only")
 
 	ErrEmpty              = refusal.Invalid("error.document.empty")
 	ErrTooLarge           = refusal.Invalid("error.document.too_large")

@@ -178,7 +178,8 @@ func (s *Service) Delete(ctx context.Context, ac account.Actor, u *account.User,
 }
 
 // mayWrite checks that u may add a document to organization orgID (and
-// application appID, which must be the organization's and editable). With
+// application appID, which must be the organization's and take a document
+// of kind now: appState.allows). With
 // lock, the application's state is held until the transaction ends, so a
 // submission cannot slip in between the check and the insert.
 func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, orgID int64, appID *int64, kind Kind, lock bool) error {
@@ -200,20 +201,80 @@ func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, o
 	if appID == nil {
 		return nil
 	}
-	// A funded trip's outcome documents (photos, reports) go with its
-	// post-trip report, after the application itself is frozen.
-	query := `SELECT status IN ` + editableStatus + ` OR (status = 'approved' AND $3 = 'outcome_report') FROM applications WHERE id = $1 AND organization_id = $2`
+	st, err := openness(ctx, q, orgID, *appID, lock)
+	if err != nil {
+		return err
+	}
+	return st.allows(kind)
+}
+
+// appState is what an application's documents may be now.
+type appState struct {
+	Editable       bool `db:"editable"` // a draft, or asked for more information: any kind
+	Approved       bool `db:"approved"`
+	ReportAccepted bool `db:"report_accepted"`
+}
+
+// outcomes: a funded trip's outcome documents (photos, reports) go with its
+// post-trip report after the application is frozen, until the IPA accepts
+// the report. They are the application's current documents; the versions
+// submitted keep theirs (Freeze).
+func (st appState) outcomes() bool { return st.Approved && !st.ReportAccepted }
+
+// openness reads application appID (of organization orgID)'s appState.
+// With lock, its row is shared-locked until the transaction ends, so a
+// submission cannot slip in between the check and the insert. The report's
+// status is read here in SQL, like editableStatus, so that document and
+// report do not depend on each other. The report's row is not locked: an
+// outcome document sent at the very moment the IPA accepts the report may
+// still be added, which harms nothing, and locking the report here would
+// take reports and applications in the opposite order to a review.
+func openness(ctx context.Context, q db.Querier, orgID, appID int64, lock bool) (appState, error) {
+	query := `SELECT a.status IN ` + editableStatus + ` AS editable, a.status = 'approved' AS approved,
+			EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.status = 'accepted') AS report_accepted
+		FROM applications a WHERE a.id = $1 AND a.organization_id = $2`
 	if lock {
-		query += ` FOR SHARE`
+		query += ` FOR SHARE OF a`
 	}
-	var editable bool
-	if err := q.GetContext(ctx, &editable, query, *appID, orgID, kind); err != nil {
-		return db.NotFound(err)
+	var st appState
+	if err := q.GetContext(ctx, &st, query, appID, orgID); err != nil {
+		return st, db.NotFound(err)
 	}
-	if !editable {
-		return ErrNotEditable
+	return st, nil
+}
+
+// allows refuses a document of kind that the application does not take now.
+func (st appState) allows(kind Kind) error {
+	switch {
+	case st.Editable, st.outcomes() && kind == OutcomeReport:
+		return nil
+	case st.outcomes():
+		return ErrOutcomeOnly
+	case st.Approved:
+		return ErrReportAccepted
 	}
-	return nil
+	return ErrNotEditable
+}
+
+// OutcomesOpen reports whether u may add outcome documents to application
+// appID now that it is frozen (approved, its report not yet accepted):
+// the rule Upload refuses by, for the pages to offer the upload only then.
+// Only the organization's members may.
+func (s *Service) OutcomesOpen(ctx context.Context, u *account.User, appID int64) (bool, error) {
+	var orgID int64
+	err := s.db.GetContext(ctx, &orgID, `SELECT a.organization_id FROM applications a
+		JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1 WHERE a.id = $2`, u.ID, appID)
+	if err = db.NotFound(err); errors.Is(err, ErrNotFound) {
+		return false, nil // not a member: nothing to offer
+	}
+	if err != nil {
+		return false, fmt.Errorf("document.OutcomesOpen: %w", err)
+	}
+	st, err := openness(ctx, s.db, orgID, appID, false)
+	if err != nil {
+		return false, fmt.Errorf("document.OutcomesOpen: %w", err)
+	}
+	return !st.Editable && st.outcomes(), nil
 }
 
 // editable loads current document id for a change by u: a member of its

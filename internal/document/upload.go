@@ -68,7 +68,8 @@ type ReplaceInput struct {
 }
 
 // Upload stores a file for an organization, or for one of its
-// applications while that is editable. Only the organization's members
+// applications while that is editable (and outcome documents while its
+// post-trip report waits for the IPA: OutcomesOpen). Only the organization's members
 // may. Nothing is read from Body until the person's right to upload has
 // been checked. A refused file (empty, too large, type not allowed,
 // infected, scanner or store unavailable) is an error with an

@@ -156,7 +156,16 @@ type Report struct {
 	DueOn         time.Time  `db:"due_on"`
 	SubmittedAt   *time.Time `db:"submitted_at"`
 	AcceptedAt    *time.Time `db:"accepted_at"`
+	// The IPA's last review: when, by whom, and its note (what to
+	// correct, when the report was sent back).
+	ReviewedAt   *time.Time `db:"reviewed_at"`
+	ReviewerName string     `db:"reviewer_name"`
+	ReviewNote   string     `db:"review_note"`
 }
+
+// CorrectionsAsked reports whether the IPA sent the report back to the
+// charity and waits for it again.
+func (r *Report) CorrectionsAsked() bool { return r.Status == "corrections_requested" }
 
 // Get returns application appID's report (an empty draft when none was
 // started) if u may see it: the charity's members and the IPA. Only a
@@ -164,8 +173,9 @@ type Report struct {
 func (s *Service) Get(ctx context.Context, u *account.User, appID int64) (*Report, error) {
 	var r Report
 	err := s.db.GetContext(ctx, &r, `SELECT a.id AS application_id, coalesce(r.status, 'draft') AS status, coalesce(r.data, '{}') AS data,
-			coalesce(a.trip_end + make_interval(days => $4::int), a.created_at)::date AS due_on, r.submitted_at, r.accepted_at
-		FROM applications a LEFT JOIN reports r ON r.application_id = a.id
+			coalesce(a.trip_end + make_interval(days => $4::int), a.created_at)::date AS due_on, r.submitted_at, r.accepted_at,
+			r.reviewed_at, coalesce(v.name, '') AS reviewer_name, coalesce(r.review_note, '') AS review_note
+		FROM applications a LEFT JOIN reports r ON r.application_id = a.id LEFT JOIN users v ON v.id = r.reviewed_by
 		WHERE a.id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`,
 		u.ID, u.IsAdmin || u.IsBoard, appID, s.dueDays)
 	if err != nil {
@@ -239,10 +249,8 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 // allows: an admin not recused.
 func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User, appID int64, accept bool, note string) error {
 	note = strings.TrimSpace(note)
-	if !accept {
-		if err := field.Text(note, true, 5000); err != nil {
-			return i18n.FieldErrors{"note": err.(i18n.Message)}
-		}
+	if err := field.Text(note, !accept, 5000); err != nil { // required to send the report back
+		return i18n.FieldErrors{"note": err.(i18n.Message)}
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Update, policy.ReviewReport); err != nil {
@@ -253,8 +261,9 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 			status, action = "accepted", "report.accepted"
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE reports SET status = $2, accepted_at = CASE WHEN $3 THEN $4::timestamptz END,
-			accepted_by = CASE WHEN $3 THEN $5::bigint END, updated_at = $4 WHERE application_id = $1 AND status = 'submitted'`,
-			appID, status, accept, s.now(), u.ID)
+			accepted_by = CASE WHEN $3 THEN $5::bigint END, reviewed_at = $4, reviewed_by = $5, review_note = $6, updated_at = $4
+			WHERE application_id = $1 AND status = 'submitted'`,
+			appID, status, accept, s.now(), u.ID, note)
 		if err != nil {
 			return fmt.Errorf("report.Review: %w", err)
 		}
@@ -264,9 +273,9 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 		if err := audit.Record(ctx, tx, ac.Event(action, "application", appID, map[string]any{"note": note})); err != nil {
 			return err
 		}
-		if !accept { // the corrections go in the application's thread too, where the charity answers
-			if _, err := tx.ExecContext(ctx, `INSERT INTO application_messages (application_id, author_id, from_ipa, body, created_at)
-				VALUES ($1, $2, true, $3, $4)`, appID, u.ID, note, s.now()); err != nil {
+		if !accept { // the corrections go in the application's thread too, where the charity answers and they stay
+			if _, err := tx.ExecContext(ctx, `INSERT INTO application_messages (application_id, author_id, from_ipa, body, created_at, about)
+				VALUES ($1, $2, true, $3, $4, 'report_corrections')`, appID, u.ID, note, s.now()); err != nil {
 				return fmt.Errorf("report.Review: %w", err)
 			}
 		}

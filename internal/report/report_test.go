@@ -216,3 +216,39 @@ func TestRemindersAndOverdue(t *testing.T) {
 		t.Fatal("a report sent back for corrections is not overdue")
 	}
 }
+
+// A report sent back keeps the IPA's note with it, when and by whom, for
+// the charity's page; the note is also in the application's thread, marked
+// as being about the report.
+func TestReportReturnedKeepsTheNote(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	if err := f.svc.Save(ctx, f.member, f.app, goodForm()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); err != nil {
+		t.Fatal(err)
+	}
+	var fe i18n.FieldErrors
+	if err := f.svc.Review(ctx, act(f.admin), f.admin, f.app, false, "  "); !errors.As(err, &fe) || fe["note"].Key != "error.field.required" {
+		t.Fatalf("sent back without a note: %v", err)
+	}
+	f.now = f.now.Add(time.Hour)
+	if err := f.svc.Review(ctx, act(f.admin), f.admin, f.app, false, " Please split the pediatric cases by age. "); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.Get(ctx, f.member, f.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.CorrectionsAsked() || r.ReviewNote != "Please split the pediatric cases by age." || r.ReviewerName != f.admin.Name ||
+		r.ReviewedAt == nil || !r.ReviewedAt.Equal(f.now) {
+		t.Fatalf("the charity reads %+v", r)
+	}
+	var about string
+	if err := f.db.Get(&about, `SELECT coalesce(about, '') FROM application_messages WHERE application_id = $1 AND from_ipa
+		AND body = 'Please split the pediatric cases by age.'`, f.app); err != nil || about != "report_corrections" {
+		t.Fatalf("the thread's message is about %q (%v)", about, err)
+	}
+}

@@ -27,6 +27,7 @@ type documentRow struct {
 	document.Document
 	Size        string
 	ExpiresSoon bool // a licence that expires before the trip
+	Changeable  bool // the person may replace or delete it now
 }
 
 type documentsPage struct {
@@ -34,8 +35,11 @@ type documentsPage struct {
 	App       *application.Application
 	Required  []requiredDoc
 	Documents []documentRow
-	Kinds     []document.Kind
+	Kinds     []document.Kind // what the upload form offers; none: no form
 	Editable  bool
+	// Outcomes: the application is frozen, and takes outcome documents
+	// until its post-trip report is accepted.
+	Outcomes  bool
 	MaxBytes  string // the limit for people
 	Limit     int64  // and for the page's script, which refuses a larger file before sending it
 	Allowed   string
@@ -57,9 +61,16 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 	if err != nil {
 		return nil, err
 	}
-	p := &documentsPage{Page: s.page(c), App: a, Kinds: document.Kinds(),
+	p := &documentsPage{Page: s.page(c), App: a,
 		Editable: policy.Editable(a.Status) && s.isMember(c, a.OrganizationID),
 		MaxBytes: document.FormatSize(s.docs.MaxBytes()), Limit: s.docs.MaxBytes(), Allowed: document.AllowedTypes()}
+	if p.Editable {
+		p.Kinds = document.Kinds()
+	} else if p.Outcomes, err = s.docs.OutcomesOpen(ctx, u, id); err != nil {
+		return nil, err
+	} else if p.Outcomes {
+		p.Kinds = []document.Kind{document.OutcomeReport}
+	}
 	for _, k := range document.RequiredKinds() {
 		present := true
 		for _, m := range missing {
@@ -76,7 +87,8 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 		}
 	}
 	for _, d := range docs {
-		row := documentRow{Document: d, Size: document.FormatSize(d.Size)}
+		row := documentRow{Document: d, Size: document.FormatSize(d.Size),
+			Changeable: p.Editable || p.Outcomes && d.Kind == document.OutcomeReport && d.ApplicationID != nil}
 		row.ExpiresSoon = trip != nil && d.LicenceExpiresOn != nil && d.LicenceExpiresOn.Before(*trip)
 		p.Documents = append(p.Documents, row)
 	}

@@ -4,9 +4,12 @@ import (
 	"missiongrants/internal/policy"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/document"
+	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/report"
 )
@@ -18,9 +21,14 @@ type reportPage struct {
 	Title    string
 	Report   *report.Report
 	Form     report.Form
+	Spent    string // the total spent, for reading
 	Editable bool
 	Review   bool // an admin may accept it or ask for corrections
 	Note     string
+	// Documents are the trip's outcome documents (photos, reports);
+	// Outcomes: the charity may add more now (document.OutcomesOpen).
+	Documents []documentRow
+	Outcomes  bool
 }
 
 func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
@@ -53,13 +61,47 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
 			p.Budget = append(p.Budget, bl)
 		}
 	}
+	p.showAmounts()
+	if p.Outcomes, err = s.docs.OutcomesOpen(ctx, u, id); err != nil {
+		return nil, err
+	}
+	docs, err := s.docs.List(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if d.Kind == document.OutcomeReport {
+			p.Documents = append(p.Documents, documentRow{Document: d, Size: document.FormatSize(d.Size)})
+		}
+	}
 	return p, nil
 }
 
-// budgetLine is one line of the submitted budget beside what was spent on it.
+// budgetLine is one line of the submitted budget beside what was spent on
+// it: Spent as typed, for the form; SpentShown for reading.
 type budgetLine struct {
 	Index                                 int
 	Category, Description, Planned, Spent string
+	SpentShown                            string
+}
+
+// showAmounts formats the amounts spent for reading, in the reader's
+// language; the form keeps them as typed.
+func (p *reportPage) showAmounts() {
+	show := func(v string) string {
+		if strings.TrimSpace(v) == "" {
+			return "–"
+		}
+		c, err := money.Parse(v)
+		if err != nil {
+			return v // a draft's mistake, shown as typed
+		}
+		return money.Format(c, money.Currency(p.Currency), p.Lang)
+	}
+	p.Spent = show(p.Form.Spent)
+	for i := range p.Budget {
+		p.Budget[i].SpentShown = show(p.Budget[i].Spent)
+	}
 }
 
 func (s *Server) reportShow(c *gin.Context) error {
@@ -102,10 +144,12 @@ func (s *Server) reportSave(c *gin.Context) error {
 		if perr != nil {
 			return perr
 		}
-		p.Form = f
-		for i := range p.Budget {
-			if i < len(f.SpentByLine) {
-				p.Budget[i].Spent = f.SpentByLine[i]
+		if p.Editable { // the form comes back as typed; a summary shows what was saved
+			p.Form = f
+			for i := range p.Budget {
+				if i < len(f.SpentByLine) {
+					p.Budget[i].Spent = f.SpentByLine[i]
+				}
 			}
 		}
 		return s.refuse(c, err, &p.Page, "report", p)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -63,4 +64,142 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	wantStatus(t, public, http.StatusOK)
 	mustContain(t, public, "fewer than 11 patients served", "<svg")
 	mustNotContain(t, public, ">8<")
+}
+
+// approvedWithReport is a charity (in English) whose trip was funded and is
+// over, with its report sent: every figure filled, spending on each line.
+func approvedWithReport(t *testing.T, s *testServer) (*charity, string) {
+	t.Helper()
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.submitted("Heart mission 2026")
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved', trip_start = '2026-03-01', trip_end = '2026-03-10' WHERE id = $1`,
+		appID(app)); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, ch.upload(app, "outcome_report", "", "ward-photos.pdf", pdfBytes), http.StatusSeeOther)
+	form := url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"5"}, "interventional": {"2"},
+		"deaths_discharge": {"0"}, "deaths_30": {"1"}, "complications": {"2"}, "lost_follow_up": {"3"},
+		"follow_up_care":   {"Cardiology clinic at Hospital Escuela sees each child at 3 months."},
+		"trained_surgeons": {"7"}, "trained_perfusionists": {"9"}, "trained_nurses": {"11"}, "trained_other": {"13"},
+		"spent_line": {"9.800", "15.000,50"}, "spent": {"24.800,50"}, "narrative": {"Eight patients."}, "action": {"submit"}}
+	wantStatus(t, ch.post(app+"/report", form), http.StatusSeeOther)
+	return ch, app
+}
+
+// The admin reviews the report in full before accepting it: every figure
+// beside its label, each budget line's planned and spent amounts in the
+// admin's language, and the outcome documents.
+func TestReportReviewShowsEveryFigure(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	_, app := approvedWithReport(t, s)
+
+	admin := s.loginAs(t, people[demoAdmin]) // in Spanish
+	page := admin.get(app + "/report")
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page,
+		"<dt>Menores de 1 año</dt><dd>1</dd>", "<dt>De 1 a 17 años</dt><dd>4</dd>", "<dt>Adultos (18 o más)</dt><dd>3</dd>",
+		"<dt>Operaciones a corazón abierto</dt><dd>6</dd>", "<dt>De ellas con circulación extracorpórea</dt><dd>5</dd>",
+		"<dt>Procedimientos intervencionistas</dt><dd>2</dd>", "<dt>Muertes antes del alta</dt><dd>0</dd>",
+		"<dt>Muertes a 30 días</dt><dd>1</dd>", "<dt>Complicaciones mayores</dt><dd>2</dd>", "<dt>Pacientes sin seguimiento</dt><dd>3</dd>",
+		`<dt>Seguimiento organizado</dt><dd class="pre">Cardiology clinic at Hospital Escuela sees each child at 3 months.</dd>`,
+		"<dt>Cirujanos</dt><dd>7</dd>", "<dt>Perfusionistas</dt><dd>9</dd>", "<dt>Enfermeras</dt><dd>11</dd>", "<dt>Otros</dt><dd>13</dd>",
+		"<dt>Pasajes y traslados · Vuelos</dt>", "<dd>previsto US$10.000,00 · gastado US$9.800,00</dd>",
+		"<dt>Insumos médicos y material desechable · Oxigenadores</dt>", "<dd>previsto US$15.000,50 · gastado US$15.000,50</dd>",
+		"<dt>Total gastado</dt><dd>US$24.800,50</dd>", "Eight patients.",
+		"Fotos y documentos de resultados", "ward-photos.pdf", `action="/admin/applications/`+appID(app)+`/report/review"`)
+	// The admin reads; only the charity is offered to add documents.
+	mustNotContain(t, page, "Agregar fotos o documentos")
+}
+
+// A report sent back shows the IPA's note at the top of the charity's
+// report page, with when and by whom, and the note stays in the
+// application's thread; back with the admin, the earlier note is beside
+// the review.
+func TestReportCorrectionsNoteOnTheReportPageAndInTheThread(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch, app := approvedWithReport(t, s)
+	admin := s.loginAs(t, people[demoAdmin])
+	note := "Please split the pediatric cases by age."
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/report/review", url.Values{"decision": {"corrections"}, "note": {note}}),
+		http.StatusSeeOther)
+	var day string
+	if err := s.db.Get(&day, `SELECT to_char(reviewed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM reports`); err != nil {
+		t.Fatal(err)
+	}
+
+	page := ch.get(app + "/report")
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page, `class="banner"`, "Corrections asked", people[demoAdmin].name+" at the IPA asked on "+day+" for these corrections:",
+		note, "Correct the report below and send it again.", `name="infants"`)
+	if strings.Index(page.Body.String(), note) > strings.Index(page.Body.String(), `name="infants"`) {
+		t.Error("the note comes after the form: it belongs at the top")
+	}
+	thread := ch.get(app)
+	mustContain(t, thread, "Post-trip report: corrections asked", note)
+
+	// Sent again, the admin sees what was asked beside the review.
+	wantStatus(t, ch.post(app+"/report", url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"5"},
+		"interventional": {"2"}, "deaths_discharge": {"0"}, "complications": {"2"}, "lost_follow_up": {"3"}, "narrative": {"Eight patients."},
+		"action": {"submit"}}), http.StatusSeeOther)
+	mustNotContain(t, ch.get(app+"/report"), `class="banner"`)
+	mustContain(t, admin.get(app+"/report"), "Correcciones que pidió "+people[demoAdmin].name+" el "+day, note)
+}
+
+// Outcome documents: the charity adds them once the trip is funded and
+// until its report is accepted, on the page the report links to; before,
+// after, and for anyone else, neither the form nor the upload.
+func TestOutcomeUploadAfterApproval(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.submitted("Heart mission 2026")
+
+	// Submitted: frozen.
+	mustNotContain(t, ch.get(app+"/documents"), "Add photos or outcome documents", "Upload documents")
+	rec := ch.upload(app, "outcome_report", "", "early.pdf", pdfBytes)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "Documents can only be changed while the application is a draft")
+
+	// Approved: the report links to the form, which takes outcome documents only.
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved' WHERE id = $1`, appID(app)); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, ch.get(app+"/report"), "No photos or documents yet.", `href="`+app+`/documents#upload-h">Add photos or documents</a>`)
+	page := ch.get(app + "/documents")
+	mustContain(t, page, "Add photos or outcome documents", `<input type="hidden" name="kind" value="outcome_report">`)
+	mustNotContain(t, page, `id="f-kind"`, `name="expires_on"`)
+	wantStatus(t, ch.upload(app, "outcome_report", "", "ward-photos.pdf", pdfBytes), http.StatusSeeOther)
+	mustContain(t, ch.get(app+"/report"), "ward-photos.pdf")
+	rec = ch.upload(app, "budget_sheet", "", "new-budget.pdf", pdfBytes)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "only photos and outcome documents can be added")
+
+	// Nobody else adds one, nor is offered to.
+	other := s.newCharity(t, "en", "Mallory")
+	wantStatus(t, other.upload(app, "outcome_report", "", "x.pdf", pdfBytes), http.StatusNotFound)
+	admin := s.loginAs(t, people[demoAdmin])
+	if rec := admin.upload(app, "outcome_report", "", "x.pdf", pdfBytes); rec.Code == http.StatusSeeOther {
+		t.Error("an admin added a document to the charity's report")
+	}
+	mustNotContain(t, admin.get(app+"/documents"), "Agregar fotos o documentos de resultados")
+
+	// Accepted: the report's documents are final.
+	if _, err := s.db.Exec(`INSERT INTO reports (application_id, status, patients, accepted_at, created_at, updated_at)
+		VALUES ($1, 'accepted', 8, now(), now(), now())`, appID(app)); err != nil {
+		t.Fatal(err)
+	}
+	mustNotContain(t, ch.get(app+"/report"), "Add photos or documents")
+	mustNotContain(t, ch.get(app+"/documents"), "Add photos or outcome documents")
+	rec = ch.upload(app, "outcome_report", "", "late.pdf", pdfBytes)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "The post-trip report has been accepted")
+	var n int
+	if err := s.db.Get(&n, `SELECT count(*) FROM documents WHERE kind = 'outcome_report'`); err != nil || n != 1 {
+		t.Errorf("%d outcome documents stored, want the one accepted (%v)", n, err)
+	}
 }
