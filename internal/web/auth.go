@@ -151,7 +151,7 @@ func (s *Server) formErrors(c *gin.Context, err error) (fields map[string]string
 }
 
 // refuse re-renders a form with err shown, answering 422 (429 when rate
-// limited); anything a person cannot fix goes to the error page instead.
+// limited, 409 when the draft changed elsewhere); anything a person cannot fix goes to the error page instead.
 func (s *Server) refuse(c *gin.Context, err error, p *Page, view string, data any) error {
 	return s.refuseAt(c, "", err, p, view, data)
 }
@@ -167,8 +167,11 @@ func (s *Server) refuseAt(c *gin.Context, field string, err error, p *Page, view
 	}
 	p.Errors, p.FormError = fields, form
 	status := http.StatusUnprocessableEntity
-	if errors.Is(err, account.ErrRateLimited) {
+	switch {
+	case errors.Is(err, account.ErrRateLimited):
 		status = http.StatusTooManyRequests
+	case errors.Is(err, application.ErrStale):
+		status = http.StatusConflict // saved from elsewhere since: the form shows what differs
 	}
 	s.render(c, status, view, data)
 	return nil

@@ -48,6 +48,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.renderError(c, http.StatusNotFound, "error.http.404")
 	case errors.Is(err, application.ErrForbidden), errors.Is(err, account.ErrForbidden), errors.Is(err, vote.ErrForbidden):
 		s.renderError(c, http.StatusForbidden, "error.http.403")
+	case errors.Is(err, application.ErrStale):
+		s.renderError(c, http.StatusConflict, "error.app.stale")
 	case db.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded):
 		logger(c).Warn("database unavailable", "error", err)
 		c.Header("Retry-After", "30")
