@@ -24,6 +24,10 @@
 // retries, a copy on this device offered back after a lost connection, a
 // button to add budget lines, and the budget's running total. Every text
 // shown comes from the page's data-msg-* attributes, in the page's language.
+// Every save sends the draft revision the page is based on (the hidden
+// draft_rev); the server refuses one based on an older revision (409,
+// stale), and the page then stops saving by itself and asks for the button,
+// whose answer shows what changed elsewhere.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -32,8 +36,12 @@
   var url = form.getAttribute("data-autosave");
   var statusEl = form.querySelector("[data-save-status]");
   var lang = document.documentElement.lang || "en";
-  var storeKey = "missiongrants.draft:" + url;
-  var DEBOUNCE = 1500, MAX_RETRY = 60000, TIMEOUT = 45000, STALE_MARGIN = 5 * 60000;
+  var revEl = form.querySelector("input[name=draft_rev]");
+  // The copy on this device is kept by application and revision:
+  // legacyKey is where pages before revisions kept it.
+  var legacyKey = "missiongrants.draft:" + url, storePrefix = legacyKey + "@";
+  var DEBOUNCE = 1500, MAX_RETRY = 60000, TIMEOUT = 45000, SUBMIT_WAIT = 5000;
+  function rev() { return revEl ? revEl.value : ""; }
 
   function msg(name, token, value) {
     var s = form.getAttribute("data-msg-" + name) || "";
@@ -68,45 +76,107 @@
     entries().forEach(function (e) { p.append(e[0], e[1]); });
     return p;
   }
-  function withoutToken(list) {
-    return list.filter(function (e) { return e[0] !== "csrf_token"; });
+  // What the person typed: without the token, the revision and the
+  // choices of the panel of conflicts (keep_*).
+  function content(list) {
+    return list.filter(function (e) { return !skipped(e[0]); });
+  }
+  function skipped(name) {
+    return name === "csrf_token" || name === "draft_rev" || name.indexOf("keep_") === 0;
   }
   function token() {
     var t = form.querySelector("input[name=csrf_token]");
     return t ? t.value : "";
   }
 
-  // ---- The copy kept on this device (localStorage may be missing or full).
-  function readCopy() {
+  // ---- The copy kept on this device (localStorage may be missing or full),
+  // until the server confirms it has what was typed: { t, rev, entries, base },
+  // base being what the server had at rev (null: not known).
+  var copyKey = null; // the key this page last wrote
+  function readCopies() { // this draft's copies, newest first
+    var out = [];
     try {
-      var c = JSON.parse(window.localStorage.getItem(storeKey) || "null");
-      return c && c.entries && c.t ? c : null;
-    } catch (e) { return null; }
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var k = window.localStorage.key(i);
+        if (k !== legacyKey && (!k || k.indexOf(storePrefix) !== 0)) { continue; }
+        var c = JSON.parse(window.localStorage.getItem(k) || "null");
+        if (c && c.entries && c.t) {
+          c.key = k;
+          if (k === legacyKey) { c.rev = ""; c.base = null; } // based on a revision not known
+          out.push(c);
+        }
+      }
+    } catch (e) { /* no storage: nothing to offer */ }
+    return out.sort(function (a, b) { return b.t - a.t; });
   }
   function writeCopy() {
+    var key = storePrefix + rev();
     try {
-      window.localStorage.setItem(storeKey, JSON.stringify({ t: Date.now(), entries: withoutToken(entries()) }));
+      window.localStorage.setItem(key, JSON.stringify({ t: Date.now(), rev: rev(), base: savedList, entries: content(entries()), take: taken() }));
+      if (copyKey && copyKey !== key) { window.localStorage.removeItem(copyKey); }
+      copyKey = key;
     } catch (e) { /* private mode or quota: autosave still works */ }
   }
-  function dropCopy() {
-    try { window.localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+  function removeCopy(key) {
+    try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
   }
-  // Two states hold the same content when they differ only in empty budget
-  // rows or line endings (the server drops the one and normalizes the other).
-  function canon(list) {
-    var simple = [], cols = { budget_category: [], budget_description: [], budget_amount: [] }, lines = [];
-    list.forEach(function (e) {
+  function dropCopy() {
+    if (copyKey) { removeCopy(copyKey); }
+    copyKey = null;
+  }
+  // A form's content by field, the budget as one value: empty budget rows
+  // and line endings do not count (the server drops the one and
+  // normalizes the other), nor does a field left out (an unticked box).
+  function fieldMap(list) {
+    var m = {}, cols = { budget_category: [], budget_description: [], budget_amount: [] }, lines = [];
+    content(list).forEach(function (e) {
       var v = e[1].replace(/\r\n/g, "\n");
-      if (cols[e[0]]) { cols[e[0]].push(v); } else if (e[0] !== "csrf_token") { simple.push([e[0], v]); }
+      if (cols[e[0]]) { cols[e[0]].push(v); } else { m[e[0]] = m[e[0]] === undefined ? v : m[e[0]] + "\u0000" + v; }
     });
     var n = Math.max(cols.budget_category.length, cols.budget_description.length, cols.budget_amount.length);
     for (var i = 0; i < n; i++) {
       var line = [cols.budget_category[i] || "", cols.budget_description[i] || "", cols.budget_amount[i] || ""];
       if (line.join("") !== "") { lines.push(line); }
     }
-    return JSON.stringify([simple, lines]);
+    m.budget = JSON.stringify(lines);
+    return m;
   }
-  function same(a, b) { return canon(a) === canon(b); }
+  function names(maps) {
+    var all = {};
+    maps.forEach(function (m) { Object.keys(m).forEach(function (k) { all[k] = true; }); });
+    return Object.keys(all);
+  }
+  function same(a, b) {
+    var x = fieldMap(a), y = fieldMap(b);
+    return names([x, y]).every(function (k) { return (x[k] || "") === (y[k] || ""); });
+  }
+  // The page (what the server has now) holds every change of the copy:
+  // each field the copy changed from its base has the copy's value here.
+  // Without a base, every field must be the same, but for those whose
+  // saved value the person chose in the panel of conflicts.
+  function holds(page, copy) {
+    var now = fieldMap(page), mine = fieldMap(copy.entries), base = copy.base ? fieldMap(copy.base) : null;
+    var take = copy.take || [];
+    return names(base ? [mine, now, base] : [mine, now]).every(function (k) {
+      if (base && (mine[k] || "") === (base[k] || "")) { return true; } // not changed on this device
+      return (mine[k] || "") === (now[k] || "") || take.indexOf(unitOf(k)) >= 0;
+    });
+  }
+  // The part of the form chosen as a whole in the panel of conflicts
+  // (application.Conflict's Unit).
+  function unitOf(name) {
+    if (name.indexOf("budget") === 0) { return "budget"; }
+    var m = /^team_(?:count|names)_(.+)$/.exec(name);
+    return m ? "team_" + m[1] : name;
+  }
+  // The parts whose saved value the person chose (keep_UNIT=theirs).
+  function taken() {
+    var out = [];
+    form.querySelectorAll("input[type=radio][name^='keep_']:checked").forEach(function (r) {
+      if (r.value === "theirs") { out.push(r.name.slice(5)); }
+    });
+    return out;
+  }
 
   // ---- Budget: parse amounts like money.Parse, show the total like money.Format.
   function parseCents(s) {
@@ -203,7 +273,13 @@
   var savedVersion = 0; // the last version the server confirmed
   var inFlight = false, timer = null, retryDelay = 0, submitting = false, beaconVersion = -1;
   var pending = null; // the AbortController of the save in flight
-  var savedBody = body().toString(); // what the server has: the page as rendered
+  var waiting = false, waitingButton = null; // the form was submitted while a save was in flight, with this button
+  // A page whose save was refused as stale shows the person's values over
+  // a newer draft, with choices to make: it saves only with its button.
+  var paused = form.hasAttribute("data-stale");
+  // What the server has at rev(): the page as rendered (not known on a
+  // stale page, which shows the person's values, not the server's).
+  var savedList = paused ? null : content(entries());
 
   function dirty() { return version !== savedVersion; }
   function schedule(delay) {
@@ -216,6 +292,11 @@
       submitting = true;
       return;
     }
+    if (kind === "stale") { // saved elsewhere since: the button's answer shows what changed
+      say(msg("stale"), true);
+      paused = true;
+      return;
+    }
     if (kind === "session") { say(msg("session"), true); }
     else if (kind === "offline") { say(msg("offline"), true); }
     else { say(msg("failed", "{code}", String(code)), true); }
@@ -225,9 +306,10 @@
   }
   function save() {
     clearTimeout(timer);
-    if (inFlight || submitting || !dirty()) { return; }
+    if (inFlight || submitting || paused || !dirty()) { return; }
+    var sentList = content(entries());
+    if (savedList && same(sentList, savedList)) { savedVersion = version; dropCopy(); return; } // changed back, or only touched
     var payload = body().toString();
-    if (payload === savedBody) { savedVersion = version; dropCopy(); return; } // changed back, or only touched
     inFlight = true;
     var sent = version;
     if (!retryDelay) { say(msg("saving"), false); } // while retrying, keep the warning up
@@ -246,7 +328,11 @@
       signal: ctrl ? ctrl.signal : undefined
     }).then(function (res) {
       if (res.status === 401 || res.status === 403 || res.redirected) { return { fail: "session", code: res.status }; }
-      if (res.status === 404 || res.status === 409) { return { fail: "conflict", code: res.status }; }
+      if (res.status === 409) { // stale, or not editable any more
+        return res.json().then(function (d) { return { fail: d && d.stale ? "stale" : "conflict", code: 409 }; },
+          function () { return { fail: "conflict", code: 409 }; });
+      }
+      if (res.status === 404) { return { fail: "conflict", code: res.status }; }
       if (res.status === 413 || res.status === 422) { return { fail: "refused", code: res.status }; }
       if (!res.ok) { return { fail: res.status >= 500 || res.status === 408 || res.status === 429 ? "offline" : "failed", code: res.status }; }
       return res.json().then(function (data) { return { data: data }; }, function () { return { fail: "session", code: res.status }; });
@@ -257,18 +343,39 @@
       inFlight = false;
       pending = null;
       if (submitting) { return; } // the submission carries everything; the page is leaving
-      if (r.fail) { failed(r.fail, r.code); return; }
-      retryDelay = 0;
-      if (sent > savedVersion) { savedVersion = sent; savedBody = payload; }
       var d = r.data || {};
+      if (!r.fail) {
+        // The server kept what was sent, as revision d.rev: the next save is based on it.
+        if (revEl && typeof d.rev === "number") { revEl.value = String(d.rev); }
+        if (sent > savedVersion) { savedVersion = sent; savedList = sentList; }
+        retryDelay = 0;
+      }
+      if (waiting) { resubmit(); return; } // the button was pressed meanwhile: its save goes now
+      if (r.fail) { failed(r.fail, r.code); return; }
       say(savedText(d.saved_at) || d.message || savedText(new Date().toISOString()), false);
-      if (!dirty()) { dropCopy(); } else { schedule(DEBOUNCE); }
+      if (!dirty()) { dropCopy(); } else { writeCopy(); schedule(DEBOUNCE); } // the rest, now based on d.rev
     });
   }
   function changed() {
     version++;
     writeCopy();
     if (!retryDelay) { schedule(DEBOUNCE); } // when failing, the backoff timer is already set
+  }
+  // The form's own submission, with the button that was pressed.
+  function resubmit() {
+    var button = waitingButton;
+    waiting = false;
+    waitingButton = null;
+    if (form.requestSubmit) { form.requestSubmit(button); return; }
+    if (button && button.name) {
+      var h = document.createElement("input");
+      h.type = "hidden";
+      h.name = button.name;
+      h.value = button.value;
+      form.appendChild(h);
+    }
+    submitting = true;
+    form.submit();
   }
 
   form.addEventListener("input", function (e) {
@@ -280,20 +387,30 @@
     if (!retryDelay) { save(); }
   });
   form.addEventListener("focusout", function () { if (dirty() && !retryDelay) { save(); } });
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (e) {
+    if (inFlight && !submitting) {
+      // Leaving a field for the button saves it on the way. Sent now, the
+      // submission would be based on the revision that save replaces and
+      // come back as changed elsewhere (by this very page): it waits for
+      // the save, a few seconds at most, and goes with its revision.
+      e.preventDefault();
+      if (!waiting) {
+        waiting = true;
+        waitingButton = e.submitter || null;
+        setTimeout(function () { if (waiting && pending) { pending.abort(); } }, SUBMIT_WAIT);
+      }
+      return;
+    }
     submitting = true;
     clearTimeout(timer);
-    // Leaving a field for the submit button saves it on the way: the save
-    // then races the submission and, arriving second, would be refused
-    // (the application is no longer a draft). The submission has it all.
-    if (pending) { pending.abort(); }
   });
   window.addEventListener("online", function () { if (dirty()) { retryDelay = 0; save(); } });
 
   // Leaving or hiding the page: hand the unsaved changes to the browser to
-  // send (a beacon cannot set headers; csrf_token is in the body).
+  // send (a beacon cannot set headers; csrf_token is in the body). The copy
+  // on this device stays: the next page load drops it once the server has it.
   function flush() {
-    if (submitting || !dirty() || beaconVersion === version || !navigator.sendBeacon) { return; }
+    if (submitting || paused || !dirty() || beaconVersion === version || !navigator.sendBeacon) { return; }
     try {
       if (navigator.sendBeacon(url, body())) { beaconVersion = version; }
     } catch (e) { /* nothing more can be done while leaving */ }
@@ -307,8 +424,8 @@
     if (e.persisted) { submitting = false; } // back from the history after a submission
   });
 
-  // ---- On load: a copy on this device that differs from what the server
-  // has means changes that never reached it: offer them back.
+  // ---- On load: a copy on this device with changes the server does not
+  // have means changes that never reached it: offer them back.
   function apply(list) {
     var values = {};
     list.forEach(function (e) { (values[e[0]] = values[e[0]] || []).push(e[1]); });
@@ -317,7 +434,7 @@
     var seen = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       var name = el.name;
-      if (!name || name === "csrf_token" || name === "action" || el.type === "button" || el.type === "submit") { return; }
+      if (!name || skipped(name) || name === "action" || el.type === "button" || el.type === "submit") { return; }
       var vals = values[name] || [];
       if (el.type === "radio" || el.type === "checkbox") {
         el.checked = vals.indexOf(el.value) >= 0;
@@ -329,13 +446,17 @@
     });
     updateTotal();
   }
+  // A stale page shows what the person typed and nowhere else has it yet:
+  // it is the copy now, based on the revision the page shows.
+  if (paused) { writeCopy(); }
   (function offerRestore() {
-    var copy = readCopy();
+    var page = entries(), copy = null;
+    readCopies().forEach(function (c) {
+      if (c.key === copyKey) { return; }
+      if (holds(page, c)) { removeCopy(c.key); } // the server has it all
+      else if (!copy) { copy = c; }
+    });
     if (!copy) { return; }
-    // The server saved well after this copy was made (from another device):
-    // the copy is stale. The margin absorbs a device clock a little off.
-    var serverAt = Date.parse(form.getAttribute("data-saved-at") || "");
-    if (same(copy.entries, withoutToken(entries())) || (serverAt && serverAt - copy.t > STALE_MARGIN)) { dropCopy(); return; }
     var box = form.querySelector("[data-restore]");
     if (!box) { return; }
     var when;
@@ -344,16 +465,27 @@
     box.querySelector("[data-restore-text]").textContent = msg("restore", "{time}", when);
     box.hidden = false;
     box.querySelector("[data-restore-yes]").addEventListener("click", function () {
+      var older = copy.rev !== rev();
       apply(copy.entries);
+      // Saved again with the revision it was typed on, so that the server
+      // sees what changed elsewhere since, and asks or merges.
+      if (revEl) { revEl.value = copy.rev; }
+      savedList = copy.base || null;
       box.hidden = true;
+      removeCopy(copy.key);
       changed();
-      say(msg("restored"), false);
+      if (older) {
+        paused = true;
+        say(msg("restored-stale"), true);
+      } else {
+        say(msg("restored"), false);
+      }
       var first = form.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
     });
     box.querySelector("[data-restore-no]").addEventListener("click", function () {
       box.hidden = true;
-      if (!dirty()) { dropCopy(); }
+      removeCopy(copy.key);
       var first = form.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
     });

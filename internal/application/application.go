@@ -7,6 +7,7 @@ package application
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,6 +64,8 @@ type Application struct {
 	CreatedAt        time.Time     `db:"created_at"`
 	// DeclineReason is the screening's reason for declining ("" otherwise).
 	DeclineReason string `db:"decline_reason"`
+	// DraftRev counts the draft's saves: each save says which it was based on.
+	DraftRev int `db:"draft_rev"`
 }
 
 // DisplayTitle is the submitted title, or the draft's while there is none.
@@ -107,7 +110,7 @@ func (s *Service) today() time.Time {
 
 const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
 	a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-	a.submitted_at, a.draft_saved_at, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason`
+	a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason`
 
 const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id `
 
@@ -252,32 +255,27 @@ func (s *Service) Draft(ctx context.Context, u *account.User, id int64) (*Applic
 	if err != nil {
 		return nil, Form{}, err
 	}
-	var raw []byte
-	if err := s.db.GetContext(ctx, &raw, `SELECT draft FROM applications WHERE id = $1`, id); err != nil {
+	// The draft and its revision together: the page's next save is based on it.
+	f, rev, err := currentDraft(ctx, s.db, id)
+	if err != nil {
 		return nil, Form{}, err
 	}
-	var f Form
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, Form{}, fmt.Errorf("policy.Draft: %w", err)
-	}
-	f.Normalize()
+	a.DraftRev = rev
 	return a, f, nil
 }
 
 // SaveDraft stores the form as typed, whatever is filled, while the
 // application is editable; only the charity's members may. It is also what
 // autosave calls, so it writes no audit row (the submission does).
-func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, f Form) (time.Time, error) {
-	f.Normalize()
-	raw, err := json.Marshal(f)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if len(raw) > maxDraftBytes {
-		return time.Time{}, i18n.Msg("error.app.too_large")
-	}
+//
+// Drafts never overwrite each other: the save is written only while the
+// draft is still at e.Base, the revision it was based on, and counts it up.
+// A save based on an older revision is merged with what was saved since
+// (see Edit.Merge and merge) or refused with a *Stale (ErrStale).
+func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, e Edit) (Saved, error) {
 	now := s.now()
-	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+	saved := Saved{At: now}
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		a, err := get(ctx, tx, u, id, true)
 		if err != nil {
 			return err
@@ -288,10 +286,119 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, f Fo
 		if !policy.Editable(a.Status) {
 			return ErrNotEditable
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE applications SET draft = $2, draft_saved_at = $3, updated_at = $3 WHERE id = $1`, id, raw, now)
+		theirs, _, err := currentDraft(ctx, tx, id) // a.DraftRev: the row is locked
+		if err != nil {
+			return err
+		}
+		f, taken, err := rebase(ctx, tx, id, a.DraftRev, theirs, e)
+		if err != nil {
+			return err
+		}
+		raw, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if len(raw) > maxDraftBytes {
+			return i18n.Msg("error.app.too_large")
+		}
+		// The draft it replaces is kept, for merging saves based on it.
+		err = tx.GetContext(ctx, &saved.Rev, `WITH kept AS (
+				INSERT INTO application_draft_revisions (application_id, rev, draft, replaced_at)
+				SELECT id, draft_rev, draft, $3 FROM applications WHERE id = $1 AND draft_rev = $4
+				ON CONFLICT DO NOTHING)
+			UPDATE applications SET draft = $2, draft_saved_at = $3, updated_at = $3, draft_rev = draft_rev + 1
+			WHERE id = $1 AND draft_rev = $4 RETURNING draft_rev`, id, raw, now, a.DraftRev)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &Stale{Rev: a.DraftRev, Form: f} // cannot happen while the row is locked
+		}
+		if err != nil {
+			return fmt.Errorf("application.SaveDraft: %w", err)
+		}
+		saved.Taken = taken
+		_, err = tx.ExecContext(ctx, `DELETE FROM application_draft_revisions
+			WHERE application_id = $1 AND (rev < $2 OR replaced_at < $3)`, id, saved.Rev-keptRevisions, now.Add(-keptRevisionsFor))
 		return err
 	})
-	return now, err
+	if err != nil {
+		return Saved{}, err
+	}
+	return saved, nil
+}
+
+// Replaced drafts are kept while among the last keptRevisions and for
+// keptRevisionsFor after they were replaced. Autosave writes a revision at
+// each pause in typing (1.5 s): 500 are hours of a colleague's typing. A
+// complete draft is 1.2 KB (ValidForm); one whose five long texts fill a
+// page each, about 12 KB: 500 of those are 6 MB before jsonb compresses them.
+const (
+	keptRevisions    = 500
+	keptRevisionsFor = 30 * 24 * time.Hour
+)
+
+// rebase is the form e saves onto the draft at revision rev (theirs): the
+// form itself when e is based on rev; otherwise merged with what was saved
+// since e's base, or refused with a *Stale.
+func rebase(ctx context.Context, tx *sqlx.Tx, id int64, rev int, theirs Form, e Edit) (Form, []Change, error) {
+	f := e.Form
+	f.Normalize()
+	if e.Base == rev {
+		return takeTheirs(theirs, f, e.TakeTheirs), nil, nil
+	}
+	var base *Form
+	if e.Base >= 0 && e.Base < rev {
+		b, ok, err := revision(ctx, tx, id, e.Base)
+		if err != nil {
+			return Form{}, nil, err
+		}
+		if ok { // once pruned, merged as unknown
+			base = &b
+		}
+	}
+	if base != nil {
+		f = takeTheirs(*base, f, e.TakeTheirs)
+	}
+	merged, conflicts, taken := merge(base, theirs, f)
+	if len(conflicts) > 0 || !e.Merge {
+		return Form{}, nil, &Stale{Rev: rev, Form: merged, Conflicts: conflicts, Taken: taken}
+	}
+	return merged, taken, nil
+}
+
+// currentDraft reads the draft as it is now, with its revision.
+func currentDraft(ctx context.Context, q db.Querier, id int64) (Form, int, error) {
+	var row struct {
+		Draft []byte `db:"draft"`
+		Rev   int    `db:"draft_rev"`
+	}
+	if err := q.GetContext(ctx, &row, `SELECT draft, draft_rev FROM applications WHERE id = $1`, id); err != nil {
+		return Form{}, 0, fmt.Errorf("application: draft: %w", db.NotFound(err))
+	}
+	f, err := decodeDraft(row.Draft)
+	return f, row.Rev, err
+}
+
+// revision reads the draft as it was at revision rev; ok is false once that
+// is no longer kept.
+func revision(ctx context.Context, q db.Querier, id int64, rev int) (f Form, ok bool, err error) {
+	var raw []byte
+	err = q.GetContext(ctx, &raw, `SELECT draft FROM application_draft_revisions WHERE application_id = $1 AND rev = $2`, id, rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Form{}, false, nil
+	}
+	if err != nil {
+		return Form{}, false, fmt.Errorf("application: draft revision: %w", err)
+	}
+	f, err = decodeDraft(raw)
+	return f, err == nil, err
+}
+
+func decodeDraft(raw []byte) (Form, error) {
+	var f Form
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return Form{}, fmt.Errorf("application: draft: %w", err)
+	}
+	f.Normalize()
+	return f, nil
 }
 
 // maxDraftBytes bounds what one draft may hold (every text field full is

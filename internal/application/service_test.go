@@ -85,6 +85,16 @@ func (f *fixture) documents(t *testing.T, id int64) {
 	}
 }
 
+// save saves form as a page opened just now would: based on the draft's
+// revision as it is.
+func (f *fixture) save(ctx context.Context, u *account.User, id int64, form application.Form) (application.Saved, error) {
+	base := application.NoBase
+	if a, _, err := f.svc.Draft(ctx, u, id); err == nil {
+		base = a.DraftRev
+	}
+	return f.svc.SaveDraft(ctx, u, id, application.Edit{Form: form, Base: base})
+}
+
 func act(u *account.User) account.Actor { return account.Actor{UserID: u.ID, IP: "198.51.100.7"} }
 
 func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
@@ -97,7 +107,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	}
 	// A first sitting saves half a form, a mistake included: kept as typed.
 	half := application.Form{Title: "Misión 2027", AmountRequested: "20.000,0x"}
-	if _, err := f.svc.SaveDraft(ctx, f.owner, id, half); err != nil {
+	if _, err := f.save(ctx, f.owner, id, half); err != nil {
 		t.Fatal(err)
 	}
 	_, got, err := f.svc.Draft(ctx, f.owner, id)
@@ -118,7 +128,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	// The second sitting completes it, with its documents, and submits.
 	f.documents(t, id)
 	full := application.ValidFormForTests()
-	if _, err := f.svc.SaveDraft(ctx, f.owner, id, full); err != nil {
+	if _, err := f.save(ctx, f.owner, id, full); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
@@ -139,7 +149,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 		t.Errorf("version 1 keeps %d documents (%v)", frozen, err)
 	}
 	// What the board reviews is frozen.
-	if _, err := f.svc.SaveDraft(ctx, f.owner, id, half); !errors.Is(err, application.ErrNotEditable) {
+	if _, err := f.save(ctx, f.owner, id, half); !errors.Is(err, application.ErrNotEditable) {
 		t.Errorf("a submitted application was edited: %v", err)
 	}
 
@@ -152,7 +162,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	}
 	amended := full
 	amended.AmountRequested = "18,000"
-	if _, err := f.svc.SaveDraft(ctx, f.owner, id, amended); err != nil {
+	if _, err := f.save(ctx, f.owner, id, amended); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
@@ -203,7 +213,7 @@ func TestAnotherCharityCannotTouchAnApplication(t *testing.T) {
 	for name, err := range map[string]error{
 		"get":      errOf(f.svc.Get(ctx, f.stranger, id)),
 		"draft":    errOf3(f.svc.Draft(ctx, f.stranger, id)),
-		"save":     errOf(f.svc.SaveDraft(ctx, f.stranger, id, application.Form{Title: "hijacked"})),
+		"save":     errOf(f.save(ctx, f.stranger, id, application.Form{Title: "hijacked"})),
 		"submit":   f.svc.Submit(ctx, act(f.stranger), f.stranger, id),
 		"withdraw": f.svc.Withdraw(ctx, act(f.stranger), f.stranger, id),
 		"message":  f.svc.PostMessage(ctx, act(f.stranger), f.stranger, id, "hello"),
@@ -226,7 +236,7 @@ func TestAnotherCharityCannotTouchAnApplication(t *testing.T) {
 	if _, err := f.svc.Get(ctx, f.board, id); err != nil {
 		t.Errorf("board: %v", err)
 	}
-	if _, err := f.svc.SaveDraft(ctx, f.board, id, application.Form{}); !errors.Is(err, application.ErrForbidden) {
+	if _, err := f.save(ctx, f.board, id, application.Form{}); !errors.Is(err, application.ErrForbidden) {
 		t.Errorf("board edited a draft: %v", err)
 	}
 	if err := f.svc.Withdraw(ctx, act(f.board), f.board, id); !errors.Is(err, policy.ErrForbidden) {
@@ -247,7 +257,7 @@ func TestClosedRoundsAndIneligibleCharities(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.documents(t, id)
-	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
+	if _, err := f.save(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}
 	f.now = time.Date(2027, 1, 5, 12, 0, 0, 0, time.UTC) // the round closed on 2026-12-31
@@ -274,7 +284,7 @@ func TestConcurrentMovesLandOnce(t *testing.T) {
 	ctx := context.Background()
 	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
 	f.documents(t, id)
-	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
+	if _, err := f.save(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
@@ -351,7 +361,7 @@ func TestWithdraw(t *testing.T) {
 	ctx := context.Background()
 	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
 	f.documents(t, id)
-	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
+	if _, err := f.save(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
@@ -401,5 +411,141 @@ func TestQueueFilterValuesStayValues(t *testing.T) {
 	page, err := f.svc.Queue(t.Context(), f.board, application.QueueFilter{Country: "HN", Status: policy.InReview})
 	if err != nil || len(page.Rows) != 1 {
 		t.Fatalf("the plain filter lists %v (%v), want the one application", page, err)
+	}
+}
+
+// Drafts never overwrite each other: each save is based on a revision and
+// written only while that is still the draft's; one based on an older
+// revision merges what does not overlap, or is refused and writes nothing.
+func TestSaveDraftGuardedOnItsRevision(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, err := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := func() (application.Form, int) {
+		t.Helper()
+		a, d, err := f.svc.Draft(ctx, f.owner, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, a.DraftRev
+	}
+	saved, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: application.ValidFormForTests(), Base: 0})
+	if err != nil || saved.Rev != 1 {
+		t.Fatalf("first save: %+v, %v", saved, err)
+	}
+	opened, rev := draft() // two devices open the draft at revision 1
+
+	// The laptop saves the narrative.
+	laptop := opened
+	laptop.Narrative = "Laptop: 300 children wait."
+	if saved, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: laptop, Base: rev}); err != nil || saved.Rev != 2 {
+		t.Fatalf("laptop: %+v, %v", saved, err)
+	}
+	// The phone's autosave, based on revision 1, is refused and writes nothing.
+	phone := opened
+	phone.City = "Santiago"
+	_, err = f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: phone, Base: rev})
+	var stale *application.Stale
+	if !errors.Is(err, application.ErrStale) || !errors.As(err, &stale) || stale.Rev != 2 || len(stale.Conflicts) != 0 {
+		t.Fatalf("stale autosave: %v (%+v)", err, stale)
+	}
+	if d, r := draft(); r != 2 || d.City != opened.City || d.Narrative != laptop.Narrative {
+		t.Fatalf("after a refused autosave: revision %d, city %q, narrative %q", r, d.City, d.Narrative)
+	}
+	// The phone's full save merges: the laptop's narrative and the phone's city.
+	saved, err = f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: phone, Base: rev, Merge: true})
+	if err != nil || saved.Rev != 3 || len(saved.Taken) != 1 || saved.Taken[0].Field != "narrative" {
+		t.Fatalf("merged save: %+v, %v", saved, err)
+	}
+	if d, _ := draft(); d.City != "Santiago" || d.Narrative != laptop.Narrative {
+		t.Fatalf("merged: city %q, narrative %q", d.City, d.Narrative)
+	}
+
+	// Both change the city: the second is refused, keeps what it typed, and chooses.
+	opened, rev = draft()
+	first, second := opened, opened
+	first.City, second.City = "Puerto Plata", "La Romana"
+	second.Hospital = "Hospital Regional"
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: first, Base: rev, Merge: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: second, Base: rev, Merge: true})
+	if !errors.As(err, &stale) || len(stale.Conflicts) != 1 || stale.Conflicts[0].Unit != "city" ||
+		stale.Conflicts[0].Changes[0] != (application.Change{Field: "city", Old: "Puerto Plata", New: "La Romana"}) {
+		t.Fatalf("overlapping save: %v (%+v)", err, stale)
+	}
+	if stale.Form.City != "La Romana" || stale.Form.Hospital != "Hospital Regional" {
+		t.Fatalf("the refused save's form lost what was typed: %+v", stale.Form)
+	}
+	if d, r := draft(); r != rev+1 || d.City != "Puerto Plata" || d.Hospital != opened.Hospital {
+		t.Fatalf("a refused save wrote: revision %d, %q, %q", r, d.City, d.Hospital)
+	}
+	// Taking theirs for the city, keeping the hospital.
+	saved, err = f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: stale.Form, Base: stale.Rev, Merge: true, TakeTheirs: []string{"city"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, r := draft(); r != saved.Rev || d.City != "Puerto Plata" || d.Hospital != "Hospital Regional" {
+		t.Fatalf("resolved: revision %d, %q, %q", r, d.City, d.Hospital)
+	}
+
+	// A save that names no base, or one no longer kept, asks about whatever differs.
+	opened, rev = draft()
+	old := opened
+	old.Title = "From a page without revisions"
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: old, Base: application.NoBase, Merge: true}); !errors.As(err, &stale) || len(stale.Conflicts) != 1 {
+		t.Fatalf("save without a base: %v", err)
+	}
+	if _, err := f.db.Exec(`DELETE FROM application_draft_revisions WHERE application_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: old, Base: rev - 1, Merge: true}); !errors.As(err, &stale) || len(stale.Conflicts) == 0 {
+		t.Fatalf("save based on a pruned revision: %v", err)
+	}
+	if _, r := draft(); r != rev {
+		t.Fatalf("refused saves wrote: revision %d, want %d", r, rev)
+	}
+}
+
+// Two saves based on the same revision at the same moment: one is written,
+// the other refused; neither is lost silently.
+func TestConcurrentSavesOfOneRevision(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, err := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 4
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: application.Form{Title: fmt.Sprint("title ", i)}, Base: 0})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, application.ErrStale):
+			t.Errorf("save: %v", err)
+		}
+	}
+	var rev, kept int
+	if err := f.db.QueryRow(`SELECT draft_rev, (SELECT count(*) FROM application_draft_revisions WHERE application_id = $1) FROM applications WHERE id = $1`, id).Scan(&rev, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if ok != 1 || rev != 1 || kept != 1 {
+		t.Errorf("%d saves written, revision %d, %d replaced drafts kept; want 1, 1, 1", ok, rev, kept)
 	}
 }

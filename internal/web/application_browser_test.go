@@ -164,3 +164,104 @@ func pressExpecting(t *testing.T, tab *testenv.Tab, sel string) int64 {
 	}
 	return resp.Status
 }
+
+// One charity's draft open on a laptop and a phone. The laptop saves the
+// narrative; the phone, opened before, edits only the city: its autosave
+// is refused, it says so and never "saved". Reloaded, it offers the city
+// back from the copy on the device; saved with the button, both edits are
+// kept. Then both change the title: the second save shows the two, the
+// person keeps theirs, and everything else stays.
+func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	p := ch.person(t, s)
+	edit := srv.URL + app + "/edit"
+	saved := func(what, field, want string) {
+		t.Helper()
+		testenv.Eventually(t, 20*time.Second, what, func() bool {
+			var got string
+			_ = s.db.Get(&got, `SELECT coalesce(draft->>$2, '') FROM applications WHERE id = $1`, appID(app), field)
+			return got == want
+		})
+	}
+	laptop := testenv.Browser(t, testenv.Desktop())
+	phone := testenv.Browser(t)
+	browserLogin(t, laptop, srv.URL, p)
+	browserLogin(t, phone, srv.URL, p)
+	laptop.Do(chromedp.Navigate(edit))
+	phone.Do(chromedp.Navigate(edit))
+
+	laptop.Do(chromedp.SendKeys(chromedp.ID("f-narrative"), "300 children wait."))
+	waitText(t, laptop, "#autosave-status", "Draft saved")
+	saved("the laptop's narrative is saved", "narrative", "300 children wait.")
+
+	phone.Do(chromedp.SendKeys(chromedp.ID("f-city"), "Tegucigalpa"))
+	waitText(t, phone, "#autosave-status", "changed on another device")
+	if status := testenv.Run(phone, chromedp.Text(chromedp.ID("autosave-status"))); strings.Contains(status, "Draft saved") {
+		t.Errorf("the phone says %q", status)
+	}
+	var city string
+	_ = s.db.Get(&city, `SELECT draft->>'city' FROM applications WHERE id = $1`, appID(app))
+	if city != "" {
+		t.Fatalf("the refused autosave wrote the city %q", city)
+	}
+
+	// Reloaded before anything was saved: the copy on the phone is offered back.
+	phone.Do(chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS("[data-restore-yes]")))
+	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-city"))); got != "" {
+		t.Fatalf("before restoring, the city is %q", got)
+	}
+	phone.Do(chromedp.Click(chromedp.CSS("[data-restore-yes]")))
+	waitText(t, phone, "#autosave-status", "also changed elsewhere")
+	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-city"))); got != "Tegucigalpa" {
+		t.Fatalf("restored, the city is %q", got)
+	}
+	if status := pressExpecting(t, phone, `.savebar button[name="action"][value="save"]`); status != 200 {
+		t.Fatalf("saving the restored city answered %d", status)
+	}
+	waitText(t, phone, ".flash", "together with changes made to other answers")
+	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-narrative"))); got != "300 children wait." {
+		t.Errorf("after the merge the phone shows the narrative %q", got)
+	}
+	saved("the phone's city is saved", "city", "Tegucigalpa")
+	saved("the laptop's narrative is kept", "narrative", "300 children wait.")
+	if n := testenv.Run(phone, chromedp.Evaluate[int](`Object.keys(localStorage).filter(k => k.startsWith("missiongrants.draft:")).length`)); n != 0 {
+		t.Errorf("%d copies left on the phone after the server has everything", n)
+	}
+
+	// Both change the title.
+	phone.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Corazones 2027"))
+	waitText(t, phone, "#autosave-status", "Draft saved")
+	saved("the phone's title is saved", "title", "Corazones 2027")
+	laptop.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Hearts for Honduras"))
+	waitText(t, laptop, "#autosave-status", "changed on another device")
+	if status := pressExpecting(t, laptop, `.savebar button[name="action"][value="save"]`); status != 409 {
+		t.Fatalf("the laptop's overlapping save answered %d", status)
+	}
+	panel := testenv.Run(laptop, chromedp.Text(chromedp.ID("draft-conflicts")))
+	for _, want := range []string{"Title of the mission", "Hearts for Honduras", "Corazones 2027", "City", "Tegucigalpa"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("the panel of conflicts lacks %q:\n%s", want, panel)
+		}
+	}
+	if got := testenv.Run(laptop, chromedp.Value(chromedp.ID("f-title"))); got != "Hearts for Honduras" {
+		t.Errorf("the refused form shows the title %q", got)
+	}
+	if status := pressExpecting(t, laptop, `#draft-conflicts button[type="submit"]`); status != 200 {
+		t.Fatalf("saving the combined draft answered %d", status)
+	}
+	saved("the laptop's title is kept", "title", "Hearts for Honduras")
+	saved("the city stays", "city", "Tegucigalpa")
+	saved("the narrative stays", "narrative", "300 children wait.")
+	for _, tab := range []*testenv.Tab{laptop, phone} {
+		for _, e := range tab.ConsoleErrors() {
+			if !strings.Contains(e, "409") { // the refused saves' own status
+				t.Errorf("browser console: %s", e)
+			}
+		}
+	}
+}

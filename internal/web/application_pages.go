@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/document"
-	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/vote"
@@ -81,6 +81,23 @@ type applicationEditPage struct {
 	Help map[string]string
 	// Missing are the required documents not uploaded yet.
 	Missing []document.Kind
+	// Rev is the draft revision the form's values are based on: the
+	// page's saves send it back (draft_rev).
+	Rev int
+	// Stale: the person's save was based on an older revision; what
+	// differs from the draft saved since, to choose from.
+	Stale *application.Stale
+}
+
+// ConflictLabel names one part of the form in the conflicts' panel.
+func (p *applicationEditPage) ConflictLabel(unit string) string {
+	if unit == "budget" {
+		return p.T("app.section.budget")
+	}
+	if role, ok := strings.CutPrefix(unit, "team_"); ok {
+		return p.T("app.role." + role)
+	}
+	return p.FieldLabel(unit)
 }
 
 // emptyBudgetRows are offered below the filled lines, for people without
@@ -88,7 +105,7 @@ type applicationEditPage struct {
 const emptyBudgetRows = 3
 
 func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*applicationEditPage, error) {
-	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Countries: organization.Countries(lang(c)),
+	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, Countries: organization.Countries(lang(c)),
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
 		BudgetTotal: money.Format(f.BudgetTotal(), money.Currency(a.Currency), lang(c))}
 	p.Currency = a.Currency
@@ -141,16 +158,26 @@ func (s *Server) applicationEdit(c *gin.Context) error {
 
 // applicationSave saves the draft (action=save) or saves and submits
 // (action=submit). A refused submission comes back with every value kept
-// and each error beside its field.
+// and each error beside its field. A save based on an older revision of
+// the draft takes in the edits made elsewhere to other fields, and comes
+// back to the form to show the result (nothing is submitted unseen); when
+// both changed a field, the person chooses (409).
 func (s *Server) applicationSave(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	ctx, u := c.Request.Context(), currentUser(c)
-	f := form.Application(postValues(c))
-	if _, err := s.apps.SaveDraft(ctx, u, id, f); err != nil {
-		return s.applicationRefused(c, id, f, err)
+	e := form.DraftEdit(postValues(c))
+	e.Merge = true
+	saved, err := s.apps.SaveDraft(ctx, u, id, e)
+	if err != nil {
+		return s.applicationRefused(c, id, e.Form, e.Base, err)
+	}
+	if len(saved.Taken) > 0 {
+		s.flash(c, "flash.draft_merged")
+		c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
+		return nil
 	}
 	if c.PostForm("action") != "submit" {
 		s.flash(c, "flash.draft_saved")
@@ -158,14 +185,16 @@ func (s *Server) applicationSave(c *gin.Context) error {
 		return nil
 	}
 	if err := s.apps.Submit(ctx, s.actor(c), u, id); err != nil {
-		return s.applicationRefused(c, id, f, err)
+		return s.applicationRefused(c, id, e.Form, saved.Rev, err)
 	}
 	s.flash(c, "flash.application_submitted")
 	c.Redirect(http.StatusSeeOther, appURL(id))
 	return nil
 }
 
-func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form, err error) error {
+// applicationRefused shows the form f again with err; rev is the draft
+// revision f is based on (the one it was posted with, unless saved).
+func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form, rev int, err error) error {
 	if _, _, ok := s.formErrors(c, err); !ok {
 		return err
 	}
@@ -173,40 +202,44 @@ func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form
 	if err2 != nil {
 		return err2
 	}
+	var stale *application.Stale
+	if errors.As(err, &stale) {
+		f, rev = stale.Form, stale.Rev // the person's edits over the draft now, to choose from
+	}
 	p, err2 := s.applicationEditPage(c, a, f)
 	if err2 != nil {
 		return err2
 	}
+	p.Rev, p.Stale = rev, stale
 	return s.refuse(c, err, &p.Page, "application_edit", p)
 }
 
 // applicationAutosave is the page's script saving the draft as the person
-// types: JSON in, JSON out, nothing else changes.
+// types: JSON in, JSON out, nothing else changes. It never merges: a save
+// based on an older revision answers 409 with stale set, and the page asks
+// the person to save with the button, which shows what changed.
 func (s *Server) applicationAutosave(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	saved, err := s.apps.SaveDraft(c.Request.Context(), currentUser(c), id, form.Application(postValues(c)))
+	saved, err := s.apps.SaveDraft(c.Request.Context(), currentUser(c), id, form.DraftEdit(postValues(c)))
 	if err != nil {
-		status := http.StatusInternalServerError
-		switch {
-		case errors.Is(err, application.ErrNotFound):
-			status = http.StatusNotFound
-		case errors.Is(err, application.ErrNotEditable), errors.Is(err, application.ErrForbidden):
-			status = http.StatusConflict
-		default:
-			var m i18n.Message
-			if !errors.As(err, &m) {
-				logger(c).Error("autosave failed", "error", err)
-			} else {
-				status = http.StatusUnprocessableEntity
-			}
+		// Whatever the reason, the script says "not saved" (and keeps the
+		// copy on the device); a draft changed elsewhere says so.
+		status, _, ok := refusalOf(err)
+		if !ok {
+			logger(c).Error("autosave failed", "error", err)
+			status = http.StatusInternalServerError
 		}
-		c.JSON(status, gin.H{"error": s.cat.T(lang(c), "app.form.not_saved")})
+		answer := gin.H{"error": s.cat.T(lang(c), "app.form.not_saved")}
+		if errors.Is(err, application.ErrStale) {
+			answer = gin.H{"error": s.cat.T(lang(c), "app.form.stale"), "stale": true}
+		}
+		c.JSON(status, answer)
 		return nil
 	}
-	c.JSON(http.StatusOK, gin.H{"saved_at": saved.UTC().Format(time.RFC3339), "message": s.savedLabel(c, saved)})
+	c.JSON(http.StatusOK, gin.H{"saved_at": saved.At.UTC().Format(time.RFC3339), "message": s.savedLabel(c, saved.At), "rev": saved.Rev})
 	return nil
 }
 

@@ -27,7 +27,7 @@ func (c *charity) submitted(title string) string {
 	f := completeApplication()
 	f.Set("title", title)
 	f.Set("action", "submit")
-	wantStatus(c.t, c.post(app+"/edit", f), http.StatusSeeOther)
+	wantStatus(c.t, c.saveDraft(app, f), http.StatusSeeOther)
 	return app
 }
 

@@ -61,7 +61,7 @@ func TestSubmissionNeedsTheRequiredDocuments(t *testing.T) {
 	app := ch.startEmptyApplication()
 	form := completeApplication()
 	form.Set("action", "submit")
-	rec := ch.post(app+"/edit", form)
+	rec := ch.saveDraft(app, form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	// The summary's link leads to the documents' notice, which names them.
 	mustContain(t, rec, `<a href="#f-documents">`, "required documents are missing", `id="f-documents"`,
@@ -130,7 +130,7 @@ func TestAnExpiredLicenceIsMissing(t *testing.T) {
 	ch.uploadRequired(app, "2025-01-01")
 	form := completeApplication()
 	form.Set("action", "submit")
-	rec := ch.post(app+"/edit", form)
+	rec := ch.saveDraft(app, form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "1 required document is missing", "professional licence · missing")
 	mustContain(t, ch.get(app+"/documents"), `class="missing"`)

@@ -81,7 +81,7 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	amended.Set("perfusion_equipment", "partly")
 	amended.Set("amount_requested", "18.000")
 	amended.Set("action", "submit")
-	wantStatus(t, ch.post(askMore+"/edit", amended), http.StatusSeeOther)
+	wantStatus(t, ch.saveDraft(askMore, amended), http.StatusSeeOther)
 	changes := admin.get(askMore)
 	mustContain(t, changes, "Cambios en la última versión", "<td>Equipo de perfusión (máquina de circulación extracorpórea e insumos)</td>",
 		"<del>El equipo de la misión lo lleva</del>", "<del>US$20.000,00</del>", "<ins>US$18.000,00</ins>")

@@ -4,6 +4,8 @@ package form
 
 import (
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"missiongrants/internal/application"
@@ -19,6 +21,24 @@ func value(v url.Values, name string) string {
 		s = s[:maxValue]
 	}
 	return strings.ReplaceAll(s, "\r\n", "\n")
+}
+
+// DraftEdit reads a save of the application form: the form, the draft
+// revision it was based on (the hidden draft_rev; application.NoBase when
+// missing), and the conflicts the person settled by taking the saved value
+// (keep_UNIT=theirs).
+func DraftEdit(v url.Values) application.Edit {
+	e := application.Edit{Form: Application(v), Base: application.NoBase}
+	if n, err := strconv.Atoi(v.Get("draft_rev")); err == nil && n >= 0 {
+		e.Base = n
+	}
+	for name, vals := range v {
+		if unit, ok := strings.CutPrefix(name, "keep_"); ok && slices.Contains(vals, "theirs") {
+			e.TakeTheirs = append(e.TakeTheirs, unit)
+		}
+	}
+	slices.Sort(e.TakeTheirs)
+	return e
 }
 
 // Application reads the application form: simple fields by their JSON names,

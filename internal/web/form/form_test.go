@@ -48,3 +48,17 @@ func FuzzApplicationBinding(f *testing.F) {
 		}
 	})
 }
+
+// A save says the revision it was based on (none: NoBase) and which
+// conflicts the person settled by taking the saved value.
+func TestDraftEditBinding(t *testing.T) {
+	e := DraftEdit(url.Values{"draft_rev": {"7"}, "keep_title": {"theirs"}, "keep_city": {"mine"}, "keep_budget": {"theirs"}, "title": {"x"}})
+	if e.Base != 7 || e.Form.Title != "x" || len(e.TakeTheirs) != 2 || e.TakeTheirs[0] != "budget" || e.TakeTheirs[1] != "title" || e.Merge {
+		t.Fatalf("edit: %+v", e)
+	}
+	for _, rev := range []string{"", "-1", "x"} {
+		if e := DraftEdit(url.Values{"draft_rev": {rev}}); e.Base != application.NoBase {
+			t.Errorf("draft_rev %q: base %d", rev, e.Base)
+		}
+	}
+}
