@@ -139,7 +139,7 @@ func (s *Service) DisableTOTP(ctx context.Context, a Actor, password, code strin
 		if !u.TOTPEnabled() {
 			return fmt.Errorf("account.DisableTOTP: TOTP is off: %w", ErrConflict)
 		}
-		if u.IsAdmin || u.IsBoard {
+		if u.IPA() {
 			return ErrTwoFactorRequired
 		}
 		if err := s.reauthenticate(ctx, tx, a, u, password, code); err != nil {

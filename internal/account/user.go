@@ -53,7 +53,11 @@ func (u *User) TOTPEnabled() bool { return u.TOTPEnabledAt != nil }
 
 // NeedsTOTP: a board member or admin without TOTP must set it up before
 // reaching anything else.
-func (u *User) NeedsTOTP() bool { return (u.IsAdmin || u.IsBoard) && !u.TOTPEnabled() }
+func (u *User) NeedsTOTP() bool { return u.IPA() && !u.TOTPEnabled() }
+
+// IPA reports whether u works for the IPA: a board member or an admin, who
+// sees every charity's applications (what they may do to one is policy's).
+func (u *User) IPA() bool { return u.IsAdmin || u.IsBoard }
 
 // userRow is a user with the secrets only this package reads.
 type userRow struct {

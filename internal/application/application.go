@@ -119,7 +119,7 @@ const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.organizat
 // than one with "IPA" as an argument: each then keeps one plan, where the
 // argument made PostgreSQL plan the query again at every run.
 func visibleTo(u *account.User) string {
-	if organization.IPA(u) {
+	if u.IPA() {
 		return `$1::bigint IS NOT NULL` // true; names $1, which the other text uses
 	}
 	return `EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)`
@@ -573,7 +573,7 @@ func (s *Service) link(id int64) string { return s.base + "/applications/" + str
 // once, for the IPA (the board's full queue, with filters, comes with the
 // review pages).
 func (s *Service) Recent(ctx context.Context, u *account.User, limit int) ([]Application, error) {
-	if !organization.IPA(u) {
+	if !u.IPA() {
 		return nil, ErrForbidden
 	}
 	var out []Application

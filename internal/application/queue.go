@@ -177,7 +177,7 @@ type QueuePage struct {
 // a page costs the same however deep it is). One query, whatever the number
 // of rows. The IPA only.
 func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*QueuePage, error) {
-	if !organization.IPA(u) {
+	if !u.IPA() {
 		return nil, ErrForbidden
 	}
 	limit := f.Limit

@@ -20,7 +20,6 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
-	"missiongrants/internal/organization"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/refusal"
 )
@@ -205,7 +204,7 @@ func (s *Service) ForApplication(ctx context.Context, u *account.User, appID int
 	var w Award
 	err := s.db.GetContext(ctx, &w, `SELECT `+awardColumns+` FROM awards w JOIN applications a ON a.id = w.application_id
 		WHERE w.application_id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`,
-		u.ID, organization.IPA(u), appID)
+		u.ID, u.IPA(), appID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, nil, nil, nil
 	}

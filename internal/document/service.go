@@ -29,8 +29,6 @@ func visible(orgColumn string) string {
 // depend on each other).
 const editableStatus = `('draft', 'more_info_requested')`
 
-func ipa(u *account.User) bool { return u.IsAdmin || u.IsBoard }
-
 // Get returns document id's description if u may see it.
 func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Document, error) {
 	d, err := get(ctx, s.db, u, id, false)
@@ -46,7 +44,7 @@ func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool
 	if lock {
 		query += ` FOR UPDATE OF d`
 	}
-	if err := q.GetContext(ctx, &d, query, u.ID, ipa(u), id); err != nil {
+	if err := q.GetContext(ctx, &d, query, u.ID, u.IPA(), id); err != nil {
 		return nil, db.NotFound(err)
 	}
 	return &d, nil
@@ -57,7 +55,7 @@ func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool
 func (s *Service) List(ctx context.Context, u *account.User, applicationID int64) ([]Document, error) {
 	var orgID int64
 	err := s.db.GetContext(ctx, &orgID, `SELECT a.organization_id FROM applications a WHERE a.id = $3 AND `+visible("a.organization_id"),
-		u.ID, ipa(u), applicationID)
+		u.ID, u.IPA(), applicationID)
 	if err != nil {
 		return nil, fmt.Errorf("document.List: %w", db.NotFound(err))
 	}
@@ -75,7 +73,7 @@ func (s *Service) List(ctx context.Context, u *account.User, applicationID int64
 // of no particular application), if u may see it.
 func (s *Service) ForOrganization(ctx context.Context, u *account.User, orgID int64) ([]Document, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT true FROM organizations o WHERE o.id = $3 AND `+visible("o.id"), u.ID, ipa(u), orgID)
+	err := s.db.GetContext(ctx, &ok, `SELECT true FROM organizations o WHERE o.id = $3 AND `+visible("o.id"), u.ID, u.IPA(), orgID)
 	if err != nil {
 		return nil, fmt.Errorf("document.ForOrganization: %w", db.NotFound(err))
 	}
@@ -97,7 +95,7 @@ func (s *Service) ForVersion(ctx context.Context, u *account.User, applicationID
 	err := s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d
 		JOIN application_version_documents v ON v.document_id = d.id
 		WHERE v.application_id = $3 AND v.version = $4 AND `+visible("d.organization_id")+`
-		ORDER BY d.uploaded_at, d.id`, u.ID, ipa(u), applicationID, version)
+		ORDER BY d.uploaded_at, d.id`, u.ID, u.IPA(), applicationID, version)
 	if err != nil {
 		return nil, fmt.Errorf("document.ForVersion: %w", err)
 	}
@@ -193,7 +191,7 @@ func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, o
 		if err := q.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)`, orgID); err != nil {
 			return err
 		}
-		if exists && ipa(u) {
+		if exists && u.IPA() {
 			return ErrForbidden
 		}
 		return ErrNotFound

@@ -242,22 +242,3 @@ func (fe FieldErrors) Err() error {
 	}
 	return fe
 }
-
-// Refusal pairs a domain's sentinel error with the message a person reads.
-type Refusal struct {
-	Err error
-	Key string
-}
-
-// Refusals is a domain's table of refusals; Message looks err up in it.
-type Refusals []Refusal
-
-// Message is the text for err when the table knows it (errors.Is).
-func (r Refusals) Message(err error) (Message, bool) {
-	for _, x := range r {
-		if errors.Is(err, x.Err) {
-			return Msg(x.Key), true
-		}
-	}
-	return Message{}, false
-}

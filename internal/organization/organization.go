@@ -102,9 +102,6 @@ func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Tim
 	return &Service{db: pool, outbox: outbox, baseURL: strings.TrimRight(baseURL, "/"), now: now}
 }
 
-// IPA reports whether u sees every organization (board members and admins).
-func IPA(u *account.User) bool { return u.IsAdmin || u.IsBoard }
-
 const columns = `o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
 	o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at`
 
@@ -144,7 +141,7 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organ
 // Get returns organization id if u may see it.
 func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Organization, error) {
 	var o Organization
-	err := s.db.GetContext(ctx, &o, `SELECT `+columns+` FROM organizations o WHERE o.id = $3 AND `+visible, u.ID, IPA(u), id)
+	err := s.db.GetContext(ctx, &o, `SELECT `+columns+` FROM organizations o WHERE o.id = $3 AND `+visible, u.ID, u.IPA(), id)
 	if err != nil {
 		return nil, fmt.Errorf("organization.Get: %w", db.NotFound(err))
 	}

@@ -92,6 +92,13 @@ func Next(from Status, event Event, by Role) (Status, error) {
 // Editable reports whether the charity may change the form in status s.
 func Editable(s Status) bool { return s == Draft || s == MoreInfoRequested }
 
+// Asked reports whether the IPA asked the charity to amend and resubmit.
+func (s Status) Asked() bool { return s == MoreInfoRequested }
+
+// Funded reports whether the board approved the trip: it has an award to
+// come, and reports on the trip after.
+func (s Status) Funded() bool { return s == Approved }
+
 // BeforeBoard reports whether the board acts on an application in status
 // s: it was screened and sent to the board, and may be under a vote.
 func BeforeBoard(s Status) bool { return s == InReview || s == Voting }

@@ -177,7 +177,7 @@ func (s *Service) Get(ctx context.Context, u *account.User, appID int64) (*Repor
 			r.reviewed_at, coalesce(v.name, '') AS reviewer_name, coalesce(r.review_note, '') AS review_note
 		FROM applications a LEFT JOIN reports r ON r.application_id = a.id LEFT JOIN users v ON v.id = r.reviewed_by
 		WHERE a.id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`,
-		u.ID, u.IsAdmin || u.IsBoard, appID, s.dueDays)
+		u.ID, u.IPA(), appID, s.dueDays)
 	if err != nil {
 		return nil, fmt.Errorf("report.Get: %w", db.NotFound(err))
 	}

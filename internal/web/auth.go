@@ -100,7 +100,7 @@ func (s *Server) require(level access) gin.HandlerFunc {
 			c.Redirect(http.StatusSeeOther, "/account/two-factor")
 			return
 		}
-		if (level == boardOnly && !u.IsBoard) || (level == adminOnly && !u.IsAdmin) || (level == ipaOnly && !u.IsBoard && !u.IsAdmin) {
+		if (level == boardOnly && !u.IsBoard) || (level == adminOnly && !u.IsAdmin) || (level == ipaOnly && !u.IPA()) {
 			c.Abort()
 			s.renderError(c, http.StatusForbidden, i18n.Msg("error.http.403"))
 			return

@@ -21,7 +21,7 @@ func (s *Server) dashboardShow(c *gin.Context) error {
 	p := dashboardPage{Page: s.page(c)}
 	ctx, u := c.Request.Context(), currentUser(c)
 	var err error
-	if organization.IPA(u) {
+	if u.IPA() {
 		p.Applications, err = s.apps.Recent(ctx, u, 50)
 	} else {
 		if p.Organizations, err = s.orgs.ForUser(ctx, u.ID); err == nil {

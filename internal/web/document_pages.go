@@ -61,8 +61,11 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 	if err != nil {
 		return nil, err
 	}
-	p := &documentsPage{Page: s.page(c), App: a,
-		Editable: policy.Editable(a.Status) && s.isMember(c, a.OrganizationID),
+	can, err := s.apps.Can(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &documentsPage{Page: s.page(c), App: a, Editable: can.Do(policy.Edit),
 		MaxBytes: document.FormatSize(s.docs.MaxBytes()), Limit: s.docs.MaxBytes(), Allowed: document.AllowedTypes()}
 	if p.Editable {
 		p.Kinds = document.Kinds()

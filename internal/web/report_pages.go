@@ -208,7 +208,7 @@ func (s *Server) impactShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	full := u != nil && organization.IPA(u)
+	full := u != nil && u.IPA()
 	if !public && !full {
 		return statusError(http.StatusNotFound)
 	}
