@@ -145,8 +145,8 @@ func Decide(p Person, f Facts, a Action) error {
 			return firstOf(ipa(p), unrecused(p), either(BeforeBoard(f.Status), ErrNotInReview))
 		}
 		return boardPart(p, BeforeBoard(f.Status), ErrNotInReview)
-	case OpenVote:
-		return staff(p, f.Status == InReview, ErrInvalidTransition)
+	case OpenVote: // again after an approval, for another amount, until the award is recorded
+		return staff(p, f.Status == InReview || f.Status == Approved && !f.Awarded, ErrInvalidTransition)
 	case CloseVote:
 		return staff(p, f.Status == Voting, ErrInvalidTransition)
 	case CastBallot:

@@ -66,7 +66,7 @@ var allowed = map[Action]map[string][]string{
 	SeeReviews:      with(map[string][]string{"board member": all}, admins, all),
 	Discuss:         with(map[string][]string{"board member": board}, admins, board),
 	SeeDiscussion:   with(map[string][]string{"board member": all}, admins, all),
-	OpenVote:        with(nil, admins, []string{"in review"}),
+	OpenVote:        with(nil, admins, []string{"in review", "approved"}),
 	CloseVote:       with(nil, admins, []string{"voting", "vote due"}),
 	CastBallot:      {"board member": {"voting"}},
 	Award:           with(nil, admins, []string{"approved"}),

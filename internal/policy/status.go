@@ -74,6 +74,9 @@ var transitions = []transition{
 
 	// The vote.
 	{InReview, EventOpenVote, RoleAdmin, Voting},
+	// An award different from the one approved needs a new vote, until
+	// the award is recorded (policy.OpenVote).
+	{Approved, EventOpenVote, RoleAdmin, Voting},
 	{Voting, EventApprove, RoleVote, Approved},
 	{Voting, EventVoteDecline, RoleVote, Declined},
 	{Voting, EventNoDecision, RoleVote, InReview},

@@ -24,6 +24,7 @@ func TestStateMachine(t *testing.T) {
 		{"in_review", "request_info", "admin"}:           MoreInfoRequested,
 		{"in_review", "withdraw", "applicant"}:           Withdrawn,
 		{"in_review", "open_vote", "admin"}:              Voting,
+		{"approved", "open_vote", "admin"}:               Voting,
 		{"voting", "approve", "vote"}:                    Approved,
 		{"voting", "vote_decline", "vote"}:               Declined,
 		{"voting", "no_decision", "vote"}:                InReview,

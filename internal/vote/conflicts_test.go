@@ -90,3 +90,32 @@ func TestApprovalRecordsTheApprovedAmount(t *testing.T) {
 		t.Fatalf("approved amount %v (%v), want US$18,000", got.Approved, err)
 	}
 }
+
+// An award other than the one approved needs a new vote: after an
+// approval the admins may open another, for the amount they mean to award.
+func TestAnotherAmountNeedsANewVote(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 1)
+	ctx := context.Background()
+	b.toBoard(t)
+	b.declare(t, b.members[0], false)
+	approve := func(v int64) {
+		t.Helper()
+		if err := b.votes.Cast(ctx, act(b.members[0]), b.members[0], v, vote.Approve, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.votes.Close(ctx, act(b.admin), b.admin, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	approve(b.open(t))
+	again, err := b.votes.OpenVote(ctx, act(b.admin), b.admin, b.app, vote.Input{Proposed: "25,000", ClosesAt: "2026-12-01T18:00"})
+	if err != nil {
+		t.Fatalf("a new vote after the approval: %v", err)
+	}
+	approve(again)
+	got, err := b.votes.Current(ctx, b.app)
+	if err != nil || got.Approved == nil || *got.Approved != 2500000 || b.status(t) != "approved" {
+		t.Fatalf("after the second vote: approved %v, status %s (%v)", got.Approved, b.status(t), err)
+	}
+}
