@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,9 +33,18 @@ func (s *Server) languageSave(c *gin.Context) error {
 }
 
 // localPath keeps redirects on this site: anything but a plain local path
-// becomes the home page.
+// becomes the home page. A browser drops tabs and newlines anywhere in a
+// URL and reads "\" as "/", so "/\t/evil.example" leads to another host:
+// a path with any control character, space or backslash is refused, and
+// what is left must parse as a path with no scheme or host.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsFunc(p, func(r rune) bool {
+		return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
+	}) {
+		return "/"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return p

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,36 @@ func TestLanguageSwitchWorksWhenSignedIn(t *testing.T) {
 		if err := s.db.Get(&saved, `SELECT language FROM users WHERE email = $1`, tc.who); err != nil || saved != tc.to {
 			t.Errorf("%s's profile language is %q (%v), want %q", tc.who, saved, err, tc.to)
 		}
+	}
+}
+
+// Whatever a browser would make of next after its own clean-up (tabs and
+// newlines dropped, "\" read as "/"), the redirect stays on this site.
+func TestLocalPathRefusesWhatBrowsersTurnIntoAnotherHost(t *testing.T) {
+	for _, next := range []string{"/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "\t//evil.example", "/\\/evil.example",
+		" //evil.example", "/\u00a0/evil.example", "/\u200b/evil.example", "https://evil.example", "//evil.example",
+		"/\x00/evil.example", "http:/evil.example", ""} {
+		if got := localPath(next); got != "/" {
+			t.Errorf("localPath(%q) = %q, want /", next, got)
+		}
+	}
+	for _, keep := range []string{"/dashboard", "/applications/7?tab=board#vote", "/board/applications?q=misi%C3%B3n"} {
+		if got := localPath(keep); got != keep {
+			t.Errorf("localPath(%q) = %q: a local path is kept", keep, got)
+		}
+	}
+}
+
+// The login page's next, as in the review: /login?next=%2F%09%2Fevil.example.
+func TestLoginNextStaysOnThisSite(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	c := s.client(t, "Accept-Language", "en")
+	wantStatus(t, c.get("/login?next=%2F%09%2Fevil.example"), http.StatusOK)
+	p := people[demoApplicant]
+	rec := c.post("/login", url.Values{"email": {p.email}, "password": {p.password}, "next": {"/\t/evil.example"}})
+	if loc := rec.Header().Get("Location"); rec.Code != http.StatusSeeOther || strings.Contains(loc, "evil") || !strings.HasPrefix(loc, "/") {
+		t.Fatalf("login answered %d to %q", rec.Code, loc)
 	}
 }
