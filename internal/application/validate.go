@@ -28,6 +28,12 @@ const (
 	maxTripLength = 90 * 24 * time.Hour
 )
 
+// MaxLength is the longest text each free-text question takes, in
+// characters: Validate refuses longer, and the form's fields say so to the
+// browser (maxlength), so nothing typed is lost to a refusal later.
+var MaxLength = map[string]int{"title": 200, "city": 100, "hospital": 200, "host_contact_name": 200, "host_contact_phone": 50,
+	"local_training": 5000, "past_missions": 10000, "narrative": 20000, "signer_name": 200, "other_funding_sources": 2000}
+
 // Validate checks everything a submission needs and reports every mistake at
 // once, each under its field's name. today is the submission's date (UTC).
 func (f *Form) Validate(today time.Time) (*Checked, error) {
@@ -35,15 +41,15 @@ func (f *Form) Validate(today time.Time) (*Checked, error) {
 	fe := i18n.FieldErrors{}
 	c := &Checked{Title: strings.TrimSpace(f.Title), Country: strings.ToUpper(strings.TrimSpace(f.Country))}
 
-	fe.Add("title", field.Text(f.Title, true, 200))
+	fe.Add("title", field.Text(f.Title, true, MaxLength["title"]))
 	if !organization.ValidCountry(c.Country) {
 		fe["country"] = i18n.Msg("error.country.invalid")
 	}
-	fe.Add("city", field.Text(f.City, true, 100))
-	fe.Add("hospital", field.Text(f.Hospital, true, 200))
-	fe.Add("host_contact_name", field.Text(f.HostContactName, true, 200))
+	fe.Add("city", field.Text(f.City, true, MaxLength["city"]))
+	fe.Add("hospital", field.Text(f.Hospital, true, MaxLength["hospital"]))
+	fe.Add("host_contact_name", field.Text(f.HostContactName, true, MaxLength["host_contact_name"]))
 	fe.Add("host_contact_email", field.Email(strings.TrimSpace(f.HostContactEmail), true))
-	fe.Add("host_contact_phone", field.Text(f.HostContactPhone, false, 50))
+	fe.Add("host_contact_phone", field.Text(f.HostContactPhone, false, MaxLength["host_contact_phone"]))
 
 	f.validateDates(fe, c, today)
 	f.validateTeam(fe)
@@ -55,16 +61,16 @@ func (f *Form) Validate(today time.Time) (*Checked, error) {
 	if _, err := field.Int(f.ICUBeds, true, 0, 1000); err != nil {
 		fe.Add("icu_beds", err)
 	}
-	fe.Add("local_training", field.Text(f.LocalTraining, false, 5000))
-	fe.Add("past_missions", field.Text(f.PastMissions, false, 10000))
-	fe.Add("narrative", field.Text(f.Narrative, true, 20000))
+	fe.Add("local_training", field.Text(f.LocalTraining, false, MaxLength["local_training"]))
+	fe.Add("past_missions", field.Text(f.PastMissions, false, MaxLength["past_missions"]))
+	fe.Add("narrative", field.Text(f.Narrative, true, MaxLength["narrative"]))
 
 	f.validateMoney(fe, c)
 
 	if f.Attest != "yes" {
 		fe["attest"] = i18n.Msg("error.app.attest")
 	}
-	fe.Add("signer_name", field.Text(f.SignerName, true, 200))
+	fe.Add("signer_name", field.Text(f.SignerName, true, MaxLength["signer_name"]))
 	if d, err := field.Date(f.SignedOn, true); err != nil {
 		fe.Add("signed_on", err)
 	} else if d.After(today) || d.Before(today.AddDate(-1, 0, 0)) {
@@ -176,7 +182,7 @@ func (f *Form) validateMoney(fe i18n.FieldErrors, c *Checked) {
 			fe.Add("other_funding", err)
 		}
 	}
-	fe.Add("other_funding_sources", field.Text(f.OtherFundingSources, false, 2000))
+	fe.Add("other_funding_sources", field.Text(f.OtherFundingSources, false, MaxLength["other_funding_sources"]))
 	if _, ok := fe["amount_requested"]; !ok && linesOK && len(f.Budget) > 0 {
 		if funded, err := money.Sum(requested, other); err != nil || funded > total {
 			fe["amount_requested"] = i18n.Msg("error.app.amount_over_budget")

@@ -31,6 +31,10 @@ const (
 	KindTooMany
 	// KindUnavailable: a service the action needs is down; try again later (503).
 	KindUnavailable
+	// KindTooLarge: the request is larger than any form of the portal (413).
+	KindTooLarge
+	// KindBadRequest: the request is not a form the portal can read (400).
+	KindBadRequest
 )
 
 // Error is a refusal: its kind and the message a person reads.
@@ -68,11 +72,13 @@ func newError(k Kind, key string, args []any) *Error {
 	return &Error{Kind: k, Message: i18n.Msg(key, args...)}
 }
 
-// Invalid, Forbidden, NotFound, Conflict, TooMany and Unavailable make a
-// refusal of that kind.
+// Invalid, Forbidden, NotFound, Conflict, TooMany, Unavailable, TooLarge
+// and BadRequest make a refusal of that kind.
 func Invalid(key string, args ...any) *Error     { return newError(KindInvalid, key, args) }
 func Forbidden(key string, args ...any) *Error   { return newError(KindForbidden, key, args) }
 func NotFound(key string, args ...any) *Error    { return newError(KindNotFound, key, args) }
 func Conflict(key string, args ...any) *Error    { return newError(KindConflict, key, args) }
 func TooMany(key string, args ...any) *Error     { return newError(KindTooMany, key, args) }
 func Unavailable(key string, args ...any) *Error { return newError(KindUnavailable, key, args) }
+func TooLarge(key string, args ...any) *Error    { return newError(KindTooLarge, key, args) }
+func BadRequest(key string, args ...any) *Error  { return newError(KindBadRequest, key, args) }

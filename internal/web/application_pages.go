@@ -77,6 +77,8 @@ type applicationEditPage struct {
 	SavedAt     string
 	SavedAtISO  string
 	CanSubmit   bool
+	// MaxLength is the longest each text question takes (application.MaxLength).
+	MaxLength map[string]int
 	// Help is the round's help text by question (application.HelpFields), in the page's language.
 	Help map[string]string
 	// Missing are the required documents not uploaded yet.
@@ -105,7 +107,7 @@ func (p *applicationEditPage) ConflictLabel(unit string) string {
 const emptyBudgetRows = 3
 
 func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*applicationEditPage, error) {
-	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, Countries: organization.Countries(lang(c)),
+	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
 		BudgetTotal: money.Format(f.BudgetTotal(), money.Currency(a.Currency), lang(c))}
 	p.Currency = a.Currency
@@ -407,10 +409,8 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 }
 
 // postValues is the parsed body of a form post, URL-encoded or multipart.
-func postValues(c *gin.Context) url.Values {
-	_ = c.Request.ParseMultipartForm(maxFormMemory)
-	return c.Request.PostForm
-}
+// postValues is the posted form, which csrf read whole or refused.
+func postValues(c *gin.Context) url.Values { return c.Request.PostForm }
 
 func todayUTC() time.Time {
 	y, m, d := time.Now().UTC().Date()

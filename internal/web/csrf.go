@@ -4,7 +4,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"mime"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/refusal"
 	"net/http"
 	"strings"
 
@@ -17,6 +20,34 @@ const (
 	csrfHeader = "X-CSRF-Token"
 	keyCSRF    = "csrf"
 )
+
+// Refusals of a body that is not a form the portal can read.
+var (
+	errFormTooLarge = refusal.TooLarge("error.form.too_large")
+	errNotAForm     = refusal.BadRequest("error.form.unreadable")
+)
+
+// parseForm reads a posted form whole (bounded by limitBody), or refuses it:
+// too large, cut short, not a form, or with more values than Go reads.
+func parseForm(r *http.Request) error {
+	var err error
+	switch ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); {
+	case ct == "application/x-www-form-urlencoded", ct == "" && r.ContentLength <= 0:
+		err = r.ParseForm()
+	case ct == "multipart/form-data":
+		err = r.ParseMultipartForm(maxFormMemory)
+	default:
+		return errNotAForm
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return errFormTooLarge
+	case err != nil:
+		return errNotAForm
+	}
+	return nil
+}
 
 // csrf guards every state-changing request with a token (on top of the
 // origin check): the form, or a script through a header, must send back the
@@ -37,16 +68,26 @@ func (s *Server) csrf(c *gin.Context) {
 		c.Next()
 		return
 	}
+	// Every form is read here, once, and a form that cannot be read whole
+	// is refused: read as empty, it was once saved as an empty draft.
+	// A file upload streams its body to the store instead.
+	streamed := uploadRoutes[c.FullPath()] && strings.HasPrefix(c.ContentType(), "multipart/")
+	if !streamed {
+		if err := parseForm(c.Request); err != nil {
+			c.Abort()
+			s.fail(c, err)
+			return
+		}
+	}
 	sent := c.GetHeader(csrfHeader)
 	switch {
 	case sent != "":
-	case strings.HasPrefix(c.ContentType(), "multipart/"):
-		// A file upload streams its body to the store: reading the token
-		// from it here would read the whole file first. Its form carries
-		// the token in its address instead.
+	case streamed:
+		// Reading the token from the body here would read the whole file
+		// first. Its form carries the token in its address instead.
 		sent = c.Query(csrfField)
 	default:
-		sent = c.PostForm(csrfField)
+		sent = c.Request.PostForm.Get(csrfField)
 	}
 	if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 		logger(c).Warn("request without a valid CSRF token refused")

@@ -89,6 +89,8 @@ var kindStatus = map[refusal.Kind]int{
 	refusal.KindConflict:    http.StatusConflict,
 	refusal.KindTooMany:     http.StatusTooManyRequests,
 	refusal.KindUnavailable: http.StatusServiceUnavailable,
+	refusal.KindTooLarge:    http.StatusRequestEntityTooLarge,
+	refusal.KindBadRequest:  http.StatusBadRequest,
 }
 
 // retryAfter sets Retry-After for a refusal that says when to try again.

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A body autosave cannot read whole is refused and writes nothing: a text
+// over the form's limit, more values than Go reads, or JSON. Each said
+// "Draft saved" once, and saved an empty form over the draft.
+func TestAutosaveNeverWritesWhatItCouldNotRead(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	wantStatus(t, ch.autosave(app, url.Values{"title": {"Heart mission 2027"}, "narrative": {"Forty children wait for surgery."}}), http.StatusOK)
+	draft := func() string {
+		var d string
+		if err := s.db.Get(&d, `SELECT draft::text FROM applications WHERE id = $1`, appID(app)); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	before := draft()
+
+	raw := func(contentType, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, app+"/autosave", strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set(csrfHeader, ch.cookies[csrfCookie])
+		req.Header.Set("Accept", "application/json")
+		return ch.do(req)
+	}
+	many := url.Values{"draft_rev": {ch.draftRev(app)}}
+	for i := range 10001 {
+		many.Add(fmt.Sprintf("v%d", i), "x")
+	}
+	for _, tc := range []struct {
+		what, contentType, body string
+		want                    int
+	}{
+		{"a 2 MiB narrative", "application/x-www-form-urlencoded", url.Values{"narrative": {strings.Repeat("a", 2<<20)}}.Encode(), http.StatusRequestEntityTooLarge},
+		{"10,001 values", "application/x-www-form-urlencoded", many.Encode(), http.StatusBadRequest},
+		{"JSON", "application/json", `{"title": ""}`, http.StatusBadRequest},
+	} {
+		rec := raw(tc.contentType, tc.body)
+		wantStatus(t, rec, tc.want)
+		mustNotContain(t, rec, "saved_at")
+		if got := draft(); got != before {
+			t.Errorf("%s: the draft changed:\n%s\n%s", tc.what, before, got)
+		}
+	}
+	// The form tells the browser each text's limit, so it cannot be exceeded by typing.
+	mustContain(t, ch.get(app+"/edit"), `name="narrative" rows="10" maxlength="20000"`, `name="title" type="text" value="Heart mission 2027" maxlength="200"`)
+}
