@@ -32,6 +32,9 @@ func (s *Server) loadUser(c *gin.Context) {
 		switch {
 		case err == nil:
 			c.Set(keyUser, u)
+			// A signed-in page is never kept: on a shared phone, Back after
+			// signing out must not show it again.
+			c.Header("Cache-Control", "no-store")
 		case errors.Is(err, account.ErrNotFound):
 			_ = s.sessions.Destroy(ctx)
 		default:

@@ -58,6 +58,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 			logger(c).Error("request failed", "error", err)
 		}
 	}
+	retryAfter(c, err)
 	if wantsJSON(c) {
 		c.JSON(status, gin.H{"error": s.cat.Say(lang(c), m)})
 		return

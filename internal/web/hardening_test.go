@@ -56,3 +56,20 @@ func TestAutosaveNeverWritesWhatItCouldNotRead(t *testing.T) {
 	// The form tells the browser each text's limit, so it cannot be exceeded by typing.
 	mustContain(t, ch.get(app+"/edit"), `name="narrative" rows="10" maxlength="20000"`, `name="title" type="text" value="Heart mission 2027" maxlength="200"`)
 }
+
+// A signed-in page is never kept by the browser: after signing out on a
+// shared phone, Back cannot show it again.
+func TestSignedInPagesAreNotKept(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	c := s.loginAs(t, people[demoApplicant])
+	for _, path := range []string{"/dashboard", "/account"} {
+		if got := c.get(path).Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-store", path, got)
+		}
+	}
+	if got := s.client(t).get("/").Header().Get("Cache-Control"); got == "no-store" {
+		t.Errorf("the public home page need not be refetched: %q", got)
+	}
+}
