@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -102,14 +101,4 @@ func date(t sql.NullTime) any {
 		return nil
 	}
 	return Date(t.Time)
-}
-
-// Neutralize keeps a spreadsheet from running a cell as a formula: text
-// that begins with = + - @ (or a tab or carriage return, which some programs
-// skip before looking) gets a leading apostrophe.
-func Neutralize(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,5 +126,19 @@ func TestLookup(t *testing.T) {
 	}
 	if _, err := export.Lookup("users"); err != export.ErrUnknown {
 		t.Errorf("Lookup(users) = %v", err)
+	}
+}
+
+// Every text cell is quoted, so no separator inside it makes a new cell in
+// any spreadsheet; numbers and dates are not.
+func TestCSVQuotesEveryTextCell(t *testing.T) {
+	var b strings.Builder
+	w := export.NewCSV(&b)
+	w.Row(export.Text("Heart; Fund"), export.Text(`say "hi"`), export.Plain("-12.50"), export.Plain("2026-03-01"), export.Text("x;=1"))
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "\ufeff\"Heart; Fund\",\"say \"\"hi\"\"\",-12.50,2026-03-01,\"x;'=1\"\r\n"; got != want {
+		t.Errorf("row %q, want %q", got, want)
 	}
 }

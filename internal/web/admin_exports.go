@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"errors"
 	"net/http"
 	"strconv"
@@ -130,54 +129,48 @@ func exportLabels(p Page, columns []string) func(export.Row) {
 }
 
 func (s *Server) exportCSV(c *gin.Context, e export.Export, p export.Period, header []string, label func(export.Row)) error {
-	if _, err := c.Writer.WriteString("\ufeff"); err != nil { // spreadsheets then read the file as UTF-8
-		return err
+	w := export.NewCSV(c.Writer)
+	cells := make([]export.Cell, len(header))
+	for i, h := range header {
+		cells[i] = export.Text(h)
 	}
-	w := csv.NewWriter(c.Writer)
-	if err := w.Write(header); err != nil {
-		return err
-	}
-	record := make([]string, len(header))
+	w.Row(cells...)
 	n := 0
 	err := e.Run(c.Request.Context(), s.db, p, func(row export.Row) error {
 		label(row)
 		for i, v := range row {
-			record[i] = csvValue(v)
+			cells[i] = csvCell(v)
 		}
-		if err := w.Write(record); err != nil {
-			return err
-		}
+		w.Row(cells...)
 		if n++; n%csvFlushRows == 0 {
-			w.Flush()
-			if err := w.Error(); err != nil {
+			if err := w.Flush(); err != nil {
 				return err
 			}
 			c.Writer.Flush()
 		}
 		return nil
 	})
-	w.Flush()
-	return errors.Join(err, w.Error())
+	return errors.Join(err, w.Flush())
 }
 
-// csvValue is a cell as text. Text is neutralised; numbers (a negative
-// amount begins with -) and dates are the program's own and are not.
-func csvValue(v any) string {
+// csvCell is a value as a cell: text is quoted and neutralised; numbers (a
+// negative amount begins with -) and dates are the program's own and are not.
+func csvCell(v any) export.Cell {
 	switch v := v.(type) {
 	case nil:
-		return ""
+		return export.Plain("")
 	case string:
-		return export.Neutralize(v)
+		return export.Text(v)
 	case int64:
-		return strconv.FormatInt(v, 10)
+		return export.Plain(strconv.FormatInt(v, 10))
 	case bool:
-		return strconv.FormatBool(v)
+		return export.Plain(strconv.FormatBool(v))
 	case export.Cents:
-		return v.String()
+		return export.Plain(v.String())
 	case export.Date:
-		return time.Time(v).Format(time.DateOnly)
+		return export.Plain(time.Time(v).Format(time.DateOnly))
 	case time.Time:
-		return v.UTC().Format("2006-01-02 15:04:05")
+		return export.Plain(v.UTC().Format("2006-01-02 15:04:05"))
 	default:
 		panic("export: cell of unexpected type")
 	}

@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,13 +80,12 @@ func (s *Server) adminMinutesCSV(c *gin.Context) error {
 	}
 	t := p.T
 	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // spreadsheets then read the file as UTF-8
-	w := csv.NewWriter(&buf)
-	header := []string{}
+	w := export.NewCSV(&buf)
+	header := []export.Cell{}
 	for _, k := range minutesColumns {
-		header = append(header, t("page.minutes.csv."+k))
+		header = append(header, export.Text(t("page.minutes.csv."+k)))
 	}
-	_ = w.Write(header)
+	w.Row(header...)
 	for _, m := range p.Entries {
 		rec := m.Outcome
 		if rec == nil {
@@ -110,17 +107,14 @@ func (s *Server) adminMinutesCSV(c *gin.Context) error {
 		if rec.QuorumMet {
 			quorum = t("page.minutes.yes")
 		}
-		row := []string{m.ClosedAt.UTC().Format("2006-01-02 15:04"), strconv.FormatInt(m.ApplicationID, 10), m.Title, m.Organization,
-			fmt.Sprintf("%d.%02d", m.Vote.Proposed/100, m.Vote.Proposed%100), m.Currency, m.Conditions, decision, quorum,
-			strconv.Itoa(rec.Eligible), strconv.Itoa(rec.Cast), strconv.Itoa(rec.Approve), strconv.Itoa(rec.Decline), strconv.Itoa(rec.Abstain),
-			strings.Join(ballots, "; "), strings.Join(rec.Recused, "; ")}
-		for i := range row {
-			row[i] = export.Neutralize(row[i])
-		}
-		_ = w.Write(row)
+		n := func(i int) export.Cell { return export.Plain(strconv.Itoa(i)) }
+		w.Row(export.Plain(m.ClosedAt.UTC().Format("2006-01-02 15:04")), export.Plain(strconv.FormatInt(m.ApplicationID, 10)),
+			export.Text(m.Title), export.Text(m.Organization), export.Plain(export.Cents(m.Vote.Proposed).String()), export.Text(m.Currency),
+			export.Text(m.Conditions), export.Text(decision), export.Text(quorum),
+			n(rec.Eligible), n(rec.Cast), n(rec.Approve), n(rec.Decline), n(rec.Abstain),
+			export.Text(strings.Join(ballots, "; ")), export.Text(strings.Join(rec.Recused, "; ")))
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := w.Flush(); err != nil {
 		return err
 	}
 	name := "minutes-" + p.From + "-" + p.To + ".csv"

@@ -126,6 +126,8 @@ func TestCSVCellNeutralisesFormulas(t *testing.T) {
 	for in, want := range map[string]string{
 		"=1+1": "'=1+1", "+1": "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "\t=1": "'\t=1", "\r=1": "'\r=1",
 		"": "", "Heart": "Heart", "1-2": "1-2", "'=1": "'=1", " =1": " =1",
+		// Excel in Spanish splits on ";" where the file is not quoted.
+		"Heart;=HYPERLINK(\"http://evil.example\")": "Heart;'=HYPERLINK(\"http://evil.example\")", "a,@SUM(A1)": "a,'@SUM(A1)",
 	} {
 		if got := export.Neutralize(in); got != want {
 			t.Errorf("export.Neutralize(%q) = %q, want %q", in, got, want)
