@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"missiongrants/internal/field"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -28,8 +29,12 @@ type UserFilter struct {
 	Limit, Offset int    // Limit 0 means 100
 }
 
-// Users lists accounts by name.
+// Users lists accounts by name. A search that is no name or address (too
+// long, or with characters no one types) is refused beside its field, q.
 func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, error) {
+	if err := field.Line(f.Search, false, 254); err != nil {
+		return nil, FieldErrors{"q": err.(i18n.Message)}
+	}
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}

@@ -37,8 +37,8 @@ func validateName(s string) error {
 	if utf8.RuneCountInString(s) > maxNameLength {
 		return i18n.Msg("error.name.too_long", "Max", maxNameLength)
 	}
-	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		return i18n.Msg("error.name.invalid")
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) {
+		return i18n.Msg("error.name.invalid") // invisible characters would let one name pass for another
 	}
 	return nil
 }

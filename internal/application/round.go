@@ -57,7 +57,7 @@ type RoundInput struct {
 func (in RoundInput) check() (Round, error) {
 	fe := i18n.FieldErrors{}
 	r := Round{Name: strings.TrimSpace(in.Name), Rolling: in.Rolling, Currency: string(money.USD)}
-	fe.Add("name", field.Text(r.Name, true, 200))
+	fe.Add("name", field.Line(r.Name, true, 200))
 	if !in.Rolling {
 		opens, err := field.Date(in.OpensOn, true)
 		fe.Add("opens_on", err)

@@ -41,13 +41,13 @@ func (f *Form) Validate(today time.Time) (*Checked, error) {
 	fe := i18n.FieldErrors{}
 	c := &Checked{Title: strings.TrimSpace(f.Title), Country: strings.ToUpper(strings.TrimSpace(f.Country))}
 
-	fe.Add("title", field.Text(f.Title, true, MaxLength["title"]))
+	fe.Add("title", field.Line(f.Title, true, MaxLength["title"]))
 	if !organization.ValidCountry(c.Country) {
 		fe["country"] = i18n.Msg("error.country.invalid")
 	}
-	fe.Add("city", field.Text(f.City, true, MaxLength["city"]))
-	fe.Add("hospital", field.Text(f.Hospital, true, MaxLength["hospital"]))
-	fe.Add("host_contact_name", field.Text(f.HostContactName, true, MaxLength["host_contact_name"]))
+	fe.Add("city", field.Line(f.City, true, MaxLength["city"]))
+	fe.Add("hospital", field.Line(f.Hospital, true, MaxLength["hospital"]))
+	fe.Add("host_contact_name", field.Line(f.HostContactName, true, MaxLength["host_contact_name"]))
 	fe.Add("host_contact_email", field.Email(strings.TrimSpace(f.HostContactEmail), true))
 	fe.Add("host_contact_phone", field.Text(f.HostContactPhone, false, MaxLength["host_contact_phone"]))
 
@@ -70,7 +70,7 @@ func (f *Form) Validate(today time.Time) (*Checked, error) {
 	if f.Attest != "yes" {
 		fe["attest"] = i18n.Msg("error.app.attest")
 	}
-	fe.Add("signer_name", field.Text(f.SignerName, true, MaxLength["signer_name"]))
+	fe.Add("signer_name", field.Line(f.SignerName, true, MaxLength["signer_name"]))
 	if d, err := field.Date(f.SignedOn, true); err != nil {
 		fe.Add("signed_on", err)
 	} else if d.After(today) || d.Before(today.AddDate(-1, 0, 0)) {

@@ -17,17 +17,44 @@ import (
 // Text checks free text: stored as given (any script, emoji, markup shown as
 // text), but within max characters and without control characters other
 // than line breaks and tabs.
+//
+// Nor the characters that reorder text as it is shown (bidi embeddings,
+// overrides and isolates), which make a text read otherwise than it is.
 func Text(s string, required bool, max int) error {
 	switch {
 	case strings.TrimSpace(s) == "" && required:
 		return i18n.Msg("error.field.required")
-	case !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) >= 0:
+	case !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
 		return i18n.Msg("error.field.control_chars")
+	case strings.ContainsFunc(s, bidiControl):
+		return i18n.Msg("error.field.invisible_chars")
 	case utf8.RuneCountInString(s) > max:
 		return i18n.Msg("error.field.too_long", "Max", max)
 	}
 	return nil
 }
+
+// Line checks a one-line text that names someone or something (a person,
+// a charity, a title, a search): Text, with no line breaks or tabs and no
+// invisible characters (zero-width spaces and joiners, bidi marks), with
+// which two names that read the same would differ, or one would read as
+// another.
+func Line(s string, required bool, max int) error {
+	if err := Text(s, required, max); err != nil {
+		return err
+	}
+	if strings.ContainsAny(s, "\n\r\t") {
+		return i18n.Msg("error.field.control_chars")
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) {
+		return i18n.Msg("error.field.invisible_chars")
+	}
+	return nil
+}
+
+// bidiControl is a character that reorders the text around it as shown:
+// the embeddings, overrides and isolates (not the plain marks LRM and RLM).
+func bidiControl(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }
 
 // Email checks a bare address.
 func Email(s string, required bool) error {

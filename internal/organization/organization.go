@@ -56,14 +56,14 @@ type Input struct {
 func (in *Input) Validate() error {
 	in.trim()
 	fe := i18n.FieldErrors{}
-	fe.Add("legal_name", field.Text(in.LegalName, true, 300))
+	fe.Add("legal_name", field.Line(in.LegalName, true, 300))
 	if !ValidCountry(in.Country) {
 		fe["country"] = i18n.Msg("error.country.invalid")
 	}
 	fe.Add("registration_number", field.Text(in.RegistrationNumber, true, 100))
 	fe.Add("address", field.Text(in.Address, false, 1000))
 	fe.Add("description", field.Text(in.Description, false, 10000))
-	fe.Add("contact_name", field.Text(in.ContactName, false, 200))
+	fe.Add("contact_name", field.Line(in.ContactName, false, 200))
 	fe.Add("contact_phone", field.Text(in.ContactPhone, false, 50))
 	if in.Website != "" {
 		u, err := url.Parse(in.Website)

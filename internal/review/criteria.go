@@ -43,8 +43,8 @@ func (s *Service) SaveCriterion(ctx context.Context, ac account.Actor, u *accoun
 	if id == 0 && !criterionKey.MatchString(in.Key) {
 		fe["key"] = i18n.Msg("error.criterion.key")
 	}
-	fe.Add("name_en", field.Text(strings.TrimSpace(in.NameEN), true, 200))
-	fe.Add("name_es", field.Text(strings.TrimSpace(in.NameES), true, 200))
+	fe.Add("name_en", field.Line(strings.TrimSpace(in.NameEN), true, 200))
+	fe.Add("name_es", field.Line(strings.TrimSpace(in.NameES), true, 200))
 	weight, err := field.Int(in.Weight, true, 1, 10)
 	fe.Add("weight", err)
 	if err := fe.Err(); err != nil {

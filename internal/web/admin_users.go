@@ -25,7 +25,7 @@ func (s *Server) adminUsersPage(c *gin.Context) (*adminUsersPage, error) {
 	p := &adminUsersPage{Page: s.page(c), Query: c.Query("q")}
 	users, err := s.accounts.Users(c.Request.Context(), account.UserFilter{Search: p.Query, Limit: usersPerPage + 1, Offset: max(offset, 0)})
 	if err != nil {
-		return nil, err
+		return p, err // a search that cannot be searched is shown beside its field
 	}
 	if len(users) > usersPerPage {
 		users, p.NextAfter = users[:usersPerPage], max(offset, 0)+usersPerPage
@@ -37,7 +37,7 @@ func (s *Server) adminUsersPage(c *gin.Context) (*adminUsersPage, error) {
 func (s *Server) adminUsersShow(c *gin.Context) error {
 	p, err := s.adminUsersPage(c)
 	if err != nil {
-		return err
+		return s.refuse(c, err, &p.Page, "admin_users", p)
 	}
 	s.render(c, http.StatusOK, "admin_users", p)
 	return nil

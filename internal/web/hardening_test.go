@@ -73,3 +73,37 @@ func TestSignedInPagesAreNotKept(t *testing.T) {
 		t.Errorf("the public home page need not be refetched: %q", got)
 	}
 }
+
+// A filter with a NUL byte, or one no person would type (500 KB), comes
+// back beside its field at once; both answered 500 or took seconds.
+func TestFiltersRefuseWhatNoOneTypes(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	admin := s.loginAs(t, people[demoAdmin])
+	long := strings.Repeat("a", 500<<10)
+	for _, path := range []string{
+		"/admin/users?q=" + url.QueryEscape("ana\x00"),
+		"/admin/audit?who=" + url.QueryEscape("ana\x00"),
+		"/admin/audit?what=" + url.QueryEscape("payment\x00"),
+	} {
+		rec := admin.get(path)
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		mustContain(t, rec, `class="field-error"`)
+	}
+	// A long filter is refused without being searched: well within the
+	// request's body limit, the query string carries it.
+	req := httptest.NewRequest(http.MethodGet, "/admin/users?q="+long, nil)
+	wantStatus(t, admin.do(req), http.StatusUnprocessableEntity)
+}
+
+// Names and titles with invisible characters (a right-to-left override
+// that makes "Heart" read otherwise, zero-width spaces) are refused.
+func TestNamesWithInvisibleCharactersAreRefused(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	rec := ch.post("/organizations", url.Values{"legal_name": {"Heart\u202Efdp.exe"}, "country": {"HN"}, "registration_number": {"R-9"}})
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "invisible characters")
+}
