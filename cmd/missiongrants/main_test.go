@@ -154,3 +154,25 @@ func freeAddr(t *testing.T) string {
 	defer l.Close()
 	return fmt.Sprintf("127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
 }
+
+// With its port taken, the portal says so at once and names the variable,
+// before starting a database or printing any demo login; it used to print
+// the banner and the logins first, then fail.
+func TestPortTakenFailsFirst(t *testing.T) {
+	bin := buildBinary(t)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LISTEN_ADDR=" + taken.Addr().String()}
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("started on a port already taken:\n%s", out)
+	}
+	if s := string(out); !strings.Contains(s, "LISTEN_ADDR="+taken.Addr().String()) || strings.Contains(s, "running at") ||
+		strings.Contains(s, "password") || strings.Contains(s, "embedded PostgreSQL") {
+		t.Errorf("output:\n%s", s)
+	}
+}

@@ -15,6 +15,13 @@ import (
 )
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	// The address first: a port already taken fails at once, before the
+	// database starts and before any demo login is printed.
+	listener, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR=%s: %w", cfg.ListenAddr, err)
+	}
+	defer listener.Close()
 	pool, stopDB, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -55,7 +62,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		},
 	}
 	failed := make(chan error, 2)
-	go func() { failed <- httpServer.ListenAndServe() }()
+	go func() { failed <- httpServer.Serve(listener) }()
 	// Metrics listen apart, on an address the operator keeps internal.
 	var metricsServer *http.Server
 	if cfg.MetricsAddr != "" {
@@ -65,9 +72,12 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		go func() { failed <- metricsServer.ListenAndServe() }()
 		log.Info("metrics ready", "listen", cfg.MetricsAddr)
 	}
-	log.Info("portal ready", "url", cfg.BaseURL.String(), "listen", cfg.ListenAddr)
+	log.Info("portal ready", "url", cfg.BaseURL.String(), "listen", listener.Addr().String())
+	if cfg.ClamdAddress == "" {
+		log.Warn("no virus scanner: uploads are not scanned (set CLAMD_ADDRESS)")
+	}
 	if cfg.Embedded() {
-		fmt.Printf("  IPA Mission Grants is running at %s  (Ctrl-C stops it)\n\n", cfg.BaseURL)
+		fmt.Printf("  IPA Mission Grants is running at http://%s  (Ctrl-C stops it)\n\n", listener.Addr())
 	}
 
 	select {

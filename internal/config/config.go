@@ -93,8 +93,8 @@ type Option struct {
 // Options lists every variable the portal reads.
 func Options() []Option {
 	return []Option{
-		{Name: "LISTEN_ADDR", Default: ":8080", Help: "address the web server listens on",
-			set: func(c *Config, v string) error { c.ListenAddr = v; return nonEmpty(v) }},
+		{Name: "LISTEN_ADDR", Default: "", Help: "address the web server listens on; empty: 127.0.0.1:8080 on the embedded default (whose demo logins are printed), :8080 otherwise",
+			set: func(c *Config, v string) error { c.ListenAddr = v; return listenAddr(v) }},
 		{Name: "BASE_URL", Default: "http://localhost:8080", Help: "public URL of the portal, used in emails and for origin checks",
 			set: func(c *Config, v string) error {
 				u, err := url.Parse(v)
@@ -286,7 +286,30 @@ func Load(getenv func(string) string) (*Config, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
+	if c.ListenAddr == "" {
+		// The demo's passwords and codes are printed: only this machine
+		// may use them, unless the operator says otherwise.
+		c.ListenAddr = ":8080"
+		if c.Embedded() {
+			c.ListenAddr = "127.0.0.1:8080"
+		}
+	}
 	return c, nil
+}
+
+// listenAddr checks a host:port to listen on ("" is the default).
+func listenAddr(v string) error {
+	if v == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return errors.New("must be host:port or :port, e.g. 127.0.0.1:8080")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return errors.New("the port must be a number from 0 to 65535")
+	}
+	return nil
 }
 
 func lookup(getenv func(string) string, o Option) (string, bool) {

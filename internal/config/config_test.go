@@ -15,8 +15,13 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ListenAddr != ":8080" || !c.Embedded() || c.SMTPPort != 587 || c.BaseURL.String() != "http://localhost:8080" {
+	// The embedded default prints its demo logins: it listens on this machine only.
+	if c.ListenAddr != "127.0.0.1:8080" || !c.Embedded() || c.SMTPPort != 587 || c.BaseURL.String() != "http://localhost:8080" {
 		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	c, err = Load(env(map[string]string{"DATABASE_URL": "postgres://db/grants"}))
+	if err != nil || c.ListenAddr != ":8080" {
+		t.Fatalf("with a database of its own the portal listens on every interface: %+v %v", c, err)
 	}
 }
 
@@ -26,11 +31,12 @@ func TestLoadNamesEveryBadVariable(t *testing.T) {
 		"BASE_URL":         "localhost",
 		"SHUTDOWN_TIMEOUT": "-1s",
 		"DATABASE_URL":     "mysql://secret@x/y",
+		"LISTEN_ADDR":      "8080",
 	}))
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
-	for _, name := range []string{"SMTP_PORT", "BASE_URL", "SHUTDOWN_TIMEOUT", "DATABASE_URL"} {
+	for _, name := range []string{"SMTP_PORT", "BASE_URL", "SHUTDOWN_TIMEOUT", "DATABASE_URL", "LISTEN_ADDR"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}
