@@ -54,13 +54,13 @@ func parseForm(r *http.Request) error {
 // value of a cookie that another site can neither read nor set. Forms of
 // people who are not logged in (login, signup) are covered too.
 func (s *Server) csrf(c *gin.Context) {
-	token, err := c.Cookie(csrfCookie)
+	token, err := c.Cookie(cookieName(s.cfg, csrfCookie))
 	if err != nil || len(token) < 32 {
 		var b [32]byte
 		_, _ = rand.Read(b[:])
 		token = base64.RawURLEncoding.EncodeToString(b[:])
 		c.SetSameSite(http.SameSiteLaxMode)
-		c.SetCookie(csrfCookie, token, 0, "/", "", s.cfg.CookieSecure, true)
+		c.SetCookie(cookieName(s.cfg, csrfCookie), token, 0, "/", "", s.cfg.CookieSecure, true)
 	}
 	c.Set(keyCSRF, token)
 	switch c.Request.Method {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"missiongrants/internal/config"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -106,4 +107,26 @@ func TestNamesWithInvisibleCharactersAreRefused(t *testing.T) {
 	rec := ch.post("/organizations", url.Values{"legal_name": {"Heart\u202Efdp.exe"}, "country": {"HN"}, "registration_number": {"R-9"}})
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "invisible characters")
+}
+
+// Over HTTPS the cookies take the __Host- prefix: the browser keeps them
+// to this host, path /, Secure, so a neighbouring subdomain cannot set them.
+func TestCookiesTakeTheHostPrefixOverHTTPS(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"BASE_URL": "https://grants.example.org", "DATABASE_URL": "postgres://db/x"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm := newSessions(cfg, nil)
+	if sm.Cookie.Name != "__Host-"+sessionCookie || !sm.Cookie.Secure || sm.Cookie.Path != "/" || sm.Cookie.Domain != "" {
+		t.Errorf("session cookie %+v", sm.Cookie)
+	}
+	if got := cookieName(cfg, csrfCookie); got != "__Host-"+csrfCookie {
+		t.Errorf("CSRF cookie %q", got)
+	}
+	cfg.CookieSecure = false // plain HTTP on this machine: the prefix would make browsers drop the cookie
+	if got := cookieName(cfg, csrfCookie); got != csrfCookie {
+		t.Errorf("over HTTP the CSRF cookie is %q", got)
+	}
 }

@@ -27,7 +27,7 @@ func (s *Server) languageSave(c *gin.Context) error {
 		}
 	}
 	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(langCookie, l, 365*24*3600, "/", "", s.cfg.BaseURL.Scheme == "https", true)
+	c.SetCookie(cookieName(s.cfg, langCookie), l, 365*24*3600, "/", "", s.cfg.CookieSecure, true)
 	c.Redirect(http.StatusSeeOther, localPath(c.PostForm("next")))
 	return nil
 }

@@ -132,7 +132,7 @@ func (s *Server) crossOriginCheck(c *gin.Context) {
 // language picks the person's language: their account's, else their explicit
 // choice (cookie), else the browser's.
 func (s *Server) language(c *gin.Context) {
-	chosen, _ := c.Cookie(langCookie)
+	chosen, _ := c.Cookie(cookieName(s.cfg, langCookie))
 	if u := currentUser(c); u != nil {
 		chosen = u.Language
 	}

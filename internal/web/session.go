@@ -12,6 +12,16 @@ import (
 
 const sessionCookie = "mg_session"
 
+// cookieName is name, with the __Host- prefix when cookies are Secure: the
+// browser then keeps the cookie to this host, path /, over HTTPS only, so a
+// neighbouring subdomain cannot set or shadow it.
+func cookieName(cfg *config.Config, name string) string {
+	if cfg.CookieSecure {
+		return "__Host-" + name
+	}
+	return name
+}
+
 // newSessions keeps sessions in PostgreSQL, so any number of portal
 // processes share them.
 func newSessions(cfg *config.Config, store *postgresstore.PostgresStore) *scs.SessionManager {
@@ -21,7 +31,7 @@ func newSessions(cfg *config.Config, store *postgresstore.PostgresStore) *scs.Se
 	// request. The account session ends idle ones instead (SessionUser),
 	// noting a visit at most once a minute, so a page view only reads.
 	sm.Lifetime = cfg.SessionLifetime
-	sm.Cookie.Name = sessionCookie
+	sm.Cookie.Name = cookieName(cfg, sessionCookie)
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.CookieSecure

@@ -134,7 +134,7 @@ func (s *Server) invitationShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.Cookie(langCookie); err != nil { // this browser has not chosen
+	if _, err := c.Cookie(cookieName(s.cfg, langCookie)); err != nil { // this browser has not chosen
 		c.Set(keyLang, u.Language)
 	}
 	s.render(c, http.StatusOK, "invitation_accept", invitationPage{Page: s.page(c), Token: tok, Name: u.Name})
