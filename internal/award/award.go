@@ -49,6 +49,9 @@ var (
 	// ErrNotReversible: only a line that counts is reversed (one waiting
 	// for approval is cancelled instead).
 	ErrNotReversible = refusal.Conflict("error.award.not_reversible")
+	// ErrFormUsed: the form's one-time key already made another line (a
+	// page kept open, or sent back from the browser's history).
+	ErrFormUsed = refusal.Conflict("error.award.form_used")
 )
 
 // Service runs award actions.

@@ -118,14 +118,14 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 	}
 	var p Payment
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Pay); err != nil {
+			return err
+		}
 		// A resent form: answer with the payment it already made.
-		if made, err := paymentBy(ctx, tx, "p.idempotency_key", in.IdempotencyKey); err == nil {
+		if made, err := resent(ctx, tx, appID, in, amount); err == nil {
 			p = *made
 			return nil
 		} else if !errors.Is(err, db.ErrNotFound) {
-			return err
-		}
-		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Pay); err != nil {
 			return err
 		}
 		// The award's row lock makes payments of one award one at a time,
@@ -192,12 +192,31 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 		return s.notifyPaid(ctx, tx, inst.AppID, amount)
 	})
 	if errors.Is(err, errResent) {
-		return paymentBy(ctx, s.db, "p.idempotency_key", in.IdempotencyKey)
+		return resent(ctx, s.db, appID, in, amount)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// resent is the payment already made with the form's key (db.ErrNotFound:
+// none), when it is this form's: a payment (not a reversal, whose forms
+// carry keys too) of appID's award, of the same instalment and amount.
+// A key used for anything else is ErrFormUsed, never another line passed
+// off as the payment just recorded.
+func resent(ctx context.Context, q db.Querier, appID int64, in PaymentInput, amount money.Cents) (*Payment, error) {
+	made, err := paymentBy(ctx, q, "p.idempotency_key", in.IdempotencyKey)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := paymentOf(ctx, q, appID, made.ID); errors.Is(err, db.ErrNotFound) || made.Reverses != nil ||
+		made.InstalmentID != in.InstalmentID || made.Amount != amount {
+		return nil, ErrFormUsed
+	} else if err != nil {
+		return nil, err
+	}
+	return made, nil
 }
 
 // errResent: the same form arrived twice at once; the other request made
@@ -329,7 +348,7 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 	if err := field.Text(reason, true, 2000); err != nil {
 		return i18n.FieldErrors{"reason": err.(i18n.Message)}
 	}
-	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.ReversePayment); err != nil {
 			return err
 		}
@@ -342,6 +361,9 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 			FROM payments p JOIN awards w ON w.id = p.award_id WHERE p.id = $1 AND w.application_id = $2`, paymentID, appID); err != nil {
 			return db.NotFound(err)
 		}
+		if err := reversalResent(ctx, tx, paymentID, key); !errors.Is(err, db.ErrNotFound) {
+			return err // nil: the same form again
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO payments (instalment_id, award_id, amount_cents, reverses, paid_on, method, reason,
 			idempotency_key, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, 'other', $6, $7, $8, $9)`,
 			p.InstalmentID, p.AwardID, -p.Amount, paymentID, s.now(), reason, key, u.ID, s.now())
@@ -349,7 +371,7 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 		case db.IsUniqueViolation(err, "payments_reverses_key"):
 			return ErrAlreadyReversed
 		case db.IsUniqueViolation(err, "payments_idempotency_key_key"):
-			return nil // the same form again
+			return errResent // the same form, in a concurrent request: answered below
 		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
 			return policy.ErrRecused
 		case db.IsCheckViolation(err, "reversal_matches"):
@@ -361,6 +383,25 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 		}
 		return audit.Record(ctx, tx, ac.Event("payment.reversed", "application", appID, map[string]any{"payment_id": paymentID, "reason": reason}))
 	})
+	if errors.Is(err, errResent) {
+		return reversalResent(ctx, s.db, paymentID, key)
+	}
+	return err
+}
+
+// reversalResent answers a reversal form whose key was already used: nil
+// when it made the reversal of paymentID (the same form again),
+// ErrFormUsed when it made anything else, db.ErrNotFound when unused.
+func reversalResent(ctx context.Context, q db.Querier, paymentID int64, key string) error {
+	var reverses *int64
+	err := q.GetContext(ctx, &reverses, `SELECT reverses FROM payments WHERE idempotency_key = $1`, key)
+	switch {
+	case err != nil:
+		return db.NotFound(err)
+	case reverses == nil || *reverses != paymentID:
+		return ErrFormUsed
+	}
+	return nil
 }
 
 // notifyAdmins tells the admins other than by a payment of appID's award

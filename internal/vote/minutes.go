@@ -17,6 +17,9 @@ type Minute struct {
 	Title        string  `db:"title"`
 	Organization string  `db:"organization"`
 	Outcome      *Record `db:"-"` // the record kept at the close
+	// Withheld: the reader is recused from the application (or a member of
+	// the charity): the record keeps its tally but not who voted what.
+	Withheld bool `db:"withheld"`
 }
 
 // Period is the minutes' span of days, both included.
@@ -51,22 +54,28 @@ func ParsePeriod(from, to string, today time.Time) (Period, error) {
 
 // Minutes lists the votes closed in the period, oldest first, each with its
 // record: the tally, who voted what, who was recused, whether there was a
-// quorum. Admins only.
+// quorum. Admins only; an admin recused from an application (or a member
+// of the charity that applied) reads its tally, not its ballots.
 func (s *Service) Minutes(ctx context.Context, u *account.User, p Period) ([]Minute, error) {
 	if !u.IsAdmin {
 		return nil, ErrForbidden
 	}
 	var out []Minute
 	err := s.db.SelectContext(ctx, &out, `SELECT v.id, v.application_id, v.proposed_cents, v.currency, v.conditions, v.opened_at,
-			v.closes_at, v.closed_at, v.decision, v.result, a.title, o.legal_name AS organization
+			v.closes_at, v.closed_at, v.decision, v.result, a.title, o.legal_name AS organization,
+			(EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $3 AND c.has_conflict)
+				OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $3)) AS withheld
 		FROM votes v JOIN applications a ON a.id = v.application_id JOIN organizations o ON o.id = a.organization_id
-		WHERE v.closed_at >= $1 AND v.closed_at < $2 ORDER BY v.closed_at, v.id`, p.From, p.To.AddDate(0, 0, 1))
+		WHERE v.closed_at >= $1 AND v.closed_at < $2 ORDER BY v.closed_at, v.id`, p.From, p.To.AddDate(0, 0, 1), u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("vote.Minutes: %w", err)
 	}
 	for i := range out {
 		if out[i].Outcome, err = out[i].Record(); err != nil {
 			return nil, fmt.Errorf("vote.Minutes: vote %d: %w", out[i].ID, err)
+		}
+		if out[i].Withheld && out[i].Outcome != nil {
+			out[i].Outcome.Ballots = nil
 		}
 	}
 	return out, nil

@@ -272,8 +272,19 @@ func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User,
 	return &rec, nil
 }
 
+// eligibleVoter is the rule, in SQL, for user u being eligible in the vote
+// on application $1: an active board member who declared no conflict on
+// it and is not a member of the charity that applied (policy.CastBallot
+// refuses them: ErrOwnCharity).
+const eligibleVoter = `u.is_board AND u.active
+	AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+	AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN applications a ON a.organization_id = m.organization_id
+		WHERE a.id = $1 AND m.user_id = u.id)`
+
 // count tallies a vote: eligible are the active board members who did not
-// declare a conflict on the application.
+// declare a conflict on the application and are not the charity's members;
+// only their ballots count (one cast by a member who has since left the
+// board, been deactivated or recused does not).
 func (s *Service) count(ctx context.Context, tx *sqlx.Tx, appID, voteID int64) (Record, error) {
 	var rec Record
 	if err := tx.SelectContext(ctx, &rec.Recused, `SELECT u.name FROM conflicts c JOIN users u ON u.id = c.user_id
@@ -281,12 +292,11 @@ func (s *Service) count(ctx context.Context, tx *sqlx.Tx, appID, voteID int64) (
 		return rec, err
 	}
 	var eligible int
-	if err := tx.GetContext(ctx, &eligible, `SELECT count(*) FROM users u WHERE u.is_board AND u.active AND NOT EXISTS (
-		SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)`, appID); err != nil {
+	if err := tx.GetContext(ctx, &eligible, `SELECT count(*) FROM users u WHERE `+eligibleVoter, appID); err != nil {
 		return rec, err
 	}
 	if err := tx.SelectContext(ctx, &rec.Ballots, `SELECT u.name, b.choice, b.comment FROM ballots b JOIN users u ON u.id = b.user_id
-		WHERE b.vote_id = $1 ORDER BY u.name`, voteID); err != nil {
+		WHERE b.vote_id = $2 AND `+eligibleVoter+` ORDER BY u.name`, appID, voteID); err != nil {
 		return rec, err
 	}
 	choices := make([]Choice, len(rec.Ballots))

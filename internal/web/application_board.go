@@ -59,6 +59,10 @@ type boardView struct {
 	Declarations  []review.Declaration
 	Conflict      form.Declaration // the declaration form as typed
 
+	// FullRecord: a closed vote's record shows who voted what, to an admin
+	// who may read the board's work (policy.SeeReviews: not recused).
+	FullRecord bool
+
 	Criteria        []criterionView
 	Choices         []string
 	Recommendations []string
@@ -135,7 +139,8 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	if can.Do(policy.Screen) {
 		p.Screening = newScreeningView(application.Screening{})
 	}
-	b := &boardView{Admin: u.IsAdmin, Member: u.IsBoard, Choices: scoreChoices, Recommendations: review.Recommendations,
+	b := &boardView{Admin: u.IsAdmin, Member: u.IsBoard, FullRecord: u.IsAdmin && can.Do(policy.SeeReviews),
+		Choices: scoreChoices, Recommendations: review.Recommendations,
 		BeforeBoard: policy.BeforeBoard(a.Status),
 		Standing:    review.Standing{Declared: p.viewer.Declared, Recused: p.viewer.Recused},
 		CanReview:   can.Do(policy.Review), ShowDiscussion: can.Do(policy.SeeDiscussion), CanDiscuss: can.Do(policy.Discuss)}

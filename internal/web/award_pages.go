@@ -38,7 +38,7 @@ type awardView struct {
 	Cancelling   int64 // the payment whose cancel form came back refused
 	CancelReason string
 	Pay          award.PaymentInput // the payment form as typed, when it comes back refused
-	FormKey      string             // the one-time key of every payment form on the page
+	FormKey      string             // the one-time key of the page's payment form; each reversal form adds its line's id
 	Methods      []string
 	Today        string
 	Budget       string // the round's remaining budget, for admins

@@ -46,7 +46,10 @@ func (s *Server) queueRows(c *gin.Context, rows []application.QueueRow) []queueR
 		if r.TripStart != nil && r.TripEnd != nil {
 			v.Dates = r.TripStart.Format(time.DateOnly) + " – " + r.TripEnd.Format(time.DateOnly)
 		}
-		if m := r.Mean(); m != "" {
+		// The mean as the application's page shows the reviews
+		// (review.Reviews): not to the recused, and to a board member only
+		// once their own review is in.
+		if m := r.Mean(); m != "" && !r.Recused && (u.IsAdmin || r.ReviewedByMe) {
 			v.Reviews += " · " + m
 		}
 		if r.ReviewedByMe {
