@@ -37,18 +37,20 @@ type Limit struct {
 	Window time.Duration
 }
 
-// Limits slow down guessing and mail flooding. Per-account limits stop a
-// patient attacker on one account; per-address limits stop one client trying
-// many accounts, and are looser because a hospital may share one address.
+// Limits slow down guessing and mail flooding. Passwords are limited per
+// account and address together: a stranger's wrong guesses never lock the
+// owner out from another address. Per-address limits stop one client
+// trying many accounts, and are looser because a hospital may share one
+// address.
 type Limits struct {
-	LoginPerAccount, LoginPerAddress Limit
+	LoginPerPair, LoginPerAddress Limit
 	CodePerAccount, CodePerAddress   Limit // TOTP and recovery codes, re-authentication
 	SignupPerEmail, SignupPerAddress Limit
 	ResetPerEmail, ResetPerAddress   Limit
 }
 
 var defaultLimits = Limits{
-	LoginPerAccount:  Limit{10, 15 * time.Minute},
+	LoginPerPair:  Limit{10, 15 * time.Minute},
 	LoginPerAddress:  Limit{50, 15 * time.Minute},
 	CodePerAccount:   Limit{10, 15 * time.Minute},
 	CodePerAddress:   Limit{50, 15 * time.Minute},
@@ -94,7 +96,7 @@ func (c Config) withDefaults() Config {
 	}
 	def := defaultLimits
 	for _, l := range []struct{ got, def *Limit }{
-		{&c.Limits.LoginPerAccount, &def.LoginPerAccount}, {&c.Limits.LoginPerAddress, &def.LoginPerAddress},
+		{&c.Limits.LoginPerPair, &def.LoginPerPair}, {&c.Limits.LoginPerAddress, &def.LoginPerAddress},
 		{&c.Limits.CodePerAccount, &def.CodePerAccount}, {&c.Limits.CodePerAddress, &def.CodePerAddress},
 		{&c.Limits.SignupPerEmail, &def.SignupPerEmail}, {&c.Limits.SignupPerAddress, &def.SignupPerAddress},
 		{&c.Limits.ResetPerEmail, &def.ResetPerEmail}, {&c.Limits.ResetPerAddress, &def.ResetPerAddress},

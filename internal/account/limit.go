@@ -23,6 +23,15 @@ func byEmail(action, email string, l Limit) counter {
 	return counter{action + ":email:" + strings.ToLower(email), l}
 }
 
+// byPair counts an account's attempts from one address (from no address:
+// commands and tests, the account's own count).
+func byPair(action, email, ip string, l Limit) counter {
+	if email == "" {
+		return counter{}
+	}
+	return counter{action + ":pair:" + strings.ToLower(email) + "|" + ip, l}
+}
+
 func byAddress(action, ip string, l Limit) counter {
 	if ip == "" { // commands and tests have no client address
 		return counter{}

@@ -16,7 +16,7 @@ import (
 func (s *Service) Authenticate(ctx context.Context, a Actor, email, password string) (*User, error) {
 	email = truncate(normalizeEmail(email), 254) // no account has a longer one
 	l := s.cfg.Limits
-	if err := s.hit(ctx, byEmail("login", email, l.LoginPerAccount), byAddress("login", a.IP, l.LoginPerAddress)); err != nil {
+	if err := s.hit(ctx, byPair("login", email, a.IP, l.LoginPerPair), byAddress("login", a.IP, l.LoginPerAddress)); err != nil {
 		return nil, err
 	}
 	var user *User
@@ -47,7 +47,7 @@ func (s *Service) Authenticate(ctx context.Context, a Actor, email, password str
 		return nil, err
 	}
 	// Earlier typos no longer count against the person.
-	if err := s.limiter.Reset(ctx, s.db, byEmail("login", email, l.LoginPerAccount).key); err != nil {
+	if err := s.limiter.Reset(ctx, s.db, byPair("login", email, a.IP, l.LoginPerPair).key); err != nil {
 		return nil, err
 	}
 	return user, nil

@@ -31,8 +31,8 @@ func TestTextAndLine(t *testing.T) {
 		{"a\x00b", "error.field.control_chars", "error.field.control_chars"},
 		{"Heart\u202Eevil", "error.field.invisible_chars", "error.field.invisible_chars"}, // right-to-left override
 		{"Heart\u2066x\u2069", "error.field.invisible_chars", "error.field.invisible_chars"},
-		{"Ana\u200BMaría", "", "error.field.invisible_chars"}, // zero-width space
-		{"👨\u200D⚕️ doctor", "", "error.field.invisible_chars"},  // a joiner: fine in a story, not in a name
+		{"Ana\u200BMaría", "", "error.field.invisible_chars"},   // zero-width space
+		{"👨\u200D⚕️ doctor", "", "error.field.invisible_chars"}, // a joiner: fine in a story, not in a name
 		{strings.Repeat("a", 201), "error.field.too_long", "error.field.too_long"},
 	} {
 		if got := key(Text(tc.in, false, 200)); got != tc.text {

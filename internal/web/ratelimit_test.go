@@ -21,7 +21,7 @@ func TestLoginLockoutHoldsAcrossServers(t *testing.T) {
 	servers := []*testServer{newTestServerOn(t, pool), newTestServerOn(t, pool)}
 	p := servers[0].seedDemo(t)["solicitante@demo.missiongrants.test"]
 	wrong := url.Values{"email": {p.email}, "password": {"not the password"}}
-	const allowed = 10 // account.defaultLimits.LoginPerAccount
+	const allowed = 10 // account.defaultLimits.LoginPerPair
 
 	browsers := []*client{servers[0].client(t, "Accept-Language", "es"), servers[1].client(t, "Accept-Language", "es")}
 	start := time.Now().UTC()
