@@ -48,17 +48,32 @@ BEGIN
 END
 $$;
 
+-- An award names its application's latest vote, which approved it, and
+-- does not exceed what that vote approved.
 CREATE FUNCTION awards_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     v votes%ROWTYPE;
 BEGIN
     SELECT * INTO v FROM votes WHERE id = NEW.vote_id;
-    IF v.application_id IS DISTINCT FROM NEW.application_id OR v.decision IS DISTINCT FROM 'approved' OR NEW.amount_cents > v.approved_cents THEN
-        RAISE EXCEPTION 'award % exceeds what vote % approved', NEW.id, NEW.vote_id
+    IF v.application_id IS DISTINCT FROM NEW.application_id OR v.decision IS DISTINCT FROM 'approved' OR NEW.amount_cents > v.approved_cents
+       OR v.id IS DISTINCT FROM (SELECT max(id) FROM votes WHERE application_id = NEW.application_id) THEN
+        RAISE EXCEPTION 'award % exceeds what vote % approved, or names a vote a later one superseded', NEW.id, NEW.vote_id
             USING ERRCODE = 'check_violation', CONSTRAINT = 'award_within_vote';
     END IF;
     IF TG_OP = 'INSERT' THEN
         PERFORM refuse_recused(NEW.application_id, NEW.created_by);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- A closed vote is final: rewriting its decision or approved amount would
+-- let a larger award through.
+CREATE FUNCTION votes_final() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.closed_at IS NOT NULL THEN
+        RAISE EXCEPTION 'vote % is closed: it never changes', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'vote_final';
     END IF;
     RETURN NEW;
 END
@@ -153,6 +168,7 @@ $$;
 
 CREATE TRIGGER awards_guard BEFORE INSERT OR UPDATE OF amount_cents, vote_id ON awards FOR EACH ROW EXECUTE FUNCTION awards_guard();
 CREATE TRIGGER votes_guard BEFORE INSERT OR UPDATE OF closed_by ON votes FOR EACH ROW EXECUTE FUNCTION votes_guard();
+CREATE TRIGGER votes_final BEFORE UPDATE ON votes FOR EACH ROW EXECUTE FUNCTION votes_final();
 CREATE TRIGGER payment_cancelled AFTER INSERT ON payment_cancellations FOR EACH ROW EXECUTE FUNCTION payment_cancelled();
 CREATE TRIGGER payments_pending AFTER INSERT ON payments REFERENCING NEW TABLE AS inserted
     FOR EACH STATEMENT EXECUTE FUNCTION payments_pending();
@@ -161,6 +177,8 @@ CREATE TRIGGER payments_pending AFTER INSERT ON payments REFERENCING NEW TABLE A
 DROP TRIGGER payments_pending ON payments;
 DROP FUNCTION payments_pending();
 DROP TRIGGER payment_cancelled ON payment_cancellations;
+DROP TRIGGER votes_final ON votes;
+DROP FUNCTION votes_final();
 DROP TRIGGER votes_guard ON votes;
 DROP TRIGGER awards_guard ON awards;
 DROP FUNCTION payment_cancelled();
