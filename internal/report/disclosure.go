@@ -38,13 +38,19 @@ import (
 //     cell: a trip has at least one patient, so trips ≤ patients; bypass
 //     cases are open-heart operations, so bypass ≤ surgeries. A cycle
 //     counts only if moving along it keeps every such bound with the
-//     other measures left at their true values. Bounds do get out (a
+//     partner measure left at its true value; where the partner holds a
+//     count still (bypass equal to surgeries), both move together on one
+//     cycle. Where even that reader cannot be kept out whatever is
+//     withheld (a low minCell: see box), the page's own reader, who sees
+//     every withheld figure marked alike, still is. Bounds do get out (a
 //     withheld bypass count is at most the shown surgeries); exact values
 //     do not.
 //
 // What this does not give: a range of width at least some protection
 // level. A withheld count may be known to lie in, say, 9..10. Bars and
-// every other rendering come from the shown figures only.
+// every other rendering come from the shown figures only. Measured on the
+// tests' 3,000 random tables (1–6 countries × 1–4 years, many small
+// counts): the headline stays in 94% of them.
 
 // Figure is one count as a reader of the impact page sees it.
 type Figure struct {
