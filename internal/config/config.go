@@ -186,7 +186,7 @@ func Options() []Option {
 				c.ReportDueDays = n
 				return nil
 			}},
-		{Name: "IMPACT_MIN_CELL", Default: "11", Help: "the public impact page shows any count below this as \"fewer than N\", so no patient can be identified",
+		{Name: "IMPACT_MIN_CELL", Default: "11", Help: "the public impact page withholds any count below this, and whatever would let one be worked out (report.PublicImpact), so no patient can be identified",
 			set: func(c *Config, v string) error {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil || n < 1 || n > 1000 {

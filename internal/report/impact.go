@@ -33,18 +33,6 @@ func (s *Service) Impact(ctx context.Context) ([]Cell, error) {
 	return out, err
 }
 
-// Sum adds cells up.
-func Sum(cells []Cell) Cell {
-	var t Cell
-	for _, c := range cells {
-		t.Trips += c.Trips
-		t.Patients += c.Patients
-		t.Surgeries += c.Surgeries
-		t.Bypass += c.Bypass
-	}
-	return t
-}
-
 // Public reports whether admins made the impact page public.
 func (s *Service) Public(ctx context.Context) (bool, error) {
 	var v string

@@ -182,26 +182,34 @@ func (s *Server) reportReview(c *gin.Context) error {
 	return nil
 }
 
-// impactRow is one country and year, with counts already made safe to show.
+// impactRow is one country and year, or one total, with its counts as
+// report.PublicImpact (or ExactImpact, for the IPA) decided: each a number
+// or the word for withheld.
 type impactRow struct {
 	Country                            string
 	Year                               int
 	Trips, Patients, Surgeries, Bypass string
-	Bar                                int // the patients bar's length, 0..100
+	Bar                                int  // the patients bar's length, 0..100
+	HasBar                             bool // no bar for withheld patients
 }
 
 type impactPage struct {
 	Page
-	Rows    []impactRow
-	Total   impactRow
-	Public  bool // the page is public
-	Full    bool // the IPA's own view: no suppression
-	MinCell int
+	Rows      []impactRow
+	Countries []impactRow
+	Years     []impactRow
+	Total     impactRow
+	Lead      string // the headline, without what is withheld
+	Withheld  bool   // some figure is withheld
+	Public    bool   // the page is public
+	Full      bool   // the IPA's own view: no suppression
+	MinCell   int
 }
 
 // impactShow totals the accepted reports. The public sees it when admins
-// made it public, with small counts shown as "fewer than N" so no patient
-// can be identified; the IPA always sees the exact figures.
+// made it public, with small counts withheld and whatever would give one
+// back (report.PublicImpact decides every figure); the IPA always sees the
+// exact figures.
 func (s *Server) impactShow(c *gin.Context) error {
 	ctx, u := c.Request.Context(), currentUser(c)
 	public, err := s.reports.Public(ctx)
@@ -216,25 +224,45 @@ func (s *Server) impactShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	min := s.cfg.ImpactMinCell
-	show := func(n int) string {
-		if !full && n < min {
-			return s.cat.T(lang(c), "page.impact.fewer_than", "N", min)
+	t := report.ExactImpact(cells)
+	if !full {
+		t = report.PublicImpact(cells, s.cfg.ImpactMinCell)
+	}
+	l := lang(c)
+	show := func(f report.Figure) string {
+		if !f.Shown {
+			return s.cat.T(l, "page.impact.withheld")
 		}
-		return strconv.Itoa(n)
+		return strconv.Itoa(f.N)
 	}
-	most := 1
-	for _, cell := range cells {
-		most = max(most, cell.Patients)
+	row := func(country string, year int, n report.Counts) impactRow {
+		if country != "" {
+			country = organization.CountryName(country, l)
+		}
+		return impactRow{Country: country, Year: year, Trips: show(n.Trips), Patients: show(n.Patients),
+			Surgeries: show(n.Surgeries), Bypass: show(n.Bypass)}
 	}
-	p := &impactPage{Page: s.page(c), Public: public, Full: full, MinCell: min}
-	for _, cell := range cells {
-		p.Rows = append(p.Rows, impactRow{Country: organization.CountryName(cell.Country, lang(c)), Year: cell.Year,
-			Trips: show(cell.Trips), Patients: show(cell.Patients), Surgeries: show(cell.Surgeries), Bypass: show(cell.Bypass),
-			Bar: 100 * cell.Patients / most})
+	p := &impactPage{Page: s.page(c), Public: public, Full: full, MinCell: s.cfg.ImpactMinCell, Withheld: t.Withheld}
+	for _, cell := range t.Cells {
+		r := row(cell.Country, cell.Year, cell.Counts)
+		r.Bar, r.HasBar = cell.Bar, cell.Patients.Shown
+		p.Rows = append(p.Rows, r)
 	}
-	t := report.Sum(cells)
-	p.Total = impactRow{Trips: show(t.Trips), Patients: show(t.Patients), Surgeries: show(t.Surgeries), Bypass: show(t.Bypass)}
+	for _, n := range t.Countries {
+		p.Countries = append(p.Countries, row(n.Country, 0, n.Counts))
+	}
+	for _, n := range t.Years {
+		p.Years = append(p.Years, row("", n.Year, n.Counts))
+	}
+	p.Total = row("", 0, t.Total)
+	switch {
+	case !t.Total.Patients.Shown:
+		p.Lead = s.cat.T(l, "page.impact.lead_withheld")
+	case !t.Total.Trips.Shown:
+		p.Lead = s.cat.T(l, "page.impact.lead_trips_withheld", "Patients", p.Total.Patients)
+	default:
+		p.Lead = s.cat.T(l, "page.impact.lead", "Patients", p.Total.Patients, "Trips", p.Total.Trips)
+	}
 	s.render(c, http.StatusOK, "impact", p)
 	return nil
 }

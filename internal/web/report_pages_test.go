@@ -62,8 +62,62 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	wantStatus(t, admin.post("/admin/impact/visibility", url.Values{"public": {"yes"}}), http.StatusSeeOther)
 	public := s.client(t, "Accept-Language", "en").get("/impact")
 	wantStatus(t, public, http.StatusOK)
-	mustContain(t, public, "fewer than 11 patients served", "<svg")
-	mustNotContain(t, public, ">8<")
+	mustContain(t, public, "Patients served on trips funded by the IPA&#39;s donors. Total withheld so that small counts stay private.", "<svg")
+	mustNotContain(t, public, ">8<", "<rect")
+}
+
+// The issue's page: Honduras 18 patients and Guatemala "fewer than 11"
+// beside a headline of 27 gave 9 by subtraction, and the bars drew 9 beside
+// 18. Now the public page shows neither the 9 nor a figure it can be worked
+// out from: with Guatemala's 9 withheld, Honduras's 18 is withheld too (the
+// cheapest figure to withhold with it: 18 beside 27 would give 9), the
+// headline of 27 stays (it no longer gives anything away), and withheld
+// counts draw no bar. The IPA sees every figure.
+func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "en", "Ana")
+	for _, trip := range []struct {
+		country                                       string
+		patients, openHeart, interventional, onBypass int
+	}{{"HN", 18, 15, 3, 12}, {"GT", 9, 7, 2, 5}} {
+		id := appID(ch.submitted("Heart mission " + trip.country))
+		if _, err := s.db.Exec(`UPDATE applications SET status = 'approved', country = $2, trip_start = '2026-03-01', trip_end = '2026-03-10'
+			WHERE id = $1`, id, trip.country); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(`INSERT INTO reports (application_id, status, patients, open_heart, interventional, bypass, accepted_at, created_at, updated_at)
+			VALUES ($1, 'accepted', $2, $3, $4, $5, now(), now(), now())`, id, trip.patients, trip.openHeart, trip.interventional, trip.onBypass); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := s.loginAs(t, people[demoAdmin])
+	exact := admin.get("/impact")
+	mustContain(t, exact, "27 pacientes atendidos en 2 viajes", ">18<", ">9<", `width="100"`, `width="50"`)
+	mustNotContain(t, exact, "reservado")
+	wantStatus(t, admin.post("/admin/impact/visibility", url.Values{"public": {"yes"}}), http.StatusSeeOther)
+
+	public := s.client(t, "Accept-Language", "en").get("/impact")
+	wantStatus(t, public, http.StatusOK)
+	page := public.Body.String()
+	mustContain(t, public, "27 patients served on trips funded", "Counts below 11 are withheld",
+		"<tr><td>Honduras</td><td>2026</td><td class=\"num\">withheld</td><td class=\"num\">withheld</td>")
+	for _, n := range []string{"9", "18", "2"} {
+		if strings.Contains(page, ">"+n+"<") {
+			t.Errorf("the public page shows %s", n)
+		}
+	}
+	// 27 beside 18 is the 9 again.
+	if strings.Contains(page, "27") && strings.Contains(page, "18<") {
+		t.Error("the public page shows 27 and 18")
+	}
+	// No bar has a length: the 9 and the 18 draw nothing.
+	if n := strings.Count(page, "<rect"); n != 0 {
+		t.Errorf("%d bars drawn from withheld counts", n)
+	}
+	es := s.client(t, "Accept-Language", "es").get("/impact")
+	mustContain(t, es, "27 pacientes atendidos en viajes financiados", "reservado", "Las cifras menores de 11 se reservan")
 }
 
 // approvedWithReport is a charity (in English) whose trip was funded and is
