@@ -43,14 +43,14 @@ type Limit struct {
 // trying many accounts, and are looser because a hospital may share one
 // address.
 type Limits struct {
-	LoginPerPair, LoginPerAddress Limit
+	LoginPerPair, LoginPerAddress    Limit
 	CodePerAccount, CodePerAddress   Limit // TOTP and recovery codes, re-authentication
 	SignupPerEmail, SignupPerAddress Limit
 	ResetPerEmail, ResetPerAddress   Limit
 }
 
 var defaultLimits = Limits{
-	LoginPerPair:  Limit{10, 15 * time.Minute},
+	LoginPerPair:     Limit{10, 15 * time.Minute},
 	LoginPerAddress:  Limit{50, 15 * time.Minute},
 	CodePerAccount:   Limit{10, 15 * time.Minute},
 	CodePerAddress:   Limit{50, 15 * time.Minute},

@@ -12,7 +12,7 @@ import (
 )
 
 var smallLimits = account.Limits{
-	LoginPerPair:  account.Limit{N: 3, Window: 15 * time.Minute},
+	LoginPerPair:     account.Limit{N: 3, Window: 15 * time.Minute},
 	LoginPerAddress:  account.Limit{N: 100, Window: 15 * time.Minute},
 	CodePerAccount:   account.Limit{N: 3, Window: 15 * time.Minute},
 	CodePerAddress:   account.Limit{N: 100, Window: 15 * time.Minute},

@@ -26,7 +26,8 @@ type Cell struct {
 func (s *Service) Impact(ctx context.Context) ([]Cell, error) {
 	var out []Cell
 	err := s.db.SelectContext(ctx, &out, `SELECT a.country, extract(year FROM a.trip_start)::int AS year, count(*) AS trips,
-			sum(r.patients) AS patients, sum(r.open_heart + r.interventional) AS surgeries, sum(r.bypass) AS bypass
+			coalesce(sum(r.patients), 0) AS patients, coalesce(sum(coalesce(r.open_heart, 0) + coalesce(r.interventional, 0)), 0) AS surgeries,
+			coalesce(sum(r.bypass), 0) AS bypass
 		FROM reports r JOIN applications a ON a.id = r.application_id
 		WHERE r.status = 'accepted'
 		GROUP BY a.country, year ORDER BY year DESC, a.country`)
