@@ -264,11 +264,28 @@ func (s *Service) Invite(ctx context.Context, a account.Actor, id int64, email, 
 // ErrInvitationInvalid is an unknown, used or expired invitation link.
 var ErrInvitationInvalid = refusal.Conflict("error.organization.invitation_invalid")
 
-// Join adds the logged-in person to the organization an invitation names,
-// and returns its id. The link works once.
-func (s *Service) Join(ctx context.Context, a account.Actor, tok string) (int64, error) {
-	return s.accept(ctx, a, `token_hash = $3`, secret.Hash(tok))
+// Join adds the logged-in person, whose address is email, to the
+// organization an invitation names, and returns its id. The link works once,
+// and only for the address it was sent to: a forwarded or leaked link lets
+// no one else in.
+func (s *Service) Join(ctx context.Context, a account.Actor, email, tok string) (int64, error) {
+	var to string
+	err := s.db.GetContext(ctx, &to, `SELECT email FROM organization_invitations
+		WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2`, secret.Hash(tok), s.now())
+	switch {
+	case errors.Is(db.NotFound(err), db.ErrNotFound):
+		return 0, ErrInvitationInvalid
+	case err != nil:
+		return 0, fmt.Errorf("organization.Join: %w", err)
+	case !strings.EqualFold(to, email):
+		return 0, ErrInvitationElsewhere
+	}
+	return s.accept(ctx, a, `token_hash = $3 AND lower(email) = lower($4)`, secret.Hash(tok), email)
 }
+
+// ErrInvitationElsewhere: the invitation was sent to another address than
+// the signed-in person's.
+var ErrInvitationElsewhere = refusal.Forbidden("error.organization.invitation_elsewhere")
 
 // Invitation is an open invitation to join an organization.
 type Invitation struct {

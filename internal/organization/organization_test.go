@@ -152,14 +152,19 @@ func TestColleagueJoinsByTheEmailedLinkOnce(t *testing.T) {
 	if tok == nil {
 		t.Fatalf("no link in %q", f.queue.Sent()[0].Text)
 	}
-	id, err := f.svc.Join(ctx, actor(colleague), tok[1])
+	// A forwarded link lets no one else in: only the invited address joins.
+	stranger := f.user(t, "stranger@b.example", false)
+	if _, err := f.svc.Join(ctx, actor(stranger), stranger.Email, tok[1]); !errors.Is(err, organization.ErrInvitationElsewhere) {
+		t.Fatalf("someone else used the link: %v", err)
+	}
+	id, err := f.svc.Join(ctx, actor(colleague), "Colleague@a.example", tok[1])
 	if err != nil || id != o.ID {
 		t.Fatalf("Join = %d, %v", id, err)
 	}
 	if _, err := f.svc.Get(ctx, colleague, o.ID); err != nil {
 		t.Errorf("the colleague cannot see the organization: %v", err)
 	}
-	if _, err := f.svc.Join(ctx, actor(f.user(t, "late@c.example", false)), tok[1]); !errors.Is(err, organization.ErrInvitationInvalid) {
+	if _, err := f.svc.Join(ctx, actor(colleague), colleague.Email, tok[1]); !errors.Is(err, organization.ErrInvitationInvalid) {
 		t.Errorf("a used link worked again: %v", err)
 	}
 }
@@ -180,7 +185,7 @@ func TestInvitationLinkExpires(t *testing.T) {
 	}
 	tok := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(f.queue.Sent()[0].Text)[1]
 	now = now.Add(15 * 24 * time.Hour)
-	if _, err := svc.Join(ctx, actor(f.user(t, "late@a.example", false)), tok); !errors.Is(err, organization.ErrInvitationInvalid) {
+	if _, err := svc.Join(ctx, actor(f.user(t, "late@a.example", false)), "late@a.example", tok); !errors.Is(err, organization.ErrInvitationInvalid) {
 		t.Errorf("an expired link worked: %v", err)
 	}
 }

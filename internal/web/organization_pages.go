@@ -168,8 +168,8 @@ func (s *Server) organizationJoinShow(c *gin.Context) error {
 
 func (s *Server) organizationJoin(c *gin.Context) error {
 	tok := c.PostForm("token")
-	id, err := s.orgs.Join(c.Request.Context(), s.actor(c), tok)
-	if errors.Is(err, organization.ErrInvitationInvalid) {
+	id, err := s.orgs.Join(c.Request.Context(), s.actor(c), currentUser(c).Email, tok)
+	if errors.Is(err, organization.ErrInvitationInvalid) || errors.Is(err, organization.ErrInvitationElsewhere) {
 		p := s.organizationJoinPage(c, tok)
 		p.Invalid = true
 		return s.refuse(c, err, &p.Page, "token_confirm", p)
