@@ -259,20 +259,45 @@ func (st appState) allows(kind Kind) error {
 // the rule Upload refuses by, for the pages to offer the upload only then.
 // Only the organization's members may.
 func (s *Service) OutcomesOpen(ctx context.Context, u *account.User, appID int64) (bool, error) {
+	st, err := s.stateFor(ctx, u, appID)
+	if errors.Is(err, ErrForbidden) {
+		return false, nil // not a member: nothing to offer
+	}
+	return err == nil && !st.Editable && st.outcomes(), err
+}
+
+// MayAdd is nil when u may add some document to application appID now
+// (any kind while it is editable; outcome documents once approved), and
+// otherwise the refusal Upload would give: asked before an upload's body is
+// read. Upload checks again, kind by kind.
+func (s *Service) MayAdd(ctx context.Context, u *account.User, appID int64) error {
+	st, err := s.stateFor(ctx, u, appID)
+	if err != nil {
+		return err
+	}
+	if st.Editable || st.outcomes() {
+		return nil
+	}
+	return st.allows(Other)
+}
+
+// stateFor is application appID's appState for u, a member of its
+// organization (ErrForbidden otherwise).
+func (s *Service) stateFor(ctx context.Context, u *account.User, appID int64) (appState, error) {
 	var orgID int64
 	err := s.db.GetContext(ctx, &orgID, `SELECT a.organization_id FROM applications a
 		JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1 WHERE a.id = $2`, u.ID, appID)
 	if err = db.NotFound(err); errors.Is(err, ErrNotFound) {
-		return false, nil // not a member: nothing to offer
+		return appState{}, ErrForbidden
 	}
 	if err != nil {
-		return false, fmt.Errorf("document.OutcomesOpen: %w", err)
+		return appState{}, fmt.Errorf("document: %w", err)
 	}
 	st, err := openness(ctx, s.db, orgID, appID, false)
 	if err != nil {
-		return false, fmt.Errorf("document.OutcomesOpen: %w", err)
+		return appState{}, fmt.Errorf("document: %w", err)
 	}
-	return !st.Editable && st.outcomes(), nil
+	return st, nil
 }
 
 // editable loads current document id for a change by u: a member of its

@@ -144,6 +144,12 @@ func (s *Server) paymentCreate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// Who may pay is known before the body (and its receipt) is read.
+	if can, err := s.apps.Can(ctx, u, id); err != nil {
+		return err
+	} else if err := can.Why(policy.Pay); err != nil {
+		return s.applicationAct(c, "", func(int64) error { return err }, nil)
+	}
 	var staged *document.Staged
 	var refused error // the receipt, before the payment is tried
 	if strings.HasPrefix(c.ContentType(), "multipart/") {

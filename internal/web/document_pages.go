@@ -129,6 +129,11 @@ func (s *Server) documentUpload(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// Who may upload is known before the body is read: a refused person's
+	// files are never read, let alone stored.
+	if err := s.docs.MayAdd(ctx, u, id); err != nil {
+		return s.uploadRefused(c, id, err, "", "")
+	}
 	uploaded := 0
 	fields, err := streamForm(c, maxUploadParts*(s.docs.MaxBytes()+1<<20), func(fields url.Values, part *multipart.Part) error {
 		if part.FormName() != "file" {

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"missiongrants/internal/config"
 	"net/http"
 	"net/http/httptest"
@@ -129,4 +132,69 @@ func TestCookiesTakeTheHostPrefixOverHTTPS(t *testing.T) {
 	if got := cookieName(cfg, csrfCookie); got != csrfCookie {
 		t.Errorf("over HTTP the CSRF cookie is %q", got)
 	}
+}
+
+// countingBody counts what the server read of a request's body.
+type countingBody struct {
+	r    io.Reader
+	read int
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.read += n
+	return n, err
+}
+
+// An upload of thousands of small text parts is refused after the first
+// few dozen, having read a small part of it: each part was kept in memory,
+// and four such posts took the process from 300 MB to 1 GB. Someone who may
+// not upload at all is refused before any of the body is read.
+func TestUploadsReadNoMoreThanAFormHolds(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	body := func() *bytes.Buffer {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		for i := range 20000 {
+			_ = w.WriteField(fmt.Sprintf("f%d", i), strings.Repeat("x", 200))
+		}
+		_ = w.Close()
+		return &b
+	}
+	post := func(c *client, path string) (*httptest.ResponseRecorder, *countingBody, int) {
+		b := body()
+		size := b.Len()
+		cb := &countingBody{r: b}
+		req := httptest.NewRequest(http.MethodPost, path+"?"+csrfField+"="+c.cookies[csrfCookie], cb)
+		req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundaryOf(t, b))
+		return c.do(req), cb, size
+	}
+	ch.get(app) // the CSRF cookie
+	rec, cb, size := post(ch.client, app+"/documents")
+	if rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("thousands of parts answered %d", rec.Code)
+	}
+	if cb.read > size/20 {
+		t.Errorf("read %d of %d bytes before refusing", cb.read, size)
+	}
+	// Once submitted, its documents are frozen: the body is not read at all.
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'submitted', version = 1 WHERE id = $1`, appID(app)); err != nil {
+		t.Fatal(err)
+	}
+	rec, cb, _ = post(ch.client, app+"/documents")
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, "Documents can only be changed while the application is a draft")
+	if cb.read > 0 {
+		t.Errorf("read %d bytes of an upload refused for its application's state", cb.read)
+	}
+}
+
+// boundaryOf is the multipart boundary of a body multipart.Writer wrote.
+func boundaryOf(t *testing.T, b *bytes.Buffer) string {
+	t.Helper()
+	line, _, _ := strings.Cut(b.String(), "\r\n")
+	return strings.TrimPrefix(line, "--")
 }

@@ -10,13 +10,24 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/refusal"
 )
 
 // errMalformed: the body is not the multipart form the page sends.
 var errMalformed = i18n.Msg("error.document.malformed")
 
-// maxFieldBytes bounds a text field of an upload form (dates, kinds, amounts).
-const maxFieldBytes = 4096
+// An upload form's text fields are a few short values (a kind, a date, an
+// amount): maxFieldBytes bounds one, and a form may hold at most
+// maxFormParts parts and maxFieldsBytes of text in all, so thousands of
+// small parts cannot grow a request's memory.
+const (
+	maxFieldBytes  = 4096
+	maxFormParts   = 40
+	maxFieldsBytes = 64 << 10
+)
+
+// errTooManyParts: far more parts or text than any of the portal's forms.
+var errTooManyParts = refusal.TooLarge("error.form.too_large")
 
 // streamForm reads a multipart post of at most limit bytes as it arrives:
 // text fields are collected (forms put them before their files), and each
@@ -30,7 +41,11 @@ func streamForm(c *gin.Context, limit int64, file func(fields url.Values, part *
 		return nil, errMalformed
 	}
 	fields := url.Values{}
+	var parts, text int
 	for {
+		if parts++; parts > maxFormParts {
+			return fields, errTooManyParts
+		}
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			return fields, nil
@@ -44,6 +59,9 @@ func streamForm(c *gin.Context, limit int64, file func(fields url.Values, part *
 		}
 		if part.FileName() == "" {
 			v, _ := io.ReadAll(io.LimitReader(part, maxFieldBytes))
+			if text += len(v); text > maxFieldsBytes {
+				return fields, errTooManyParts
+			}
 			if part.FormName() != csrfField {
 				fields.Add(part.FormName(), string(v))
 			}
