@@ -2,15 +2,18 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"missiongrants/internal/config"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A body autosave cannot read whole is refused and writes nothing: a text
@@ -197,4 +200,27 @@ func boundaryOf(t *testing.T, b *bytes.Buffer) string {
 	t.Helper()
 	line, _, _ := strings.Cut(b.String(), "\r\n")
 	return strings.TrimPrefix(line, "--")
+}
+
+// A body that never finishes arriving is cut off: only headers had a
+// deadline, so a client could hold a connection open for ever.
+func TestSlowBodiesAreCutOff(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.timeouts.body = 200 * time.Millisecond // as a slow line would find a minute
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=a", srv.Listener.Addr())
+	// The server must end it long before this client gives up.
+	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, err = io.ReadAll(conn)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatal("the server kept waiting for a body that never came")
+	}
 }

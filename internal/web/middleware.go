@@ -94,7 +94,38 @@ func (s *Server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil && !uploadRoutes[c.FullPath()] {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormMemory)
 	}
+	s.setDeadlines(c)
 	c.Next()
+}
+
+// timeouts are how long a request may take to send its body, and its
+// answer to be taken, on the slowest line the portal serves.
+type timeouts struct {
+	body, upload       time.Duration // a form; a file of up to UPLOAD_MAX_BYTES
+	answer, longAnswer time.Duration // a page; a document or an export
+}
+
+// defaultTimeouts fit a 25 MiB file on a 256 kbit/s line (about 14
+// minutes), and a form or a page on any line still in use; a client that
+// sends slower holds a connection for no one's benefit.
+var defaultTimeouts = timeouts{body: time.Minute, upload: 20 * time.Minute, answer: 2 * time.Minute, longAnswer: 20 * time.Minute}
+
+// longAnswers send files or exports that may take long to download.
+var longAnswers = map[string]bool{"/documents/:id": true, "/admin/exports/:file": true, "/admin/minutes.csv": true}
+
+// setDeadlines gives the request's connection its read and write deadlines
+// by route (a server-wide ReadTimeout would cut uploads or let forms drag).
+func (s *Server) setDeadlines(c *gin.Context) {
+	rc, now := http.NewResponseController(c.Writer), time.Now()
+	read, write := s.timeouts.body, s.timeouts.answer
+	if uploadRoutes[c.FullPath()] {
+		read, write = s.timeouts.upload, s.timeouts.upload+s.timeouts.answer
+	}
+	if longAnswers[c.FullPath()] {
+		write = s.timeouts.longAnswer
+	}
+	_ = rc.SetReadDeadline(now.Add(read)) // not supported by test recorders: nothing to bound there
+	_ = rc.SetWriteDeadline(now.Add(write))
 }
 
 // uploadRoutes take multipart bodies of files (document_pages.go).

@@ -70,12 +70,15 @@ type Server struct {
 	sessions *scs.SessionManager
 	engine   *gin.Engine
 	handler  http.Handler
+	// timeouts bound how long a request's body may take to arrive and its
+	// answer to leave (defaultTimeouts; tests shorten them).
+	timeouts timeouts
 }
 
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, reports: d.Reports, metrics: d.Metrics,
+	s := &Server{timeouts: defaultTimeouts, cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, reports: d.Reports, metrics: d.Metrics,
 		reviews: d.Reviews, votes: d.Votes}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
