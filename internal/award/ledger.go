@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/refusal"
 	"strings"
 	"time"
 
@@ -110,8 +111,8 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 	fe.Add("method", field.OneOf(in.Method, true, Methods...))
 	fe.Add("reference", field.Text(in.Reference, false, 200))
 	fe.Add("override_reason", field.Text(in.OverrideReason, false, 2000))
-	if len(in.IdempotencyKey) < 16 || len(in.IdempotencyKey) > 100 {
-		return nil, errors.New("award.Pay: the form's key is missing")
+	if !formKey(in.IdempotencyKey) {
+		return nil, ErrNoFormKey
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -218,6 +219,12 @@ func resent(ctx context.Context, q db.Querier, appID int64, in PaymentInput, amo
 	}
 	return made, nil
 }
+
+// formKey reports whether key can be a form's one-time key.
+func formKey(key string) bool { return len(key) >= 16 && len(key) <= 100 }
+
+// ErrNoFormKey: the form came without its one-time key (not from the page).
+var ErrNoFormKey = refusal.BadRequest("error.form.unreadable")
 
 // errResent: the same form arrived twice at once; the other request made
 // the payment.
@@ -347,6 +354,9 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 	reason = strings.TrimSpace(reason)
 	if err := field.Text(reason, true, 2000); err != nil {
 		return i18n.FieldErrors{"reason": err.(i18n.Message)}
+	}
+	if !formKey(key) {
+		return ErrNoFormKey
 	}
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.ReversePayment); err != nil {

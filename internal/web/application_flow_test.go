@@ -85,7 +85,7 @@ func (c *client) upload(app, kind, expires, filename string, content []byte) *ht
 }
 
 // multipart posts a form with a file, the way a browser sends one: the
-// token in the address, the fields first, the file last (none when
+// token first, then the fields, the file last (none when
 // filename is empty).
 func (c *client) multipart(path string, fields url.Values, fileField, filename string, content []byte) *httptest.ResponseRecorder {
 	c.t.Helper()
@@ -100,6 +100,7 @@ func (c *client) multipartRequest(path string, fields url.Values, fileField, fil
 	}
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
+	_ = w.WriteField(csrfField, c.cookies[csrfCookie]) // first, as the page's forms send it
 	for k, vs := range fields {
 		for _, v := range vs {
 			_ = w.WriteField(k, v)
@@ -110,7 +111,7 @@ func (c *client) multipartRequest(path string, fields url.Values, fileField, fil
 		_, _ = part.Write(content)
 	}
 	_ = w.Close()
-	req := httptest.NewRequest(http.MethodPost, path+"?"+csrfField+"="+url.QueryEscape(c.cookies[csrfCookie]), &body)
+	req := httptest.NewRequest(http.MethodPost, path, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return req
 }

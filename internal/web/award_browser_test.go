@@ -63,7 +63,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	if today != todayUTC().Format("2006-01-02") {
 		t.Errorf("the payment form's date is %q", today)
 	}
-	clickAndWait(t, tab, `#award form[action*="/payments?"] button[type="submit"]`)
+	clickAndWait(t, tab, `#award form[action$="/payments"] button[type="submit"]`)
 	waitText(t, tab, ".flash", "El pago quedó registrado.")
 	if got, want := awardTotals(t, tab), map[string]string{"Otorgado": "US$18.000,00", "Pagado": "US$8.000,00", "Por recibir": "US$10.000,00"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("after the payment, the admin's totals are %v, want %v", got, want)

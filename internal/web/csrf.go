@@ -84,16 +84,31 @@ func (s *Server) csrf(c *gin.Context) {
 	case sent != "":
 	case streamed:
 		// Reading the token from the body here would read the whole file
-		// first. Its form carries the token in its address instead.
-		sent = c.Query(csrfField)
+		// first: the form sends it as its first part, which streamForm
+		// checks before any file (never in the address, where it stayed in
+		// the history after a refusal).
+		c.Set(keyCSRFPending, true)
+		c.Next()
+		return
 	default:
 		sent = c.Request.PostForm.Get(csrfField)
 	}
-	if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-		logger(c).Warn("request without a valid CSRF token refused")
-		c.Abort()
-		s.renderError(c, http.StatusForbidden, i18n.Msg("error.csrf"))
+	if !sameToken(sent, token) {
+		s.refuseCSRF(c)
 		return
 	}
 	c.Next()
+}
+
+// keyCSRFPending marks a streamed form whose token streamForm checks.
+const keyCSRFPending = "csrf_pending"
+
+func sameToken(sent, token string) bool {
+	return subtle.ConstantTimeCompare([]byte(sent), []byte(token)) == 1
+}
+
+func (s *Server) refuseCSRF(c *gin.Context) {
+	logger(c).Warn("request without a valid CSRF token refused")
+	c.Abort()
+	s.renderError(c, http.StatusForbidden, i18n.Msg("error.csrf"))
 }

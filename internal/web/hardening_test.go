@@ -171,7 +171,8 @@ func TestUploadsReadNoMoreThanAFormHolds(t *testing.T) {
 		b := body()
 		size := b.Len()
 		cb := &countingBody{r: b}
-		req := httptest.NewRequest(http.MethodPost, path+"?"+csrfField+"="+c.cookies[csrfCookie], cb)
+		req := httptest.NewRequest(http.MethodPost, path, cb)
+		req.Header.Set(csrfHeader, c.cookies[csrfCookie])
 		req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundaryOf(t, b))
 		return c.do(req), cb, size
 	}
@@ -222,5 +223,30 @@ func TestSlowBodiesAreCutOff(t *testing.T) {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		t.Fatal("the server kept waiting for a body that never came")
+	}
+}
+
+// Upload and payment forms send their CSRF token as their first part, never
+// in the address (where it stayed in the address bar and history); a
+// streamed form without it is refused before any file is read.
+func TestStreamedFormsCarryTheirTokenInTheBody(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	mustNotContain(t, ch.get(app+"/documents"), "csrf_token=")
+	mustContain(t, ch.get(app+"/documents"), `enctype="multipart/form-data"`, `name="csrf_token"`)
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("kind", "other")
+	part, _ := w.CreateFormFile("file", "a.pdf")
+	_, _ = part.Write(pdfBytes)
+	_ = w.Close()
+	req := httptest.NewRequest(http.MethodPost, app+"/documents?"+csrfField+"="+ch.cookies[csrfCookie], &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	wantStatus(t, ch.do(req), http.StatusForbidden) // a token in the address no longer counts
+	var n int
+	if err := s.db.Get(&n, `SELECT count(*) FROM documents`); err != nil || n != 0 {
+		t.Fatalf("%d documents after a refused upload (%v)", n, err)
 	}
 }

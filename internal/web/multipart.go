@@ -26,6 +26,9 @@ const (
 	maxFieldsBytes = 64 << 10
 )
 
+// errCSRF: a streamed form that does not begin with this browser's token.
+var errCSRF = refusal.Forbidden("error.csrf")
+
 // errTooManyParts: far more parts or text than any of the portal's forms.
 var errTooManyParts = refusal.TooLarge("error.form.too_large")
 
@@ -42,6 +45,16 @@ func streamForm(c *gin.Context, limit int64, file func(fields url.Values, part *
 	}
 	fields := url.Values{}
 	var parts, text int
+	if c.GetBool(keyCSRFPending) { // the token comes first, before any file is read
+		part, err := mr.NextPart()
+		if err != nil || part.FormName() != csrfField {
+			return nil, errCSRF
+		}
+		v, _ := io.ReadAll(io.LimitReader(part, maxFieldBytes))
+		if !sameToken(string(v), c.GetString(keyCSRF)) {
+			return nil, errCSRF
+		}
+	}
 	for {
 		if parts++; parts > maxFormParts {
 			return fields, errTooManyParts
