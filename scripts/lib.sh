@@ -29,3 +29,14 @@ need_debian() {
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# go_tool NAME MODULE/PATH VERSION: the path of a Go tool built once from the
+# module proxy into the user's cache, kept by version (like the test servers).
+go_tool() {
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/missiongrants/bin/$1-$3"
+  if [ ! -x "$dir/$1" ]; then
+    echo "Building $1 $3 (once)" >&2
+    GOBIN="$dir" GOFLAGS=-mod=mod go install "$2@$3" >&2 || { echo "could not build $1 $3" >&2; exit 1; }
+  fi
+  echo "$dir/$1"
+}

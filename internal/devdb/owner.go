@@ -58,19 +58,6 @@ func cleanEnv() []string {
 	return env
 }
 
-// chownTree gives path and everything under it to r (a no-op when not root).
-func (r runAs) chownTree(path string) error {
-	if r.cred == nil {
-		return nil
-	}
-	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, r.uid, r.gid)
-	})
-}
-
 // mkdirOwned creates dir (mode 0700, owned by r) and its missing parents
 // with mode 0755, so that r can reach it.
 func (r runAs) mkdirOwned(dir string) error {
