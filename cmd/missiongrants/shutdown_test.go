@@ -245,7 +245,7 @@ func (b *browser) beginUpload(addr, path string, fields url.Values, fileField, f
 	b.t.Helper()
 	pr, pw := io.Pipe()
 	u := &slowUpload{body: pw, form: multipart.NewWriter(pw), answer: make(chan answer, 1)}
-	req, err := http.NewRequest(http.MethodPost, "http://"+addr+path+"?csrf_token="+url.QueryEscape(b.csrf(addr)), pr)
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+path, pr)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -263,6 +263,10 @@ func (b *browser) beginUpload(addr, path string, fields url.Values, fileField, f
 		body, _ := io.ReadAll(resp.Body)
 		u.answer <- answer{status: resp.StatusCode, body: string(body)}
 	}()
+	// The token first, as the page's forms send it.
+	if err := u.form.WriteField("csrf_token", b.csrf(addr)); err != nil {
+		b.t.Fatal(err)
+	}
 	for k, vs := range fields {
 		for _, v := range vs {
 			if err := u.form.WriteField(k, v); err != nil {
