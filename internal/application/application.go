@@ -439,7 +439,7 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := json.Unmarshal(raw, &f); err != nil {
 			return err
 		}
-		checked, err := f.Validate(s.today())
+		checked, err := f.Validate(s.today(), u.Language)
 		missing, merr := document.Missing(ctx, tx, id)
 		if merr != nil {
 			return merr

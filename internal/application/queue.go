@@ -30,6 +30,7 @@ type QueueInput struct {
 	NeedsMyReview, NeedsMyVote bool
 	Search                     string
 	Before                     string // the cursor of the page's last row (Cursor.String)
+	Lang                       string // the language amounts are typed in (money.Parse)
 }
 
 // QueueFilter narrows the board's queue; a zero field does not filter.
@@ -123,7 +124,7 @@ func (in QueueInput) Filter() (QueueFilter, error) {
 		if strings.TrimSpace(m.value) == "" {
 			continue
 		}
-		c, err := money.Parse(m.value)
+		c, err := money.Parse(m.value, in.Lang)
 		fe.Add(m.name, err)
 		*m.to = c
 	}

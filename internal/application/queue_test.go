@@ -15,7 +15,7 @@ func TestQueueInputFilter(t *testing.T) {
 	at := time.Date(2026, 11, 25, 12, 30, 0, 123456000, time.UTC)
 	cursor := application.Cursor{SubmittedAt: at, ID: 42}
 	f, err := application.QueueInput{Status: "in_review", Round: "3", Country: "hn", TripFrom: "2027-03-01", TripTo: "2027-03-31",
-		AmountMin: "5.000", AmountMax: "12,000.50", NeedsMyReview: true, Search: "  Heart  ", Before: cursor.String()}.Filter()
+		AmountMin: "5.000", AmountMax: "12,000.50", Lang: "es", NeedsMyReview: true, Search: "  Heart  ", Before: cursor.String()}.Filter()
 	if err != nil {
 		t.Fatal(err)
 	}

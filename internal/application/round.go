@@ -54,7 +54,7 @@ type RoundInput struct {
 	Rolling                         bool
 }
 
-func (in RoundInput) check() (Round, error) {
+func (in RoundInput) check(lang string) (Round, error) {
 	fe := i18n.FieldErrors{}
 	r := Round{Name: strings.TrimSpace(in.Name), Rolling: in.Rolling, Currency: string(money.USD)}
 	fe.Add("name", field.Line(r.Name, true, 200))
@@ -71,7 +71,7 @@ func (in RoundInput) check() (Round, error) {
 		}
 	}
 	if strings.TrimSpace(in.Budget) != "" {
-		b, err := money.Parse(in.Budget)
+		b, err := money.Parse(in.Budget, lang)
 		fe.Add("budget", err)
 		r.Budget = b
 	}
@@ -116,7 +116,7 @@ func (s *Service) SaveRound(ctx context.Context, a account.Actor, u *account.Use
 	if !u.IsAdmin {
 		return 0, ErrForbidden
 	}
-	r, err := in.check()
+	r, err := in.check(u.Language)
 	if err != nil {
 		return 0, err
 	}

@@ -161,7 +161,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 		t.Fatalf("mail to the charity: %+v", m)
 	}
 	amended := full
-	amended.AmountRequested = "18,000"
+	amended.AmountRequested = "18000"
 	if _, err := f.save(ctx, f.owner, id, amended); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 		t.Fatalf("versions: %d, %v", len(versions), err)
 	}
 	changes := application.Diff(versions[0].Form, versions[1].Form)
-	if len(changes) != 1 || changes[0].Field != "amount_requested" || changes[0].New != "18,000" {
+	if len(changes) != 1 || changes[0].Field != "amount_requested" || changes[0].New != "18000" {
 		t.Fatalf("diff: %+v", changes)
 	}
 	timeline, _ := f.svc.Timeline(ctx, f.owner, id)

@@ -35,8 +35,9 @@ var MaxLength = map[string]int{"title": 200, "city": 100, "hospital": 200, "host
 	"local_training": 5000, "past_missions": 10000, "narrative": 20000, "signer_name": 200, "other_funding_sources": 2000}
 
 // Validate checks everything a submission needs and reports every mistake at
-// once, each under its field's name. today is the submission's date (UTC).
-func (f *Form) Validate(today time.Time) (*Checked, error) {
+// once, each under its field's name. today is the submission's date (UTC);
+// amounts are read as a person whose language is lang writes them.
+func (f *Form) Validate(today time.Time, lang string) (*Checked, error) {
 	f.Normalize()
 	fe := i18n.FieldErrors{}
 	c := &Checked{Title: strings.TrimSpace(f.Title), Country: strings.ToUpper(strings.TrimSpace(f.Country))}
@@ -65,7 +66,7 @@ func (f *Form) Validate(today time.Time) (*Checked, error) {
 	fe.Add("past_missions", field.Text(f.PastMissions, false, MaxLength["past_missions"]))
 	fe.Add("narrative", field.Text(f.Narrative, true, MaxLength["narrative"]))
 
-	f.validateMoney(fe, c)
+	f.validateMoney(fe, c, lang)
 
 	if f.Attest != "yes" {
 		fe["attest"] = i18n.Msg("error.app.attest")
@@ -143,7 +144,7 @@ func (f *Form) validateCases(fe i18n.FieldErrors) {
 
 // validateMoney checks each budget line, then that the amount asked and the
 // other funding fit within the budget's total.
-func (f *Form) validateMoney(fe i18n.FieldErrors, c *Checked) {
+func (f *Form) validateMoney(fe i18n.FieldErrors, c *Checked, lang string) {
 	if len(f.Budget) == 0 {
 		fe["budget"] = i18n.Msg("error.app.budget_empty")
 	}
@@ -155,7 +156,7 @@ func (f *Form) validateMoney(fe i18n.FieldErrors, c *Checked) {
 			fe.Add("budget_category_"+idx, err)
 		}
 		fe.Add("budget_description_"+idx, field.Text(l.Description, false, 300))
-		a, err := money.Parse(l.Amount)
+		a, err := money.Parse(l.Amount, lang)
 		if err != nil {
 			fe.Add("budget_amount_"+idx, err)
 			linesOK = false
@@ -170,7 +171,7 @@ func (f *Form) validateMoney(fe i18n.FieldErrors, c *Checked) {
 	}
 	c.BudgetTotal = total
 
-	requested, err := money.Parse(f.AmountRequested)
+	requested, err := money.Parse(f.AmountRequested, lang)
 	if err == nil && requested == 0 {
 		err = i18n.Msg("error.app.amount_zero")
 	}
@@ -178,7 +179,7 @@ func (f *Form) validateMoney(fe i18n.FieldErrors, c *Checked) {
 	other := money.Cents(0)
 	if strings.TrimSpace(f.OtherFunding) != "" {
 		var err error
-		if other, err = money.Parse(f.OtherFunding); err != nil {
+		if other, err = money.Parse(f.OtherFunding, lang); err != nil {
 			fe.Add("other_funding", err)
 		}
 	}
@@ -191,12 +192,12 @@ func (f *Form) validateMoney(fe i18n.FieldErrors, c *Checked) {
 	c.AmountRequested, c.OtherFunding = requested, other
 }
 
-// BudgetTotal adds the lines that parse, for showing a running total on a
-// draft; Validate decides at submission.
-func (f *Form) BudgetTotal() money.Cents {
+// BudgetTotal adds the lines that parse (in lang), for showing a running
+// total on a draft; Validate decides at submission.
+func (f *Form) BudgetTotal(lang string) money.Cents {
 	var total money.Cents
 	for _, l := range f.Budget {
-		if a, err := money.Parse(l.Amount); err == nil && total <= money.Max-a {
+		if a, err := money.Parse(l.Amount, lang); err == nil && total <= money.Max-a {
 			total += a
 		}
 	}

@@ -19,8 +19,8 @@ func ValidForm() Form {
 		TripStart: "2027-03-01", TripEnd: "2027-03-12",
 		PatientsAdult: "4", PatientsPediatric: "16", ProcBypass: "15", ProcOffPump: "2", ProcInterventional: "3",
 		BloodBank: "yes", ICUBeds: "6", Intensivist: "yes", PerfusionEquipment: "brought",
-		Narrative: "Children wait years for surgery.", AmountRequested: "20.000,00", OtherFunding: "5,000",
-		Budget: []BudgetLine{{Category: "travel", Description: "Flights", Amount: "12,000"}, {Category: "supplies", Amount: "13.000,00"}},
+		Narrative: "Children wait years for surgery.", AmountRequested: "20.000,00", OtherFunding: "5000",
+		Budget: []BudgetLine{{Category: "travel", Description: "Flights", Amount: "12 000"}, {Category: "supplies", Amount: "13.000,00"}},
 		Attest: "yes", SignerName: "Luis Gómez", SignedOn: "2026-11-24",
 	}
 	f.Normalize()
@@ -30,7 +30,7 @@ func ValidForm() Form {
 
 func TestAValidFormPasses(t *testing.T) {
 	f := ValidForm()
-	c, err := f.Validate(today)
+	c, err := f.Validate(today, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestEachMistakeIsNamedOnItsField(t *testing.T) {
 	for _, tc := range cases {
 		f := ValidForm()
 		tc.change(&f)
-		_, err := f.Validate(today)
+		_, err := f.Validate(today, "en")
 		var fe i18n.FieldErrors
 		if !errors.As(err, &fe) {
 			t.Errorf("%s: err = %v", tc.name, err)
@@ -96,7 +96,7 @@ func TestEachMistakeIsNamedOnItsField(t *testing.T) {
 func TestTextIsKeptAsGiven(t *testing.T) {
 	f := ValidForm()
 	f.Narrative = "<script>alert('x')</script> مرحبا 💓\nline two"
-	if _, err := f.Validate(today); err != nil {
+	if _, err := f.Validate(today, "en"); err != nil {
 		t.Fatal(err)
 	}
 	if f.Narrative != "<script>alert('x')</script> مرحبا 💓\nline two" {
@@ -131,7 +131,7 @@ func FuzzValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, requested, line, start, count, country string) {
 		form := ValidForm()
 		form.AmountRequested, form.Budget[0].Amount, form.TripStart, form.Team[0].Count, form.Country = requested, line, start, count, country
-		c, err := form.Validate(today)
+		c, err := form.Validate(today, "en")
 		if err != nil {
 			var fe i18n.FieldErrors
 			if !errors.As(err, &fe) {

@@ -120,7 +120,7 @@ type Input struct {
 // than the board approved.
 func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User, appID int64, in Input) (int64, error) {
 	fe := i18n.FieldErrors{}
-	amount, err := money.Parse(in.Amount)
+	amount, err := money.Parse(in.Amount, u.Language)
 	fe.Add("amount", err)
 	year, err := field.Int(in.Year, true, 2000, 2100)
 	fe.Add("year", err)
@@ -132,7 +132,7 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 			continue
 		}
 		n := fmt.Sprint(i)
-		a, err := money.Parse(l.Amount)
+		a, err := money.Parse(l.Amount, u.Language)
 		fe.Add("instalment_amount_"+n, err)
 		d, err := field.Date(l.DueOn, true)
 		fe.Add("instalment_due_"+n, err)

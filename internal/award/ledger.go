@@ -98,7 +98,7 @@ type Receipt interface {
 // award is not found. Who may pay is policy.Pay's.
 func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, appID int64, in PaymentInput) (*Payment, error) {
 	fe := i18n.FieldErrors{}
-	amount, err := money.Parse(in.Amount)
+	amount, err := money.Parse(in.Amount, u.Language)
 	if err == nil && amount == 0 {
 		err = i18n.Msg("error.money.empty")
 	}

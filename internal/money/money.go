@@ -30,13 +30,22 @@ var (
 	ErrInvalid  = i18n.Msg("error.money.invalid")
 	ErrNegative = i18n.Msg("error.money.negative")
 	ErrTooLarge = i18n.Msg("error.money.too_large", "Max", "1,000,000,000")
+	// ErrAmbiguous: "1.234" in English, "1,234" in Spanish, "0.001": cents
+	// or thousands? The message shows how to write an amount in the
+	// person's language.
+	ErrAmbiguous = i18n.Msg("error.money.ambiguous")
 )
 
-// Parse reads an amount as a person types it, in either language's habits:
-// "1,234.56", "1.234,56", "1234", "$ 1 234,5", "1234.5". The last "." or ","
-// followed by one or two digits is the decimal mark; other separators group
-// thousands. Negative amounts are refused: a refund is its own entry.
-func Parse(s string) (Cents, error) {
+// Parse reads an amount as a person whose language is lang types it:
+// "1,234.56", "1.234,56", "1234", "$ 1 234,5", "1234.5". A separator
+// followed by one or two digits is the decimal mark, and separators every
+// three digits group thousands, whatever the language, so both languages'
+// habits are read. The one ambiguous case, a single separator followed by
+// three digits, is read by lang's habit when the separator groups thousands
+// there ("1,234" in English, "1.234" in Spanish) and refused when it is
+// lang's decimal mark ("1.234" in English): cents or thousands? Negative
+// amounts are refused: a refund is its own entry.
+func Parse(s, lang string) (Cents, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "US$"), "$")
 	s = strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(s, "USD")), "$")
@@ -54,6 +63,11 @@ func Parse(s string) (Cents, error) {
 		}
 		return r
 	}, s)
+	if i := strings.IndexAny(s, ".,"); i >= 0 && i == strings.LastIndexAny(s, ".,") && len(s)-i-1 == 3 {
+		if s[i] == decimalMark(lang) || strings.TrimLeft(s[:i], "0") == "" {
+			return 0, ErrAmbiguous // "1.234" in English; "0,001" or "0.001"
+		}
+	}
 	whole, frac := s, ""
 	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 && len(s)-i-1 >= 1 {
 		whole, frac = s[:i], s[i+1:]
@@ -92,6 +106,14 @@ func Parse(s string) (Cents, error) {
 		return 0, ErrTooLarge
 	}
 	return c, nil
+}
+
+// decimalMark is lang's decimal separator.
+func decimalMark(lang string) byte {
+	if lang == "es" {
+		return ','
+	}
+	return '.'
 }
 
 // stripGroups removes thousands separators, which must come every three

@@ -71,8 +71,9 @@ type Figures struct {
 }
 
 // Validate checks every figure and the figures against each other, naming
-// each mistake on its field.
-func (f *Form) Validate() (*Figures, error) {
+// each mistake on its field; amounts are read as a person whose language is
+// lang writes them (money.Parse).
+func (f *Form) Validate(lang string) (*Figures, error) {
 	fe := i18n.FieldErrors{}
 	num := func(name, v string, required bool) int {
 		n, err := field.Int(v, required, 0, 100000)
@@ -91,12 +92,12 @@ func (f *Form) Validate() (*Figures, error) {
 		num(t.name, t.v, false)
 	}
 	if strings.TrimSpace(f.Spent) != "" {
-		_, err := money.Parse(f.Spent)
+		_, err := money.Parse(f.Spent, lang)
 		fe.Add("spent", err)
 	}
 	for i, v := range f.SpentByLine {
 		if strings.TrimSpace(v) != "" {
-			_, err := money.Parse(v)
+			_, err := money.Parse(v, lang)
 			fe.Add("spent_line_"+strconv.Itoa(i), err)
 		}
 	}
@@ -223,7 +224,7 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		}
 		var f Form
 		_ = json.Unmarshal(r.Data, &f)
-		fig, err := f.Validate()
+		fig, err := f.Validate(u.Language)
 		if err != nil {
 			return err
 		}

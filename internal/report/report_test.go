@@ -20,11 +20,11 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 func goodForm() report.Form {
 	return report.Form{Infants: "2", Children: "10", Adults: "6", OpenHeart: "15", Bypass: "13", Interventional: "3",
-		DeathsDischarge: "1", Deaths30: "1", Complications: "2", LostFollowUp: "0", Narrative: "18 patients operated.", Spent: "17.500"}
+		DeathsDischarge: "1", Deaths30: "1", Complications: "2", LostFollowUp: "0", Narrative: "18 patients operated.", Spent: "17500"}
 }
 
 func TestFiguresAreCheckedAgainstEachOther(t *testing.T) {
-	fig, err := func() (*report.Figures, error) { f := goodForm(); return f.Validate() }()
+	fig, err := func() (*report.Figures, error) { f := goodForm(); return f.Validate("en") }()
 	if err != nil || fig.Patients != 18 || fig.Pediatric != 12 {
 		t.Fatalf("%+v, %v", fig, err)
 	}
@@ -44,7 +44,7 @@ func TestFiguresAreCheckedAgainstEachOther(t *testing.T) {
 	for _, tc := range cases {
 		f := goodForm()
 		tc.change(&f)
-		_, err := f.Validate()
+		_, err := f.Validate("en")
 		var fe i18n.FieldErrors
 		if !errors.As(err, &fe) || fe[tc.field].Key != tc.key {
 			t.Errorf("%s: %v", tc.key, err)

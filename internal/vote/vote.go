@@ -105,7 +105,7 @@ type Input struct {
 // asked; approving it approves that amount, and no more can be awarded.
 func (s *Service) OpenVote(ctx context.Context, ac account.Actor, u *account.User, appID int64, in Input) (int64, error) {
 	fe := i18n.FieldErrors{}
-	proposed, err := money.Parse(in.Proposed)
+	proposed, err := money.Parse(in.Proposed, u.Language)
 	if err == nil && proposed == 0 {
 		err = i18n.Msg("error.vote.proposed_zero")
 	}

@@ -166,8 +166,8 @@ func completeApplication() url.Values {
 		"patients_adult": {"5"}, "patients_pediatric": {"15"}, "proc_bypass": {"18"}, "proc_interventional": {"2"},
 		"blood_bank": {"yes"}, "icu_beds": {"4"}, "intensivist": {"yes"}, "perfusion_equipment": {"brought"},
 		"narrative":       {"Hay 300 niños en lista de espera."},
-		"budget_category": {"travel", "supplies"}, "budget_description": {"Vuelos", "Oxigenadores"}, "budget_amount": {"10.000", "15.000,50"},
-		"amount_requested": {"20.000"}, "other_funding": {"5.000,50"},
+		"budget_category": {"travel", "supplies"}, "budget_description": {"Vuelos", "Oxigenadores"}, "budget_amount": {"10 000", "15.000,50"},
+		"amount_requested": {"20 000"}, "other_funding": {"5.000,50"},
 		"attest": {"yes"}, "signer_name": {"María López"}, "signed_on": {todayUTC().Format("2006-01-02")},
 	}
 }

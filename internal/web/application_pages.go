@@ -109,7 +109,7 @@ const emptyBudgetRows = 3
 func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*applicationEditPage, error) {
 	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
-		BudgetTotal: money.Format(f.BudgetTotal(), money.Currency(a.Currency), lang(c))}
+		BudgetTotal: money.Format(f.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c))}
 	p.Currency = a.Currency
 	p.FieldOrder = append([]string{"documents"}, f.FieldNames()...) // the documents' notice is above the form
 	for i := 0; i < emptyBudgetRows && len(p.Form.Budget) < application.MaxBudgetLines; i++ {
@@ -400,7 +400,7 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 			page.Currency = a.Currency
 			s.render(c, http.StatusOK, "application_version", applicationVersionPage{Page: page, App: a, Version: v,
 				Country:   organization.CountryName(v.Form.Country, lang(c)),
-				Total:     money.Format(v.Form.BudgetTotal(), money.Currency(a.Currency), lang(c)),
+				Total:     money.Format(v.Form.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c)),
 				Documents: docs})
 			return nil
 		}

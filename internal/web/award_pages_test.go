@@ -24,15 +24,15 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	page := admin.get(app)
 	mustContain(t, page, `action="/admin/applications/`+appID(app)+`/award"`)
 
-	bad := url.Values{"amount": {"18,000"}, "year": {"2027"}, "instalment_amount": {"8,000", "9,000"},
+	bad := url.Values{"amount": {"18.000"}, "year": {"2027"}, "instalment_amount": {"8.000", "9.000"},
 		"instalment_due": {"2027-02-01", "2027-08-01"}, "instalment_condition": {"before_trip", "report_accepted"}}
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", bad), http.StatusUnprocessableEntity)
 	good := bad
-	good.Set("instalment_amount", "8,000")
-	good["instalment_amount"] = []string{"8,000", "10,000"}
+	good.Set("instalment_amount", "8.000")
+	good["instalment_amount"] = []string{"8.000", "10.000"}
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", good), http.StatusSeeOther)
 
-	payment := paymentForm(t, admin.get(app), 1, "8,000")
+	payment := paymentForm(t, admin.get(app), 1, "8.000")
 	payment.Set("reference", "W-778")
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther)
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther) // a double click

@@ -136,6 +136,7 @@ func (s *Server) boardQueueShow(c *gin.Context) error {
 	ctx := c.Request.Context()
 	query := c.Request.URL.Query()
 	in := form.Queue(query)
+	in.Lang = lang(c)
 	p := &boardQueuePage{Page: s.page(c), Filter: in, Mine: query.Get("mine")}
 	for _, st := range application.QueueStatuses() {
 		p.Statuses = append(p.Statuses, option{Value: string(st), Label: p.T("app.status." + string(st)), Selected: string(st) == in.Status})

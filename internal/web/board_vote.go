@@ -61,7 +61,7 @@ func (s *Server) adminVoteOpen(c *gin.Context) error {
 // withinBudget warns before a vote opens on more than the round has left;
 // the admin may open it anyway, having seen the warning.
 func (s *Server) withinBudget(c *gin.Context, appID int64, proposed string, confirmed bool) error {
-	amount, err := money.Parse(proposed)
+	amount, err := money.Parse(proposed, lang(c))
 	if err != nil || confirmed {
 		return nil // OpenVote reports a bad amount beside its field
 	}

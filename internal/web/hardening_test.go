@@ -250,3 +250,25 @@ func TestStreamedFormsCarryTheirTokenInTheBody(t *testing.T) {
 		t.Fatalf("%d documents after a refused upload (%v)", n, err)
 	}
 }
+
+// An amount that could be cents or thousands is not guessed: "0.001" was
+// read as US$1.00 and "1.234" as US$1,234.00 in English. It comes back
+// beside its field with how to write it; "1.234" in Spanish is 1.234.
+func TestAmbiguousAmountsAreAskedNotGuessed(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.submitted("Heart mission 2027")
+	admin := s.loginAs(t, people[demoAdminBoard]) // in English
+	sendToBoard(t, admin, app)
+	for _, typed := range []string{"1.234", "0.001"} {
+		rec := admin.post("/admin"+app+"/vote", url.Values{"proposed": {typed}, "over_budget": {"yes"},
+			"closes_at": {time.Now().UTC().Add(72 * time.Hour).Format("2006-01-02T15:04")}})
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		mustContain(t, rec, "Is this in cents or in thousands?", `value="`+typed+`"`)
+	}
+	if got := s.status(t, app); got != "in_review" {
+		t.Fatalf("status %s after refused votes", got)
+	}
+}

@@ -109,7 +109,7 @@ func (p Page) FieldValue(name, value string) string {
 	case name == "country":
 		return organization.CountryName(value, p.Lang)
 	case name == "amount_requested" || name == "other_funding" || strings.HasPrefix(name, "budget_amount"):
-		if c, err := money.Parse(value); err == nil {
+		if c, err := money.Parse(value, p.Lang); err == nil {
 			return money.Format(c, money.Currency(p.Currency), p.Lang)
 		}
 	case strings.HasPrefix(name, "budget_category"):

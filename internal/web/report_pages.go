@@ -92,7 +92,7 @@ func (p *reportPage) showAmounts() {
 		if strings.TrimSpace(v) == "" {
 			return "–"
 		}
-		c, err := money.Parse(v)
+		c, err := money.Parse(v, p.Lang)
 		if err != nil {
 			return v // a draft's mistake, shown as typed
 		}

@@ -26,13 +26,13 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 
 	form := url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"7"}, "interventional": {"2"},
 		"deaths_discharge": {"0"}, "complications": {"1"}, "lost_follow_up": {"0"}, "narrative": {"Eight patients."}, "action": {"submit"}}
-	form["spent_line"] = []string{"9.800", "15.000,5x"}
+	form["spent_line"] = []string{"9800", "15.000,5x"}
 	rec := ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "Enter an amount in numbers", `value="15.000,5x"`, "planned US$10,000.00", `value="7"`,
 		// The summary above the form names the line; the field says it is wrong.
 		`<a href="#f-spent_line_1">Spent on budget line 2: Enter an amount in numbers`, `aria-describedby="f-spent_line_1-error"`, `id="f-spent_line_1-error"`)
-	form["spent_line"] = []string{"9.800", "15.000,50"}
+	form["spent_line"] = []string{"9800", "15.000,50"}
 	form.Set("deaths_discharge", "1")
 	form.Set("deaths_30", "0")
 	rec = ch.post(app+"/report", form)
@@ -135,7 +135,7 @@ func approvedWithReport(t *testing.T, s *testServer) (*charity, string) {
 		"deaths_discharge": {"0"}, "deaths_30": {"1"}, "complications": {"2"}, "lost_follow_up": {"3"},
 		"follow_up_care":   {"Cardiology clinic at Hospital Escuela sees each child at 3 months."},
 		"trained_surgeons": {"7"}, "trained_perfusionists": {"9"}, "trained_nurses": {"11"}, "trained_other": {"13"},
-		"spent_line": {"9.800", "15.000,50"}, "spent": {"24.800,50"}, "narrative": {"Eight patients."}, "action": {"submit"}}
+		"spent_line": {"9800", "15.000,50"}, "spent": {"24.800,50"}, "narrative": {"Eight patients."}, "action": {"submit"}}
 	wantStatus(t, ch.post(app+"/report", form), http.StatusSeeOther)
 	return ch, app
 }
