@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -150,5 +151,25 @@ func TestCanAnswersAsDecide(t *testing.T) {
 	}
 	if (Can{}).Do(View) || !strings.Contains((Can{}).Why(View).Error(), "403") {
 		t.Error("an empty Can allows nothing")
+	}
+}
+
+// Every fact about a person that the rules read is varied by the table's
+// kinds of person: a new one (a new role) fails here until the table has
+// people with and without it.
+func TestPeopleCoverEveryKindOfPerson(t *testing.T) {
+	typ := reflect.TypeOf(Person{})
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		if f.Type.Kind() != reflect.Bool {
+			continue
+		}
+		seen := map[bool]bool{}
+		for _, p := range people {
+			seen[reflect.ValueOf(p).Field(i).Bool()] = true
+		}
+		if !seen[true] || !seen[false] {
+			t.Errorf("Person.%s is never %v in the table of people", f.Name, !seen[true])
+		}
 	}
 }
