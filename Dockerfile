@@ -1,7 +1,7 @@
 # Build: docker build -t missiongrants .
 # Run:   docker run -p 8080:8080 -e DATABASE_URL=postgres://... -e BASE_URL=https://grants.example.org missiongrants
 # The image has no PostgreSQL: it always needs DATABASE_URL (see docs/deploy.md).
-FROM golang:1.26-bookworm AS build
+FROM docker.io/library/golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

@@ -4,8 +4,14 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+need_go=$(sed -n 's/^go //p' go.mod) # the version go.mod names
 if ! command -v go >/dev/null 2>&1; then
-  echo "missiongrants needs Go (https://go.dev/doc/install); 'go' is not on PATH." >&2
+  echo "missiongrants needs Go $need_go or newer (https://go.dev/doc/install); 'go' is not on PATH." >&2
+  exit 1
+fi
+have_go=$(GOTOOLCHAIN=local go env GOVERSION | sed 's/^go//')
+if [ "$(printf '%s\n%s\n' "$need_go" "$have_go" | sort -V | head -1)" != "$need_go" ]; then
+  echo "missiongrants needs Go $need_go or newer; this machine has $have_go (Debian's golang package is older: install Go from https://go.dev/doc/install)." >&2
   exit 1
 fi
 

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -357,8 +358,11 @@ func (tab *Tab) Screenshot(name string) string {
 }
 
 // ArtifactDir is where screenshots and the HTML of failed browser tests go:
-// <temp dir>/missiongrants-browser.
-func ArtifactDir() string { return filepath.Join(os.TempDir(), "missiongrants-browser") }
+// <temp dir>/missiongrants-browser-<uid>: one folder per user, so one user's
+// run never meets another's files (root's left them unwritable to others).
+func ArtifactDir() string {
+	return filepath.Join(os.TempDir(), "missiongrants-browser-"+strconv.Itoa(os.Getuid()))
+}
 
 // saveArtifacts keeps what the page looked like when the test failed. It
 // works on the raw context: the tab's lifetime may be what ran out.

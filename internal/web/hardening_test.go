@@ -272,3 +272,23 @@ func TestAmbiguousAmountsAreAskedNotGuessed(t *testing.T) {
 		t.Fatalf("status %s after refused votes", got)
 	}
 }
+
+// HEAD is answered as GET without the body: monitors ask HEAD /, which
+// answered 405.
+func TestHeadIsAnsweredAsGet(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/", "/login", "/healthz"} {
+		resp, err := http.Head(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || len(body) != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes", path, resp.StatusCode, len(body))
+		}
+	}
+}

@@ -102,8 +102,21 @@ func New(d Deps) (*Server, error) {
 	}
 	s.routes(s.engine)
 	s.sessions = newSessions(d.Config, postgresstore.NewWithCleanupInterval(d.DB.DB, d.SessionCleanup))
-	s.handler = s.withSessions(s.engine)
+	s.handler = headAsGet(s.withSessions(s.engine))
 	return s, nil
+}
+
+// headAsGet answers HEAD as the GET of the same address (the route table
+// lists GETs only): monitors and link checkers ask HEAD /, which answered
+// 405. The server sends the headers and drops the body of a HEAD answer.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			r = r.Clone(r.Context())
+			r.Method = http.MethodGet
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Handler is the http.Handler to serve.
