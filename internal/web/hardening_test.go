@@ -292,3 +292,16 @@ func TestHeadIsAnsweredAsGet(t *testing.T) {
 		}
 	}
 }
+
+// Pages and assets are sent gzipped to a browser that accepts it.
+func TestPagesAreCompressed(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	c := s.client(t, "Accept-Encoding", "gzip")
+	for _, path := range []string{"/", "/login", s.assets.url("css/app.css")} {
+		rec := c.get(path)
+		if rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: Content-Encoding %q", path, rec.Header().Get("Content-Encoding"))
+		}
+	}
+}

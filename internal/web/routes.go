@@ -6,7 +6,7 @@ import "github.com/gin-gonic/gin"
 // Object-level access (whose application, whose organization) is checked
 // again by the domain's queries.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.requestContext, s.securityHeaders, s.recoverPanic, s.limitBody, s.loadUser, s.language, s.crossOriginCheck, s.csrf)
+	r.Use(s.requestContext, s.securityHeaders, s.compress, s.recoverPanic, s.limitBody, s.loadUser, s.language, s.crossOriginCheck, s.csrf)
 	r.NoRoute(s.handle(s.notFound))
 	r.NoMethod(s.handle(s.methodNotAllowed))
 
