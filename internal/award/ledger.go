@@ -122,15 +122,8 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Pay); err != nil {
 			return err
 		}
-		// A resent form: answer with the payment it already made.
-		if made, err := resent(ctx, tx, appID, in, amount); err == nil {
-			p = *made
-			return nil
-		} else if !errors.Is(err, db.ErrNotFound) {
-			return err
-		}
 		// The award's row lock makes payments of one award one at a time,
-		// so the same payment sent twice at once is seen as the same.
+		// so the same form sent twice at once is seen as the same.
 		var inst struct {
 			AwardID   int64       `db:"award_id"`
 			Condition string      `db:"condition"`
@@ -140,6 +133,14 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 		if err := tx.GetContext(ctx, &inst, `SELECT i.award_id, i.condition, w.application_id, i.amount_cents - i.paid_cents - i.pending_cents AS due
 			FROM instalments i JOIN awards w ON w.id = i.award_id WHERE i.id = $1 AND w.application_id = $2 FOR UPDATE OF w`, in.InstalmentID, appID); err != nil {
 			return db.NotFound(err)
+		}
+		// A resent form: answer with the payment it already made (looked
+		// for under the lock, so a concurrent resend sees the first).
+		if made, err := resent(ctx, tx, appID, in, amount); err == nil {
+			p = *made
+			return nil
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return err
 		}
 		if amount > inst.Due {
 			return ErrOverpaid
