@@ -182,16 +182,6 @@ type Standing struct {
 	Declared, Recused, Reviewed bool
 }
 
-// StandingOf tells whether u declared, is recused, and has reviewed appID.
-func (s *Service) StandingOf(ctx context.Context, u *account.User, appID int64) (Standing, error) {
-	var st Standing
-	err := s.db.QueryRowxContext(ctx, `SELECT
-		EXISTS (SELECT 1 FROM conflicts WHERE application_id = $1 AND user_id = $2),
-		`+recused+`,
-		EXISTS (SELECT 1 FROM reviews WHERE application_id = $1 AND user_id = $2)`, appID, u.ID).Scan(&st.Declared, &st.Recused, &st.Reviewed)
-	return st, err
-}
-
 // Recommendation is a reviewer's advice.
 var Recommendations = []string{"approve", "decline", "more_info"}
 
@@ -277,9 +267,6 @@ func (s *Service) Reviews(ctx context.Context, u *account.User, can policy.Can, 
 	}
 	return out, nil
 }
-
-// recused is whether user $2 declared a conflict on application $1.
-const recused = `EXISTS (SELECT 1 FROM conflicts WHERE application_id = $1 AND user_id = $2 AND has_conflict)`
 
 // Comment is one message of the board's internal discussion.
 type Comment struct {
