@@ -48,7 +48,9 @@ func CleanFilename(name string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	return capFilename(trimName(b.String()))
+	// Again after dropping characters: marks that stood either side of a
+	// dropped one now meet, and must be put in their canonical order.
+	return capFilename(trimName(norm.NFC.String(b.String())))
 }
 
 // trimName drops the leading dots and spaces (hidden files, "..") and the
