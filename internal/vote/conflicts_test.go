@@ -3,6 +3,7 @@ package vote_test
 import (
 	"context"
 	"errors"
+	"missiongrants/internal/account"
 	"testing"
 
 	"missiongrants/internal/i18n"
@@ -117,5 +118,29 @@ func TestAnotherAmountNeedsANewVote(t *testing.T) {
 	got, err := b.votes.Current(ctx, b.app)
 	if err != nil || got.Approved == nil || *got.Approved != 2500000 || b.status(t) != "approved" {
 		t.Fatalf("after the second vote: approved %v, status %s (%v)", got.Approved, b.status(t), err)
+	}
+}
+
+// The vote is announced to those who may vote only: not to a board member
+// who belongs to the charity (the policy refuses their ballot), nor to one
+// recused.
+func TestVoteAnnouncedToThoseWhoMayVote(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 3)
+	insider, recused, free := b.members[0], b.members[1], b.members[2]
+	if _, err := b.db.Exec(`INSERT INTO organization_members (organization_id, user_id)
+		SELECT organization_id, $2 FROM applications WHERE id = $1`, b.app, insider.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.toBoard(t)
+	b.declare(t, recused, true)
+	b.open(t)
+	for _, u := range []*account.User{insider, recused} {
+		if m := b.queue.To(u.Email); len(m) != 0 {
+			t.Errorf("%s was told of a vote they may not cast: %v", u.Email, m[0].Subject)
+		}
+	}
+	if len(b.queue.To(free.Email)) != 1 {
+		t.Errorf("the member who may vote was not told")
 	}
 }

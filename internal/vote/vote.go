@@ -332,7 +332,7 @@ type recipient struct {
 	Language string `db:"language"`
 }
 
-// notifyBoard mails the board members who may vote (not recused).
+// notifyBoard mails the board members who may vote (eligibleVoter).
 func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, template string, closes time.Time) error {
 	var a struct {
 		Title string `db:"title"`
@@ -342,8 +342,7 @@ func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, tem
 		return err
 	}
 	var to []notify.Recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.is_board AND u.active AND u.notify_email
-		AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)`, appID); err != nil {
+	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.notify_email AND `+eligibleVoter, appID); err != nil {
 		return err
 	}
 	for _, r := range to {
@@ -421,8 +420,7 @@ func (s *Service) notifyBoardNotVoted(ctx context.Context, tx *sqlx.Tx, v *Vote)
 		return err
 	}
 	var to []notify.Recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.is_board AND u.active AND u.notify_email
-		AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.notify_email AND `+eligibleVoter+`
 		AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = $2 AND b.user_id = u.id)`, v.ApplicationID, v.ID); err != nil {
 		return err
 	}
