@@ -79,12 +79,17 @@ BEGIN
 END
 $$;
 
+-- A vote is opened and closed early by an admin not recused; closed by no
+-- one named, it is the clock closing it, which happens only once it is due.
 CREATE FUNCTION votes_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM refuse_recused(NEW.application_id, NEW.opened_by);
     ELSIF NEW.closed_by IS NOT NULL AND OLD.closed_by IS NULL THEN
         PERFORM refuse_recused(NEW.application_id, NEW.closed_by);
+    ELSIF NEW.closed_at IS NOT NULL AND OLD.closed_at IS NULL AND NEW.closed_at < NEW.closes_at THEN
+        RAISE EXCEPTION 'vote % closed early with no one named', NEW.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'vote_closed_by_clock';
     END IF;
     RETURN NEW;
 END
@@ -167,7 +172,7 @@ $$;
 -- +goose StatementEnd
 
 CREATE TRIGGER awards_guard BEFORE INSERT OR UPDATE OF amount_cents, vote_id ON awards FOR EACH ROW EXECUTE FUNCTION awards_guard();
-CREATE TRIGGER votes_guard BEFORE INSERT OR UPDATE OF closed_by ON votes FOR EACH ROW EXECUTE FUNCTION votes_guard();
+CREATE TRIGGER votes_guard BEFORE INSERT OR UPDATE ON votes FOR EACH ROW EXECUTE FUNCTION votes_guard();
 CREATE TRIGGER votes_final BEFORE UPDATE ON votes FOR EACH ROW EXECUTE FUNCTION votes_final();
 CREATE TRIGGER payment_cancelled AFTER INSERT ON payment_cancellations FOR EACH ROW EXECUTE FUNCTION payment_cancelled();
 CREATE TRIGGER payments_pending AFTER INSERT ON payments REFERENCING NEW TABLE AS inserted

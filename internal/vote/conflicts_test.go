@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"missiongrants/internal/account"
+	"missiongrants/internal/db"
 	"testing"
 
 	"missiongrants/internal/i18n"
@@ -142,5 +143,19 @@ func TestVoteAnnouncedToThoseWhoMayVote(t *testing.T) {
 	}
 	if len(b.queue.To(free.Email)) != 1 {
 		t.Errorf("the member who may vote was not told")
+	}
+}
+
+// Closed by no one named, a vote is the clock's to close, and only once it
+// is due: SQL that closes it early without naming the admin is refused.
+func TestOnlyTheClockClosesAVoteWithNoOneNamed(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 1)
+	b.toBoard(t)
+	v := b.open(t) // closes on 2026-12-01
+	_, err := b.db.Exec(`UPDATE votes SET closed_at = '2026-11-26T00:00:00Z', decision = 'approved', approved_cents = proposed_cents,
+		result = '{}' WHERE id = $1`, v)
+	if !db.IsCheckViolation(err, "vote_closed_by_clock") {
+		t.Fatalf("a vote closed early by no one: %v", err)
 	}
 }
