@@ -182,8 +182,8 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 			return policy.ErrAwarded
 		case db.IsCheckViolation(err, "award_within_vote"):
 			return i18n.FieldErrors{"amount": ErrAboveVote.Message}
-		case db.IsCheckViolation(err, "not_recused"):
-			return policy.ErrRecused
+		case policy.LastLine(err) != nil:
+			return policy.LastLine(err)
 		case err != nil:
 			return fmt.Errorf("award.Create: %w", err)
 		}

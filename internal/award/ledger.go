@@ -171,8 +171,8 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 		switch {
 		case errors.Is(db.NotFound(err), db.ErrNotFound):
 			return errResent // the same form, in a concurrent request: answered below
-		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
-			return policy.ErrRecused
+		case policy.LastLine(err) != nil:
+			return policy.LastLine(err)
 		case db.IsCheckViolation(err, ""):
 			return ErrOverpaid
 		case err != nil:
@@ -287,8 +287,8 @@ func (s *Service) Approve(ctx context.Context, ac account.Actor, u *account.User
 		switch {
 		case db.IsCheckViolation(err, "second_admin"):
 			return ErrSecondAdmin
-		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
-			return policy.ErrRecused
+		case policy.LastLine(err) != nil:
+			return policy.LastLine(err)
 		case db.IsUniqueViolation(err, ""), db.IsCheckViolation(err, "payment_cancelled"):
 			return ErrNotPending // approved or cancelled meanwhile
 		case db.IsCheckViolation(err, ""):
@@ -319,8 +319,8 @@ func (s *Service) Cancel(ctx context.Context, ac account.Actor, u *account.User,
 		_, err = tx.ExecContext(ctx, `INSERT INTO payment_cancellations (payment_id, cancelled_by, reason, cancelled_at) VALUES ($1, $2, $3, $4)`,
 			paymentID, u.ID, reason, s.now())
 		switch {
-		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
-			return policy.ErrRecused
+		case policy.LastLine(err) != nil:
+			return policy.LastLine(err)
 		case db.IsUniqueViolation(err, ""), db.IsCheckViolation(err, "payment_not_pending"):
 			return ErrNotPending
 		case err != nil:
@@ -383,8 +383,8 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 			return ErrAlreadyReversed
 		case db.IsUniqueViolation(err, "payments_idempotency_key_key"):
 			return errResent // the same form, in a concurrent request: answered below
-		case db.IsCheckViolation(err, "not_recused"), db.IsCheckViolation(err, "admin_only"):
-			return policy.ErrRecused
+		case policy.LastLine(err) != nil:
+			return policy.LastLine(err)
 		case db.IsCheckViolation(err, "reversal_matches"):
 			return ErrNotReversible
 		case db.IsCheckViolation(err, ""):

@@ -50,6 +50,20 @@ func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now t
 	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report}, nil
 }
 
+// LastLine is the rules' refusal when err is the database refusing an
+// action by its last line (the triggers of migrations/00021_rules.sql), and
+// nil otherwise: a race the policy's check lost is refused as it would
+// have been.
+func LastLine(err error) error {
+	switch {
+	case db.IsCheckViolation(err, "not_recused"):
+		return ErrRecused
+	case db.IsCheckViolation(err, "admin_only"):
+		return ErrForbidden
+	}
+	return nil
+}
+
 // Check loads the facts and decides a for u on application appID, in the
 // caller's transaction (see Load for lock). An application u may not see
 // is not found, so ids reveal nothing.
