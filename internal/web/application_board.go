@@ -71,22 +71,18 @@ type boardView struct {
 	Weighted        string // the viewer's own weighted total, once reviewed
 	Reviews         []reviewView
 	Mean            string // the mean weighted total of the reviews shown
-	CanReview       bool
 
-	Discussion     []review.Comment
-	ShowDiscussion bool
-	CanDiscuss     bool
-	CommentBody    string
+	Discussion  []review.Comment
+	CommentBody string
 
 	Others []application.Earlier
 
 	Members    []review.Member // admins record conflicts for them
 	MemberForm form.Declaration
 
-	Vote        *voteView
-	CanOpenVote bool
-	VoteForm    vote.Input
-	OverBudget  bool // the proposed award exceeds the round's remaining budget: ask to confirm
+	Vote       *voteView
+	VoteForm   vote.Input
+	OverBudget bool // the proposed award exceeds the round's remaining budget: ask to confirm
 }
 
 type criterionView struct {
@@ -114,10 +110,8 @@ type voteView struct {
 	ClosesISO string
 	Choice    vote.Choice // the viewer's ballot
 	Comment   string
-	CanCast   bool
 	Blocked   string // why the viewer cannot vote, in the page's language
 	Record    *vote.Record
-	CanClose  bool
 }
 
 var scoreChoices = []string{"1", "2", "3", "4", "5"}
@@ -142,8 +136,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	b := &boardView{Admin: u.IsAdmin, Member: u.IsBoard, FullRecord: u.IsAdmin && can.Do(policy.SeeReviews),
 		Choices: scoreChoices, Recommendations: review.Recommendations,
 		BeforeBoard: policy.BeforeBoard(a.Status),
-		Standing:    review.Standing{Declared: p.viewer.Declared, Recused: p.viewer.Recused},
-		CanReview:   can.Do(policy.Review), ShowDiscussion: can.Do(policy.SeeDiscussion), CanDiscuss: can.Do(policy.Discuss)}
+		Standing:    review.Standing{Declared: p.viewer.Declared, Recused: p.viewer.Recused}}
 	p.Board = b
 	var err error
 	if b.Others, err = s.apps.Others(ctx, u, a); err != nil {
@@ -214,7 +207,6 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		return err
 	}
 	if can.Do(policy.OpenVote) {
-		b.CanOpenVote = true
 		b.VoteForm = vote.Input{Proposed: money.Input(a.AmountRequested, p.Lang),
 			ClosesAt: time.Now().UTC().Add(voteClosesDefault).Format("2006-01-02T15:04")}
 	}
@@ -231,12 +223,10 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
 	vv := &voteView{Vote: v, Open: v.Open(time.Now()), Closes: v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
 		ClosesISO: v.ClosesAt.UTC().Format(time.RFC3339),
 		Proposed:  money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)}
-	vv.CanClose = p.Can.Do(policy.CloseVote) && v.ClosedAt == nil
 	if vv.Record, err = v.Record(); err != nil {
 		return err
 	}
 	if u.IsBoard && v.ClosedAt == nil {
-		vv.CanCast = p.Can.Do(policy.CastBallot)
 		var why *refusal.Error
 		if errors.As(p.Can.Why(policy.CastBallot), &why) {
 			vv.Blocked = s.cat.Say(p.Lang, why.Message)
