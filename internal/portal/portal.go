@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/award"
 	"missiongrants/internal/config"
+	"missiongrants/internal/db"
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/job"
@@ -49,6 +50,12 @@ type Portal struct {
 // New wires the services. work makes the job client run jobs (serve); the
 // other commands only queue them.
 func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*Portal, error) {
+	// Every fixed statement of every package, prepared once: one that the
+	// schema no longer accepts stops the start, named, instead of failing
+	// the first request that runs it.
+	if err := db.CheckQueries(ctx, pool, db.Registered()...); err != nil {
+		return nil, err
+	}
 	cat, err := i18n.New()
 	if err != nil {
 		return nil, err

@@ -1,0 +1,39 @@
+package portal_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"missiongrants/internal/db"
+	"missiongrants/internal/dbtest"
+	_ "missiongrants/internal/portal" // every package the portal runs, with its statements
+	"missiongrants/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// The packages whose fixed statements live in .sql files. A package added
+// here without its statements loading (or loading without being listed)
+// fails, so the start-up check cannot silently skip one.
+var withQueries = []string{}
+
+// Every named statement of every package prepares against the migrated
+// schema, as portal.New checks at start; and none lies unused.
+func TestEveryStatementPrepares(t *testing.T) {
+	t.Parallel()
+	sets := db.Registered()
+	var names []string
+	for _, set := range sets {
+		names = append(names, set.Package)
+		if unused := set.Unused(); len(unused) > 0 {
+			t.Errorf("%s: statements no code uses: %q", set.Package, unused)
+		}
+	}
+	if !slices.Equal(names, withQueries) {
+		t.Errorf("packages with statements %q, want %q", names, withQueries)
+	}
+	if err := db.CheckQueries(context.Background(), dbtest.New(t), sets...); err != nil {
+		t.Fatal(err)
+	}
+}
