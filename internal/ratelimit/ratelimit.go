@@ -48,12 +48,7 @@ func (l *Limiter) Hit(ctx context.Context, q db.Querier, key string, limit int, 
 	var hits int
 	var windowEnd time.Time
 	// A window that has ended starts again at 1; otherwise the count grows.
-	err := q.QueryRowxContext(ctx, `
-		INSERT INTO rate_limits AS r (key, hits, window_end) VALUES ($1, 1, $2::timestamptz + $3 * interval '1 microsecond')
-		ON CONFLICT (key) DO UPDATE SET
-			hits       = CASE WHEN r.window_end <= $2 THEN 1 ELSE r.hits + 1 END,
-			window_end = CASE WHEN r.window_end <= $2 THEN EXCLUDED.window_end ELSE r.window_end END
-		RETURNING hits, window_end`,
+	err := q.QueryRowxContext(ctx, sqlHit,
 		key, now, window.Microseconds()).Scan(&hits, &windowEnd)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("ratelimit.Hit: %w", err)
@@ -72,7 +67,7 @@ func (l *Limiter) Hit(ctx context.Context, q db.Querier, key string, limit int, 
 // Reset forgets key's attempts, for example after a successful login so
 // earlier typos do not count against the person.
 func (l *Limiter) Reset(ctx context.Context, q db.Querier, key string) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM rate_limits WHERE key = $1`, key); err != nil {
+	if _, err := q.ExecContext(ctx, sqlReset, key); err != nil {
 		return fmt.Errorf("ratelimit.Reset: %w", err)
 	}
 	return nil
@@ -81,7 +76,7 @@ func (l *Limiter) Reset(ctx context.Context, q db.Querier, key string) error {
 // Cleanup deletes counters whose window has ended; they would start again
 // at 1 anyway.
 func (l *Limiter) Cleanup(ctx context.Context, q db.Querier) (int64, error) {
-	res, err := q.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_end <= $1`, l.now().UTC())
+	res, err := q.ExecContext(ctx, sqlCleanup, l.now().UTC())
 	if err != nil {
 		return 0, fmt.Errorf("ratelimit.Cleanup: %w", err)
 	}
