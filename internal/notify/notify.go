@@ -54,7 +54,7 @@ func (n *Notifier) Send(ctx context.Context, tx *sqlx.Tx, r Recipient, template 
 	if i := strings.LastIndex(body, "\n\n--\n"); i >= 0 {
 		body = body[:i] // the summary has its own footer
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO digest_items (user_id, subject, body, created_at) VALUES ($1, $2, $3, $4)`,
+	_, err = tx.ExecContext(ctx, sqlDigestItemInsert,
 		r.UserID, m.Subject, body, n.now())
 	if err != nil {
 		return fmt.Errorf("notify: digest item: %w", err)
@@ -72,17 +72,14 @@ type item struct {
 // a summary goes out once even when two processes run this together.
 func (n *Notifier) SendDigests(ctx context.Context, pool *sqlx.DB) (int, error) {
 	var users []Recipient
-	if err := pool.SelectContext(ctx, &users, `SELECT `+RecipientColumns+` FROM users u
-		WHERE u.active AND EXISTS (SELECT 1 FROM digest_items d WHERE d.user_id = u.id AND d.sent_at IS NULL)`); err != nil {
+	if err := pool.SelectContext(ctx, &users, sqlDigestRecipients); err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, r := range users {
 		err := db.InTx(ctx, pool, func(tx *sqlx.Tx) error {
 			var items []item
-			if err := tx.SelectContext(ctx, &items, `UPDATE digest_items SET sent_at = $2
-				WHERE id IN (SELECT id FROM digest_items WHERE user_id = $1 AND sent_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)
-				RETURNING subject, body`, r.UserID, n.now()); err != nil {
+			if err := tx.SelectContext(ctx, &items, sqlDigestTake, r.UserID, n.now()); err != nil {
 				return err
 			}
 			if len(items) == 0 {
