@@ -61,9 +61,7 @@ func Record(ctx context.Context, q db.Querier, e Event) error {
 			return fmt.Errorf("audit.Record: %w", err)
 		}
 	}
-	_, err := q.ExecContext(ctx, `
-		INSERT INTO audit (actor_id, actor_label, ip, request_id, action, object_type, object_id, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+	_, err := q.ExecContext(ctx, sqlRecord,
 		e.ActorID, e.ActorLabel, e.IP, e.RequestID, e.Action, e.ObjectType, e.ObjectID, details)
 	if err != nil {
 		return fmt.Errorf("audit.Record %s: %w", e.Action, err)
@@ -74,9 +72,7 @@ func Record(ctx context.Context, q db.Querier, e Event) error {
 // Recent lists the newest entries, newest first.
 func Recent(ctx context.Context, q db.Querier, limit int) ([]Entry, error) {
 	var out []Entry
-	err := q.SelectContext(ctx, &out, `
-		SELECT id, at, actor_id, actor_label, ip, request_id, action, object_type, object_id, details
-		FROM audit ORDER BY at DESC, id DESC LIMIT $1`, limit)
+	err := q.SelectContext(ctx, &out, sqlRecent, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit.Recent: %w", err)
 	}
@@ -95,7 +91,7 @@ const verifyBatch = 1000
 // recomputed, is found at the entry after it.
 func Verify(ctx context.Context, q db.Querier) (firstBroken int64, err error) {
 	var prev []byte
-	if err := q.GetContext(ctx, &prev, `SELECT audit_genesis()`); err != nil {
+	if err := q.GetContext(ctx, &prev, sqlGenesis); err != nil {
 		return 0, fmt.Errorf("audit.Verify: %w", err)
 	}
 	type link struct {
@@ -107,9 +103,7 @@ func Verify(ctx context.Context, q db.Querier) (firstBroken int64, err error) {
 	var after int64
 	for {
 		var batch []link
-		if err := q.SelectContext(ctx, &batch, `
-			SELECT id, prev_hash, hash, audit_entry_hash(prev_hash, a) AS computed
-			FROM audit a WHERE id > $1 ORDER BY id LIMIT $2`, after, verifyBatch); err != nil {
+		if err := q.SelectContext(ctx, &batch, sqlVerifyBatch, after, verifyBatch); err != nil {
 			return 0, fmt.Errorf("audit.Verify: %w", err)
 		}
 		for _, l := range batch {
@@ -180,6 +174,7 @@ func (in FilterInput) Filter() (Filter, error) {
 
 // Search lists the entries f chooses, newest (highest id) first, at most
 // f.Limit of them; the next page is Before the last one's id.
+// Its SQL stays in Go: the WHERE clause is built from the filters set.
 func Search(ctx context.Context, q db.Querier, f Filter) ([]Entry, error) {
 	var where []string
 	var args []any
