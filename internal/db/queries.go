@@ -95,7 +95,12 @@ func (q *Queries) parse(file, text string) error {
 		if cur == nil {
 			return nil
 		}
-		cur.SQL = strings.TrimSpace(body.String())
+		// Comments after a statement introduce the next one: not its SQL.
+		lines := strings.Split(strings.TrimSpace(body.String()), "\n")
+		for len(lines) > 0 && (strings.TrimSpace(lines[len(lines)-1]) == "" || strings.HasPrefix(strings.TrimSpace(lines[len(lines)-1]), "--")) {
+			lines = lines[:len(lines)-1]
+		}
+		cur.SQL = strings.Join(lines, "\n")
 		body.Reset()
 		if cur.SQL == "" {
 			return fmt.Errorf("%s:%d: statement %q is empty", cur.File, cur.Line, cur.Name)

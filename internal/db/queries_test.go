@@ -20,7 +20,7 @@ func sqlFS(files map[string]string) fstest.MapFS {
 func TestParseReadsNamedStatements(t *testing.T) {
 	t.Parallel()
 	q, err := db.Parse("demo", sqlFS(map[string]string{
-		"a.sql": "-- The file's comment.\n\n-- name: one\nSELECT 1\n  FROM t;\n\n-- name: two\n-- a comment of the statement\nSELECT 2\n",
+		"a.sql": "-- The file's comment.\n\n-- name: one\nSELECT 1\n  FROM t;\n\n-- name: two\n-- a comment of the statement\nSELECT 2\n\n-- A comment on the next.\n",
 		"b.sql": "-- name: three\nSELECT 3\n",
 	}))
 	if err != nil {
