@@ -11,16 +11,20 @@ import (
 
 // Lock is how Load holds the application's row until the caller's
 // transaction ends.
-type Lock string
+type Lock int
 
 const (
-	NoLock Lock = ""
+	NoLock Lock = iota
 	// Share: for an action that must not race a change of the facts (a
 	// conflict declared, the status moved), which take Update.
-	Share Lock = " FOR SHARE OF a"
+	Share
 	// Update: for an action that changes the facts.
-	Update Lock = " FOR UPDATE OF a"
+	Update
 )
+
+// loadQuery is Load's statement for each Lock: one statement each, so that
+// each is prepared, and checked at start, as it runs.
+var loadQuery = [...]string{NoLock: sqlLoad, Share: sqlLoadShare, Update: sqlLoadUpdate}
 
 // Load reads, in one statement, what the rules need to know of u and of
 // application appID at now. Inside a transaction, lock holds the
@@ -35,14 +39,7 @@ func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now t
 		Awarded  bool         `db:"awarded"`
 		Report   ReportStatus `db:"report"`
 	}
-	err := q.GetContext(ctx, &row, `SELECT a.status,
-		EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
-		c.user_id IS NOT NULL AS declared, coalesce(c.has_conflict, false) AS recused,
-		EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
-		EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
-		coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report
-		FROM applications a LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
-		WHERE a.id = $1`+string(lock), appID, u.ID, now)
+	err := q.GetContext(ctx, &row, loadQuery[lock], appID, u.ID, now)
 	if err != nil {
 		return Person{}, Facts{}, fmt.Errorf("policy.Load: %w", db.NotFound(err))
 	}
