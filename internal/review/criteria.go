@@ -27,7 +27,7 @@ var criterionKey = regexp.MustCompile(`^[a-z_]{1,40}$`)
 // AllCriteria lists every criterion, retired ones included, for the admins' page.
 func (s *Service) AllCriteria(ctx context.Context) ([]Criterion, error) {
 	var out []Criterion
-	err := s.db.SelectContext(ctx, &out, `SELECT id, key, name_en, name_es, weight, active FROM review_criteria ORDER BY position, id`)
+	err := s.db.SelectContext(ctx, &out, sqlAllCriteria)
 	return out, err
 }
 
@@ -53,15 +53,14 @@ func (s *Service) SaveCriterion(ctx context.Context, ac account.Actor, u *accoun
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var err error
 		if id == 0 {
-			err = tx.GetContext(ctx, &id, `INSERT INTO review_criteria (key, name_en, name_es, weight, active, position)
-				VALUES ($1, $2, $3, $4, $5, (SELECT coalesce(max(position), 0) + 1 FROM review_criteria)) RETURNING id`,
+			err = tx.GetContext(ctx, &id, sqlCriterionInsert,
 				in.Key, strings.TrimSpace(in.NameEN), strings.TrimSpace(in.NameES), weight, in.Active)
 			if db.IsUniqueViolation(err, "") {
 				return i18n.FieldErrors{"key": i18n.Msg("error.criterion.key_taken")}
 			}
 		} else {
 			var res interface{ RowsAffected() (int64, error) }
-			res, err = tx.ExecContext(ctx, `UPDATE review_criteria SET name_en = $2, name_es = $3, weight = $4, active = $5 WHERE id = $1`,
+			res, err = tx.ExecContext(ctx, sqlCriterionUpdate,
 				id, strings.TrimSpace(in.NameEN), strings.TrimSpace(in.NameES), weight, in.Active)
 			if err == nil {
 				if n, _ := res.RowsAffected(); n == 0 {

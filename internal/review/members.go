@@ -14,7 +14,7 @@ type Member struct {
 // Members lists the active board members by name.
 func (s *Service) Members(ctx context.Context) ([]Member, error) {
 	var out []Member
-	if err := s.db.SelectContext(ctx, &out, `SELECT id, name FROM users WHERE is_board AND active ORDER BY name, id`); err != nil {
+	if err := s.db.SelectContext(ctx, &out, sqlMembers); err != nil {
 		return nil, fmt.Errorf("review.Members: %w", err)
 	}
 	return out, nil

@@ -72,7 +72,7 @@ func (c Criterion) Name(lang string) string {
 // Criteria lists the active criteria in order.
 func (s *Service) Criteria(ctx context.Context) ([]Criterion, error) {
 	var out []Criterion
-	err := s.db.SelectContext(ctx, &out, `SELECT id, key, name_en, name_es, weight, active FROM review_criteria WHERE active ORDER BY position, id`)
+	err := s.db.SelectContext(ctx, &out, sqlCriteria)
 	return out, err
 }
 
@@ -127,7 +127,7 @@ func (s *Service) RecordFor(ctx context.Context, ac account.Actor, admin *accoun
 			return ErrOwnDeclaration
 		}
 		var ipa bool
-		if err := tx.GetContext(ctx, &ipa, `SELECT (is_board OR is_admin) FROM users WHERE id = $1 AND active`, memberID); err != nil || !ipa {
+		if err := tx.GetContext(ctx, &ipa, sqlRecordFor, memberID); err != nil || !ipa {
 			return cmp.Or(db.NotFound(err), error(i18n.FieldErrors{"member": ErrNotIPA.Message}))
 		}
 		prior, err := declared(ctx, tx, appID, memberID)
@@ -144,7 +144,7 @@ func (s *Service) RecordFor(ctx context.Context, ac account.Actor, admin *accoun
 // declared is memberID's declaration on appID, locked (nil: none yet).
 func declared(ctx context.Context, tx *sqlx.Tx, appID, memberID int64) (*bool, error) {
 	var prior *bool
-	err := tx.GetContext(ctx, &prior, `SELECT has_conflict FROM conflicts WHERE application_id = $1 AND user_id = $2 FOR UPDATE`, appID, memberID)
+	err := tx.GetContext(ctx, &prior, sqlDeclared, appID, memberID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, nil
 	}
@@ -152,16 +152,13 @@ func declared(ctx context.Context, tx *sqlx.Tx, appID, memberID int64) (*bool, e
 }
 
 func (s *Service) write(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by, memberID, appID int64, hasConflict bool, note string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO conflicts (application_id, user_id, has_conflict, note, declared_at, recorded_by)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (application_id, user_id) DO UPDATE SET has_conflict = $3, note = $4, declared_at = $5, recorded_by = $6`,
+	_, err := tx.ExecContext(ctx, sqlConflictUpsert,
 		appID, memberID, hasConflict, note, s.now(), by)
 	if err != nil {
 		return fmt.Errorf("review.Declare: %w", err)
 	}
 	if hasConflict { // a recused member's ballot in an open vote goes too
-		if _, err := tx.ExecContext(ctx, `DELETE FROM ballots b USING votes v WHERE b.vote_id = v.id AND v.application_id = $1
-			AND v.closed_at IS NULL AND b.user_id = $2`, appID, memberID); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlOpenBallotsDelete, appID, memberID); err != nil {
 			return err
 		}
 	}
@@ -172,8 +169,7 @@ func (s *Service) write(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by, 
 // Declarations lists every declaration on appID (shown on the decision).
 func (s *Service) Declarations(ctx context.Context, appID int64) ([]Declaration, error) {
 	var out []Declaration
-	err := s.db.SelectContext(ctx, &out, `SELECT c.user_id, u.name, c.has_conflict, c.note, c.declared_at
-		FROM conflicts c JOIN users u ON u.id = c.user_id WHERE c.application_id = $1 ORDER BY u.name`, appID)
+	err := s.db.SelectContext(ctx, &out, sqlDeclarations, appID)
 	return out, err
 }
 
@@ -219,9 +215,7 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Review); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO reviews (application_id, user_id, scores, weighted_milli, comment, recommendation, submitted_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (application_id, user_id) DO UPDATE SET scores = $3, weighted_milli = $4, comment = $5, recommendation = $6, submitted_at = $7`,
+		_, err := tx.ExecContext(ctx, sqlSubmit,
 			appID, u.ID, raw, milli, strings.TrimSpace(in.Comment), in.Recommendation, s.now())
 		if err != nil {
 			return fmt.Errorf("review.Submit: %w", err)
@@ -256,10 +250,7 @@ func (s *Service) Reviews(ctx context.Context, u *account.User, can policy.Can, 
 		return nil, nil
 	}
 	var out []Review
-	if err := s.db.SelectContext(ctx, &out, `SELECT r.user_id, u.name, r.scores, r.weighted_milli, r.comment, r.recommendation, r.submitted_at
-		FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.application_id = $1
-		AND ($3 OR EXISTS (SELECT 1 FROM reviews WHERE application_id = $1 AND user_id = $2))
-		ORDER BY r.submitted_at`, appID, u.ID, u.IsAdmin); err != nil {
+	if err := s.db.SelectContext(ctx, &out, sqlReviews, appID, u.ID, u.IsAdmin); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -286,7 +277,7 @@ func (s *Service) Discuss(ctx context.Context, ac account.Actor, u *account.User
 		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.Discuss); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO board_comments (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4)`,
+		if _, err := tx.ExecContext(ctx, sqlDiscuss,
 			appID, u.ID, body, s.now()); err != nil {
 			return fmt.Errorf("review.Discuss: %w", err)
 		}
@@ -301,7 +292,6 @@ func (s *Service) Discussion(ctx context.Context, can policy.Can, appID int64) (
 		return nil, nil
 	}
 	var out []Comment
-	err := s.db.SelectContext(ctx, &out, `SELECT u.name AS author_name, c.body, c.created_at FROM board_comments c
-		JOIN users u ON u.id = c.author_id WHERE c.application_id = $1 ORDER BY c.created_at, c.id`, appID)
+	err := s.db.SelectContext(ctx, &out, sqlDiscussion, appID)
 	return out, err
 }
