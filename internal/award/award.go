@@ -166,16 +166,13 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 			VoteID   int64       `db:"vote_id"`
 			Approved money.Cents `db:"approved_cents"`
 		}
-		if err := tx.GetContext(ctx, &app, `SELECT a.round_id, a.currency, v.id AS vote_id, v.approved_cents
-			FROM applications a JOIN votes v ON v.application_id = a.id AND v.decision = 'approved'
-			WHERE a.id = $1 ORDER BY v.id DESC LIMIT 1`, appID); err != nil {
+		if err := tx.GetContext(ctx, &app, sqlCreateApplication, appID); err != nil {
 			return fmt.Errorf("award.Create: the approving vote: %w", db.NotFound(err))
 		}
 		if amount > app.Approved {
 			return i18n.FieldErrors{"amount": ErrAboveVote.Message}
 		}
-		err := tx.GetContext(ctx, &id, `INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, currency, conditions, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		err := tx.GetContext(ctx, &id, sqlInsert,
 			appID, app.RoundID, app.VoteID, year, amount, app.Currency, strings.TrimSpace(in.Conditions), u.ID, s.now())
 		switch {
 		case db.IsUniqueViolation(err, ""):
@@ -188,7 +185,7 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 			return fmt.Errorf("award.Create: %w", err)
 		}
 		for _, l := range lines {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO instalments (award_id, position, amount_cents, due_on, condition) VALUES ($1, $2, $3, $4, $5)`,
+			if _, err := tx.ExecContext(ctx, sqlInstalmentInsert,
 				id, l.Position, l.Amount, l.DueOn, l.Condition); err != nil {
 				return fmt.Errorf("award.Create: instalment: %w", err)
 			}
@@ -205,8 +202,7 @@ const awardColumns = `w.id, w.application_id, w.round_id, w.year, w.amount_cents
 // the IPA.
 func (s *Service) ForApplication(ctx context.Context, u *account.User, appID int64) (*Award, []Instalment, []Payment, error) {
 	var w Award
-	err := s.db.GetContext(ctx, &w, `SELECT `+awardColumns+` FROM awards w JOIN applications a ON a.id = w.application_id
-		WHERE w.application_id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`,
+	err := s.db.GetContext(ctx, &w, sqlForApplication,
 		u.ID, u.IPA(), appID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, nil, nil, nil
@@ -215,11 +211,11 @@ func (s *Service) ForApplication(ctx context.Context, u *account.User, appID int
 		return nil, nil, nil, err
 	}
 	var inst []Instalment
-	if err := s.db.SelectContext(ctx, &inst, `SELECT id, position, amount_cents, due_on, condition, paid_cents FROM instalments WHERE award_id = $1 ORDER BY position`, w.ID); err != nil {
+	if err := s.db.SelectContext(ctx, &inst, sqlInstalments, w.ID); err != nil {
 		return nil, nil, nil, err
 	}
 	var pays []Payment
-	if err := s.db.SelectContext(ctx, &pays, `SELECT `+paymentColumns+paymentFrom+`WHERE p.award_id = $1 ORDER BY p.id`, w.ID); err != nil {
+	if err := s.db.SelectContext(ctx, &pays, sqlPayments, w.ID); err != nil {
 		return nil, nil, nil, err
 	}
 	return &w, inst, pays, nil

@@ -52,15 +52,6 @@ func (p *Payment) Pending() bool { return p.NeedsApproval && !p.Approved && !p.C
 // Reversible reports whether the line may still be reversed.
 func (p *Payment) Reversible() bool { return p.Reverses == nil && p.Counts() && !p.Reversed }
 
-const paymentColumns = `p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference, p.reason,
-	p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
-	coalesce(pc.reason, '') AS cancel_reason, p.recorded_by, p.receipt_id, p.recorded_at,
-	EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id) AS reversed`
-
-// paymentFrom joins a payment's approval and cancellation, if any.
-const paymentFrom = ` FROM payments p LEFT JOIN payment_approvals pa ON pa.payment_id = p.id
-	LEFT JOIN payment_cancellations pc ON pc.payment_id = p.id `
-
 // Methods a payment is made by.
 var Methods = []string{"check", "wire", "ach", "other"}
 
@@ -130,8 +121,7 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 			AppID     int64       `db:"application_id"`
 			Due       money.Cents `db:"due"`
 		}
-		if err := tx.GetContext(ctx, &inst, `SELECT i.award_id, i.condition, w.application_id, i.amount_cents - i.paid_cents - i.pending_cents AS due
-			FROM instalments i JOIN awards w ON w.id = i.award_id WHERE i.id = $1 AND w.application_id = $2 FOR UPDATE OF w`, in.InstalmentID, appID); err != nil {
+		if err := tx.GetContext(ctx, &inst, sqlPayInstalment, in.InstalmentID, appID); err != nil {
 			return db.NotFound(err)
 		}
 		// A resent form: answer with the payment it already made (looked
@@ -163,9 +153,7 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 			}
 			receipt = &id
 		}
-		err := tx.GetContext(ctx, &p.ID, `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, override_reason,
-			idempotency_key, needs_approval, receipt_id, recorded_by, recorded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+		err := tx.GetContext(ctx, &p.ID, sqlPaymentInsert,
 			in.InstalmentID, inst.AwardID, amount, paidOn, in.Method, strings.TrimSpace(in.Reference), override,
 			in.IdempotencyKey, needsApproval, receipt, u.ID, s.now())
 		switch {
@@ -178,7 +166,7 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 		case err != nil:
 			return fmt.Errorf("award.Pay: %w", err)
 		}
-		made, err := paymentBy(ctx, tx, "p.id", p.ID)
+		made, err := paymentBy(ctx, tx, sqlPaymentByID, p.ID)
 		if err != nil {
 			return err
 		}
@@ -208,7 +196,7 @@ func (s *Service) Pay(ctx context.Context, ac account.Actor, u *account.User, ap
 // A key used for anything else is ErrFormUsed, never another line passed
 // off as the payment just recorded.
 func resent(ctx context.Context, q db.Querier, appID int64, in PaymentInput, amount money.Cents) (*Payment, error) {
-	made, err := paymentBy(ctx, q, "p.idempotency_key", in.IdempotencyKey)
+	made, err := paymentBy(ctx, q, sqlPaymentByKey, in.IdempotencyKey)
 	if err != nil {
 		return nil, err
 	}
@@ -231,11 +219,11 @@ var ErrNoFormKey = refusal.BadRequest("error.form.unreadable")
 // the payment.
 var errResent = errors.New("award: resent form")
 
-// paymentBy loads the one payment whose column (p.id or
-// p.idempotency_key) holds value.
-func paymentBy(ctx context.Context, q db.Querier, column string, value any) (*Payment, error) {
+// paymentBy loads the one payment that query (sqlPaymentByID or
+// sqlPaymentByKey) finds by value.
+func paymentBy(ctx context.Context, q db.Querier, query string, value any) (*Payment, error) {
 	var p Payment
-	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+paymentFrom+`WHERE `+column+` = $1`, value)
+	err := q.GetContext(ctx, &p, query, value)
 	if err != nil {
 		return nil, db.NotFound(err)
 	}
@@ -267,8 +255,7 @@ func (s *Service) pending(ctx context.Context, tx *sqlx.Tx, u *account.User, app
 // paymentOf loads payment paymentID if it is a line of appID's award.
 func paymentOf(ctx context.Context, q db.Querier, appID, paymentID int64) (*Payment, error) {
 	var p Payment
-	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+paymentFrom+`JOIN awards w ON w.id = p.award_id
-		WHERE p.id = $1 AND w.application_id = $2`, paymentID, appID)
+	err := q.GetContext(ctx, &p, sqlPaymentOf, paymentID, appID)
 	return &p, db.NotFound(err)
 }
 
@@ -283,7 +270,7 @@ func (s *Service) Approve(ctx context.Context, ac account.Actor, u *account.User
 		if p.RecordedBy == u.ID {
 			return ErrSecondAdmin
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO payment_approvals (payment_id, approved_by, approved_at) VALUES ($1, $2, $3)`, paymentID, u.ID, s.now())
+		_, err = tx.ExecContext(ctx, sqlApprove, paymentID, u.ID, s.now())
 		switch {
 		case db.IsCheckViolation(err, "second_admin"):
 			return ErrSecondAdmin
@@ -316,7 +303,7 @@ func (s *Service) Cancel(ctx context.Context, ac account.Actor, u *account.User,
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO payment_cancellations (payment_id, cancelled_by, reason, cancelled_at) VALUES ($1, $2, $3, $4)`,
+		_, err = tx.ExecContext(ctx, sqlCancel,
 			paymentID, u.ID, reason, s.now())
 		switch {
 		case policy.LastLine(err) != nil:
@@ -339,12 +326,7 @@ func (s *Service) Cancel(ctx context.Context, ac account.Actor, u *account.User,
 // without a reference, the same instalment, amount and date.
 func (s *Service) duplicate(ctx context.Context, tx *sqlx.Tx, awardID, instalmentID int64, amount money.Cents, paidOn time.Time, reference string) (bool, error) {
 	var dup bool
-	err := tx.GetContext(ctx, &dup, `SELECT EXISTS (SELECT 1 FROM payments p
-		WHERE p.award_id = $1 AND p.reverses IS NULL
-		AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id)
-		AND NOT EXISTS (SELECT 1 FROM payment_cancellations c WHERE c.payment_id = p.id)
-		AND CASE WHEN $5 <> '' THEN lower(p.reference) = lower($5)
-			ELSE p.instalment_id = $2 AND p.amount_cents = $3 AND p.paid_on = $4 END)`,
+	err := tx.GetContext(ctx, &dup, sqlDuplicate,
 		awardID, instalmentID, amount, paidOn, reference)
 	return dup, err
 }
@@ -368,15 +350,13 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 			AwardID      int64       `db:"award_id"`
 			Amount       money.Cents `db:"amount_cents"`
 		}
-		if err := tx.GetContext(ctx, &p, `SELECT p.instalment_id, p.award_id, p.amount_cents
-			FROM payments p JOIN awards w ON w.id = p.award_id WHERE p.id = $1 AND w.application_id = $2`, paymentID, appID); err != nil {
+		if err := tx.GetContext(ctx, &p, sqlReversePayment, paymentID, appID); err != nil {
 			return db.NotFound(err)
 		}
 		if err := reversalResent(ctx, tx, paymentID, key); !errors.Is(err, db.ErrNotFound) {
 			return err // nil: the same form again
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO payments (instalment_id, award_id, amount_cents, reverses, paid_on, method, reason,
-			idempotency_key, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, 'other', $6, $7, $8, $9)`,
+		_, err := tx.ExecContext(ctx, sqlReversalInsert,
 			p.InstalmentID, p.AwardID, -p.Amount, paymentID, s.now(), reason, key, u.ID, s.now())
 		switch {
 		case db.IsUniqueViolation(err, "payments_reverses_key"):
@@ -405,7 +385,7 @@ func (s *Service) Reverse(ctx context.Context, ac account.Actor, u *account.User
 // ErrFormUsed when it made anything else, db.ErrNotFound when unused.
 func reversalResent(ctx context.Context, q db.Querier, paymentID int64, key string) error {
 	var reverses *int64
-	err := q.GetContext(ctx, &reverses, `SELECT reverses FROM payments WHERE idempotency_key = $1`, key)
+	err := q.GetContext(ctx, &reverses, sqlReversalResent, key)
 	switch {
 	case err != nil:
 		return db.NotFound(err)
@@ -424,8 +404,7 @@ func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, by, appID int64
 		Title    string `db:"title"`
 		Currency string `db:"currency"`
 	}
-	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language, a.title, a.currency FROM users u, applications a
-		WHERE a.id = $1 AND u.is_admin AND u.active AND u.notify_email AND u.id <> $2`, appID, by); err != nil {
+	if err := tx.SelectContext(ctx, &to, sqlNotifyAdmins, appID, by); err != nil {
 		return err
 	}
 	for _, r := range to {
@@ -446,9 +425,7 @@ func (s *Service) notifyPaid(ctx context.Context, tx *sqlx.Tx, appID int64, amou
 		Title    string `db:"title"`
 		Currency string `db:"currency"`
 	}
-	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language, a.title, a.currency FROM users u
-		JOIN organization_members m ON m.user_id = u.id JOIN applications a ON a.organization_id = m.organization_id
-		WHERE a.id = $1 AND u.active`, appID); err != nil {
+	if err := tx.SelectContext(ctx, &to, sqlNotifyPaid, appID); err != nil {
 		return err
 	}
 	for _, r := range to {
@@ -472,16 +449,14 @@ func (b Budget) Remaining() money.Cents { return b.Budget - b.Awarded }
 // RoundBudget sums round roundID's awards and payments.
 func (s *Service) RoundBudget(ctx context.Context, roundID int64) (Budget, error) {
 	var b Budget
-	err := s.db.QueryRowxContext(ctx, `SELECT r.budget_cents, coalesce(sum(w.amount_cents), 0), coalesce(sum(w.paid_cents), 0)
-		FROM funding_rounds r LEFT JOIN awards w ON w.round_id = r.id WHERE r.id = $1 GROUP BY r.id`, roundID).Scan(&b.Budget, &b.Awarded, &b.Paid)
+	err := s.db.QueryRowxContext(ctx, sqlRoundBudget, roundID).Scan(&b.Budget, &b.Awarded, &b.Paid)
 	return b, db.NotFound(err)
 }
 
 // RoundBudgets is RoundBudget for every round at once (the rounds page), by
 // round id.
 func (s *Service) RoundBudgets(ctx context.Context) (map[int64]Budget, error) {
-	rows, err := s.db.QueryxContext(ctx, `SELECT r.id, r.budget_cents, coalesce(sum(w.amount_cents), 0), coalesce(sum(w.paid_cents), 0)
-		FROM funding_rounds r LEFT JOIN awards w ON w.round_id = r.id GROUP BY r.id`)
+	rows, err := s.db.QueryxContext(ctx, sqlRoundBudgets)
 	if err != nil {
 		return nil, err
 	}
@@ -511,6 +486,6 @@ func (y Year) Outstanding() money.Cents { return y.Awarded - y.Paid }
 // Years sums the awards by the year they count against, newest first.
 func (s *Service) Years(ctx context.Context) ([]Year, error) {
 	var out []Year
-	err := s.db.SelectContext(ctx, &out, `SELECT year, sum(amount_cents) AS awarded, sum(paid_cents) AS paid FROM awards GROUP BY year ORDER BY year DESC`)
+	err := s.db.SelectContext(ctx, &out, sqlYears)
 	return out, err
 }
