@@ -46,9 +46,7 @@ func (s *Service) CheckEligibility(ctx context.Context, a account.Actor, id int6
 		return e, err
 	}
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `
-			UPDATE organizations o SET eligibility = $3, eligible_at = CASE WHEN $4 THEN $5::timestamptz END, updated_at = $5
-			WHERE o.id = $2 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1)`,
+		res, err := tx.ExecContext(ctx, sqlEligibilityUpdate,
 			a.UserID, id, b, e.Eligible, s.now())
 		if err != nil {
 			return fmt.Errorf("organization.CheckEligibility: %w", err)

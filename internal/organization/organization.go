@@ -116,17 +116,13 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organ
 	}
 	var o Organization
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &o, `
-			INSERT INTO organizations AS o (legal_name, country, registration_number, address, website, description,
-				contact_name, contact_email, contact_phone, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-			RETURNING `+columns,
+		err := tx.GetContext(ctx, &o, sqlInsert,
 			in.LegalName, in.Country, in.RegistrationNumber, in.Address, in.Website, in.Description,
 			in.ContactName, in.ContactEmail, in.ContactPhone, a.UserID, s.now())
 		if err != nil {
 			return fmt.Errorf("organization.Create: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3)`,
+		if _, err := tx.ExecContext(ctx, sqlCreatorMemberInsert,
 			o.ID, a.UserID, s.now()); err != nil {
 			return fmt.Errorf("organization.Create: member: %w", err)
 		}
@@ -141,7 +137,7 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organ
 // Get returns organization id if u may see it.
 func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Organization, error) {
 	var o Organization
-	err := s.db.GetContext(ctx, &o, `SELECT `+columns+` FROM organizations o WHERE o.id = $3 AND `+visible, u.ID, u.IPA(), id)
+	err := s.db.GetContext(ctx, &o, sqlGet, u.ID, u.IPA(), id)
 	if err != nil {
 		return nil, fmt.Errorf("organization.Get: %w", db.NotFound(err))
 	}
@@ -151,7 +147,7 @@ func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Organiza
 // IsMember reports whether userID belongs to organization id.
 func IsMember(ctx context.Context, q db.Querier, userID, id int64) (bool, error) {
 	var ok bool
-	err := q.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)`, id, userID)
+	err := q.GetContext(ctx, &ok, sqlIsMember, id, userID)
 	return ok, err
 }
 
@@ -165,10 +161,7 @@ func (s *Service) Update(ctx context.Context, a account.Actor, id int64, in Inpu
 		return err
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `
-			UPDATE organizations o SET legal_name = $3, country = $4, registration_number = $5, address = $6, website = $7,
-				description = $8, contact_name = $9, contact_email = $10, contact_phone = $11, updated_at = $12
-			WHERE o.id = $2 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1)`,
+		res, err := tx.ExecContext(ctx, sqlUpdate,
 			a.UserID, id, in.LegalName, in.Country, in.RegistrationNumber, in.Address, in.Website, in.Description,
 			in.ContactName, in.ContactEmail, in.ContactPhone, s.now())
 		if err != nil {
@@ -184,9 +177,7 @@ func (s *Service) Update(ctx context.Context, a account.Actor, id int64, in Inpu
 // ForUser lists the organizations userID belongs to.
 func (s *Service) ForUser(ctx context.Context, userID int64) ([]Organization, error) {
 	var out []Organization
-	err := s.db.SelectContext(ctx, &out, `
-		SELECT `+columns+` FROM organizations o JOIN organization_members m ON m.organization_id = o.id
-		WHERE m.user_id = $1 ORDER BY lower(o.legal_name)`, userID)
+	err := s.db.SelectContext(ctx, &out, sqlForUser, userID)
 	if err != nil {
 		return nil, fmt.Errorf("organization.ForUser: %w", err)
 	}
@@ -207,9 +198,7 @@ func (s *Service) Members(ctx context.Context, u *account.User, id int64) ([]Mem
 		return nil, err
 	}
 	var out []Member
-	err := s.db.SelectContext(ctx, &out, `
-		SELECT m.user_id, u.name, u.email, m.joined_at FROM organization_members m JOIN users u ON u.id = m.user_id
-		WHERE m.organization_id = $1 ORDER BY u.name`, id)
+	err := s.db.SelectContext(ctx, &out, sqlMembers, id)
 	if err != nil {
 		return nil, fmt.Errorf("organization.Members: %w", err)
 	}
@@ -236,19 +225,13 @@ func (s *Service) Invite(ctx context.Context, a account.Actor, id int64, email, 
 			LegalName string `db:"legal_name"`
 			Inviter   string `db:"inviter"`
 		}
-		err := tx.GetContext(ctx, &o, `
-			SELECT o.legal_name, u.name AS inviter FROM organizations o
-			JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1
-			JOIN users u ON u.id = $1
-			WHERE o.id = $2`, a.UserID, id)
+		err := tx.GetContext(ctx, &o, sqlInviter, a.UserID, id)
 		if err != nil {
 			return fmt.Errorf("organization.Invite: %w", db.NotFound(err))
 		}
 		tok := secret.New()
 		now := s.now()
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO organization_invitations (organization_id, email, token_hash, invited_by, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, email, secret.Hash(tok), a.UserID, now, now.Add(invitationTTL)); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlInvitationInsert, id, email, secret.Hash(tok), a.UserID, now, now.Add(invitationTTL)); err != nil {
 			return fmt.Errorf("organization.Invite: %w", err)
 		}
 		if err := audit.Record(ctx, tx, a.Event("organization.member_invited", "organization", id, map[string]any{"email": email})); err != nil {
@@ -270,8 +253,7 @@ var ErrInvitationInvalid = refusal.Conflict("error.organization.invitation_inval
 // no one else in.
 func (s *Service) Join(ctx context.Context, a account.Actor, email, tok string) (int64, error) {
 	var to string
-	err := s.db.GetContext(ctx, &to, `SELECT email FROM organization_invitations
-		WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2`, secret.Hash(tok), s.now())
+	err := s.db.GetContext(ctx, &to, sqlInvitationEmail, secret.Hash(tok), s.now())
 	switch {
 	case errors.Is(db.NotFound(err), db.ErrNotFound):
 		return 0, ErrInvitationInvalid
@@ -280,7 +262,7 @@ func (s *Service) Join(ctx context.Context, a account.Actor, email, tok string) 
 	case !strings.EqualFold(to, email):
 		return 0, ErrInvitationElsewhere
 	}
-	return s.accept(ctx, a, `token_hash = $3 AND lower(email) = lower($4)`, secret.Hash(tok), email)
+	return s.accept(ctx, a, sqlAcceptByToken, secret.Hash(tok), email)
 }
 
 // ErrInvitationElsewhere: the invitation was sent to another address than
@@ -294,20 +276,12 @@ type Invitation struct {
 	Inviter      string `db:"inviter"`
 }
 
-// openInvitations selects Invitation rows of the invitations still open at $2.
-const openInvitations = `SELECT i.id, o.legal_name, u.name AS inviter
-	FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id JOIN users u ON u.id = i.invited_by
-	WHERE i.accepted_at IS NULL AND i.expires_at > $2`
-
 // InvitationsFor lists the open invitations sent to email. Someone invited
 // before they had an account finds them once signed in, whatever became of
 // the link.
 func (s *Service) InvitationsFor(ctx context.Context, email string) ([]Invitation, error) {
 	var out []Invitation
-	err := s.db.SelectContext(ctx, &out, openInvitations+` AND lower(i.email) = lower($1)
-		  AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN users me ON me.id = m.user_id
-		                  WHERE m.organization_id = i.organization_id AND lower(me.email) = lower($1))
-		ORDER BY i.created_at DESC, i.id DESC`, email, s.now())
+	err := s.db.SelectContext(ctx, &out, sqlInvitationsFor, email, s.now())
 	return out, err
 }
 
@@ -315,7 +289,7 @@ func (s *Service) InvitationsFor(ctx context.Context, email string) ([]Invitatio
 // using it: the page behind the link names the organization.
 func (s *Service) InvitationByToken(ctx context.Context, tok string) (*Invitation, error) {
 	var inv Invitation
-	err := s.db.GetContext(ctx, &inv, openInvitations+` AND i.token_hash = $1`, secret.Hash(tok), s.now())
+	err := s.db.GetContext(ctx, &inv, sqlInvitationByToken, secret.Hash(tok), s.now())
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, ErrInvitationInvalid
 	}
@@ -325,27 +299,23 @@ func (s *Service) InvitationByToken(ctx context.Context, tok string) (*Invitatio
 // Accept joins by invitation id, which must have been sent to email, the
 // logged-in person's own (confirmed: only confirmed accounts sign in).
 func (s *Service) Accept(ctx context.Context, a account.Actor, email string, invitationID int64) (int64, error) {
-	return s.accept(ctx, a, `id = $3 AND lower(email) = lower($4)`, invitationID, email)
+	return s.accept(ctx, a, sqlAcceptByID, invitationID, email)
 }
 
-// accept uses the open invitation that which (on $3 and after) selects.
-func (s *Service) accept(ctx context.Context, a account.Actor, which string, args ...any) (int64, error) {
+// accept uses the open invitation that take (sqlAcceptByToken or
+// sqlAcceptByID, on $3 and after) marks accepted.
+func (s *Service) accept(ctx context.Context, a account.Actor, take string, args ...any) (int64, error) {
 	var id int64
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		now := s.now()
-		err := tx.GetContext(ctx, &id, `
-			UPDATE organization_invitations SET accepted_by = $1, accepted_at = $2
-			WHERE accepted_at IS NULL AND expires_at > $2 AND `+which+`
-			RETURNING organization_id`, append([]any{a.UserID, now}, args...)...)
+		err := tx.GetContext(ctx, &id, take, append([]any{a.UserID, now}, args...)...)
 		if err != nil {
 			if errors.Is(db.NotFound(err), db.ErrNotFound) {
 				return ErrInvitationInvalid
 			}
 			return fmt.Errorf("organization.Join: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, id, a.UserID, now); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlMemberJoin, id, a.UserID, now); err != nil {
 			return fmt.Errorf("organization.Join: %w", err)
 		}
 		return audit.Record(ctx, tx, a.Event("organization.member_joined", "organization", id, nil))

@@ -1,0 +1,90 @@
+-- name: organization-insert
+INSERT INTO organizations AS o (legal_name, country, registration_number, address, website, description,
+        contact_name, contact_email, contact_phone, created_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+RETURNING o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
+    o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at
+
+-- name: organization-creator-member-insert
+INSERT INTO organization_members (organization_id, user_id, joined_at)
+VALUES ($1, $2, $3)
+
+-- name: organization-get
+SELECT o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
+    o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at
+FROM organizations o
+WHERE o.id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
+
+-- name: organization-is-member
+SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)
+
+-- name: organization-update
+UPDATE organizations o
+SET legal_name = $3, country = $4, registration_number = $5, address = $6, website = $7,
+    description = $8, contact_name = $9, contact_email = $10, contact_phone = $11, updated_at = $12
+WHERE o.id = $2 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1)
+
+-- name: organization-for-user
+SELECT o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
+    o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at
+FROM organizations o
+JOIN organization_members m ON m.organization_id = o.id
+WHERE m.user_id = $1
+ORDER BY lower(o.legal_name)
+
+-- name: organization-members
+SELECT m.user_id, u.name, u.email, m.joined_at
+FROM organization_members m
+JOIN users u ON u.id = m.user_id
+WHERE m.organization_id = $1
+ORDER BY u.name
+
+-- name: organization-inviter
+SELECT o.legal_name, u.name AS inviter
+FROM organizations o
+JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1
+JOIN users u ON u.id = $1
+WHERE o.id = $2
+
+-- name: organization-invitation-insert
+INSERT INTO organization_invitations (organization_id, email, token_hash, invited_by, created_at, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+
+-- name: organization-invitation-email
+SELECT email
+FROM organization_invitations
+WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2
+
+-- name: organization-invitations-for
+SELECT i.id, o.legal_name, u.name AS inviter
+FROM organization_invitations i
+JOIN organizations o ON o.id = i.organization_id
+JOIN users u ON u.id = i.invited_by
+WHERE i.accepted_at IS NULL AND i.expires_at > $2 AND lower(i.email) = lower($1)
+    AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN users me ON me.id = m.user_id
+    WHERE m.organization_id = i.organization_id AND lower(me.email) = lower($1))
+ORDER BY i.created_at DESC, i.id DESC
+
+-- name: organization-invitation-by-token
+SELECT i.id, o.legal_name, u.name AS inviter
+FROM organization_invitations i
+JOIN organizations o ON o.id = i.organization_id
+JOIN users u ON u.id = i.invited_by
+WHERE i.accepted_at IS NULL AND i.expires_at > $2 AND i.token_hash = $1
+
+-- name: organization-member-join
+INSERT INTO organization_members (organization_id, user_id, joined_at)
+VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING
+
+-- name: organization-accept-by-token
+UPDATE organization_invitations
+SET accepted_by = $1, accepted_at = $2
+WHERE accepted_at IS NULL AND expires_at > $2 AND token_hash = $3 AND lower(email) = lower($4)
+RETURNING organization_id
+
+-- name: organization-accept-by-id
+UPDATE organization_invitations
+SET accepted_by = $1, accepted_at = $2
+WHERE accepted_at IS NULL AND expires_at > $2 AND id = $3 AND lower(email) = lower($4)
+RETURNING organization_id
