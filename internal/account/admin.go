@@ -72,9 +72,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, in Invitation) (*User, er
 				return FieldErrors{"email": i18n.Msg("error.email.taken")}
 			}
 			id = u.ID
-			_, err = tx.ExecContext(ctx, `
-				UPDATE users SET name = $2, language = $3, is_admin = $4, is_board = $5, active = true, updated_at = $6
-				WHERE id = $1`, id, in.Name, in.Language, in.Roles.Admin, in.Roles.Board, now)
+			_, err = tx.ExecContext(ctx, sqlInvite, id, in.Name, in.Language, in.Roles.Admin, in.Roles.Board, now)
 			if err != nil {
 				return fmt.Errorf("account.Invite: %w", err)
 			}
@@ -142,7 +140,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, a Actor, token, name, pa
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2 WHERE id = $1`, id, name); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlAcceptInvitation, id, name); err != nil {
 			return err
 		}
 		if err := setPassword(ctx, tx, id, hash, now); err != nil {

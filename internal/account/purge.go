@@ -21,8 +21,8 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 		sql string
 		arg time.Time
 	}{
-		{`DELETE FROM user_tokens WHERE coalesce(used_at, expires_at) < $1`, now.Add(-tokenKeep)},
-		{`DELETE FROM user_sessions WHERE last_seen_at < $1`, now.Add(-s.cfg.SessionIdle)},
+		{sqlPurgeTokens, now.Add(-tokenKeep)},
+		{sqlPurgeSessions, now.Add(-s.cfg.SessionIdle)},
 	} {
 		res, err := s.db.ExecContext(ctx, q.sql, q.arg)
 		if err != nil {

@@ -52,13 +52,11 @@ func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, meth
 			return ErrForbidden
 		}
 		// Forget this person's sessions that ended idle.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND last_seen_at < $2`,
+		if _, err := tx.ExecContext(ctx, sqlSessionDeleteIdle,
 			userID, now.Add(-s.cfg.SessionIdle)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO user_sessions (sid_hash, user_id, created_at, last_seen_at, ip, user_agent)
-			VALUES ($1, $2, $3, $3, $4, $5)`,
+		_, err = tx.ExecContext(ctx, sqlSessionInsert,
 			secret.Hash(sid), userID, now, truncate(a.IP, 64), truncate(a.UserAgent, 512))
 		if err != nil {
 			return fmt.Errorf("account.CreateSession: %w", err)
@@ -84,14 +82,7 @@ func (s *Service) SessionUser(ctx context.Context, sid string) (*User, error) {
 	var u User
 	// The update is a data-modifying CTE: it runs even though the SELECT does
 	// not read it, and the SELECT sees the row as it was.
-	err := s.db.GetContext(ctx, &u, `
-		WITH touched AS (
-			UPDATE user_sessions SET last_seen_at = $2
-			WHERE sid_hash = $1 AND last_seen_at < $3 AND last_seen_at >= $4
-		)
-		SELECT `+userColumns+`
-		FROM user_sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.sid_hash = $1 AND u.active AND s.last_seen_at >= $4`,
+	err := s.db.GetContext(ctx, &u, sqlSessionUser,
 		secret.Hash(sid), now, now.Add(-touchEvery), now.Add(-s.cfg.SessionIdle))
 	if err != nil {
 		return nil, fmt.Errorf("account.SessionUser: %w", db.NotFound(err))
@@ -102,10 +93,7 @@ func (s *Service) SessionUser(ctx context.Context, sid string) (*User, error) {
 // ListSessions lists the logged-in person's sessions, the current one marked.
 func (s *Service) ListSessions(ctx context.Context, a Actor) ([]Session, error) {
 	var out []Session
-	err := s.db.SelectContext(ctx, &out, `
-		SELECT id, created_at, last_seen_at, ip, user_agent, sid_hash = $2 AS current
-		FROM user_sessions WHERE user_id = $1 AND last_seen_at >= $3
-		ORDER BY last_seen_at DESC, id DESC`, a.UserID, secret.Hash(a.SessionID), s.now().Add(-s.cfg.SessionIdle))
+	err := s.db.SelectContext(ctx, &out, sqlListSessions, a.UserID, secret.Hash(a.SessionID), s.now().Add(-s.cfg.SessionIdle))
 	if err != nil {
 		return nil, fmt.Errorf("account.ListSessions: %w", err)
 	}
@@ -132,7 +120,7 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, a Actor) (int64, erro
 // RevokeSession ends one of the person's own sessions, by its listed ID.
 func (s *Service) RevokeSession(ctx context.Context, a Actor, sessionID int64) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE id = $1 AND user_id = $2`, sessionID, a.UserID)
+		res, err := tx.ExecContext(ctx, sqlRevokeSession, sessionID, a.UserID)
 		if err != nil {
 			return fmt.Errorf("account.RevokeSession: %w", err)
 		}
@@ -148,7 +136,7 @@ func (s *Service) RevokeSession(ctx context.Context, a Actor, sessionID int64) e
 func (s *Service) Logout(ctx context.Context, a Actor) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var userID int64
-		err := tx.GetContext(ctx, &userID, `DELETE FROM user_sessions WHERE sid_hash = $1 RETURNING user_id`, secret.Hash(a.SessionID))
+		err := tx.GetContext(ctx, &userID, sqlLogout, secret.Hash(a.SessionID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // already ended elsewhere: nothing to record
 		}
@@ -166,7 +154,7 @@ func deleteSessions(ctx context.Context, q db.Querier, userID int64, keepSID str
 	if keepSID != "" {
 		keep = secret.Hash(keepSID)
 	}
-	res, err := q.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND sid_hash <> $2`, userID, keep)
+	res, err := q.ExecContext(ctx, sqlDeleteSessions, userID, keep)
 	if err != nil {
 		return 0, fmt.Errorf("account.deleteSessions: %w", err)
 	}

@@ -19,7 +19,7 @@ const userRowColumns = userColumns + `, u.password_hash, u.totp_secret, u.totp_l
 
 func getUser(ctx context.Context, q db.Querier, id int64) (*User, error) {
 	var u User
-	err := q.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id)
+	err := q.GetContext(ctx, &u, sqlGetUser, id)
 	if err != nil {
 		return nil, fmt.Errorf("account.getUser: %w", db.NotFound(err))
 	}
@@ -30,7 +30,7 @@ func getUser(ctx context.Context, q db.Querier, id int64) (*User, error) {
 // transaction ends, so two changes of one account run one after the other.
 func lockUser(ctx context.Context, q db.Querier, id int64) (*userRow, error) {
 	var u userRow
-	err := q.GetContext(ctx, &u, `SELECT `+userRowColumns+` FROM users u WHERE u.id = $1 FOR UPDATE`, id)
+	err := q.GetContext(ctx, &u, sqlLockUser, id)
 	if err != nil {
 		return nil, fmt.Errorf("account.lockUser: %w", db.NotFound(err))
 	}
@@ -40,7 +40,7 @@ func lockUser(ctx context.Context, q db.Querier, id int64) (*userRow, error) {
 // lockUserByEmail is lockUser by address, whatever its case.
 func lockUserByEmail(ctx context.Context, q db.Querier, email string) (*userRow, error) {
 	var u userRow
-	err := q.GetContext(ctx, &u, `SELECT `+userRowColumns+` FROM users u WHERE lower(u.email) = lower($1) FOR UPDATE`, email)
+	err := q.GetContext(ctx, &u, sqlLockUserByEmail, email)
 	if err != nil {
 		return nil, fmt.Errorf("account.lockUserByEmail: %w", db.NotFound(err))
 	}
@@ -50,10 +50,7 @@ func lockUserByEmail(ctx context.Context, q db.Querier, email string) (*userRow,
 // listUsers pages through accounts whose name or email contains search.
 func listUsers(ctx context.Context, q db.Querier, search string, limit, offset int) ([]User, error) {
 	out := []User{}
-	err := q.SelectContext(ctx, &out, `
-		SELECT `+userColumns+` FROM users u
-		WHERE $1 = '' OR strpos(lower(unaccent(u.name)), lower(unaccent($1))) > 0 OR strpos(lower(u.email), lower($1)) > 0
-		ORDER BY lower(u.name), u.id LIMIT $2 OFFSET $3`, search, limit, offset)
+	err := q.SelectContext(ctx, &out, sqlListUsers, search, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("account.listUsers: %w", err)
 	}
@@ -76,12 +73,7 @@ func insertUser(ctx context.Context, q db.Querier, u newUser, now time.Time) (in
 		totpEnabledAt = &now
 	}
 	var id int64
-	err := q.QueryRowxContext(ctx, `
-		INSERT INTO users (email, name, language, password_hash, is_admin, is_board, email_confirmed_at,
-		                   totp_secret, totp_enabled_at, created_at, updated_at)
-		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, NULLIF($8, ''), $9, $10, $10)
-		ON CONFLICT ((lower(email))) DO NOTHING
-		RETURNING id`,
+	err := q.QueryRowxContext(ctx, sqlInsertUser,
 		u.Email, u.Name, u.Language, u.PasswordHash, u.Roles.Admin, u.Roles.Board, u.ConfirmedAt,
 		u.TOTPSecret, totpEnabledAt, now).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -96,9 +88,7 @@ func insertUser(ctx context.Context, q db.Querier, u newUser, now time.Time) (in
 // setPassword stores a new hash; the person proved the address, so it also
 // counts as confirmed.
 func setPassword(ctx context.Context, q db.Querier, id int64, hash string, now time.Time) error {
-	_, err := q.ExecContext(ctx, `
-		UPDATE users SET password_hash = $2, email_confirmed_at = coalesce(email_confirmed_at, $3), updated_at = $3
-		WHERE id = $1`, id, hash, now)
+	_, err := q.ExecContext(ctx, sqlSetPassword, id, hash, now)
 	if err != nil {
 		return fmt.Errorf("account.setPassword: %w", err)
 	}
@@ -106,8 +96,7 @@ func setPassword(ctx context.Context, q db.Querier, id int64, hash string, now t
 }
 
 func confirmEmail(ctx context.Context, q db.Querier, id int64, now time.Time) error {
-	_, err := q.ExecContext(ctx, `
-		UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, $2), updated_at = $2 WHERE id = $1`, id, now)
+	_, err := q.ExecContext(ctx, sqlConfirmEmail, id, now)
 	if err != nil {
 		return fmt.Errorf("account.confirmEmail: %w", err)
 	}
@@ -115,8 +104,7 @@ func confirmEmail(ctx context.Context, q db.Querier, id int64, now time.Time) er
 }
 
 func setEmail(ctx context.Context, q db.Querier, id int64, email string, now time.Time) error {
-	_, err := q.ExecContext(ctx, `
-		UPDATE users SET email = $2, email_confirmed_at = $3, updated_at = $3 WHERE id = $1`, id, email, now)
+	_, err := q.ExecContext(ctx, sqlSetEmail, id, email, now)
 	if db.IsUniqueViolation(err, "users_email_key") {
 		return ErrConflict
 	}
@@ -127,8 +115,7 @@ func setEmail(ctx context.Context, q db.Querier, id int64, email string, now tim
 }
 
 func setProfile(ctx context.Context, q db.Querier, id int64, p Profile, now time.Time) error {
-	_, err := q.ExecContext(ctx, `
-		UPDATE users SET name = $2, language = $3, notify_email = $4, notify_digest = $5, updated_at = $6 WHERE id = $1`,
+	_, err := q.ExecContext(ctx, sqlSetProfile,
 		id, p.Name, p.Language, p.NotifyEmail, p.NotifyDigest, now)
 	if err != nil {
 		return fmt.Errorf("account.setProfile: %w", err)
@@ -137,7 +124,7 @@ func setProfile(ctx context.Context, q db.Querier, id int64, p Profile, now time
 }
 
 func setRoles(ctx context.Context, q db.Querier, id int64, r Roles, now time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE users SET is_admin = $2, is_board = $3, updated_at = $4 WHERE id = $1`,
+	_, err := q.ExecContext(ctx, sqlSetRoles,
 		id, r.Admin, r.Board, now)
 	if err != nil {
 		return fmt.Errorf("account.setRoles: %w", err)
@@ -146,7 +133,7 @@ func setRoles(ctx context.Context, q db.Querier, id int64, r Roles, now time.Tim
 }
 
 func setActive(ctx context.Context, q db.Querier, id int64, active bool, now time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = $3 WHERE id = $1`, id, active, now)
+	_, err := q.ExecContext(ctx, sqlSetActive, id, active, now)
 	if err != nil {
 		return fmt.Errorf("account.setActive: %w", err)
 	}
@@ -157,7 +144,7 @@ func setActive(ctx context.Context, q db.Querier, id int64, active bool, now tim
 // two admins demoting each other at once cannot both succeed (nor deadlock).
 func lockActiveAdmins(ctx context.Context, q db.Querier) ([]int64, error) {
 	var ids []int64
-	err := q.SelectContext(ctx, &ids, `SELECT id FROM users WHERE is_admin AND active ORDER BY id FOR UPDATE`)
+	err := q.SelectContext(ctx, &ids, sqlLockActiveAdmins)
 	if err != nil {
 		return nil, fmt.Errorf("account.lockActiveAdmins: %w", err)
 	}

@@ -39,9 +39,7 @@ func issueToken(ctx context.Context, q db.Querier, userID int64, p Purpose, data
 	if err != nil {
 		return "", err
 	}
-	_, err = q.ExecContext(ctx, `
-		INSERT INTO user_tokens (user_id, purpose, token_hash, data, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, userID, p, secret.Hash(token), b, now, now.Add(ttl))
+	_, err = q.ExecContext(ctx, sqlIssueToken, userID, p, secret.Hash(token), b, now, now.Add(ttl))
 	if err != nil {
 		return "", fmt.Errorf("account.issueToken: %w", err)
 	}
@@ -54,10 +52,7 @@ func issueToken(ctx context.Context, q db.Querier, userID int64, p Purpose, data
 func consumeToken(ctx context.Context, q db.Querier, p Purpose, token string, now time.Time) (int64, tokenData, error) {
 	var userID int64
 	var raw []byte
-	err := q.QueryRowxContext(ctx, `
-		UPDATE user_tokens SET used_at = $3
-		WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
-		RETURNING user_id, data`, secret.Hash(token), p, now).Scan(&userID, &raw)
+	err := q.QueryRowxContext(ctx, sqlConsumeToken, secret.Hash(token), p, now).Scan(&userID, &raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, tokenData{}, ErrTokenInvalid
 	}
@@ -78,9 +73,7 @@ func retireTokens(ctx context.Context, q db.Querier, userID int64, now time.Time
 	for i, p := range purposes {
 		ps[i] = string(p)
 	}
-	_, err := q.ExecContext(ctx, `
-		UPDATE user_tokens SET used_at = $2
-		WHERE user_id = $1 AND used_at IS NULL AND (cardinality($3::text[]) = 0 OR purpose = ANY($3))`,
+	_, err := q.ExecContext(ctx, sqlRetireTokens,
 		userID, now, pq.StringArray(ps))
 	if err != nil {
 		return fmt.Errorf("account.retireTokens: %w", err)
@@ -92,9 +85,7 @@ func retireTokens(ctx context.Context, q db.Querier, userID int64, now time.Time
 // for the page behind the link (an invitation shows the invited address).
 func (s *Service) TokenUser(ctx context.Context, p Purpose, token string) (*User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, `
-		SELECT `+userColumns+` FROM user_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > $3 AND u.active`,
+	err := s.db.GetContext(ctx, &u, sqlTokenUser,
 		secret.Hash(token), p, s.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrTokenInvalid

@@ -64,7 +64,7 @@ func (s *Service) BeginEnrolment(ctx context.Context, a Actor) (*Enrolment, erro
 		if key, err = totp.Generate(opts); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET totp_secret = $2, updated_at = $3 WHERE id = $1`,
+		_, err = tx.ExecContext(ctx, sqlBeginEnrolment,
 			u.ID, key.Secret(), s.now())
 		return err
 	})
@@ -110,7 +110,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, a Actor, code string) ([
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_enabled_at = $2, updated_at = $2 WHERE id = $1`, u.ID, s.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlConfirmEnrolment, u.ID, s.now()); err != nil {
 			return err
 		}
 		if codes, err = s.replaceRecoveryCodes(ctx, tx, u.ID); err != nil {
@@ -224,7 +224,7 @@ func (s *Service) checkTOTP(ctx context.Context, tx *sqlx.Tx, u *userRow, code s
 			return fmt.Errorf("account.checkTOTP: %w", err)
 		}
 		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
-			_, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1`, u.ID, step)
+			_, err := tx.ExecContext(ctx, sqlCheckTotp, u.ID, step)
 			if err != nil {
 				return fmt.Errorf("account.checkTOTP: %w", err)
 			}
@@ -237,9 +237,9 @@ func (s *Service) checkTOTP(ctx context.Context, tx *sqlx.Tx, u *userRow, code s
 
 // clearTOTP turns TOTP off and forgets the secret and recovery codes.
 func clearTOTP(ctx context.Context, q db.Querier, userID int64, now time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, updated_at = $2 WHERE id = $1`, userID, now)
+	_, err := q.ExecContext(ctx, sqlClearTotp, userID, now)
 	if err == nil {
-		_, err = q.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID)
+		_, err = q.ExecContext(ctx, sqlClearRecoveryCodes, userID)
 	}
 	if err != nil {
 		return fmt.Errorf("account.clearTOTP: %w", err)
@@ -276,13 +276,13 @@ func hashRecoveryCode(code string) string {
 }
 
 func (s *Service) replaceRecoveryCodes(ctx context.Context, q db.Querier, userID int64) ([]string, error) {
-	if _, err := q.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+	if _, err := q.ExecContext(ctx, sqlRecoveryCodesDelete, userID); err != nil {
 		return nil, fmt.Errorf("account.replaceRecoveryCodes: %w", err)
 	}
 	codes := make([]string, recoveryCodeCount)
 	for i := range codes {
 		codes[i] = newRecoveryCode()
-		_, err := q.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)`,
+		_, err := q.ExecContext(ctx, sqlRecoveryCodeInsert,
 			userID, hashRecoveryCode(codes[i]), s.now())
 		if err != nil {
 			return nil, fmt.Errorf("account.replaceRecoveryCodes: %w", err)
@@ -294,8 +294,7 @@ func (s *Service) replaceRecoveryCodes(ctx context.Context, q db.Querier, userID
 // useRecoveryCode marks code used; the guarded update makes it single use
 // even under concurrent requests.
 func useRecoveryCode(ctx context.Context, q db.Querier, userID int64, code string, now time.Time) (remaining int, err error) {
-	res, err := q.ExecContext(ctx, `
-		UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`,
+	res, err := q.ExecContext(ctx, sqlUseRecoveryCode,
 		userID, hashRecoveryCode(code), now)
 	if err != nil {
 		return 0, fmt.Errorf("account.useRecoveryCode: %w", err)
@@ -303,7 +302,7 @@ func useRecoveryCode(ctx context.Context, q db.Querier, userID int64, code strin
 	if n, _ := res.RowsAffected(); n != 1 {
 		return 0, ErrInvalidCode
 	}
-	err = q.GetContext(ctx, &remaining, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, userID)
+	err = q.GetContext(ctx, &remaining, sqlRecoveryCodesLeft, userID)
 	return remaining, err
 }
 
@@ -326,6 +325,6 @@ func (s *Service) spendRecoveryCode(ctx context.Context, tx *sqlx.Tx, a Actor, u
 // RecoveryCodesLeft counts the unused recovery codes, for the profile page.
 func (s *Service) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, userID)
+	err := s.db.GetContext(ctx, &n, sqlRecoveryCodesLeft, userID)
 	return n, err
 }
