@@ -14,21 +14,6 @@ import (
 	"missiongrants/internal/db"
 )
 
-const columns = `d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
-	d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by`
-
-// visible is the access rule, in SQL, for a row owned by the organization
-// in orgColumn: $1 is the user's id, $2 whether they are IPA (board or
-// admin), who see every charity's documents.
-func visible(orgColumn string) string {
-	return `($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = ` + orgColumn + ` AND m.user_id = $1))`
-}
-
-// editableStatus: an application's documents change only in these states
-// (policy.Editable; read here in SQL so that the two packages do not
-// depend on each other).
-const editableStatus = `('draft', 'more_info_requested')`
-
 // Get returns document id's description if u may see it.
 func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Document, error) {
 	d, err := get(ctx, s.db, u, id, false)
@@ -40,9 +25,9 @@ func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Document
 
 func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool) (*Document, error) {
 	var d Document
-	query := `SELECT ` + columns + ` FROM documents d WHERE d.id = $3 AND ` + visible("d.organization_id")
+	query := sqlGet
 	if lock {
-		query += ` FOR UPDATE OF d`
+		query = sqlGetForUpdate
 	}
 	if err := q.GetContext(ctx, &d, query, u.ID, u.IPA(), id); err != nil {
 		return nil, db.NotFound(err)
@@ -54,15 +39,12 @@ func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool
 // organization's own, oldest first, if u may see the application.
 func (s *Service) List(ctx context.Context, u *account.User, applicationID int64) ([]Document, error) {
 	var orgID int64
-	err := s.db.GetContext(ctx, &orgID, `SELECT a.organization_id FROM applications a WHERE a.id = $3 AND `+visible("a.organization_id"),
-		u.ID, u.IPA(), applicationID)
+	err := s.db.GetContext(ctx, &orgID, sqlListApplication, u.ID, u.IPA(), applicationID)
 	if err != nil {
 		return nil, fmt.Errorf("document.List: %w", db.NotFound(err))
 	}
 	out := []Document{}
-	err = s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d
-		WHERE d.removed_at IS NULL AND (d.application_id = $1 OR (d.application_id IS NULL AND d.organization_id = $2))
-		ORDER BY d.uploaded_at, d.id`, applicationID, orgID)
+	err = s.db.SelectContext(ctx, &out, sqlList, applicationID, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("document.List: %w", err)
 	}
@@ -73,14 +55,12 @@ func (s *Service) List(ctx context.Context, u *account.User, applicationID int64
 // of no particular application), if u may see it.
 func (s *Service) ForOrganization(ctx context.Context, u *account.User, orgID int64) ([]Document, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT true FROM organizations o WHERE o.id = $3 AND `+visible("o.id"), u.ID, u.IPA(), orgID)
+	err := s.db.GetContext(ctx, &ok, sqlForOrganizationVisible, u.ID, u.IPA(), orgID)
 	if err != nil {
 		return nil, fmt.Errorf("document.ForOrganization: %w", db.NotFound(err))
 	}
 	out := []Document{}
-	err = s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d
-		WHERE d.removed_at IS NULL AND d.application_id IS NULL AND d.organization_id = $1
-		ORDER BY d.uploaded_at, d.id`, orgID)
+	err = s.db.SelectContext(ctx, &out, sqlForOrganization, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("document.ForOrganization: %w", err)
 	}
@@ -92,10 +72,7 @@ func (s *Service) ForOrganization(ctx context.Context, u *account.User, orgID in
 // they may since have been replaced.
 func (s *Service) ForVersion(ctx context.Context, u *account.User, applicationID int64, version int) ([]Document, error) {
 	out := []Document{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d
-		JOIN application_version_documents v ON v.document_id = d.id
-		WHERE v.application_id = $3 AND v.version = $4 AND `+visible("d.organization_id")+`
-		ORDER BY d.uploaded_at, d.id`, u.ID, u.IPA(), applicationID, version)
+	err := s.db.SelectContext(ctx, &out, sqlForVersion, u.ID, u.IPA(), applicationID, version)
 	if err != nil {
 		return nil, fmt.Errorf("document.ForVersion: %w", err)
 	}
@@ -182,13 +159,13 @@ func (s *Service) Delete(ctx context.Context, ac account.Actor, u *account.User,
 // submission cannot slip in between the check and the insert.
 func (s *Service) mayWrite(ctx context.Context, q db.Querier, u *account.User, orgID int64, appID *int64, kind Kind, lock bool) error {
 	var member bool
-	if err := q.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)`,
+	if err := q.GetContext(ctx, &member, sqlMayWriteMember,
 		orgID, u.ID); err != nil {
 		return err
 	}
 	if !member {
 		var exists bool
-		if err := q.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)`, orgID); err != nil {
+		if err := q.GetContext(ctx, &exists, sqlMayWriteOrganization, orgID); err != nil {
 			return err
 		}
 		if exists && u.IPA() {
@@ -222,17 +199,15 @@ func (st appState) outcomes() bool { return st.Approved && !st.ReportAccepted }
 // openness reads application appID (of organization orgID)'s appState.
 // With lock, its row is shared-locked until the transaction ends, so a
 // submission cannot slip in between the check and the insert. The report's
-// status is read here in SQL, like editableStatus, so that document and
-// report do not depend on each other. The report's row is not locked: an
+// status is read in SQL (service.sql), like the editable statuses, so
+// that document and report do not depend on each other. The report's row is not locked: an
 // outcome document sent at the very moment the IPA accepts the report may
 // still be added, which harms nothing, and locking the report here would
 // take reports and applications in the opposite order to a review.
 func openness(ctx context.Context, q db.Querier, orgID, appID int64, lock bool) (appState, error) {
-	query := `SELECT a.status IN ` + editableStatus + ` AS editable, a.status = 'approved' AS approved,
-			EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.status = 'accepted') AS report_accepted
-		FROM applications a WHERE a.id = $1 AND a.organization_id = $2`
+	query := sqlOpenness
 	if lock {
-		query += ` FOR SHARE OF a`
+		query = sqlOpennessForShare
 	}
 	var st appState
 	if err := q.GetContext(ctx, &st, query, appID, orgID); err != nil {
@@ -285,8 +260,7 @@ func (s *Service) MayAdd(ctx context.Context, u *account.User, appID int64) erro
 // organization (ErrForbidden otherwise).
 func (s *Service) stateFor(ctx context.Context, u *account.User, appID int64) (appState, error) {
 	var orgID int64
-	err := s.db.GetContext(ctx, &orgID, `SELECT a.organization_id FROM applications a
-		JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1 WHERE a.id = $2`, u.ID, appID)
+	err := s.db.GetContext(ctx, &orgID, sqlStateFor, u.ID, appID)
 	if err = db.NotFound(err); errors.Is(err, ErrNotFound) {
 		return appState{}, ErrForbidden
 	}
@@ -334,10 +308,7 @@ func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, u *account.User, in U
 		expires = nil
 	}
 	var d Document
-	err := tx.GetContext(ctx, &d, `INSERT INTO documents AS d (organization_id, application_id, kind, filename, content_type,
-			size_bytes, sha256, storage_key, licence_expires_on, uploaded_by, uploaded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		RETURNING `+columns,
+	err := tx.GetContext(ctx, &d, sqlInsert,
 		in.OrganizationID, in.ApplicationID, in.Kind, f.filename, f.contentType, f.size, f.sha256, f.key, expires, u.ID, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("document: insert: %w", err)
@@ -350,15 +321,15 @@ func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, u *account.User, in U
 // is returned for deleting the object after the commit.
 func (s *Service) retire(ctx context.Context, tx *sqlx.Tx, u *account.User, d *Document, replacedBy *int64) (string, error) {
 	var kept bool
-	if err := tx.GetContext(ctx, &kept, `SELECT EXISTS (SELECT 1 FROM application_version_documents WHERE document_id = $1)`, d.ID); err != nil {
+	if err := tx.GetContext(ctx, &kept, sqlRetireFrozen, d.ID); err != nil {
 		return "", err
 	}
 	if kept {
-		_, err := tx.ExecContext(ctx, `UPDATE documents SET removed_at = $2, removed_by = $3, replaced_by = $4 WHERE id = $1`,
+		_, err := tx.ExecContext(ctx, sqlRetireUpdate,
 			d.ID, s.now(), u.ID, replacedBy)
 		return "", err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = $1`, d.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlRetireDelete, d.ID); err != nil {
 		return "", err
 	}
 	return d.StorageKey, nil

@@ -24,9 +24,7 @@ func RequiredKinds() []Kind {
 // licence that has expired counts as missing: a renewed one is needed.
 func Missing(ctx context.Context, q db.Querier, applicationID int64) ([]Kind, error) {
 	var have []Kind
-	err := q.SelectContext(ctx, &have, `SELECT DISTINCT d.kind FROM documents d JOIN applications a ON a.id = $1
-		WHERE d.removed_at IS NULL AND (d.licence_expires_on IS NULL OR d.licence_expires_on >= current_date)
-		  AND (d.application_id = a.id OR (d.application_id IS NULL AND d.organization_id = a.organization_id))`,
+	err := q.SelectContext(ctx, &have, sqlMissing,
 		applicationID)
 	if err != nil {
 		return nil, fmt.Errorf("document.Missing: %w", err)
@@ -50,10 +48,7 @@ func Missing(ctx context.Context, q db.Querier, applicationID int64) ([]Kind, er
 // written. From then on those documents are kept for that version however
 // the draft changes.
 func Freeze(ctx context.Context, q db.Querier, applicationID int64, version int) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO application_version_documents (application_id, version, document_id)
-		SELECT a.id, $2, d.id FROM documents d JOIN applications a ON a.id = $1
-		WHERE d.removed_at IS NULL
-		  AND (d.application_id = a.id OR (d.application_id IS NULL AND d.organization_id = a.organization_id))`,
+	_, err := q.ExecContext(ctx, sqlFreeze,
 		applicationID, version)
 	if err != nil {
 		return fmt.Errorf("document.Freeze: %w", err)
@@ -66,10 +61,7 @@ func Freeze(ctx context.Context, q db.Querier, applicationID int64, version int)
 // the trip's first day, for the reviewers' flags.
 func LicenceExpiringBefore(ctx context.Context, q db.Querier, applicationID int64, day time.Time) ([]Document, error) {
 	out := []Document{}
-	err := q.SelectContext(ctx, &out, `SELECT `+columns+` FROM documents d JOIN applications a ON a.id = $1
-		WHERE d.removed_at IS NULL AND d.kind = 'team_licence' AND d.licence_expires_on < $2
-		  AND (d.application_id = a.id OR (d.application_id IS NULL AND d.organization_id = a.organization_id))
-		ORDER BY d.licence_expires_on, d.id`, applicationID, day.Format(time.DateOnly))
+	err := q.SelectContext(ctx, &out, sqlLicenceExpiringBefore, applicationID, day.Format(time.DateOnly))
 	if err != nil {
 		return nil, fmt.Errorf("document.LicenceExpiringBefore: %w", err)
 	}

@@ -28,7 +28,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 			return nil
 		}
 		var named []string
-		if err := s.db.SelectContext(ctx, &named, `SELECT storage_key FROM documents WHERE storage_key = ANY($1)`, pq.Array(batch)); err != nil {
+		if err := s.db.SelectContext(ctx, &named, sqlSweep, pq.Array(batch)); err != nil {
 			return err
 		}
 		keep := make(map[string]bool, len(named))
