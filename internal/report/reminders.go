@@ -25,13 +25,7 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 		DueOn time.Time `db:"due_on"`
 		Kind  string    `db:"kind"`
 	}
-	err := s.db.SelectContext(ctx, &due, `
-		SELECT a.id, (a.trip_end + make_interval(days => $2::int))::date AS due_on,
-			CASE WHEN a.trip_end + make_interval(days => $2::int) < $1::date THEN 'after' ELSE 'before' END AS kind
-		FROM applications a
-		WHERE a.status = 'approved' AND a.trip_end IS NOT NULL
-		  AND a.trip_end + make_interval(days => $2::int) <= ($1::date + make_interval(days => $3::int))
-		  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.status IN ('submitted', 'accepted'))`,
+	err := s.db.SelectContext(ctx, &due, sqlRemindDue,
 		now, s.dueDays, int(remindBefore.Hours()/24))
 	if err != nil {
 		return 0, err
@@ -39,8 +33,7 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 	sent := 0
 	for _, d := range due {
 		err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-			res, err := tx.ExecContext(ctx, `INSERT INTO report_reminders (application_id, kind, sent_at) VALUES ($1, $2, $3)
-				ON CONFLICT DO NOTHING`, d.ID, d.Kind, now)
+			res, err := tx.ExecContext(ctx, sqlReminderInsert, d.ID, d.Kind, now)
 			if err != nil {
 				return err
 			}
@@ -70,9 +63,7 @@ func (s *Service) notifyHost(ctx context.Context, tx *sqlx.Tx, appID int64, data
 		Language string `db:"language"`
 		Title    string `db:"title"`
 	}
-	err := tx.GetContext(ctx, &host, `SELECT coalesce(v.data->>'host_contact_email', '') AS email, a.title,
-			coalesce((SELECT u.language FROM users u JOIN organization_members m ON m.user_id = u.id WHERE m.organization_id = a.organization_id LIMIT 1), 'en') AS language
-		FROM applications a JOIN application_versions v ON v.application_id = a.id AND v.version = a.version WHERE a.id = $1`, appID)
+	err := tx.GetContext(ctx, &host, sqlNotifyHost, appID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) || (err == nil && host.Email == "") {
 		return nil // no host contact to tell
 	}

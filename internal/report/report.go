@@ -173,11 +173,7 @@ func (r *Report) CorrectionsAsked() bool { return r.Status == "corrections_reque
 // funded trip reports.
 func (s *Service) Get(ctx context.Context, u *account.User, appID int64) (*Report, error) {
 	var r Report
-	err := s.db.GetContext(ctx, &r, `SELECT a.id AS application_id, coalesce(r.status, 'draft') AS status, coalesce(r.data, '{}') AS data,
-			coalesce(a.trip_end + make_interval(days => $4::int), a.created_at)::date AS due_on, r.submitted_at, r.accepted_at,
-			r.reviewed_at, coalesce(v.name, '') AS reviewer_name, coalesce(r.review_note, '') AS review_note
-		FROM applications a LEFT JOIN reports r ON r.application_id = a.id LEFT JOIN users v ON v.id = r.reviewed_by
-		WHERE a.id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))`,
+	err := s.db.GetContext(ctx, &r, sqlGet,
 		u.ID, u.IPA(), appID, s.dueDays)
 	if err != nil {
 		return nil, fmt.Errorf("report.Get: %w", db.NotFound(err))
@@ -193,9 +189,7 @@ func (s *Service) Save(ctx context.Context, u *account.User, appID int64, f Form
 		if err := policy.Check(ctx, tx, u, appID, s.now(), policy.Share, policy.WriteReport); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO reports (application_id, data, created_at, updated_at) VALUES ($1, $2, $3, $3)
-			ON CONFLICT (application_id) DO UPDATE SET data = $2, updated_at = $3
-			WHERE reports.status IN ('draft', 'corrections_requested')`, appID, raw, s.now())
+		res, err := tx.ExecContext(ctx, sqlSave, appID, raw, s.now())
 		if err != nil {
 			return fmt.Errorf("report.Save: %w", err)
 		}
@@ -216,7 +210,7 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 			Status string `db:"status"`
 			Data   []byte `db:"data"`
 		}
-		if err := tx.GetContext(ctx, &r, `SELECT status, data FROM reports WHERE application_id = $1 FOR UPDATE`, appID); err != nil {
+		if err := tx.GetContext(ctx, &r, sqlSubmitReport, appID); err != nil {
 			return db.NotFound(err)
 		}
 		if r.Status != "draft" && r.Status != "corrections_requested" {
@@ -229,15 +223,14 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 			return err
 		}
 		var over bool // checked after the figures, so every mistake shows at once
-		if err := tx.GetContext(ctx, &over, `SELECT coalesce(trip_end <= $2::date, true) FROM applications WHERE id = $1`,
+		if err := tx.GetContext(ctx, &over, sqlSubmitApplication,
 			appID, s.now().UTC().Format(time.DateOnly)); err != nil {
 			return err
 		}
 		if !over {
 			return ErrTripNotOver
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'submitted', patients = $2, pediatric = $3, open_heart = $4, bypass = $5,
-			interventional = $6, deaths = $7, submitted_at = $8, updated_at = $8 WHERE application_id = $1`,
+		if _, err := tx.ExecContext(ctx, sqlSubmitUpdate,
 			appID, fig.Patients, fig.Pediatric, fig.OpenHeart, fig.Bypass, fig.Interventional, fig.Deaths, s.now()); err != nil {
 			return fmt.Errorf("report.Submit: %w", err)
 		}
@@ -261,9 +254,7 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 		if accept {
 			status, action = "accepted", "report.accepted"
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE reports SET status = $2, accepted_at = CASE WHEN $3 THEN $4::timestamptz END,
-			accepted_by = CASE WHEN $3 THEN $5::bigint END, reviewed_at = $4, reviewed_by = $5, review_note = $6, updated_at = $4
-			WHERE application_id = $1 AND status = 'submitted'`,
+		res, err := tx.ExecContext(ctx, sqlReviewUpdate,
 			appID, status, accept, s.now(), u.ID, note)
 		if err != nil {
 			return fmt.Errorf("report.Review: %w", err)
@@ -275,8 +266,7 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 			return err
 		}
 		if !accept { // the corrections go in the application's thread too, where the charity answers and they stay
-			if _, err := tx.ExecContext(ctx, `INSERT INTO application_messages (application_id, author_id, from_ipa, body, created_at, about)
-				VALUES ($1, $2, true, $3, $4, 'report_corrections')`, appID, u.ID, note, s.now()); err != nil {
+			if _, err := tx.ExecContext(ctx, sqlReviewMessageInsert, appID, u.ID, note, s.now()); err != nil {
 				return fmt.Errorf("report.Review: %w", err)
 			}
 		}
@@ -289,17 +279,8 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 // report-gated instalments wait for it).
 func Accepted(ctx context.Context, q db.Querier, appID int64) (bool, error) {
 	var ok bool
-	err := q.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM reports WHERE application_id = $1 AND status = 'accepted')`, appID)
+	err := q.GetContext(ctx, &ok, sqlAccepted, appID)
 	return ok, err
-}
-
-// overdue is the rule, in SQL, for a funded trip whose report is late on
-// the day in parameter dayParam: ended more than the number of days in
-// parameter daysParam ago, report neither submitted nor accepted
-// (report_in, kept by a trigger on reports: migrations/00016_report_due.sql).
-// Written so that applications_report_owed_idx finds them.
-func overdue(dayParam, daysParam string) string {
-	return `a.status = 'approved' AND NOT a.report_in AND a.trip_end < ` + dayParam + `::date - ` + daysParam + `::int`
 }
 
 // DefaultDueDays: a report is due this many days after the trip ends.
@@ -310,24 +291,21 @@ const DefaultDueDays = 60
 // the report is in.
 func OverdueForOrganization(ctx context.Context, q db.Querier, orgID int64, today time.Time, dueDays int) (bool, error) {
 	var late bool
-	err := q.GetContext(ctx, &late, `SELECT EXISTS (SELECT 1 FROM applications a WHERE a.organization_id = $1 AND `+overdue("$2", "$3")+`)`,
-		orgID, today.UTC(), dueDays)
+	err := q.GetContext(ctx, &late, sqlOverdueForOrganization, orgID, today.UTC(), dueDays)
 	return late, err
 }
 
 // Overdue lists the first limit applications whose reports are late, the
 // longest overdue first, and how many there are in all, for the admins.
 func (s *Service) Overdue(ctx context.Context, limit int) ([]int64, int, error) {
-	return firstIDs(ctx, s.db, `SELECT a.id, count(*) OVER () AS total FROM applications a WHERE `+overdue("$1", "$2")+`
-		ORDER BY a.trip_end, a.id LIMIT $3`, s.now().UTC(), s.dueDays, limit)
+	return firstIDs(ctx, s.db, sqlOverdue, s.now().UTC(), s.dueDays, limit)
 }
 
 // AwaitingReview lists the first limit applications whose reports are
 // submitted and wait for the IPA's review, oldest submission first, and how
 // many there are in all.
 func (s *Service) AwaitingReview(ctx context.Context, limit int) ([]int64, int, error) {
-	return firstIDs(ctx, s.db, `SELECT application_id AS id, count(*) OVER () AS total FROM reports WHERE status = 'submitted'
-		ORDER BY submitted_at, application_id LIMIT $1`, limit)
+	return firstIDs(ctx, s.db, sqlAwaitingReview, limit)
 }
 
 // firstIDs runs a query of (id, total) rows: the ids, and the total.
@@ -352,8 +330,7 @@ func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, appID int64, t
 		Language string `db:"language"`
 		Title    string `db:"title"`
 	}
-	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language, a.title FROM users u JOIN organization_members m ON m.user_id = u.id
-		JOIN applications a ON a.organization_id = m.organization_id WHERE a.id = $1 AND u.active`, appID); err != nil {
+	if err := tx.SelectContext(ctx, &to, sqlNotifyMembers, appID); err != nil {
 		return err
 	}
 	for _, r := range to {
