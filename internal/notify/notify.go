@@ -23,9 +23,6 @@ type Recipient struct {
 	Digest   bool   `db:"notify_digest"`
 }
 
-// RecipientColumns select a Recipient from users aliased u.
-const RecipientColumns = `u.id, u.email, u.language, u.notify_digest`
-
 // Notifier sends notices through the outbox.
 type Notifier struct {
 	outbox *mail.Outbox

@@ -21,9 +21,7 @@ func (s *Service) OpenVotes(ctx context.Context, limit int) ([]OpenItem, int, er
 		OpenItem
 		Total int `db:"total"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT v.id, v.application_id, a.title, v.closes_at, count(*) OVER () AS total
-		FROM votes v JOIN applications a ON a.id = v.application_id
-		WHERE v.closed_at IS NULL ORDER BY v.closes_at, v.id LIMIT $1`, limit); err != nil || len(rows) == 0 {
+	if err := s.db.SelectContext(ctx, &rows, sqlOpenVotes, limit); err != nil || len(rows) == 0 {
 		return nil, 0, err
 	}
 	out := make([]OpenItem, len(rows))

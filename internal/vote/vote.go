@@ -130,8 +130,7 @@ func (s *Service) OpenVote(ctx context.Context, ac account.Actor, u *account.Use
 		if _, err := application.MoveTx(ctx, tx, ac, appID, policy.EventOpenVote, policy.RoleAdmin, "", now); err != nil {
 			return err
 		}
-		if err := tx.GetContext(ctx, &id, `INSERT INTO votes (application_id, proposed_cents, conditions, opened_by, opened_at, closes_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, appID, proposed, strings.TrimSpace(in.Conditions), u.ID, now, closes); err != nil {
+		if err := tx.GetContext(ctx, &id, sqlOpenVote, appID, proposed, strings.TrimSpace(in.Conditions), u.ID, now, closes); err != nil {
 			return fmt.Errorf("vote.Open: %w", err)
 		}
 		if err := audit.Record(ctx, tx, ac.Event("vote.opened", "application", appID, map[string]any{"vote_id": id, "proposed_cents": proposed})); err != nil {
@@ -161,7 +160,7 @@ func parseClose(s string) (time.Time, error) {
 // Current returns the application's latest vote, or nil.
 func (s *Service) Current(ctx context.Context, appID int64) (*Vote, error) {
 	var v Vote
-	err := s.db.GetContext(ctx, &v, `SELECT `+voteColumns+` FROM votes WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID)
+	err := s.db.GetContext(ctx, &v, sqlCurrent, appID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, nil
 	}
@@ -174,7 +173,7 @@ func (s *Service) Ballot(ctx context.Context, u *account.User, voteID int64) (Ch
 		Choice  Choice `db:"choice"`
 		Comment string `db:"comment"`
 	}
-	err := s.db.GetContext(ctx, &b, `SELECT choice, comment FROM ballots WHERE vote_id = $1 AND user_id = $2`, voteID, u.ID)
+	err := s.db.GetContext(ctx, &b, sqlBallot, voteID, u.ID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return "", "", nil
 	}
@@ -196,7 +195,7 @@ func (s *Service) Cast(ctx context.Context, ac account.Actor, u *account.User, v
 		// FOR SHARE: a close (FOR UPDATE) waits for ballots in flight, and a
 		// ballot after the close sees it closed.
 		var v Vote
-		if err := tx.GetContext(ctx, &v, `SELECT `+voteColumns+` FROM votes WHERE id = $1 FOR SHARE`, voteID); err != nil {
+		if err := tx.GetContext(ctx, &v, sqlCastVote, voteID); err != nil {
 			return fmt.Errorf("vote.Cast: %w", db.NotFound(err))
 		}
 		if !v.Open(s.now()) {
@@ -205,8 +204,7 @@ func (s *Service) Cast(ctx context.Context, ac account.Actor, u *account.User, v
 		if err := policy.Check(ctx, tx, u, v.ApplicationID, s.now(), policy.Share, policy.CastBallot); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (vote_id, user_id, choice, comment, cast_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (vote_id, user_id) DO UPDATE SET choice = $3, comment = $4, cast_at = $5`, voteID, u.ID, choice, comment, s.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlBallotInsert, voteID, u.ID, choice, comment, s.now()); err != nil {
 			return fmt.Errorf("vote.Cast: %w", err)
 		}
 		return audit.Record(ctx, tx, ac.Event("vote.ballot", "application", v.ApplicationID, map[string]any{"vote_id": voteID, "choice": choice}))
@@ -220,7 +218,7 @@ func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User,
 	var rec Record
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var v Vote
-		if err := tx.GetContext(ctx, &v, `SELECT `+voteColumns+` FROM votes WHERE id = $1 FOR UPDATE`, voteID); err != nil {
+		if err := tx.GetContext(ctx, &v, sqlCloseVote, voteID); err != nil {
 			return fmt.Errorf("vote.Close: %w", db.NotFound(err))
 		}
 		if v.ClosedAt != nil {
@@ -249,7 +247,7 @@ func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User,
 		if rec.Decision == Approved {
 			approved = &v.Proposed
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE votes SET closed_at = $2, closed_by = $3, result = $4, decision = $5, approved_cents = $6 WHERE id = $1`,
+		if _, err := tx.ExecContext(ctx, sqlCloseUpdate,
 			voteID, now, closedBy, raw, rec.Decision, approved); err != nil {
 			return fmt.Errorf("vote.Close: %w", err)
 		}
@@ -272,31 +270,20 @@ func (s *Service) Close(ctx context.Context, ac account.Actor, by *account.User,
 	return &rec, nil
 }
 
-// eligibleVoter is the rule, in SQL, for user u being eligible in the vote
-// on application $1: an active board member who declared no conflict on
-// it and is not a member of the charity that applied (policy.CastBallot
-// refuses them: ErrOwnCharity).
-const eligibleVoter = `u.is_board AND u.active
-	AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
-	AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN applications a ON a.organization_id = m.organization_id
-		WHERE a.id = $1 AND m.user_id = u.id)`
-
 // count tallies a vote: eligible are the active board members who did not
 // declare a conflict on the application and are not the charity's members;
 // only their ballots count (one cast by a member who has since left the
 // board, been deactivated or recused does not).
 func (s *Service) count(ctx context.Context, tx *sqlx.Tx, appID, voteID int64) (Record, error) {
 	var rec Record
-	if err := tx.SelectContext(ctx, &rec.Recused, `SELECT u.name FROM conflicts c JOIN users u ON u.id = c.user_id
-		WHERE c.application_id = $1 AND c.has_conflict AND u.is_board AND u.active ORDER BY u.name`, appID); err != nil {
+	if err := tx.SelectContext(ctx, &rec.Recused, sqlCountRecused, appID); err != nil {
 		return rec, err
 	}
 	var eligible int
-	if err := tx.GetContext(ctx, &eligible, `SELECT count(*) FROM users u WHERE `+eligibleVoter, appID); err != nil {
+	if err := tx.GetContext(ctx, &eligible, sqlCountEligible, appID); err != nil {
 		return rec, err
 	}
-	if err := tx.SelectContext(ctx, &rec.Ballots, `SELECT u.name, b.choice, b.comment FROM ballots b JOIN users u ON u.id = b.user_id
-		WHERE b.vote_id = $2 AND `+eligibleVoter+` ORDER BY u.name`, appID, voteID); err != nil {
+	if err := tx.SelectContext(ctx, &rec.Ballots, sqlCountBallots, appID, voteID); err != nil {
 		return rec, err
 	}
 	choices := make([]Choice, len(rec.Ballots))
@@ -310,7 +297,7 @@ func (s *Service) count(ctx context.Context, tx *sqlx.Tx, appID, voteID int64) (
 // CloseDue closes every vote whose time has come; the job queue runs it.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	var ids []int64
-	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM votes WHERE closed_at IS NULL AND closes_at <= $1`, s.now()); err != nil {
+	if err := s.db.SelectContext(ctx, &ids, sqlCloseDue, s.now()); err != nil {
 		return 0, err
 	}
 	closed := 0
@@ -332,17 +319,18 @@ type recipient struct {
 	Language string `db:"language"`
 }
 
-// notifyBoard mails the board members who may vote (eligibleVoter).
+// notifyBoard mails the board members who may vote (the eligible voter's
+// rule in vote.sql).
 func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, template string, closes time.Time) error {
 	var a struct {
 		Title string `db:"title"`
 		Org   string `db:"legal_name"`
 	}
-	if err := tx.GetContext(ctx, &a, `SELECT a.title, o.legal_name FROM applications a JOIN organizations o ON o.id = a.organization_id WHERE a.id = $1`, appID); err != nil {
+	if err := tx.GetContext(ctx, &a, sqlNotifyBoardApplication, appID); err != nil {
 		return err
 	}
 	var to []notify.Recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.notify_email AND `+eligibleVoter, appID); err != nil {
+	if err := tx.SelectContext(ctx, &to, sqlNotifyBoardRecipients, appID); err != nil {
 		return err
 	}
 	for _, r := range to {
@@ -359,12 +347,11 @@ func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, tem
 // with the amount and any conditions.
 func (s *Service) notifyCharity(ctx context.Context, tx *sqlx.Tx, v *Vote, d Decision) error {
 	var title string
-	if err := tx.GetContext(ctx, &title, `SELECT title FROM applications WHERE id = $1`, v.ApplicationID); err != nil {
+	if err := tx.GetContext(ctx, &title, sqlNotifyCharityApplication, v.ApplicationID); err != nil {
 		return err
 	}
 	var to []recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language FROM users u JOIN organization_members m ON m.user_id = u.id
-		JOIN applications a ON a.organization_id = m.organization_id WHERE a.id = $1 AND u.active`, v.ApplicationID); err != nil {
+	if err := tx.SelectContext(ctx, &to, sqlNotifyCharityRecipients, v.ApplicationID); err != nil {
 		return err
 	}
 	for _, r := range to {
@@ -387,16 +374,14 @@ const reminderLead = 24 * time.Hour
 func (s *Service) RemindDue(ctx context.Context) (int, error) {
 	now := s.now()
 	var ids []int64
-	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM votes WHERE closed_at IS NULL AND reminded_at IS NULL
-		AND closes_at > $1 AND closes_at <= $2`, now, now.Add(reminderLead)); err != nil {
+	if err := s.db.SelectContext(ctx, &ids, sqlRemindDue, now, now.Add(reminderLead)); err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, id := range ids {
 		err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 			var v Vote
-			err := tx.GetContext(ctx, &v, `UPDATE votes SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL AND closed_at IS NULL
-				RETURNING `+voteColumns, id, now)
+			err := tx.GetContext(ctx, &v, sqlRemindedUpdate, id, now)
 			if errors.Is(db.NotFound(err), db.ErrNotFound) {
 				return nil // another process reminded, or it closed
 			}
@@ -416,12 +401,11 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 // notifyBoardNotVoted reminds the members who may vote on v and have not.
 func (s *Service) notifyBoardNotVoted(ctx context.Context, tx *sqlx.Tx, v *Vote) error {
 	var title string
-	if err := tx.GetContext(ctx, &title, `SELECT title FROM applications WHERE id = $1`, v.ApplicationID); err != nil {
+	if err := tx.GetContext(ctx, &title, sqlNotVotedApplication, v.ApplicationID); err != nil {
 		return err
 	}
 	var to []notify.Recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT `+notify.RecipientColumns+` FROM users u WHERE u.notify_email AND `+eligibleVoter+`
-		AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = $2 AND b.user_id = u.id)`, v.ApplicationID, v.ID); err != nil {
+	if err := tx.SelectContext(ctx, &to, sqlNotVotedRecipients, v.ApplicationID, v.ID); err != nil {
 		return err
 	}
 	for _, r := range to {
