@@ -114,6 +114,9 @@ const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, 
 
 const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id `
 
+// appColumns, appFrom and visibleTo build the queue's dynamic statements
+// (queue.go); application.sql writes the fixed ones out.
+//
 // visibleTo is the access rule for u, whose id is the query's $1: the IPA
 // sees every application, a charity's members their own. Two texts rather
 // than one with "IPA" as an argument: each then keeps one plan, where the
@@ -125,6 +128,21 @@ func visibleTo(u *account.User) string {
 	return `EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)`
 }
 
+// getQuery is get's statement for u ($1) and application $2: the IPA's
+// and a member's apart, as visibleTo, each with the row locked or not.
+func getQuery(u *account.User, lock bool) string {
+	switch {
+	case u.IPA() && lock:
+		return sqlGetIPAForUpdate
+	case u.IPA():
+		return sqlGetIPA
+	case lock:
+		return sqlGetMemberForUpdate
+	default:
+		return sqlGetMember
+	}
+}
+
 // Get returns application id if u may see it.
 func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Application, error) {
 	return get(ctx, s.db, u, id, false)
@@ -132,11 +150,7 @@ func (s *Service) Get(ctx context.Context, u *account.User, id int64) (*Applicat
 
 func get(ctx context.Context, q db.Querier, u *account.User, id int64, lock bool) (*Application, error) {
 	var a Application
-	query := `SELECT ` + appColumns + appFrom + ` WHERE a.id = $2 AND ` + visibleTo(u)
-	if lock {
-		query += ` FOR UPDATE OF a`
-	}
-	if err := q.GetContext(ctx, &a, query, u.ID, id); err != nil {
+	if err := q.GetContext(ctx, &a, getQuery(u, lock), u.ID, id); err != nil {
 		return nil, fmt.Errorf("application.Get: %w", db.NotFound(err))
 	}
 	return &a, nil
@@ -160,7 +174,7 @@ type Shown struct {
 // statements, where Get, Timeline, Versions and Messages each check again.
 func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, error) {
 	var a Application
-	err := s.db.GetContext(ctx, &a, `SELECT `+appColumns+appFrom+` WHERE a.id = $2 AND `+visibleTo(u), u.ID, id)
+	err := s.db.GetContext(ctx, &a, getQuery(u, false), u.ID, id)
 	if err != nil {
 		return nil, fmt.Errorf("application.Show: %w", db.NotFound(err))
 	}
@@ -197,9 +211,7 @@ func (s *Service) Can(ctx context.Context, u *account.User, id int64) (policy.Ca
 // ForUser lists the applications of every organization u belongs to.
 func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, error) {
 	var out []Application
-	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+appFrom+`
-		JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1
-		ORDER BY a.created_at DESC, a.id DESC`, u.ID)
+	err := s.db.SelectContext(ctx, &out, sqlForUser, u.ID)
 	return out, err
 }
 
@@ -214,8 +226,7 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 	var id int64
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var eligible bool
-		err := tx.GetContext(ctx, &eligible, `SELECT o.eligible_at IS NOT NULL FROM organizations o
-			JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1 WHERE o.id = $2`, u.ID, orgID)
+		err := tx.GetContext(ctx, &eligible, sqlCreateOrganization, u.ID, orgID)
 		if err != nil {
 			return fmt.Errorf("application.Create: %w", db.NotFound(err))
 		}
@@ -223,7 +234,7 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 			return ErrNotEligible
 		}
 		var r Round
-		if err := tx.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM funding_rounds WHERE id = $1`, roundID); err != nil {
+		if err := tx.GetContext(ctx, &r, sqlCreateRound, roundID); err != nil {
 			return fmt.Errorf("application.Create: round: %w", db.NotFound(err))
 		}
 		if !r.Open(s.today()) {
@@ -231,8 +242,7 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 		}
 		draft, _ := json.Marshal(newForm())
 		now := s.now()
-		if err := tx.GetContext(ctx, &id, `INSERT INTO applications (organization_id, round_id, draft, currency, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, orgID, roundID, draft, r.Currency, u.ID, now); err != nil {
+		if err := tx.GetContext(ctx, &id, sqlInsert, orgID, roundID, draft, r.Currency, u.ID, now); err != nil {
 			return fmt.Errorf("application.Create: %w", err)
 		}
 		if err := event(ctx, tx, id, now, u.ID, "created", "", policy.Draft, ""); err != nil {
@@ -302,12 +312,7 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, e Ed
 			return i18n.Msg("error.app.too_large")
 		}
 		// The draft it replaces is kept, for merging saves based on it.
-		err = tx.GetContext(ctx, &saved.Rev, `WITH kept AS (
-				INSERT INTO application_draft_revisions (application_id, rev, draft, replaced_at)
-				SELECT id, draft_rev, draft, $3 FROM applications WHERE id = $1 AND draft_rev = $4
-				ON CONFLICT DO NOTHING)
-			UPDATE applications SET draft = $2, draft_saved_at = $3, updated_at = $3, draft_rev = draft_rev + 1
-			WHERE id = $1 AND draft_rev = $4 RETURNING draft_rev`, id, raw, now, a.DraftRev)
+		err = tx.GetContext(ctx, &saved.Rev, sqlSaveDraft, id, raw, now, a.DraftRev)
 		if errors.Is(err, sql.ErrNoRows) {
 			return &Stale{Rev: a.DraftRev, Form: f} // cannot happen while the row is locked
 		}
@@ -315,8 +320,7 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, e Ed
 			return fmt.Errorf("application.SaveDraft: %w", err)
 		}
 		saved.Taken = taken
-		_, err = tx.ExecContext(ctx, `DELETE FROM application_draft_revisions
-			WHERE application_id = $1 AND (rev < $2 OR replaced_at < $3)`, id, saved.Rev-keptRevisions, now.Add(-keptRevisionsFor))
+		_, err = tx.ExecContext(ctx, sqlDraftRevisionsPrune, id, saved.Rev-keptRevisions, now.Add(-keptRevisionsFor))
 		return err
 	})
 	if err != nil {
@@ -370,7 +374,7 @@ func currentDraft(ctx context.Context, q db.Querier, id int64) (Form, int, error
 		Draft []byte `db:"draft"`
 		Rev   int    `db:"draft_rev"`
 	}
-	if err := q.GetContext(ctx, &row, `SELECT draft, draft_rev FROM applications WHERE id = $1`, id); err != nil {
+	if err := q.GetContext(ctx, &row, sqlCurrentDraft, id); err != nil {
 		return Form{}, 0, fmt.Errorf("application: draft: %w", db.NotFound(err))
 	}
 	f, err := decodeDraft(row.Draft)
@@ -381,7 +385,7 @@ func currentDraft(ctx context.Context, q db.Querier, id int64) (Form, int, error
 // is no longer kept.
 func revision(ctx context.Context, q db.Querier, id int64, rev int) (f Form, ok bool, err error) {
 	var raw []byte
-	err = q.GetContext(ctx, &raw, `SELECT draft FROM application_draft_revisions WHERE application_id = $1 AND rev = $2`, id, rev)
+	err = q.GetContext(ctx, &raw, sqlRevision, id, rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Form{}, false, nil
 	}
@@ -425,14 +429,14 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 			return err
 		}
 		var r Round
-		if err := tx.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM funding_rounds WHERE id = $1`, a.RoundID); err != nil {
+		if err := tx.GetContext(ctx, &r, sqlSubmitRound, a.RoundID); err != nil {
 			return err
 		}
 		if ev == policy.EventSubmit && !r.Open(s.today()) {
 			return ErrRoundClosed
 		}
 		var raw []byte
-		if err := tx.GetContext(ctx, &raw, `SELECT draft FROM applications WHERE id = $1`, id); err != nil {
+		if err := tx.GetContext(ctx, &raw, sqlSubmitApplication, id); err != nil {
 			return err
 		}
 		var f Form
@@ -457,12 +461,10 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		now := s.now()
 		data, _ := json.Marshal(f)
 		version := a.Version + 1
-		if _, err := tx.ExecContext(ctx, `INSERT INTO application_versions (application_id, version, data, submitted_by, submitted_at)
-			VALUES ($1, $2, $3, $4, $5)`, id, version, data, u.ID, now); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlVersionInsert, id, version, data, u.ID, now); err != nil {
 			return fmt.Errorf("application.Submit: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET version = $2, title = $3, country = $4,
-			trip_start = $5, trip_end = $6, amount_requested_cents = $7, submitted_at = $8 WHERE id = $1`,
+		if _, err := tx.ExecContext(ctx, sqlSubmitUpdate,
 			id, version, checked.Title, checked.Country, checked.TripStart, checked.TripEnd, checked.AmountRequested, now); err != nil {
 			return fmt.Errorf("application.Submit: %w", err)
 		}
@@ -534,14 +536,14 @@ func (s *Service) move(ctx context.Context, ac account.Actor, u *account.User, i
 // once cannot both move it), and writes the timeline and audit entries, all
 // in the caller's transaction.
 func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev policy.Event, by policy.Role, note string, now time.Time) (from policy.Status, err error) {
-	if err := tx.GetContext(ctx, &from, `SELECT status FROM applications WHERE id = $1 FOR UPDATE`, id); err != nil {
+	if err := tx.GetContext(ctx, &from, sqlMoveStatus, id); err != nil {
 		return "", fmt.Errorf("application.MoveTx: %w", db.NotFound(err))
 	}
 	to, err := policy.Next(from, ev, by)
 	if err != nil {
 		return from, err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4`, id, to, now, from)
+	res, err := tx.ExecContext(ctx, sqlMoveUpdate, id, to, now, from)
 	if err != nil {
 		return from, fmt.Errorf("application.MoveTx %s: %w", ev, err)
 	}
@@ -559,8 +561,7 @@ func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev pol
 }
 
 func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64, ev string, from, to policy.Status, note string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor_id, event, from_status, to_status, note)
-		VALUES ($1, $2, NULLIF($3, 0), $4, NULLIF($5, ''), NULLIF($6, ''), $7)`, id, at, actor, ev, string(from), string(to), note)
+	_, err := tx.ExecContext(ctx, sqlEvent, id, at, actor, ev, string(from), string(to), note)
 	if err != nil {
 		return fmt.Errorf("application: event: %w", err)
 	}
@@ -577,7 +578,6 @@ func (s *Service) Recent(ctx context.Context, u *account.User, limit int) ([]App
 		return nil, ErrForbidden
 	}
 	var out []Application
-	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+appFrom+`
-		WHERE a.version > 0 ORDER BY a.submitted_at DESC, a.id DESC LIMIT $1`, limit)
+	err := s.db.SelectContext(ctx, &out, sqlRecent, limit)
 	return out, err
 }

@@ -19,8 +19,6 @@ type Count struct {
 func (s *Service) Counts(ctx context.Context) ([]Count, error) {
 	var out []Count
 	// Counted from applications_round_status_idx alone, then named.
-	err := s.db.SelectContext(ctx, &out, `SELECT r.id AS round_id, r.name AS round_name, c.status, c.n
-		FROM (SELECT round_id, status, count(*) AS n FROM applications GROUP BY round_id, status) c
-		JOIN funding_rounds r ON r.id = c.round_id ORDER BY r.id DESC, c.status`)
+	err := s.db.SelectContext(ctx, &out, sqlCounts)
 	return out, err
 }

@@ -83,7 +83,7 @@ const roundColumns = `id, name, rolling, opens_on, closes_on, budget_cents, curr
 // Rounds lists every round, newest first.
 func (s *Service) Rounds(ctx context.Context) ([]Round, error) {
 	var out []Round
-	err := s.db.SelectContext(ctx, &out, `SELECT `+roundColumns+` FROM funding_rounds ORDER BY rolling DESC, opens_on DESC NULLS FIRST, id DESC`)
+	err := s.db.SelectContext(ctx, &out, sqlRounds)
 	return out, err
 }
 
@@ -105,7 +105,7 @@ func (s *Service) OpenRounds(ctx context.Context) ([]Round, error) {
 // Round returns one round.
 func (s *Service) Round(ctx context.Context, id int64) (*Round, error) {
 	var r Round
-	if err := s.db.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM funding_rounds WHERE id = $1`, id); err != nil {
+	if err := s.db.GetContext(ctx, &r, sqlRound, id); err != nil {
 		return nil, fmt.Errorf("application.Round: %w", db.NotFound(err))
 	}
 	return &r, nil
@@ -122,14 +122,12 @@ func (s *Service) SaveRound(ctx context.Context, a account.Actor, u *account.Use
 	}
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if id == 0 {
-			err := tx.GetContext(ctx, &id, `INSERT INTO funding_rounds (name, rolling, opens_on, closes_on, budget_cents, currency)
-				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget, r.Currency)
+			err := tx.GetContext(ctx, &id, sqlRoundInsert, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget, r.Currency)
 			if err != nil {
 				return fmt.Errorf("application.SaveRound: %w", err)
 			}
 		} else {
-			res, err := tx.ExecContext(ctx, `UPDATE funding_rounds SET name = $2, rolling = $3, opens_on = $4, closes_on = $5,
-				budget_cents = $6, updated_at = now() WHERE id = $1`, id, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget)
+			res, err := tx.ExecContext(ctx, sqlRoundUpdate, id, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget)
 			if err != nil {
 				return fmt.Errorf("application.SaveRound: %w", err)
 			}
@@ -168,7 +166,7 @@ func (s *Service) SaveRoundHelp(ctx context.Context, a account.Actor, u *account
 	}
 	raw, _ := json.Marshal(clean)
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE funding_rounds SET help = $2, updated_at = now() WHERE id = $1`, id, raw)
+		res, err := tx.ExecContext(ctx, sqlSaveRoundHelp, id, raw)
 		if err != nil {
 			return fmt.Errorf("application.SaveRoundHelp: %w", err)
 		}

@@ -84,12 +84,11 @@ func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User,
 			return err
 		}
 		checks, _ := json.Marshal(sc.Checks)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO screenings (application_id, version, checks, outcome, screened_by, screened_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, a.Version, checks, sc.Outcome, u.ID, now); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlScreeningInsert, id, a.Version, checks, sc.Outcome, u.ID, now); err != nil {
 			return fmt.Errorf("application.Screen: %w", err)
 		}
 		if sc.Outcome == Decline {
-			if _, err := tx.ExecContext(ctx, `UPDATE applications SET decline_reason = $2 WHERE id = $1`, id, sc.Note); err != nil {
+			if _, err := tx.ExecContext(ctx, sqlScreenUpdate, id, sc.Note); err != nil {
 				return err
 			}
 			return s.notifyMembers(ctx, tx, a.OrganizationID, "application_declined", map[string]any{

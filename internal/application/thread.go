@@ -38,9 +38,7 @@ func (s *Service) Timeline(ctx context.Context, u *account.User, id int64) ([]Ti
 // has checked that the person may see it.
 func (s *Service) timeline(ctx context.Context, id int64) ([]TimelineEntry, error) {
 	var out []TimelineEntry
-	err := s.db.SelectContext(ctx, &out, `SELECT e.at, coalesce(u.name, '') AS actor_name, e.event, e.to_status, e.note
-		FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
-		WHERE e.application_id = $1 ORDER BY e.at, e.id`, id)
+	err := s.db.SelectContext(ctx, &out, sqlTimeline, id)
 	return out, err
 }
 
@@ -66,17 +64,14 @@ func (s *Service) Messages(ctx context.Context, u *account.User, id int64) ([]Po
 
 func (s *Service) messages(ctx context.Context, id int64) ([]Post, error) {
 	var out []Post
-	err := s.db.SelectContext(ctx, &out, `SELECT m.id, u.name AS author_name, m.from_ipa, m.body, m.created_at, coalesce(m.about, '') AS about
-		FROM application_messages m JOIN users u ON u.id = m.author_id
-		WHERE m.application_id = $1 ORDER BY m.created_at, m.id`, id)
+	err := s.db.SelectContext(ctx, &out, sqlMessages, id)
 	return out, err
 }
 
 func checkMessage(body string) error { return field.Text(body, true, 10000) }
 
 func insertMessage(ctx context.Context, tx *sqlx.Tx, id, author int64, fromIPA bool, body string, at time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO application_messages (application_id, author_id, from_ipa, body, created_at)
-		VALUES ($1, $2, $3, $4, $5)`, id, author, fromIPA, body, at)
+	_, err := tx.ExecContext(ctx, sqlInsertMessage, id, author, fromIPA, body, at)
 	if err != nil {
 		return fmt.Errorf("application: message: %w", err)
 	}
@@ -130,13 +125,12 @@ type recipient struct {
 
 // notifyAdmins mails every active admin who wants notifications.
 func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any) error {
-	return s.notify(ctx, tx, template, data, `SELECT email, language FROM users WHERE is_admin AND active AND notify_email`)
+	return s.notify(ctx, tx, template, data, sqlNotifyAdmins)
 }
 
 // notifyMembers mails the charity's members who want notifications.
 func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, orgID int64, template string, data map[string]any) error {
-	return s.notify(ctx, tx, template, data, `SELECT u.email, u.language FROM users u
-		JOIN organization_members m ON m.user_id = u.id WHERE m.organization_id = $1 AND u.active AND u.notify_email`, orgID)
+	return s.notify(ctx, tx, template, data, sqlNotifyMembers, orgID)
 }
 
 func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any, query string, args ...any) error {
@@ -170,8 +164,7 @@ func (s *Service) Versions(ctx context.Context, u *account.User, id int64) ([]Ve
 
 func (s *Service) versions(ctx context.Context, id int64) ([]Version, error) {
 	var out []Version
-	if err := s.db.SelectContext(ctx, &out, `SELECT version, submitted_at, data FROM application_versions
-		WHERE application_id = $1 ORDER BY version`, id); err != nil {
+	if err := s.db.SelectContext(ctx, &out, sqlVersions, id); err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -1,0 +1,53 @@
+package application
+
+import (
+	"embed"
+
+	"missiongrants/internal/db"
+)
+
+// The package's fixed statements, in the .sql file named after the Go file
+// that runs each; every name is looked up as the process starts, so one
+// missing from the files stops it (db.Load).
+//
+//go:embed *.sql
+var sqlFiles embed.FS
+
+var queries = db.Load("application", sqlFiles)
+
+var (
+	sqlForUser             = queries.Get("application-for-user")
+	sqlCreateOrganization  = queries.Get("application-create-organization")
+	sqlCreateRound         = queries.Get("application-create-round")
+	sqlInsert              = queries.Get("application-insert")
+	sqlSaveDraft           = queries.Get("application-save-draft")
+	sqlDraftRevisionsPrune = queries.Get("application-draft-revisions-prune")
+	sqlCurrentDraft        = queries.Get("application-current-draft")
+	sqlRevision            = queries.Get("application-revision")
+	sqlSubmitRound         = queries.Get("application-submit-round")
+	sqlSubmitApplication   = queries.Get("application-submit-application")
+	sqlVersionInsert       = queries.Get("application-version-insert")
+	sqlSubmitUpdate        = queries.Get("application-submit-update")
+	sqlMoveStatus          = queries.Get("application-move-status")
+	sqlMoveUpdate          = queries.Get("application-move-update")
+	sqlEvent               = queries.Get("application-event")
+	sqlRecent              = queries.Get("application-recent")
+	sqlCounts              = queries.Get("application-counts")
+	sqlRounds              = queries.Get("application-rounds")
+	sqlRound               = queries.Get("application-round")
+	sqlRoundInsert         = queries.Get("application-round-insert")
+	sqlRoundUpdate         = queries.Get("application-round-update")
+	sqlSaveRoundHelp       = queries.Get("application-save-round-help")
+	sqlScreeningInsert     = queries.Get("application-screening-insert")
+	sqlScreenUpdate        = queries.Get("application-screen-update")
+	sqlTimeline            = queries.Get("application-timeline")
+	sqlMessages            = queries.Get("application-messages")
+	sqlInsertMessage       = queries.Get("application-insert-message")
+	sqlNotifyAdmins        = queries.Get("application-notify-admins")
+	sqlNotifyMembers       = queries.Get("application-notify-members")
+	sqlVersions            = queries.Get("application-versions")
+	sqlGetIPA              = queries.Get("application-get-ipa")
+	sqlGetMember           = queries.Get("application-get-member")
+	sqlGetIPAForUpdate     = queries.Get("application-get-ipa-for-update")
+	sqlGetMemberForUpdate  = queries.Get("application-get-member-for-update")
+)
