@@ -10,13 +10,6 @@ import (
 	"missiongrants/internal/db"
 )
 
-// userColumns are a User's columns from users aliased u.
-const userColumns = `u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-	u.language, u.notify_email, u.notify_digest, u.totp_enabled_at, u.password_hash IS NULL AS invitation_pending,
-	u.created_at, u.updated_at`
-
-const userRowColumns = userColumns + `, u.password_hash, u.totp_secret, u.totp_last_step`
-
 func getUser(ctx context.Context, q db.Querier, id int64) (*User, error) {
 	var u User
 	err := q.GetContext(ctx, &u, sqlGetUser, id)

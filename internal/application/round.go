@@ -78,8 +78,6 @@ func (in RoundInput) check(lang string) (Round, error) {
 	return r, fe.Err()
 }
 
-const roundColumns = `id, name, rolling, opens_on, closes_on, budget_cents, currency, help`
-
 // Rounds lists every round, newest first.
 func (s *Service) Rounds(ctx context.Context) ([]Round, error) {
 	var out []Round

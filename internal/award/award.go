@@ -195,8 +195,6 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 	return id, err
 }
 
-const awardColumns = `w.id, w.application_id, w.round_id, w.year, w.amount_cents, w.currency, w.conditions, w.paid_cents, w.created_at`
-
 // ForApplication returns the application's award (nil when there is none),
 // its schedule and its ledger, if u may see them: the charity's members and
 // the IPA.

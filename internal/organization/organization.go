@@ -102,13 +102,6 @@ func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Tim
 	return &Service{db: pool, outbox: outbox, baseURL: strings.TrimRight(baseURL, "/"), now: now}
 }
 
-const columns = `o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
-	o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at`
-
-// visible is the access rule, in SQL: $1 is the user's id, $2 whether they
-// are IPA.
-const visible = `($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))`
-
 // Create registers an organization with its creator as its first member.
 func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organization, error) {
 	if err := in.Validate(); err != nil {

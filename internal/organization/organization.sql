@@ -9,6 +9,9 @@ RETURNING o.id, o.legal_name, o.country, o.registration_number, o.address, o.web
 INSERT INTO organization_members (organization_id, user_id, joined_at)
 VALUES ($1, $2, $3)
 
+-- The organization $3 for a user ($1): members see their own, the IPA ($2)
+-- every one.
+
 -- name: organization-get
 SELECT o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
     o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at

@@ -93,8 +93,6 @@ func (v *Vote) Record() (*Record, error) {
 	return &r, json.Unmarshal(v.ResultJSON, &r)
 }
 
-const voteColumns = `id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, approved_cents, result`
-
 // Input opens a vote.
 type Input struct {
 	Proposed, Conditions, ClosesAt string // ClosesAt as YYYY-MM-DDTHH:MM (UTC) or a date
