@@ -16,11 +16,7 @@ var Applications = Export{
 
 func applications(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
 	from, to := p.bounds()
-	return stream(ctx, q, `SELECT a.id, a.submitted_at, a.status, a.title, o.legal_name, a.country, r.name,
-			a.trip_start, a.trip_end, a.amount_requested_cents, a.currency
-		FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id
-		WHERE a.submitted_at >= $1 AND a.submitted_at < $2
-		ORDER BY a.submitted_at, a.id`, []any{from, to},
+	return stream(ctx, q, sqlApplications, []any{from, to},
 		func(rows *sql.Rows) (Row, error) {
 			var (
 				id                              int64
