@@ -191,6 +191,20 @@ func Input(c Cents, lang string) string {
 	return strings.TrimPrefix(s, "US$")
 }
 
+// Decimal writes c as a plain number with two decimals, "1234.56" or
+// "-1234.56", whatever the language: for files that programs read (CSV).
+func Decimal(c Cents) string {
+	sign, v := "", int64(c)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return sign + strconv.FormatInt(v/100, 10) + "." + pad2(v%100)
+}
+
+// Units is c in whole units (dollars), for a spreadsheet's number cell,
+// which shows it with two decimals.
+func Units(c Cents) float64 { return float64(c) / 100 }
+
 func pad2(n int64) string {
 	if n < 10 {
 		return "0" + strconv.FormatInt(n, 10)

@@ -138,3 +138,11 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDecimal(t *testing.T) {
+	for c, want := range map[Cents]string{0: "0.00", 5: "0.05", 250050: "2500.50", -300000: "-3000.00", -7: "-0.07"} {
+		if got := Decimal(c); got != want {
+			t.Errorf("Decimal(%d) = %q, want %q", int64(c), got, want)
+		}
+	}
+}
