@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"missiongrants/internal/money"
 )
 
 // Applications lists the applications submitted in the period, oldest first.
@@ -27,6 +29,6 @@ func applications(ctx context.Context, q Querier, p Period, emit func(Row) error
 				currency                        string
 			)
 			err := rows.Scan(&id, &submitted, &status, &title, &org, &country, &rd, &start, &end, &amount, &currency)
-			return Row{id, submitted.UTC(), status, title, org, country, rd, date(start), date(end), Cents(amount), currency}, err
+			return Row{id, submitted.UTC(), status, title, org, country, rd, date(start), date(end), money.Cents(amount), currency}, err
 		}, emit)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"missiongrants/internal/money"
 )
 
 // Decisions lists the votes closed in the period with their tallies, oldest
@@ -29,7 +31,7 @@ func decisions(ctx context.Context, q Querier, p Period, emit func(Row) error) e
 			)
 			err := rows.Scan(&id, &app, &title, &org, &closed, &decision, &proposed, &currency,
 				&eligible, &cast, &approve, &decline, &abstain, &quorum)
-			return Row{id, app, title, org, closed.UTC(), decision, Cents(proposed), currency,
+			return Row{id, app, title, org, closed.UTC(), decision, money.Cents(proposed), currency,
 				eligible, cast, approve, decline, abstain, quorum}, err
 		}, emit)
 }

@@ -19,27 +19,10 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// Period is the dates an export covers, both included (UTC midnights).
-type Period struct {
-	From, To time.Time
-}
-
-// Cents is an amount of money; writers show it with two decimals.
-type Cents int64
-
-// String is the amount as 1234.56 (or -1234.56).
-func (c Cents) String() string {
-	sign, v := "", int64(c)
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
-}
-
 // Date is a calendar date (a time.Time at UTC midnight).
 type Date time.Time
 
-// A row's cells are string, int64, bool, Cents, Date, time.Time (an
+// A row's cells are string, int64, bool, money.Cents, Date, time.Time (an
 // instant, UTC) or nil.
 type Row []any
 
@@ -91,9 +74,6 @@ func stream(ctx context.Context, q Querier, query string, args []any, scan func(
 	}
 	return rows.Err()
 }
-
-// bounds is the half-open range of instants the period covers.
-func (p Period) bounds() (time.Time, time.Time) { return p.From, p.To.AddDate(0, 0, 1) }
 
 // date is a nullable date cell.
 func date(t sql.NullTime) any {

@@ -10,6 +10,7 @@ import (
 
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/export"
+	"missiongrants/internal/money"
 	"missiongrants/internal/testenv"
 )
 
@@ -74,7 +75,7 @@ func TestExportsYieldThePeriodsRows(t *testing.T) {
 	if len(apps) != 2 || apps[0][0] != int64(901) || apps[1][0] != int64(902) {
 		t.Fatalf("applications %v, want 901 and 902", apps)
 	}
-	if apps[0][3] != "+Heart mission" || apps[0][4] != "=Evil Org" || apps[1][9] != export.Cents(250050) || apps[1][8] != nil {
+	if apps[0][3] != "+Heart mission" || apps[0][4] != "=Evil Org" || apps[1][9] != money.Cents(250050) || apps[1][8] != nil {
 		t.Errorf("application row %v / %v", apps[0], apps[1])
 	}
 	if got := time.Time(apps[0][7].(export.Date)).Format(time.DateOnly); got != "2026-06-01" {
@@ -96,27 +97,19 @@ func TestExportsYieldThePeriodsRows(t *testing.T) {
 	}
 
 	pays := collect(t, db, export.Payments, year2026)
-	var total export.Cents
+	var total money.Cents
 	for _, p := range pays {
-		total += p[2].(export.Cents)
+		total += p[2].(money.Cents)
 	}
 	if len(pays) != 3 || total != 300000 {
 		t.Fatalf("payments %v (total %v), want 3 lines totalling 3000.00", pays, total)
 	}
-	if pays[2][6] != int64(902) || pays[2][7] != "paid twice" || pays[0][5] != "@SUM(A1)" || pays[0][13] != int64(1) || pays[0][14] != export.Cents(600000) {
+	if pays[2][6] != int64(902) || pays[2][7] != "paid twice" || pays[0][5] != "@SUM(A1)" || pays[0][13] != int64(1) || pays[0][14] != money.Cents(600000) {
 		t.Errorf("ledger rows %v", pays)
 	}
 	one := export.Period{From: year2026.From, To: time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)}
 	if got := collect(t, db, export.Payments, one); len(got) != 2 {
 		t.Errorf("%d payments up to 20 April, want 2 (the end day included)", len(got))
-	}
-}
-
-func TestCents(t *testing.T) {
-	for c, want := range map[export.Cents]string{0: "0.00", 5: "0.05", 250050: "2500.50", -300000: "-3000.00", -7: "-0.07"} {
-		if got := c.String(); got != want {
-			t.Errorf("Cents(%d) = %q, want %q", int64(c), got, want)
-		}
 	}
 }
 

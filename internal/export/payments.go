@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"missiongrants/internal/money"
 )
 
 // Payments lists the ledger lines paid in the period, with their award and
@@ -33,7 +35,7 @@ func payments(ctx context.Context, q Querier, p Period, emit func(Row) error) er
 			if reverses.Valid {
 				rev = reverses.Int64
 			}
-			return Row{id, Date(paidOn), Cents(amount), currency, method, ref, rev, reason, state,
-				award, Cents(awardAmount), app, org, position, Cents(instAmount), Date(due), recorded.UTC()}, err
+			return Row{id, Date(paidOn), money.Cents(amount), currency, method, ref, rev, reason, state,
+				award, money.Cents(awardAmount), app, org, position, money.Cents(instAmount), Date(due), recorded.UTC()}, err
 		}, emit)
 }

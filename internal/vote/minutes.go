@@ -3,12 +3,9 @@ package vote
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"missiongrants/internal/account"
-	"missiongrants/internal/field"
-	"missiongrants/internal/i18n"
 )
 
 // Minute is one closed vote as the minutes record it.
@@ -22,46 +19,16 @@ type Minute struct {
 	Withheld bool `db:"withheld"`
 }
 
-// Period is the minutes' span of days, both included.
-type Period struct {
-	From, To time.Time // dates (UTC midnight)
-}
-
-// MaxMinutesDays bounds one period of the minutes.
-const MaxMinutesDays = 3660
-
-// ParsePeriod reads the minutes' from and to (YYYY-MM-DD); an empty from is
-// the first day of today's year, an empty to is today.
-func ParsePeriod(from, to string, today time.Time) (Period, error) {
-	y, m, d := today.UTC().Date()
-	p := Period{From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
-	fe := i18n.FieldErrors{}
-	if strings.TrimSpace(from) != "" {
-		t, err := field.Date(from, false)
-		fe.Add("from", err)
-		p.From = t
-	}
-	if strings.TrimSpace(to) != "" {
-		t, err := field.Date(to, false)
-		fe.Add("to", err)
-		p.To = t
-	}
-	if len(fe) == 0 && (p.To.Before(p.From) || p.To.Sub(p.From) > MaxMinutesDays*24*time.Hour) {
-		fe["to"] = i18n.Msg("error.minutes.period")
-	}
-	return p, fe.Err()
-}
-
-// Minutes lists the votes closed in the period, oldest first, each with its
-// record: the tally, who voted what, who was recused, whether there was a
-// quorum. Admins only; an admin recused from an application (or a member
+// Minutes lists the votes closed from day from to day to (both included,
+// UTC midnights: export.Period), oldest first, each with its record: the
+// tally, who voted what, who was recused, whether there was a quorum. Admins only; an admin recused from an application (or a member
 // of the charity that applied) reads its tally, not its ballots.
-func (s *Service) Minutes(ctx context.Context, u *account.User, p Period) ([]Minute, error) {
+func (s *Service) Minutes(ctx context.Context, u *account.User, from, to time.Time) ([]Minute, error) {
 	if !u.IsAdmin {
 		return nil, ErrForbidden
 	}
 	var out []Minute
-	err := s.db.SelectContext(ctx, &out, sqlMinutes, p.From, p.To.AddDate(0, 0, 1), u.ID)
+	err := s.db.SelectContext(ctx, &out, sqlMinutes, from, to.AddDate(0, 0, 1), u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("vote.Minutes: %w", err)
 	}

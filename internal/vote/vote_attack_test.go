@@ -93,7 +93,7 @@ func TestAttackMinutesShowARecusedAdminTheBallots(t *testing.T) {
 		t.Fatal(err)
 	}
 	day := b.now.Truncate(24 * 60 * 60 * 1e9)
-	list, err := b.votes.Minutes(ctx, recused, vote.Period{From: day, To: day})
+	list, err := b.votes.Minutes(ctx, recused, day, day)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestAttackMinutesShowARecusedAdminTheBallots(t *testing.T) {
 		}
 	}
 	// The admin not recused still reads them.
-	list, err = b.votes.Minutes(ctx, b.admin, vote.Period{From: day, To: day})
+	list, err = b.votes.Minutes(ctx, b.admin, day, day)
 	if err != nil || len(list) != 1 || list[0].Outcome == nil || len(list[0].Outcome.Ballots) != 2 {
 		t.Fatalf("the minutes for the admin not recused: %+v, %v", list, err)
 	}

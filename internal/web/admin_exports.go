@@ -1,18 +1,14 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/xuri/excelize/v2"
 
 	"missiongrants/internal/export"
 	"missiongrants/internal/organization"
-	"missiongrants/internal/vote"
 )
 
 // The exports: applications, decisions, the payment ledger and the trips'
@@ -27,12 +23,12 @@ type exportsPage struct {
 
 // exportPeriod reads the period as typed (the minutes' rules: an empty from
 // is the start of the year, an empty to is today).
-func (s *Server) exportPeriod(c *gin.Context) (*exportsPage, vote.Period, error) {
+func (s *Server) exportPeriod(c *gin.Context) (*exportsPage, export.Period, error) {
 	p := &exportsPage{Page: s.page(c), From: c.Query("from"), To: c.Query("to"), Format: c.DefaultQuery("format", "csv")}
 	for _, e := range export.All {
 		p.Exports = append(p.Exports, e.Name)
 	}
-	period, err := vote.ParsePeriod(p.From, p.To, time.Now())
+	period, err := export.ParsePeriod(p.From, p.To, time.Now())
 	if err != nil {
 		return p, period, err
 	}
@@ -81,14 +77,14 @@ func (s *Server) adminExportDownload(c *gin.Context) error {
 		header[i] = p.T("export.column." + k)
 	}
 	c.Header("Content-Type", contentType)
-	c.Header("Content-Disposition", `attachment; filename="`+e.Name+"-"+p.From+"-"+p.To+"."+format+`"`)
+	c.Header("Content-Disposition", `attachment; filename="`+e.Name+"-"+period.Label()+"."+format+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	ep := export.Period{From: period.From, To: period.To}
+	ctx, label := c.Request.Context(), exportLabels(p.Page, e.Columns)
 	if format == "xlsx" {
-		err = s.exportXLSX(c, e, ep, header, exportLabels(p.Page, e.Columns))
+		err = e.WriteXLSX(ctx, s.db, period, c.Writer, header, label)
 	} else {
-		err = s.exportCSV(c, e, ep, header, exportLabels(p.Page, e.Columns))
+		err = e.WriteCSV(ctx, s.db, period, c.Writer, c.Writer.Flush, header, label)
 	}
 	if err != nil {
 		if c.Writer.Written() {
@@ -103,9 +99,6 @@ func (s *Server) adminExportDownload(c *gin.Context) error {
 	}
 	return nil
 }
-
-// csvFlushRows is how many rows the CSV writer buffers before sending them.
-const csvFlushRows = 500
 
 // exportLabels returns what writes a row's coded values (a status, a
 // decision, a payment method, a country) in the admin's words, as the
@@ -126,114 +119,4 @@ func exportLabels(p Page, columns []string) func(export.Row) {
 			}
 		}
 	}
-}
-
-func (s *Server) exportCSV(c *gin.Context, e export.Export, p export.Period, header []string, label func(export.Row)) error {
-	w := export.NewCSV(c.Writer)
-	cells := make([]export.Cell, len(header))
-	for i, h := range header {
-		cells[i] = export.Text(h)
-	}
-	w.Row(cells...)
-	n := 0
-	err := e.Run(c.Request.Context(), s.db, p, func(row export.Row) error {
-		label(row)
-		for i, v := range row {
-			cells[i] = csvCell(v)
-		}
-		w.Row(cells...)
-		if n++; n%csvFlushRows == 0 {
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			c.Writer.Flush()
-		}
-		return nil
-	})
-	return errors.Join(err, w.Flush())
-}
-
-// csvCell is a value as a cell: text is quoted and neutralised; numbers (a
-// negative amount begins with -) and dates are the program's own and are not.
-func csvCell(v any) export.Cell {
-	switch v := v.(type) {
-	case nil:
-		return export.Plain("")
-	case string:
-		return export.Text(v)
-	case int64:
-		return export.Plain(strconv.FormatInt(v, 10))
-	case bool:
-		return export.Plain(strconv.FormatBool(v))
-	case export.Cents:
-		return export.Plain(v.String())
-	case export.Date:
-		return export.Plain(time.Time(v).Format(time.DateOnly))
-	case time.Time:
-		return export.Plain(v.UTC().Format("2006-01-02 15:04:05"))
-	default:
-		panic("export: cell of unexpected type")
-	}
-}
-
-// exportXLSX writes the rows through excelize's stream writer, which keeps
-// only a small buffer in memory and spills the sheet to a temporary file.
-func (s *Server) exportXLSX(c *gin.Context, e export.Export, p export.Period, header []string, label func(export.Row)) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Sheet1"
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	money, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
-	if err != nil {
-		return err
-	}
-	dateFmt, instantFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return err
-	}
-	instant, err := f.NewStyle(&excelize.Style{CustomNumFmt: &instantFmt})
-	if err != nil {
-		return err
-	}
-	cells := make([]any, len(header))
-	for i, h := range header {
-		cells[i] = h
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
-		return err
-	}
-	n := 1
-	err = e.Run(c.Request.Context(), s.db, p, func(row export.Row) error {
-		label(row)
-		for i, v := range row {
-			switch v := v.(type) {
-			case export.Cents:
-				cells[i] = excelize.Cell{StyleID: money, Value: float64(v) / 100}
-			case export.Date:
-				cells[i] = excelize.Cell{StyleID: date, Value: time.Time(v)}
-			case time.Time:
-				cells[i] = excelize.Cell{StyleID: instant, Value: v.UTC()}
-			default: // text is stored as text: a spreadsheet never runs it
-				cells[i] = v
-			}
-		}
-		n++
-		ref, err := excelize.CoordinatesToCellName(1, n)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(ref, cells)
-	})
-	if err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(c.Writer)
-	return err
 }

@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,7 +18,7 @@ import (
 type minutesPage struct {
 	Page
 	From, To string // the period as typed
-	Period   vote.Period
+	Period   export.Period
 	Entries  []minuteView
 	CSV      string // the same period as CSV
 }
@@ -34,7 +32,7 @@ type minuteView struct {
 // be read comes back as field errors.
 func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
 	p := &minutesPage{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
-	period, err := vote.ParsePeriod(p.From, p.To, time.Now())
+	period, err := export.ParsePeriod(p.From, p.To, time.Now())
 	if err != nil {
 		return p, err
 	}
@@ -46,7 +44,7 @@ func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
 		p.To = period.To.Format("2006-01-02")
 	}
 	p.CSV = "/admin/minutes.csv?from=" + p.From + "&to=" + p.To
-	list, err := s.votes.Minutes(c.Request.Context(), currentUser(c), period)
+	list, err := s.votes.Minutes(c.Request.Context(), currentUser(c), period.From, period.To)
 	if err != nil {
 		return nil, err
 	}
@@ -78,51 +76,16 @@ func (s *Server) adminMinutesCSV(c *gin.Context) error {
 		}
 		return statusError(http.StatusBadRequest)
 	}
-	t := p.T
+	list := make([]vote.Minute, len(p.Entries))
+	for i, m := range p.Entries {
+		list[i] = m.Minute
+	}
 	var buf bytes.Buffer
-	w := export.NewCSV(&buf)
-	header := []export.Cell{}
-	for _, k := range minutesColumns {
-		header = append(header, export.Text(t("page.minutes.csv."+k)))
-	}
-	w.Row(header...)
-	for _, m := range p.Entries {
-		rec := m.Outcome
-		if rec == nil {
-			rec = &vote.Record{}
-		}
-		var ballots []string
-		for _, b := range rec.Ballots {
-			entry := b.Name + ": " + t("board.choice."+string(b.Choice))
-			if b.Comment != "" {
-				entry += " (" + b.Comment + ")"
-			}
-			ballots = append(ballots, entry)
-		}
-		decision := ""
-		if m.Decision != nil {
-			decision = t("board.decision." + *m.Decision)
-		}
-		quorum := t("page.minutes.no")
-		if rec.QuorumMet {
-			quorum = t("page.minutes.yes")
-		}
-		n := func(i int) export.Cell { return export.Plain(strconv.Itoa(i)) }
-		w.Row(export.Plain(m.ClosedAt.UTC().Format("2006-01-02 15:04")), export.Plain(strconv.FormatInt(m.ApplicationID, 10)),
-			export.Text(m.Title), export.Text(m.Organization), export.Plain(export.Cents(m.Vote.Proposed).String()), export.Text(m.Currency),
-			export.Text(m.Conditions), export.Text(decision), export.Text(quorum),
-			n(rec.Eligible), n(rec.Cast), n(rec.Approve), n(rec.Decline), n(rec.Abstain),
-			export.Text(strings.Join(ballots, "; ")), export.Text(strings.Join(rec.Recused, "; ")))
-	}
-	if err := w.Flush(); err != nil {
+	if err := export.WriteMinutesCSV(&buf, list, func(key string) string { return p.T(key) }); err != nil {
 		return err
 	}
-	name := "minutes-" + p.From + "-" + p.To + ".csv"
+	name := "minutes-" + p.Period.Label() + ".csv"
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	return nil
 }
-
-// minutesColumns name the CSV's columns (page.minutes.csv.KEY).
-var minutesColumns = []string{"closed_at", "application", "title", "organization", "proposed", "currency", "conditions",
-	"decision", "quorum", "eligible", "cast", "approve", "decline", "abstain", "ballots", "recused"}
