@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
@@ -33,7 +34,14 @@ func TestEveryStatementPrepares(t *testing.T) {
 	if !slices.Equal(names, withQueries) {
 		t.Errorf("packages with statements %q, want %q", names, withQueries)
 	}
-	if err := db.CheckQueries(context.Background(), dbtest.New(t), sets...); err != nil {
+	pool := dbtest.New(t)
+	start := time.Now()
+	if err := db.CheckQueries(context.Background(), pool, sets...); err != nil {
 		t.Fatal(err)
 	}
+	n := 0
+	for _, set := range sets {
+		n += len(set.All())
+	}
+	t.Logf("%d statements of %d packages prepared in %v", n, len(sets), time.Since(start))
 }
