@@ -1,13 +1,15 @@
 -- name: account-get-user
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at, u.password_hash IS NULL AS invitation_pending,
+    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at
 FROM users u
 WHERE u.id = $1
 
 -- name: account-lock-user
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at, u.password_hash IS NULL AS invitation_pending,
+    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step
 FROM users u
 WHERE u.id = $1
@@ -15,7 +17,8 @@ FOR UPDATE
 
 -- name: account-lock-user-by-email
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at, u.password_hash IS NULL AS invitation_pending,
+    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step
 FROM users u
 WHERE lower(u.email) = lower($1)
@@ -23,7 +26,8 @@ FOR UPDATE
 
 -- name: account-list-users
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at, u.password_hash IS NULL AS invitation_pending,
+    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at
 FROM users u
 WHERE $1 = '' OR strpos(lower(unaccent(u.name)), lower(unaccent($1))) > 0 OR strpos(lower(u.email), lower($1)) > 0

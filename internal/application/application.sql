@@ -1,7 +1,9 @@
 -- name: application-for-user
 SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
-    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-    a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.created_at, a.decline_reason
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -85,8 +87,10 @@ VALUES ($1, $2, NULLIF($3, 0), $4, NULLIF($5, ''), NULLIF($6, ''), $7)
 
 -- name: application-recent
 SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
-    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-    a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.created_at, a.decline_reason
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -102,8 +106,9 @@ LIMIT $1
 
 -- name: application-get-ipa
 SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
-    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-    a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
     a.created_at, a.decline_reason
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
@@ -112,18 +117,21 @@ WHERE a.id = $2 AND $1::bigint IS NOT NULL
 
 -- name: application-get-member
 SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
-    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-    a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
     a.created_at, a.decline_reason
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
-WHERE a.id = $2 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)
+WHERE a.id = $2
+    AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)
 
 -- name: application-get-ipa-for-update
 SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
-    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-    a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
     a.created_at, a.decline_reason
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
@@ -133,11 +141,13 @@ FOR UPDATE OF a
 
 -- name: application-get-member-for-update
 SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
-    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-    a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
     a.created_at, a.decline_reason
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
-WHERE a.id = $2 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)
+WHERE a.id = $2
+    AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)
 FOR UPDATE OF a

@@ -1,5 +1,6 @@
 -- name: award-pay-instalment
-SELECT i.award_id, i.condition, w.application_id, i.amount_cents - i.paid_cents - i.pending_cents AS due
+SELECT i.award_id, i.condition, w.application_id,
+    i.amount_cents - i.paid_cents - i.pending_cents AS due
 FROM instalments i
 JOIN awards w ON w.id = i.award_id
 WHERE i.id = $1 AND w.application_id = $2
@@ -13,8 +14,9 @@ ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING id
 
 -- name: award-payment-of
-SELECT p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference, p.reason,
-    p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
+SELECT p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference,
+    p.reason, p.override_reason, p.needs_approval,
+    pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
     coalesce(pc.reason, '') AS cancel_reason, p.recorded_by, p.receipt_id, p.recorded_at,
     EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id) AS reversed
 FROM payments p
@@ -87,8 +89,9 @@ GROUP BY year
 ORDER BY year DESC
 
 -- name: award-payment-by-id
-SELECT p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference, p.reason,
-    p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
+SELECT p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference,
+    p.reason, p.override_reason, p.needs_approval,
+    pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
     coalesce(pc.reason, '') AS cancel_reason, p.recorded_by, p.receipt_id, p.recorded_at,
     EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id) AS reversed
 FROM payments p
@@ -97,8 +100,9 @@ LEFT JOIN payment_cancellations pc ON pc.payment_id = p.id
 WHERE p.id = $1
 
 -- name: award-payment-by-key
-SELECT p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference, p.reason,
-    p.override_reason, p.needs_approval, pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
+SELECT p.id, p.instalment_id, p.amount_cents, p.reverses, p.paid_on, p.method, p.reference,
+    p.reason, p.override_reason, p.needs_approval,
+    pa.payment_id IS NOT NULL AS approved, pc.payment_id IS NOT NULL AS cancelled,
     coalesce(pc.reason, '') AS cancel_reason, p.recorded_by, p.receipt_id, p.recorded_at,
     EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id) AS reversed
 FROM payments p

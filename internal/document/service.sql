@@ -1,12 +1,15 @@
 -- name: document-list
-SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
+SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes,
+    d.sha256,
     d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by
 FROM documents d
-WHERE d.removed_at IS NULL AND (d.application_id = $1 OR (d.application_id IS NULL AND d.organization_id = $2))
+WHERE d.removed_at IS NULL
+    AND (d.application_id = $1 OR (d.application_id IS NULL AND d.organization_id = $2))
 ORDER BY d.uploaded_at, d.id
 
 -- name: document-for-organization
-SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
+SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes,
+    d.sha256,
     d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by
 FROM documents d
 WHERE d.removed_at IS NULL AND d.application_id IS NULL AND d.organization_id = $1
@@ -28,7 +31,8 @@ WHERE a.id = $2
 INSERT INTO documents AS d (organization_id, application_id, kind, filename, content_type,
         size_bytes, sha256, storage_key, licence_expires_on, uploaded_by, uploaded_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-RETURNING d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
+RETURNING d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type,
+    d.size_bytes, d.sha256,
     d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by
 
 -- name: document-retire-frozen
@@ -48,17 +52,21 @@ WHERE id = $1
 -- statements below repeat the rule.
 
 -- name: document-get
-SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
+SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes,
+    d.sha256,
     d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by
 FROM documents d
 WHERE d.id = $3
+
     AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
 
 -- name: document-get-for-update
-SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
+SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes,
+    d.sha256,
     d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by
 FROM documents d
 WHERE d.id = $3
+
     AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
 FOR UPDATE OF d
 
@@ -66,20 +74,24 @@ FOR UPDATE OF d
 SELECT a.organization_id
 FROM applications a
 WHERE a.id = $3
+
     AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
 
 -- name: document-for-organization-visible
 SELECT TRUE
 FROM organizations o
 WHERE o.id = $3
+
     AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
 
 -- name: document-for-version
-SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes, d.sha256,
+SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes,
+    d.sha256,
     d.storage_key, d.licence_expires_on, d.uploaded_by, d.uploaded_at, d.removed_at, d.replaced_by
 FROM documents d
 JOIN application_version_documents v ON v.document_id = d.id
 WHERE v.application_id = $3 AND v.version = $4
+
     AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
 ORDER BY d.uploaded_at, d.id
 

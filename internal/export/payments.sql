@@ -2,7 +2,8 @@
 SELECT p.id, p.paid_on, p.amount_cents, w.currency, p.method, p.reference, p.reverses, p.reason,
     CASE WHEN NOT p.needs_approval THEN 'counted' WHEN pa.payment_id IS NOT NULL THEN 'approved'
     WHEN pc.payment_id IS NOT NULL THEN 'cancelled' ELSE 'awaiting_approval' END,
-    w.id, w.amount_cents, w.application_id, o.legal_name, i.position, i.amount_cents, i.due_on, p.recorded_at
+    w.id, w.amount_cents, w.application_id, o.legal_name, i.position, i.amount_cents, i.due_on,
+    p.recorded_at
 FROM payments p
 JOIN awards w ON w.id = p.award_id
 JOIN instalments i ON i.id = p.instalment_id

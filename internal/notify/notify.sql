@@ -5,7 +5,8 @@ VALUES ($1, $2, $3, $4)
 -- name: notify-digest-recipients
 SELECT u.id, u.email, u.language, u.notify_digest
 FROM users u
-WHERE u.active AND EXISTS (SELECT 1 FROM digest_items d WHERE d.user_id = u.id AND d.sent_at IS NULL)
+WHERE u.active
+    AND EXISTS (SELECT 1 FROM digest_items d WHERE d.user_id = u.id AND d.sent_at IS NULL)
 
 -- name: notify-digest-take
 UPDATE digest_items

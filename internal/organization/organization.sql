@@ -16,7 +16,8 @@ VALUES ($1, $2, $3)
 SELECT o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
     o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at
 FROM organizations o
-WHERE o.id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
+WHERE o.id = $3
+    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
 
 -- name: organization-is-member
 SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)
@@ -25,7 +26,8 @@ SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND
 UPDATE organizations o
 SET legal_name = $3, country = $4, registration_number = $5, address = $6, website = $7,
     description = $8, contact_name = $9, contact_email = $10, contact_phone = $11, updated_at = $12
-WHERE o.id = $2 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1)
+WHERE o.id = $2
+    AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1)
 
 -- name: organization-for-user
 SELECT o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,

@@ -1,6 +1,7 @@
 -- name: report-impact
 SELECT a.country, extract(year FROM a.trip_start)::int AS year, count(*) AS trips,
-    coalesce(sum(r.patients), 0) AS patients, coalesce(sum(coalesce(r.open_heart, 0) + coalesce(r.interventional, 0)), 0) AS surgeries,
+    coalesce(sum(r.patients), 0) AS patients,
+    coalesce(sum(coalesce(r.open_heart, 0) + coalesce(r.interventional, 0)), 0) AS surgeries,
     coalesce(sum(r.bypass), 0) AS bypass
 FROM reports r
 JOIN applications a ON a.id = r.application_id

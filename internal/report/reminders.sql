@@ -4,6 +4,7 @@ SELECT a.id, (a.trip_end + make_interval(days => $2::int))::date AS due_on,
 FROM applications a
 WHERE a.status = 'approved' AND a.trip_end IS NOT NULL
     AND a.trip_end + make_interval(days => $2::int) <= ($1::date + make_interval(days => $3::int))
+
     AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.status IN ('submitted', 'accepted'))
 
 -- name: report-reminder-insert

@@ -1,11 +1,14 @@
 -- name: report-get
-SELECT a.id AS application_id, coalesce(r.status, 'draft') AS status, coalesce(r.data, '{}') AS data,
-    coalesce(a.trip_end + make_interval(days => $4::int), a.created_at)::date AS due_on, r.submitted_at, r.accepted_at,
+SELECT a.id AS application_id, coalesce(r.status, 'draft') AS status,
+    coalesce(r.data, '{}') AS data,
+    coalesce(a.trip_end + make_interval(days => $4::int), a.created_at)::date AS due_on,
+    r.submitted_at, r.accepted_at,
     r.reviewed_at, coalesce(v.name, '') AS reviewer_name, coalesce(r.review_note, '') AS review_note
 FROM applications a
 LEFT JOIN reports r ON r.application_id = a.id
 LEFT JOIN users v ON v.id = r.reviewed_by
-WHERE a.id = $3 AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
+WHERE a.id = $3
+    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
 
 -- name: report-save
 INSERT INTO reports (application_id, data, created_at, updated_at)
@@ -33,7 +36,8 @@ WHERE application_id = $1
 -- name: report-review-update
 UPDATE reports
 SET status = $2, accepted_at = CASE WHEN $3 THEN $4::timestamptz END,
-    accepted_by = CASE WHEN $3 THEN $5::bigint END, reviewed_at = $4, reviewed_by = $5, review_note = $6, updated_at = $4
+    accepted_by = CASE WHEN $3 THEN $5::bigint END, reviewed_at = $4, reviewed_by = $5,
+    review_note = $6, updated_at = $4
 WHERE application_id = $1 AND status = 'submitted'
 
 -- name: report-review-message-insert

@@ -18,7 +18,8 @@ FOR UPDATE
 -- name: review-conflict-upsert
 INSERT INTO conflicts (application_id, user_id, has_conflict, note, declared_at, recorded_by)
 VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (application_id, user_id) DO UPDATE SET has_conflict = $3, note = $4, declared_at = $5, recorded_by = $6
+ON CONFLICT (application_id, user_id) DO UPDATE SET has_conflict = $3, note = $4, declared_at = $5,
+    recorded_by = $6
 
 -- name: review-open-ballots-delete
 DELETE FROM ballots b USING votes v
@@ -35,7 +36,8 @@ ORDER BY u.name
 -- name: review-submit
 INSERT INTO reviews (application_id, user_id, scores, weighted_milli, comment, recommendation, submitted_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (application_id, user_id) DO UPDATE SET scores = $3, weighted_milli = $4, comment = $5, recommendation = $6, submitted_at = $7
+ON CONFLICT (application_id, user_id) DO UPDATE SET scores = $3, weighted_milli = $4, comment = $5,
+    recommendation = $6, submitted_at = $7
 
 -- name: review-reviews
 SELECT r.user_id, u.name, r.scores, r.weighted_milli, r.comment, r.recommendation, r.submitted_at

@@ -10,7 +10,8 @@ VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING id
 
 -- name: vote-current
-SELECT id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, approved_cents, result
+SELECT id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at,
+    decision, approved_cents, result
 FROM votes
 WHERE application_id = $1
 ORDER BY id DESC
@@ -22,7 +23,8 @@ FROM ballots
 WHERE vote_id = $1 AND user_id = $2
 
 -- name: vote-cast-vote
-SELECT id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, approved_cents, result
+SELECT id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at,
+    decision, approved_cents, result
 FROM votes
 WHERE id = $1
 FOR SHARE
@@ -33,7 +35,8 @@ VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (vote_id, user_id) DO UPDATE SET choice = $3, comment = $4, cast_at = $5
 
 -- name: vote-close-vote
-SELECT id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, approved_cents, result
+SELECT id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at,
+    decision, approved_cents, result
 FROM votes
 WHERE id = $1
 FOR UPDATE
@@ -54,7 +57,9 @@ ORDER BY u.name
 SELECT count(*)
 FROM users u
 WHERE u.is_board AND u.active
+
     AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+
     AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN applications a ON a.organization_id = m.organization_id
     WHERE a.id = $1 AND m.user_id = u.id)
 
@@ -63,7 +68,9 @@ SELECT u.name, b.choice, b.comment
 FROM ballots b
 JOIN users u ON u.id = b.user_id
 WHERE b.vote_id = $2 AND u.is_board AND u.active
+
     AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+
     AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN applications a ON a.organization_id = m.organization_id
     WHERE a.id = $1 AND m.user_id = u.id)
 ORDER BY u.name
@@ -83,7 +90,9 @@ WHERE a.id = $1
 SELECT u.id, u.email, u.language, u.notify_digest
 FROM users u
 WHERE u.notify_email AND u.is_board AND u.active
+
     AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+
     AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN applications a ON a.organization_id = m.organization_id
     WHERE a.id = $1 AND m.user_id = u.id)
 
@@ -109,7 +118,8 @@ WHERE closed_at IS NULL AND reminded_at IS NULL
 UPDATE votes
 SET reminded_at = $2
 WHERE id = $1 AND reminded_at IS NULL AND closed_at IS NULL
-RETURNING id, application_id, proposed_cents, currency, conditions, opened_at, closes_at, closed_at, decision, approved_cents, result
+RETURNING id, application_id, proposed_cents, currency, conditions, opened_at, closes_at,
+    closed_at, decision, approved_cents, result
 
 -- name: vote-not-voted-application
 SELECT title
@@ -120,7 +130,9 @@ WHERE id = $1
 SELECT u.id, u.email, u.language, u.notify_digest
 FROM users u
 WHERE u.notify_email AND u.is_board AND u.active
+
     AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+
     AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN applications a ON a.organization_id = m.organization_id
     WHERE a.id = $1 AND m.user_id = u.id)
     AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = $2 AND b.user_id = u.id)
