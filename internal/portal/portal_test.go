@@ -2,13 +2,16 @@ package portal_test
 
 import (
 	"context"
+	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"missiongrants/internal/config"
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
-	_ "missiongrants/internal/portal" // every package the portal runs, with its statements
+	"missiongrants/internal/portal" // every package the portal runs, with its statements
 	"missiongrants/internal/testenv"
 )
 
@@ -44,4 +47,24 @@ func TestEveryStatementPrepares(t *testing.T) {
 		n += len(set.All())
 	}
 	t.Logf("%d statements of %d packages prepared in %v", n, len(sets), time.Since(start))
+}
+
+// A schema that no longer fits a statement (here a column renamed behind
+// the portal's back) stops the start, naming the package, the statement
+// and PostgreSQL's reason.
+func TestNewRefusesABrokenStatement(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	if _, err := pool.Exec(`ALTER TABLE rate_limits RENAME COLUMN hits TO attempts`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := portal.New(context.Background(), &config.Config{}, pool, slog.New(slog.DiscardHandler), false)
+	if err == nil {
+		t.Fatal("the portal started")
+	}
+	for _, want := range []string{"ratelimit: statement ratelimit-hit (ratelimit.sql:", `column "hits" of relation "rate_limits" does not exist`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
 }
