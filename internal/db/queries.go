@@ -62,6 +62,11 @@ func Load(pkg string, fsys fs.FS) *Queries {
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
+	for _, r := range registry {
+		if r.Package == pkg {
+			panic(fmt.Sprintf("db: the statements of %s loaded twice", pkg))
+		}
+	}
 	registry = append(registry, q)
 	return q
 }
