@@ -281,3 +281,17 @@ func TestDeactivationEndsLiveSessions(t *testing.T) {
 	wantRedirect(t, admin.post("/admin/users/"+id+"/reactivate", nil), "/admin/users/"+id)
 	wantRedirect(t, s.client(t).login(applicant), "/dashboard")
 }
+
+// The sessions list names each browser as its owner knows it, in their
+// language, not by its raw User-Agent header.
+func TestSessionsNameTheBrowserAndDevice(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	applicant := s.seedDemo(t)[demoApplicant]
+	phone := s.client(t, "User-Agent", "Mozilla/5.0 (Linux; Android 14; SM-A146U) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36")
+	wantRedirect(t, phone.login(applicant), "/dashboard")
+	page := phone.get("/account")
+	want := s.cat.T("en", "page.account.session_on", "Browser", "Chrome", "System", "Android") + ", " + s.cat.T("en", "page.account.device_phone")
+	mustContain(t, page, want)
+	mustNotContain(t, page, "Mozilla/5.0", "AppleWebKit")
+}
