@@ -150,7 +150,7 @@ func (e *env) applicant(email, password string) *account.User {
 	if err := e.svc.Signup(ctx, web, account.SignupInput{Name: "Ana Pérez", Email: email, Password: password, Language: "en"}); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.svc.ConfirmEmail(ctx, web, e.token(email, "Confirm")); err != nil {
+	if _, err := e.svc.ConfirmEmail(ctx, web, e.token(email, "Confirm")); err != nil {
 		e.t.Fatal(err)
 	}
 	u, err := e.svc.Authenticate(ctx, web, email, password)

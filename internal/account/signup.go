@@ -86,10 +86,12 @@ func (s *Service) sendConfirmation(ctx context.Context, tx *sqlx.Tx, id int64, e
 	}, s.cfg.ConfirmEmailTTL))
 }
 
-// ConfirmEmail uses a confirmation link; the account can then log in.
-func (s *Service) ConfirmEmail(ctx context.Context, a Actor, token string) error {
+// ConfirmEmail uses a confirmation link and returns the account, which the
+// person who opened the link is then signed in to (LoginEmailLink).
+func (s *Service) ConfirmEmail(ctx context.Context, a Actor, token string) (*User, error) {
 	now := s.now()
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	var confirmed *User
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		id, _, err := consumeToken(ctx, tx, PurposeConfirmEmail, token, now)
 		if err != nil {
 			return err
@@ -104,7 +106,12 @@ func (s *Service) ConfirmEmail(ctx context.Context, a Actor, token string) error
 		if err := confirmEmail(ctx, tx, id, now); err != nil {
 			return err
 		}
+		confirmed = &u.User
 		a.UserID = id
 		return s.record(ctx, tx, a, "account.email_confirmed", id, u.Email, nil)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return confirmed, nil
 }

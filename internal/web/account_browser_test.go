@@ -13,8 +13,8 @@ import (
 )
 
 // A person from a charity, whose browser asks for Spanish, creates an
-// account, confirms the address with the link from the mail, logs in and is
-// welcomed in Spanish.
+// account, confirms the address with the link from the mail, and is signed in
+// and welcomed in Spanish.
 func TestBrowserSpanishSignupConfirmAndLogin(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
@@ -35,17 +35,14 @@ func TestBrowserSpanishSignupConfirmAndLogin(t *testing.T) {
 	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`main button`))); got != "Confirmar mi dirección" {
 		t.Errorf("the link's page has the button %q", got)
 	}
-	clickAndWait(t, tab, `main button[type="submit"]`)
-	wantHeading(t, tab, "Iniciar sesión")
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(".flash"))); got != "Su correo electrónico está confirmado. Ya puede iniciar sesión." {
-		t.Errorf("after confirming, the login page says %q", got)
-	}
-
-	fill(tab, "f-email", p.email, "f-password", p.password)
+	// Confirming signs her in: she does not type her password again.
 	clickAndWait(t, tab, `main button[type="submit"]`)
 	wantHeading(t, tab, "Bienvenido/a, María Corazón")
+	if got, want := testenv.Run(tab, chromedp.Text(chromedp.CSS(".flash"))), s.cat.T("es", "flash.email_confirmed_signed_in"); got != want {
+		t.Errorf("after confirming, the dashboard says %q, want %q", got, want)
+	}
 	if loc := testenv.Run(tab, chromedp.Location()); loc != srv.URL+"/dashboard" {
-		t.Errorf("after logging in the browser is at %s", loc)
+		t.Errorf("after confirming the browser is at %s", loc)
 	}
 	if l := testenv.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`)); l != "es" {
 		t.Errorf("the dashboard's language is %q, want es", l)

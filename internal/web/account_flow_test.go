@@ -30,9 +30,10 @@ func TestSignupConfirmLoginLogout(t *testing.T) {
 	mustContain(t, page, "Confirm your email address", "Confirm my address")
 	wantStatus(t, c.login(p), http.StatusUnprocessableEntity) // the GET confirmed nothing
 
+	// Confirming signs the person in: no second typing of the password.
 	rec = c.press(page)
-	wantRedirect(t, rec, "/login")
-	mustContain(t, c.get("/login"), "Your email address is confirmed. You can sign in now.")
+	wantRedirect(t, rec, "/dashboard")
+	mustContain(t, c.get("/dashboard"), s.cat.T("en", "flash.email_confirmed_signed_in"), "Welcome, "+p.name)
 
 	// The link works once.
 	rec = c.press(c.openLink(link))
@@ -60,6 +61,7 @@ func TestPasswordReset(t *testing.T) {
 	s := newTestServer(t)
 	c := s.client(t, "Accept-Language", "en")
 	p := s.signUpAndConfirm(t, c, "Reset Person")
+	wantRedirect(t, c.post("/logout", nil), "/login") // who forgot a password is signed out
 	elsewhere := s.loginAs(t, p)
 
 	rec := c.post("/password/forgot", url.Values{"email": {p.email}})

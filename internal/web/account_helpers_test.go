@@ -275,7 +275,7 @@ func (s *testServer) signUpAndConfirm(t *testing.T, c *client, name string) pers
 	c.signUp(p)
 	subject := s.cat.T(pageLang(c), "mail.account_confirm.subject")
 	rec := c.press(c.openLink(s.mailedLink(t, p.email, subject)))
-	wantRedirect(t, rec, "/login")
+	wantRedirect(t, rec, "/dashboard")
 	return p
 }
 

@@ -21,8 +21,8 @@ func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
 	link := s.mailedLink(t, luis.email, "Join Ana Heart Missions")
 	browser := s.client(t, "Accept-Language", "es")
 	browser.signUp(luis)
-	wantRedirect(t, browser.press(browser.openLink(s.mailedLink(t, luis.email, s.cat.T("es", "mail.account_confirm.subject")))), "/login")
-	luisIn := s.loginAs(t, luis)
+	wantRedirect(t, browser.press(browser.openLink(s.mailedLink(t, luis.email, s.cat.T("es", "mail.account_confirm.subject")))), "/dashboard")
+	luisIn := browser
 	dash := luisIn.get("/dashboard")
 	mustContain(t, dash, "Invitaciones", "Ana le invitó a unirse a Ana Heart Missions en el portal.")
 	accept := regexp.MustCompile(`action="(/organizations/invitations/\d+/accept)"`).FindStringSubmatch(dash.Body.String())
