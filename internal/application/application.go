@@ -548,8 +548,10 @@ func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev pol
 	if n, _ := res.RowsAffected(); n != 1 {
 		return from, policy.ErrInvalidTransition
 	}
+	// The vote's outcome is the board's decision, not the act of whoever
+	// closed it: the timeline names no one (the audit trail keeps the closer).
 	var actorID int64
-	if ac.UserID != 0 {
+	if by != policy.RoleVote {
 		actorID = ac.UserID
 	}
 	if err := event(ctx, tx, id, now, actorID, string(ev), from, to, note); err != nil {

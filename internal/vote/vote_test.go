@@ -2,6 +2,7 @@ package vote_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"missiongrants/internal/policy"
@@ -176,6 +177,11 @@ func TestRecusalQuorumAndDecision(t *testing.T) {
 	}
 	if b.status(t) != "approved" {
 		t.Fatalf("status %s after approval", b.status(t))
+	}
+	// The board decided, not the admin who closed the vote.
+	var decidedBy sql.NullInt64
+	if err := b.db.Get(&decidedBy, `SELECT actor_id FROM application_events WHERE application_id = $1 AND event = 'approve'`, b.app); err != nil || decidedBy.Valid {
+		t.Errorf("the timeline credits the decision to user %v (%v), want the board", decidedBy, err)
 	}
 	m := b.queue.To("lucia@corazones.example")
 	if len(m) != 1 || !strings.Contains(m[0].Subject, "aprobada") || !strings.Contains(m[0].Text, "US$18.000,00") || !strings.Contains(m[0].Text, "Report within 60 days.") {
