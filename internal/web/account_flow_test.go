@@ -293,7 +293,7 @@ func TestSessionsNameTheBrowserAndDevice(t *testing.T) {
 	phone := s.client(t, "User-Agent", "Mozilla/5.0 (Linux; Android 14; SM-A146U) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36")
 	wantRedirect(t, phone.login(applicant), "/dashboard")
 	page := phone.get("/account")
-	want := s.cat.T("en", "page.account.session_on", "Browser", "Chrome", "System", "Android") + ", " + s.cat.T("en", "page.account.device_phone")
+	want := s.cat.T("en", "page.account.session_on", "Browser", "Chrome", "System", "Android") + ", " + s.cat.T("en", "page.account.device.phone")
 	mustContain(t, page, want)
 	mustNotContain(t, page, "Mozilla/5.0", "AppleWebKit")
 }

@@ -41,7 +41,7 @@ func (p Page) device(userAgent string) string {
 		return p.T("page.account.device_unknown")
 	}
 	if d.Kind != "" {
-		out += ", " + p.T("page.account.device_"+d.Kind)
+		out += ", " + p.T("page.account.device."+d.Kind)
 	}
 	return out
 }
