@@ -11,10 +11,8 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -171,19 +169,6 @@ func (c *Catalog) localize(lang, key string, args ...any) string {
 		return key
 	}
 	return s
-}
-
-// Date writes a calendar day as people read it in lang: "5 Dec 2026",
-// "5 dic 2026". The day is t's own (a date, or an instant already in the
-// reader's zone).
-func (c *Catalog) Date(lang string, t time.Time) string {
-	return c.T(lang, "date.short", "Day", t.Day(), "Month", c.T(lang, "date.month_short."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
-}
-
-// LongDate writes a day in full, as a letter is dated: "5 December 2026",
-// "5 de diciembre de 2026".
-func (c *Catalog) LongDate(lang string, t time.Time) string {
-	return c.T(lang, "date.long", "Day", t.Day(), "Month", c.T(lang, "date.month."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
 }
 
 // Has reports whether lang's catalog defines key.

@@ -1,9 +1,6 @@
 package i18n
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
 	c, err := New()
@@ -96,25 +93,6 @@ func TestQuorumLineAgreesInNumber(t *testing.T) {
 	} {
 		if got := c.T(tc.lang, "page.board.quorum_met", "Cast", tc.cast, "Eligible", tc.eligible, "Count", tc.eligible); got != tc.want {
 			t.Errorf("%s %d/%d: got %q, want %q", tc.lang, tc.cast, tc.eligible, got, tc.want)
-		}
-	}
-}
-
-func TestDatesReadAsPeopleWriteThem(t *testing.T) {
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	day := time.Date(2026, 12, 5, 23, 30, 0, 0, time.UTC)
-	for _, tc := range []struct{ lang, short, long string }{
-		{"en", "5 Dec 2026", "5 December 2026"},
-		{"es", "5 dic 2026", "5 de diciembre de 2026"},
-	} {
-		if got := c.Date(tc.lang, day); got != tc.short {
-			t.Errorf("Date(%s) = %q, want %q", tc.lang, got, tc.short)
-		}
-		if got := c.LongDate(tc.lang, day); got != tc.long {
-			t.Errorf("LongDate(%s) = %q, want %q", tc.lang, got, tc.long)
 		}
 	}
 }
