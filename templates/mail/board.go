@@ -50,8 +50,7 @@ type Digest struct {
 // DigestItem is one notice, as its own mail's subject and text body said it
 // (in the reader's language, when it happened).
 type DigestItem struct {
-	Subject string `db:"subject"`
-	Body    string `db:"body"`
+	Subject, Body string
 }
 
 func (d Digest) Subject(r Reader) string { return r.T("mail.digest.subject", "Count", len(d.Items)) }

@@ -7,8 +7,8 @@ package mail_test
 import (
 	"bytes"
 	"context"
-	htmltemplate "html/template"
 	"html"
+	htmltemplate "html/template"
 	"regexp"
 	"strings"
 	"testing"
@@ -118,9 +118,13 @@ func TestTemplComposesWhatTheOldTemplatesDid(t *testing.T) {
 		{"account_deactivated", mail.AccountDeactivated{Name: person},
 			func(mail.Reader) any { return map[string]any{"Name": person} }},
 		{"application_submitted", mail.ApplicationSubmitted{Title: title, Organization: person, Link: link},
-			func(mail.Reader) any { return map[string]any{"Title": title, "Organization": person, "Resubmitted": false, "Link": link} }},
+			func(mail.Reader) any {
+				return map[string]any{"Title": title, "Organization": person, "Resubmitted": false, "Link": link}
+			}},
 		{"application_submitted", mail.ApplicationSubmitted{Title: title, Organization: person, Resubmitted: true, Link: link},
-			func(mail.Reader) any { return map[string]any{"Title": title, "Organization": person, "Resubmitted": true, "Link": link} }},
+			func(mail.Reader) any {
+				return map[string]any{"Title": title, "Organization": person, "Resubmitted": true, "Link": link}
+			}},
 		{"application_received", mail.ApplicationReceived{Title: title, Link: link},
 			func(mail.Reader) any { return map[string]any{"Title": title, "Link": link} }},
 		{"application_info_requested", mail.ApplicationInfoRequested{Title: title, Question: said, Link: link},
@@ -128,7 +132,9 @@ func TestTemplComposesWhatTheOldTemplatesDid(t *testing.T) {
 		{"application_declined", mail.ApplicationDeclined{Title: title, Reason: said, Link: link},
 			func(mail.Reader) any { return map[string]any{"Title": title, "Reason": said, "Link": link} }},
 		{"application_message", mail.ApplicationMessage{Title: title, Author: person, Message: said, Link: link},
-			func(mail.Reader) any { return map[string]any{"Title": title, "Author": person, "Body": said, "Link": link} }},
+			func(mail.Reader) any {
+				return map[string]any{"Title": title, "Author": person, "Body": said, "Link": link}
+			}},
 		{"application_decision", mail.ApplicationDecision{Title: title, Approved: true, Amount: 1800000, Currency: "USD", Conditions: said, Link: link},
 			func(r mail.Reader) any {
 				return map[string]any{"Title": title, "Approved": true, "Amount": money.Format(1800000, "USD", r.Lang), "Conditions": said, "Link": link}
@@ -142,7 +148,9 @@ func TestTemplComposesWhatTheOldTemplatesDid(t *testing.T) {
 				return map[string]any{"Title": title, "Approved": false, "Amount": money.Format(0, "", r.Lang), "Conditions": "", "Link": link}
 			}},
 		{"payment_recorded", mail.PaymentRecorded{Title: title, Amount: 300000, Currency: "USD"},
-			func(r mail.Reader) any { return map[string]any{"Title": title, "Amount": money.Format(300000, "USD", r.Lang)} }},
+			func(r mail.Reader) any {
+				return map[string]any{"Title": title, "Amount": money.Format(300000, "USD", r.Lang)}
+			}},
 		{"payment_cancelled", mail.PaymentCancelled{Title: title, Amount: 300000, Currency: "USD", Reason: said},
 			func(r mail.Reader) any {
 				return map[string]any{"Title": title, "Amount": money.Format(300000, "USD", r.Lang), "Reason": said}
@@ -154,19 +162,29 @@ func TestTemplComposesWhatTheOldTemplatesDid(t *testing.T) {
 		// Dates were ISO strings; the old side is given the new wording, so
 		// that the rest of the message is what is compared.
 		{"report_reminder", mail.ReportReminder{Title: title, Due: due, Link: link},
-			func(r mail.Reader) any { return map[string]any{"Title": title, "Due": r.Date(due), "Late": false, "Link": link} }},
+			func(r mail.Reader) any {
+				return map[string]any{"Title": title, "Due": r.Date(due), "Late": false, "Link": link}
+			}},
 		{"report_reminder", mail.ReportReminder{Title: title, Due: due, Late: true, Link: link},
-			func(r mail.Reader) any { return map[string]any{"Title": title, "Due": r.Date(due), "Late": true, "Link": link} }},
+			func(r mail.Reader) any {
+				return map[string]any{"Title": title, "Due": r.Date(due), "Late": true, "Link": link}
+			}},
 		{"report_reviewed", mail.ReportReviewed{Title: title, Accepted: true, Link: link},
-			func(mail.Reader) any { return map[string]any{"Title": title, "Accepted": true, "Note": "", "Link": link} }},
+			func(mail.Reader) any {
+				return map[string]any{"Title": title, "Accepted": true, "Note": "", "Link": link}
+			}},
 		{"report_reviewed", mail.ReportReviewed{Title: title, Note: said, Link: link},
-			func(mail.Reader) any { return map[string]any{"Title": title, "Accepted": false, "Note": said, "Link": link} }},
+			func(mail.Reader) any {
+				return map[string]any{"Title": title, "Accepted": false, "Note": said, "Link": link}
+			}},
 		{"vote_opened", mail.VoteOpened{Title: title, Organization: person, Closes: closes, Link: link},
 			func(r mail.Reader) any {
 				return map[string]any{"Title": title, "Organization": person, "Closes": r.DateTime(closes), "Link": link}
 			}},
 		{"vote_reminder", mail.VoteReminder{Title: title, Closes: closes, Link: link},
-			func(r mail.Reader) any { return map[string]any{"Title": title, "Closes": r.DateTime(closes), "Link": link} }},
+			func(r mail.Reader) any {
+				return map[string]any{"Title": title, "Closes": r.DateTime(closes), "Link": link}
+			}},
 		{"digest", mail.Digest{Items: []mail.DigestItem{{Subject: title, Body: said}, {Subject: "Second", Body: "two"}}},
 			func(mail.Reader) any {
 				return map[string]any{"Count": 2, "Items": []mail.DigestItem{{Subject: title, Body: said}, {Subject: "Second", Body: "two"}}}
