@@ -200,35 +200,3 @@ func (s *Service) link(path, token string) string {
 	}
 	return u
 }
-
-// mailData is what the account mail templates read as .Data.
-type mailData struct {
-	Name       string
-	Link       string
-	LoginLink  string
-	ForgotLink string
-	// The link's lifetime: ExpiryKey is mail.account.link_expiry_hours or _days.
-	ExpiryKey   string
-	ExpiryCount int
-	Inviter     string
-	RoleKey     string // invitation: the i18n key naming the roles
-}
-
-func (s *Service) send(ctx context.Context, tx *sqlx.Tx, lang, template, to string, d mailData) error {
-	if d.LoginLink == "" {
-		d.LoginLink = s.link(PathLogin, "")
-	}
-	return s.outbox.Send(ctx, tx, lang, template, to, d)
-}
-
-// expiry fills d's lifetime fields for a link valid for ttl: in days from two
-// days on ("7 days" reads better than "168 hours"), in hours below.
-func expiry(d mailData, ttl time.Duration) mailData {
-	const day = 24 * time.Hour
-	if ttl >= 2*day {
-		d.ExpiryKey, d.ExpiryCount = "mail.account.link_expiry_days", int((ttl+day-1)/day)
-	} else {
-		d.ExpiryKey, d.ExpiryCount = "mail.account.link_expiry_hours", int((ttl+time.Hour-1)/time.Hour)
-	}
-	return d
-}

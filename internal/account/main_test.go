@@ -20,7 +20,6 @@ import (
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/testenv"
-	"missiongrants/templates"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -70,13 +69,9 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Start on a step boundary, so moving by 30 s always gives a new TOTP code.
 	start := time.Now().UTC().Truncate(time.Hour)
-	e := &env{t: t, db: pool, clock: &clock{t: start}, outbox: &mail.Outbox{Composer: composer, Queue: queue}}
+	e := &env{t: t, db: pool, clock: &clock{t: start}, outbox: &mail.Outbox{Composer: mail.NewComposer(cat), Queue: queue}}
 	e.svc = e.service(account.Limits{})
 	return e
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/i18n"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // SignupInput is the sign-up form. Language is the page's language, which
@@ -70,8 +71,8 @@ func (s *Service) signupTaken(ctx context.Context, tx *sqlx.Tx, a Actor, email s
 }
 
 func (s *Service) sendAccountExists(ctx context.Context, tx *sqlx.Tx, u *User) error {
-	return s.send(ctx, tx, u.Language, "account_exists", u.Email, mailData{
-		Name: u.Name, ForgotLink: s.link(PathForgotPassword, ""),
+	return s.outbox.Send(ctx, tx, u.Language, u.Email, mailtmpl.AccountExists{
+		Name: u.Name, LoginLink: s.link(PathLogin, ""), ForgotLink: s.link(PathForgotPassword, ""),
 	})
 }
 
@@ -81,9 +82,9 @@ func (s *Service) sendConfirmation(ctx context.Context, tx *sqlx.Tx, id int64, e
 	if err != nil {
 		return err
 	}
-	return s.send(ctx, tx, lang, "account_confirm", email, expiry(mailData{
-		Name: name, Link: s.link(PathConfirmEmail, token),
-	}, s.cfg.ConfirmEmailTTL))
+	return s.outbox.Send(ctx, tx, lang, email, mailtmpl.AccountConfirm{
+		Name: name, Link: s.link(PathConfirmEmail, token), Expires: s.cfg.ConfirmEmailTTL,
+	})
 }
 
 // ConfirmEmail uses a confirmation link and returns the account, which the

@@ -28,6 +28,7 @@ import (
 	"missiongrants/internal/organization"
 	"missiongrants/internal/refusal"
 	"missiongrants/internal/report"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // The package's refusals.
@@ -474,12 +475,12 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := document.Freeze(ctx, tx, id, version); err != nil {
 			return err
 		}
-		mail := map[string]any{"Title": checked.Title, "Organization": a.OrganizationName, "Link": s.link(id), "Resubmitted": ev == policy.EventResubmit}
-		if err := s.notifyAdmins(ctx, tx, "application_submitted", mail); err != nil {
+		if err := s.notifyAdmins(ctx, tx, mailtmpl.ApplicationSubmitted{Title: checked.Title, Organization: a.OrganizationName,
+			Resubmitted: ev == policy.EventResubmit, Link: s.link(id)}); err != nil {
 			return err
 		}
 		// The charity's receipt: what was sent and what happens next.
-		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_received", mail)
+		return s.notifyMembers(ctx, tx, a.OrganizationID, mailtmpl.ApplicationReceived{Title: checked.Title, Link: s.link(id)})
 	})
 }
 
@@ -500,8 +501,8 @@ func (s *Service) RequestInfo(ctx context.Context, ac account.Actor, u *account.
 		if err := insertMessage(ctx, tx, id, u.ID, true, question, now); err != nil {
 			return err
 		}
-		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_info_requested", map[string]any{
-			"Title": a.mailTitle(), "Question": question, "Link": s.link(id)})
+		return s.notifyMembers(ctx, tx, a.OrganizationID, mailtmpl.ApplicationInfoRequested{
+			Title: a.mailTitle(), Question: question, Link: s.link(id)})
 	})
 }
 

@@ -24,6 +24,7 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/refusal"
 	"missiongrants/internal/secret"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // ErrNotFound is also the answer for an organization the person may not
@@ -254,9 +255,9 @@ func (s *Service) Invite(ctx context.Context, a account.Actor, id int64, email, 
 		if err := audit.Record(ctx, tx, a.Event("organization.member_invited", "organization", id, map[string]any{"email": email})); err != nil {
 			return err
 		}
-		return s.outbox.Send(ctx, tx, lang, "organization_invitation", email, map[string]any{
-			"Organization": o.LegalName, "Inviter": o.Inviter,
-			"Link": s.baseURL + PathJoin + "?token=" + url.QueryEscape(tok), "Days": int(invitationTTL.Hours() / 24),
+		return s.outbox.Send(ctx, tx, lang, email, mailtmpl.OrganizationInvitation{
+			Organization: o.LegalName, Inviter: o.Inviter,
+			Link: s.baseURL + PathJoin + "?token=" + url.QueryEscape(tok), Days: int(invitationTTL.Hours() / 24),
 		})
 	})
 }

@@ -25,7 +25,6 @@ import (
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
 	"missiongrants/internal/web"
-	"missiongrants/templates"
 )
 
 // Portal is the portal's services, wired.
@@ -50,10 +49,6 @@ type Portal struct {
 // other commands only queue them.
 func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*Portal, error) {
 	cat, err := i18n.New()
-	if err != nil {
-		return nil, err
-	}
-	composer, err := mail.NewComposer(templates.FS, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +79,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
+	outbox := &mail.Outbox{Composer: mail.NewComposer(cat), Queue: jobs}
 	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionIdleTimeout})
 	orgs := organization.New(pool, outbox, cfg.BaseURL.String(), nil)
 	apps := application.New(pool, outbox, cfg.BaseURL.String(), nil)

@@ -28,7 +28,6 @@ import (
 	"missiongrants/internal/review"
 	"missiongrants/internal/testenv"
 	"missiongrants/internal/vote"
-	"missiongrants/templates"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -58,10 +57,7 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	composer := mail.NewComposer(cat)
 	jobs, err := job.New(pool.DB, job.Options{Work: true, Sender: mail.NewSender(cfg, log), PollInterval: 100 * time.Millisecond, Log: log})
 	if err != nil {
 		t.Fatal(err)
