@@ -19,3 +19,14 @@ func (c *Catalog) DateTime(lang string, t time.Time, loc *time.Location) string 
 	t = t.In(loc)
 	return c.T(lang, "date.time", "Date", c.Date(lang, t), "Time", t.Format("15:04"), "Zone", t.Format("MST"))
 }
+
+// longMonthKeys name the months in full, as a letter is dated.
+var longMonthKeys = [12]string{"date.month_long.jan", "date.month_long.feb", "date.month_long.mar", "date.month_long.apr",
+	"date.month_long.may", "date.month_long.jun", "date.month_long.jul", "date.month_long.aug", "date.month_long.sep",
+	"date.month_long.oct", "date.month_long.nov", "date.month_long.dec"}
+
+// LongDate is t's day written in full, as a letter is dated ("5 December
+// 2026", "5 de diciembre de 2026").
+func (c *Catalog) LongDate(lang string, t time.Time) string {
+	return c.T(lang, "date.long", "Day", t.Day(), "Month", c.T(lang, longMonthKeys[t.Month()-1]), "Year", t.Year())
+}

@@ -39,3 +39,17 @@ func TestDatesReadInTheReadersLanguage(t *testing.T) {
 		t.Errorf("DateTime in CST = %q, want %q", got, want)
 	}
 }
+
+// A letter is dated in full, as each language writes it.
+func TestLongDate(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	for lang, want := range map[string]string{"en": "5 December 2026", "es": "5 de diciembre de 2026"} {
+		if got := c.LongDate(lang, day); got != want {
+			t.Errorf("LongDate(%s) = %q, want %q", lang, got, want)
+		}
+	}
+}
