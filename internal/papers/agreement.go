@@ -9,7 +9,6 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/pdf"
-	"missiongrants/internal/refusal"
 )
 
 // Agreement is a grant agreement's facts, as the award recorded them, and
@@ -54,19 +53,14 @@ var Placeholders = []string{"organization", "title", "amount", "schedule", "cond
 
 var placeholderRE = regexp.MustCompile(`\{[^{}\s]*\}`)
 
-// ErrPlaceholder: the template names a placeholder that does not exist (a
-// typo would otherwise reach the charity as it is).
-var ErrPlaceholder = refusal.Invalid("error.agreement.placeholder")
-
-// CheckTemplate refuses a template with an unknown placeholder, naming it.
+// CheckTemplate refuses a template with an unknown placeholder, naming it
+// (a typo would otherwise reach the charity as it is), as a mistake shown
+// beside the template's field.
 func CheckTemplate(template string) error {
 	for _, m := range placeholderRE.FindAllString(template, -1) {
 		if !isPlaceholder(strings.Trim(m, "{}")) {
-			return ErrPlaceholder.With("Name", m)
+			return i18n.Msg("error.agreement.placeholder", "Name", m)
 		}
-	}
-	if strings.TrimSpace(template) == "" {
-		return refusal.Invalid("error.required")
 	}
 	return nil
 }
@@ -104,15 +98,12 @@ func (p *Papers) AgreementText(a Agreement) (string, error) {
 	return placeholderRE.ReplaceAllStringFunc(a.Template, func(m string) string { return values[strings.Trim(m, "{}")] }), nil
 }
 
-// Agreement is the agreement as a PDF: its facts, its terms, the payment
-// schedule and, once signed, a last page that says who signed, when, from
-// where, and the SHA-256 of the unsigned PDF they read (which this same
-// function makes again, byte for byte, without sig).
-func (p *Papers) Agreement(a Agreement, sig *Signature) ([]byte, error) {
-	text, err := p.AgreementText(a)
-	if err != nil {
-		return nil, err
-	}
+// Agreement is the agreement as a PDF: its facts, its terms (text, as
+// AgreementText wrote them when it was issued), the payment schedule and,
+// once signed, a last page that says who signed, when, from where, and the
+// SHA-256 of the unsigned PDF they read (which this same function makes
+// again, byte for byte, without sig).
+func (p *Papers) Agreement(a Agreement, text string, sig *Signature) ([]byte, error) {
 	title := p.cat.T(a.Lang, "paper.agreement.title")
 	w := p.start(a.Lang, title+" "+a.Number, a.IssuedAt)
 	w.Title(title)
@@ -155,5 +146,3 @@ func (p *Papers) Agreement(a Agreement, sig *Signature) ([]byte, error) {
 func (p *Papers) Statement(lang, organization string) string {
 	return p.cat.T(lang, "paper.signature.statement", "Organization", organization)
 }
-
-var _ = i18n.Msg // the catalog's messages name placeholders with {{.Name}}

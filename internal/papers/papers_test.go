@@ -14,7 +14,6 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/papers"
-	"missiongrants/internal/refusal"
 	"missiongrants/internal/testenv"
 )
 
@@ -74,11 +73,15 @@ func agreement() papers.Agreement {
 // SHA-256 of the very PDF they read, which rendering again reproduces.
 func TestAgreementInSpanishAndItsSignaturePage(t *testing.T) {
 	p, _ := newPapers(t)
-	unsigned, err := p.Agreement(agreement(), nil)
+	terms, err := p.AgreementText(agreement())
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := p.Agreement(agreement(), nil)
+	unsigned, err := p.Agreement(agreement(), terms, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := p.Agreement(agreement(), terms, nil)
 	if !bytes.Equal(unsigned, again) {
 		t.Fatal("the same agreement made twice differs: its SHA-256 could not be checked")
 	}
@@ -94,7 +97,7 @@ func TestAgreementInSpanishAndItsSignaturePage(t *testing.T) {
 	sig := &papers.Signature{Name: "Lucía Martínez Peña", Title: "Presidenta", Email: "lucia@corazones.example",
 		At: time.Date(2026, 12, 6, 15, 4, 0, 0, time.FixedZone("CST", -6*3600)), IP: "190.4.1.20",
 		Statement: p.Statement("es", "Corazones Unidos de Honduras"), SHA256: hex.EncodeToString(sum[:])}
-	signed, err := p.Agreement(agreement(), sig)
+	signed, err := p.Agreement(agreement(), terms, sig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +112,8 @@ func TestAgreementTemplateWithAnUnknownWordIsRefused(t *testing.T) {
 	a.Template = "Pagamos {amonut} a {organization}."
 	p, _ := newPapers(t)
 	_, err := p.AgreementText(a)
-	var r *refusal.Error
-	if !errors.As(err, &r) || !errors.Is(err, papers.ErrPlaceholder) || !strings.Contains(fmt.Sprint(r.Message.Args), "{amonut}") {
+	var m i18n.Message
+	if !errors.As(err, &m) || m.Key != "error.agreement.placeholder" || !strings.Contains(fmt.Sprint(m.Args), "{amonut}") {
 		t.Fatalf("a misspelt placeholder: %v", err)
 	}
 }

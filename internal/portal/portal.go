@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/agreement"
 	"missiongrants/internal/application"
 	"missiongrants/internal/award"
 	"missiongrants/internal/config"
@@ -21,6 +22,7 @@ import (
 	"missiongrants/internal/metrics"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/papers"
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
@@ -29,20 +31,21 @@ import (
 
 // Portal is the portal's services, wired.
 type Portal struct {
-	Config   *config.Config
-	DB       *sqlx.DB
-	Catalog  *i18n.Catalog
-	Log      *slog.Logger
-	Jobs     *job.Client
-	Accounts *account.Service
-	Orgs     *organization.Service
-	Apps     *application.Service
-	Reviews  *review.Service
-	Votes    *vote.Service
-	Docs     *document.Service
-	Awards   *award.Service
-	Reports  *report.Service
-	Metrics  *metrics.Metrics
+	Config     *config.Config
+	DB         *sqlx.DB
+	Catalog    *i18n.Catalog
+	Log        *slog.Logger
+	Jobs       *job.Client
+	Accounts   *account.Service
+	Orgs       *organization.Service
+	Apps       *application.Service
+	Reviews    *review.Service
+	Votes      *vote.Service
+	Docs       *document.Service
+	Awards     *award.Service
+	Agreements *agreement.Service
+	Reports    *report.Service
+	Metrics    *metrics.Metrics
 }
 
 // New wires the services. work makes the job client run jobs (serve); the
@@ -86,7 +89,8 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logge
 	a.Jobs, a.Accounts, a.Orgs, a.Apps = jobs, accounts, orgs, apps
 	a.Reviews = review.New(pool, nil)
 	a.Votes = vote.New(pool, outbox, voteRules(cfg), cfg.BaseURL.String(), nil)
-	a.Awards = award.New(pool, outbox, money.Cents(cfg.PaymentApprovalCents), nil)
+	a.Agreements = agreement.New(pool, papers.New(cat), cfg.ReportDueDays, nil)
+	a.Awards = award.New(pool, outbox, money.Cents(cfg.PaymentApprovalCents), a.Agreements, nil)
 	a.Reports = report.New(pool, outbox, cfg.ReportDueDays, cfg.BaseURL.String(), nil)
 	a.Apps.ReportDueDays = cfg.ReportDueDays
 	return a, nil
@@ -102,6 +106,6 @@ func voteRules(cfg *config.Config) vote.Rules {
 // expired sessions are deleted (0: never).
 func (a *Portal) Web(sessionCleanup time.Duration) (*web.Server, error) {
 	return web.New(web.Deps{Config: a.Config, DB: a.DB, Catalog: a.Catalog, Log: a.Log, Accounts: a.Accounts, Orgs: a.Orgs,
-		Apps: a.Apps, Docs: a.Docs, Awards: a.Awards, Reports: a.Reports, Metrics: a.Metrics, Reviews: a.Reviews, Votes: a.Votes,
+		Apps: a.Apps, Docs: a.Docs, Awards: a.Awards, Agreements: a.Agreements, Reports: a.Reports, Metrics: a.Metrics, Reviews: a.Reviews, Votes: a.Votes,
 		SessionCleanup: sessionCleanup})
 }

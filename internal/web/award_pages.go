@@ -43,6 +43,9 @@ type awardView struct {
 	Today        string
 	Budget       string // the round's remaining budget, for admins
 	Currency     string
+	// AgreementSigned: the charity signed the grant agreement (no money
+	// moves before).
+	AgreementSigned bool
 }
 
 type instalmentRow struct {
@@ -89,6 +92,11 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 		return nil
 	}
 	v.Amount, v.Paid, v.Outstanding = f(w.Amount), f(w.Paid), f(w.Outstanding())
+	if g, err := s.agreements.Standing(ctx, p.App.ID); err != nil {
+		return err
+	} else if g != nil {
+		v.AgreementSigned = g.Signed()
+	}
 	for _, i := range inst {
 		v.Instalments = append(v.Instalments, instalmentRow{Instalment: i, Amount: f(i.Amount), Paid: f(i.Paid), Outstanding: f(i.Outstanding())})
 	}

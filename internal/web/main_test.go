@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/agreement"
 	"missiongrants/internal/application"
 	"missiongrants/internal/award"
 	"missiongrants/internal/config"
@@ -24,6 +25,7 @@ import (
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/papers"
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/testenv"
@@ -70,6 +72,7 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 		defer cancel()
 		_ = jobs.Stop(ctx)
 	})
+	agreements := agreement.New(pool, papers.New(cat), 60, nil)
 	disk, err := document.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -77,13 +80,14 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 	accounts := account.New(pool, &mail.Outbox{Composer: composer, Queue: jobs}, account.Config{BaseURL: cfg.BaseURL.String()})
 	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
 	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts,
-		Orgs:    organization.New(pool, outbox, cfg.BaseURL.String(), nil),
-		Apps:    application.New(pool, outbox, cfg.BaseURL.String(), nil),
-		Reviews: review.New(pool, nil),
-		Votes:   vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil),
-		Docs:    document.New(pool, disk, document.Options{}),
-		Awards:  award.New(pool, outbox, 1_000_000, nil),
-		Reports: report.New(pool, outbox, 60, cfg.BaseURL.String(), nil)})
+		Orgs:       organization.New(pool, outbox, cfg.BaseURL.String(), nil),
+		Apps:       application.New(pool, outbox, cfg.BaseURL.String(), nil),
+		Reviews:    review.New(pool, nil),
+		Votes:      vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil),
+		Docs:       document.New(pool, disk, document.Options{}),
+		Awards:     award.New(pool, outbox, 1_000_000, agreements, nil),
+		Agreements: agreements,
+		Reports:    report.New(pool, outbox, 60, cfg.BaseURL.String(), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

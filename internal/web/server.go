@@ -16,6 +16,7 @@ import (
 
 	"missiongrants/assets"
 	"missiongrants/internal/account"
+	"missiongrants/internal/agreement"
 	"missiongrants/internal/application"
 	"missiongrants/internal/award"
 	"missiongrants/internal/config"
@@ -31,19 +32,20 @@ import (
 
 // Deps are what the web layer is built from; main wires them explicitly.
 type Deps struct {
-	Config   *config.Config
-	DB       *sqlx.DB
-	Catalog  *i18n.Catalog
-	Log      *slog.Logger
-	Accounts *account.Service
-	Orgs     *organization.Service
-	Apps     *application.Service
-	Docs     *document.Service
-	Awards   *award.Service
-	Reports  *report.Service
-	Metrics  *metrics.Metrics // nil: none recorded
-	Reviews  *review.Service
-	Votes    *vote.Service
+	Config     *config.Config
+	DB         *sqlx.DB
+	Catalog    *i18n.Catalog
+	Log        *slog.Logger
+	Accounts   *account.Service
+	Orgs       *organization.Service
+	Apps       *application.Service
+	Docs       *document.Service
+	Awards     *award.Service
+	Agreements *agreement.Service
+	Reports    *report.Service
+	Metrics    *metrics.Metrics // nil: none recorded
+	Reviews    *review.Service
+	Votes      *vote.Service
 	// SessionCleanup is how often expired sessions are deleted; 0 never
 	// (tests, where the database goes away with the test).
 	SessionCleanup time.Duration
@@ -51,25 +53,26 @@ type Deps struct {
 
 // Server holds the shared dependencies of every handler.
 type Server struct {
-	cfg      *config.Config
-	db       *sqlx.DB
-	cat      *i18n.Catalog
-	log      *slog.Logger
-	accounts *account.Service
-	orgs     *organization.Service
-	apps     *application.Service
-	docs     *document.Service
-	awards   *award.Service
-	reports  *report.Service
-	metrics  *metrics.Metrics
-	reviews  *review.Service
-	votes    *vote.Service
-	views    *views
-	assets   *assetSet
-	cop      *http.CrossOriginProtection
-	sessions *scs.SessionManager
-	engine   *gin.Engine
-	handler  http.Handler
+	cfg        *config.Config
+	db         *sqlx.DB
+	cat        *i18n.Catalog
+	log        *slog.Logger
+	accounts   *account.Service
+	orgs       *organization.Service
+	apps       *application.Service
+	docs       *document.Service
+	awards     *award.Service
+	agreements *agreement.Service
+	reports    *report.Service
+	metrics    *metrics.Metrics
+	reviews    *review.Service
+	votes      *vote.Service
+	views      *views
+	assets     *assetSet
+	cop        *http.CrossOriginProtection
+	sessions   *scs.SessionManager
+	engine     *gin.Engine
+	handler    http.Handler
 	// timeouts bound how long a request's body may take to arrive and its
 	// answer to leave (defaultTimeouts; tests shorten them).
 	timeouts timeouts
@@ -78,7 +81,7 @@ type Server struct {
 // New builds the router. Templates are parsed here, so a broken page stops
 // start-up instead of a person's request.
 func New(d Deps) (*Server, error) {
-	s := &Server{timeouts: defaultTimeouts, cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, reports: d.Reports, metrics: d.Metrics,
+	s := &Server{timeouts: defaultTimeouts, cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, agreements: d.Agreements, reports: d.Reports, metrics: d.Metrics,
 		reviews: d.Reviews, votes: d.Votes}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
