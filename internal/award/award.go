@@ -62,12 +62,21 @@ type Service struct {
 	now       func() time.Time
 }
 
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox *mail.Outbox
+	// ApprovalThreshold: payments of at least this much need a second
+	// admin's approval; 0: none do.
+	ApprovalThreshold money.Cents
+	Now               func() time.Time // the clock; nil: time.Now
+}
+
 // New builds the service.
-func New(pool *sqlx.DB, outbox *mail.Outbox, approvalThreshold money.Cents, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, threshold: approvalThreshold, now: now}
+	return &Service{db: pool, outbox: o.Outbox, threshold: o.ApprovalThreshold, now: o.Now}
 }
 
 // Award is an application's grant with its running totals.

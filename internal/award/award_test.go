@@ -37,7 +37,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
 	f := &fixture{db: pool, outbox: testenv.NewOutbox(t)}
-	f.svc = award.New(pool, f.outbox.Outbox, 1_000_000, func() time.Time { return time.Date(2027, 4, 1, 12, 0, 0, 0, time.UTC) })
+	f.svc = award.New(pool, award.Options{Outbox: f.outbox.Outbox, ApprovalThreshold: 1_000_000, Now: func() time.Time { return time.Date(2027, 4, 1, 12, 0, 0, 0, time.UTC) }})
 	f.admin = f.user(t, "admin@ipa.example", true)
 	f.admin2 = f.user(t, "admin2@ipa.example", true)
 	f.charity = f.user(t, "lucia@corazones.example", false)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // charity is an applicant logged in, with an eligible organization, in an
@@ -168,7 +169,7 @@ func completeApplication() url.Values {
 		"narrative":       {"Hay 300 niños en lista de espera."},
 		"budget_category": {"travel", "supplies"}, "budget_description": {"Vuelos", "Oxigenadores"}, "budget_amount": {"10 000", "15.000,50"},
 		"amount_requested": {"20 000"}, "other_funding": {"5.000,50"},
-		"attest": {"yes"}, "signer_name": {"María López"}, "signed_on": {todayUTC().Format("2006-01-02")},
+		"attest": {"yes"}, "signer_name": {"María López"}, "signed_on": {time.Now().UTC().Format(time.DateOnly)},
 	}
 }
 

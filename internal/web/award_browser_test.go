@@ -60,7 +60,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	fill(tab, "f-amount", "8.000", "f-reference", "W-778")
 	tab.Do(chromedp.SetValue(chromedp.ID("f-method"), "wire"))
 	today := testenv.Run(tab, chromedp.Value(chromedp.ID("f-paid_on")))
-	if today != todayUTC().Format("2006-01-02") {
+	if today != s.today().Format("2006-01-02") {
 		t.Errorf("the payment form's date is %q", today)
 	}
 	clickAndWait(t, tab, `#award form[action$="/payments"] button[type="submit"]`)

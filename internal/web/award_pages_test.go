@@ -41,7 +41,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 		t.Fatalf("%d payment lines after a double click (%v)", lines, err)
 	}
 	// Paying more than is due is refused with a clear message.
-	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {payment.Get("instalment")}, "amount": {"1"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
+	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {payment.Get("instalment")}, "amount": {"1"}, "paid_on": {s.today().Format("2006-01-02")}, "method": {"wire"}}
 	rec := admin.post("/admin/applications/"+appID(app)+"/payments", over)
 	wantStatus(t, rec, http.StatusConflict)
 	if m := regexp.MustCompile(`(?s)error-summary.{0,700}`).FindString(rec.Body.String()); !regexp.MustCompile(`supera lo que queda por pagar`).MatchString(m) {
@@ -53,7 +53,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	// bank's receipt; a receipt that is not a document is refused and
 	// nothing is recorded.
 	inst2 := regexp.MustCompile(`<option value="(\d+)">#2 `).FindStringSubmatch(admin.get(app).Body.String())
-	early := url.Values{"key": {"early-payment-form-01"}, "instalment": {inst2[1]}, "amount": {"10.000"}, "paid_on": {todayUTC().Format("2006-01-02")},
+	early := url.Values{"key": {"early-payment-form-01"}, "instalment": {inst2[1]}, "amount": {"10.000"}, "paid_on": {s.today().Format("2006-01-02")},
 		"method": {"check"}, "reference": {"CHK-12"}, "override_reason": {"report delayed by the hospital"}}
 	rec = admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", elfBytes)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
@@ -115,5 +115,5 @@ func paymentForm(t *testing.T, page *httptest.ResponseRecorder, n int, amount st
 	if key == nil || inst == nil {
 		t.Fatalf("no payment form for instalment #%d on the admin's page", n)
 	}
-	return url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {amount}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
+	return url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {amount}, "paid_on": {time.Now().UTC().Format(time.DateOnly)}, "method": {"wire"}}
 }
