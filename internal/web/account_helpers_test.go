@@ -42,22 +42,29 @@ func newEmail(who string) string {
 // the step after the last code it gave.
 type authenticator struct {
 	secret string
-	last   int64 // the step of the last code given
+	last   int64            // the step of the last code given
+	clock  func() time.Time // the phone's time: the portal's when a test sets it; nil: the real one
 }
 
 const totpStep = 30 // seconds
 
-func stepNow() int64 { return time.Now().Unix() / totpStep }
+func (a *authenticator) stepNow() int64 {
+	now := time.Now
+	if a.clock != nil {
+		now = a.clock
+	}
+	return now().Unix() / totpStep
+}
 
 func (a *authenticator) code(t *testing.T) string {
 	t.Helper()
-	step := max(stepNow(), a.last+1)
+	step := max(a.stepNow(), a.last+1)
 	// The portal takes codes up to one step ahead of its clock; a code
 	// further ahead has to wait for the clock.
-	if step > stepNow()+1 {
+	if step > a.stepNow()+1 {
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
-		for step > stepNow()+1 {
+		for step > a.stepNow()+1 {
 			<-tick.C
 		}
 	}
@@ -68,7 +75,7 @@ func (a *authenticator) code(t *testing.T) string {
 // wrongCode is a code that no step the portal accepts now gives.
 func (a *authenticator) wrongCode(t *testing.T) string {
 	t.Helper()
-	now := stepNow()
+	now := a.stepNow()
 	valid := map[string]bool{}
 	for step := now - 2; step <= now+2; step++ {
 		valid[codeAt(t, a.secret, step)] = true
@@ -102,7 +109,7 @@ func (s *testServer) seedDemo(t *testing.T) map[string]person {
 	for _, d := range demos {
 		p := person{name: d.Name, email: d.Email, password: d.Password}
 		if d.TOTPSecret != "" {
-			p.phone = &authenticator{secret: d.TOTPSecret}
+			p.phone = &authenticator{secret: d.TOTPSecret, clock: s.clock.Now}
 		}
 		people[d.Email] = p
 	}

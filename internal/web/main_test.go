@@ -40,7 +40,10 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 	t.Helper()
 	mp := testenv.Mailpit(t)
 	env := map[string]string{"SMTP_HOST": mp.SMTPHost(), "SMTP_PORT": strconv.Itoa(mp.SMTPPort()), "SMTP_TLS": "none",
-		"DATA_DIR": t.TempDir(), "JOB_POLL_INTERVAL": "100ms"}
+		"DATA_DIR": t.TempDir(), "JOB_POLL_INTERVAL": "100ms",
+		// Tests set the clock months ahead (a trip now over): a session
+		// stays, as if the person had kept using it.
+		"SESSION_IDLE_TIMEOUT": "8760h"}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
