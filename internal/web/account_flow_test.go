@@ -111,7 +111,7 @@ func TestInvitationLeadsToTwoFactorSetup(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	admin := s.loginAs(t, s.seedDemo(t)[demoAdmin])
-	mustContain(t, admin.get("/admin/users"), "Invitar a un miembro de la junta o administrador") // a Spanish admin
+	mustContain(t, admin.get("/admin/users"), s.text("es", "page.admin_users.invite")) // a Spanish admin
 
 	// Every field of the form is shown with its mistake beside it.
 	rec := admin.post("/admin/users/invite", url.Values{"email": {"bea@example.org"}, "board": {"1"}, "language": {"en"}})
@@ -265,9 +265,9 @@ func TestDeactivationEndsLiveSessions(t *testing.T) {
 	id := strconv.FormatInt(s.userID(t, applicant.email), 10)
 	mustContain(t, admin.get("/admin/users?q=applicant@demo"), `href="/admin/users/`+id+`"`)
 	page := admin.get("/admin/users/" + id)
-	mustContain(t, page, "Alex Applicant", "Desactivar esta cuenta")
+	mustContain(t, page, "Alex Applicant", s.text("es", "page.admin_users.deactivate"))
 	wantRedirect(t, admin.post("/admin/users/"+id+"/deactivate", nil), "/admin/users/"+id)
-	mustContain(t, admin.get("/admin/users/"+id), "La cuenta está desactivada", "Reactivar esta cuenta")
+	mustContain(t, admin.get("/admin/users/"+id), s.text("es", "flash.deactivated"), s.text("es", "page.admin_users.reactivate"))
 
 	rec := u.get("/dashboard")
 	wantRedirect(t, rec, "/login?next=%2Fdashboard")

@@ -203,7 +203,7 @@ func invite(t *testing.T, s *testServer, admin *client, name string) (email, lin
 	email = newEmail("board")
 	rec := admin.post("/admin/users/invite", url.Values{"email": {email}, "name": {name}, "board": {"1"}, "language": {"en"}})
 	wantRedirect(t, rec, "/admin/users")
-	mustContain(t, admin.get("/admin/users"), "La invitación está en camino.", email)
+	mustContain(t, admin.get("/admin/users"), s.text("es", "flash.invitation_sent"), email)
 	return email, s.mailedLink(t, email, "You are invited to IPA Mission Grants")
 }
 

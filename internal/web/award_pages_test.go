@@ -64,19 +64,19 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 		t.Fatalf("%d receipts stored after a refusal", receipts)
 	}
 	wantStatus(t, admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", pdfBytes), http.StatusSeeOther)
-	mustContain(t, admin.get(app), "Pendiente de aprobación") // US$10,000 or more waits for a second admin
+	mustContain(t, admin.get(app), s.text("es", "page.award.awaiting_approval")) // US$10,000 or more waits for a second admin
 
 	// The rounds page adds the award to its round's and its year's money.
 	mustContain(t, admin.get("/admin/rounds"), "US$18.000,00", "2027")
 
 	// The board sees the award in the charity's track record on its next application.
 	next := ch.submitted("Misión Honduras 2028")
-	mustContain(t, admin.get(next), "otorgado US$18.000,00, pagado US$8.000,00")
+	mustContain(t, admin.get(next), s.text("es", "page.board.earlier_award", "Awarded", "US$18.000,00", "Paid", "US$8.000,00"))
 
 	view := ch.get(app)
 	wantStatus(t, view, http.StatusOK)
-	mustContain(t, view, "Subvención y pagos", "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "CHK-12", "tras aceptarse el informe")
-	receipt := regexp.MustCompile(`href="(/documents/\d+)" download>Comprobante`).FindStringSubmatch(view.Body.String())
+	mustContain(t, view, s.text("es", "page.award.title"), "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "CHK-12", s.text("es", "page.award.condition.report_accepted"))
+	receipt := regexp.MustCompile(`href="(/documents/\d+)" download>` + regexp.QuoteMeta(s.text("es", "page.award.receipt"))).FindStringSubmatch(view.Body.String())
 	if receipt == nil {
 		t.Fatal("the charity sees no receipt")
 	}

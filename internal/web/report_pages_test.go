@@ -58,7 +58,7 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 
 	admin := s.loginAs(t, people[demoAdmin])
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/report/review", url.Values{"decision": {"accept"}}), http.StatusSeeOther)
-	mustContain(t, admin.get("/impact"), "8 pacientes atendidos en 1 viajes", "Honduras")
+	mustContain(t, admin.get("/impact"), s.text("es", "page.impact.lead", "Patients", 8, "Trips", 1), "Honduras")
 
 	// Private until an admin says otherwise; then small counts are hidden.
 	wantStatus(t, s.client(t).get("/impact"), http.StatusNotFound)
@@ -97,8 +97,8 @@ func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
 	}
 	admin := s.loginAs(t, people[demoAdmin])
 	exact := admin.get("/impact")
-	mustContain(t, exact, "27 pacientes atendidos en 2 viajes", ">18<", ">9<", `width="100"`, `width="50"`)
-	mustNotContain(t, exact, "reservado")
+	mustContain(t, exact, s.text("es", "page.impact.lead", "Patients", 27, "Trips", 2), ">18<", ">9<", `width="100"`, `width="50"`)
+	mustNotContain(t, exact, s.text("es", "page.impact.withheld"))
 	wantStatus(t, admin.post("/admin/impact/visibility", url.Values{"public": {"yes"}}), http.StatusSeeOther)
 
 	public := s.client(t, "Accept-Language", "en").get("/impact")
@@ -120,7 +120,7 @@ func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
 		t.Errorf("%d bars drawn from withheld counts", n)
 	}
 	es := s.client(t, "Accept-Language", "es").get("/impact")
-	mustContain(t, es, "27 pacientes atendidos en viajes financiados", "reservado", "Las cifras menores de 11 se reservan")
+	mustContain(t, es, s.text("es", "page.impact.lead_trips_withheld", "Patients", 27), s.text("es", "page.impact.withheld"), s.text("es", "page.impact.suppressed", "N", 11))
 }
 
 // approvedWithReport is a charity (in English) whose trip was funded and is
@@ -203,7 +203,7 @@ func TestReportCorrectionsNoteOnTheReportPageAndInTheThread(t *testing.T) {
 		"interventional": {"2"}, "deaths_discharge": {"0"}, "complications": {"2"}, "lost_follow_up": {"3"}, "narrative": {"Eight patients."},
 		"action": {"submit"}}), http.StatusSeeOther)
 	mustNotContain(t, ch.get(app+"/report"), `class="banner"`)
-	mustContain(t, admin.get(app+"/report"), "Correcciones que pidió "+people[demoAdmin].name+" el "+day, note)
+	mustContain(t, admin.get(app+"/report"), s.text("es", "page.report.corrections_before", "Name", people[demoAdmin].name, "Date", day), note)
 }
 
 // Outcome documents: the charity adds them once the trip is funded and
