@@ -111,6 +111,7 @@ func TestScheduleMustAddUp(t *testing.T) {
 // Twenty admins' requests paying the same instalment at the same moment:
 // exactly one payment, the others a clear refusal; run several times.
 func TestConcurrentPaymentsOfOneInstalmentPayOnce(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 5; round++ {
 		f := setup(t)
@@ -150,6 +151,7 @@ func TestConcurrentPaymentsOfOneInstalmentPayOnce(t *testing.T) {
 // Concurrent partial payments of both instalments never pay more than the
 // award, and the totals always equal the ledger.
 func TestConcurrentPaymentsNeverExceedTheAward(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 3; round++ {
 		f := setup(t)

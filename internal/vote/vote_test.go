@@ -261,6 +261,7 @@ func TestVotesCloseByTheClockOnce(t *testing.T) {
 // Ballots racing the close: each either lands before it (and is counted) or
 // is refused; none lands after.
 func TestBallotsRacingTheClose(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 5; round++ {
 		b := setup(t, 12)

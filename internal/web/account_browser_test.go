@@ -16,6 +16,7 @@ import (
 // account, confirms the address with the link from the mail, logs in and is
 // welcomed in Spanish.
 func TestBrowserSpanishSignupConfirmAndLogin(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())
@@ -56,6 +57,7 @@ func TestBrowserSpanishSignupConfirmAndLogin(t *testing.T) {
 // A newly invited board member sets up two-step verification with the key
 // shown on the page, signs out, and signs in again with a code.
 func TestBrowserBoardMemberEnrolsTOTPAndLogsInWithACode(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())

@@ -17,6 +17,7 @@ import (
 // page saving by itself; submits with a mistake, fixes it, submits, and
 // sees its status and timeline.
 func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())
@@ -172,6 +173,7 @@ func pressExpecting(t *testing.T, tab *testenv.Tab, sel string) int64 {
 // kept. Then both change the title: the second save shows the two, the
 // person keeps theirs, and everything else stays.
 func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())

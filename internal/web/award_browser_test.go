@@ -18,6 +18,7 @@ import (
 // charity, in another browser, sees the award, its schedule, the payment and
 // what is still to come, in Spanish, and no form that moves money.
 func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())

@@ -17,6 +17,7 @@ import (
 // adds up the weighted total) and votes; an admin closes the vote; the
 // charity, in Spanish, sees the board's decision and nothing of its work.
 func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())

@@ -16,6 +16,7 @@ import (
 // A charity uploads its documents with the progress bar, one of them
 // refused with its reason, then submits.
 func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())

@@ -13,6 +13,7 @@ import (
 // The charity files its post-trip report; the admin accepts it; the impact
 // page shows the new totals and its chart.
 func TestBrowserReportAcceptedShowsOnTheImpactPage(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())
