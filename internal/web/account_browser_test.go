@@ -23,28 +23,29 @@ func TestBrowserSpanishSignupConfirmAndLogin(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
 	p := person{name: "María Corazón", email: newEmail("navegador"), password: goodPassword}
+	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
 
 	tab.Do(chromedp.Navigate(srv.URL + "/signup"))
-	wantHeading(t, tab, "Cree su cuenta")
+	wantHeading(t, tab, es("page.signup.title"))
 	fill(tab, "f-name", p.name, "f-email", p.email, "f-password", p.password)
 	clickAndWait(t, tab, `main button[type="submit"]`)
-	wantHeading(t, tab, "Revise su correo")
+	wantHeading(t, tab, es("page.signup_sent.title"))
 
-	link := srv.URL + s.mailedLink(t, p.email, "Confirme su dirección de correo")
+	link := srv.URL + s.mailedLink(t, p.email, es("mail.account_confirm.subject"))
 	tab.Do(chromedp.Navigate(link))
-	wantHeading(t, tab, "Confirme su correo electrónico")
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`main button`))); got != "Confirmar mi dirección" {
+	wantHeading(t, tab, es("page.confirm_email.title"))
+	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`main button`))); got != es("page.confirm_email.submit") {
 		t.Errorf("the link's page has the button %q", got)
 	}
 	clickAndWait(t, tab, `main button[type="submit"]`)
-	wantHeading(t, tab, "Iniciar sesión")
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(".flash"))); got != "Su correo electrónico está confirmado. Ya puede iniciar sesión." {
+	wantHeading(t, tab, es("page.login.title"))
+	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(".flash"))); got != es("flash.email_confirmed") {
 		t.Errorf("after confirming, the login page says %q", got)
 	}
 
 	fill(tab, "f-email", p.email, "f-password", p.password)
 	clickAndWait(t, tab, `main button[type="submit"]`)
-	wantHeading(t, tab, "Bienvenido/a, María Corazón")
+	wantHeading(t, tab, es("page.dashboard.hello", "Name", p.name))
 	if loc := testenv.Run(tab, chromedp.Location()); loc != srv.URL+"/dashboard" {
 		t.Errorf("after logging in the browser is at %s", loc)
 	}

@@ -29,11 +29,11 @@ func TestBrowserReportAcceptedShowsOnTheImpactPage(t *testing.T) {
 	charity := testenv.Browser(t, testenv.AcceptLanguage("es"))
 	browserLogin(t, charity, srv.URL, ch.person(t, s))
 	charity.Do(chromedp.Navigate(srv.URL + app + "/report"))
-	wantHeading(t, charity, "Informe posterior al viaje")
+	wantHeading(t, charity, s.cat.T("es", "page.report.title"))
 	fill(charity, "f-infants", "3", "f-children", "9", "f-adults", "12", "f-open_heart", "20", "f-bypass", "18", "f-interventional", "4",
 		"f-deaths_discharge", "1", "f-complications", "2", "f-lost_follow_up", "0", "f-narrative", "24 pacientes operados en Tegucigalpa.")
 	clickAndWait(t, charity, `button[name="action"][value="submit"]`)
-	waitText(t, charity, ".flash", "el informe está en manos de la IPA")
+	waitText(t, charity, ".flash", s.cat.T("es", "flash.report_submitted"))
 	charity.AssertNoConsoleErrors()
 
 	// The admin (Spanish) accepts it and looks at the impact page.
