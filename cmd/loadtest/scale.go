@@ -182,7 +182,7 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	run := &scaleRun{apps: n, seeded: time.Since(start)}
 	log.Info("seeded", "applications", n, "took", run.seeded.Round(time.Second))
 
-	web, err := web.New(p, 0) // the package, then the server
+	web, err := web.New(p, 0) // from here on, web is the server, not the package
 	if err != nil {
 		return nil, err
 	}
