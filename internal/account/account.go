@@ -60,11 +60,12 @@ var defaultLimits = Limits{
 	ResetPerAddress:  Limit{20, time.Hour},
 }
 
-// Config holds what the service needs besides its connections. Zero fields
+// Options are what the service needs besides its database. Zero fields
 // take the defaults (see withDefaults and defaultLimits).
-type Config struct {
+type Options struct {
+	Outbox  *mail.Outbox
 	BaseURL string           // e.g. https://grants.example.org, for links in emails
-	Now     func() time.Time // the clock; tests move it
+	Now     func() time.Time // the clock; nil: time.Now
 
 	ConfirmEmailTTL  time.Duration
 	ResetPasswordTTL time.Duration
@@ -76,7 +77,7 @@ type Config struct {
 	Limits      Limits
 }
 
-func (c Config) withDefaults() Config {
+func (c Options) withDefaults() Options {
 	for _, d := range []struct {
 		got *time.Duration
 		def time.Duration
@@ -113,13 +114,13 @@ type Service struct {
 	db      *sqlx.DB
 	outbox  *mail.Outbox
 	limiter *ratelimit.Limiter
-	cfg     Config
+	cfg     Options
 }
 
 // New builds the service.
-func New(pool *sqlx.DB, outbox *mail.Outbox, cfg Config) *Service {
-	cfg = cfg.withDefaults()
-	return &Service{db: pool, outbox: outbox, limiter: ratelimit.New(cfg.Now), cfg: cfg}
+func New(pool *sqlx.DB, o Options) *Service {
+	o = o.withDefaults()
+	return &Service{db: pool, outbox: o.Outbox, limiter: ratelimit.New(o.Now), cfg: o}
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

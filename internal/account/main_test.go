@@ -79,7 +79,7 @@ func newEnv(t *testing.T) *env {
 // service is another Service on the same database and clock (another
 // process), with limits (zero: the defaults).
 func (e *env) service(l account.Limits) *account.Service {
-	return account.New(e.db, e.outbox, account.Config{BaseURL: "https://grants.example.org/", Now: e.clock.Now, Limits: l})
+	return account.New(e.db, account.Options{Outbox: e.outbox, BaseURL: "https://grants.example.org/", Now: e.clock.Now, Limits: l})
 }
 
 // mails returns the messages queued for to, oldest first.

@@ -35,13 +35,21 @@ type Service struct {
 	now     func() time.Time
 }
 
-// New builds the service; reportDueDays is the post-trip report's delay,
-// which the agreement states as a date.
-func New(pool *sqlx.DB, p *papers.Papers, reportDueDays int, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Papers *papers.Papers
+	// ReportDueDays is the post-trip report's delay after the trip, which
+	// the agreement states as a date.
+	ReportDueDays int
+	Now           func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, papers: p, dueDays: reportDueDays, now: now}
+	return &Service{db: pool, papers: o.Papers, dueDays: o.ReportDueDays, now: o.Now}
 }
 
 // Agreement is an issued agreement as pages show it.

@@ -46,8 +46,8 @@ func setup(t *testing.T) *fixture {
 	}
 	f := &fixture{db: pool, now: time.Date(2027, 1, 10, 15, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
-	f.agreements = agreement.New(pool, papers.New(cat), 60, clock)
-	f.awards = award.New(pool, testenv.NewOutbox(t).Outbox, 0, f.agreements, clock)
+	f.agreements = agreement.New(pool, agreement.Options{Papers: papers.New(cat), ReportDueDays: 60, Now: clock})
+	f.awards = award.New(pool, award.Options{Outbox: testenv.NewOutbox(t).Outbox, Agreements: f.agreements, Now: clock})
 	f.admin = f.user(t, "admin@ipa.example", true, "en")
 	f.admin2 = f.user(t, "admin2@ipa.example", true, "en")
 	f.signatory = f.user(t, "lucia@corazones.example", false, "es")

@@ -96,12 +96,23 @@ type Service struct {
 	ReportDueDays int
 }
 
-// New builds the service; now is the clock (time.Now outside tests).
-func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox        *mail.Outbox
+	BaseURL       string           // for links in emails
+	Now           func() time.Time // the clock; nil: time.Now
+	ReportDueDays int              // 0: report.DefaultDueDays
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, base: strings.TrimRight(baseURL, "/"), now: now, ReportDueDays: report.DefaultDueDays}
+	if o.ReportDueDays <= 0 {
+		o.ReportDueDays = report.DefaultDueDays
+	}
+	return &Service{db: pool, outbox: o.Outbox, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
 }
 
 func (s *Service) today() time.Time {

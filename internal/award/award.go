@@ -69,12 +69,23 @@ type Issuer interface {
 	IssueTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by *account.User, awardID int64) (int64, error)
 }
 
-// New builds the service; every award gets its agreement from agreements.
-func New(pool *sqlx.DB, outbox *mail.Outbox, approvalThreshold money.Cents, agreements Issuer, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox *mail.Outbox
+	// ApprovalThreshold: payments of at least this much need a second
+	// admin's approval; 0: none do.
+	ApprovalThreshold money.Cents
+	// Agreements issues every award's grant agreement.
+	Agreements Issuer
+	Now        func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, threshold: approvalThreshold, agreement: agreements, now: now}
+	return &Service{db: pool, outbox: o.Outbox, threshold: o.ApprovalThreshold, agreement: o.Agreements, now: o.Now}
 }
 
 // Award is an application's grant with its running totals.

@@ -45,7 +45,8 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.svc = award.New(pool, f.outbox.Outbox, 1_000_000, agreement.New(pool, papers.New(cat), 60, now), now)
+	agreements := agreement.New(pool, agreement.Options{Papers: papers.New(cat), ReportDueDays: 60, Now: now})
+	f.svc = award.New(pool, award.Options{Outbox: f.outbox.Outbox, ApprovalThreshold: 1_000_000, Agreements: agreements, Now: now})
 	f.admin = f.user(t, "admin@ipa.example", true)
 	f.admin2 = f.user(t, "admin2@ipa.example", true)
 	f.charity = f.user(t, "lucia@corazones.example", false)
@@ -120,6 +121,7 @@ func TestScheduleMustAddUp(t *testing.T) {
 // Twenty admins' requests paying the same instalment at the same moment:
 // exactly one payment, the others a clear refusal; run several times.
 func TestConcurrentPaymentsOfOneInstalmentPayOnce(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 5; round++ {
 		f := setup(t)
@@ -159,6 +161,7 @@ func TestConcurrentPaymentsOfOneInstalmentPayOnce(t *testing.T) {
 // Concurrent partial payments of both instalments never pay more than the
 // award, and the totals always equal the ledger.
 func TestConcurrentPaymentsNeverExceedTheAward(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 3; round++ {
 		f := setup(t)

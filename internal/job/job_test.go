@@ -158,6 +158,7 @@ func (c *countingSender) Send(_ context.Context, m mail.Message) error {
 
 // Two portal processes working one queue: every job runs exactly once.
 func TestJobsRunOnceAcrossProcesses(t *testing.T) {
+	testenv.Full(t, "two job processes (slow)")
 	t.Parallel()
 	pool := dbtest.New(t)
 	ctx := context.Background()

@@ -95,12 +95,19 @@ type Service struct {
 	now     func() time.Time
 }
 
-// New builds the service; now is the clock (time.Now outside tests).
-func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox  *mail.Outbox
+	BaseURL string           // for links in emails
+	Now     func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, baseURL: strings.TrimRight(baseURL, "/"), now: now}
+	return &Service{db: pool, outbox: o.Outbox, baseURL: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
 }
 
 const columns = `o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,

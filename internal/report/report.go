@@ -141,12 +141,23 @@ type Service struct {
 	now     func() time.Time
 }
 
-// New builds the service: a report is due dueDays after the trip ends.
-func New(pool *sqlx.DB, outbox *mail.Outbox, dueDays int, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox  *mail.Outbox
+	DueDays int              // a report is due this long after the trip ends; 0: DefaultDueDays
+	BaseURL string           // for links in emails
+	Now     func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, dueDays: dueDays, base: strings.TrimRight(baseURL, "/"), now: now}
+	if o.DueDays <= 0 {
+		o.DueDays = DefaultDueDays
+	}
+	return &Service{db: pool, outbox: o.Outbox, dueDays: o.DueDays, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
 }
 
 // Report is a report as shown.

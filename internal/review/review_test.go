@@ -35,7 +35,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{db: dbtest.New(t), now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	f.svc = review.New(f.db, func() time.Time { return f.now })
+	f.svc = review.New(f.db, review.Options{Now: func() time.Time { return f.now }})
 	f.admin = f.user(t, "admin@ipa.example", "Ida Admin", false, true)
 	f.applicant = f.user(t, "lucia@corazones.example", "Lucía", false, false)
 	if err := f.db.Get(&f.app, `

@@ -43,12 +43,23 @@ type Service struct {
 	now    func() time.Time
 }
 
-// New builds the service; now is the clock (time.Now outside tests).
-func New(pool *sqlx.DB, outbox *mail.Outbox, rules Rules, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox  *mail.Outbox
+	Rules   Rules            // quorum and approval; zero: DefaultRules
+	BaseURL string           // for links in emails
+	Now     func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, notify: notify.New(outbox, now), rules: rules, base: strings.TrimRight(baseURL, "/"), now: now}
+	if o.Rules == (Rules{}) {
+		o.Rules = DefaultRules
+	}
+	return &Service{db: pool, outbox: o.Outbox, notify: notify.New(o.Outbox, o.Now), rules: o.Rules, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
 }
 
 // Vote is a vote on an application.

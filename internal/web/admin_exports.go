@@ -32,7 +32,7 @@ func (s *Server) exportPeriod(c *gin.Context) (*exportsPage, vote.Period, error)
 	for _, e := range export.All {
 		p.Exports = append(p.Exports, e.Name)
 	}
-	period, err := vote.ParsePeriod(p.From, p.To, time.Now())
+	period, err := vote.ParsePeriod(p.From, p.To, s.now())
 	if err != nil {
 		return p, period, err
 	}

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -70,7 +69,7 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 	}
 	cur := money.Currency(p.App.Currency)
 	f := func(c money.Cents) string { return money.Format(c, cur, p.Lang) }
-	v := &awardView{Award: w, Viewer: u.ID, FormKey: formKey(), Methods: award.Methods, Today: time.Now().UTC().Format("2006-01-02"), Currency: string(cur)}
+	v := &awardView{Award: w, Viewer: u.ID, FormKey: formKey(), Methods: award.Methods, Today: s.today().Format("2006-01-02"), Currency: string(cur)}
 	if p.Can.Do(policy.Award) || p.Can.Do(policy.Pay) {
 		b, err := s.awards.RoundBudget(ctx, p.App.RoundID)
 		if err != nil {
@@ -82,7 +81,7 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 		if !p.Can.Do(policy.Award) {
 			return nil
 		}
-		in := award.Input{Year: strconv.Itoa(time.Now().UTC().Year()), Instalments: make([]award.InstalmentInput, 3)}
+		in := award.Input{Year: strconv.Itoa(s.today().Year()), Instalments: make([]award.InstalmentInput, 3)}
 		if vote, err := s.currentVote(c, p); err == nil && vote != nil && vote.Approved != nil {
 			in.Amount, in.Conditions = money.Input(*vote.Approved, p.Lang), vote.Conditions
 			v.Approved = f(*vote.Approved)
