@@ -1,9 +1,10 @@
-// Package templates embeds the HTML pages and email bodies.
+// Package templates embeds the HTML pages. The emails are compiled templ
+// components in package templates/mail.
 package templates
 
 import "embed"
 
-// FS holds layout/, partials/, pages/ and mail/.
+// FS holds layout/, partials/ and pages/.
 //
-//go:embed layout partials pages mail
+//go:embed layout partials pages
 var FS embed.FS

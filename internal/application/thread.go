@@ -15,6 +15,7 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // TimelineEntry is one thing that happened to an application.
@@ -110,11 +111,11 @@ func (s *Service) PostMessage(ctx context.Context, ac account.Actor, u *account.
 		if err := audit.Record(ctx, tx, ac.Event("application.message", "application", id, nil)); err != nil {
 			return err
 		}
-		data := map[string]any{"Title": a.mailTitle(), "Organization": a.OrganizationName, "Author": u.Name, "Body": body, "Link": s.link(id)}
+		e := mailtmpl.ApplicationMessage{Title: a.mailTitle(), Author: u.Name, Message: body, Link: s.link(id)}
 		if member {
-			return s.notifyAdmins(ctx, tx, "application_message", data)
+			return s.notifyAdmins(ctx, tx, e)
 		}
-		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_message", data)
+		return s.notifyMembers(ctx, tx, a.OrganizationID, e)
 	})
 }
 
@@ -124,22 +125,22 @@ type recipient struct {
 }
 
 // notifyAdmins mails every active admin who wants notifications.
-func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any) error {
-	return s.notify(ctx, tx, template, data, sqlNotifyAdmins)
+func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, e mailtmpl.Email) error {
+	return s.notify(ctx, tx, e, sqlNotifyAdmins)
 }
 
 // notifyMembers mails the charity's members who want notifications.
-func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, orgID int64, template string, data map[string]any) error {
-	return s.notify(ctx, tx, template, data, sqlNotifyMembers, orgID)
+func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, orgID int64, e mailtmpl.Email) error {
+	return s.notify(ctx, tx, e, sqlNotifyMembers, orgID)
 }
 
-func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any, query string, args ...any) error {
+func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, e mailtmpl.Email, query string, args ...any) error {
 	var to []recipient
 	if err := tx.SelectContext(ctx, &to, query, args...); err != nil {
 		return fmt.Errorf("application: recipients: %w", err)
 	}
 	for _, r := range to {
-		if err := s.outbox.Send(ctx, tx, r.Language, template, r.Email, data); err != nil {
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e); err != nil {
 			return err
 		}
 	}

@@ -31,20 +31,22 @@ var loadQuery = [...]string{NoLock: sqlLoad, Share: sqlLoadShare, Update: sqlLoa
 // application's row so the facts stay true until it commits.
 func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now time.Time, lock Lock) (Person, Facts, error) {
 	var row struct {
-		Status   Status       `db:"status"`
-		Member   bool         `db:"member"`
-		Declared bool         `db:"declared"`
-		Recused  bool         `db:"recused"`
-		VoteOpen bool         `db:"vote_open"`
-		Awarded  bool         `db:"awarded"`
-		Report   ReportStatus `db:"report"`
+		Status   Status          `db:"status"`
+		Member   bool            `db:"member"`
+		Signer   bool            `db:"signatory"`
+		Declared bool            `db:"declared"`
+		Recused  bool            `db:"recused"`
+		VoteOpen bool            `db:"vote_open"`
+		Awarded  bool            `db:"awarded"`
+		Report   ReportStatus    `db:"report"`
+		Agreed   AgreementStatus `db:"agreement"`
 	}
 	err := q.GetContext(ctx, &row, loadQuery[lock], appID, u.ID, now)
 	if err != nil {
 		return Person{}, Facts{}, fmt.Errorf("policy.Load: %w", db.NotFound(err))
 	}
-	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Declared: row.Declared, Recused: row.Recused}
-	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report}, nil
+	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Signatory: row.Signer, Declared: row.Declared, Recused: row.Recused}
+	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed}, nil
 }
 
 // LastLine is the rules' refusal when err is the database refusing an

@@ -58,7 +58,7 @@ func TestNewRefusesABrokenStatement(t *testing.T) {
 	if _, err := pool.Exec(`ALTER TABLE rate_limits RENAME COLUMN hits TO attempts`); err != nil {
 		t.Fatal(err)
 	}
-	_, err := portal.New(context.Background(), &config.Config{}, pool, slog.New(slog.DiscardHandler), false)
+	_, err := portal.New(context.Background(), &config.Config{}, pool, portal.Options{Log: slog.New(slog.DiscardHandler)})
 	if err == nil {
 		t.Fatal("the portal started")
 	}

@@ -23,9 +23,27 @@ type accountPage struct {
 
 type sessionRow struct {
 	ID                    int64
-	UserAgent, IP         string
+	Device, IP            string
 	LastSeen, LastSeenISO string
 	Current               bool
+}
+
+// device names the browser and device of a session as its owner would.
+func (p Page) device(userAgent string) string {
+	d := account.DeviceOf(userAgent)
+	var out string
+	switch {
+	case d.Browser != "" && d.System != "":
+		out = p.T("page.account.session_on", "Browser", d.Browser, "System", d.System)
+	case d.Browser != "":
+		out = d.Browser
+	default:
+		return p.T("page.account.device_unknown")
+	}
+	if d.Kind != "" {
+		out += ", " + p.T("page.account.device."+d.Kind)
+	}
+	return out
 }
 
 func (s *Server) accountPage(c *gin.Context) (*accountPage, error) {
@@ -37,7 +55,7 @@ func (s *Server) accountPage(c *gin.Context) (*accountPage, error) {
 	}
 	for _, ss := range sessions {
 		p.Sessions = append(p.Sessions, sessionRow{
-			ID: ss.ID, UserAgent: ss.UserAgent, IP: ss.IP, Current: ss.Current,
+			ID: ss.ID, Device: p.device(ss.UserAgent), IP: ss.IP, Current: ss.Current,
 			LastSeen: ss.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
 		})
 	}

@@ -28,7 +28,7 @@ func (s *Server) exportPeriod(c *gin.Context) (*exportsPage, export.Period, erro
 	for _, e := range export.All {
 		p.Exports = append(p.Exports, e.Name)
 	}
-	period, err := export.ParsePeriod(p.From, p.To, time.Now())
+	period, err := export.ParsePeriod(p.From, p.To, s.now())
 	if err != nil {
 		return p, period, err
 	}

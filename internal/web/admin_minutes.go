@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,7 +31,7 @@ type minuteView struct {
 // be read comes back as field errors.
 func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
 	p := &minutesPage{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
-	period, err := export.ParsePeriod(p.From, p.To, time.Now())
+	period, err := export.ParsePeriod(p.From, p.To, s.now())
 	if err != nil {
 		return p, err
 	}

@@ -76,7 +76,7 @@ func newS3Portal(t *testing.T) *s3Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.docs = document.New(p.db, p.store, document.Options{Log: slog.New(slog.DiscardHandler)})
+	p.docs = document.New(p.db, document.Options{Store: p.store, Log: slog.New(slog.DiscardHandler)})
 	return p
 }
 
@@ -169,7 +169,7 @@ func TestS3StoppedDuringAnUpload(t *testing.T) {
 
 	// A day later the sweep aborts the interrupted multipart upload and
 	// keeps the recorded files.
-	later := document.New(p.db, p.store, document.Options{Now: func() time.Time { return time.Now().Add(2 * document.DefaultGrace) }})
+	later := document.New(p.db, document.Options{Store: p.store, Now: func() time.Time { return time.Now().Add(2 * document.DefaultGrace) }})
 	if n, err := later.Sweep(context.Background()); err != nil || n != 1 {
 		t.Errorf("the sweep removed %d leftovers (%v), want the interrupted upload", n, err)
 	}

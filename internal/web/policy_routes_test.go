@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/testenv"
 )
 
 // actionRoute is how a person tries an action: the request a crafted post
@@ -135,6 +136,7 @@ var situations = []struct{ name, status string }{
 // router: the page offers a control exactly when the rules allow it, and a
 // direct request the rules refuse is refused and changes nothing.
 func TestEveryActionByEveryPersonInEverySituation(t *testing.T) {
+	testenv.Full(t, "every action × person × situation (slow)")
 	t.Parallel()
 	s := newTestServer(t)
 	people := s.seedDemo(t)
