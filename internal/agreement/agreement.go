@@ -69,8 +69,6 @@ type Agreement struct {
 // Signed reports whether the charity signed it.
 func (a *Agreement) Signed() bool { return a.SignedAt != nil }
 
-const columns = `id, application_id, language, pdf_sha256, issued_at, signed_at, signer_name, signer_title, voided_at, void_reason`
-
 // IssueTx writes the agreement of award awardID in the caller's transaction
 // (the award's own, so there is never an award without one): the terms from
 // the template of the charity's language with the award's figures, and its
@@ -90,10 +88,7 @@ func (s *Service) IssueTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by
 	}
 	sum := sha256.Sum256(pdf)
 	var id int64
-	if err := tx.GetContext(ctx, &id, `
-		INSERT INTO agreements (award_id, application_id, language, body, pdf, pdf_sha256, issued_by, issued_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		RETURNING id`,
+	if err := tx.GetContext(ctx, &id, sqlInsert,
 		awardID, appID, lang, text, pdf, hex.EncodeToString(sum[:]), by.ID, a.IssuedAt); err != nil {
 		return 0, fmt.Errorf("agreement.Issue: %w", err)
 	}
@@ -117,24 +112,12 @@ func (s *Service) facts(ctx context.Context, q db.Querier, awardID int64) (*pape
 		Year         int         `db:"year"`
 		Template     string      `db:"body"`
 	}
-	err := q.GetContext(ctx, &row, `
-		SELECT w.application_id, t.language, o.legal_name, a.title, w.amount_cents, w.currency, w.conditions,
-			a.trip_start, a.trip_end, w.year, t.body
-		FROM awards w
-		JOIN applications a ON a.id = w.application_id
-		JOIN organizations o ON o.id = a.organization_id
-		JOIN users u ON u.id = a.created_by
-		JOIN agreement_templates t ON t.language = CASE WHEN u.language = 'es' THEN 'es' ELSE 'en' END
-		WHERE w.id = $1`, awardID)
+	err := q.GetContext(ctx, &row, sqlFacts, awardID)
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("agreement: the award's facts: %w", db.NotFound(err))
 	}
 	var lines []papers.Instalment
-	if err := q.SelectContext(ctx, &lines, `
-		SELECT amount_cents AS amount, due_on AS dueon, condition
-		FROM instalments
-		WHERE award_id = $1
-		ORDER BY position`, awardID); err != nil {
+	if err := q.SelectContext(ctx, &lines, sqlFactsInstalments, awardID); err != nil {
 		return nil, "", 0, fmt.Errorf("agreement: the schedule: %w", err)
 	}
 	a := &papers.Agreement{Lang: row.Lang, Number: fmt.Sprintf("%d-%d", row.Year, awardID), Organization: row.Organization,
@@ -151,7 +134,7 @@ func (s *Service) facts(ctx context.Context, q db.Querier, awardID int64) (*pape
 // nil when none was issued; the caller has checked u may view it.
 func (s *Service) Standing(ctx context.Context, appID int64) (*Agreement, error) {
 	var a Agreement
-	err := s.db.GetContext(ctx, &a, `SELECT `+columns+` FROM agreements WHERE application_id = $1 AND voided_at IS NULL`, appID)
+	err := s.db.GetContext(ctx, &a, sqlStanding, appID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, nil
 	}
@@ -162,7 +145,7 @@ func (s *Service) Standing(ctx context.Context, appID int64) (*Agreement, error)
 // ones included, with why).
 func (s *Service) History(ctx context.Context, appID int64) ([]Agreement, error) {
 	var out []Agreement
-	err := s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM agreements WHERE application_id = $1 ORDER BY id DESC`, appID)
+	err := s.db.SelectContext(ctx, &out, sqlHistory, appID)
 	return out, err
 }
 
@@ -177,7 +160,7 @@ func (s *Service) PDF(ctx context.Context, u *account.User, appID, id int64) ([]
 		PDF    []byte `db:"pdf"`
 		Signed []byte `db:"signed_pdf"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT `+columns+`, pdf, signed_pdf FROM agreements WHERE id = $1 AND application_id = $2`, id, appID)
+	err := s.db.GetContext(ctx, &row, sqlPdf, id, appID)
 	if err != nil {
 		return nil, nil, db.NotFound(err)
 	}
@@ -218,20 +201,14 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 			SHA     string `db:"pdf_sha256"`
 			Org     string `db:"legal_name"`
 		}
-		if err := tx.GetContext(ctx, &g, `
-			SELECT g.id, g.award_id, g.pdf_sha256, o.legal_name
-			FROM agreements g
-			JOIN applications a ON a.id = g.application_id
-			JOIN organizations o ON o.id = a.organization_id
-			WHERE g.application_id = $1 AND g.voided_at IS NULL AND g.signed_at IS NULL
-			FOR UPDATE OF g`, appID); err != nil {
+		if err := tx.GetContext(ctx, &g, sqlSignOpen, appID); err != nil {
 			return fmt.Errorf("agreement.Sign: %w", db.NotFound(err))
 		}
 		facts, lang, _, err := s.facts(ctx, tx, g.AwardID)
 		if err != nil {
 			return err
 		}
-		if err := tx.GetContext(ctx, &facts.IssuedAt, `SELECT issued_at FROM agreements WHERE id = $1`, g.ID); err != nil {
+		if err := tx.GetContext(ctx, &facts.IssuedAt, sqlSignIssuedAt, g.ID); err != nil {
 			return err
 		}
 		statement := s.papers.Statement(lang, g.Org)
@@ -241,10 +218,7 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE agreements
-			SET signed_by = $2, signer_name = $3, signer_title = $4, signer_ip = $5, statement = $6, signed_at = $7, signed_pdf = $8
-			WHERE id = $1`,
+		if _, err := tx.ExecContext(ctx, sqlSignUpdate,
 			g.ID, u.ID, sig.Name, sig.Title, in.IP, statement, now, signed); err != nil {
 			return fmt.Errorf("agreement.Sign: %w", err)
 		}
@@ -263,7 +237,7 @@ func (s *Service) signedCopy(ctx context.Context, tx *sqlx.Tx, id int64, facts *
 		Body string `db:"body"`
 		PDF  []byte `db:"pdf"`
 	}
-	if err := tx.GetContext(ctx, &issued, `SELECT body, pdf FROM agreements WHERE id = $1`, id); err != nil {
+	if err := tx.GetContext(ctx, &issued, sqlSignedCopy, id); err != nil {
 		return nil, err
 	}
 	again, err := s.papers.Agreement(*facts, issued.Body, nil)
@@ -293,10 +267,7 @@ func (s *Service) Void(ctx context.Context, ac account.Actor, u *account.User, a
 			ID      int64 `db:"id"`
 			AwardID int64 `db:"award_id"`
 		}
-		if err := tx.GetContext(ctx, &g, `
-			UPDATE agreements SET voided_by = $2, voided_at = $3, void_reason = $4
-			WHERE application_id = $1 AND voided_at IS NULL AND signed_at IS NULL
-			RETURNING id, award_id`, appID, u.ID, now, strings.TrimSpace(reason)); err != nil {
+		if err := tx.GetContext(ctx, &g, sqlVoid, appID, u.ID, now, strings.TrimSpace(reason)); err != nil {
 			return fmt.Errorf("agreement.Void: %w", db.NotFound(err))
 		}
 		if err := audit.Record(ctx, tx, ac.Event("agreement.voided", "application", appID,
@@ -311,14 +282,14 @@ func (s *Service) Void(ctx context.Context, ac account.Actor, u *account.User, a
 // Template is the terms' template in lang.
 func (s *Service) Template(ctx context.Context, lang string) (string, error) {
 	var body string
-	err := s.db.GetContext(ctx, &body, `SELECT body FROM agreement_templates WHERE language = $1`, lang)
+	err := s.db.GetContext(ctx, &body, sqlTemplate, lang)
 	return body, err
 }
 
 // Terms is the text an issued agreement's signatory accepts.
 func (s *Service) Terms(ctx context.Context, id int64) (string, error) {
 	var body string
-	err := s.db.GetContext(ctx, &body, `SELECT body FROM agreements WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &body, sqlTerms, id)
 	return body, err
 }
 
@@ -342,9 +313,7 @@ func (s *Service) SaveTemplates(ctx context.Context, ac account.Actor, u *accoun
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		for lang, body := range bodies {
-			res, err := tx.ExecContext(ctx, `
-				UPDATE agreement_templates SET body = $2, updated_by = $3, updated_at = $4
-				WHERE language = $1`, lang, body, u.ID, s.now())
+			res, err := tx.ExecContext(ctx, sqlSaveTemplates, lang, body, u.ID, s.now())
 			if err != nil {
 				return err
 			}
