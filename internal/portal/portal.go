@@ -72,9 +72,10 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	if now == nil {
 		now = time.Now
 	}
-	// Every fixed statement of every package, prepared once: one that the
-	// schema no longer accepts stops the start, named, instead of failing
-	// the first request that runs it.
+	// Every fixed statement of every package linked into the process
+	// (each registers its own as it initialises), prepared once: one that
+	// the schema no longer accepts stops the start, named, instead of
+	// failing the first request that runs it.
 	if err := db.CheckQueries(ctx, pool, db.Registered()...); err != nil {
 		return nil, err
 	}

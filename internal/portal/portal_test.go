@@ -11,8 +11,9 @@ import (
 	"missiongrants/internal/config"
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
-	"missiongrants/internal/portal" // every package the portal runs, with its statements
+	"missiongrants/internal/portal"
 	"missiongrants/internal/testenv"
+	_ "missiongrants/internal/web" // with the portal, every package the binary runs and its statements
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -20,7 +21,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // The packages whose fixed statements live in .sql files. A package added
 // here without its statements loading (or loading without being listed)
 // fails, so the start-up check cannot silently skip one.
-var withQueries = []string{"account", "application", "audit", "award", "document", "export", "notify", "organization", "policy", "ratelimit", "report", "review", "vote"}
+var withQueries = []string{"account", "agreement", "application", "audit", "award", "document", "export", "notify", "organization", "policy", "ratelimit", "report", "review", "vote"}
 
 // Every named statement of every package prepares against the migrated
 // schema, as portal.New checks at start; and none lies unused.
