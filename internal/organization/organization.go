@@ -134,7 +134,9 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organ
 		if err != nil {
 			return fmt.Errorf("organization.Create: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3)`,
+		// Who registers the charity signs for it (its grant agreements) until
+		// they name others.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, joined_at, signatory) VALUES ($1, $2, $3, true)`,
 			o.ID, a.UserID, s.now()); err != nil {
 			return fmt.Errorf("organization.Create: member: %w", err)
 		}
