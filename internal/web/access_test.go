@@ -127,6 +127,10 @@ var accessCases = []accessCase{
 	{route: "POST /documents/:id/delete", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /documents/:id/replace", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/versions/:version", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/versions/:version/pdf", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/agreement", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /applications/:id/agreement/sign", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/agreements/:agreement/pdf", level: member, want: refused(http.StatusNotFound)},
 
 	{route: "GET /admin/dashboard", level: adminOnly, want: ok},
 	{route: "GET /admin/users", level: adminOnly, want: ok},
@@ -146,6 +150,9 @@ var accessCases = []accessCase{
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/request-info", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/award", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/agreement/void", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "GET /admin/agreement", level: adminOnly, want: ok},
+	{route: "POST /admin/agreement", level: adminOnly, want: refused(http.StatusUnprocessableEntity)}, // empty templates
 	{route: "POST /admin/applications/:id/report/review", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/impact/visibility", level: adminOnly, want: answer{http.StatusSeeOther, "/impact"}},
 	{route: "POST /admin/applications/:id/payments", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -203,7 +210,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 		"/account/sessions/:id", "/account/sessions/"+missing, // not the person's session
 		"/documents/:id", "/documents/"+missing, "/criteria/:id", "/criteria/"+missing,
 		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing,
-		"/exports/:file", "/exports/payments.csv", "/invitations/:id", "/invitations/"+missing,
+		"/exports/:file", "/exports/payments.csv", "/invitations/:id", "/invitations/"+missing, "/agreements/:agreement", "/agreements/1",
 		"/assets/:hash/*path", s.assets.url("css/app.css"))
 
 	tried := map[string]bool{}

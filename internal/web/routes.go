@@ -73,6 +73,7 @@ func (s *Server) routes(r *gin.Engine) {
 	members.POST("/applications/:id/withdraw", s.handle(s.applicationWithdraw))
 	members.POST("/applications/:id/messages", s.handle(s.applicationMessage))
 	members.GET("/applications/:id/versions/:version", s.handle(s.applicationVersion))
+	members.GET("/applications/:id/versions/:version/pdf", s.handle(s.applicationVersion))
 	members.GET("/applications/:id/agreement", s.handle(s.agreementShow))
 	members.POST("/applications/:id/agreement/sign", s.handle(s.agreementSign))
 	members.GET("/applications/:id/agreements/:agreement/pdf", s.handle(s.agreementPDF))
