@@ -175,6 +175,7 @@ var accessCases = []accessCase{
 	// scoring and voting: board members. An application that does not exist
 	// is not found.
 	{route: "GET /board/applications", level: ipaOnly, want: ok},
+	{route: "GET /board/packet.pdf", level: ipaOnly, want: ok},
 	{route: "POST /board/applications/:id/discussion", level: ipaOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/conflict", level: ipaOnly, want: refused(http.StatusNotFound)}, // admins declare their own too
 	{route: "POST /board/applications/:id/review", level: boardOnly, want: refused(http.StatusNotFound)},

@@ -89,6 +89,7 @@ func (s *Server) routes(r *gin.Engine) {
 	// admins; declaring conflicts, scoring and voting for board members.
 	ipa := r.Group("/board", s.require(ipaOnly))
 	ipa.GET("/applications", s.handle(s.boardQueueShow))
+	ipa.GET("/packet.pdf", s.handle(s.boardPacket))
 	ipa.POST("/applications/:id/discussion", s.handle(s.boardDiscuss))
 	ipa.POST("/applications/:id/conflict", s.handle(s.boardDeclare)) // admins declare their own conflicts too
 	board := r.Group("/board", s.require(boardOnly))
