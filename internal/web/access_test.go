@@ -166,6 +166,8 @@ var accessCases = []accessCase{
 	{route: "POST /admin/applications/:id/vote/close", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "GET /admin/minutes", level: adminOnly, want: ok},
 	{route: "GET /admin/minutes.csv", level: adminOnly, want: ok},
+	{route: "GET /admin/minutes.pdf", level: adminOnly, want: ok},
+	{route: "POST /admin/minutes/approve", level: adminOnly, want: refused(http.StatusBadRequest)}, // no period named
 	{route: "GET /admin/exports", level: adminOnly, want: ok},
 	{route: "GET /admin/exports/:file", level: adminOnly, want: ok},
 	{route: "GET /admin/audit", level: adminOnly, want: ok},

@@ -131,6 +131,8 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/applications/:id/vote/close", s.handle(s.adminVoteClose))
 	admin.GET("/minutes", s.handle(s.adminMinutesShow))
 	admin.GET("/minutes.csv", s.handle(s.adminMinutesCSV))
+	admin.GET("/minutes.pdf", s.handle(s.adminMinutesPDF))
+	admin.POST("/minutes/approve", s.handle(s.adminMinutesApprove))
 	admin.GET("/exports", s.handle(s.adminExportsShow))
 	admin.GET("/exports/:file", s.handle(s.adminExportDownload))
 	admin.GET("/audit", s.handle(s.adminAuditShow))
