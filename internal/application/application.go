@@ -584,6 +584,17 @@ func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64
 
 func (s *Service) link(id int64) string { return s.base + "/applications/" + strconv.FormatInt(id, 10) }
 
+// BeforeBoard lists the applications before the board now (in review or
+// in a vote), oldest first, for the IPA's board packet.
+func (s *Service) BeforeBoard(ctx context.Context, u *account.User) ([]Application, error) {
+	if !u.IPA() {
+		return nil, ErrForbidden
+	}
+	var out []Application
+	err := s.db.SelectContext(ctx, &out, sqlBeforeBoard)
+	return out, err
+}
+
 // Recent lists the newest applications that have been submitted at least
 // once, for the IPA (the board's full queue, with filters, comes with the
 // review pages).

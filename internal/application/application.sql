@@ -151,3 +151,16 @@ JOIN funding_rounds r ON r.id = a.round_id
 WHERE a.id = $2
     AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)
 FOR UPDATE OF a
+
+-- name: application-before-board
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.created_at, a.decline_reason
+FROM applications a
+JOIN organizations o ON o.id = a.organization_id
+JOIN funding_rounds r ON r.id = a.round_id
+WHERE a.status IN ('in_review', 'voting')
+ORDER BY a.submitted_at, a.id
+

@@ -50,4 +50,5 @@ var (
 	sqlGetMember           = queries.Get("application-get-member")
 	sqlGetIPAForUpdate     = queries.Get("application-get-ipa-for-update")
 	sqlGetMemberForUpdate  = queries.Get("application-get-member-for-update")
+	sqlBeforeBoard         = queries.Get("application-before-board")
 )

@@ -151,6 +151,7 @@ func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, e mailtmpl.Email, que
 type Version struct {
 	Number      int       `db:"version"`
 	SubmittedAt time.Time `db:"submitted_at"`
+	SubmittedBy string    `db:"submitted_by"` // the person's name
 	Form        Form      `db:"-"`
 	Data        []byte    `db:"data"`
 }

@@ -28,7 +28,8 @@ JOIN organization_members m ON m.user_id = u.id
 WHERE m.organization_id = $1 AND u.active AND u.notify_email
 
 -- name: application-versions
-SELECT version, submitted_at, data
-FROM application_versions
-WHERE application_id = $1
-ORDER BY version
+SELECT v.version, v.submitted_at, u.name AS submitted_by, v.data
+FROM application_versions v
+JOIN users u ON u.id = v.submitted_by
+WHERE v.application_id = $1
+ORDER BY v.version

@@ -123,6 +123,8 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organ
 		if err != nil {
 			return fmt.Errorf("organization.Create: %w", err)
 		}
+		// Who registers the charity signs for it (its grant agreements) until
+		// they name others.
 		if _, err := tx.ExecContext(ctx, sqlCreatorMemberInsert,
 			o.ID, a.UserID, s.now()); err != nil {
 			return fmt.Errorf("organization.Create: member: %w", err)

@@ -6,8 +6,8 @@ RETURNING o.id, o.legal_name, o.country, o.registration_number, o.address, o.web
     o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at
 
 -- name: organization-creator-member-insert
-INSERT INTO organization_members (organization_id, user_id, joined_at)
-VALUES ($1, $2, $3)
+INSERT INTO organization_members (organization_id, user_id, joined_at, signatory)
+VALUES ($1, $2, $3, TRUE)
 
 -- The organization $3 for a user ($1): members see their own, the IPA ($2)
 -- every one.

@@ -175,10 +175,8 @@ func Decide(p Person, f Facts, a Action) error {
 		return boardPart(p, f.Status == Voting && f.VoteOpen, ErrVoteClosed)
 	case Award:
 		return staff(p, f.Status == Approved, ErrNotApproved, either(!f.Awarded, ErrAwarded))
-	case Pay:
+	case Pay, ApprovePayment, CancelPayment, ReversePayment: // no money moves before the signature
 		return staff(p, f.Awarded, ErrNoAward, either(f.Agreement == AgreementSigned, ErrUnsigned))
-	case ApprovePayment, CancelPayment, ReversePayment:
-		return staff(p, f.Awarded, ErrNoAward)
 	case SignAgreement:
 		return charity(p, f.Agreement == AgreementUnsigned, ErrNoAgreement, either(p.Signatory, ErrNotSignatory))
 	case VoidAgreement:

@@ -47,7 +47,7 @@ var (
 	all        = []string{"draft", "submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted", "declined", "withdrawn"}
 	declarable = []string{"submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted"}
 	board      = []string{"in review", "voting", "vote due"}
-	money      = []string{"awarded", "signed", "report sent", "report accepted"}
+	money      = []string{"signed", "report sent", "report accepted"}
 	members    = []string{"charity member", "admin who is a member", "signatory"}
 	ipaPeople  = []string{"board member", "undeclared board member", "recused board member", "admin", "recused admin", "admin, recused board", "board member, undeclared+a"}
 	admins     = []string{"admin", "board member, undeclared+a"} // not recused, not the charity's
@@ -74,7 +74,7 @@ var allowed = map[Action]map[string][]string{
 	CloseVote:       with(nil, admins, []string{"voting", "vote due"}),
 	CastBallot:      {"board member": {"voting"}},
 	Award:           with(nil, admins, []string{"approved"}),
-	Pay:             with(nil, admins, []string{"signed", "report sent", "report accepted"}),
+	Pay:             with(nil, admins, money),
 	ApprovePayment:  with(nil, admins, money),
 	CancelPayment:   with(nil, admins, money),
 	ReversePayment:  with(nil, admins, money),

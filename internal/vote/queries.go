@@ -16,6 +16,8 @@ var sqlFiles embed.FS
 var queries = db.Load("vote", sqlFiles)
 
 var (
+	sqlApproveMinutes           = queries.Get("vote-approve-minutes")
+	sqlMinutesApproval          = queries.Get("vote-minutes-approval")
 	sqlMinutes                  = queries.Get("vote-minutes")
 	sqlOpenVotes                = queries.Get("vote-open-votes")
 	sqlOpenVote                 = queries.Get("vote-open-vote")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"missiongrants/internal/dbtest"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"missiongrants/internal/dbtest"
 )
 
 // seedExports writes, for the admin, an application with a would-be formula

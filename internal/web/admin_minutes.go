@@ -20,6 +20,11 @@ type minutesPage struct {
 	Period   export.Period
 	Entries  []minuteView
 	CSV      string // the same period as CSV
+	PDF      string // and as PDF
+	// Approval is the admin's sign-off of these minutes as they stand (nil:
+	// a draft).
+	Approval   *vote.Approval
+	ApprovedOn string
 }
 
 type minuteView struct {
@@ -43,12 +48,18 @@ func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
 		p.To = period.To.Format("2006-01-02")
 	}
 	p.CSV = "/admin/minutes.csv?from=" + p.From + "&to=" + p.To
+	p.PDF = "/admin/minutes.pdf?from=" + p.From + "&to=" + p.To
 	list, err := s.votes.Minutes(c.Request.Context(), currentUser(c), period.From, period.To)
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range list {
 		p.Entries = append(p.Entries, minuteView{Minute: m, Proposed: money.Format(m.Proposed, money.Currency(m.Currency), p.Lang)})
+	}
+	if a, err := s.votes.MinutesApproval(c.Request.Context(), period.From, period.To); err != nil {
+		return nil, err
+	} else if a != nil && a.Decisions == len(list) {
+		p.Approval, p.ApprovedOn = a, s.cat.Date(p.Lang, a.At)
 	}
 	return p, nil
 }

@@ -54,6 +54,25 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 		t.Errorf("after recording the award, the totals are %v, want %v", got, want)
 	}
 	waitText(t, tab, "#award", es("page.award.no_payments"))
+	waitText(t, tab, "#award", es("error.policy.agreement_unsigned"))
+
+	// Rosa, of the charity, on her phone in Spanish, reads the grant
+	// agreement and signs it; then the admin can pay.
+	rosa := testenv.Browser(t, testenv.AcceptLanguage("es")) // a phone, as every tab by default
+	browserLogin(t, rosa, srv.URL, ch.person(t, s))
+	rosa.Do(chromedp.Navigate(srv.URL + app))
+	clickAndWait(t, rosa, `#award a.button[href$="/agreement"]`)
+	wantHeading(t, rosa, es("page.agreement.title"))
+	waitText(t, rosa, ".terms", "US$18.000,00")
+	// The name is her account's, which she completes.
+	testenv.Run(rosa, chromedp.Evaluate[bool](`(document.getElementById("f-signer_name").value = "") === ""`))
+	fill(rosa, "f-signer_name", "Rosa Pérez", "f-signer_title", "Tesorera")
+	rosa.Do(chromedp.Click(chromedp.ID("f-accept")))
+	clickAndWait(t, rosa, `form[action$="/agreement/sign"] button[type="submit"]`)
+	waitText(t, rosa, ".flash", es("flash.agreement_signed"))
+	waitText(t, rosa, "main", "Rosa Pérez, Tesorera")
+	tab.Do(chromedp.Navigate(srv.URL + app))
+	waitText(t, tab, "#award", es("page.agreement.signed"))
 
 	// She pays the first instalment with the payment form.
 	if got := testenv.Run(tab, chromedp.Evaluate[string](`document.querySelector("#f-instalment option:checked").textContent`)); got != "#1 · US$8.000,00" {
@@ -80,9 +99,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	}
 	tab.AssertNoConsoleErrors()
 
-	// Rosa, of the charity, in her own browser in Spanish.
-	rosa := testenv.Browser(t, testenv.AcceptLanguage("es"))
-	browserLogin(t, rosa, srv.URL, ch.person(t, s))
+	// Rosa sees the award, its schedule and the payment.
 	rosa.Do(chromedp.Navigate(srv.URL + app))
 	wantHeading(t, rosa, "Misión Honduras 2027")
 	waitText(t, rosa, "#award h2", es("page.award.title"))

@@ -32,6 +32,13 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	good["instalment_amount"] = []string{"8.000", "10.000"}
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", good), http.StatusSeeOther)
 
+	// No money moves before the charity signs its agreement: the admin is
+	// told so, and a payment sent anyway is refused.
+	page = admin.get(app)
+	mustContain(t, page, s.text("es", "error.policy.agreement_unsigned"))
+	mustNotContain(t, page, `action="/admin/applications/`+appID(app)+`/payments"`)
+	ch.signAgreement(t, app)
+
 	payment := paymentForm(t, admin.get(app), 1, "8.000")
 	payment.Set("reference", "W-778")
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther)
@@ -116,4 +123,17 @@ func paymentForm(t *testing.T, page *httptest.ResponseRecorder, n int, amount st
 		t.Fatalf("no payment form for instalment #%d on the admin's page", n)
 	}
 	return url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {amount}, "paid_on": {time.Now().UTC().Format(time.DateOnly)}, "method": {"wire"}}
+}
+
+// signAgreement: the charity's signatory reads the award's agreement on
+// its page, in the charity's language, and signs it there.
+func (ch *charity) signAgreement(t *testing.T, app string) {
+	t.Helper()
+	page := ch.get(app + "/agreement")
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page, `action="`+app+`/agreement/sign"`)
+	rec := ch.post(app+"/agreement/sign", url.Values{"signer_name": {"Rosa Pérez"}, "signer_title": {"Tesorera"}})
+	wantStatus(t, rec, http.StatusUnprocessableEntity) // the statement not ticked: nothing signed, the name kept
+	mustContain(t, rec, `value="Rosa Pérez"`)
+	wantRedirect(t, ch.post(app+"/agreement/sign", url.Values{"signer_name": {"Rosa Pérez"}, "signer_title": {"Tesorera"}, "accept": {"1"}}), app+"/agreement")
 }

@@ -183,10 +183,12 @@ func TestS3StoppedDuringAPaymentReceipt(t *testing.T) {
 	t.Parallel()
 	p := newS3Portal(t)
 	admin := p.loginAs(t, p.seedDemo(t)[demoAdmin]) // in Spanish
-	app := p.newCharity(t, "en", "Ana").submitted("Mission 2027")
+	ana := p.newCharity(t, "en", "Ana")
+	app := ana.submitted("Mission 2027")
 	p.approve(t, app, 500_000)
 	award := url.Values{"amount": {"5000"}, "year": {"2027"}, "instalment_amount": {"5000"}, "instalment_due": {"2027-02-01"}, "instalment_condition": {"before_trip"}}
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", award), http.StatusSeeOther)
+	ana.signAgreement(t, app)
 	payment := paymentForm(t, admin.get(app), 1, "5000")
 	pay := func() *httptest.ResponseRecorder {
 		return admin.multipart("/admin/applications/"+appID(app)+"/payments", payment, "receipt", "recibo.pdf", pdfBytes)
