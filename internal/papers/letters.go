@@ -55,3 +55,11 @@ func (p *Papers) Letter(l Letter) ([]byte, error) {
 	w.Fields(pdf.Field{Label: w.t("paper.application"), Value: l.Title})
 	return w.Bytes()
 }
+
+// LetterName is the file name of a decision's letter in lang.
+func (p *Papers) LetterName(lang string, approved bool) string {
+	if approved {
+		return p.cat.T(lang, "paper.letter.approved.file") + ".pdf"
+	}
+	return p.cat.T(lang, "paper.letter.declined.file") + ".pdf"
+}

@@ -113,8 +113,9 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	a.Orgs = organization.New(pool, organization.Options{Outbox: outbox, BaseURL: base, Now: now})
 	a.Apps = application.New(pool, application.Options{Outbox: outbox, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays})
 	a.Reviews = review.New(pool, review.Options{Now: now})
-	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Rules: voteRules(cfg), BaseURL: base, Now: now})
-	a.Agreements = agreement.New(pool, agreement.Options{Papers: papers.New(cat), ReportDueDays: cfg.ReportDueDays, Now: now})
+	paper := papers.New(cat)
+	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Papers: paper, Rules: voteRules(cfg), BaseURL: base, Now: now})
+	a.Agreements = agreement.New(pool, agreement.Options{Papers: paper, ReportDueDays: cfg.ReportDueDays, Now: now})
 	a.Awards = award.New(pool, award.Options{Outbox: outbox, ApprovalThreshold: money.Cents(cfg.PaymentApprovalCents), Agreements: a.Agreements, Now: now})
 	a.Reports = report.New(pool, report.Options{Outbox: outbox, DueDays: cfg.ReportDueDays, BaseURL: base, Now: now})
 	return a, nil
