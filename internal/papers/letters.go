@@ -63,3 +63,10 @@ func (p *Papers) LetterName(lang string, approved bool) string {
 	}
 	return p.cat.T(lang, "paper.letter.declined.file") + ".pdf"
 }
+
+// DeclineLetter is the letter of a decline at screening, for the mail that
+// says it (application.DeclineLetters).
+func (p *Papers) DeclineLetter(lang string, date time.Time, organization, contact, title, reason string) (string, []byte, error) {
+	pdf, err := p.Letter(Letter{Lang: lang, Date: date, Organization: organization, Contact: contact, Title: title, Reason: reason})
+	return p.LetterName(lang, false), pdf, err
+}

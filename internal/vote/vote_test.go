@@ -45,12 +45,12 @@ func setup(t *testing.T, n int) *board {
 	b := &board{db: pool, queue: testenv.NewOutbox(t), now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return b.now }
 	outbox := b.queue.Outbox
-	b.apps = application.New(pool, application.Options{Outbox: outbox, BaseURL: "https://grants.example.org", Now: clock})
-	b.reviews = review.New(pool, review.Options{Now: clock})
 	cat, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
 	}
+	b.apps = application.New(pool, application.Options{Outbox: outbox, Letters: papers.New(cat), BaseURL: "https://grants.example.org", Now: clock})
+	b.reviews = review.New(pool, review.Options{Now: clock})
 	b.votes = vote.New(pool, vote.Options{Outbox: outbox, Papers: papers.New(cat), BaseURL: "https://grants.example.org", Now: clock})
 	b.admin = b.user(t, "admin@ipa.example", false, true)
 	for i := range n {
@@ -349,6 +349,10 @@ func TestScreeningDeclineTellsTheCharityWhy(t *testing.T) {
 	m := b.queue.To("lucia@corazones.example")
 	if len(m) != 1 || !strings.Contains(m[0].Subject, "Decisión sobre su solicitud") || !strings.Contains(m[0].Text, "Cardiology only, no surgery.") {
 		t.Fatalf("mail: %+v", m)
+	}
+	// With the decline letter, in her Spanish, saying why.
+	if len(m[0].Attachments) != 1 || !strings.Contains(strings.Join(strings.Fields(testenv.PDFText(t, m[0].Attachments[0].Data)), " "), "Cardiology only, no surgery.") {
+		t.Fatalf("the decline mail's letter: %d attachments", len(m[0].Attachments))
 	}
 	// An impossible move is refused: voting on a declined application.
 	if _, err := b.votes.OpenVote(ctx, act(b.admin), b.admin, b.app, vote.Input{Proposed: "1", ClosesAt: "2026-12-01"}); !errors.Is(err, policy.ErrInvalidTransition) {
