@@ -678,12 +678,31 @@ func (s *seeder) fund(appID, voteID int64, a app, amount money.Cents, closedDay 
 	}
 	s.pay(appID, awardID, inst1, first, payDay, "wire", a.payPending)
 
+	s.reminded(appID, tripEnd, a.reportState)
 	if a.reportState == reportNone {
 		return
 	}
 	accepted := s.report(appID, a, tripEnd)
 	if accepted != nil {
 		s.pay(appID, awardID, inst2, amount-first, *accepted+6, "ach", false)
+	}
+}
+
+// reminded records the report reminders the job queue sent before today
+// (report.RemindDue: two weeks before the due day, and once it passed), so
+// the first start does not send them all again.
+func (s *seeder) reminded(appID int64, tripEnd int, state string) {
+	if state == reportSubmitted || state == reportAccepted {
+		return // in before any reminder
+	}
+	due := tripEnd + reportDueDays
+	for _, r := range []struct {
+		kind string
+		day  int
+	}{{"before", due - 14}, {"after", due + 1}} {
+		if r.day < 0 {
+			s.exec(`INSERT INTO report_reminders (application_id, kind, sent_at) VALUES ($1, $2, $3)`, appID, r.kind, s.at(r.day, 6, 0))
+		}
 	}
 }
 
