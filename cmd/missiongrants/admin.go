@@ -81,7 +81,11 @@ func seedDemo(ctx context.Context, a *portal.Portal) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.Seed(ctx, a.DB, time.Now()); err != nil {
+	now := time.Now()
+	if err := demo.Seed(ctx, a.DB, now); err != nil {
+		return err
+	}
+	if err := demo.Documents(ctx, a.DB, a.Docs, a.Accounts, now); err != nil {
 		return err
 	}
 	fmt.Printf("\n  Demo accounts (password, and the TOTP secret to add to an authenticator app):\n")

@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/audit"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/demo"
+	"missiongrants/internal/document"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/report"
 	"missiongrants/internal/testenv"
@@ -34,7 +35,19 @@ func seeded(t *testing.T, now time.Time) *sqlx.DB {
 	if err := demo.Seed(ctx, pool, now); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.Documents(ctx, pool, docs(t, pool), accounts, now); err != nil {
+		t.Fatal(err)
+	}
 	return pool
+}
+
+func docs(t *testing.T, pool *sqlx.DB) *document.Service {
+	t.Helper()
+	disk, err := document.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return document.New(pool, disk, document.Options{})
 }
 
 // The demo is dated from the day it runs: any day of the year makes the
@@ -136,6 +149,28 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 		t.Errorf("impact over %d years, want 3", years)
 	}
 
+	// Reminders due before today went out then, not at the first start.
+	if sent, err := reports.RemindDue(ctx); err != nil || sent != 0 {
+		t.Errorf("the first start sends %d report reminders (%v)", sent, err)
+	}
+
+	// Every application has its documents, and every version was
+	// submitted with them.
+	var apps []int64
+	if err := pool.SelectContext(ctx, &apps, `SELECT id FROM applications`); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range apps {
+		if missing, err := document.Missing(ctx, pool, id); err != nil || len(missing) > 0 {
+			t.Errorf("application %d lacks %v (%v)", id, missing, err)
+		}
+	}
+	var bare int
+	if err := pool.GetContext(ctx, &bare, `SELECT count(*) FROM application_versions v WHERE NOT EXISTS (
+		SELECT 1 FROM application_version_documents d WHERE d.application_id = v.application_id AND d.version = v.version)`); err != nil || bare != 0 {
+		t.Errorf("%d versions without documents (%v)", bare, err)
+	}
+
 	// Closed votes keep what vote.Service.Close keeps, and it adds up.
 	var results []struct {
 		Result   []byte `db:"result"`
@@ -205,7 +240,8 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 // tables the demo writes to, counted to show a second run changes nothing.
 var tables = []string{"users", "organizations", "organization_members", "funding_rounds", "applications", "application_versions",
 	"application_events", "application_messages", "screenings", "conflicts", "reviews", "board_comments", "votes", "ballots",
-	"awards", "instalments", "payments", "payment_approvals", "reports", "settings", "audit"}
+	"awards", "instalments", "payments", "payment_approvals", "reports", "report_reminders", "settings", "audit",
+	"documents", "application_version_documents"}
 
 func counts(t *testing.T, pool *sqlx.DB) map[string]int {
 	t.Helper()
@@ -226,6 +262,10 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 	pool := seeded(t, now)
 	before := counts(t, pool)
 	if err := demo.Seed(context.Background(), pool, now.AddDate(0, 0, 3)); err != nil {
+		t.Fatal(err)
+	}
+	accounts := account.New(pool, testenv.NewOutbox(t).Outbox, account.Config{})
+	if err := demo.Documents(context.Background(), pool, docs(t, pool), accounts, now.AddDate(0, 0, 3)); err != nil {
 		t.Fatal(err)
 	}
 	after := counts(t, pool)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,9 @@ func TestDemoEveryRoleSeesContent(t *testing.T) {
 	s := newTestServer(t)
 	people := s.seedDemo(t)
 	if err := demo.Seed(context.Background(), s.db, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Documents(context.Background(), s.db, s.docs, s.accounts, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	app := func(title string) string {
@@ -45,6 +49,14 @@ func TestDemoEveryRoleSeesContent(t *testing.T) {
 		page(c, app("Quetzaltenango regional heart mission")+"/versions/1", "Hospital Regional de Occidente")
 		page(c, app("Tegucigalpa spring cardiac mission"), "who pays for the service")
 		page(c, app("Tegucigalpa cardiac mission, autumn")+"/report")
+		page(c, app("Guatemala City congenital heart surgery week")+"/documents", "host-hospital-agreement.pdf")
+		var doc int64
+		if err := s.db.Get(&doc, `SELECT id FROM documents WHERE filename = 'host-hospital-agreement.pdf'`); err != nil {
+			t.Fatal(err)
+		}
+		if rec := c.get(fmt.Sprintf("/documents/%d", doc)); rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "%PDF-") {
+			t.Errorf("the demo's document: %d %.40q", rec.Code, rec.Body.String())
+		}
 		page(c, app("Guatemala City pediatric heart surgery week")+"/report", "Eight ICU nurses completed the course")
 	})
 	t.Run("solicitante", func(t *testing.T) {
@@ -52,6 +64,7 @@ func TestDemoEveryRoleSeesContent(t *testing.T) {
 		page(c, "/dashboard", `lang="es"`, "Fundación Latido Dominicano", "Jornada de cardiopatías congénitas en Santo Domingo")
 		page(c, app("Jornada de cardiopatías congénitas en Santo Domingo"), "Gracias por la solicitud")
 		page(c, app("Equipamiento de perfusión para el Hospital Cabral y Báez"), "no la compra de equipos")
+		page(c, app("Jornada de cardiopatías congénitas en Santo Domingo")+"/documents", "licencias-del-equipo.pdf")
 	})
 	t.Run("board", func(t *testing.T) {
 		c := s.loginAs(t, people["board@demo.missiongrants.test"])
