@@ -193,17 +193,18 @@ func (p *shutdownPortal) waitExit(t *testing.T, within time.Duration) {
 func (p *shutdownPortal) written(t *testing.T) map[string]int {
 	t.Helper()
 	got := map[string]int{}
-	// The demo's history (seed-demo) has payments of its own: the ledger's
-	// figures are the test's award's.
+	// The demo (seed-demo) has documents and payments of its own: these
+	// are the test's charity's ($1) and award's.
+	const ours = `(SELECT id FROM documents WHERE organization_id = (SELECT organization_id FROM applications WHERE id = $1))`
 	for name, q := range map[string]struct {
 		sql  string
 		args []any
 	}{
-		"documents":       {`SELECT count(*) FROM documents`, nil},
-		"receipts":        {`SELECT count(*) FROM documents WHERE kind = 'receipt'`, nil},
-		"payments":        {`SELECT count(*) FROM payments WHERE receipt_id IS NOT NULL`, nil},
+		"documents":       {`SELECT count(*) FROM documents WHERE id IN ` + ours, []any{p.draft}},
+		"receipts":        {`SELECT count(*) FROM documents WHERE kind = 'receipt' AND id IN ` + ours, []any{p.draft}},
+		"payments":        {`SELECT count(*) FROM payments WHERE receipt_id IS NOT NULL AND instalment_id = $1`, []any{p.instalment}},
 		"paid_cents":      {`SELECT paid_cents FROM instalments WHERE id = $1`, []any{p.instalment}},
-		"document audits": {`SELECT count(*) FROM audit WHERE action = 'document.uploaded'`, nil},
+		"document audits": {`SELECT count(*) FROM audit WHERE action = 'document.uploaded' AND object_id IN (SELECT id::text FROM ` + ours + ` d)`, []any{p.draft}},
 		"payment audits":  {`SELECT count(*) FROM audit WHERE action = 'payment.recorded' AND object_id = $1::text`, []any{p.awarded}},
 	} {
 		var n int
