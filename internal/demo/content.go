@@ -255,7 +255,10 @@ var (
 		"Strong local training component: the host perfusionists now run half the cases. I support the full amount.",
 		"Clear plan and a host hospital that has worked with them before. Minor: supplies line looks generous, but defensible.",
 		"Good track record and reports always on time. The case mix is appropriate for a one-week trip.",
+	}
+	reviewGoodES = []string{
 		"Equipo sólido y con experiencia; el hospital anfitrión está preparado. Apoyo la solicitud.",
+		"Buen componente de capacitación local y un presupuesto razonable para el número de casos.",
 	}
 	reviewDoubt = []string{
 		"The plan is sound but the number of bypass cases per day is ambitious for two ICU beds. I would fund a smaller caseload.",
@@ -325,12 +328,16 @@ func applications() []app {
 			adults: 14, kids: 10, bypass: 20, offpump: 1, interventional: 3, icu: 6, equipment: "available", requested: 41_500_00, other: 14_000_00,
 			why: "The spring trip adds adult coronary cases at the hospital's request."},
 		info: &exchange{by: "ada",
-			question: "Thank you for the application. The equipment answer says the hospital's heart-lung machine is available, but your last report " +
-				"says it needed servicing. Is it confirmed working for your dates, and who pays for the service?",
+			question: "Thank you for the application. The equipment answer says the hospital's heart-lung machine is available, but the hospital's " +
+				"biomedical department told us it is waiting for a service. Is it confirmed working for your dates, and who pays for the service?",
 			answer: "The hospital's biomedical team serviced the machine last month (paid by the hospital). To be safe we will bring our own " +
 				"oxygenators and a spare pump head; we changed the equipment answer to \"partly\" and moved US$2,000 from travel to equipment.",
 			revise: func(f *application.Form) {
 				f.PerfusionEquipment = "partly"
+				move := money.Cents(2_000_00)
+				travel, _ := money.Parse(f.Budget[0].Amount, "en")
+				equipment, _ := money.Parse(f.Budget[4].Amount, "en")
+				f.Budget[0].Amount, f.Budget[4].Amount = money.Input(travel-move, "en"), money.Input(equipment+move, "en")
 				f.Budget[0].Description = "Flights for the team (one fewer flight: the technician joins from Miami)"
 				f.Budget[4].Description = "Spare pump head and monitoring cables"
 			}},
@@ -389,7 +396,7 @@ func applications() []app {
 			adults: 5, kids: 14, bypass: 16, offpump: 1, interventional: 3, icu: 5, equipment: "partly", requested: 35_500_00, other: 9_500_00,
 			why: "Segunda jornada en Santiago: el hospital ya cuenta con dos perfusionistas formados en la primera."},
 		reviews: []review{
-			{by: "ramon", scores: [5]int{5, 4, 4, 5, 4}, recommendation: "approve", comment: reviewGood[4]},
+			{by: "ramon", scores: [5]int{5, 4, 4, 5, 4}, recommendation: "approve", comment: reviewGoodES[0]},
 			{by: "bruno", scores: [5]int{4, 4, 3, 4, 4}, recommendation: "approve", comment: reviewGood[2]},
 			{by: "grace", scores: [5]int{4, 3, 3, 4, 4}, recommendation: "approve", comment: reviewDoubt[0]},
 		},
@@ -447,7 +454,7 @@ func applications() []app {
 		add(app{key: p.key, org: p.org, round: p.round, by: charityMember(p.org), status: policy.Approved, sub: p.sub, tripStart: p.trip, tripDays: 7,
 			trip: tripPlan{title: p.title, country: p.country, city: p.city, hospital: p.hospital, host: p.host, hostEmail: p.email,
 				adults: p.adults, kids: p.kids, bypass: total - 3, offpump: 1, interventional: 2, icu: 5, equipment: "partly",
-				requested: p.requested, other: p.requested / 4, why: p.story},
+				requested: p.requested, other: p.requested / 4, why: pastWhy(p.org, p.hospital)},
 			reviews: rv, ballots: bl, reportState: reportAccepted, spentCut: 1_250_00,
 			results: &outcome{infants: p.infants, children: p.children, adults: p.grownups, openHeart: total - 2, bypass: total - 3,
 				interventional: 2, deaths: p.deaths, complications: 1 + i%3, trained: 4 + i%5, story: p.story}})
@@ -486,7 +493,7 @@ func applications() []app {
 			adults: 16, kids: 4, bypass: 17, offpump: 1, interventional: 2, icu: 4, equipment: "partly", requested: 32_000_00, other: 8_000_00,
 			why: "Cirugía valvular para adultos con cardiopatía reumática, la principal causa de la lista de espera del hospital."},
 		reviews: []review{
-			{by: "tomas", scores: [5]int{5, 4, 4, 4, 5}, recommendation: "approve", comment: reviewGood[4]},
+			{by: "tomas", scores: [5]int{5, 4, 4, 4, 5}, recommendation: "approve", comment: reviewGoodES[0]},
 			{by: "helen", scores: [5]int{5, 3, 4, 3, 4}, recommendation: "more_info", comment: reviewDoubt[1]},
 		},
 		comments: []comment{{"grace", discussion[0]}}})
@@ -495,7 +502,7 @@ func applications() []app {
 			hospital: "Hospital Regional del Cusco", host: "Dr. Edwin Condori", hostEmail: "econdori@hrcusco.example", hostPhone: "+51 84 555 0101",
 			adults: 10, kids: 8, bypass: 14, offpump: 2, interventional: 2, icu: 4, equipment: "brought", requested: 33_000_00, other: 7_000_00,
 			why: "La altitud de Cusco obliga a un protocolo de perfusión propio, que el equipo ya aplicó en Arequipa."},
-		reviews: []review{{by: "ramon", scores: [5]int{5, 4, 4, 4, 4}, recommendation: "approve", comment: reviewGood[4]}}})
+		reviews: []review{{by: "ramon", scores: [5]int{5, 4, 4, 4, 4}, recommendation: "approve", comment: reviewGoodES[0]}}})
 	add(app{key: "me-submitted", org: "mending", round: "open", by: "daniel", status: policy.Submitted, sub: -6, tripStart: 140, tripDays: 7,
 		trip: tripPlan{title: "Santo Domingo adult valve trip", country: "DO", city: "Santo Domingo",
 			hospital: "Hospital Dr. Salvador B. Gautier", host: "Dr. Andrés Polanco", hostEmail: "apolanco@gautier.example", hostPhone: "+1 809 555 0150",
@@ -505,6 +512,17 @@ func applications() []app {
 }
 
 func intp(n int) *int { return &n }
+
+// pastWhy is the paragraph of an application decided long ago: written
+// before its trip, so it says what the trip is for, not what it did.
+func pastWhy(org, hospital string) string {
+	for _, c := range charities {
+		if c.key == org && c.lang == "es" {
+			return "La misión continúa nuestro trabajo con el equipo del " + hospital + " y atiende a los pacientes más urgentes de su lista."
+		}
+	}
+	return "The trip continues our work with the team at " + hospital + " and takes the most urgent cases on its list."
+}
 
 func charityMember(org string) string {
 	for _, c := range charities {
@@ -525,6 +543,9 @@ func boardWork(decision string, n int) ([]review, []ballot) {
 	for i := range 3 {
 		r := review{by: rot(i), scores: [5]int{4 + (n+i)%2, 4, 3 + (n*i)%3, 4, 4 + i%2}, recommendation: "approve",
 			comment: reviewGood[(n+i)%len(reviewGood)]}
+		if r.by == "ramon" || r.by == "tomas" { // they write in Spanish
+			r.comment = reviewGoodES[(n+i)%len(reviewGoodES)]
+		}
 		if decision == "decline" {
 			r.scores, r.recommendation, r.comment = [5]int{4, 2, 3, 2, 3}, "decline", reviewDoubt[i%len(reviewDoubt)]
 		}
