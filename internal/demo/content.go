@@ -261,7 +261,7 @@ var (
 		"Buen componente de capacitación local y un presupuesto razonable para el número de casos.",
 	}
 	reviewDoubt = []string{
-		"The plan is sound but the number of bypass cases per day is ambitious for two ICU beds. I would fund a smaller caseload.",
+		"The plan is sound but the number of bypass cases per day is ambitious for the ICU beds the hospital has. I would fund a smaller caseload.",
 		"I would like to see the host hospital's written confirmation of ICU nurses for the whole week before voting.",
 	}
 	discussion = []string{
