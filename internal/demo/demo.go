@@ -16,6 +16,8 @@ package demo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -24,7 +26,9 @@ import (
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/db"
+	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
+	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/report"
 	"missiongrants/internal/vote"
@@ -58,9 +62,13 @@ func Seed(ctx context.Context, pool *sqlx.DB, now time.Time) error {
 		if done {
 			return nil
 		}
-		s := &seeder{ctx: ctx, tx: tx, now: now.UTC(), base: now.UTC().Truncate(24 * time.Hour),
-			user: map[string]int64{}, userName: map[string]string{}, org: map[string]int64{}, orgLang: map[string]string{},
-			round: map[string]int64{}, app: map[string]int64{}}
+		cat, err := i18n.New()
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		s := &seeder{ctx: ctx, tx: tx, now: now.UTC(), base: now.UTC().Truncate(24 * time.Hour), papers: papers.New(cat),
+			user: map[string]int64{}, userName: map[string]string{}, email: map[string]string{}, org: map[string]int64{}, orgLang: map[string]string{},
+			orgName: map[string]string{}, round: map[string]int64{}, app: map[string]int64{}}
 		s.write()
 		if s.err != nil {
 			return fmt.Errorf("demo: %w", s.err)
@@ -80,12 +88,15 @@ type seeder struct {
 	err      error
 	user     map[string]int64 // by the key content.go names them with
 	userName map[string]string
+	email    map[string]string
 	org      map[string]int64
 	orgLang  map[string]string
+	orgName  map[string]string
 	round    map[string]int64
 	app      map[string]int64
 	criteria []criterion
 	serial   int // numbers payment references and keys
+	papers   *papers.Papers
 }
 
 type criterion struct {
@@ -180,7 +191,7 @@ func (s *seeder) demoUsers(byEmail map[string]string) {
 			s.fail(fmt.Errorf("the demo account %s (account.SeedDemo runs first): %w", email, err))
 			return
 		}
-		s.user[key], s.userName[key] = u.ID, u.Name
+		s.user[key], s.userName[key], s.email[key] = u.ID, u.Name, email
 	}
 }
 
@@ -190,7 +201,7 @@ func (s *seeder) people(ps []person, since time.Time) {
 	for _, p := range ps {
 		s.user[p.key] = s.id(`INSERT INTO users (email, name, is_board, language, email_confirmed_at, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5, $5) RETURNING id`, p.email, p.name, p.board, p.lang, since)
-		s.userName[p.key] = p.name
+		s.userName[p.key], s.email[p.key] = p.name, p.email
 	}
 }
 
@@ -212,9 +223,11 @@ func (s *seeder) charity(c charity) {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11) RETURNING id`,
 		c.name, c.country, c.registration, c.address, c.website, c.description, c.contact, c.email, c.phone,
 		raw, since.Add(12*time.Minute), s.user[creator], since)
-	s.org[c.key], s.orgLang[c.key] = id, c.lang
+	s.org[c.key], s.orgLang[c.key], s.orgName[c.key] = id, c.lang, c.name
+	// Every member may sign the charity's grant agreements: the one who
+	// registered it named the other.
 	for i, m := range c.members {
-		s.exec(`INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3)`,
+		s.exec(`INSERT INTO organization_members (organization_id, user_id, joined_at, signatory) VALUES ($1, $2, $3, true)`,
 			id, s.user[m], since.AddDate(0, 0, 9*i))
 	}
 	s.audit(since, creator, "organization.created", "organization", id, map[string]any{"legal_name": c.name})
@@ -671,6 +684,9 @@ func (s *seeder) fund(appID, voteID int64, a app, amount money.Cents, closedDay 
 	inst2 := s.id(`INSERT INTO instalments (award_id, position, amount_cents, due_on, condition) VALUES ($1, 2, $2, $3, 'report_accepted') RETURNING id`,
 		awardID, amount-first, s.date(tripEnd+reportDueDays))
 	s.audit(awarded, "sofia", "award.created", "application", appID, map[string]any{"award_id": awardID, "amount_cents": amount, "instalments": 2})
+	s.agreement(appID, awardID, a, c, awarded, []papers.Instalment{
+		{Amount: first, DueOn: s.date(awardDay + 14), Condition: "before_trip"},
+		{Amount: amount - first, DueOn: s.date(tripEnd + reportDueDays), Condition: "report_accepted"}})
 
 	payDay := awardDay + payAfter
 	if a.payPending {
@@ -686,6 +702,54 @@ func (s *seeder) fund(appID, voteID int64, a app, amount money.Cents, closedDay 
 	if accepted != nil {
 		s.pay(appID, awardID, inst2, amount-first, *accepted+6, "ach", false)
 	}
+}
+
+// agreement issues the award's grant agreement as agreement.IssueTx does
+// (the terms from the template in the charity's language, their PDF and
+// its SHA-256) and has the member who applied sign it two days later as
+// agreement.Sign does (the statement ticked, the signed copy with its
+// signature page): no payment goes before it.
+func (s *seeder) agreement(appID, awardID int64, a app, c *application.Checked, issued time.Time, schedule []papers.Instalment) {
+	if s.err != nil {
+		return
+	}
+	lang := s.orgLang[a.org]
+	facts := papers.Agreement{Lang: lang, Number: fmt.Sprintf("%d-%d", issued.Year(), awardID), Organization: s.orgName[a.org],
+		Title: c.Title, Amount: c.AmountRequested - a.cut, Currency: "USD", Instalments: schedule, Conditions: a.conditions,
+		TripStart: c.TripStart, TripEnd: c.TripEnd, ReportDue: c.TripEnd.AddDate(0, 0, reportDueDays), IssuedAt: issued.Truncate(time.Second)}
+	if err := s.tx.GetContext(s.ctx, &facts.Template, `SELECT body FROM agreement_templates WHERE language = $1`, lang); err != nil {
+		s.fail(err)
+		return
+	}
+	text, err := s.papers.AgreementText(facts)
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	unsigned, err := s.papers.Agreement(facts, text, nil)
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	sum := sha256.Sum256(unsigned)
+	sha := hex.EncodeToString(sum[:])
+	title := map[string]string{"en": "Program director", "es": "Directora de programas"}[lang]
+	sig := papers.Signature{Name: s.userName[a.by], Title: title, Email: s.email[a.by], At: issued.AddDate(0, 0, 2).Add(3 * time.Hour),
+		IP: "203.0.113.24", Statement: s.papers.Statement(lang, s.orgName[a.org]), SHA256: sha}
+	signed, err := s.papers.Agreement(facts, text, &sig)
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	id := s.id(`INSERT INTO agreements (award_id, application_id, language, body, pdf, pdf_sha256, issued_by, issued_at,
+			signed_by, signer_name, signer_title, signer_ip, statement, signed_at, signed_pdf)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		awardID, appID, lang, text, unsigned, sha, s.user["sofia"], facts.IssuedAt,
+		s.user[a.by], sig.Name, sig.Title, sig.IP, sig.Statement, sig.At, signed)
+	s.audit(facts.IssuedAt, "sofia", "agreement.issued", "application", appID, map[string]any{"agreement_id": id, "sha256": sha, "language": lang})
+	signedSum := sha256.Sum256(signed)
+	s.audit(sig.At, a.by, "agreement.signed", "application", appID, map[string]any{"agreement_id": id, "sha256": sha,
+		"signed_sha256": hex.EncodeToString(signedSum[:]), "signer_name": sig.Name, "signer_title": sig.Title, "ip": sig.IP, "statement": sig.Statement})
 }
 
 // reminded records the report reminders the job queue sent before today

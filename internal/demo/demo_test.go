@@ -28,7 +28,7 @@ func seeded(t *testing.T, now time.Time) *sqlx.DB {
 	t.Helper()
 	pool := dbtest.New(t)
 	ctx := context.Background()
-	accounts := account.New(pool, testenv.NewOutbox(t).Outbox, account.Config{Now: func() time.Time { return now }})
+	accounts := account.New(pool, account.Options{Outbox: testenv.NewOutbox(t).Outbox, Now: func() time.Time { return now }})
 	if _, err := accounts.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func docs(t *testing.T, pool *sqlx.DB) *document.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return document.New(pool, disk, document.Options{})
+	return document.New(pool, document.Options{Store: disk})
 }
 
 // The demo is dated from the day it runs: any day of the year makes the
@@ -124,7 +124,7 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 	}
 
 	// Overdue as the admins' dashboard counts it, with the service's rule.
-	reports := report.New(pool, testenv.NewOutbox(t).Outbox, report.DefaultDueDays, "", func() time.Time { return now })
+	reports := report.New(pool, report.Options{Outbox: testenv.NewOutbox(t).Outbox, Now: func() time.Time { return now }})
 	if _, n, err := reports.Overdue(ctx, 10); err != nil || n < 1 {
 		t.Errorf("overdue reports: %d, %v", n, err)
 	}
@@ -223,6 +223,17 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 		}
 	}
 
+	// Every award has its agreement, signed, its PDF the one its hash names.
+	var agreements int
+	if err := pool.GetContext(ctx, &agreements, `SELECT count(*) FROM awards w JOIN agreements g ON g.award_id = w.id
+		WHERE g.signed_at < $1 AND g.pdf_sha256 = encode(sha256(g.pdf), 'hex') AND length(g.signed_pdf) > length(g.pdf)`, now); err != nil {
+		t.Fatal(err)
+	}
+	var awards int
+	if err := pool.GetContext(ctx, &awards, `SELECT count(*) FROM awards`); err != nil || awards != agreements || awards == 0 {
+		t.Errorf("%d awards, %d with their signed agreement (%v)", awards, agreements, err)
+	}
+
 	// The ledger's totals are the counted payments; the audit chain holds.
 	var off int
 	if err := pool.GetContext(ctx, &off, `SELECT count(*) FROM awards w WHERE w.paid_cents <> coalesce((SELECT sum(p.amount_cents) FROM payments p
@@ -240,7 +251,7 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 // tables the demo writes to, counted to show a second run changes nothing.
 var tables = []string{"users", "organizations", "organization_members", "funding_rounds", "applications", "application_versions",
 	"application_events", "application_messages", "screenings", "conflicts", "reviews", "board_comments", "votes", "ballots",
-	"awards", "instalments", "payments", "payment_approvals", "reports", "report_reminders", "settings", "audit",
+	"awards", "instalments", "agreements", "payments", "payment_approvals", "reports", "report_reminders", "settings", "audit",
 	"documents", "application_version_documents"}
 
 func counts(t *testing.T, pool *sqlx.DB) map[string]int {
@@ -264,7 +275,7 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 	if err := demo.Seed(context.Background(), pool, now.AddDate(0, 0, 3)); err != nil {
 		t.Fatal(err)
 	}
-	accounts := account.New(pool, testenv.NewOutbox(t).Outbox, account.Config{})
+	accounts := account.New(pool, account.Options{Outbox: testenv.NewOutbox(t).Outbox})
 	if err := demo.Documents(context.Background(), pool, docs(t, pool), accounts, now.AddDate(0, 0, 3)); err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func Documents(ctx context.Context, pool *sqlx.DB, docs *document.Service, accou
 			return fmt.Errorf("demo: %w", err)
 		}
 		ac := account.Actor{UserID: u.ID, RequestID: "seed-demo"}
-		for _, p := range papers(c, now) {
+		for _, p := range filesOf(c, now) {
 			body, err := p.render(c, now)
 			if err != nil {
 				return fmt.Errorf("demo: %s: %w", p.filename, err)
@@ -86,7 +86,7 @@ type paper struct {
 	expires  *time.Time
 }
 
-func papers(c charity, now time.Time) []paper {
+func filesOf(c charity, now time.Time) []paper {
 	expires := now.AddDate(2, 0, 0).Truncate(24 * time.Hour)
 	es := c.lang == "es"
 	pick := func(en, sp string) string {

@@ -47,6 +47,16 @@ func TestDemoEveryRoleSeesContent(t *testing.T) {
 		page(c, "/dashboard", "Heartbridge Missions, Inc.", "Quetzaltenango regional heart mission", "Tegucigalpa spring cardiac mission")
 		page(c, app("Quetzaltenango regional heart mission"), "Quetzaltenango regional heart mission")
 		page(c, app("Quetzaltenango regional heart mission")+"/versions/1", "Hospital Regional de Occidente")
+		page(c, app("Quetzaltenango regional heart mission")+"/agreement", "Alex Applicant")
+		var agreement int64
+		if err := s.db.Get(&agreement, `SELECT id FROM agreements WHERE application_id = $1`,
+			strings.TrimPrefix(app("Quetzaltenango regional heart mission"), "/applications/")); err != nil {
+			t.Fatal(err)
+		}
+		if rec := c.get(fmt.Sprintf("%s/agreements/%d/pdf", app("Quetzaltenango regional heart mission"), agreement)); rec.Code != http.StatusOK ||
+			!strings.HasPrefix(rec.Body.String(), "%PDF-") {
+			t.Errorf("the demo's agreement: %d %.40q", rec.Code, rec.Body.String())
+		}
 		page(c, app("Tegucigalpa spring cardiac mission"), "who pays for the service")
 		page(c, app("Tegucigalpa cardiac mission, autumn")+"/report")
 		page(c, app("Guatemala City congenital heart surgery week")+"/documents", "host-hospital-agreement.pdf")
