@@ -403,6 +403,19 @@ func applications() []app {
 		comments: []comment{{"tomas", discussion[3]}, {"helen", discussion[2]}},
 		ballots: []ballot{{by: "ramon", choice: "approve"}, {by: "helen", choice: "approve"},
 			{by: "grace", choice: "approve", comment: "With the caseload reduced to three bypass cases a day."}}})
+	add(app{key: "la-sign", org: "latido", round: "open", by: "lucia", status: policy.Approved, sub: -35, tripStart: 70, tripDays: 6,
+		unsigned: true,
+		trip: tripPlan{title: "Jornada de cateterismo cardíaco infantil en Santo Domingo", country: "DO", city: "Santo Domingo",
+			hospital: "Hospital Infantil Dr. Robert Reid Cabral", host: "Dra. Milagros Féliz", hostEmail: "mfeliz@robertreid.example", hostPhone: "+1 809 555 0110",
+			adults: 0, kids: 24, bypass: 0, offpump: 0, interventional: 24, icu: 3, equipment: "brought", requested: 22_000_00, other: 6_000_00,
+			why: "Cierre de comunicaciones y dilataciones por cateterismo, sin cirugía abierta, para los niños que esperan en la lista del hospital."},
+		reviews: []review{
+			{by: "ramon", scores: [5]int{5, 5, 4, 4, 4}, recommendation: "approve", comment: reviewGoodES[1]},
+			{by: "helen", scores: [5]int{5, 4, 4, 4, 5}, recommendation: "approve", comment: reviewGood[0]},
+			{by: "grace", scores: [5]int{4, 4, 4, 4, 4}, recommendation: "approve", comment: reviewGood[3]},
+		},
+		ballots: []ballot{{by: "ramon", choice: "approve"}, {by: "helen", choice: "approve"}, {by: "grace", choice: "approve"},
+			{by: "tomas", choice: "approve"}, {by: "bruno", choice: "abstain"}}})
 	add(app{key: "la-info", org: "latido", round: "open", by: "lucia", status: policy.MoreInfoRequested, sub: -12, tripStart: 160, tripDays: 7,
 		trip: tripPlan{title: "Jornada de cardiopatías congénitas en Santo Domingo", country: "DO", city: "Santo Domingo",
 			hospital: "Hospital Infantil Dr. Robert Reid Cabral", host: "Dra. Milagros Féliz", hostEmail: "mfeliz@robertreid.example", hostPhone: "+1 809 555 0110",

@@ -329,6 +329,7 @@ type app struct {
 	cut         money.Cents // the board proposed this much less than asked
 	conditions  string
 	payPending  bool // the first instalment's payment waits for a second admin
+	unsigned    bool // the grant agreement waits for the charity's signature
 	reportState string
 	results     *outcome // what the trip achieved, for its report
 	spentCut    money.Cents
@@ -687,6 +688,9 @@ func (s *seeder) fund(appID, voteID int64, a app, amount money.Cents, closedDay 
 	s.agreement(appID, awardID, a, c, awarded, []papers.Instalment{
 		{Amount: first, DueOn: s.date(awardDay + 14), Condition: "before_trip"},
 		{Amount: amount - first, DueOn: s.date(tripEnd + reportDueDays), Condition: "report_accepted"}})
+	if a.unsigned {
+		return // no money moves before the charity signs
+	}
 
 	payDay := awardDay + payAfter
 	if a.payPending {
@@ -706,9 +710,9 @@ func (s *seeder) fund(appID, voteID int64, a app, amount money.Cents, closedDay 
 
 // agreement issues the award's grant agreement as agreement.IssueTx does
 // (the terms from the template in the charity's language, their PDF and
-// its SHA-256) and has the member who applied sign it two days later as
-// agreement.Sign does (the statement ticked, the signed copy with its
-// signature page): no payment goes before it.
+// its SHA-256) and, unless a.unsigned, has the member who applied sign it
+// two days later as agreement.Sign does (the statement ticked, the signed
+// copy with its signature page): no payment goes before it.
 func (s *seeder) agreement(appID, awardID int64, a app, c *application.Checked, issued time.Time, schedule []papers.Instalment) {
 	if s.err != nil {
 		return
@@ -733,6 +737,12 @@ func (s *seeder) agreement(appID, awardID int64, a app, c *application.Checked, 
 	}
 	sum := sha256.Sum256(unsigned)
 	sha := hex.EncodeToString(sum[:])
+	if a.unsigned {
+		id := s.id(`INSERT INTO agreements (award_id, application_id, language, body, pdf, pdf_sha256, issued_by, issued_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, awardID, appID, lang, text, unsigned, sha, s.user["sofia"], facts.IssuedAt)
+		s.audit(facts.IssuedAt, "sofia", "agreement.issued", "application", appID, map[string]any{"agreement_id": id, "sha256": sha, "language": lang})
+		return
+	}
 	title := map[string]string{"en": "Program director", "es": "Directora de programas"}[lang]
 	sig := papers.Signature{Name: s.userName[a.by], Title: title, Email: s.email[a.by], At: issued.AddDate(0, 0, 2).Add(3 * time.Hour),
 		IP: "203.0.113.24", Statement: s.papers.Statement(lang, s.orgName[a.org]), SHA256: sha}

@@ -75,6 +75,7 @@ func TestDemoEveryRoleSeesContent(t *testing.T) {
 		page(c, app("Jornada de cardiopatías congénitas en Santo Domingo"), "Gracias por la solicitud")
 		page(c, app("Equipamiento de perfusión para el Hospital Cabral y Báez"), "no la compra de equipos")
 		page(c, app("Jornada de cardiopatías congénitas en Santo Domingo")+"/documents", "licencias-del-equipo.pdf")
+		page(c, app("Jornada de cateterismo cardíaco infantil en Santo Domingo")+"/agreement", "Jornada de cateterismo cardíaco infantil en Santo Domingo")
 	})
 	t.Run("board", func(t *testing.T) {
 		c := s.loginAs(t, people["board@demo.missiongrants.test"])
