@@ -87,18 +87,27 @@ func (a *Application) mailTitle() string {
 
 // Service runs application actions.
 type Service struct {
-	db     *sqlx.DB
-	outbox *mail.Outbox
-	base   string
-	now    func() time.Time
+	db      *sqlx.DB
+	outbox  *mail.Outbox
+	letters DeclineLetters // nil: no letter attached
+	base    string
+	now     func() time.Time
 	// ReportDueDays: a funded trip's report is due this long after it ends;
 	// a charity with one overdue does not pass screening.
 	ReportDueDays int
 }
 
+// DeclineLetters writes the letter that goes with a decline, as a PDF named
+// for the reader (package papers; an interface, as papers reads this
+// package's forms).
+type DeclineLetters interface {
+	DeclineLetter(lang string, date time.Time, organization, contact, title, reason string) (name string, pdf []byte, err error)
+}
+
 // Options are what the service needs besides its database.
 type Options struct {
 	Outbox        *mail.Outbox
+	Letters       DeclineLetters   // writes the decline letter, attached to its mail
 	BaseURL       string           // for links in emails
 	Now           func() time.Time // the clock; nil: time.Now
 	ReportDueDays int              // 0: report.DefaultDueDays
@@ -112,7 +121,7 @@ func New(pool *sqlx.DB, o Options) *Service {
 	if o.ReportDueDays <= 0 {
 		o.ReportDueDays = report.DefaultDueDays
 	}
-	return &Service{db: pool, outbox: o.Outbox, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
+	return &Service{db: pool, outbox: o.Outbox, letters: o.Letters, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
 }
 
 func (s *Service) today() time.Time {

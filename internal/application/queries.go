@@ -51,4 +51,5 @@ var (
 	sqlGetIPAForUpdate     = queries.Get("application-get-ipa-for-update")
 	sqlGetMemberForUpdate  = queries.Get("application-get-member-for-update")
 	sqlBeforeBoard         = queries.Get("application-before-board")
+	sqlDeclinedRecipients  = queries.Get("application-declined-recipients")
 )

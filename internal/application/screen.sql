@@ -6,3 +6,9 @@ VALUES ($1, $2, $3, $4, $5, $6)
 UPDATE applications
 SET decline_reason = $2
 WHERE id = $1
+
+-- name: application-declined-recipients
+SELECT u.email, u.name, u.language
+FROM users u
+JOIN organization_members m ON m.user_id = u.id
+WHERE m.organization_id = $1 AND u.active AND u.notify_email

@@ -121,6 +121,7 @@ func (s *Service) PostMessage(ctx context.Context, ac account.Actor, u *account.
 
 type recipient struct {
 	Email    string `db:"email"`
+	Name     string `db:"name"`
 	Language string `db:"language"`
 }
 

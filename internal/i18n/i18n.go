@@ -165,6 +165,13 @@ func (c *Catalog) localize(lang, key string, args ...any) string {
 		cfg.TemplateData = data
 	}
 	s, err := l.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message that names {{.Count}} without plural forms ("Votes
+		// open: {{.Count}}") has only its "other" form, which go-i18n does
+		// not pick for a count of one: it reads as a plain message.
+		cfg.PluralCount = nil
+		s, err = l.Localize(cfg)
+	}
 	if err != nil {
 		return key
 	}

@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
 	c, err := New()
@@ -93,6 +96,20 @@ func TestQuorumLineAgreesInNumber(t *testing.T) {
 	} {
 		if got := c.T(tc.lang, "page.board.quorum_met", "Cast", tc.cast, "Eligible", tc.eligible, "Count", tc.eligible); got != tc.want {
 			t.Errorf("%s %d/%d: got %q, want %q", tc.lang, tc.cast, tc.eligible, got, tc.want)
+		}
+	}
+}
+
+// A message that shows a count but has no plural forms reads the same for
+// every count, one included.
+func TestCountWithoutPluralForms(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 2, 1000} {
+		if got := c.T("en", "page.admin_dashboard.votes_open", "Count", n); got != fmt.Sprintf("Votes open: %d", n) {
+			t.Errorf("Count %d: %q", n, got)
 		}
 	}
 }

@@ -97,12 +97,13 @@ WHERE u.notify_email AND u.is_board AND u.active
     WHERE a.id = $1 AND m.user_id = u.id)
 
 -- name: vote-notify-charity-application
-SELECT title
-FROM applications
-WHERE id = $1
+SELECT a.title, o.legal_name
+FROM applications a
+JOIN organizations o ON o.id = a.organization_id
+WHERE a.id = $1
 
 -- name: vote-notify-charity-recipients
-SELECT u.email, u.language
+SELECT u.email, u.name, u.language
 FROM users u
 JOIN organization_members m ON m.user_id = u.id
 JOIN applications a ON a.organization_id = m.organization_id
