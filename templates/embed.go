@@ -3,7 +3,8 @@ package templates
 
 import "embed"
 
-// FS holds layout/, partials/, pages/ and mail/.
+// FS holds layout/, partials/, the html/template pages not yet moved to
+// templ (pages/*.html) and mail/.
 //
-//go:embed layout partials pages mail
+//go:embed layout partials pages/*.html mail
 var FS embed.FS

@@ -91,6 +91,7 @@ func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.compareViews = compareRendered(t)
 	return &testServer{Server: s, db: pool, mail: mp}
 }
 

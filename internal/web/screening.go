@@ -8,12 +8,13 @@ import (
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/web/form"
+	"missiongrants/internal/web/view"
 )
 
 type screeningQueuePage struct {
 	Page
 	Queue *application.QueuePage
-	Rows  []queueRowView
+	Rows  []view.QueueRow
 	Next  string // the next page's URL, "" on the last
 }
 

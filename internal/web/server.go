@@ -65,11 +65,15 @@ type Server struct {
 	reviews  *review.Service
 	votes    *vote.Service
 	views    *views
-	assets   *assetSet
-	cop      *http.CrossOriginProtection
-	sessions *scs.SessionManager
-	engine   *gin.Engine
-	handler  http.Handler
+	// compareViews, set by tests, is given each page drawn by its templ
+	// component together with the same data drawn by its html/template
+	// page (or the error that drawing it gave), while pages move to templ.
+	compareViews func(view string, templ, html []byte, err error)
+	assets       *assetSet
+	cop          *http.CrossOriginProtection
+	sessions     *scs.SessionManager
+	engine       *gin.Engine
+	handler      http.Handler
 	// timeouts bound how long a request's body may take to arrive and its
 	// answer to leave (defaultTimeouts; tests shorten them).
 	timeouts timeouts

@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/web/view"
 )
 
 // Labels translated once at start-up must read, and be escaped, exactly as
@@ -34,7 +35,7 @@ func TestViewsTranslateLabelsOnceAndEscapeThem(t *testing.T) {
 	}
 	for _, l := range i18n.Languages {
 		var got bytes.Buffer
-		d := data{Page: Page{Lang: l, cat: cat}, Items: []int{1}}
+		d := data{Page: view.NewPage(cat, nil, l), Items: []int{1}}
 		if err := v.pages[l]["sample"].ExecuteTemplate(&got, "base", d); err != nil {
 			t.Fatal(err)
 		}

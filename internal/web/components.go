@@ -1,0 +1,28 @@
+package web
+
+import (
+	"github.com/a-h/templ"
+
+	"missiongrants/templates/pages"
+)
+
+// components are the pages drawn by templ components (templates/pages/*.templ),
+// by view name. render draws a view listed here with its component and any
+// other with its html/template page, until every page has moved.
+var components = map[string]func(data any) (templ.Component, bool){
+	"board_queue": component(pages.BoardQueue),
+}
+
+// component adapts a page's component to render's data, which handlers
+// pass as a value or a pointer; false when data is of another type.
+func component[T any](f func(*T) templ.Component) func(any) (templ.Component, bool) {
+	return func(data any) (templ.Component, bool) {
+		switch d := data.(type) {
+		case *T:
+			return f(d), true
+		case T:
+			return f(&d), true
+		}
+		return nil, false
+	}
+}
