@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/web/view"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -245,31 +246,10 @@ func (s *Server) applicationAutosave(c *gin.Context) error {
 	return nil
 }
 
+// applicationShowPage is the application page's data (view.ApplicationShow)
+// and what its handlers keep beside it.
 type applicationShowPage struct {
-	Page
-	App      *application.Application
-	Member   bool
-	Events   []string
-	Timeline []application.TimelineEntry
-	Versions []application.Version
-	Changes  []application.Change
-	Messages []application.Post
-	Amount   string
-	Country  string
-	Body     string
-	Question string
-	// Can is what the viewer may do now (policy.For): the page shows a
-	// control only when it allows it.
-	Can policy.Can
-	// CanAsk: the "ask for more information" form, unless the screening
-	// form (which also asks) is shown.
-	CanAsk bool
-	Latest *application.Version // the IPA's link to the application as submitted
-	// The board's parts (application_board.go): nil for the charity.
-	Screening *screeningView
-	Board     *boardView
-	Decision  *decisionView
-	Award     *awardView // award_pages.go: approved applications
+	view.ApplicationShow
 
 	viewer   policy.Person
 	vote     *vote.Vote // see currentVote
@@ -283,8 +263,8 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 		return nil, err
 	}
 	a := sh.Application
-	p := &applicationShowPage{Page: s.page(c), App: a, Member: sh.Viewer.Member, Can: sh.Can, viewer: sh.Viewer,
-		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}
+	p := &applicationShowPage{ApplicationShow: view.ApplicationShow{Page: s.page(c), App: a, Member: sh.Viewer.Member, Can: sh.Can,
+		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}, viewer: sh.Viewer}
 	p.Currency = a.Currency
 	if n := len(p.Versions); n >= 2 {
 		p.Changes = application.Diff(p.Versions[n-2].Form, p.Versions[n-1].Form)

@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/review"
 	"missiongrants/internal/web/view"
 	"missiongrants/templates"
 )
@@ -178,6 +179,14 @@ func TestTemplPagesMatchHTMLTemplate(t *testing.T) {
 		bad.Errors = map[string]string{"trip_from": "Not a date", "status": "Unknown", "q": "Too <long>"}
 		bad.Filter.TripFrom, bad.Filter.Search = "2027-13-01", "x\"y"
 		cases["board_queue/errors"] = bad
+		app := sampleApplication(s, l)
+		cases["application_show"] = app
+		asked := sampleApplication(s, l)
+		asked.Errors = map[string]string{"choice": "Choose one", "score_c1": "Required", "conflict_note": "Too long", "member": "Unknown"}
+		asked.Board.Standing = review.Standing{}
+		asked.Decision = &view.Decision{Approved: true, Amount: "US$1", Conditions: "<none>"}
+		asked.Screening = &view.Screening{Checks: []view.ScreeningCheck{{Key: "budget", Checked: true}, {Key: "team"}}, Outcome: "more_info"}
+		cases["application_show/errors"] = asked
 		for name, data := range cases {
 			got, want := renderBoth(t, s, l, strings.Split(name, "/")[0], data)
 			if d := treeDiff(want, got); d != "" {

@@ -11,6 +11,13 @@ import (
 // other with its html/template page, until every page has moved.
 var components = map[string]func(data any) (templ.Component, bool){
 	"board_queue": component(pages.BoardQueue),
+	"application_show": func(data any) (templ.Component, bool) {
+		p, ok := data.(*applicationShowPage)
+		if !ok {
+			return nil, false
+		}
+		return pages.ApplicationShow(&p.ApplicationShow), true
+	},
 }
 
 // component adapts a page's component to render's data, which handlers

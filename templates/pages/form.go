@@ -3,6 +3,8 @@ package pages
 import (
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"missiongrants/internal/web/view"
 )
 
@@ -24,8 +26,13 @@ type Field struct {
 	Max          int // maxlength, 0 for none
 	Rows         int // a textarea's rows, 4 when 0
 	Required     bool
-	// Class adds to a group's fieldset class ("mine").
+	// Class adds to a group's fieldset class ("mine", "scale").
 	Class string
+	// Legend, when set, is a group's legend instead of Label (a
+	// criterion's name and its weight).
+	Legend templ.Component
+	// Stacked shows a group's choices one under another.
+	Stacked bool
 	// Any is the label of a select's first, empty choice ("Any"), "" for none.
 	Any string
 }

@@ -140,4 +140,5 @@ func (p Page) FieldValue(name, value string) string {
 type Option struct {
 	Value, Label string
 	Selected     bool
+	Weight       int // a score's data-weight (its criterion's weight), 0 for none
 }
