@@ -7,13 +7,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
 	"missiongrants/assets"
 	"missiongrants/internal/account"
+	"missiongrants/internal/application"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/policy"
 	"missiongrants/internal/review"
 	"missiongrants/internal/web/view"
 	"missiongrants/templates"
@@ -187,6 +190,21 @@ func TestTemplPagesMatchHTMLTemplate(t *testing.T) {
 		asked.Decision = &view.Decision{Approved: true, Amount: "US$1", Conditions: "<none>"}
 		asked.Screening = &view.Screening{Checks: []view.ScreeningCheck{{Key: "budget", Checked: true}, {Key: "team"}}, Outcome: "more_info"}
 		cases["application_show/errors"] = asked
+		home := &view.Home{Page: samplePage(s, l, "/")}
+		home.User = nil
+		cases["home"] = home
+		at := time.Date(2026, 11, 20, 14, 30, 0, 0, time.UTC)
+		apps := []application.Application{{ID: 1, Title: "Mission <1>", OrganizationName: "Heart & Co", Status: policy.Draft, CreatedAt: at},
+			{ID: 2, OrganizationName: "Heart & Co", Status: policy.Submitted, SubmittedAt: &at, CreatedAt: at}}
+		cases["dashboard/ipa"] = &view.Dashboard{Page: samplePage(s, l, "/dashboard"), Applications: apps}
+		charity := &view.Dashboard{Page: samplePage(s, l, "/dashboard"), Applications: apps,
+			Organizations: []organization.Organization{{ID: 3, LegalName: "Heart & Co", EligibleAt: &at}, {ID: 4, LegalName: "Other"}},
+			Invitations:   []organization.Invitation{{ID: 5, Organization: "Third <org>", Inviter: "Ana"}}}
+		charity.User = &account.User{ID: 2, Name: "Ana"}
+		cases["dashboard/charity"] = charity
+		none := &view.Dashboard{Page: samplePage(s, l, "/dashboard")}
+		none.User = &account.User{ID: 2, Name: "Ana"}
+		cases["dashboard/empty"] = none
 		for name, data := range cases {
 			got, want := renderBoth(t, s, l, strings.Split(name, "/")[0], data)
 			if d := treeDiff(want, got); d != "" {

@@ -11,6 +11,8 @@ import (
 // other with its html/template page, until every page has moved.
 var components = map[string]func(data any) (templ.Component, bool){
 	"board_queue": component(pages.BoardQueue),
+	"home":        component(pages.Home),
+	"dashboard":   component(pages.Dashboard),
 	"application_show": func(data any) (templ.Component, bool) {
 		p, ok := data.(*applicationShowPage)
 		if !ok {
