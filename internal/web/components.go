@@ -10,9 +10,10 @@ import (
 // by view name. render draws a view listed here with its component and any
 // other with its html/template page, until every page has moved.
 var components = map[string]func(data any) (templ.Component, bool){
-	"board_queue": component(pages.BoardQueue),
-	"home":        component(pages.Home),
-	"dashboard":   component(pages.Dashboard),
+	"board_queue":     component(pages.BoardQueue),
+	"home":            component(pages.Home),
+	"dashboard":       component(pages.Dashboard),
+	"admin_dashboard": component(pages.AdminDashboard),
 	"application_show": func(data any) (templ.Component, bool) {
 		p, ok := data.(*applicationShowPage)
 		if !ok {
