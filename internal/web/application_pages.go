@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -67,48 +66,12 @@ func (s *Server) applicationCreate(c *gin.Context) error {
 	return nil
 }
 
-type applicationEditPage struct {
-	Page
-	App         *application.Application
-	Form        application.Form
-	Countries   []organization.Country
-	Roles       []string
-	Categories  []string
-	BudgetTotal string
-	SavedAt     string
-	SavedAtISO  string
-	CanSubmit   bool
-	// MaxLength is the longest each text question takes (application.MaxLength).
-	MaxLength map[string]int
-	// Help is the round's help text by question (application.HelpFields), in the page's language.
-	Help map[string]string
-	// Missing are the required documents not uploaded yet.
-	Missing []document.Kind
-	// Rev is the draft revision the form's values are based on: the
-	// page's saves send it back (draft_rev).
-	Rev int
-	// Stale: the person's save was based on an older revision; what
-	// differs from the draft saved since, to choose from.
-	Stale *application.Stale
-}
-
-// ConflictLabel names one part of the form in the conflicts' panel.
-func (p *applicationEditPage) ConflictLabel(unit string) string {
-	if unit == "budget" {
-		return p.T("app.section.budget")
-	}
-	if role, ok := strings.CutPrefix(unit, "team_"); ok {
-		return p.T("app.role." + role)
-	}
-	return p.FieldLabel(unit)
-}
-
 // emptyBudgetRows are offered below the filled lines, for people without
 // JavaScript (with it, a button adds more).
 const emptyBudgetRows = 3
 
-func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*applicationEditPage, error) {
-	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
+func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*view.ApplicationEdit, error) {
+	p := &view.ApplicationEdit{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
 		BudgetTotal: money.Format(f.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c))}
 	p.Currency = a.Currency

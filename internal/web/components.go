@@ -10,10 +10,11 @@ import (
 // by view name. render draws a view listed here with its component and any
 // other with its html/template page, until every page has moved.
 var components = map[string]func(data any) (templ.Component, bool){
-	"board_queue":     component(pages.BoardQueue),
-	"home":            component(pages.Home),
-	"dashboard":       component(pages.Dashboard),
-	"admin_dashboard": component(pages.AdminDashboard),
+	"board_queue":      component(pages.BoardQueue),
+	"home":             component(pages.Home),
+	"dashboard":        component(pages.Dashboard),
+	"admin_dashboard":  component(pages.AdminDashboard),
+	"application_edit": component(pages.ApplicationEdit),
 	"application_show": func(data any) (templ.Component, bool) {
 		p, ok := data.(*applicationShowPage)
 		if !ok {

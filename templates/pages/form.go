@@ -12,7 +12,10 @@ import (
 // DateField, TextArea, Select and RadioGroup. Its id is "f-"+Name, which
 // the error summary links to.
 type Field struct {
-	Name  string
+	Name string
+	// ID is the control's id without "f-" when it is not Name (a budget
+	// line's "budget_amount_2").
+	ID    string
 	Label string
 	Value string
 	// Error is the field's message in the page's language, "" when none.
@@ -37,7 +40,12 @@ type Field struct {
 	Any string
 }
 
-func (f Field) id() string { return "f-" + f.Name }
+func (f Field) id() string {
+	if f.ID != "" {
+		return "f-" + f.ID
+	}
+	return "f-" + f.Name
+}
 
 func (f Field) inputType() string {
 	if f.Type == "" {
