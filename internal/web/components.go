@@ -15,6 +15,8 @@ var components = map[string]func(data any) (templ.Component, bool){
 	"dashboard":        component(pages.Dashboard),
 	"admin_dashboard":  component(pages.AdminDashboard),
 	"application_edit": component(pages.ApplicationEdit),
+	"report":           component(pages.Report),
+	"documents":        component(pages.Documents),
 	"application_show": func(data any) (templ.Component, bool) {
 		p, ok := data.(*applicationShowPage)
 		if !ok {
