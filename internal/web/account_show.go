@@ -8,35 +8,18 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/web/view"
 )
 
-// accountPage is the profile page: every form on it re-renders the whole
-// page with its own fields kept and its errors beside them.
-type accountPage struct {
-	Page
-	Name, Language string
-	NotifyEmail    bool
-	NotifyDigest   bool
-	NewEmail       string
-	Sessions       []sessionRow
-}
-
-type sessionRow struct {
-	ID                    int64
-	UserAgent, IP         string
-	LastSeen, LastSeenISO string
-	Current               bool
-}
-
-func (s *Server) accountPage(c *gin.Context) (*accountPage, error) {
+func (s *Server) accountPage(c *gin.Context) (*view.Account, error) {
 	u := currentUser(c)
-	p := &accountPage{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
+	p := &view.Account{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
 	sessions, err := s.accounts.ListSessions(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return nil, err
 	}
 	for _, ss := range sessions {
-		p.Sessions = append(p.Sessions, sessionRow{
+		p.Sessions = append(p.Sessions, view.SessionRow{
 			ID: ss.ID, UserAgent: ss.UserAgent, IP: ss.IP, Current: ss.Current,
 			LastSeen: ss.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
 		})

@@ -17,6 +17,7 @@ var components = map[string]func(data any) (templ.Component, bool){
 	"application_edit": component(pages.ApplicationEdit),
 	"report":           component(pages.Report),
 	"documents":        component(pages.Documents),
+	"account_show":     component(pages.AccountShow),
 	"application_show": func(data any) (templ.Component, bool) {
 		p, ok := data.(*applicationShowPage)
 		if !ok {
