@@ -10,14 +10,22 @@ import (
 // by view name. render draws a view listed here with its component and any
 // other with its html/template page, until every page has moved.
 var components = map[string]func(data any) (templ.Component, bool){
-	"board_queue":      component(pages.BoardQueue),
-	"home":             component(pages.Home),
-	"dashboard":        component(pages.Dashboard),
-	"admin_dashboard":  component(pages.AdminDashboard),
-	"application_edit": component(pages.ApplicationEdit),
-	"report":           component(pages.Report),
-	"documents":        component(pages.Documents),
-	"account_show":     component(pages.AccountShow),
+	"board_queue":       component(pages.BoardQueue),
+	"home":              component(pages.Home),
+	"dashboard":         component(pages.Dashboard),
+	"admin_dashboard":   component(pages.AdminDashboard),
+	"application_edit":  component(pages.ApplicationEdit),
+	"report":            component(pages.Report),
+	"documents":         component(pages.Documents),
+	"account_show":      component(pages.AccountShow),
+	"admin_rounds":      component(pages.AdminRounds),
+	"admin_users":       component(pages.AdminUsers),
+	"admin_criteria":    component(pages.AdminCriteria),
+	"admin_audit":       component(pages.AdminAudit),
+	"impact":            component(pages.Impact),
+	"organization_show": component(pages.OrganizationShow),
+	"organization_form": component(pages.OrganizationForm),
+	"eligibility":       component(pages.Eligibility),
 	"application_show": func(data any) (templ.Component, bool) {
 		p, ok := data.(*applicationShowPage)
 		if !ok {

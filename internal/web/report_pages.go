@@ -158,30 +158,6 @@ func (s *Server) reportReview(c *gin.Context) error {
 	return nil
 }
 
-// impactRow is one country and year, or one total, with its counts as
-// report.PublicImpact (or ExactImpact, for the IPA) decided: each a number
-// or the word for withheld.
-type impactRow struct {
-	Country                            string
-	Year                               int
-	Trips, Patients, Surgeries, Bypass string
-	Bar                                int  // the patients bar's length, 0..100
-	HasBar                             bool // no bar for withheld patients
-}
-
-type impactPage struct {
-	Page
-	Rows      []impactRow
-	Countries []impactRow
-	Years     []impactRow
-	Total     impactRow
-	Lead      string // the headline, without what is withheld
-	Withheld  bool   // some figure is withheld
-	Public    bool   // the page is public
-	Full      bool   // the IPA's own view: no suppression
-	MinCell   int
-}
-
 // impactShow totals the accepted reports. The public sees it when admins
 // made it public, with small counts withheld and whatever would give one
 // back (report.PublicImpact decides every figure); the IPA always sees the
@@ -211,14 +187,14 @@ func (s *Server) impactShow(c *gin.Context) error {
 		}
 		return strconv.Itoa(f.N)
 	}
-	row := func(country string, year int, n report.Counts) impactRow {
+	row := func(country string, year int, n report.Counts) view.ImpactRow {
 		if country != "" {
 			country = organization.CountryName(country, l)
 		}
-		return impactRow{Country: country, Year: year, Trips: show(n.Trips), Patients: show(n.Patients),
+		return view.ImpactRow{Country: country, Year: year, Trips: show(n.Trips), Patients: show(n.Patients),
 			Surgeries: show(n.Surgeries), Bypass: show(n.Bypass)}
 	}
-	p := &impactPage{Page: s.page(c), Public: public, Full: full, MinCell: s.cfg.ImpactMinCell, Withheld: t.Withheld}
+	p := &view.Impact{Page: s.page(c), Public: public, Full: full, MinCell: s.cfg.ImpactMinCell, Withheld: t.Withheld}
 	for _, cell := range t.Cells {
 		r := row(cell.Country, cell.Year, cell.Counts)
 		r.Bar, r.HasBar = cell.Bar, cell.Patients.Shown
