@@ -12,28 +12,16 @@ import (
 	"missiongrants/internal/export"
 	"missiongrants/internal/money"
 	"missiongrants/internal/vote"
+	"missiongrants/internal/web/view"
 )
 
 // The minutes: the board's decisions in a period, with the votes, the
 // recusals and whether there was a quorum; a printable page and a CSV file.
 
-type minutesPage struct {
-	Page
-	From, To string // the period as typed
-	Period   vote.Period
-	Entries  []minuteView
-	CSV      string // the same period as CSV
-}
-
-type minuteView struct {
-	vote.Minute
-	Proposed string
-}
-
 // minutes reads the period and lists its decisions; a period that cannot
 // be read comes back as field errors.
-func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
-	p := &minutesPage{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
+func (s *Server) minutes(c *gin.Context) (*view.AdminMinutes, error) {
+	p := &view.AdminMinutes{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
 	period, err := vote.ParsePeriod(p.From, p.To, time.Now())
 	if err != nil {
 		return p, err
@@ -51,7 +39,7 @@ func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
 		return nil, err
 	}
 	for _, m := range list {
-		p.Entries = append(p.Entries, minuteView{Minute: m, Proposed: money.Format(m.Proposed, money.Currency(m.Currency), p.Lang)})
+		p.Entries = append(p.Entries, view.Minute{Minute: m, Proposed: money.Format(m.Proposed, money.Currency(m.Currency), p.Lang)})
 	}
 	return p, nil
 }

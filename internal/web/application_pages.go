@@ -21,12 +21,6 @@ import (
 
 func appURL(id int64) string { return "/applications/" + strconv.FormatInt(id, 10) }
 
-type applicationNewPage struct {
-	Page
-	Org    *organization.Organization
-	Rounds []application.Round
-}
-
 // applicationNew lets an eligible charity pick the round to apply to.
 func (s *Server) applicationNew(c *gin.Context) error {
 	id, err := pathID(c)
@@ -48,7 +42,7 @@ func (s *Server) applicationNew(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "application_new", applicationNewPage{Page: s.page(c), Org: o, Rounds: rounds})
+	s.render(c, http.StatusOK, "application_new", view.ApplicationNew{Page: s.page(c), Org: o, Rounds: rounds})
 	return nil
 }
 
@@ -306,15 +300,6 @@ func (s *Server) applicationMessage(c *gin.Context) error {
 	}, func(p *applicationShowPage) { p.Body = body })
 }
 
-type applicationVersionPage struct {
-	Page
-	App       *application.Application
-	Version   application.Version
-	Country   string
-	Total     string
-	Documents []document.Document
-}
-
 func (s *Server) applicationVersion(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -341,7 +326,7 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 			}
 			page := s.page(c)
 			page.Currency = a.Currency
-			s.render(c, http.StatusOK, "application_version", applicationVersionPage{Page: page, App: a, Version: v,
+			s.render(c, http.StatusOK, "application_version", view.ApplicationVersion{Page: page, App: a, Version: v,
 				Country:   organization.CountryName(v.Form.Country, lang(c)),
 				Total:     money.Format(v.Form.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c)),
 				Documents: docs})

@@ -128,8 +128,8 @@ func (s *Server) organizationInvite(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) organizationJoinPage(c *gin.Context, tok string) *tokenPage {
-	return &tokenPage{Page: s.page(c), Title: "page.organization_join.title", Body: "page.organization_join.body",
+func (s *Server) organizationJoinPage(c *gin.Context, tok string) *view.TokenConfirm {
+	return &view.TokenConfirm{Page: s.page(c), Title: "page.organization_join.title", Body: "page.organization_join.body",
 		Submit: "page.organization_join.submit", Action: organization.PathJoin, Token: tok}
 }
 

@@ -92,14 +92,9 @@ func (s *Server) renderHTMLTemplate(l string, w io.Writer, view string, data any
 	return t.ExecuteTemplate(w, "base", data)
 }
 
-type errorPage struct {
-	Page
-	Message string // in the page's language
-}
-
 // renderError shows the friendly error page in the person's language.
 func (s *Server) renderError(c *gin.Context, status int, m i18n.Message) {
-	s.render(c, status, "error", errorPage{Page: s.page(c), Message: s.cat.Say(lang(c), m)})
+	s.render(c, status, "error", view.ErrorPage{Page: s.page(c), Message: s.cat.Say(lang(c), m)})
 }
 
 // dict builds the argument of a partial: {{template "field" (dict "Name" "email" …)}}.

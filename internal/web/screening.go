@@ -11,13 +11,6 @@ import (
 	"missiongrants/internal/web/view"
 )
 
-type screeningQueuePage struct {
-	Page
-	Queue *application.QueuePage
-	Rows  []view.QueueRow
-	Next  string // the next page's URL, "" on the last
-}
-
 // screeningQueueShow lists the applications waiting to be screened, newest
 // submission first (the board's queue filtered on "submitted").
 func (s *Server) screeningQueueShow(c *gin.Context) error {
@@ -33,7 +26,7 @@ func (s *Server) screeningQueueShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := screeningQueuePage{Page: s.page(c), Queue: q, Rows: s.queueRows(c, q.Rows)}
+	p := view.ScreeningQueue{Page: s.page(c), Queue: q, Rows: s.queueRows(c, q.Rows)}
 	if q.Next != nil {
 		p.Next = "/admin/screening?before=" + q.Next.String()
 	}

@@ -37,3 +37,11 @@ func (q *BoardQueue) MineOptions() []Option {
 		{Value: "vote", Label: q.T("page.queue.needs_vote"), Selected: q.Mine == "vote"},
 	}
 }
+
+// ScreeningQueue lists the applications waiting to be screened (screening_queue).
+type ScreeningQueue struct {
+	Page
+	Queue *application.QueuePage
+	Rows  []QueueRow
+	Next  string // the next page's URL, "" on the last
+}
