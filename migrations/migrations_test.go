@@ -18,6 +18,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // Processes that start together on an empty database migrate it once.
 func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	testenv.Full(t, "concurrent processes (slow)")
 	t.Parallel()
 	cluster := dbtest.NewCluster(t)
 	ctx := context.Background()

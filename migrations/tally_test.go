@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"missiongrants/internal/dbtest"
+	"missiongrants/internal/testenv"
 )
 
 // The queue reads each application's review count and sum from the tally
@@ -13,6 +14,7 @@ import (
 // a review saved again with another score, and a review removed each leave
 // it equal to a count of the reviews themselves.
 func TestReviewTallyStaysExactUnderConcurrentReviews(t *testing.T) {
+	testenv.Full(t, "concurrent reviews (slow)")
 	t.Parallel()
 	db := dbtest.New(t)
 	var org, round, app int64

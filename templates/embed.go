@@ -1,10 +1,11 @@
-// Package templates embeds the HTML pages and email bodies.
+// Package templates embeds the HTML pages. The emails are compiled templ
+// components in package templates/mail.
 package templates
 
 import "embed"
 
-// FS holds layout/, partials/, the html/template pages not yet moved to
-// templ (pages/*.html) and mail/.
+// FS holds layout/, partials/ and the html/template pages not yet moved
+// to templ (pages/*.html).
 //
-//go:embed layout partials pages/*.html mail
+//go:embed layout partials pages/*.html
 var FS embed.FS

@@ -17,6 +17,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // and the report names the ceiling, each page and the targets. (Its
 // figures are for docs/performance.md, never asserted here.)
 func TestLoadToolRunsEveryPage(t *testing.T) {
+	testenv.Full(t, "seconds of load on a seeded database")
 	o := options{scales: []int{40}, clients: 2, duration: 200 * time.Millisecond, warmup: 50 * time.Millisecond}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()

@@ -26,6 +26,7 @@ import (
 	"missiongrants/internal/devdb"
 	"missiongrants/internal/portal"
 	"missiongrants/internal/seed"
+	"missiongrants/internal/web"
 	"missiongrants/migrations"
 )
 
@@ -166,7 +167,7 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	}
 	defer os.RemoveAll(env["DATA_DIR"])
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	p, err := portal.New(ctx, cfg, pool, quiet, false)
+	p, err := portal.New(ctx, cfg, pool, portal.Options{Log: quiet})
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	run := &scaleRun{apps: n, seeded: time.Since(start)}
 	log.Info("seeded", "applications", n, "took", run.seeded.Round(time.Second))
 
-	web, err := p.Web(0)
+	web, err := web.New(p, 0) // from here on, web is the server, not the package
 	if err != nil {
 		return nil, err
 	}

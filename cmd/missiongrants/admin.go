@@ -44,7 +44,7 @@ func createAdmin(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		return err
 	}
 	defer stop()
-	a, err := portal.New(ctx, cfg, pool, log, false)
+	a, err := portal.New(ctx, cfg, pool, portal.Options{Log: log})
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func seedDemoCmd(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		return err
 	}
 	defer stop()
-	a, err := portal.New(ctx, cfg, pool, log, false)
+	a, err := portal.New(ctx, cfg, pool, portal.Options{Log: log})
 	if err != nil {
 		return err
 	}

@@ -145,6 +145,7 @@ func seedBackupRows(ctx context.Context, t *testing.T, db *sqlx.DB) {
 		{&award, `INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES ($1, $2, $4, 2025, 500000, $3, now()) RETURNING id`, []any{&app, &round, &admin, &vote}},
 		{&inst, `INSERT INTO instalments (award_id, position, amount_cents, due_on) VALUES ($1, 1, 250000, current_date) RETURNING id`, []any{&award}},
 		{nil, `INSERT INTO instalments (award_id, position, amount_cents, due_on, condition) VALUES ($1, 2, 250000, current_date + 90, 'report_accepted')`, []any{&award}},
+		{nil, dbtest.AllAgreementsSigned, nil},
 		{nil, `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, idempotency_key, recorded_by, recorded_at)
 			VALUES ($1, $2, 250000, current_date, 'wire', 'WIRE-0001', 'backup-test-key-0001', $3, now())`, []any{&inst, &award, &admin}},
 	}

@@ -23,9 +23,11 @@ func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqlx.
 	url := cfg.DatabaseURL
 	var cluster *devdb.Cluster
 	if cfg.Embedded() {
-		dir := devdb.DefaultDir(cfg.DataDir)
+		dir, err := devdb.ForDataDir(cfg.DataDir)
+		if err != nil {
+			return nil, nil, err
+		}
 		log.Info("starting the embedded PostgreSQL cluster", "dir", dir)
-		var err error
 		cluster, err = devdb.Start(ctx, devdb.Options{Dir: dir, Durable: true})
 		if err != nil {
 			return nil, nil, err

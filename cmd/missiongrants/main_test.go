@@ -26,6 +26,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // new home folder, as a person's first `scripts/run` would, then again to
 // check that the second start reuses the data.
 func TestEmbeddedDefaultBoots(t *testing.T) {
+	testenv.Full(t, "a private cluster started twice by the real binary (slow)")
 	bin := buildBinary(t)
 	home := t.TempDir()
 	dataDir := filepath.Join(home, ".local", "share", "missiongrants")

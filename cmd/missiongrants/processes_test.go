@@ -19,6 +19,7 @@ import (
 
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/devdb"
+	"missiongrants/internal/testenv"
 )
 
 // TestTwoProcessesOneDatabase runs two portals on one empty database, as a
@@ -26,6 +27,7 @@ import (
 // it once between them, and a login on one is a login on the other, since
 // sessions live in PostgreSQL.
 func TestTwoProcessesOneDatabase(t *testing.T) {
+	testenv.Full(t, "two real portal processes (slow)")
 	bin := buildBinary(t)
 	c := dbtest.NewCluster(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

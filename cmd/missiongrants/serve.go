@@ -12,6 +12,7 @@ import (
 
 	"missiongrants/internal/config"
 	"missiongrants/internal/portal"
+	"missiongrants/internal/web"
 )
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
@@ -27,7 +28,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer stopDB()
-	a, err := portal.New(ctx, cfg, pool, log, true)
+	a, err := portal.New(ctx, cfg, pool, portal.Options{Log: log, Work: true})
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
-	srv, err := a.Web(15 * time.Minute)
+	srv, err := web.New(a, 15*time.Minute)
 	if err != nil {
 		return err
 	}

@@ -138,6 +138,7 @@ func (p *shutdownPortal) seedApplications(ctx context.Context, t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dbtest.SignAgreements(t, p.db)
 }
 
 // beginUploadAndPayment logs in the charity and the admin, and starts the

@@ -60,11 +60,12 @@ var defaultLimits = Limits{
 	ResetPerAddress:  Limit{20, time.Hour},
 }
 
-// Config holds what the service needs besides its connections. Zero fields
+// Options are what the service needs besides its database. Zero fields
 // take the defaults (see withDefaults and defaultLimits).
-type Config struct {
+type Options struct {
+	Outbox  *mail.Outbox
 	BaseURL string           // e.g. https://grants.example.org, for links in emails
-	Now     func() time.Time // the clock; tests move it
+	Now     func() time.Time // the clock; nil: time.Now
 
 	ConfirmEmailTTL  time.Duration
 	ResetPasswordTTL time.Duration
@@ -76,7 +77,7 @@ type Config struct {
 	Limits      Limits
 }
 
-func (c Config) withDefaults() Config {
+func (c Options) withDefaults() Options {
 	for _, d := range []struct {
 		got *time.Duration
 		def time.Duration
@@ -113,13 +114,13 @@ type Service struct {
 	db      *sqlx.DB
 	outbox  *mail.Outbox
 	limiter *ratelimit.Limiter
-	cfg     Config
+	cfg     Options
 }
 
 // New builds the service.
-func New(pool *sqlx.DB, outbox *mail.Outbox, cfg Config) *Service {
-	cfg = cfg.withDefaults()
-	return &Service{db: pool, outbox: outbox, limiter: ratelimit.New(cfg.Now), cfg: cfg}
+func New(pool *sqlx.DB, o Options) *Service {
+	o = o.withDefaults()
+	return &Service{db: pool, outbox: o.Outbox, limiter: ratelimit.New(o.Now), cfg: o}
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
@@ -199,36 +200,4 @@ func (s *Service) link(path, token string) string {
 		u += "?token=" + url.QueryEscape(token)
 	}
 	return u
-}
-
-// mailData is what the account mail templates read as .Data.
-type mailData struct {
-	Name       string
-	Link       string
-	LoginLink  string
-	ForgotLink string
-	// The link's lifetime: ExpiryKey is mail.account.link_expiry_hours or _days.
-	ExpiryKey   string
-	ExpiryCount int
-	Inviter     string
-	RoleKey     string // invitation: the i18n key naming the roles
-}
-
-func (s *Service) send(ctx context.Context, tx *sqlx.Tx, lang, template, to string, d mailData) error {
-	if d.LoginLink == "" {
-		d.LoginLink = s.link(PathLogin, "")
-	}
-	return s.outbox.Send(ctx, tx, lang, template, to, d)
-}
-
-// expiry fills d's lifetime fields for a link valid for ttl: in days from two
-// days on ("7 days" reads better than "168 hours"), in hours below.
-func expiry(d mailData, ttl time.Duration) mailData {
-	const day = 24 * time.Hour
-	if ttl >= 2*day {
-		d.ExpiryKey, d.ExpiryCount = "mail.account.link_expiry_days", int((ttl+day-1)/day)
-	} else {
-		d.ExpiryKey, d.ExpiryCount = "mail.account.link_expiry_hours", int((ttl+time.Hour-1)/time.Hour)
-	}
-	return d
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/i18n"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // Invitation is an admin's invitation of a board member or admin.
@@ -89,10 +90,10 @@ func (s *Service) Invite(ctx context.Context, a Actor, in Invitation) (*User, er
 		if err != nil {
 			return err
 		}
-		err = s.send(ctx, tx, in.Language, "invitation", in.Email, expiry(mailData{
+		err = s.outbox.Send(ctx, tx, in.Language, in.Email, mailtmpl.Invitation{
 			Name: in.Name, Inviter: admin.Name, RoleKey: invitationRoleKey(in.Roles),
-			Link: s.link(PathAcceptInvitation, token),
-		}, s.cfg.InvitationTTL))
+			Link: s.link(PathAcceptInvitation, token), Expires: s.cfg.InvitationTTL,
+		})
 		if err != nil {
 			return err
 		}
@@ -226,7 +227,7 @@ func (s *Service) Deactivate(ctx context.Context, a Actor, userID int64) error {
 		if err := retireTokens(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
-		if err := s.send(ctx, tx, u.Language, "account_deactivated", u.Email, mailData{Name: u.Name}); err != nil {
+		if err := s.outbox.Send(ctx, tx, u.Language, u.Email, mailtmpl.AccountDeactivated{Name: u.Name}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "account.deactivated", u.ID, admin.Email,

@@ -20,7 +20,6 @@ import (
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/testenv"
-	"missiongrants/templates"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -70,13 +69,9 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Start on a step boundary, so moving by 30 s always gives a new TOTP code.
 	start := time.Now().UTC().Truncate(time.Hour)
-	e := &env{t: t, db: pool, clock: &clock{t: start}, outbox: &mail.Outbox{Composer: composer, Queue: queue}}
+	e := &env{t: t, db: pool, clock: &clock{t: start}, outbox: &mail.Outbox{Composer: mail.NewComposer(cat), Queue: queue}}
 	e.svc = e.service(account.Limits{})
 	return e
 }
@@ -84,7 +79,7 @@ func newEnv(t *testing.T) *env {
 // service is another Service on the same database and clock (another
 // process), with limits (zero: the defaults).
 func (e *env) service(l account.Limits) *account.Service {
-	return account.New(e.db, e.outbox, account.Config{BaseURL: "https://grants.example.org/", Now: e.clock.Now, Limits: l})
+	return account.New(e.db, account.Options{Outbox: e.outbox, BaseURL: "https://grants.example.org/", Now: e.clock.Now, Limits: l})
 }
 
 // mails returns the messages queued for to, oldest first.
@@ -150,7 +145,7 @@ func (e *env) applicant(email, password string) *account.User {
 	if err := e.svc.Signup(ctx, web, account.SignupInput{Name: "Ana Pérez", Email: email, Password: password, Language: "en"}); err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.svc.ConfirmEmail(ctx, web, e.token(email, "Confirm")); err != nil {
+	if _, err := e.svc.ConfirmEmail(ctx, web, e.token(email, "Confirm")); err != nil {
 		e.t.Fatal(err)
 	}
 	u, err := e.svc.Authenticate(ctx, web, email, password)

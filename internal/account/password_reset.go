@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/jmoiron/sqlx"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // RequestPasswordReset mails a one-time reset link when the address belongs
@@ -33,9 +34,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, a Actor, email strin
 		if err != nil {
 			return err
 		}
-		err = s.send(ctx, tx, u.Language, "password_reset", u.Email, expiry(mailData{
-			Name: u.Name, Link: s.link(PathResetPassword, token),
-		}, s.cfg.ResetPasswordTTL))
+		err = s.outbox.Send(ctx, tx, u.Language, u.Email, mailtmpl.PasswordReset{
+			Name: u.Name, Link: s.link(PathResetPassword, token), Expires: s.cfg.ResetPasswordTTL,
+		})
 		if err != nil {
 			return err
 		}
@@ -77,7 +78,7 @@ func (s *Service) ResetPassword(ctx context.Context, a Actor, token, newPassword
 		if err != nil {
 			return err
 		}
-		if err := s.send(ctx, tx, u.Language, "password_changed", u.Email, mailData{Name: u.Name, ForgotLink: s.link(PathForgotPassword, "")}); err != nil {
+		if err := s.outbox.Send(ctx, tx, u.Language, u.Email, mailtmpl.PasswordChanged{Name: u.Name, ForgotLink: s.link(PathForgotPassword, "")}); err != nil {
 			return err
 		}
 		a.UserID = u.ID

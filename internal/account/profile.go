@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"missiongrants/internal/field"
+	mailtmpl "missiongrants/templates/mail"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -130,7 +131,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, code, ne
 		if err != nil {
 			return err
 		}
-		if err := s.send(ctx, tx, u.Language, "password_changed", u.Email, mailData{Name: u.Name, ForgotLink: s.link(PathForgotPassword, "")}); err != nil {
+		if err := s.outbox.Send(ctx, tx, u.Language, u.Email, mailtmpl.PasswordChanged{Name: u.Name, ForgotLink: s.link(PathForgotPassword, "")}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "account.password_changed", u.ID, u.Email, map[string]any{"sessions_ended": ended})
@@ -176,9 +177,9 @@ func (s *Service) ChangeEmail(ctx context.Context, a Actor, password, code, newE
 			if err != nil {
 				return err
 			}
-			err = s.send(ctx, tx, u.Language, "email_change", newEmail, expiry(mailData{
-				Name: u.Name, Link: s.link(PathConfirmEmailChange, token),
-			}, s.cfg.ChangeEmailTTL))
+			err = s.outbox.Send(ctx, tx, u.Language, newEmail, mailtmpl.EmailChange{
+				Name: u.Name, Link: s.link(PathConfirmEmailChange, token), Expires: s.cfg.ChangeEmailTTL,
+			})
 			if err != nil {
 				return err
 			}

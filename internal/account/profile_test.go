@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/testenv"
 )
 
 func TestUpdateProfile(t *testing.T) {
@@ -98,6 +99,7 @@ func TestChangeEmailIsConfirmedAtTheNewAddress(t *testing.T) {
 }
 
 func TestSeedDemoIsIdempotent(t *testing.T) {
+	testenv.Full(t, "the demo seeded twice (slow password hashing)")
 	t.Parallel()
 	e := newEnv(t)
 	first, err := e.svc.SeedDemo(ctx)

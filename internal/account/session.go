@@ -21,6 +21,7 @@ const (
 	LoginTOTP         = "totp"          // password, then a TOTP code
 	LoginRecoveryCode = "recovery_code" // password, then a recovery code
 	LoginInvitation   = "invitation"    // just accepted an invitation
+	LoginEmailLink    = "email_link"    // just confirmed the address by its link
 )
 
 // touchEvery: last_seen_at is written at most this often, so an ordinary
@@ -48,7 +49,7 @@ func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, meth
 		if err != nil {
 			return err
 		}
-		if !u.Active || u.InvitationPending || (u.TOTPEnabled() && (method == LoginPassword || method == LoginInvitation)) {
+		if !u.Active || u.InvitationPending || (u.TOTPEnabled() && (method == LoginPassword || method == LoginInvitation || method == LoginEmailLink)) {
 			return ErrForbidden
 		}
 		// Forget this person's sessions that ended idle.

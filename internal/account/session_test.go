@@ -109,7 +109,7 @@ func TestIdleSessionEnds(t *testing.T) {
 func TestSessionEndsWhenIdle(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	svc := account.New(e.db, e.outbox, account.Config{BaseURL: "https://grants.example.org/", Now: e.clock.Now, SessionIdle: time.Hour})
+	svc := account.New(e.db, account.Options{Outbox: e.outbox, BaseURL: "https://grants.example.org/", Now: e.clock.Now, SessionIdle: time.Hour})
 	u := e.applicant("idle@example.org", "perfusion pumps at dawn")
 	a := e.login(u)
 	for range 3 {

@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/i18n"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // SignupInput is the sign-up form. Language is the page's language, which
@@ -70,8 +71,8 @@ func (s *Service) signupTaken(ctx context.Context, tx *sqlx.Tx, a Actor, email s
 }
 
 func (s *Service) sendAccountExists(ctx context.Context, tx *sqlx.Tx, u *User) error {
-	return s.send(ctx, tx, u.Language, "account_exists", u.Email, mailData{
-		Name: u.Name, ForgotLink: s.link(PathForgotPassword, ""),
+	return s.outbox.Send(ctx, tx, u.Language, u.Email, mailtmpl.AccountExists{
+		Name: u.Name, LoginLink: s.link(PathLogin, ""), ForgotLink: s.link(PathForgotPassword, ""),
 	})
 }
 
@@ -81,15 +82,17 @@ func (s *Service) sendConfirmation(ctx context.Context, tx *sqlx.Tx, id int64, e
 	if err != nil {
 		return err
 	}
-	return s.send(ctx, tx, lang, "account_confirm", email, expiry(mailData{
-		Name: name, Link: s.link(PathConfirmEmail, token),
-	}, s.cfg.ConfirmEmailTTL))
+	return s.outbox.Send(ctx, tx, lang, email, mailtmpl.AccountConfirm{
+		Name: name, Link: s.link(PathConfirmEmail, token), Expires: s.cfg.ConfirmEmailTTL,
+	})
 }
 
-// ConfirmEmail uses a confirmation link; the account can then log in.
-func (s *Service) ConfirmEmail(ctx context.Context, a Actor, token string) error {
+// ConfirmEmail uses a confirmation link and returns the account, which the
+// person who opened the link is then signed in to (LoginEmailLink).
+func (s *Service) ConfirmEmail(ctx context.Context, a Actor, token string) (*User, error) {
 	now := s.now()
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	var confirmed *User
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		id, _, err := consumeToken(ctx, tx, PurposeConfirmEmail, token, now)
 		if err != nil {
 			return err
@@ -104,7 +107,12 @@ func (s *Service) ConfirmEmail(ctx context.Context, a Actor, token string) error
 		if err := confirmEmail(ctx, tx, id, now); err != nil {
 			return err
 		}
+		confirmed = &u.User
 		a.UserID = id
 		return s.record(ctx, tx, a, "account.email_confirmed", id, u.Email, nil)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return confirmed, nil
 }

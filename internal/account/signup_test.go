@@ -31,10 +31,10 @@ func TestSignupConfirmAndLogin(t *testing.T) {
 		t.Fatalf("%d mails, want a second confirmation", n)
 	}
 
-	if err := e.svc.ConfirmEmail(ctx, web, first); err != nil {
+	if _, err := e.svc.ConfirmEmail(ctx, web, first); err != nil {
 		t.Fatalf("confirm with the first link: %v", err)
 	}
-	if err := e.svc.ConfirmEmail(ctx, web, first); !errors.Is(err, account.ErrTokenInvalid) {
+	if _, err := e.svc.ConfirmEmail(ctx, web, first); !errors.Is(err, account.ErrTokenInvalid) {
 		t.Fatalf("second use of a link: %v", err)
 	}
 	u, err := e.svc.Authenticate(ctx, web, strings.ToUpper(email), password)

@@ -28,6 +28,7 @@ import (
 	"missiongrants/internal/organization"
 	"missiongrants/internal/refusal"
 	"missiongrants/internal/report"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // The package's refusals.
@@ -95,12 +96,23 @@ type Service struct {
 	ReportDueDays int
 }
 
-// New builds the service; now is the clock (time.Now outside tests).
-func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox        *mail.Outbox
+	BaseURL       string           // for links in emails
+	Now           func() time.Time // the clock; nil: time.Now
+	ReportDueDays int              // 0: report.DefaultDueDays
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, base: strings.TrimRight(baseURL, "/"), now: now, ReportDueDays: report.DefaultDueDays}
+	if o.ReportDueDays <= 0 {
+		o.ReportDueDays = report.DefaultDueDays
+	}
+	return &Service{db: pool, outbox: o.Outbox, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
 }
 
 func (s *Service) today() time.Time {
@@ -474,12 +486,12 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := document.Freeze(ctx, tx, id, version); err != nil {
 			return err
 		}
-		mail := map[string]any{"Title": checked.Title, "Organization": a.OrganizationName, "Link": s.link(id), "Resubmitted": ev == policy.EventResubmit}
-		if err := s.notifyAdmins(ctx, tx, "application_submitted", mail); err != nil {
+		if err := s.notifyAdmins(ctx, tx, mailtmpl.ApplicationSubmitted{Title: checked.Title, Organization: a.OrganizationName,
+			Resubmitted: ev == policy.EventResubmit, Link: s.link(id)}); err != nil {
 			return err
 		}
 		// The charity's receipt: what was sent and what happens next.
-		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_received", mail)
+		return s.notifyMembers(ctx, tx, a.OrganizationID, mailtmpl.ApplicationReceived{Title: checked.Title, Link: s.link(id)})
 	})
 }
 
@@ -500,8 +512,8 @@ func (s *Service) RequestInfo(ctx context.Context, ac account.Actor, u *account.
 		if err := insertMessage(ctx, tx, id, u.ID, true, question, now); err != nil {
 			return err
 		}
-		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_info_requested", map[string]any{
-			"Title": a.mailTitle(), "Question": question, "Link": s.link(id)})
+		return s.notifyMembers(ctx, tx, a.OrganizationID, mailtmpl.ApplicationInfoRequested{
+			Title: a.mailTitle(), Question: question, Link: s.link(id)})
 	})
 }
 
@@ -548,8 +560,10 @@ func MoveTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, id int64, ev pol
 	if n, _ := res.RowsAffected(); n != 1 {
 		return from, policy.ErrInvalidTransition
 	}
+	// The vote's outcome is the board's decision, not the act of whoever
+	// closed it: the timeline names no one (the audit trail keeps the closer).
 	var actorID int64
-	if ac.UserID != 0 {
+	if by != policy.RoleVote {
 		actorID = ac.UserID
 	}
 	if err := event(ctx, tx, id, now, actorID, string(ev), from, to, note); err != nil {

@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/report"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // ScreeningChecks are what an admin confirms before the board sees an
@@ -92,8 +93,8 @@ func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User,
 			if _, err := tx.ExecContext(ctx, `UPDATE applications SET decline_reason = $2 WHERE id = $1`, id, sc.Note); err != nil {
 				return err
 			}
-			return s.notifyMembers(ctx, tx, a.OrganizationID, "application_declined", map[string]any{
-				"Title": a.mailTitle(), "Reason": sc.Note, "Link": s.link(id)})
+			return s.notifyMembers(ctx, tx, a.OrganizationID, mailtmpl.ApplicationDeclined{
+				Title: a.mailTitle(), Reason: sc.Note, Link: s.link(id)})
 		}
 		return nil
 	})

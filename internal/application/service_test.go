@@ -36,7 +36,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
 	f := &fixture{db: pool, queue: testenv.NewOutbox(t), now: time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)}
-	f.svc = application.New(pool, f.queue.Outbox, "https://grants.example.org", func() time.Time { return f.now })
+	f.svc = application.New(pool, application.Options{Outbox: f.queue.Outbox, BaseURL: "https://grants.example.org", Now: func() time.Time { return f.now }})
 	f.owner = f.user(t, "owner@corazones.example", "es", false, false)
 	f.stranger = f.user(t, "other@otra.example", "en", false, false)
 	f.admin = f.user(t, "admin@ipa.example", "en", true, false)

@@ -15,6 +15,7 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // TimelineEntry is one thing that happened to an application.
@@ -115,11 +116,11 @@ func (s *Service) PostMessage(ctx context.Context, ac account.Actor, u *account.
 		if err := audit.Record(ctx, tx, ac.Event("application.message", "application", id, nil)); err != nil {
 			return err
 		}
-		data := map[string]any{"Title": a.mailTitle(), "Organization": a.OrganizationName, "Author": u.Name, "Body": body, "Link": s.link(id)}
+		e := mailtmpl.ApplicationMessage{Title: a.mailTitle(), Author: u.Name, Message: body, Link: s.link(id)}
 		if member {
-			return s.notifyAdmins(ctx, tx, "application_message", data)
+			return s.notifyAdmins(ctx, tx, e)
 		}
-		return s.notifyMembers(ctx, tx, a.OrganizationID, "application_message", data)
+		return s.notifyMembers(ctx, tx, a.OrganizationID, e)
 	})
 }
 
@@ -129,23 +130,23 @@ type recipient struct {
 }
 
 // notifyAdmins mails every active admin who wants notifications.
-func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any) error {
-	return s.notify(ctx, tx, template, data, `SELECT email, language FROM users WHERE is_admin AND active AND notify_email`)
+func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, e mailtmpl.Email) error {
+	return s.notify(ctx, tx, e, `SELECT email, language FROM users WHERE is_admin AND active AND notify_email`)
 }
 
 // notifyMembers mails the charity's members who want notifications.
-func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, orgID int64, template string, data map[string]any) error {
-	return s.notify(ctx, tx, template, data, `SELECT u.email, u.language FROM users u
+func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, orgID int64, e mailtmpl.Email) error {
+	return s.notify(ctx, tx, e, `SELECT u.email, u.language FROM users u
 		JOIN organization_members m ON m.user_id = u.id WHERE m.organization_id = $1 AND u.active AND u.notify_email`, orgID)
 }
 
-func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, template string, data map[string]any, query string, args ...any) error {
+func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, e mailtmpl.Email, query string, args ...any) error {
 	var to []recipient
 	if err := tx.SelectContext(ctx, &to, query, args...); err != nil {
 		return fmt.Errorf("application: recipients: %w", err)
 	}
 	for _, r := range to {
-		if err := s.outbox.Send(ctx, tx, r.Language, template, r.Email, data); err != nil {
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e); err != nil {
 			return err
 		}
 	}

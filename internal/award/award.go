@@ -59,15 +59,33 @@ type Service struct {
 	db        *sqlx.DB
 	outbox    *mail.Outbox
 	threshold money.Cents // payments of at least this much need a second admin; 0: none do
+	agreement Issuer
 	now       func() time.Time
 }
 
+// Issuer writes an award's grant agreement in the award's transaction
+// (package agreement).
+type Issuer interface {
+	IssueTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by *account.User, awardID int64) (int64, error)
+}
+
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox *mail.Outbox
+	// ApprovalThreshold: payments of at least this much need a second
+	// admin's approval; 0: none do.
+	ApprovalThreshold money.Cents
+	// Agreements issues every award's grant agreement.
+	Agreements Issuer
+	Now        func() time.Time // the clock; nil: time.Now
+}
+
 // New builds the service.
-func New(pool *sqlx.DB, outbox *mail.Outbox, approvalThreshold money.Cents, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, threshold: approvalThreshold, now: now}
+	return &Service{db: pool, outbox: o.Outbox, threshold: o.ApprovalThreshold, agreement: o.Agreements, now: o.Now}
 }
 
 // Award is an application's grant with its running totals.
@@ -193,7 +211,11 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 				return fmt.Errorf("award.Create: instalment: %w", err)
 			}
 		}
-		return audit.Record(ctx, tx, ac.Event("award.created", "application", appID, map[string]any{"award_id": id, "amount_cents": amount, "instalments": len(lines)}))
+		if err := audit.Record(ctx, tx, ac.Event("award.created", "application", appID, map[string]any{"award_id": id, "amount_cents": amount, "instalments": len(lines)})); err != nil {
+			return err
+		}
+		_, err = s.agreement.IssueTx(ctx, tx, ac, u, id)
+		return err
 	})
 	return id, err
 }

@@ -13,9 +13,12 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/agreement"
 	"missiongrants/internal/award"
 	"missiongrants/internal/dbtest"
+	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
+	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/testenv"
 )
@@ -37,14 +40,20 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
 	f := &fixture{db: pool, outbox: testenv.NewOutbox(t)}
-	f.svc = award.New(pool, f.outbox.Outbox, 1_000_000, func() time.Time { return time.Date(2027, 4, 1, 12, 0, 0, 0, time.UTC) })
+	now := func() time.Time { return time.Date(2027, 4, 1, 12, 0, 0, 0, time.UTC) }
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	agreements := agreement.New(pool, agreement.Options{Papers: papers.New(cat), ReportDueDays: 60, Now: now})
+	f.svc = award.New(pool, award.Options{Outbox: f.outbox.Outbox, ApprovalThreshold: 1_000_000, Agreements: agreements, Now: now})
 	f.admin = f.user(t, "admin@ipa.example", true)
 	f.admin2 = f.user(t, "admin2@ipa.example", true)
 	f.charity = f.user(t, "lucia@corazones.example", false)
 	if _, err := pool.Exec(`UPDATE users SET language = 'es' WHERE id = $1`, f.charity.ID); err != nil {
 		t.Fatal(err)
 	}
-	err := pool.Get(&f.app, `
+	err = pool.Get(&f.app, `
 		WITH o AS (INSERT INTO organizations (legal_name, country, registration_number, created_by, eligible_at)
 			VALUES ('Corazones', 'DO', '1', $1, now()) RETURNING id),
 		m AS (INSERT INTO organization_members (organization_id, user_id) SELECT id, $1 FROM o),
@@ -71,7 +80,7 @@ func (f *fixture) user(t *testing.T, email string, admin bool) *account.User {
 func act(u *account.User) account.Actor { return account.Actor{UserID: u.ID, IP: "198.51.100.1"} }
 
 // award: US$18,000 in two instalments, 8,000 before the trip and 10,000
-// once the report is accepted.
+// once the report is accepted; the charity has signed its agreement.
 func (f *fixture) award(t *testing.T) (int64, []award.Instalment) {
 	t.Helper()
 	id, err := f.svc.Create(context.Background(), act(f.admin), f.admin, f.app, award.Input{Amount: "18,000", Year: "2027",
@@ -79,6 +88,7 @@ func (f *fixture) award(t *testing.T) (int64, []award.Instalment) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dbtest.SignAgreements(t, f.db)
 	_, inst, _, err := f.svc.ForApplication(context.Background(), f.admin, f.app)
 	if err != nil || len(inst) != 2 {
 		t.Fatalf("instalments %v, %v", inst, err)
@@ -111,6 +121,7 @@ func TestScheduleMustAddUp(t *testing.T) {
 // Twenty admins' requests paying the same instalment at the same moment:
 // exactly one payment, the others a clear refusal; run several times.
 func TestConcurrentPaymentsOfOneInstalmentPayOnce(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 5; round++ {
 		f := setup(t)
@@ -150,6 +161,7 @@ func TestConcurrentPaymentsOfOneInstalmentPayOnce(t *testing.T) {
 // Concurrent partial payments of both instalments never pay more than the
 // award, and the totals always equal the ledger.
 func TestConcurrentPaymentsNeverExceedTheAward(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 3; round++ {
 		f := setup(t)

@@ -19,6 +19,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/report"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // Payment is one line of the ledger.
@@ -429,8 +430,8 @@ func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, by, appID int64
 		return err
 	}
 	for _, r := range to {
-		if err := s.outbox.Send(ctx, tx, r.Language, "payment_cancelled", r.Email, map[string]any{
-			"Title": r.Title, "Amount": money.Format(amount, money.Currency(r.Currency), r.Language), "Reason": reason}); err != nil {
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, mailtmpl.PaymentCancelled{
+			Title: r.Title, Amount: amount, Currency: money.Currency(r.Currency), Reason: reason}); err != nil {
 			return err
 		}
 	}
@@ -452,8 +453,8 @@ func (s *Service) notifyPaid(ctx context.Context, tx *sqlx.Tx, appID int64, amou
 		return err
 	}
 	for _, r := range to {
-		if err := s.outbox.Send(ctx, tx, r.Language, "payment_recorded", r.Email, map[string]any{
-			"Title": r.Title, "Amount": money.Format(amount, money.Currency(r.Currency), r.Language)}); err != nil {
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, mailtmpl.PaymentRecorded{
+			Title: r.Title, Amount: amount, Currency: money.Currency(r.Currency)}); err != nil {
 			return err
 		}
 	}

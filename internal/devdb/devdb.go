@@ -20,8 +20,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "github.com/lib/pq" // the "postgres" driver for Ping and EnsureDatabase
@@ -346,18 +348,110 @@ func (c *Cluster) Remove() error {
 	return err
 }
 
-// DefaultDir is where `serve`'s persistent cluster lives for a data folder.
-// As root it must be outside dataDir (which may sit under /root, out of the
-// postgres user's reach), so it goes under /var/tmp, keyed by dataDir.
+// persistentRoot is where root's persistent clusters live: out of DATA_DIR,
+// which under /root the postgres user cannot reach. A variable for tests.
+var persistentRoot = "/var/tmp"
+
+// DefaultDir is where `serve`'s persistent cluster lives for a data folder:
+// DATA_DIR/postgres, or as root persistentRoot/missiongrants-<hash of
+// DATA_DIR> (see ForDataDir, which links it from DATA_DIR/postgres).
 func DefaultDir(dataDir string) string {
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
 		abs = dataDir
 	}
 	if os.Geteuid() == 0 {
-		return filepath.Join("/var/tmp", "missiongrants-"+shortHash(abs))
+		return filepath.Join(persistentRoot, "missiongrants-"+shortHash(abs))
 	}
 	return filepath.Join(abs, "postgres")
+}
+
+// ownerFile, in a cluster folder outside DATA_DIR, names the data folder
+// that owns it, so a cluster whose data folder is gone can be found.
+const ownerFile = "data-dir"
+
+// ForDataDir returns the folder of serve's cluster for dataDir, and keeps
+// the database bound to its data folder when it has to live outside it (as
+// root): DATA_DIR/postgres is a link to it, so deleting DATA_DIR deletes the
+// database at the next start rather than leaving an old one to be reused
+// beside new, empty documents; and clusters whose data folder was deleted
+// are removed then too, so they do not pile up.
+func ForDataDir(dataDir string) (string, error) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", err
+	}
+	dir := DefaultDir(abs)
+	link := filepath.Join(abs, "postgres")
+	if dir == link {
+		return dir, nil
+	}
+	if target, err := os.Readlink(link); err == nil {
+		if target != dir {
+			return "", fmt.Errorf("devdb: %s links to %s, not to %s: remove the link or set DATA_DIR to the folder that owns it", link, target, dir)
+		}
+	} else {
+		// No link: a new data folder, or one from before the link existed
+		// (it holds documents), whose cluster is adopted as it is.
+		if _, err := os.Stat(dir); err == nil && isEmptyOrMissing(abs) {
+			if serverRunning(dir) {
+				return "", fmt.Errorf("devdb: the database in %s belongs to a deleted %s but is still running: stop the portal using it first", dir, abs)
+			}
+			if err := os.RemoveAll(dir); err != nil {
+				return "", err
+			}
+		}
+		if err := os.MkdirAll(abs, 0o700); err != nil {
+			return "", err
+		}
+		if err := os.Symlink(dir, link); err != nil {
+			return "", err
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(abs+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	removeOrphans()
+	return dir, nil
+}
+
+// removeOrphans deletes the stopped persistent clusters whose data folder no
+// longer links to them. Folders without an owner file (made before it
+// existed) are left alone: whose they are cannot be known.
+func removeOrphans() {
+	dirs, _ := filepath.Glob(filepath.Join(persistentRoot, "missiongrants-????????????"))
+	for _, dir := range dirs {
+		owner := strings.TrimSpace(readFile(filepath.Join(dir, ownerFile)))
+		if owner == "" {
+			continue
+		}
+		if target, err := os.Readlink(filepath.Join(owner, "postgres")); err == nil && target == dir {
+			continue
+		}
+		if !serverRunning(dir) {
+			os.RemoveAll(dir)
+		}
+	}
+}
+
+// isEmptyOrMissing: a data folder deleted, or never used.
+func isEmptyOrMissing(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err != nil || len(entries) == 0
+}
+
+// serverRunning reports a postmaster still alive in the cluster folder dir,
+// by the process its postmaster.pid names.
+func serverRunning(dir string) bool {
+	line, _, _ := strings.Cut(readFile(filepath.Join(dir, "data", "postmaster.pid")), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return syscall.Kill(pid, 0) == nil
 }
 
 func shortHash(s string) string {

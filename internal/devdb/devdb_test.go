@@ -268,6 +268,7 @@ func TestUnreachableDir(t *testing.T) {
 // A cluster whose postmaster was killed (a crash, an OOM kill) starts again
 // over its stale postmaster.pid, after crash recovery.
 func TestStartAfterCrash(t *testing.T) {
+	testenv.Full(t, "a cluster killed and recovered (slow)")
 	t.Parallel()
 	ctx := context.Background()
 	opts := devdb.Options{Dir: uniqueDir(t, "crash")}

@@ -124,8 +124,10 @@ const (
 	DefaultURLLifetime = 5 * time.Minute
 )
 
-// Options configure a Service; zero fields take the defaults.
+// Options are what the service needs besides its database; zero fields
+// take the defaults.
 type Options struct {
+	Store    Store    // where the files are (NewStore); required
 	MaxBytes int64    // UPLOAD_MAX_BYTES
 	Scanner  *Scanner // nil: files are not virus-scanned
 	Grace    time.Duration
@@ -144,9 +146,9 @@ type Service struct {
 	log     *slog.Logger
 }
 
-// New builds the service on the portal's database and a Store (NewStore).
-func New(pool *sqlx.DB, store Store, o Options) *Service {
-	s := &Service{db: pool, store: store, scanner: o.Scanner, max: o.MaxBytes, grace: o.Grace, now: o.Now, log: o.Log}
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	s := &Service{db: pool, store: o.Store, scanner: o.Scanner, max: o.MaxBytes, grace: o.Grace, now: o.Now, log: o.Log}
 	if s.max <= 0 {
 		s.max = DefaultMaxBytes
 	}

@@ -92,7 +92,7 @@ func setup(t testing.TB, store document.Store, opts ...option) *fixture {
 	for _, o := range opts {
 		o(f)
 	}
-	f.svc = document.New(f.db, store, document.Options{MaxBytes: f.maxBytes, Scanner: f.scanner, Grace: f.grace,
+	f.svc = document.New(f.db, document.Options{Store: store, MaxBytes: f.maxBytes, Scanner: f.scanner, Grace: f.grace,
 		Now: func() time.Time { return f.now }, Log: f.log})
 	f.owner = f.user(t, "owner@corazones.example", false, false)
 	f.stranger = f.user(t, "other@otra.example", false, false)

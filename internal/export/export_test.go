@@ -35,6 +35,7 @@ func seed(t *testing.T, db *sqlx.DB) {
 			(902, 902, 5000, 900, '2026-12-01Z', '2027-01-10Z', '2027-01-02Z', '{"Eligible":4,"Cast":0,"QuorumMet":false}', 'none', NULL)`,
 		`INSERT INTO awards (id, application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES (901, 901, 900, 901, 2026, 1000000, 900, '2026-03-11Z')`,
 		`INSERT INTO instalments (id, award_id, position, amount_cents, due_on) VALUES (901, 901, 1, 600000, '2026-04-01'), (902, 901, 2, 400000, '2026-09-01')`,
+		dbtest.AllAgreementsSigned,
 		`INSERT INTO payments (id, instalment_id, award_id, amount_cents, reverses, paid_on, method, reference, reason, idempotency_key, recorded_by, recorded_at) VALUES
 			(901, 901, 901, 300000, NULL, '2026-04-02', 'wire', '@SUM(A1)', '', 'key-0000000000901', 900, now()),
 			(902, 901, 901, 300000, NULL, '2026-04-20', 'check', 'CHK-7', '', 'key-0000000000902', 900, now()),

@@ -65,7 +65,7 @@ func New(db *sql.DB, o Options) (*Client, error) {
 	river.AddWorker(workers, &periodicWorker{tasks: tasks, metrics: o.Metrics})
 	cfg := &river.Config{
 		Workers:           workers,
-		Logger:            o.Log,
+		Logger:            riverLogger(o.Log),
 		PollOnly:          true, // lib/pq through database/sql has no LISTEN support in River
 		FetchPollInterval: o.PollInterval,
 		JobTimeout:        time.Minute,
@@ -76,9 +76,6 @@ func New(db *sql.DB, o Options) (*Client, error) {
 	}
 	if o.RetryDelay > 0 {
 		cfg.RetryPolicy = fixedRetry(o.RetryDelay)
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	rc, err := river.NewClient(riverdatabasesql.New(db), cfg)
 	if err != nil {
@@ -166,3 +163,39 @@ func (w *periodicWorker) Work(ctx context.Context, j *river.Job[PeriodicArgs]) e
 type fixedRetry time.Duration
 
 func (d fixedRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(time.Duration(d)) }
+
+// riverLogger keeps River's warnings and errors and moves its information
+// (the poll-only notice at start, job counts every minute) to debug: they
+// say nothing an operator acts on.
+func riverLogger(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(demoteInfo{log.Handler()})
+}
+
+type demoteInfo struct{ slog.Handler }
+
+func (h demoteInfo) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.Handler.Enabled(ctx, demote(l))
+}
+
+func (h demoteInfo) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = demote(r.Level)
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h demoteInfo) WithAttrs(as []slog.Attr) slog.Handler {
+	return demoteInfo{h.Handler.WithAttrs(as)}
+}
+
+func (h demoteInfo) WithGroup(name string) slog.Handler {
+	return demoteInfo{h.Handler.WithGroup(name)}
+}
+
+func demote(l slog.Level) slog.Level {
+	if l == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return l
+}

@@ -21,7 +21,7 @@ import (
 	"missiongrants/internal/job"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/testenv"
-	"missiongrants/templates"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -55,11 +55,7 @@ func start(t *testing.T, pool *sqlx.DB, mp *testenv.MailServer) *mail.Outbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &mail.Outbox{Composer: composer, Queue: client}
+	return &mail.Outbox{Composer: mail.NewComposer(cat), Queue: client}
 }
 
 func TestMailQueuedInTransactionIsDeliveredInRecipientsLanguage(t *testing.T) {
@@ -70,7 +66,7 @@ func TestMailQueuedInTransactionIsDeliveredInRecipientsLanguage(t *testing.T) {
 	ctx := context.Background()
 
 	err := db.InTx(ctx, pool, func(tx *sqlx.Tx) error {
-		return outbox.Send(ctx, tx, "es", "test", "ana.delivered@example.org", struct{ Name string }{"Ana"})
+		return outbox.Send(ctx, tx, "es", "ana.delivered@example.org", mailtmpl.Test{Name: "Ana"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +86,7 @@ func TestMailOfARolledBackChangeIsNeverSent(t *testing.T) {
 
 	failure := errors.New("the change failed")
 	err := db.InTx(ctx, pool, func(tx *sqlx.Tx) error {
-		if err := outbox.Send(ctx, tx, "en", "test", "rolled.back@example.org", struct{ Name string }{"Bo"}); err != nil {
+		if err := outbox.Send(ctx, tx, "en", "rolled.back@example.org", mailtmpl.Test{Name: "Bo"}); err != nil {
 			return err
 		}
 		return failure
@@ -118,7 +114,7 @@ func TestMailIsRetriedWhileSMTPIsDown(t *testing.T) {
 	ctx := context.Background()
 
 	err := db.InTx(ctx, pool, func(tx *sqlx.Tx) error {
-		return outbox.Send(ctx, tx, "en", "test", "later@example.org", struct{ Name string }{"Cy"})
+		return outbox.Send(ctx, tx, "en", "later@example.org", mailtmpl.Test{Name: "Cy"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +158,7 @@ func (c *countingSender) Send(_ context.Context, m mail.Message) error {
 
 // Two portal processes working one queue: every job runs exactly once.
 func TestJobsRunOnceAcrossProcesses(t *testing.T) {
+	testenv.Full(t, "two job processes (slow)")
 	t.Parallel()
 	pool := dbtest.New(t)
 	ctx := context.Background()

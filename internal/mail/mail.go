@@ -1,24 +1,20 @@
-// Package mail composes the portal's emails from templates/mail in the
+// Package mail composes the portal's emails (package templates/mail) in the
 // recipient's language and sends them. Sending happens in a job (package
 // job), never inside a request's transaction.
 package mail
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	htmltemplate "html/template"
-	"io/fs"
 	"log/slog"
-	"path"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
 
 	"missiongrants/internal/config"
 	"missiongrants/internal/i18n"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // Message is a composed email, ready to send. It is what a mail job carries,
@@ -89,66 +85,32 @@ func (s *smtpSender) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// Composer renders templates/mail/NAME.html, which defines "subject",
-// "body_html" and "body_text", inside the shared layout.
+// Composer says an email (a message of package templates/mail) to one
+// recipient in their language.
 type Composer struct {
-	cat   *i18n.Catalog
-	html  map[string]*htmltemplate.Template
-	texts map[string]*texttemplate.Template
+	cat *i18n.Catalog
 }
 
-// NewComposer parses every mail template once, at start-up.
-func NewComposer(fsys fs.FS, cat *i18n.Catalog) (*Composer, error) {
-	c := &Composer{cat: cat, html: map[string]*htmltemplate.Template{}, texts: map[string]*texttemplate.Template{}}
-	names, err := fs.Glob(fsys, "mail/*.html")
+// NewComposer builds a Composer; the messages are compiled in, so there is
+// nothing to parse or fail at start-up.
+func NewComposer(cat *i18n.Catalog) *Composer { return &Composer{cat: cat} }
+
+func (c *Composer) reader(lang string) mailtmpl.Reader {
+	return mailtmpl.Reader{Lang: lang, Cat: c.cat}
+}
+
+// Compose renders e for to in lang: subject, plain text and HTML.
+func (c *Composer) Compose(ctx context.Context, lang, to string, e mailtmpl.Email) (Message, error) {
+	r, err := mailtmpl.Render(ctx, c.reader(lang), e)
 	if err != nil {
-		return nil, err
+		return Message{}, fmt.Errorf("mail: %T: %w", e, err)
 	}
-	for _, name := range names {
-		base := strings.TrimSuffix(path.Base(name), ".html")
-		if base == "layout" {
-			continue
-		}
-		h, err := htmltemplate.ParseFS(fsys, "mail/layout.html", name)
-		if err != nil {
-			return nil, fmt.Errorf("mail: %s: %w", name, err)
-		}
-		t, err := texttemplate.ParseFS(fsys, "mail/layout.html", name)
-		if err != nil {
-			return nil, fmt.Errorf("mail: %s: %w", name, err)
-		}
-		c.html[base], c.texts[base] = h, t
-	}
-	return c, nil
+	return Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML}, nil
 }
 
-// view is what mail templates see: {{.T "key"}}, {{.Data.X}}, {{.Lang}}.
-type view struct {
-	Lang    string
-	Subject string
-	Data    any
-	cat     *i18n.Catalog
-}
-
-func (v view) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
-
-// Compose renders the named mail for one recipient in their language.
-func (c *Composer) Compose(lang, name, to string, data any) (Message, error) {
-	h, ok := c.html[name]
-	if !ok {
-		return Message{}, fmt.Errorf("mail: no template %q", name)
-	}
-	v := view{Lang: lang, Data: data, cat: c.cat}
-	var subject, text, html bytes.Buffer
-	if err := c.texts[name].ExecuteTemplate(&subject, "subject", v); err != nil {
-		return Message{}, fmt.Errorf("mail: %s subject: %w", name, err)
-	}
-	v.Subject = strings.TrimSpace(subject.String())
-	if err := c.texts[name].ExecuteTemplate(&text, "mail_text", v); err != nil {
-		return Message{}, fmt.Errorf("mail: %s text: %w", name, err)
-	}
-	if err := h.ExecuteTemplate(&html, "mail_html", v); err != nil {
-		return Message{}, fmt.Errorf("mail: %s html: %w", name, err)
-	}
-	return Message{To: to, Subject: v.Subject, Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String()}, nil
+// Notice is e as a daily summary keeps it: its subject and its text body,
+// without the footer, which the summary carries once.
+func (c *Composer) Notice(lang string, e mailtmpl.Email) (subject, body string) {
+	r := c.reader(lang)
+	return strings.TrimSpace(e.Subject(r)), strings.TrimSpace(e.Text(r))
 }

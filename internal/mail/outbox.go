@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/jmoiron/sqlx"
+
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // Queue puts a composed message on the job queue inside a transaction
@@ -20,9 +22,9 @@ type Outbox struct {
 	Queue    Queue
 }
 
-// Send composes templates/mail/NAME.html for to in lang and queues it in tx.
-func (o *Outbox) Send(ctx context.Context, tx *sqlx.Tx, lang, name, to string, data any) error {
-	m, err := o.Composer.Compose(lang, name, to, data)
+// Send composes e for to in lang and queues it in tx.
+func (o *Outbox) Send(ctx context.Context, tx *sqlx.Tx, lang, to string, e mailtmpl.Email) error {
+	m, err := o.Composer.Compose(ctx, lang, to, e)
 	if err != nil {
 		return err
 	}

@@ -6,13 +6,13 @@ package notify
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/db"
 	"missiongrants/internal/mail"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // Recipient is who gets a notice, and how.
@@ -40,31 +40,18 @@ func New(outbox *mail.Outbox, now func() time.Time) *Notifier {
 	return &Notifier{outbox: outbox, now: now}
 }
 
-// Send mails templates/mail/NAME.html to r in tx, or keeps it for r's next
-// daily summary.
-func (n *Notifier) Send(ctx context.Context, tx *sqlx.Tx, r Recipient, template string, data any) error {
+// Send mails e to r in tx, or keeps it for r's next daily summary.
+func (n *Notifier) Send(ctx context.Context, tx *sqlx.Tx, r Recipient, e mailtmpl.Email) error {
 	if !r.Digest {
-		return n.outbox.Send(ctx, tx, r.Language, template, r.Email, data)
+		return n.outbox.Send(ctx, tx, r.Language, r.Email, e)
 	}
-	m, err := n.outbox.Composer.Compose(r.Language, template, r.Email, data)
-	if err != nil {
-		return err
-	}
-	body := m.Text
-	if i := strings.LastIndex(body, "\n\n--\n"); i >= 0 {
-		body = body[:i] // the summary has its own footer
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO digest_items (user_id, subject, body, created_at) VALUES ($1, $2, $3, $4)`,
-		r.UserID, m.Subject, body, n.now())
+	subject, body := n.outbox.Composer.Notice(r.Language, e)
+	_, err := tx.ExecContext(ctx, `INSERT INTO digest_items (user_id, subject, body, created_at) VALUES ($1, $2, $3, $4)`,
+		r.UserID, subject, body, n.now())
 	if err != nil {
 		return fmt.Errorf("notify: digest item: %w", err)
 	}
 	return nil
-}
-
-type item struct {
-	Subject string `db:"subject"`
-	Body    string `db:"body"`
 }
 
 // SendDigests mails each person with waiting notices one summary of them.
@@ -79,7 +66,10 @@ func (n *Notifier) SendDigests(ctx context.Context, pool *sqlx.DB) (int, error) 
 	sent := 0
 	for _, r := range users {
 		err := db.InTx(ctx, pool, func(tx *sqlx.Tx) error {
-			var items []item
+			var items []struct {
+				Subject string `db:"subject"`
+				Body    string `db:"body"`
+			}
 			if err := tx.SelectContext(ctx, &items, `UPDATE digest_items SET sent_at = $2
 				WHERE id IN (SELECT id FROM digest_items WHERE user_id = $1 AND sent_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)
 				RETURNING subject, body`, r.UserID, n.now()); err != nil {
@@ -89,7 +79,11 @@ func (n *Notifier) SendDigests(ctx context.Context, pool *sqlx.DB) (int, error) 
 				return nil // another process took them
 			}
 			sent++
-			return n.outbox.Send(ctx, tx, r.Language, "digest", r.Email, map[string]any{"Items": items, "Count": len(items)})
+			d := mailtmpl.Digest{Items: make([]mailtmpl.DigestItem, len(items))}
+			for i, it := range items {
+				d.Items[i] = mailtmpl.DigestItem{Subject: it.Subject, Body: it.Body}
+			}
+			return n.outbox.Send(ctx, tx, r.Language, r.Email, d)
 		})
 		if err != nil {
 			return sent, err

@@ -24,6 +24,7 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/refusal"
 	"missiongrants/internal/secret"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // ErrNotFound is also the answer for an organization the person may not
@@ -94,12 +95,19 @@ type Service struct {
 	now     func() time.Time
 }
 
-// New builds the service; now is the clock (time.Now outside tests).
-func New(pool *sqlx.DB, outbox *mail.Outbox, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox  *mail.Outbox
+	BaseURL string           // for links in emails
+	Now     func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, baseURL: strings.TrimRight(baseURL, "/"), now: now}
+	return &Service{db: pool, outbox: o.Outbox, baseURL: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
 }
 
 const columns = `o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
@@ -126,7 +134,9 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (*Organ
 		if err != nil {
 			return fmt.Errorf("organization.Create: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3)`,
+		// Who registers the charity signs for it (its grant agreements) until
+		// they name others.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_members (organization_id, user_id, joined_at, signatory) VALUES ($1, $2, $3, true)`,
 			o.ID, a.UserID, s.now()); err != nil {
 			return fmt.Errorf("organization.Create: member: %w", err)
 		}
@@ -254,9 +264,9 @@ func (s *Service) Invite(ctx context.Context, a account.Actor, id int64, email, 
 		if err := audit.Record(ctx, tx, a.Event("organization.member_invited", "organization", id, map[string]any{"email": email})); err != nil {
 			return err
 		}
-		return s.outbox.Send(ctx, tx, lang, "organization_invitation", email, map[string]any{
-			"Organization": o.LegalName, "Inviter": o.Inviter,
-			"Link": s.baseURL + PathJoin + "?token=" + url.QueryEscape(tok), "Days": int(invitationTTL.Hours() / 24),
+		return s.outbox.Send(ctx, tx, lang, email, mailtmpl.OrganizationInvitation{
+			Organization: o.LegalName, Inviter: o.Inviter,
+			Link: s.baseURL + PathJoin + "?token=" + url.QueryEscape(tok), Days: int(invitationTTL.Hours() / 24),
 		})
 	})
 }

@@ -29,7 +29,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
 	q := testenv.NewOutbox(t)
-	return &fixture{svc: organization.New(pool, q.Outbox, "https://grants.example.org", nil), db: pool, queue: q}
+	return &fixture{svc: organization.New(pool, organization.Options{Outbox: q.Outbox, BaseURL: "https://grants.example.org"}), db: pool, queue: q}
 }
 
 // user adds an account directly: these tests are about organizations.
@@ -174,7 +174,7 @@ func TestInvitationLinkExpires(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	now := time.Now()
-	svc := organization.New(f.db, f.queue.Outbox, "https://x.example", func() time.Time { return now })
+	svc := organization.New(f.db, organization.Options{Outbox: f.queue.Outbox, BaseURL: "https://x.example", Now: func() time.Time { return now }})
 	owner := f.user(t, "owner@a.example", false)
 	o, err := svc.Create(ctx, actor(owner), validInput())
 	if err != nil {

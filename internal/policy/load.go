@@ -27,27 +27,32 @@ const (
 // application's row so the facts stay true until it commits.
 func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now time.Time, lock Lock) (Person, Facts, error) {
 	var row struct {
-		Status   Status       `db:"status"`
-		Member   bool         `db:"member"`
-		Declared bool         `db:"declared"`
-		Recused  bool         `db:"recused"`
-		VoteOpen bool         `db:"vote_open"`
-		Awarded  bool         `db:"awarded"`
-		Report   ReportStatus `db:"report"`
+		Status   Status          `db:"status"`
+		Member   bool            `db:"member"`
+		Signer   bool            `db:"signatory"`
+		Declared bool            `db:"declared"`
+		Recused  bool            `db:"recused"`
+		VoteOpen bool            `db:"vote_open"`
+		Awarded  bool            `db:"awarded"`
+		Report   ReportStatus    `db:"report"`
+		Agreed   AgreementStatus `db:"agreement"`
 	}
 	err := q.GetContext(ctx, &row, `SELECT a.status,
 		EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
+		EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2 AND m.signatory) AS signatory,
 		c.user_id IS NOT NULL AS declared, coalesce(c.has_conflict, false) AS recused,
 		EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
 		EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
-		coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report
+		coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
+		coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
+			WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
 		FROM applications a LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 		WHERE a.id = $1`+string(lock), appID, u.ID, now)
 	if err != nil {
 		return Person{}, Facts{}, fmt.Errorf("policy.Load: %w", db.NotFound(err))
 	}
-	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Declared: row.Declared, Recused: row.Recused}
-	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report}, nil
+	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Signatory: row.Signer, Declared: row.Declared, Recused: row.Recused}
+	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed}, nil
 }
 
 // LastLine is the rules' refusal when err is the database refusing an

@@ -9,6 +9,9 @@ type Person struct {
 	// Member: of the charity that applied. A member is the applicant on
 	// their own charity's application, whatever else they are at the IPA.
 	Member bool
+	// Signatory: a member who may sign for the charity (who registered it,
+	// or whom they named).
+	Signatory bool
 	// Declared: declared a conflict of interest, or none, on this application.
 	Declared bool
 	// Recused: declared a conflict (or had one recorded). A recused person
@@ -30,7 +33,18 @@ type Facts struct {
 	Awarded bool
 	// Report is the post-trip report's status ("" when none was started).
 	Report ReportStatus
+	// Agreement is where the award's grant agreement stands.
+	Agreement AgreementStatus
 }
+
+// AgreementStatus is where the grant agreement stands.
+type AgreementStatus string
+
+const (
+	AgreementNone     AgreementStatus = ""         // no award, or none issued
+	AgreementUnsigned AgreementStatus = "unsigned" // issued, waiting for the charity
+	AgreementSigned   AgreementStatus = "signed"
+)
 
 // ReportStatus is where a post-trip report stands.
 type ReportStatus string
@@ -71,12 +85,14 @@ const (
 	ReversePayment  Action = "reverse_payment"
 	WriteReport     Action = "write_report" // the post-trip report
 	ReviewReport    Action = "review_report"
+	SignAgreement   Action = "sign_agreement" // the charity accepts the grant agreement
+	VoidAgreement   Action = "void_agreement" // an admin withdraws an unsigned one, to issue a corrected one
 )
 
 // Actions is every action, in the order pages list them.
 var Actions = []Action{View, Edit, Submit, Withdraw, PostMessage, Screen, RequestInfo, DeclareConflict, RecordConflict,
 	Review, SeeReviews, Discuss, SeeDiscussion, OpenVote, CloseVote, CastBallot, Award, Pay, ApprovePayment,
-	CancelPayment, ReversePayment, WriteReport, ReviewReport}
+	CancelPayment, ReversePayment, WriteReport, ReviewReport, SignAgreement, VoidAgreement}
 
 // The refusals of the rules; services return them as Decide gives them.
 var (
@@ -101,6 +117,12 @@ var (
 	ErrReportNotEditable = refusal.Conflict("error.report.not_editable")
 	ErrNotFunded         = refusal.Conflict("error.report.not_funded")
 	ErrReportNotSent     = refusal.Conflict("error.policy.report_not_submitted")
+	// ErrUnsigned: no money moves before the charity signed the agreement.
+	ErrUnsigned = refusal.Conflict("error.policy.agreement_unsigned")
+	// ErrNoAgreement: no agreement is waiting for a signature.
+	ErrNoAgreement = refusal.Conflict("error.policy.no_agreement")
+	// ErrNotSignatory: only the charity's signatories sign for it.
+	ErrNotSignatory = refusal.Forbidden("error.policy.not_signatory")
 )
 
 // Decide is the rule for every action: nil when p may do a to an
@@ -153,8 +175,12 @@ func Decide(p Person, f Facts, a Action) error {
 		return boardPart(p, f.Status == Voting && f.VoteOpen, ErrVoteClosed)
 	case Award:
 		return staff(p, f.Status == Approved, ErrNotApproved, either(!f.Awarded, ErrAwarded))
-	case Pay, ApprovePayment, CancelPayment, ReversePayment:
-		return staff(p, f.Awarded, ErrNoAward)
+	case Pay, ApprovePayment, CancelPayment, ReversePayment: // no money moves before the signature
+		return staff(p, f.Awarded, ErrNoAward, either(f.Agreement == AgreementSigned, ErrUnsigned))
+	case SignAgreement:
+		return charity(p, f.Agreement == AgreementUnsigned, ErrNoAgreement, either(p.Signatory, ErrNotSignatory))
+	case VoidAgreement:
+		return staff(p, f.Agreement == AgreementUnsigned, ErrNoAgreement)
 	case WriteReport:
 		editable := f.Report == ReportNone || f.Report == ReportDraft || f.Report == ReportCorrectionsRequested
 		return charity(p, f.Status == Approved, ErrNotFunded, either(editable, ErrReportNotEditable))

@@ -23,6 +23,7 @@ var people = map[string]Person{
 	"admin who is a member":      {ID: 9, Admin: true, Board: true, Member: true},
 	"signed out":                 {},
 	"board member, undeclared+a": {ID: 10, Admin: true, Board: true},
+	"signatory":                  {ID: 11, Member: true, Signatory: true},
 }
 
 // Where an application can stand.
@@ -34,18 +35,20 @@ var situations = map[string]Facts{
 	"voting":          {Status: Voting, VoteOpen: true},
 	"vote due":        {Status: Voting},
 	"approved":        {Status: Approved},
-	"awarded":         {Status: Approved, Awarded: true},
-	"report sent":     {Status: Approved, Awarded: true, Report: ReportSubmitted},
-	"report accepted": {Status: Approved, Awarded: true, Report: ReportAccepted},
+	"awarded":         {Status: Approved, Awarded: true, Agreement: AgreementUnsigned},
+	"signed":          {Status: Approved, Awarded: true, Agreement: AgreementSigned},
+	"report sent":     {Status: Approved, Awarded: true, Agreement: AgreementSigned, Report: ReportSubmitted},
+	"report accepted": {Status: Approved, Awarded: true, Agreement: AgreementSigned, Report: ReportAccepted},
 	"declined":        {Status: Declined},
 	"withdrawn":       {Status: Withdrawn},
 }
 
 var (
-	all        = []string{"draft", "submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "report sent", "report accepted", "declined", "withdrawn"}
-	declarable = []string{"submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "report sent", "report accepted"}
+	all        = []string{"draft", "submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted", "declined", "withdrawn"}
+	declarable = []string{"submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted"}
 	board      = []string{"in review", "voting", "vote due"}
-	money      = []string{"awarded", "report sent", "report accepted"}
+	money      = []string{"signed", "report sent", "report accepted"}
+	members    = []string{"charity member", "admin who is a member", "signatory"}
 	ipaPeople  = []string{"board member", "undeclared board member", "recused board member", "admin", "recused admin", "admin, recused board", "board member, undeclared+a"}
 	admins     = []string{"admin", "board member, undeclared+a"} // not recused, not the charity's
 )
@@ -54,11 +57,11 @@ var (
 // pair not listed is refused. Written as data, apart from Decide, so that
 // a change of rule shows here as a change of row.
 var allowed = map[Action]map[string][]string{
-	View:            with(map[string][]string{"charity member": all, "admin who is a member": all}, ipaPeople, all),
-	Edit:            {"charity member": {"draft", "more info"}, "admin who is a member": {"draft", "more info"}},
-	Submit:          {"charity member": {"draft", "more info"}, "admin who is a member": {"draft", "more info"}},
-	Withdraw:        {"charity member": {"draft", "submitted", "more info", "in review"}, "admin who is a member": {"draft", "submitted", "more info", "in review"}},
-	PostMessage:     with(map[string][]string{"charity member": all, "admin who is a member": all}, admins, all),
+	View:            with(with(nil, members, all), ipaPeople, all),
+	Edit:            with(nil, members, []string{"draft", "more info"}),
+	Submit:          with(nil, members, []string{"draft", "more info"}),
+	Withdraw:        with(nil, members, []string{"draft", "submitted", "more info", "in review"}),
+	PostMessage:     with(with(nil, members, all), admins, all),
 	Screen:          with(nil, admins, []string{"submitted"}),
 	RequestInfo:     with(nil, admins, []string{"submitted", "in review"}),
 	DeclareConflict: with(nil, []string{"board member", "undeclared board member", "admin", "board member, undeclared+a"}, declarable),
@@ -75,8 +78,10 @@ var allowed = map[Action]map[string][]string{
 	ApprovePayment:  with(nil, admins, money),
 	CancelPayment:   with(nil, admins, money),
 	ReversePayment:  with(nil, admins, money),
-	WriteReport:     {"charity member": {"approved", "awarded"}, "admin who is a member": {"approved", "awarded"}},
+	WriteReport:     with(nil, members, []string{"approved", "awarded", "signed"}),
 	ReviewReport:    with(nil, admins, []string{"report sent"}),
+	SignAgreement:   {"signatory": {"awarded"}},
+	VoidAgreement:   with(nil, admins, []string{"awarded"}),
 }
 
 func with(m map[string][]string, who []string, where []string) map[string][]string {
@@ -133,6 +138,9 @@ func TestRefusalsSayWhy(t *testing.T) {
 		{"admin who is a member", situations["in review"], OpenVote, ErrOwnCharity},
 		{"board member", situations["vote due"], CastBallot, ErrVoteClosed},
 		{"admin", situations["awarded"], Award, ErrAwarded},
+		{"admin", situations["awarded"], Pay, ErrUnsigned},
+		{"charity member", situations["awarded"], SignAgreement, ErrNotSignatory},
+		{"signatory", situations["signed"], SignAgreement, ErrNoAgreement},
 	}
 	for _, c := range cases {
 		if err := Decide(people[c.who], c.f, c.a); !errors.Is(err, c.want) {

@@ -1,6 +1,6 @@
 // Package portal wires the portal's services together: the one place that
-// knows which service is built from which, shared by the binary's commands
-// and the load tool.
+// knows which service is built from which, shared by the binary's commands,
+// the load tool and the web tests (web.New builds the router on a Portal).
 package portal
 
 import (
@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/agreement"
 	"missiongrants/internal/application"
 	"missiongrants/internal/award"
 	"missiongrants/internal/config"
@@ -21,39 +22,56 @@ import (
 	"missiongrants/internal/metrics"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/papers"
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
-	"missiongrants/internal/web"
-	"missiongrants/templates"
 )
 
 // Portal is the portal's services, wired.
 type Portal struct {
-	Config   *config.Config
-	DB       *sqlx.DB
-	Catalog  *i18n.Catalog
-	Log      *slog.Logger
-	Jobs     *job.Client
-	Accounts *account.Service
-	Orgs     *organization.Service
-	Apps     *application.Service
-	Reviews  *review.Service
-	Votes    *vote.Service
-	Docs     *document.Service
-	Awards   *award.Service
-	Reports  *report.Service
-	Metrics  *metrics.Metrics
+	Config     *config.Config
+	DB         *sqlx.DB
+	Catalog    *i18n.Catalog
+	Log        *slog.Logger
+	Jobs       *job.Client
+	Accounts   *account.Service
+	Orgs       *organization.Service
+	Apps       *application.Service
+	Reviews    *review.Service
+	Votes      *vote.Service
+	Docs       *document.Service
+	Awards     *award.Service
+	Agreements *agreement.Service
+	Reports    *report.Service
+	Metrics    *metrics.Metrics
+	// Now is the one clock: every service and the web layer read the date
+	// from it, so a test that sets it moves the whole portal.
+	Now func() time.Time
 }
 
-// New wires the services. work makes the job client run jobs (serve); the
-// other commands only queue them.
-func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logger, work bool) (*Portal, error) {
-	cat, err := i18n.New()
-	if err != nil {
-		return nil, err
+// Options are how the commands and the tests differ.
+type Options struct {
+	Log *slog.Logger
+	// Work makes the job client run jobs (serve); the other commands only
+	// queue them.
+	Work bool
+	// NoPeriodic leaves the periodic tasks unscheduled: tests run them
+	// when they choose, on their clock, instead of at start.
+	NoPeriodic bool
+	Now        func() time.Time // nil: time.Now
+}
+
+// New wires the services.
+func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Portal, error) {
+	log, now := o.Log, o.Now
+	if log == nil {
+		log = slog.Default()
 	}
-	composer, err := mail.NewComposer(templates.FS, cat)
+	if now == nil {
+		now = time.Now
+	}
+	cat, err := i18n.New()
 	if err != nil {
 		return nil, err
 	}
@@ -61,39 +79,44 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	docs := document.New(pool, store, document.Options{MaxBytes: cfg.UploadMaxBytes, Scanner: document.NewScanner(cfg.ClamdAddress),
-		Log: log.With("component", "documents")})
-	a := &Portal{Config: cfg, DB: pool, Catalog: cat, Log: log, Docs: docs, Metrics: metrics.New()}
+	docs := document.New(pool, document.Options{Store: store, MaxBytes: cfg.UploadMaxBytes, Scanner: document.NewScanner(cfg.ClamdAddress),
+		Now: now, Log: log.With("component", "documents")})
+	a := &Portal{Config: cfg, DB: pool, Catalog: cat, Log: log, Docs: docs, Metrics: metrics.New(), Now: now}
 	// The periodic tasks call services built below: the job client carries
 	// the outbox they send mail through.
+	periodic := []job.Periodic{
+		{Name: "vote.close_due", Interval: time.Minute, Run: func(ctx context.Context) error { _, err := a.Votes.CloseDue(ctx); return err }},
+		{Name: "vote.remind_due", Interval: 15 * time.Minute, Run: func(ctx context.Context) error { _, err := a.Votes.RemindDue(ctx); return err }},
+		{Name: "report.remind_due", Interval: time.Hour, Run: func(ctx context.Context) error { _, err := a.Reports.RemindDue(ctx); return err }},
+		{Name: "notify.digest", Interval: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := a.Votes.SendDigests(ctx); return err }},
+		{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }},
+		{Name: "account.purge", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := a.Accounts.Purge(ctx); return err }},
+	}
+	if o.NoPeriodic {
+		periodic = nil
+	}
 	jobs, err := job.New(pool.DB, job.Options{
-		Work:         work,
+		Work:         o.Work,
 		Sender:       mail.NewSender(cfg, log),
 		PollInterval: cfg.JobPollInterval,
 		Log:          log.With("component", "jobs"),
 		Metrics:      a.Metrics,
-		Periodic: []job.Periodic{
-			{Name: "vote.close_due", Interval: time.Minute, Run: func(ctx context.Context) error { _, err := a.Votes.CloseDue(ctx); return err }},
-			{Name: "vote.remind_due", Interval: 15 * time.Minute, Run: func(ctx context.Context) error { _, err := a.Votes.RemindDue(ctx); return err }},
-			{Name: "report.remind_due", Interval: time.Hour, Run: func(ctx context.Context) error { _, err := a.Reports.RemindDue(ctx); return err }},
-			{Name: "notify.digest", Interval: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := a.Votes.SendDigests(ctx); return err }},
-			{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }},
-			{Name: "account.purge", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := a.Accounts.Purge(ctx); return err }},
-		},
+		Periodic:     periodic,
 	})
 	if err != nil {
 		return nil, err
 	}
-	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
-	accounts := account.New(pool, outbox, account.Config{BaseURL: cfg.BaseURL.String(), SessionIdle: cfg.SessionIdleTimeout})
-	orgs := organization.New(pool, outbox, cfg.BaseURL.String(), nil)
-	apps := application.New(pool, outbox, cfg.BaseURL.String(), nil)
-	a.Jobs, a.Accounts, a.Orgs, a.Apps = jobs, accounts, orgs, apps
-	a.Reviews = review.New(pool, nil)
-	a.Votes = vote.New(pool, outbox, voteRules(cfg), cfg.BaseURL.String(), nil)
-	a.Awards = award.New(pool, outbox, money.Cents(cfg.PaymentApprovalCents), nil)
-	a.Reports = report.New(pool, outbox, cfg.ReportDueDays, cfg.BaseURL.String(), nil)
-	a.Apps.ReportDueDays = cfg.ReportDueDays
+	outbox := &mail.Outbox{Composer: mail.NewComposer(cat), Queue: jobs}
+	base := cfg.BaseURL.String()
+	a.Jobs = jobs
+	a.Accounts = account.New(pool, account.Options{Outbox: outbox, BaseURL: base, Now: now, SessionIdle: cfg.SessionIdleTimeout})
+	a.Orgs = organization.New(pool, organization.Options{Outbox: outbox, BaseURL: base, Now: now})
+	a.Apps = application.New(pool, application.Options{Outbox: outbox, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays})
+	a.Reviews = review.New(pool, review.Options{Now: now})
+	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Rules: voteRules(cfg), BaseURL: base, Now: now})
+	a.Agreements = agreement.New(pool, agreement.Options{Papers: papers.New(cat), ReportDueDays: cfg.ReportDueDays, Now: now})
+	a.Awards = award.New(pool, award.Options{Outbox: outbox, ApprovalThreshold: money.Cents(cfg.PaymentApprovalCents), Agreements: a.Agreements, Now: now})
+	a.Reports = report.New(pool, report.Options{Outbox: outbox, DueDays: cfg.ReportDueDays, BaseURL: base, Now: now})
 	return a, nil
 }
 
@@ -101,12 +124,4 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, log *slog.Logge
 func voteRules(cfg *config.Config) vote.Rules {
 	return vote.Rules{QuorumNum: cfg.VoteQuorum.Num, QuorumDen: cfg.VoteQuorum.Den,
 		ApproveNum: cfg.VoteApproval.Num, ApproveDen: cfg.VoteApproval.Den}
-}
-
-// Web builds the web server on the services. sessionCleanup is how often
-// expired sessions are deleted (0: never).
-func (a *Portal) Web(sessionCleanup time.Duration) (*web.Server, error) {
-	return web.New(web.Deps{Config: a.Config, DB: a.DB, Catalog: a.Catalog, Log: a.Log, Accounts: a.Accounts, Orgs: a.Orgs,
-		Apps: a.Apps, Docs: a.Docs, Awards: a.Awards, Reports: a.Reports, Metrics: a.Metrics, Reviews: a.Reviews, Votes: a.Votes,
-		SessionCleanup: sessionCleanup})
 }

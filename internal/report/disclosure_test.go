@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"missiongrants/internal/report"
+	"missiongrants/internal/testenv"
 )
 
 // The attacker of the public impact page. It reads only what the page
@@ -345,6 +346,7 @@ func randomCells(r *rand.Rand) []report.Cell {
 // Thousands of random tables: no withheld small count can be recovered
 // from everything the public page shows.
 func TestPublicImpactWithstandsTheAttacker(t *testing.T) {
+	testenv.Full(t, "thousands of random tables (slow)")
 	r := rand.New(rand.NewPCG(17, 2026))
 	var headline, shown, cellsSeen int
 	const tables = 3000

@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/db"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // remindBefore: the first reminder goes this long before the due date.
@@ -48,12 +49,14 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 				return nil // already reminded
 			}
 			sent++
-			data := map[string]any{"Due": d.DueOn.Format("2006-01-02"), "Late": d.Kind == "after",
-				"Link": s.base + "/applications/" + strconv.FormatInt(d.ID, 10) + "/report"}
-			if err := s.notifyMembers(ctx, tx, d.ID, "report_reminder", data); err != nil {
+			remind := func(title string) mailtmpl.Email {
+				return mailtmpl.ReportReminder{Title: title, Due: d.DueOn, Late: d.Kind == "after",
+					Link: s.base + "/applications/" + strconv.FormatInt(d.ID, 10) + "/report"}
+			}
+			if err := s.notifyMembers(ctx, tx, d.ID, remind); err != nil {
 				return err
 			}
-			return s.notifyHost(ctx, tx, d.ID, data)
+			return s.notifyHost(ctx, tx, d.ID, remind)
 		})
 		if err != nil {
 			return sent, err
@@ -64,7 +67,7 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 
 // notifyHost tells the host hospital's contact, named in the submitted
 // application, in the charity's language.
-func (s *Service) notifyHost(ctx context.Context, tx *sqlx.Tx, appID int64, data map[string]any) error {
+func (s *Service) notifyHost(ctx context.Context, tx *sqlx.Tx, appID int64, remind func(title string) mailtmpl.Email) error {
 	var host struct {
 		Email    string `db:"email"`
 		Language string `db:"language"`
@@ -79,6 +82,5 @@ func (s *Service) notifyHost(ctx context.Context, tx *sqlx.Tx, appID int64, data
 	if err != nil {
 		return err
 	}
-	data["Title"] = host.Title
-	return s.outbox.Send(ctx, tx, host.Language, "report_reminder", host.Email, data)
+	return s.outbox.Send(ctx, tx, host.Language, host.Email, remind(host.Title))
 }

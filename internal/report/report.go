@@ -22,6 +22,7 @@ import (
 	"missiongrants/internal/money"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/refusal"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // The package's refusals.
@@ -140,12 +141,23 @@ type Service struct {
 	now     func() time.Time
 }
 
-// New builds the service: a report is due dueDays after the trip ends.
-func New(pool *sqlx.DB, outbox *mail.Outbox, dueDays int, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox  *mail.Outbox
+	DueDays int              // a report is due this long after the trip ends; 0: DefaultDueDays
+	BaseURL string           // for links in emails
+	Now     func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, dueDays: dueDays, base: strings.TrimRight(baseURL, "/"), now: now}
+	if o.DueDays <= 0 {
+		o.DueDays = DefaultDueDays
+	}
+	return &Service{db: pool, outbox: o.Outbox, dueDays: o.DueDays, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
 }
 
 // Report is a report as shown.
@@ -280,8 +292,10 @@ func (s *Service) Review(ctx context.Context, ac account.Actor, u *account.User,
 				return fmt.Errorf("report.Review: %w", err)
 			}
 		}
-		return s.notifyMembers(ctx, tx, appID, "report_reviewed", map[string]any{"Accepted": accept, "Note": note,
-			"Link": s.base + "/applications/" + strconv.FormatInt(appID, 10) + "/report"})
+		return s.notifyMembers(ctx, tx, appID, func(title string) mailtmpl.Email {
+			return mailtmpl.ReportReviewed{Title: title, Accepted: accept, Note: note,
+				Link: s.base + "/applications/" + strconv.FormatInt(appID, 10) + "/report"}
+		})
 	})
 }
 
@@ -346,7 +360,9 @@ func firstIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]i
 	return ids, rows[0].Total, nil
 }
 
-func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, appID int64, template string, data map[string]any) error {
+// notifyMembers mails the charity's members of appID the message e says
+// about the application of that title.
+func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, appID int64, e func(title string) mailtmpl.Email) error {
 	var to []struct {
 		Email    string `db:"email"`
 		Language string `db:"language"`
@@ -357,8 +373,7 @@ func (s *Service) notifyMembers(ctx context.Context, tx *sqlx.Tx, appID int64, t
 		return err
 	}
 	for _, r := range to {
-		data["Title"] = r.Title
-		if err := s.outbox.Send(ctx, tx, r.Language, template, r.Email, data); err != nil {
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e(r.Title)); err != nil {
 			return err
 		}
 	}

@@ -69,7 +69,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
 	f := &fixture{db: pool, outbox: testenv.NewOutbox(t), now: time.Date(2027, 4, 1, 9, 0, 0, 0, time.UTC)}
-	f.svc = report.New(pool, f.outbox.Outbox, 60, "https://grants.example.org", func() time.Time { return f.now })
+	f.svc = report.New(pool, report.Options{Outbox: f.outbox.Outbox, DueDays: 60, BaseURL: "https://grants.example.org", Now: func() time.Time { return f.now }})
 	for _, u := range []struct {
 		email string
 		admin bool
@@ -170,7 +170,7 @@ func TestRemindersAndOverdue(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			other := report.New(f.db, f.outbox.Outbox, 60, "", func() time.Time { return f.now })
+			other := report.New(f.db, report.Options{Outbox: f.outbox.Outbox, DueDays: 60, Now: func() time.Time { return f.now }})
 			counts[i], _ = other.RemindDue(ctx)
 		}()
 	}

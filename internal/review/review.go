@@ -43,12 +43,17 @@ type Service struct {
 	now func() time.Time
 }
 
-// New builds the service; now is the clock (time.Now outside tests).
-func New(pool *sqlx.DB, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Now func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, now: now}
+	return &Service{db: pool, now: o.Now}
 }
 
 // Criterion is a scored aspect of an application.

@@ -155,6 +155,14 @@ func Seed(ctx context.Context, db *sqlx.DB, o Options) (*Volume, error) {
 			SELECT a.id, 'accepted', '{}'::jsonb, 12 + a.id % 20, 4 + a.id % 6, 8 + a.id % 10, 6 + a.id % 10 - a.id % 3, 3 + a.id % 5, a.id % 50 / 49,
 				a.trip_end + 30, a.trip_end + 40, a.created_by, a.trip_end + 10, a.trip_end + 40
 			FROM applications a WHERE a.status = 'approved' AND a.trip_end < date '2026-08-01' AND a.title LIKE 'Mission %'`, nil},
+		// Every award's agreement, signed by the charity's person before any payment.
+		{"agreements", `INSERT INTO agreements (award_id, application_id, language, body, pdf, pdf_sha256, issued_by, issued_at,
+				signed_by, signer_name, signer_title, statement, signed_at, signed_pdf)
+			SELECT w.id, w.application_id, 'en', 'Seeded agreement.', '', repeat('0', 64), w.created_by, w.created_at,
+				m.user_id, 'Charity Person', 'Treasurer', 'Seeded signature.', w.created_at + interval '3 days', ''
+			FROM awards w JOIN applications a ON a.id = w.application_id
+			JOIN LATERAL (SELECT user_id FROM organization_members WHERE organization_id = a.organization_id LIMIT 1) m ON true
+			WHERE a.title LIKE 'Mission %'`, nil},
 		{"payments", `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, idempotency_key, recorded_by, recorded_at)
 			SELECT i.id, i.award_id, i.amount_cents, i.due_on, (ARRAY['check','wire','ach'])[1 + i.id % 3], 'SEED-' || i.id,
 				'seed-payment-' || i.id || '-' || md5(i.id::text), aw.created_by, i.due_on

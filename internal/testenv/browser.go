@@ -149,6 +149,7 @@ type Tab struct {
 // installed the test fails, telling to run ./scripts/test as root.
 func Browser(t testing.TB, opts ...BrowserOption) *Tab {
 	t.Helper()
+	Full(t, "Chromium")
 	cfg := tabConfig{width: PhoneWidth, height: PhoneHeight, mobile: true, actionTimeout: DefaultActionTimeout}
 	for _, o := range opts {
 		o(&cfg)

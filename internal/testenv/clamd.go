@@ -46,6 +46,7 @@ var (
 // test fails, telling to run ./scripts/test as root.
 func Clamd(t testing.TB) *ClamdServer {
 	t.Helper()
+	Full(t, "clamd")
 	clamdMu.Lock()
 	defer clamdMu.Unlock()
 	if sharedClamd != nil {

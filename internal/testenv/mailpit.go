@@ -58,6 +58,7 @@ var (
 // with Messages or WaitFor, which filter by recipient.
 func Mailpit(t testing.TB) *MailServer {
 	t.Helper()
+	Full(t, "mailpit")
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
 	if sharedMail != nil {
@@ -78,6 +79,7 @@ func Mailpit(t testing.TB) *MailServer {
 // it keeps its ports across Stop and Start. It is stopped at cleanup.
 func NewMailpit(t testing.TB) *MailServer {
 	t.Helper()
+	Full(t, "mailpit")
 	m, err := startMailpit(context.Background())
 	if err != nil {
 		t.Fatal(err)

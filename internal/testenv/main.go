@@ -1,6 +1,8 @@
 // Package testenv starts the services tests need (PostgreSQL through dbtest,
 // mailpit, tools built from the Go module proxy) and stops them when the test
-// binary ends. A test never skips for lack of a service: it starts it.
+// binary ends. A test never skips for lack of a service: it starts it; only
+// the fast tier (go test -short) skips those needing more than PostgreSQL
+// (Full).
 package testenv
 
 import (

@@ -9,10 +9,9 @@ import (
 
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
-	"missiongrants/templates"
 )
 
-// Outbox composes mail from the real templates, in the recipient's
+// Outbox composes mail from the real messages, in the recipient's
 // language, and keeps it for the test instead of queueing it: for domain
 // tests that check what would be sent (delivery itself is tested through
 // mailpit).
@@ -29,12 +28,8 @@ func NewOutbox(t testing.TB) *Outbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
 	o := &Outbox{}
-	o.Outbox = &mail.Outbox{Composer: composer, Queue: o}
+	o.Outbox = &mail.Outbox{Composer: mail.NewComposer(cat), Queue: o}
 	return o
 }
 

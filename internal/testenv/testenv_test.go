@@ -105,3 +105,18 @@ func TestToolReusesBuild(t *testing.T) {
 		t.Fatalf("Tool path = %s, want %s", p1, want)
 	}
 }
+
+// A tool that cannot be built fails the first test that needs it with the
+// reason, and every later one at once, instead of building it again each time.
+func TestToolThatFailsToBuildFailsOnce(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("GOPROXY", "off") // the build fails at once, without the network
+	_, first := testenv.Tool(context.Background(), "example.invalid/nothing", "v0.0.1", "nothing")
+	if first == nil || !strings.Contains(first.Error(), "GOPROXY=off") {
+		t.Fatalf("first build: %v; want go install's reason", first)
+	}
+	_, second := testenv.Tool(context.Background(), "example.invalid/nothing", "v0.0.1", "nothing")
+	if second == nil || !strings.Contains(second.Error(), "not tried again") || !strings.Contains(second.Error(), "GOPROXY=off") {
+		t.Fatalf("second build: %v; want the first failure, not a new attempt", second)
+	}
+}

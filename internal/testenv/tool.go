@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -25,8 +26,25 @@ func CacheDir() (string, error) {
 
 // Tool returns the path of binName built from module@version, building it
 // once with `go install` into <cache>/bin/<binName>-<version>/<binName>.
-// A file lock makes parallel test processes build it once.
+// A file lock makes parallel test processes build it once. A build that
+// failed is not tried again by the same process: every later test that
+// needs the tool fails at once with the first failure's reason.
 func Tool(ctx context.Context, module, version, binName string) (string, error) {
+	key := module + "@" + version
+	if err, ok := failedBuilds.Load(key); ok {
+		return "", fmt.Errorf("%w (not tried again in this test process)", err.(error))
+	}
+	path, err := tool(ctx, module, version, binName)
+	if err != nil && ctx.Err() == nil {
+		failedBuilds.Store(key, err)
+	}
+	return path, err
+}
+
+// failedBuilds holds the error of each module@version that failed to build.
+var failedBuilds sync.Map
+
+func tool(ctx context.Context, module, version, binName string) (string, error) {
 	cache, err := CacheDir()
 	if err != nil {
 		return "", err

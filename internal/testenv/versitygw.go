@@ -56,6 +56,7 @@ var (
 // each takes a bucket of its own (NewBucket).
 func VersityGW(t testing.TB) *S3Server {
 	t.Helper()
+	Full(t, "versitygw (S3)")
 	s3Mu.Lock()
 	defer s3Mu.Unlock()
 	if sharedS3 != nil {
@@ -77,6 +78,7 @@ func VersityGW(t testing.TB) *S3Server {
 // removed at cleanup.
 func NewVersityGW(t testing.TB) *S3Server {
 	t.Helper()
+	Full(t, "versitygw (S3)")
 	done := Starting()
 	defer done()
 	s, err := startVersityGW(context.Background())

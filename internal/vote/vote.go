@@ -22,6 +22,7 @@ import (
 	"missiongrants/internal/money"
 	"missiongrants/internal/notify"
 	"missiongrants/internal/refusal"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // The package's refusals.
@@ -42,12 +43,23 @@ type Service struct {
 	now    func() time.Time
 }
 
-// New builds the service; now is the clock (time.Now outside tests).
-func New(pool *sqlx.DB, outbox *mail.Outbox, rules Rules, baseURL string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are what the service needs besides its database.
+type Options struct {
+	Outbox  *mail.Outbox
+	Rules   Rules            // quorum and approval; zero: DefaultRules
+	BaseURL string           // for links in emails
+	Now     func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: pool, outbox: outbox, notify: notify.New(outbox, now), rules: rules, base: strings.TrimRight(baseURL, "/"), now: now}
+	if o.Rules == (Rules{}) {
+		o.Rules = DefaultRules
+	}
+	return &Service{db: pool, outbox: o.Outbox, notify: notify.New(o.Outbox, o.Now), rules: o.Rules, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
 }
 
 // Vote is a vote on an application.
@@ -137,7 +149,7 @@ func (s *Service) OpenVote(ctx context.Context, ac account.Actor, u *account.Use
 		if err := audit.Record(ctx, tx, ac.Event("vote.opened", "application", appID, map[string]any{"vote_id": id, "proposed_cents": proposed})); err != nil {
 			return err
 		}
-		return s.notifyBoard(ctx, tx, appID, "vote_opened", closes)
+		return s.notifyBoard(ctx, tx, appID, closes)
 	})
 	return id, err
 }
@@ -333,7 +345,7 @@ type recipient struct {
 }
 
 // notifyBoard mails the board members who may vote (eligibleVoter).
-func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, template string, closes time.Time) error {
+func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, closes time.Time) error {
 	var a struct {
 		Title string `db:"title"`
 		Org   string `db:"legal_name"`
@@ -346,9 +358,8 @@ func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, tem
 		return err
 	}
 	for _, r := range to {
-		if err := s.notify.Send(ctx, tx, r, template, map[string]any{
-			"Title": a.Title, "Organization": a.Org, "Closes": closes.UTC().Format("2006-01-02 15:04") + " UTC",
-			"Link": s.base + "/applications/" + strconv.FormatInt(appID, 10)}); err != nil {
+		if err := s.notify.Send(ctx, tx, r, mailtmpl.VoteOpened{Title: a.Title, Organization: a.Org, Closes: closes,
+			Link: s.base + "/applications/" + strconv.FormatInt(appID, 10)}); err != nil {
 			return err
 		}
 	}
@@ -368,10 +379,10 @@ func (s *Service) notifyCharity(ctx context.Context, tx *sqlx.Tx, v *Vote, d Dec
 		return err
 	}
 	for _, r := range to {
-		data := map[string]any{"Title": title, "Approved": d == Approved, "Conditions": v.Conditions,
-			"Amount": money.Format(v.Proposed, money.Currency(v.Currency), r.Language),
-			"Link":   s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}
-		if err := s.outbox.Send(ctx, tx, r.Language, "application_decision", r.Email, data); err != nil {
+		e := mailtmpl.ApplicationDecision{Title: title, Approved: d == Approved, Conditions: v.Conditions,
+			Amount: v.Proposed, Currency: money.Currency(v.Currency),
+			Link: s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e); err != nil {
 			return err
 		}
 	}
@@ -425,9 +436,8 @@ func (s *Service) notifyBoardNotVoted(ctx context.Context, tx *sqlx.Tx, v *Vote)
 		return err
 	}
 	for _, r := range to {
-		if err := s.notify.Send(ctx, tx, r, "vote_reminder", map[string]any{
-			"Title": title, "Closes": v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
-			"Link": s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}); err != nil {
+		if err := s.notify.Send(ctx, tx, r, mailtmpl.VoteReminder{Title: title, Closes: v.ClosesAt,
+			Link: s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}); err != nil {
 			return err
 		}
 	}

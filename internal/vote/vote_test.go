@@ -2,6 +2,7 @@ package vote_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"missiongrants/internal/policy"
@@ -43,9 +44,9 @@ func setup(t *testing.T, n int) *board {
 	b := &board{db: pool, queue: testenv.NewOutbox(t), now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return b.now }
 	outbox := b.queue.Outbox
-	b.apps = application.New(pool, outbox, "https://grants.example.org", clock)
-	b.reviews = review.New(pool, clock)
-	b.votes = vote.New(pool, outbox, vote.DefaultRules, "https://grants.example.org", clock)
+	b.apps = application.New(pool, application.Options{Outbox: outbox, BaseURL: "https://grants.example.org", Now: clock})
+	b.reviews = review.New(pool, review.Options{Now: clock})
+	b.votes = vote.New(pool, vote.Options{Outbox: outbox, BaseURL: "https://grants.example.org", Now: clock})
 	b.admin = b.user(t, "admin@ipa.example", false, true)
 	for i := range n {
 		b.members = append(b.members, b.user(t, fmt.Sprintf("member%d@ipa.example", i), true, false))
@@ -177,6 +178,11 @@ func TestRecusalQuorumAndDecision(t *testing.T) {
 	if b.status(t) != "approved" {
 		t.Fatalf("status %s after approval", b.status(t))
 	}
+	// The board decided, not the admin who closed the vote.
+	var decidedBy sql.NullInt64
+	if err := b.db.Get(&decidedBy, `SELECT actor_id FROM application_events WHERE application_id = $1 AND event = 'approve'`, b.app); err != nil || decidedBy.Valid {
+		t.Errorf("the timeline credits the decision to user %v (%v), want the board", decidedBy, err)
+	}
 	m := b.queue.To("lucia@corazones.example")
 	if len(m) != 1 || !strings.Contains(m[0].Subject, "aprobada") || !strings.Contains(m[0].Text, "US$18.000,00") || !strings.Contains(m[0].Text, "Report within 60 days.") {
 		t.Fatalf("decision mail: %+v", m)
@@ -234,7 +240,7 @@ func TestVotesCloseByTheClockOnce(t *testing.T) {
 		t.Fatalf("closed %d before time: %v", n, err)
 	}
 	b.now = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
-	other := vote.New(b.db, &mail.Outbox{}, vote.DefaultRules, "", func() time.Time { return b.now })
+	other := vote.New(b.db, vote.Options{Outbox: &mail.Outbox{}, Now: func() time.Time { return b.now }})
 	var wg sync.WaitGroup
 	counts := make([]int, 2)
 	for i, svc := range []*vote.Service{b.votes, other} {
@@ -261,6 +267,7 @@ func TestVotesCloseByTheClockOnce(t *testing.T) {
 // Ballots racing the close: each either lands before it (and is counted) or
 // is refused; none lands after.
 func TestBallotsRacingTheClose(t *testing.T) {
+	testenv.Full(t, "a race run many times (slow)")
 	t.Parallel()
 	for round := 0; round < 5; round++ {
 		b := setup(t, 12)
@@ -395,7 +402,7 @@ func TestRemindersOnceToThoseWhoHaveNotVoted(t *testing.T) {
 		t.Fatalf("reminded %d votes six days early", n)
 	}
 	b.now = time.Date(2026, 11, 30, 19, 0, 0, 0, time.UTC) // 23 hours before the close
-	other := vote.New(b.db, b.queue.Outbox, vote.DefaultRules, "", func() time.Time { return b.now })
+	other := vote.New(b.db, vote.Options{Outbox: b.queue.Outbox, Now: func() time.Time { return b.now }})
 	n1, err1 := b.votes.RemindDue(ctx)
 	n2, err2 := other.RemindDue(ctx)
 	if err1 != nil || err2 != nil || n1+n2 != 1 {

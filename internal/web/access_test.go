@@ -11,6 +11,7 @@ import (
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/testenv"
 )
 
 // role is who tries a route.
@@ -181,6 +182,7 @@ var accessCases = []accessCase{
 // 500, and only the IPA ever sees another person's or charity's data. A
 // route missing from the table fails the test.
 func TestEveryRouteAsEveryRole(t *testing.T) {
+	testenv.Full(t, "every route × role (slow)")
 	t.Parallel()
 	s := newTestServer(t)
 	people := s.seedDemo(t)

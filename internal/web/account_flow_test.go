@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A charity's person signs up, confirms the address with the mailed link
@@ -30,9 +31,10 @@ func TestSignupConfirmLoginLogout(t *testing.T) {
 	mustContain(t, page, "Confirm your email address", "Confirm my address")
 	wantStatus(t, c.login(p), http.StatusUnprocessableEntity) // the GET confirmed nothing
 
+	// Confirming signs the person in: no second typing of the password.
 	rec = c.press(page)
-	wantRedirect(t, rec, "/login")
-	mustContain(t, c.get("/login"), "Your email address is confirmed. You can sign in now.")
+	wantRedirect(t, rec, "/dashboard")
+	mustContain(t, c.get("/dashboard"), s.cat.T("en", "flash.email_confirmed_signed_in"), "Welcome, "+p.name)
 
 	// The link works once.
 	rec = c.press(c.openLink(link))
@@ -60,6 +62,7 @@ func TestPasswordReset(t *testing.T) {
 	s := newTestServer(t)
 	c := s.client(t, "Accept-Language", "en")
 	p := s.signUpAndConfirm(t, c, "Reset Person")
+	wantRedirect(t, c.post("/logout", nil), "/login") // who forgot a password is signed out
 	elsewhere := s.loginAs(t, p)
 
 	rec := c.post("/password/forgot", url.Values{"email": {p.email}})
@@ -97,9 +100,7 @@ func TestPasswordReset(t *testing.T) {
 	// Expired: refused, and the password stays.
 	wantStatus(t, c.post("/password/forgot", url.Values{"email": {p.email}}), http.StatusOK)
 	second := linkIn(t, s.waitMail(t, p.email, "Choose a new password", 2))
-	if _, err := s.db.Exec(`UPDATE user_tokens SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE purpose = 'reset_password' AND used_at IS NULL`); err != nil {
-		t.Fatal(err)
-	}
+	s.clock.Add(2 * time.Hour) // the link lives an hour
 	rec = c.post("/password/reset", url.Values{"token": {tokenOf(t, second)}, "password": {"yet another passphrase"}})
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "This link is not valid: it has expired or has already been used.")
@@ -112,7 +113,7 @@ func TestInvitationLeadsToTwoFactorSetup(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	admin := s.loginAs(t, s.seedDemo(t)[demoAdmin])
-	mustContain(t, admin.get("/admin/users"), "Invitar a un miembro de la junta o administrador") // a Spanish admin
+	mustContain(t, admin.get("/admin/users"), s.text("es", "page.admin_users.invite")) // a Spanish admin
 
 	// Every field of the form is shown with its mistake beside it.
 	rec := admin.post("/admin/users/invite", url.Values{"email": {"bea@example.org"}, "board": {"1"}, "language": {"en"}})
@@ -266,9 +267,9 @@ func TestDeactivationEndsLiveSessions(t *testing.T) {
 	id := strconv.FormatInt(s.userID(t, applicant.email), 10)
 	mustContain(t, admin.get("/admin/users?q=applicant@demo"), `href="/admin/users/`+id+`"`)
 	page := admin.get("/admin/users/" + id)
-	mustContain(t, page, "Alex Applicant", "Desactivar esta cuenta")
+	mustContain(t, page, "Alex Applicant", s.text("es", "page.admin_users.deactivate"))
 	wantRedirect(t, admin.post("/admin/users/"+id+"/deactivate", nil), "/admin/users/"+id)
-	mustContain(t, admin.get("/admin/users/"+id), "La cuenta está desactivada", "Reactivar esta cuenta")
+	mustContain(t, admin.get("/admin/users/"+id), s.text("es", "flash.deactivated"), s.text("es", "page.admin_users.reactivate"))
 
 	rec := u.get("/dashboard")
 	wantRedirect(t, rec, "/login?next=%2Fdashboard")
@@ -280,4 +281,18 @@ func TestDeactivationEndsLiveSessions(t *testing.T) {
 	// Reactivated, the person logs in again.
 	wantRedirect(t, admin.post("/admin/users/"+id+"/reactivate", nil), "/admin/users/"+id)
 	wantRedirect(t, s.client(t).login(applicant), "/dashboard")
+}
+
+// The sessions list names each browser as its owner knows it, in their
+// language, not by its raw User-Agent header.
+func TestSessionsNameTheBrowserAndDevice(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	applicant := s.seedDemo(t)[demoApplicant]
+	phone := s.client(t, "User-Agent", "Mozilla/5.0 (Linux; Android 14; SM-A146U) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36")
+	wantRedirect(t, phone.login(applicant), "/dashboard")
+	page := phone.get("/account")
+	want := s.cat.T("en", "page.account.session_on", "Browser", "Chrome", "System", "Android") + ", " + s.cat.T("en", "page.account.device.phone")
+	mustContain(t, page, want)
+	mustNotContain(t, page, "Mozilla/5.0", "AppleWebKit")
 }

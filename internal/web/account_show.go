@@ -11,6 +11,24 @@ import (
 	"missiongrants/internal/web/view"
 )
 
+// device names the browser and device of a session as its owner would.
+func device(p *Page, userAgent string) string {
+	d := account.DeviceOf(userAgent)
+	var out string
+	switch {
+	case d.Browser != "" && d.System != "":
+		out = p.T("page.account.session_on", "Browser", d.Browser, "System", d.System)
+	case d.Browser != "":
+		out = d.Browser
+	default:
+		return p.T("page.account.device_unknown")
+	}
+	if d.Kind != "" {
+		out += ", " + p.T("page.account.device."+d.Kind)
+	}
+	return out
+}
+
 func (s *Server) accountPage(c *gin.Context) (*view.Account, error) {
 	u := currentUser(c)
 	p := &view.Account{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
@@ -20,7 +38,7 @@ func (s *Server) accountPage(c *gin.Context) (*view.Account, error) {
 	}
 	for _, ss := range sessions {
 		p.Sessions = append(p.Sessions, view.SessionRow{
-			ID: ss.ID, UserAgent: ss.UserAgent, IP: ss.IP, Current: ss.Current,
+			ID: ss.ID, Device: device(&p.Page, ss.UserAgent), IP: ss.IP, Current: ss.Current,
 			LastSeen: ss.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
 		})
 	}

@@ -44,7 +44,7 @@ func TestAdminAuditBrowseFilterVerify(t *testing.T) {
 
 	page := c.get("/admin/audit")
 	wantStatus(t, page, http.StatusOK)
-	mustContain(t, page, "Registro de auditoría", "test.bulk", `href="/admin/audit?before=`)
+	mustContain(t, page, s.text("es", "page.audit.title"), "test.bulk", `href="/admin/audit?before=`)
 	if n := rows(page.Body); n != auditPerPage {
 		t.Errorf("the first page lists %d entries, want %d", n, auditPerPage)
 	}
@@ -100,7 +100,7 @@ func TestAdminAuditBrowseFilterVerify(t *testing.T) {
 	// The chain check.
 	intact := c.post("/admin/audit/verify", url.Values{})
 	wantStatus(t, intact, http.StatusOK)
-	mustContain(t, intact, "El registro de auditoría está intacto")
+	mustContain(t, intact, s.text("es", "page.audit.intact"))
 
 	victim := ids[len(ids)-2] // an early entry, not on the first page
 	for _, stmt := range []string{`ALTER TABLE audit DISABLE TRIGGER audit_append_only`,

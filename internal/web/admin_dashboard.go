@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -141,7 +140,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	}
 	p.YearChart = newChart(p.T("page.admin_dashboard.money")+". "+strings.Join(words, "; "), rows, "bar-paid", "bar-outstanding")
 
-	now := time.Now()
+	now := s.now()
 	words, rows = nil, nil
 	for _, v := range votes {
 		h := int64(v.ClosesAt.Sub(now).Hours())

@@ -25,8 +25,9 @@ func TestAdminDashboard(t *testing.T) {
 
 	empty, nEmpty := c.countedGet("/admin/dashboard")
 	wantStatus(t, empty, http.StatusOK)
-	mustContain(t, empty, "Panel de administración", s.cat.T("es", "page.admin_dashboard.no_awards"), "Votaciones abiertas: 0",
-		"Informes atrasados: 0", "Informes pendientes de revisión: 0")
+	mustContain(t, empty, s.text("es", "page.admin_dashboard.title"), s.text("es", "page.admin_dashboard.no_awards"),
+		s.text("es", "page.admin_dashboard.votes_open", "Count", 0), s.text("es", "page.admin_dashboard.reports_overdue", "Count", 0),
+		s.text("es", "page.admin_dashboard.reports_awaiting", "Count", 0))
 
 	var org, spring, rolling int64
 	if err := s.db.Get(&org, `INSERT INTO organizations (legal_name, country, registration_number, created_by)
@@ -167,7 +168,7 @@ func TestAdminDashboardListsTheFirstVotes(t *testing.T) {
 	}
 	rec := c.get("/admin/dashboard")
 	wantStatus(t, rec, http.StatusOK)
-	mustContain(t, rec, "Votaciones abiertas: 13", ">Trip 01<", ">Trip 10<", "… y 3 más.")
+	mustContain(t, rec, s.text("es", "page.admin_dashboard.votes_open", "Count", 13), ">Trip 01<", ">Trip 10<", s.text("es", "page.admin_dashboard.more", "Count", 3))
 	if strings.Contains(rec.Body.String(), ">Trip 11<") {
 		t.Error("the dashboard lists an 11th vote")
 	}

@@ -27,7 +27,7 @@ func (s *Server) exportPeriod(c *gin.Context) (*view.AdminExports, vote.Period, 
 	for _, e := range export.All {
 		p.Exports = append(p.Exports, e.Name)
 	}
-	period, err := vote.ParsePeriod(p.From, p.To, time.Now())
+	period, err := vote.ParsePeriod(p.From, p.To, s.now())
 	if err != nil {
 		return p, period, err
 	}

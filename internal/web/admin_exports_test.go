@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"missiongrants/internal/dbtest"
 )
 
 // seedExports writes, for the admin, an application with a would-be formula
@@ -35,6 +37,7 @@ func (s *testServer) seedExports(t *testing.T, admin int64) {
 			(9902, 9902, 5000, $1, '2026-12-01Z', '2027-01-10Z', '2027-01-02Z', '{"Eligible":4,"Cast":0}', 'none', NULL)`,
 		`INSERT INTO awards (id, application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES (9901, 9901, 9900, 9901, 2026, 1000000, $1, '2026-03-11Z')`,
 		`INSERT INTO instalments (id, award_id, position, amount_cents, due_on) VALUES (9901, 9901, 1, 600000, '2026-04-01'), (9902, 9901, 2, 400000, '2026-09-01')`,
+		dbtest.AllAgreementsSigned,
 		`INSERT INTO payments (id, instalment_id, award_id, amount_cents, reverses, paid_on, method, reference, reason, idempotency_key, recorded_by, recorded_at) VALUES
 			(9901, 9901, 9901, 300000, NULL, '2026-04-02', 'wire', '@SUM(A1)', '', 'key-0000000009901', $1, now()),
 			(9902, 9901, 9901, 300000, NULL, '2026-04-20', 'check', 'CHK-7', '', 'key-0000000009902', $1, now()),
@@ -196,6 +199,7 @@ func TestExportMemory(t *testing.T) {
 			VALUES (9990, 9990, 100000000, $1, '2026-01-01Z', '2026-01-04Z', '2026-01-04Z', '{}', 'approved', 100000000)`,
 		`INSERT INTO awards (id, application_id, round_id, vote_id, year, amount_cents, created_by, created_at) VALUES (9990, 9990, 9900, 9990, 2026, 100000000, $1, '2026-01-06Z')`,
 		`INSERT INTO instalments (id, award_id, position, amount_cents, due_on) VALUES (9990, 9990, 1, 100000000, '2026-02-01')`,
+		dbtest.AllAgreementsSigned,
 		// Awaiting approval, so the trigger does not update one award's
 		// totals 100,000 times in one transaction.
 		`INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, reason, idempotency_key, needs_approval, recorded_by, recorded_at)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,7 +21,7 @@ import (
 // be read comes back as field errors.
 func (s *Server) minutes(c *gin.Context) (*view.AdminMinutes, error) {
 	p := &view.AdminMinutes{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
-	period, err := vote.ParsePeriod(p.From, p.To, time.Now())
+	period, err := vote.ParsePeriod(p.From, p.To, s.now())
 	if err != nil {
 		return p, err
 	}

@@ -53,9 +53,10 @@ func TestMinutesPageAndCSV(t *testing.T) {
 	c := s.loginAs(t, people[demoAdmin]) // Sofía reads the portal in Spanish
 	page := c.get("/admin/minutes?from=2026-01-01&to=2026-06-30")
 	wantStatus(t, page, http.StatusOK)
-	mustContain(t, page, "Actas de las decisiones de la junta", "Aprobada", "Sin decisión (no hubo quórum)",
-		"Hubo quórum: votaron 3 de los 3 miembros que podían votar.", "No hubo quórum: votaron 1 de los 4 miembros que podían votar.",
-		"A favor: 2 · En contra: 1 · Abstenciones: 0", "Dora Decline", "-too costly", "@Carla Conflict", "US$18.000,50",
+	es := func(key string, args ...any) string { return s.text("es", key, args...) }
+	mustContain(t, page, es("page.minutes.title"), es("board.decision.approved"), es("board.decision.none"),
+		es("page.board.quorum_met", "Cast", 3, "Eligible", 3, "Count", 3), es("page.board.quorum_missed", "Cast", 1, "Eligible", 4, "Count", 4),
+		es("page.board.counts", "Approve", 2, "Decline", 1, "Abstain", 0), "Dora Decline", "-too costly", "@Carla Conflict", "US$18.000,50",
 		`href="/admin/minutes.csv?from=2026-01-01&amp;to=2026-06-30"`, s.assets.url("css/app.css"))
 	mustNotContain(t, page, "<script>alert")
 	if strings.Count(page.Body.String(), `class="panel minute"`) != 2 {
@@ -77,33 +78,38 @@ func TestMinutesPageAndCSV(t *testing.T) {
 	if len(rows) != 3 {
 		t.Fatalf("%d rows, want a header and 2 votes:\n%s", len(rows), rec.Body.String())
 	}
+	// Columns by their catalog key (page.minutes.csv.KEY), in Spanish.
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
 	}
-	for _, h := range []string{"Cierre (UTC)", "Título", "Organización", "Subvención propuesta", "Decisión", "Hubo quórum", "Votos", "Con conflicto de interés"} {
-		if _, ok := col[h]; !ok {
-			t.Fatalf("no column %q in %q", h, rows[0])
+	column := func(key string) int {
+		i, ok := col[s.cat.T("es", "page.minutes.csv."+key)]
+		if !ok {
+			t.Fatalf("no column %s in %q", key, rows[0])
 		}
+		return i
 	}
+	tr := func(key string) string { return s.cat.T("es", key) }
 	approved := rows[2]
-	for name, want := range map[string]string{
-		"Cierre (UTC)":             "2026-04-02 09:30",
-		"Título":                   `'=HYPERLINK("http://evil.example","click")`,
-		"Organización":             "'-2+3 Heart Fund",
-		"Subvención propuesta":     "18000.50",
-		"Condiciones":              "'+report within 60 days",
-		"Decisión":                 "Aprobada",
-		"Hubo quórum":              "sí",
-		"A favor":                  "2",
-		"Votos":                    "'=cmd|' /C calc'!A0: A favor (+1 strong team); Bruno Board: A favor; Dora Decline: En contra (-too costly)",
-		"Con conflicto de interés": "'@Carla Conflict",
+	for key, want := range map[string]string{
+		"closed_at":    "2026-04-02 09:30",
+		"title":        `'=HYPERLINK("http://evil.example","click")`,
+		"organization": "'-2+3 Heart Fund",
+		"proposed":     "18000.50",
+		"conditions":   "'+report within 60 days",
+		"decision":     tr("board.decision.approved"),
+		"quorum":       tr("page.minutes.yes"),
+		"approve":      "2",
+		"ballots": "'=cmd|' /C calc'!A0: " + tr("board.choice.approve") + " (+1 strong team); Bruno Board: " + tr("board.choice.approve") +
+			"; Dora Decline: " + tr("board.choice.decline") + " (-too costly)",
+		"recused": "'@Carla Conflict",
 	} {
-		if got := approved[col[name]]; got != want {
-			t.Errorf("%s: %q, want %q", name, got, want)
+		if got := approved[column(key)]; got != want {
+			t.Errorf("%s: %q, want %q", key, got, want)
 		}
 	}
-	if got := rows[1][col["Decisión"]]; got != "Sin decisión (no hubo quórum)" {
+	if got := rows[1][column("decision")]; got != tr("board.decision.none") {
 		t.Errorf("the first vote's decision: %q", got)
 	}
 	// No cell a spreadsheet would run.

@@ -28,7 +28,7 @@ func (s *Server) adminRoundsPage(c *gin.Context, editID int64, in application.Ro
 	p := &view.AdminRounds{Page: s.page(c), EditID: editID, Form: in}
 	for _, r := range rounds {
 		b := budgets[r.ID]
-		p.Rounds = append(p.Rounds, view.RoundRow{Round: r, Budget: usd(r.Budget), Open: r.Open(todayUTC()),
+		p.Rounds = append(p.Rounds, view.RoundRow{Round: r, Budget: usd(r.Budget), Open: r.Open(s.today()),
 			Awarded: usd(b.Awarded), Paid: usd(b.Paid), Remaining: usd(b.Remaining())})
 	}
 	for _, y := range years {

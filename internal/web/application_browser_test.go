@@ -17,6 +17,7 @@ import (
 // page saving by itself; submits with a mistake, fixes it, submits, and
 // sees its status and timeline.
 func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())
@@ -59,7 +60,7 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	if status := pressExpecting(t, second, `button[name="action"][value="submit"]`); status != 422 {
 		t.Fatalf("a submission with a mistake answered %d", status)
 	}
-	if got := testenv.Run(second, chromedp.Text(chromedp.ID("f-amount_requested-error"))); !strings.Contains(got, "Ingrese el monto en números") {
+	if got := testenv.Run(second, chromedp.Text(chromedp.ID("f-amount_requested-error"))); !strings.Contains(got, s.cat.T("es", "error.money.invalid")) {
 		t.Errorf("the error beside the amount says %q", got)
 	}
 	// The summary of mistakes has the focus, for a screen reader to read out.
@@ -77,7 +78,7 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	}
 	wantHeading(t, second, "Corazones para Honduras 2027")
 	page := testenv.Run(second, chromedp.Text(chromedp.CSS("main")))
-	for _, want := range []string{"Enviada", "Borrador iniciado", "Versión 1", "US$20.000,00"} {
+	for _, want := range []string{s.cat.T("es", "app.status.submitted"), s.cat.T("es", "app.event.created"), s.cat.T("es", "page.app.version", "Number", 1), "US$20.000,00"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the application page lacks %q", want)
 		}
@@ -172,6 +173,7 @@ func pressExpecting(t *testing.T, tab *testenv.Tab, sel string) int64 {
 // kept. Then both change the title: the second save shows the two, the
 // person keeps theirs, and everything else stays.
 func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())

@@ -81,7 +81,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 	if err != nil {
 		return nil, err
 	}
-	p.CanSubmit = a.Status == policy.MoreInfoRequested || r.Open(todayUTC())
+	p.CanSubmit = a.Status == policy.MoreInfoRequested || r.Open(s.today())
 	p.Help = r.Help(lang(c))
 	// The page is only built for those who may edit a; Missing reads no
 	// more than whether each required kind is there.
@@ -340,7 +340,8 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 // postValues is the posted form, which csrf read whole or refused.
 func postValues(c *gin.Context) url.Values { return c.Request.PostForm }
 
-func todayUTC() time.Time {
-	y, m, d := time.Now().UTC().Date()
+// today is the clock's date, in UTC.
+func (s *Server) today() time.Time {
+	y, m, d := s.now().UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,7 +33,7 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 	}
 	cur := money.Currency(p.App.Currency)
 	f := func(c money.Cents) string { return money.Format(c, cur, p.Lang) }
-	v := &view.Award{Award: w, Viewer: u.ID, FormKey: formKey(), Methods: award.Methods, Today: time.Now().UTC().Format("2006-01-02"), Currency: string(cur)}
+	v := &view.Award{Award: w, Viewer: u.ID, FormKey: formKey(), Methods: award.Methods, Today: s.today().Format("2006-01-02"), Currency: string(cur)}
 	if p.Can.Do(policy.Award) || p.Can.Do(policy.Pay) {
 		b, err := s.awards.RoundBudget(ctx, p.App.RoundID)
 		if err != nil {
@@ -46,7 +45,7 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 		if !p.Can.Do(policy.Award) {
 			return nil
 		}
-		in := award.Input{Year: strconv.Itoa(time.Now().UTC().Year()), Instalments: make([]award.InstalmentInput, 3)}
+		in := award.Input{Year: strconv.Itoa(s.today().Year()), Instalments: make([]award.InstalmentInput, 3)}
 		if vote, err := s.currentVote(c, p); err == nil && vote != nil && vote.Approved != nil {
 			in.Amount, in.Conditions = money.Input(*vote.Approved, p.Lang), vote.Conditions
 			v.Approved = f(*vote.Approved)
@@ -56,6 +55,11 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 		return nil
 	}
 	v.Amount, v.Paid, v.Outstanding = f(w.Amount), f(w.Paid), f(w.Outstanding())
+	if g, err := s.agreements.Standing(ctx, p.App.ID); err != nil {
+		return err
+	} else if g != nil {
+		v.AgreementSigned = g.Signed()
+	}
 	for _, i := range inst {
 		v.Instalments = append(v.Instalments, view.InstalmentRow{Instalment: i, Amount: f(i.Amount), Paid: f(i.Paid), Outstanding: f(i.Outstanding())})
 	}

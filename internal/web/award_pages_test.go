@@ -32,6 +32,13 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	good["instalment_amount"] = []string{"8.000", "10.000"}
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", good), http.StatusSeeOther)
 
+	// No money moves before the charity signs its agreement: the admin is
+	// told so, and a payment sent anyway is refused.
+	page = admin.get(app)
+	mustContain(t, page, s.text("es", "error.policy.agreement_unsigned"))
+	mustNotContain(t, page, `action="/admin/applications/`+appID(app)+`/payments"`)
+	ch.signAgreement(t, app)
+
 	payment := paymentForm(t, admin.get(app), 1, "8.000")
 	payment.Set("reference", "W-778")
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments", payment), http.StatusSeeOther)
@@ -41,7 +48,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 		t.Fatalf("%d payment lines after a double click (%v)", lines, err)
 	}
 	// Paying more than is due is refused with a clear message.
-	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {payment.Get("instalment")}, "amount": {"1"}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
+	over := url.Values{"key": {"another-form-key-0001"}, "instalment": {payment.Get("instalment")}, "amount": {"1"}, "paid_on": {s.today().Format("2006-01-02")}, "method": {"wire"}}
 	rec := admin.post("/admin/applications/"+appID(app)+"/payments", over)
 	wantStatus(t, rec, http.StatusConflict)
 	if m := regexp.MustCompile(`(?s)error-summary.{0,700}`).FindString(rec.Body.String()); !regexp.MustCompile(`supera lo que queda por pagar`).MatchString(m) {
@@ -53,7 +60,7 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	// bank's receipt; a receipt that is not a document is refused and
 	// nothing is recorded.
 	inst2 := regexp.MustCompile(`<option value="(\d+)">#2 `).FindStringSubmatch(admin.get(app).Body.String())
-	early := url.Values{"key": {"early-payment-form-01"}, "instalment": {inst2[1]}, "amount": {"10.000"}, "paid_on": {todayUTC().Format("2006-01-02")},
+	early := url.Values{"key": {"early-payment-form-01"}, "instalment": {inst2[1]}, "amount": {"10.000"}, "paid_on": {s.today().Format("2006-01-02")},
 		"method": {"check"}, "reference": {"CHK-12"}, "override_reason": {"report delayed by the hospital"}}
 	rec = admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", elfBytes)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
@@ -64,19 +71,19 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 		t.Fatalf("%d receipts stored after a refusal", receipts)
 	}
 	wantStatus(t, admin.multipart("/admin/applications/"+appID(app)+"/payments", early, "receipt", "recibo.pdf", pdfBytes), http.StatusSeeOther)
-	mustContain(t, admin.get(app), "Pendiente de aprobación") // US$10,000 or more waits for a second admin
+	mustContain(t, admin.get(app), s.text("es", "page.award.awaiting_approval")) // US$10,000 or more waits for a second admin
 
 	// The rounds page adds the award to its round's and its year's money.
 	mustContain(t, admin.get("/admin/rounds"), "US$18.000,00", "2027")
 
 	// The board sees the award in the charity's track record on its next application.
 	next := ch.submitted("Misión Honduras 2028")
-	mustContain(t, admin.get(next), "otorgado US$18.000,00, pagado US$8.000,00")
+	mustContain(t, admin.get(next), s.text("es", "page.board.earlier_award", "Awarded", "US$18.000,00", "Paid", "US$8.000,00"))
 
 	view := ch.get(app)
 	wantStatus(t, view, http.StatusOK)
-	mustContain(t, view, "Subvención y pagos", "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "CHK-12", "tras aceptarse el informe")
-	receipt := regexp.MustCompile(`href="(/documents/\d+)" download>Comprobante`).FindStringSubmatch(view.Body.String())
+	mustContain(t, view, s.text("es", "page.award.title"), "US$18.000,00", "US$8.000,00", "US$10.000,00", "W-778", "CHK-12", s.text("es", "page.award.condition.report_accepted"))
+	receipt := regexp.MustCompile(`href="(/documents/\d+)" download>` + regexp.QuoteMeta(s.text("es", "page.award.receipt"))).FindStringSubmatch(view.Body.String())
 	if receipt == nil {
 		t.Fatal("the charity sees no receipt")
 	}
@@ -115,5 +122,18 @@ func paymentForm(t *testing.T, page *httptest.ResponseRecorder, n int, amount st
 	if key == nil || inst == nil {
 		t.Fatalf("no payment form for instalment #%d on the admin's page", n)
 	}
-	return url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {amount}, "paid_on": {todayUTC().Format("2006-01-02")}, "method": {"wire"}}
+	return url.Values{"key": {key[1]}, "instalment": {inst[1]}, "amount": {amount}, "paid_on": {time.Now().UTC().Format(time.DateOnly)}, "method": {"wire"}}
+}
+
+// signAgreement: the charity's signatory reads the award's agreement on
+// its page, in the charity's language, and signs it there.
+func (ch *charity) signAgreement(t *testing.T, app string) {
+	t.Helper()
+	page := ch.get(app + "/agreement")
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page, `action="`+app+`/agreement/sign"`)
+	rec := ch.post(app+"/agreement/sign", url.Values{"signer_name": {"Rosa Pérez"}, "signer_title": {"Tesorera"}})
+	wantStatus(t, rec, http.StatusUnprocessableEntity) // the statement not ticked: nothing signed, the name kept
+	mustContain(t, rec, `value="Rosa Pérez"`)
+	wantRedirect(t, ch.post(app+"/agreement/sign", url.Values{"signer_name": {"Rosa Pérez"}, "signer_title": {"Tesorera"}, "accept": {"1"}}), app+"/agreement")
 }

@@ -17,6 +17,7 @@ import (
 // adds up the weighted total) and votes; an admin closes the vote; the
 // charity, in Spanish, sees the board's decision and nothing of its work.
 func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())
@@ -88,14 +89,15 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 
 	// Sofía, an admin who reads the portal in Spanish, closes the vote early.
 	staff := people[demoAdmin]
+	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
 	adminTab := testenv.Browser(t, testenv.Desktop())
 	browserLogin(t, adminTab, srv.URL, staff)
 	fill(adminTab, "f-code", staff.phone.code(t))
 	clickAndWait(t, adminTab, `main button[type="submit"]`)
 	adminTab.Do(chromedp.Navigate(srv.URL + app))
 	clickAndWait(t, adminTab, `form[action$="/vote/close"] button[type="submit"]`)
-	waitText(t, adminTab, ".flash", "La votación se cerró y se contó.")
-	waitText(t, adminTab, "#vote", "Hubo quórum: votaron 2 de los 2 miembros que podían votar.")
+	waitText(t, adminTab, ".flash", es("flash.vote_closed"))
+	waitText(t, adminTab, "#vote", es("page.board.quorum_met", "Cast", 2, "Eligible", 2, "Count", 2))
 	waitText(t, adminTab, "#vote", "Bruno Board")
 	t.Logf("screenshot: %s", adminTab.Screenshot("board-vote-closed-desktop"))
 	adminTab.AssertNoConsoleErrors()
@@ -107,10 +109,10 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 	rosa := testenv.Browser(t, testenv.AcceptLanguage("es"))
 	browserLogin(t, rosa, srv.URL, ch.person(t, s))
 	rosa.Do(chromedp.Navigate(srv.URL + app))
-	waitText(t, rosa, ".decision", "La junta de la IPA aprobó una subvención de US$18.000,00.")
+	waitText(t, rosa, ".decision", es("page.board.decision_approved", "Amount", "US$18.000,00"))
 	waitText(t, rosa, ".decision", "Report within 60 days of the trip.")
 	text := testenv.Run(rosa, chromedp.Text(chromedp.CSS("main")))
-	for _, hidden := range []string{"A clear need and a capable team.", "Conflicto de interés", "Bruno Board", "Votación de la junta"} {
+	for _, hidden := range []string{"A clear need and a capable team.", es("page.board.conflict_title"), "Bruno Board", es("page.board.vote_title")} {
 		if strings.Contains(text, hidden) {
 			t.Errorf("the charity's page shows %q", hidden)
 		}

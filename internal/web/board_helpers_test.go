@@ -86,7 +86,7 @@ func openVote(t *testing.T, admin *client, app string) {
 	t.Helper()
 	rec := admin.post("/admin/applications/"+appID(app)+"/vote", url.Values{
 		"proposed": {"18000"}, "conditions": {"Report within 60 days of the trip."},
-		"closes_at": {todayUTC().AddDate(0, 0, 2).Format("2006-01-02") + "T12:00"}})
+		"closes_at": {admin.s.today().AddDate(0, 0, 2).Format("2006-01-02") + "T12:00"}})
 	wantRedirect(t, rec, app)
 }
 

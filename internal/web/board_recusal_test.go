@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -148,6 +149,12 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 	if got := s.status(t, app); got != "in_review" {
 		t.Errorf("after a vote without quorum the application is %s", got)
 	}
-	mustContain(t, admin.get(app), "No hubo quórum", "Apartados por conflicto de interés:", "Ada Admin", "Bruno Board")
+	var tally struct{ Eligible, Cast int } // as the vote recorded it
+	var raw []byte
+	if err := s.db.Get(&raw, `SELECT result FROM votes WHERE id = $1`, voteID); err != nil || json.Unmarshal(raw, &tally) != nil || tally.Cast != 0 {
+		t.Fatalf("the vote's result %s (%v)", raw, err)
+	}
+	mustContain(t, admin.get(app), s.text("es", "page.board.quorum_missed", "Cast", 0, "Eligible", tally.Eligible, "Count", tally.Eligible),
+		s.text("es", "page.board.recused_list"), "Ada Admin", "Bruno Board")
 	charityNeverSees("after the vote")
 }

@@ -23,6 +23,7 @@ const fitsWidth = `document.documentElement.scrollWidth <= window.innerWidth`
 // with the header's language selector (submitted by app.js, with its CSRF
 // token), and keeps English on the next pages.
 func TestBrowserLanguageSwitch(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	srv := httptest.NewServer(newTestServer(t).Handler())
 	t.Cleanup(srv.Close)
@@ -85,6 +86,7 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 // The home page fits a phone and a desktop; the screenshots are kept in
 // testenv.ArtifactDir() for a person to look at.
 func TestBrowserHomeLayout(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	srv := httptest.NewServer(newTestServer(t).Handler())
 	t.Cleanup(srv.Close)

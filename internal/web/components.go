@@ -43,6 +43,8 @@ var components = map[string]func(data any) (templ.Component, bool){
 	"admin_exports":       component(pages.AdminExports),
 	"screening_queue":     component(pages.ScreeningQueue),
 	"application_new":     component(pages.ApplicationNew),
+	"agreement":           component(pages.Agreement),
+	"admin_agreement":     component(pages.AdminAgreement),
 	"application_show": func(data any) (templ.Component, bool) {
 		p, ok := data.(*applicationShowPage)
 		if !ok {

@@ -16,6 +16,7 @@ import (
 // A charity uploads its documents with the progress bar, one of them
 // refused with its reason, then submits.
 func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
+	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())
@@ -42,26 +43,27 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
 	browserLogin(t, tab, srv.URL, ch.person(t, s))
 	tab.Do(chromedp.Navigate(srv.URL + app + "/documents"))
-	wantHeading(t, tab, "Documentos")
+	wantHeading(t, tab, s.cat.T("es", "page.documents.title"))
 
+	uploaded := s.cat.T("es", "page.documents.done")
 	uploads := []struct{ kind, file, status string }{
-		{"charitable_status", "estatutos.pdf", "Subido"},
+		{"charitable_status", "estatutos.pdf", uploaded},
 		{"budget_sheet", "presupuesto.pdf", "No se acepta este tipo de archivo"},
 		{"budget_sheet", "presupuesto-escaneado.pdf", "Este archivo supera el límite de 25 MB"},
-		{"budget_sheet", "presupuesto-bueno.pdf", "Subido"},
+		{"budget_sheet", "presupuesto-bueno.pdf", uploaded},
 	}
 	for i, u := range uploads {
-		if i > 0 && uploads[i-1].status != "Subido" { // a refusal leaves the page as it is
+		if i > 0 && uploads[i-1].status != uploaded { // a refusal leaves the page as it is
 			tab.Do(chromedp.Navigate(srv.URL + app + "/documents"))
 		}
 		tab.Do(chromedp.SetValue(chromedp.ID("f-kind"), u.kind),
 			chromedp.SetUploadFiles("#f-file", []string{filepath.Join(dir, u.file)}),
 			chromedp.Click(`form[data-upload] button[type="submit"]`))
 		waitText(t, tab, "[data-upload-list]", u.status)
-		if u.status != "Subido" && testenv.Run(tab, chromedp.Evaluate[bool](`document.querySelector("[data-upload-list] li.refused progress") !== null`)) {
+		if u.status != uploaded && testenv.Run(tab, chromedp.Evaluate[bool](`document.querySelector("[data-upload-list] li.refused progress") !== null`)) {
 			t.Errorf("%s: the refused file keeps its progress bar", u.file)
 		}
-		if u.status == "Subido" {
+		if u.status == uploaded {
 			if v := testenv.Run(tab, chromedp.Evaluate[int](`document.querySelector("[data-upload-list] progress").value`)); v != 100 {
 				t.Errorf("%s: the progress bar ends at %d", u.file, v)
 			}
@@ -80,7 +82,7 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 		t.Fatalf("submission answered %d", status)
 	}
 	page := testenv.Run(tab, chromedp.Text(chromedp.CSS("main")))
-	if !strings.Contains(page, "Enviada") {
+	if !strings.Contains(page, s.cat.T("es", "app.status.submitted")) {
 		t.Errorf("after submitting, the page says:\n%s", page)
 	}
 	for _, e := range tab.ConsoleErrors() {

@@ -76,7 +76,7 @@ func newS3Portal(t *testing.T) *s3Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.docs = document.New(p.db, p.store, document.Options{Log: slog.New(slog.DiscardHandler)})
+	p.docs = document.New(p.db, document.Options{Store: p.store, Log: slog.New(slog.DiscardHandler)})
 	return p
 }
 
@@ -169,7 +169,7 @@ func TestS3StoppedDuringAnUpload(t *testing.T) {
 
 	// A day later the sweep aborts the interrupted multipart upload and
 	// keeps the recorded files.
-	later := document.New(p.db, p.store, document.Options{Now: func() time.Time { return time.Now().Add(2 * document.DefaultGrace) }})
+	later := document.New(p.db, document.Options{Store: p.store, Now: func() time.Time { return time.Now().Add(2 * document.DefaultGrace) }})
 	if n, err := later.Sweep(context.Background()); err != nil || n != 1 {
 		t.Errorf("the sweep removed %d leftovers (%v), want the interrupted upload", n, err)
 	}
@@ -183,10 +183,12 @@ func TestS3StoppedDuringAPaymentReceipt(t *testing.T) {
 	t.Parallel()
 	p := newS3Portal(t)
 	admin := p.loginAs(t, p.seedDemo(t)[demoAdmin]) // in Spanish
-	app := p.newCharity(t, "en", "Ana").submitted("Mission 2027")
+	ana := p.newCharity(t, "en", "Ana")
+	app := ana.submitted("Mission 2027")
 	p.approve(t, app, 500_000)
 	award := url.Values{"amount": {"5000"}, "year": {"2027"}, "instalment_amount": {"5000"}, "instalment_due": {"2027-02-01"}, "instalment_condition": {"before_trip"}}
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/award", award), http.StatusSeeOther)
+	ana.signAgreement(t, app)
 	payment := paymentForm(t, admin.get(app), 1, "5000")
 	pay := func() *httptest.ResponseRecorder {
 		return admin.multipart("/admin/applications/"+appID(app)+"/payments", payment, "receipt", "recibo.pdf", pdfBytes)

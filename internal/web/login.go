@@ -34,7 +34,7 @@ func (s *Server) loginSubmit(c *gin.Context) error {
 			return err
 		}
 		s.sessions.Put(ctx, sessPendingUser, u.ID)
-		s.sessions.Put(ctx, sessPendingUntil, time.Now().Add(pendingCodeWait).Unix())
+		s.sessions.Put(ctx, sessPendingUntil, s.now().Add(pendingCodeWait).Unix())
 		s.sessions.Put(ctx, sessPendingNext, p.Next)
 		c.Redirect(http.StatusSeeOther, "/login/code")
 		return nil
@@ -49,7 +49,7 @@ const pendingCodeWait = 15 * time.Minute
 // still give the code (0: nobody).
 func (s *Server) pendingUser(c *gin.Context) int64 {
 	ctx := c.Request.Context()
-	if time.Now().Unix() > s.sessions.GetInt64(ctx, sessPendingUntil) {
+	if s.now().Unix() > s.sessions.GetInt64(ctx, sessPendingUntil) {
 		return 0
 	}
 	return s.sessions.GetInt64(ctx, sessPendingUser)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,30 +15,21 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"missiongrants/internal/account"
-	"missiongrants/internal/application"
-	"missiongrants/internal/award"
 	"missiongrants/internal/config"
 	"missiongrants/internal/dbtest"
-	"missiongrants/internal/document"
-	"missiongrants/internal/i18n"
-	"missiongrants/internal/job"
-	"missiongrants/internal/mail"
-	"missiongrants/internal/organization"
-	"missiongrants/internal/report"
-	"missiongrants/internal/review"
+	"missiongrants/internal/portal"
 	"missiongrants/internal/testenv"
-	"missiongrants/internal/vote"
-	"missiongrants/templates"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// testServer is the real router on a fresh database.
+// testServer is the real router on a fresh database, wired by portal.New
+// from a config.Config as the binary is, on a clock the test may set.
 type testServer struct {
 	*Server
-	db   *sqlx.DB
-	mail *testenv.MailServer
+	db    *sqlx.DB
+	mail  *testenv.MailServer // nil in the fast tier: see messages
+	clock *testenv.Clock
 }
 
 func newTestServer(t testing.TB) *testServer {
@@ -47,52 +39,42 @@ func newTestServer(t testing.TB) *testServer {
 
 func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 	t.Helper()
-	mp := testenv.Mailpit(t)
-	env := map[string]string{"SMTP_HOST": mp.SMTPHost(), "SMTP_PORT": strconv.Itoa(mp.SMTPPort()), "SMTP_TLS": "none"}
+	env := map[string]string{"DATA_DIR": t.TempDir(), "JOB_POLL_INTERVAL": "100ms",
+		// Tests set the clock months ahead (a trip now over): a session
+		// stays, as if the person had kept using it.
+		"SESSION_IDLE_TIMEOUT": "8760h"}
+	// The fast tier (-short) has no mailpit: the portal logs its mail, as
+	// with no SMTP_HOST configured, and tests read what it queued.
+	var mp *testenv.MailServer
+	if !testing.Short() {
+		mp = testenv.Mailpit(t)
+		env["SMTP_HOST"], env["SMTP_PORT"], env["SMTP_TLS"] = mp.SMTPHost(), strconv.Itoa(mp.SMTPPort()), "none"
+	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := i18n.New()
+	clock := &testenv.Clock{}
+	// NoPeriodic: a test runs a periodic task itself when it means to,
+	// rather than having one start with the jobs and race it.
+	p, err := portal.New(context.Background(), cfg, pool, portal.Options{Log: slog.New(slog.DiscardHandler), Work: true, NoPeriodic: true, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	composer, err := mail.NewComposer(templates.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobs, err := job.New(pool.DB, job.Options{Work: true, Sender: mail.NewSender(cfg, log), PollInterval: 100 * time.Millisecond, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := jobs.Start(context.Background()); err != nil {
+	if err := p.Jobs.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = jobs.Stop(ctx)
+		_ = p.Jobs.Stop(ctx)
 	})
-	disk, err := document.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := account.New(pool, &mail.Outbox{Composer: composer, Queue: jobs}, account.Config{BaseURL: cfg.BaseURL.String()})
-	outbox := &mail.Outbox{Composer: composer, Queue: jobs}
-	s, err := New(Deps{Config: cfg, DB: pool, Catalog: cat, Log: log, Accounts: accounts,
-		Orgs:    organization.New(pool, outbox, cfg.BaseURL.String(), nil),
-		Apps:    application.New(pool, outbox, cfg.BaseURL.String(), nil),
-		Reviews: review.New(pool, nil),
-		Votes:   vote.New(pool, outbox, vote.DefaultRules, cfg.BaseURL.String(), nil),
-		Docs:    document.New(pool, disk, document.Options{}),
-		Awards:  award.New(pool, outbox, 1_000_000, nil),
-		Reports: report.New(pool, outbox, 60, cfg.BaseURL.String(), nil)})
+	s, err := New(p, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.compareViews = compareRendered(t)
-	return &testServer{Server: s, db: pool, mail: mp}
+	return &testServer{Server: s, db: pool, mail: mp, clock: clock}
 }
 
 // client is one browser: it keeps cookies and sends the CSRF token with
@@ -165,6 +147,19 @@ func (c *client) do(req *http.Request) *httptest.ResponseRecorder {
 	}
 	return rec
 }
+
+// text is what a page in lang shows for the catalog's key with args: the
+// message, escaped as html/template escapes text. An assertion built from it
+// names the message it checks, and survives the message being reworded.
+func (s *testServer) text(lang, key string, args ...any) string {
+	var b strings.Builder
+	if err := textTemplate.Execute(&b, s.cat.T(lang, key, args...)); err != nil {
+		panic(err)
+	}
+	return b.String()
+}
+
+var textTemplate = template.Must(template.New("text").Parse("{{.}}"))
 
 func mustContain(t *testing.T, rec *httptest.ResponseRecorder, want ...string) {
 	t.Helper()

@@ -30,7 +30,7 @@ var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // requestContext gives each request an id and a logger that carries it, and
 // writes one line when the request ends.
 func (s *Server) requestContext(c *gin.Context) {
-	start := time.Now()
+	start := time.Now() // the wall clock: a duration, not the portal's date (s.now)
 	id := c.GetHeader("X-Request-ID")
 	if !validRequestID.MatchString(id) {
 		var b [8]byte
@@ -124,6 +124,8 @@ var longAnswers = map[string]bool{"/documents/:id": true, "/admin/exports/:file"
 // setDeadlines gives the request's connection its read and write deadlines
 // by route (a server-wide ReadTimeout would cut uploads or let forms drag).
 func (s *Server) setDeadlines(c *gin.Context) {
+	// The connection's deadlines are on the wall clock, not the portal's
+	// (s.now), which tests may set to another date.
 	rc, now := http.NewResponseController(c.Writer), time.Now()
 	read, write := s.timeouts.body, s.timeouts.answer
 	if uploadRoutes[c.FullPath()] {

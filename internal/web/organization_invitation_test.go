@@ -21,10 +21,11 @@ func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
 	link := s.mailedLink(t, luis.email, "Join Ana Heart Missions")
 	browser := s.client(t, "Accept-Language", "es")
 	browser.signUp(luis)
-	wantRedirect(t, browser.press(browser.openLink(s.mailedLink(t, luis.email, s.cat.T("es", "mail.account_confirm.subject")))), "/login")
-	luisIn := s.loginAs(t, luis)
+	wantRedirect(t, browser.press(browser.openLink(s.mailedLink(t, luis.email, s.cat.T("es", "mail.account_confirm.subject")))), "/dashboard")
+	luisIn := browser
 	dash := luisIn.get("/dashboard")
-	mustContain(t, dash, "Invitaciones", "Ana le invitó a unirse a Ana Heart Missions en el portal.")
+	said := s.text("es", "page.dashboard.invitation", "Inviter", "Ana", "Organization", "Ana Heart Missions")
+	mustContain(t, dash, s.text("es", "page.dashboard.invitations_title"), said)
 	accept := regexp.MustCompile(`action="(/organizations/invitations/\d+/accept)"`).FindStringSubmatch(dash.Body.String())
 	if accept == nil {
 		t.Fatal("the dashboard offers no invitation to accept")
@@ -37,7 +38,7 @@ func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
 
 	joinPage := luisIn.get(link)
 	wantStatus(t, joinPage, http.StatusOK)
-	mustContain(t, joinPage, "Ana le invitó a unirse a Ana Heart Missions en el portal.")
+	mustContain(t, joinPage, said)
 	wantRedirect(t, luisIn.post(accept[1], url.Values{}), ana.org)
 	used := luisIn.get(link) // the link is spent with the invitation
 	wantStatus(t, used, http.StatusGone)

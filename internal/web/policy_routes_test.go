@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/testenv"
 )
 
 // actionRoute is how a person tries an action: the request a crafted post
@@ -20,7 +21,7 @@ import (
 // when the rules allow).
 type actionRoute struct {
 	post    func(app string, f *ruleFixture) (string, url.Values) // nil: the action is to read
-	page    string                                                // "" the application's page; "/edit" or "/report"
+	page    string                                                // "" the application's page; "/edit", "/report" or "/agreement"
 	control *regexp.Regexp                                        // shown when allowed, absent when not
 	secret  string                                                // for reading: shown when allowed (if there is one), never when not
 }
@@ -108,6 +109,14 @@ var actionRoutes = map[policy.Action]actionRoute{
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
 			return admin(app, "/report/review"), url.Values{"decision": {"accept"}}
 		}},
+	policy.SignAgreement: {page: "/agreement", control: control(`action="/applications/ID/agreement/sign"`),
+		post: func(app string, _ *ruleFixture) (string, url.Values) {
+			return app + "/agreement/sign", url.Values{"signer_name": {"Crafted Name"}, "signer_title": {"Crafted"}, "accept": {"1"}}
+		}},
+	policy.VoidAgreement: {page: "/agreement", control: control(`action="/admin/applications/ID/agreement/void"`),
+		post: func(app string, _ *ruleFixture) (string, url.Values) {
+			return admin(app, "/agreement/void"), url.Values{"reason": {"crafted"}}
+		}},
 }
 
 func control(pattern string) *regexp.Regexp { return regexp.MustCompile(pattern) }
@@ -127,7 +136,7 @@ type ruleFixture struct {
 
 var situations = []struct{ name, status string }{
 	{"draft", "draft"}, {"submitted", "submitted"}, {"more info", "more_info_requested"}, {"in review", "in_review"},
-	{"voting", "voting"}, {"vote due", "voting"}, {"approved", "approved"}, {"awarded", "approved"},
+	{"voting", "voting"}, {"vote due", "voting"}, {"approved", "approved"}, {"awarded", "approved"}, {"signed", "approved"},
 	{"report sent", "approved"}, {"report accepted", "approved"}, {"declined", "declined"}, {"withdrawn", "withdrawn"},
 }
 
@@ -135,6 +144,7 @@ var situations = []struct{ name, status string }{
 // router: the page offers a control exactly when the rules allow it, and a
 // direct request the rules refuse is refused and changes nothing.
 func TestEveryActionByEveryPersonInEverySituation(t *testing.T) {
+	testenv.Full(t, "every action × person × situation (slow)")
 	t.Parallel()
 	s := newTestServer(t)
 	people := s.seedDemo(t)
@@ -197,7 +207,7 @@ func TestEveryActionByEveryPersonInEverySituation(t *testing.T) {
 					can = policy.For(person, facts)
 				}
 				pages := map[string]string{}
-				for _, tail := range []string{"", "/edit", "/report"} {
+				for _, tail := range []string{"", "/edit", "/report", "/agreement"} {
 					if !can.Do(policy.View) {
 						continue
 					}
@@ -304,7 +314,7 @@ func (s *testServer) ruleSituations(t *testing.T, ch *charity, boardID int64, re
 			vote("3 days")
 		case "vote due":
 			vote("-1 hour")
-		case "approved", "awarded", "report sent", "report accepted":
+		case "approved", "awarded", "signed", "report sent", "report accepted":
 			voteID := dbtest.Approve(t, s.db, id, 2000000, staff)
 			f.votes[app] = itoa(voteID)
 			if sit.name == "approved" {
@@ -317,11 +327,19 @@ func (s *testServer) ruleSituations(t *testing.T, ch *charity, boardID int64, re
 			}
 			must(t, s.db.Get(&inst1, `INSERT INTO instalments (award_id, position, amount_cents, due_on) VALUES ($1, 1, 1500000, '2026-01-01') RETURNING id`, award))
 			must(t, s.db.Get(&inst2, `INSERT INTO instalments (award_id, position, amount_cents, due_on) VALUES ($1, 2, 500000, '2026-06-01') RETURNING id`, award))
+			q(`INSERT INTO agreements (award_id, application_id, language, body, pdf, pdf_sha256, issued_by, issued_at)
+				VALUES ($1, $2, 'en', 'Terms.', '%PDF-', repeat('0', 64), $3, now())`, award, id, staff)
+			f.instalments[app] = itoa(inst2)
+			if sit.name == "awarded" { // the charity has not signed: no money has moved
+				break
+			}
+			q(`UPDATE agreements SET signed_by = $2, signer_name = 'Rosa', signer_title = 'Treasurer', statement = 'I accept.', signed_at = now(), signed_pdf = pdf
+				WHERE award_id = $1`, award, s.userID(t, ch.person(t, s).email))
 			must(t, s.db.Get(&counted, `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, idempotency_key, recorded_by, recorded_at)
 				VALUES ($1, $2, 100000, '2026-01-02', 'wire', 'W-1', $4, $3, now()) RETURNING id`, inst1, award, payer, "fixture-payment-key-"+itoa(inst1)+"-1"))
 			must(t, s.db.Get(&pending, `INSERT INTO payments (instalment_id, award_id, amount_cents, paid_on, method, reference, idempotency_key, needs_approval, recorded_by, recorded_at)
 				VALUES ($1, $2, 1200000, '2026-01-03', 'wire', 'W-2', $4, true, $3, now()) RETURNING id`, inst1, award, payer, "fixture-payment-key-"+itoa(inst1)+"-2"))
-			f.instalments[app], f.counted[app], f.pending[app] = itoa(inst2), itoa(counted), itoa(pending)
+			f.counted[app], f.pending[app] = itoa(counted), itoa(pending)
 			switch sit.name {
 			case "report sent":
 				q(`INSERT INTO reports (application_id, status, data, submitted_at, created_at, updated_at) VALUES ($1, 'submitted', '{}', now(), now(), now())`, id)
@@ -351,7 +369,8 @@ func (s *testServer) ruleFingerprint(t *testing.T) string {
 		(SELECT count(*) FROM reviews), (SELECT count(*) FROM board_comments), (SELECT count(*) FROM ballots),
 		(SELECT string_agg(id || coalesce(decision, '-'), ',' ORDER BY id) FROM votes), (SELECT count(*) FROM awards),
 		(SELECT count(*) FROM payments), (SELECT count(*) FROM payment_approvals), (SELECT count(*) FROM payment_cancellations),
-		(SELECT count(*) FROM application_messages), (SELECT string_agg(status || data::text, ',' ORDER BY id) FROM reports))`); err != nil {
+		(SELECT count(*) FROM application_messages), (SELECT string_agg(status || data::text, ',' ORDER BY id) FROM reports),
+		(SELECT string_agg(id || coalesce(signed_at::text, '-') || coalesce(voided_at::text, '-'), ',' ORDER BY id) FROM agreements))`); err != nil {
 		t.Fatal(err)
 	}
 	return fp

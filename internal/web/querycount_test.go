@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/seed"
+	"missiongrants/internal/testenv"
 )
 
 // countingPool is a pool to a fresh database whose statements can be
@@ -52,6 +53,7 @@ func (c *client) countedGet(target string) (*httptest.ResponseRecorder, int64) {
 // the queue with one row or a full page, an application without reviews or
 // with many reviews, comments, declarations and ballots.
 func TestBoardPagesQueryCountDoesNotGrow(t *testing.T) {
+	testenv.Full(t, "pages filled with many rows (slow)")
 	t.Parallel()
 	s := newTestServerOn(t, countingPool(t))
 	people := s.seedDemo(t)

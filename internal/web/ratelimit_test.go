@@ -29,7 +29,7 @@ func TestLoginLockoutHoldsAcrossServers(t *testing.T) {
 		rec := browsers[i%2].post("/login", wrong)
 		if i < allowed {
 			wantStatus(t, rec, http.StatusUnprocessableEntity)
-			mustContain(t, rec, "La dirección de correo o la contraseña no son correctas")
+			mustContain(t, rec, servers[0].text("es", "error.account.invalid_credentials"))
 			continue
 		}
 		wantStatus(t, rec, http.StatusTooManyRequests)

@@ -5,7 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
+
+// afterTheTrip is a day when completeApplication's trip (1-10 June 2027) is
+// over and its report not yet due: tests set the portal's clock to it.
+var afterTheTrip = time.Date(2027, 6, 20, 12, 0, 0, 0, time.UTC)
 
 // The charity files its report (a mistake first), the admin accepts it, and
 // the impact page counts it: exact for the IPA, small counts hidden once it
@@ -47,15 +52,13 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	rec = ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusConflict)
 	mustContain(t, rec, "The report can be sent once the trip is over.", `value="15.000,50"`, `value="5"`)
-	if _, err := s.db.Exec(`UPDATE applications SET trip_start = '2026-03-01', trip_end = '2026-03-10'`); err != nil {
-		t.Fatal(err)
-	}
+	s.clock.Set(afterTheTrip)
 	wantStatus(t, ch.post(app+"/report", form), http.StatusSeeOther)
 	mustContain(t, ch.get(app+"/report"), "Sent to the IPA")
 
 	admin := s.loginAs(t, people[demoAdmin])
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/report/review", url.Values{"decision": {"accept"}}), http.StatusSeeOther)
-	mustContain(t, admin.get("/impact"), "8 pacientes atendidos en 1 viajes", "Honduras")
+	mustContain(t, admin.get("/impact"), s.text("es", "page.impact.lead", "Patients", 8, "Trips", 1), "Honduras")
 
 	// Private until an admin says otherwise; then small counts are hidden.
 	wantStatus(t, s.client(t).get("/impact"), http.StatusNotFound)
@@ -94,8 +97,8 @@ func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
 	}
 	admin := s.loginAs(t, people[demoAdmin])
 	exact := admin.get("/impact")
-	mustContain(t, exact, "27 pacientes atendidos en 2 viajes", ">18<", ">9<", `width="100"`, `width="50"`)
-	mustNotContain(t, exact, "reservado")
+	mustContain(t, exact, s.text("es", "page.impact.lead", "Patients", 27, "Trips", 2), ">18<", ">9<", `width="100"`, `width="50"`)
+	mustNotContain(t, exact, s.text("es", "page.impact.withheld"))
 	wantStatus(t, admin.post("/admin/impact/visibility", url.Values{"public": {"yes"}}), http.StatusSeeOther)
 
 	public := s.client(t, "Accept-Language", "en").get("/impact")
@@ -117,7 +120,7 @@ func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
 		t.Errorf("%d bars drawn from withheld counts", n)
 	}
 	es := s.client(t, "Accept-Language", "es").get("/impact")
-	mustContain(t, es, "27 pacientes atendidos en viajes financiados", "reservado", "Las cifras menores de 11 se reservan")
+	mustContain(t, es, s.text("es", "page.impact.lead_trips_withheld", "Patients", 27), s.text("es", "page.impact.withheld"), s.text("es", "page.impact.suppressed", "N", 11))
 }
 
 // approvedWithReport is a charity (in English) whose trip was funded and is
@@ -126,10 +129,10 @@ func approvedWithReport(t *testing.T, s *testServer) (*charity, string) {
 	t.Helper()
 	ch := s.newCharity(t, "en", "Ana")
 	app := ch.submitted("Heart mission 2026")
-	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved', trip_start = '2026-03-01', trip_end = '2026-03-10' WHERE id = $1`,
-		appID(app)); err != nil {
+	if _, err := s.db.Exec(`UPDATE applications SET status = 'approved' WHERE id = $1`, appID(app)); err != nil {
 		t.Fatal(err)
 	}
+	s.clock.Set(afterTheTrip)
 	wantStatus(t, ch.upload(app, "outcome_report", "", "ward-photos.pdf", pdfBytes), http.StatusSeeOther)
 	form := url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"5"}, "interventional": {"2"},
 		"deaths_discharge": {"0"}, "deaths_30": {"1"}, "complications": {"2"}, "lost_follow_up": {"3"},
@@ -200,7 +203,7 @@ func TestReportCorrectionsNoteOnTheReportPageAndInTheThread(t *testing.T) {
 		"interventional": {"2"}, "deaths_discharge": {"0"}, "complications": {"2"}, "lost_follow_up": {"3"}, "narrative": {"Eight patients."},
 		"action": {"submit"}}), http.StatusSeeOther)
 	mustNotContain(t, ch.get(app+"/report"), `class="banner"`)
-	mustContain(t, admin.get(app+"/report"), "Correcciones que pidió "+people[demoAdmin].name+" el "+day, note)
+	mustContain(t, admin.get(app+"/report"), s.text("es", "page.report.corrections_before", "Name", people[demoAdmin].name, "Date", day), note)
 }
 
 // Outcome documents: the charity adds them once the trip is funded and

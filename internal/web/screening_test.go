@@ -24,7 +24,7 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 
 	queue := admin.get("/admin/screening")
 	wantStatus(t, queue, http.StatusOK)
-	mustContain(t, queue, "Solicitudes por evaluar", "Misión Tegucigalpa 2027", "Misión San Pedro Sula 2027", "Misión La Ceiba 2027",
+	mustContain(t, queue, s.text("es", "page.screening.title"), "Misión Tegucigalpa 2027", "Misión San Pedro Sula 2027", "Misión La Ceiba 2027",
 		`href="`+toBoard+`#screening"`)
 	page := admin.get(toBoard)
 	wantStatus(t, page, http.StatusOK)
@@ -59,12 +59,12 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	if err := s.db.Get(&checks, `SELECT checks::text FROM screenings WHERE application_id = $1`, appID(toBoard)); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, admin.get(toBoard), "En revisión", "Enviada a la junta", "Conflicto de interés")
+	mustContain(t, admin.get(toBoard), s.text("es", "app.status.in_review"), s.text("es", "app.event.send_to_board"), s.text("es", "page.board.conflict_title"))
 	mustNotContain(t, admin.get("/admin/screening"), "Misión Tegucigalpa 2027")
 	// Screening it again is not a move the state machine allows.
 	rec = screen(admin, toBoard, allChecks(), "declined", "Too late")
 	wantStatus(t, rec, http.StatusConflict)
-	mustContain(t, rec, "Esto no se puede hacer en el estado actual de la solicitud.")
+	mustContain(t, rec, s.text("es", "error.app.invalid_transition"))
 	if got := s.status(t, toBoard); got != "in_review" {
 		t.Fatalf("an impossible screening moved the application to %s", got)
 	}
@@ -72,9 +72,9 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	// More information: the question is required, then goes to the charity.
 	rec = screen(admin, askMore, url.Values{}, "more_info", " ")
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
-	mustContain(t, rec, `id="f-note-error"`, "Este campo es obligatorio")
+	mustContain(t, rec, `id="f-note-error"`, s.text("es", "error.field.required"))
 	wantRedirect(t, screen(admin, askMore, url.Values{}, "more_info", "¿Quién dirige el equipo de perfusión?"), askMore)
-	mustContain(t, ch.get(askMore), "Se solicitó más información", "¿Quién dirige el equipo de perfusión?")
+	mustContain(t, ch.get(askMore), s.text("es", "app.status.more_info_requested"), "¿Quién dirige el equipo de perfusión?")
 	// The charity amends and resubmits; the IPA reads what changed as
 	// questions and answers, not as the form's codes.
 	amended := completeApplication()
@@ -83,8 +83,8 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	amended.Set("action", "submit")
 	wantStatus(t, ch.saveDraft(askMore, amended), http.StatusSeeOther)
 	changes := admin.get(askMore)
-	mustContain(t, changes, "Cambios en la última versión", "<td>Equipo de perfusión (máquina de circulación extracorpórea e insumos)</td>",
-		"<del>El equipo de la misión lo lleva</del>", "<del>US$20.000,00</del>", "<ins>US$18.000,00</ins>")
+	mustContain(t, changes, s.text("es", "page.app.changes"), "<td>"+s.text("es", "field.app.perfusion_equipment")+"</td>",
+		"<del>"+s.text("es", "app.equipment.brought")+"</del>", "<del>US$20.000,00</del>", "<ins>US$18.000,00</ins>")
 	mustNotContain(t, changes, "<td>perfusion_equipment</td>", "<ins>partly</ins>")
 
 	// Declined with a reason, which the charity reads in Spanish.
@@ -95,9 +95,9 @@ func TestScreeningThroughTheRouter(t *testing.T) {
 	wantRedirect(t, screen(admin, decline, url.Values{}, "declined", reason), decline)
 	seen := ch.get(decline)
 	wantStatus(t, seen, http.StatusOK)
-	mustContain(t, seen, `lang="es"`, "Rechazada", "La IPA no puede financiar esta solicitud, por este motivo:", reason)
+	mustContain(t, seen, `lang="es"`, s.text("es", "app.status.declined"), s.text("es", "page.board.decision_declined_reason"), reason)
 	// The charity sees the decision, never the screening form or the board's parts.
-	mustNotContain(t, seen, "/screen\"", "Conflicto de interés", "Discusión de la junta", "Lista de verificación")
+	mustNotContain(t, seen, "/screen\"", s.text("es", "page.board.conflict_title"), s.text("es", "page.board.discussion_title"), s.text("es", "page.screening.checklist"))
 	mail := s.waitMail(t, ch.person(t, s).email, "Decisión sobre su solicitud", 1)
 	if !strings.Contains(mail.Text, reason) {
 		t.Errorf("the decline mail does not give the reason:\n%s", mail.Text)

@@ -16,6 +16,7 @@ import (
 
 	"missiongrants/assets"
 	"missiongrants/internal/account"
+	"missiongrants/internal/agreement"
 	"missiongrants/internal/application"
 	"missiongrants/internal/award"
 	"missiongrants/internal/config"
@@ -23,48 +24,31 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/metrics"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/portal"
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
 	"missiongrants/templates"
 )
 
-// Deps are what the web layer is built from; main wires them explicitly.
-type Deps struct {
-	Config   *config.Config
-	DB       *sqlx.DB
-	Catalog  *i18n.Catalog
-	Log      *slog.Logger
-	Accounts *account.Service
-	Orgs     *organization.Service
-	Apps     *application.Service
-	Docs     *document.Service
-	Awards   *award.Service
-	Reports  *report.Service
-	Metrics  *metrics.Metrics // nil: none recorded
-	Reviews  *review.Service
-	Votes    *vote.Service
-	// SessionCleanup is how often expired sessions are deleted; 0 never
-	// (tests, where the database goes away with the test).
-	SessionCleanup time.Duration
-}
-
 // Server holds the shared dependencies of every handler.
 type Server struct {
-	cfg      *config.Config
-	db       *sqlx.DB
-	cat      *i18n.Catalog
-	log      *slog.Logger
-	accounts *account.Service
-	orgs     *organization.Service
-	apps     *application.Service
-	docs     *document.Service
-	awards   *award.Service
-	reports  *report.Service
-	metrics  *metrics.Metrics
-	reviews  *review.Service
-	votes    *vote.Service
-	views    *views
+	cfg        *config.Config
+	db         *sqlx.DB
+	cat        *i18n.Catalog
+	log        *slog.Logger
+	accounts   *account.Service
+	orgs       *organization.Service
+	apps       *application.Service
+	docs       *document.Service
+	awards     *award.Service
+	agreements *agreement.Service
+	reports    *report.Service
+	metrics    *metrics.Metrics
+	reviews    *review.Service
+	votes      *vote.Service
+	now        func() time.Time // the date pages show and forms default to
+	views      *views
 	// compareViews, set by tests, is given each page drawn by its templ
 	// component together with the same data drawn by its html/template
 	// page (or the error that drawing it gave), while pages move to templ.
@@ -79,11 +63,13 @@ type Server struct {
 	timeouts timeouts
 }
 
-// New builds the router. Templates are parsed here, so a broken page stops
-// start-up instead of a person's request.
-func New(d Deps) (*Server, error) {
-	s := &Server{timeouts: defaultTimeouts, cfg: d.Config, db: d.DB, cat: d.Catalog, log: d.Log, accounts: d.Accounts, orgs: d.Orgs, apps: d.Apps, docs: d.Docs, awards: d.Awards, reports: d.Reports, metrics: d.Metrics,
-		reviews: d.Reviews, votes: d.Votes}
+// New builds the router on the portal's services (portal.New), with their
+// clock. Templates are parsed here, so a broken page stops start-up instead
+// of a person's request. sessionCleanup is how often expired sessions are
+// deleted; 0 never (tests, where the database goes away with the test).
+func New(p *portal.Portal, sessionCleanup time.Duration) (*Server, error) {
+	s := &Server{timeouts: defaultTimeouts, cfg: p.Config, db: p.DB, cat: p.Catalog, log: p.Log, accounts: p.Accounts, orgs: p.Orgs, apps: p.Apps, docs: p.Docs, awards: p.Awards, agreements: p.Agreements, reports: p.Reports, metrics: p.Metrics,
+		reviews: p.Reviews, votes: p.Votes, now: p.Now}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -92,7 +78,7 @@ func New(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.cop = http.NewCrossOriginProtection()
-	if err := s.cop.AddTrustedOrigin(d.Config.BaseURL.Scheme + "://" + d.Config.BaseURL.Host); err != nil {
+	if err := s.cop.AddTrustedOrigin(p.Config.BaseURL.Scheme + "://" + p.Config.BaseURL.Host); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	gin.SetMode(gin.ReleaseMode)
@@ -101,11 +87,11 @@ func New(d Deps) (*Server, error) {
 	s.engine.RedirectTrailingSlash = true
 	// Client addresses feed rate limits and the audit trail: believe
 	// X-Forwarded-For only from the proxies the operator names.
-	if err := s.engine.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+	if err := s.engine.SetTrustedProxies(p.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: TRUSTED_PROXIES: %w", err)
 	}
 	s.routes(s.engine)
-	s.sessions = newSessions(d.Config, postgresstore.NewWithCleanupInterval(d.DB.DB, d.SessionCleanup))
+	s.sessions = newSessions(p.Config, postgresstore.NewWithCleanupInterval(p.DB.DB, sessionCleanup))
 	s.handler = headAsGet(s.withSessions(s.engine))
 	return s, nil
 }

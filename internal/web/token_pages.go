@@ -21,14 +21,22 @@ func (s *Server) emailConfirmPage(c *gin.Context) *view.TokenConfirm {
 }
 
 func (s *Server) emailConfirmSubmit(c *gin.Context) error {
-	if err := s.accounts.ConfirmEmail(c.Request.Context(), s.actor(c), c.PostForm("token")); err != nil {
+	u, err := s.accounts.ConfirmEmail(c.Request.Context(), s.actor(c), c.PostForm("token"))
+	if err != nil {
 		p := s.emailConfirmPage(c)
 		p.Token = c.PostForm("token")
 		return s.refuse(c, err, &p.Page, "token_confirm", p)
 	}
-	s.flash(c, "flash.email_confirmed")
-	c.Redirect(http.StatusSeeOther, "/login")
-	return nil
+	// The link proves the address: asking for the password just typed at
+	// sign-up would only be in the way. An account with a second factor
+	// still signs in with it.
+	if u.TOTPEnabled() {
+		s.flash(c, "flash.email_confirmed")
+		c.Redirect(http.StatusSeeOther, "/login")
+		return nil
+	}
+	s.flash(c, "flash.email_confirmed_signed_in")
+	return s.startSession(c, u, account.LoginEmailLink, "/dashboard")
 }
 
 func (s *Server) emailChangeConfirmPage(c *gin.Context) *view.TokenConfirm {

@@ -14,7 +14,7 @@ type Account struct {
 // SessionRow is one of the person's sessions.
 type SessionRow struct {
 	ID                    int64
-	UserAgent, IP         string
+	Device, IP            string
 	LastSeen, LastSeenISO string
 	Current               bool
 }

@@ -116,6 +116,9 @@ type Award struct {
 	Today        string
 	Budget       string // the round's remaining budget, for admins
 	Currency     string
+	// AgreementSigned: the charity signed the grant agreement (no money
+	// moves before).
+	AgreementSigned bool
 }
 
 type InstalmentRow struct {

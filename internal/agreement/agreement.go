@@ -1,0 +1,360 @@
+// Package agreement owns the grant agreement: issued with the award in the
+// charity's language from the admins' template, signed by one of the
+// charity's signatories, never changed once signed (an unsigned one can be
+// voided and a corrected one issued). No money moves before the signature:
+// policy refuses the payment and the database's last line too
+// (migrations/00025_agreements.sql).
+package agreement
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/audit"
+	"missiongrants/internal/db"
+	"missiongrants/internal/field"
+	"missiongrants/internal/i18n"
+	"missiongrants/internal/money"
+	"missiongrants/internal/papers"
+	"missiongrants/internal/policy"
+)
+
+// Service issues, signs and voids agreements.
+type Service struct {
+	db      *sqlx.DB
+	papers  *papers.Papers
+	dueDays int // a post-trip report is due this many days after the trip
+	now     func() time.Time
+}
+
+// Options are what the service needs besides its database.
+type Options struct {
+	Papers *papers.Papers
+	// ReportDueDays is the post-trip report's delay after the trip, which
+	// the agreement states as a date.
+	ReportDueDays int
+	Now           func() time.Time // the clock; nil: time.Now
+}
+
+// New builds the service.
+func New(pool *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{db: pool, papers: o.Papers, dueDays: o.ReportDueDays, now: o.Now}
+}
+
+// Agreement is an issued agreement as pages show it.
+type Agreement struct {
+	ID            int64      `db:"id"`
+	ApplicationID int64      `db:"application_id"`
+	Language      string     `db:"language"`
+	SHA256        string     `db:"pdf_sha256"`
+	IssuedAt      time.Time  `db:"issued_at"`
+	SignedAt      *time.Time `db:"signed_at"`
+	SignerName    *string    `db:"signer_name"`
+	SignerTitle   *string    `db:"signer_title"`
+	VoidedAt      *time.Time `db:"voided_at"`
+	VoidReason    *string    `db:"void_reason"`
+}
+
+// Signed reports whether the charity signed it.
+func (a *Agreement) Signed() bool { return a.SignedAt != nil }
+
+const columns = `id, application_id, language, pdf_sha256, issued_at, signed_at, signer_name, signer_title, voided_at, void_reason`
+
+// IssueTx writes the agreement of award awardID in the caller's transaction
+// (the award's own, so there is never an award without one): the terms from
+// the template of the charity's language with the award's figures, and its
+// PDF with that PDF's SHA-256.
+func (s *Service) IssueTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by *account.User, awardID int64) (int64, error) {
+	a, lang, appID, err := s.facts(ctx, tx, awardID)
+	if err != nil {
+		return 0, err
+	}
+	text, err := s.papers.AgreementText(*a)
+	if err != nil {
+		return 0, err
+	}
+	pdf, err := s.papers.Agreement(*a, text, nil)
+	if err != nil {
+		return 0, err
+	}
+	sum := sha256.Sum256(pdf)
+	var id int64
+	if err := tx.GetContext(ctx, &id, `
+		INSERT INTO agreements (award_id, application_id, language, body, pdf, pdf_sha256, issued_by, issued_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id`,
+		awardID, appID, lang, text, pdf, hex.EncodeToString(sum[:]), by.ID, a.IssuedAt); err != nil {
+		return 0, fmt.Errorf("agreement.Issue: %w", err)
+	}
+	return id, audit.Record(ctx, tx, ac.Event("agreement.issued", "application", appID,
+		map[string]any{"agreement_id": id, "sha256": hex.EncodeToString(sum[:]), "language": lang}))
+}
+
+// facts are what the agreement of an award says, in the language of the
+// person who submitted the application (the charity's working language).
+func (s *Service) facts(ctx context.Context, q db.Querier, awardID int64) (*papers.Agreement, string, int64, error) {
+	var row struct {
+		AppID        int64       `db:"application_id"`
+		Lang         string      `db:"language"`
+		Organization string      `db:"legal_name"`
+		Title        string      `db:"title"`
+		Amount       money.Cents `db:"amount_cents"`
+		Currency     string      `db:"currency"`
+		Conditions   string      `db:"conditions"`
+		TripStart    *time.Time  `db:"trip_start"`
+		TripEnd      *time.Time  `db:"trip_end"`
+		Year         int         `db:"year"`
+		Template     string      `db:"body"`
+	}
+	err := q.GetContext(ctx, &row, `
+		SELECT w.application_id, t.language, o.legal_name, a.title, w.amount_cents, w.currency, w.conditions,
+			a.trip_start, a.trip_end, w.year, t.body
+		FROM awards w
+		JOIN applications a ON a.id = w.application_id
+		JOIN organizations o ON o.id = a.organization_id
+		JOIN users u ON u.id = a.created_by
+		JOIN agreement_templates t ON t.language = CASE WHEN u.language = 'es' THEN 'es' ELSE 'en' END
+		WHERE w.id = $1`, awardID)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("agreement: the award's facts: %w", db.NotFound(err))
+	}
+	var lines []papers.Instalment
+	if err := q.SelectContext(ctx, &lines, `
+		SELECT amount_cents AS amount, due_on AS dueon, condition
+		FROM instalments
+		WHERE award_id = $1
+		ORDER BY position`, awardID); err != nil {
+		return nil, "", 0, fmt.Errorf("agreement: the schedule: %w", err)
+	}
+	a := &papers.Agreement{Lang: row.Lang, Number: fmt.Sprintf("%d-%d", row.Year, awardID), Organization: row.Organization,
+		Title: row.Title, Amount: row.Amount, Currency: row.Currency, Instalments: lines, Conditions: row.Conditions,
+		Template: row.Template, IssuedAt: s.now().UTC().Truncate(time.Second)}
+	if row.TripStart != nil && row.TripEnd != nil {
+		a.TripStart, a.TripEnd = *row.TripStart, *row.TripEnd
+		a.ReportDue = row.TripEnd.AddDate(0, 0, s.dueDays)
+	}
+	return a, row.Lang, row.AppID, nil
+}
+
+// Standing is the application's agreement that stands (not voided), or
+// nil when none was issued; the caller has checked u may view it.
+func (s *Service) Standing(ctx context.Context, appID int64) (*Agreement, error) {
+	var a Agreement
+	err := s.db.GetContext(ctx, &a, `SELECT `+columns+` FROM agreements WHERE application_id = $1 AND voided_at IS NULL`, appID)
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		return nil, nil
+	}
+	return &a, err
+}
+
+// History is every agreement of the application, newest first (voided
+// ones included, with why).
+func (s *Service) History(ctx context.Context, appID int64) ([]Agreement, error) {
+	var out []Agreement
+	err := s.db.SelectContext(ctx, &out, `SELECT `+columns+` FROM agreements WHERE application_id = $1 ORDER BY id DESC`, appID)
+	return out, err
+}
+
+// PDF is an agreement's file for someone who may view the application: the
+// signed copy once signed, the one to read before.
+func (s *Service) PDF(ctx context.Context, u *account.User, appID, id int64) ([]byte, *Agreement, error) {
+	if err := policy.Check(ctx, s.db, u, appID, s.now(), policy.NoLock, policy.View); err != nil {
+		return nil, nil, err
+	}
+	var row struct {
+		Agreement
+		PDF    []byte `db:"pdf"`
+		Signed []byte `db:"signed_pdf"`
+	}
+	err := s.db.GetContext(ctx, &row, `SELECT `+columns+`, pdf, signed_pdf FROM agreements WHERE id = $1 AND application_id = $2`, id, appID)
+	if err != nil {
+		return nil, nil, db.NotFound(err)
+	}
+	if row.SignedAt != nil {
+		return row.Signed, &row.Agreement, nil
+	}
+	return row.PDF, &row.Agreement, nil
+}
+
+// Signing is what a signatory types and ticks.
+type Signing struct {
+	Name, Title string
+	Accept      bool
+	IP          string
+}
+
+// Sign records the charity's acceptance by u, a signatory: who, when, from
+// where, the text accepted and the SHA-256 of the PDF read, in the audit
+// chain; and keeps the signed copy (the PDF with its signature page).
+func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, appID int64, in Signing) error {
+	fe := i18n.FieldErrors{}
+	fe.Add("signer_name", field.Line(in.Name, true, 200))
+	fe.Add("signer_title", field.Line(in.Title, true, 200))
+	if !in.Accept {
+		fe["accept"] = i18n.Msg("error.agreement.accept")
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		now := s.now()
+		if err := policy.Check(ctx, tx, u, appID, now, policy.Update, policy.SignAgreement); err != nil {
+			return err
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		var g struct {
+			ID      int64  `db:"id"`
+			AwardID int64  `db:"award_id"`
+			SHA     string `db:"pdf_sha256"`
+			Org     string `db:"legal_name"`
+		}
+		if err := tx.GetContext(ctx, &g, `
+			SELECT g.id, g.award_id, g.pdf_sha256, o.legal_name
+			FROM agreements g
+			JOIN applications a ON a.id = g.application_id
+			JOIN organizations o ON o.id = a.organization_id
+			WHERE g.application_id = $1 AND g.voided_at IS NULL AND g.signed_at IS NULL
+			FOR UPDATE OF g`, appID); err != nil {
+			return fmt.Errorf("agreement.Sign: %w", db.NotFound(err))
+		}
+		facts, lang, _, err := s.facts(ctx, tx, g.AwardID)
+		if err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &facts.IssuedAt, `SELECT issued_at FROM agreements WHERE id = $1`, g.ID); err != nil {
+			return err
+		}
+		statement := s.papers.Statement(lang, g.Org)
+		sig := &papers.Signature{Name: strings.TrimSpace(in.Name), Title: strings.TrimSpace(in.Title), Email: u.Email,
+			At: now, IP: in.IP, Statement: statement, SHA256: g.SHA}
+		signed, err := s.signedCopy(ctx, tx, g.ID, facts, sig)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE agreements
+			SET signed_by = $2, signer_name = $3, signer_title = $4, signer_ip = $5, statement = $6, signed_at = $7, signed_pdf = $8
+			WHERE id = $1`,
+			g.ID, u.ID, sig.Name, sig.Title, in.IP, statement, now, signed); err != nil {
+			return fmt.Errorf("agreement.Sign: %w", err)
+		}
+		sum := sha256.Sum256(signed)
+		return audit.Record(ctx, tx, ac.Event("agreement.signed", "application", appID, map[string]any{
+			"agreement_id": g.ID, "sha256": g.SHA, "signed_sha256": hex.EncodeToString(sum[:]),
+			"signer_name": sig.Name, "signer_title": sig.Title, "ip": in.IP, "statement": statement}))
+	})
+}
+
+// signedCopy is the agreement's PDF with its signature page. The terms are
+// the ones issued (the template may have changed since), and the PDF made
+// again from them without the page must be the very one the signatory read.
+func (s *Service) signedCopy(ctx context.Context, tx *sqlx.Tx, id int64, facts *papers.Agreement, sig *papers.Signature) ([]byte, error) {
+	var issued struct {
+		Body string `db:"body"`
+		PDF  []byte `db:"pdf"`
+	}
+	if err := tx.GetContext(ctx, &issued, `SELECT body, pdf FROM agreements WHERE id = $1`, id); err != nil {
+		return nil, err
+	}
+	again, err := s.papers.Agreement(*facts, issued.Body, nil)
+	if err != nil {
+		return nil, err
+	}
+	if sum := sha256.Sum256(again); hex.EncodeToString(sum[:]) != sig.SHA256 {
+		return nil, fmt.Errorf("agreement %d: made again, its PDF differs from the one issued", id)
+	}
+	return s.papers.Agreement(*facts, issued.Body, sig)
+}
+
+// Void withdraws the standing unsigned agreement, with the reason, and
+// issues a corrected one from the template as it reads now.
+func (s *Service) Void(ctx context.Context, ac account.Actor, u *account.User, appID int64, reason string) error {
+	fe := i18n.FieldErrors{}
+	fe.Add("reason", field.Text(reason, true, 2000))
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		now := s.now()
+		if err := policy.Check(ctx, tx, u, appID, now, policy.Update, policy.VoidAgreement); err != nil {
+			return err
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		var g struct {
+			ID      int64 `db:"id"`
+			AwardID int64 `db:"award_id"`
+		}
+		if err := tx.GetContext(ctx, &g, `
+			UPDATE agreements SET voided_by = $2, voided_at = $3, void_reason = $4
+			WHERE application_id = $1 AND voided_at IS NULL AND signed_at IS NULL
+			RETURNING id, award_id`, appID, u.ID, now, strings.TrimSpace(reason)); err != nil {
+			return fmt.Errorf("agreement.Void: %w", db.NotFound(err))
+		}
+		if err := audit.Record(ctx, tx, ac.Event("agreement.voided", "application", appID,
+			map[string]any{"agreement_id": g.ID, "reason": strings.TrimSpace(reason)})); err != nil {
+			return err
+		}
+		_, err := s.IssueTx(ctx, tx, ac, u, g.AwardID)
+		return err
+	})
+}
+
+// Template is the terms' template in lang.
+func (s *Service) Template(ctx context.Context, lang string) (string, error) {
+	var body string
+	err := s.db.GetContext(ctx, &body, `SELECT body FROM agreement_templates WHERE language = $1`, lang)
+	return body, err
+}
+
+// Terms is the text an issued agreement's signatory accepts.
+func (s *Service) Terms(ctx context.Context, id int64) (string, error) {
+	var body string
+	err := s.db.GetContext(ctx, &body, `SELECT body FROM agreements WHERE id = $1`, id)
+	return body, err
+}
+
+// SaveTemplates replaces the terms' templates of every language given, by
+// an admin, all or none; an unknown {placeholder} is refused beside its
+// field. Agreements already issued keep their terms.
+func (s *Service) SaveTemplates(ctx context.Context, ac account.Actor, u *account.User, bodies map[string]string) error {
+	if !u.IsAdmin {
+		return policy.ErrForbidden
+	}
+	fe := i18n.FieldErrors{}
+	for lang, body := range bodies {
+		if err := field.Text(body, true, 50000); err != nil {
+			fe.Add("body_"+lang, err)
+			continue
+		}
+		fe.Add("body_"+lang, papers.CheckTemplate(body))
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		for lang, body := range bodies {
+			res, err := tx.ExecContext(ctx, `
+				UPDATE agreement_templates SET body = $2, updated_by = $3, updated_at = $4
+				WHERE language = $1`, lang, body, u.ID, s.now())
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("agreement: no template in %q", lang)
+			}
+			if err := audit.Record(ctx, tx, ac.Event("agreement.template_saved", "agreement_template", 0, map[string]any{"language": lang})); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
