@@ -6,9 +6,8 @@ import (
 	"missiongrants/templates/pages"
 )
 
-// components are the pages drawn by templ components (templates/pages/*.templ),
-// by view name. render draws a view listed here with its component and any
-// other with its html/template page, until every page has moved.
+// components are the pages, by the view name handlers pass to render, each
+// a templ component (templates/pages/*.templ).
 var components = map[string]func(data any) (templ.Component, bool){
 	"board_queue":         component(pages.BoardQueue),
 	"home":                component(pages.Home),

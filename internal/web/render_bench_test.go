@@ -20,12 +20,11 @@ import (
 
 // BenchmarkRenderQueuePage renders the board's queue with a full page of
 // rows, the rendering work of the most used board page without its
-// database: with its templ component ("templ") and, while both exist, its
-// html/template page ("html").
+// database.
 // go test ./internal/web -run '^$' -bench RenderQueuePage -benchmem
 func BenchmarkRenderQueuePage(b *testing.B) {
 	s := testViews(b)
-	benchRender(b, s, "board_queue", func(l string) any {
+	benchRender(b, "board_queue", func(l string) any {
 		p := &view.BoardQueue{Page: view.NewPage(s.cat, s.assets.url, l)}
 		p.Path, p.CSRF, p.User = "/board/applications", "token", &account.User{ID: 1, Name: "Board Member", IsBoard: true}
 		for _, co := range organization.Countries(l) {
@@ -41,41 +40,27 @@ func BenchmarkRenderQueuePage(b *testing.B) {
 	})
 }
 
-// benchRender renders view from data(lang) in each language, with each
-// renderer the view has.
-func benchRender(b *testing.B, s *Server, name string, data func(lang string) any) {
+// benchRender renders view from data(lang) with its component, in each language.
+func benchRender(b *testing.B, name string, data func(lang string) any) {
 	for _, l := range i18n.Languages {
 		d := data(l)
-		renderers := map[string]func(*bytes.Buffer) error{}
-		if f, ok := components[name]; ok {
-			comp, ok := f(d)
-			if !ok {
-				b.Fatalf("%s: data of type %T", name, d)
-			}
-			renderers["templ"] = func(buf *bytes.Buffer) error { return comp.Render(context.Background(), buf) }
+		comp, ok := components[name](d)
+		if !ok {
+			b.Fatalf("%s: data of type %T", name, d)
 		}
-		if _, ok := s.views.pages[l][name]; ok {
-			renderers["html"] = func(buf *bytes.Buffer) error { return s.renderHTMLTemplate(l, buf, name, d) }
-		}
-		for _, r := range []string{"templ", "html"} {
-			render, ok := renderers[r]
-			if !ok {
-				continue
-			}
-			b.Run(l+"/"+r, func(b *testing.B) {
-				var buf bytes.Buffer
-				b.ReportAllocs()
-				start := cpuTime()
-				for b.Loop() {
-					buf.Reset()
-					if err := render(&buf); err != nil {
-						b.Fatal(err)
-					}
+		b.Run(l, func(b *testing.B) {
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			start := cpuTime()
+			for b.Loop() {
+				buf.Reset()
+				if err := comp.Render(context.Background(), &buf); err != nil {
+					b.Fatal(err)
 				}
-				b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-				b.ReportMetric(float64(buf.Len()), "bytes/page")
-			})
-		}
+			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(buf.Len()), "bytes/page")
+		})
 	}
 }
 
@@ -85,7 +70,7 @@ func benchRender(b *testing.B, s *Server, name string, data func(lang string) an
 // go test ./internal/web -run '^$' -bench RenderApplicationPage -benchmem
 func BenchmarkRenderApplicationPage(b *testing.B) {
 	s := testViews(b)
-	benchRender(b, s, "application_show", func(l string) any { return sampleApplication(s, l) })
+	benchRender(b, "application_show", func(l string) any { return sampleApplication(s, l) })
 }
 
 // cpuTime is the CPU the process has used, garbage collection included:

@@ -28,7 +28,6 @@ import (
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
-	"missiongrants/templates"
 )
 
 // Server holds the shared dependencies of every handler.
@@ -48,16 +47,11 @@ type Server struct {
 	reviews    *review.Service
 	votes      *vote.Service
 	now        func() time.Time // the date pages show and forms default to
-	views      *views
-	// compareViews, set by tests, is given each page drawn by its templ
-	// component together with the same data drawn by its html/template
-	// page (or the error that drawing it gave), while pages move to templ.
-	compareViews func(view string, templ, html []byte, err error)
-	assets       *assetSet
-	cop          *http.CrossOriginProtection
-	sessions     *scs.SessionManager
-	engine       *gin.Engine
-	handler      http.Handler
+	assets     *assetSet
+	cop        *http.CrossOriginProtection
+	sessions   *scs.SessionManager
+	engine     *gin.Engine
+	handler    http.Handler
 	// timeouts bound how long a request's body may take to arrive and its
 	// answer to leave (defaultTimeouts; tests shorten them).
 	timeouts timeouts
@@ -72,9 +66,6 @@ func New(p *portal.Portal, sessionCleanup time.Duration) (*Server, error) {
 		reviews: p.Reviews, votes: p.Votes, now: p.Now}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
-	if s.views, err = loadViews(templates.FS, s.templateFuncs(), s.cat); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.cop = http.NewCrossOriginProtection()

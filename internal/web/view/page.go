@@ -17,8 +17,7 @@ import (
 )
 
 // Page is what every page's data embeds: the person's language, where they
-// are, and the translator. Components say p.T("key"); html/template pages
-// say {{.T "key"}} (or {{$.T "key"}} inside a range).
+// are, and the translator. Components say p.T("key").
 type Page struct {
 	Lang      string
 	Path      string
