@@ -117,7 +117,22 @@ SELECT w.id, w.application_id, 'en', 'Agreed on paper before the portal kept agr
     w.created_by, 'On paper', 'On paper', 'Agreed on paper before the portal kept agreements.', w.created_at, ''
 FROM awards w;
 
+-- Minutes an admin approved: the period, who, when, and how many decisions
+-- they held then. Append-only, as the ledger.
+CREATE TABLE minutes_approvals (
+    id          bigserial PRIMARY KEY,
+    period_from date NOT NULL,
+    period_to   date NOT NULL CHECK (period_to >= period_from),
+    decisions   integer NOT NULL CHECK (decisions >= 0),
+    approved_by bigint NOT NULL REFERENCES users,
+    approved_at timestamptz NOT NULL
+);
+CREATE INDEX minutes_approvals_period ON minutes_approvals (period_from, period_to, approved_at DESC);
+CREATE TRIGGER minutes_approvals_append_only BEFORE UPDATE OR DELETE ON minutes_approvals
+    FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+
 -- +goose Down
+DROP TABLE minutes_approvals;
 DROP TRIGGER payments_need_agreement ON payments;
 DROP FUNCTION payments_need_agreement();
 DROP TABLE agreements;

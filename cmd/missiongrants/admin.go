@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"missiongrants/internal/config"
+	"missiongrants/internal/demo"
 	"missiongrants/internal/portal"
 )
 
@@ -56,7 +58,8 @@ func createAdmin(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 	return nil
 }
 
-// seedDemoCmd loads the demo accounts into the configured database.
+// seedDemoCmd loads the demo accounts and the demo's history into the
+// configured database.
 func seedDemoCmd(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	pool, stop, err := database(ctx, cfg, log)
 	if err != nil {
@@ -70,14 +73,23 @@ func seedDemoCmd(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 	return seedDemo(ctx, a)
 }
 
-// seedDemo loads the demo accounts and prints how to log in with them.
+// seedDemo loads the demo accounts, then three years of the portal's use
+// for them to find (once: a second start changes nothing), and prints how
+// to log in with them.
 func seedDemo(ctx context.Context, a *portal.Portal) error {
-	demo, err := a.Accounts.SeedDemo(ctx)
+	accounts, err := a.Accounts.SeedDemo(ctx)
 	if err != nil {
 		return err
 	}
+	now := time.Now()
+	if err := demo.Seed(ctx, a.DB, now); err != nil {
+		return err
+	}
+	if err := demo.Documents(ctx, a.DB, a.Docs, a.Accounts, now); err != nil {
+		return err
+	}
 	fmt.Printf("\n  Demo accounts (password, and the TOTP secret to add to an authenticator app):\n")
-	for _, d := range demo {
+	for _, d := range accounts {
 		fmt.Printf("    %-36s %-27s %-15s", d.Email, d.Password, strings.Join(d.Roles.Names(), "+"))
 		if d.TOTPSecret != "" {
 			fmt.Printf(" TOTP %s", d.TOTPSecret)

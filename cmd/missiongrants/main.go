@@ -3,7 +3,7 @@
 //	missiongrants [serve]      run the web portal (the default)
 //	missiongrants migrate      apply database migrations and exit
 //	missiongrants create-admin -email E -name N   the first admin account
-//	missiongrants seed-demo    demo accounts of every role, printed
+//	missiongrants seed-demo    demo accounts of every role, printed, and the demo's history
 //
 // Configuration comes only from the environment (see the README).
 package main

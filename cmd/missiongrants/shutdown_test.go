@@ -193,16 +193,22 @@ func (p *shutdownPortal) waitExit(t *testing.T, within time.Duration) {
 func (p *shutdownPortal) written(t *testing.T) map[string]int {
 	t.Helper()
 	got := map[string]int{}
-	for name, query := range map[string]string{
-		"documents":       `SELECT count(*) FROM documents`,
-		"receipts":        `SELECT count(*) FROM documents WHERE kind = 'receipt'`,
-		"payments":        `SELECT count(*) FROM payments WHERE receipt_id IS NOT NULL`,
-		"paid_cents":      `SELECT paid_cents FROM instalments`,
-		"document audits": `SELECT count(*) FROM audit WHERE action = 'document.uploaded'`,
-		"payment audits":  `SELECT count(*) FROM audit WHERE action = 'payment.recorded'`,
+	// The demo (seed-demo) has documents and payments of its own: these
+	// are the test's charity's ($1) and award's.
+	const ours = `(SELECT id FROM documents WHERE organization_id = (SELECT organization_id FROM applications WHERE id = $1))`
+	for name, q := range map[string]struct {
+		sql  string
+		args []any
+	}{
+		"documents":       {`SELECT count(*) FROM documents WHERE id IN ` + ours, []any{p.draft}},
+		"receipts":        {`SELECT count(*) FROM documents WHERE kind = 'receipt' AND id IN ` + ours, []any{p.draft}},
+		"payments":        {`SELECT count(*) FROM payments WHERE receipt_id IS NOT NULL AND instalment_id = $1`, []any{p.instalment}},
+		"paid_cents":      {`SELECT paid_cents FROM instalments WHERE id = $1`, []any{p.instalment}},
+		"document audits": {`SELECT count(*) FROM audit WHERE action = 'document.uploaded' AND object_id IN (SELECT id::text FROM ` + ours + ` d)`, []any{p.draft}},
+		"payment audits":  {`SELECT count(*) FROM audit WHERE action = 'payment.recorded' AND object_id = $1::text`, []any{p.awarded}},
 	} {
 		var n int
-		if err := p.db.Get(&n, query); err != nil {
+		if err := p.db.Get(&n, q.sql, q.args...); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		got[name] = n

@@ -87,18 +87,27 @@ func (a *Application) mailTitle() string {
 
 // Service runs application actions.
 type Service struct {
-	db     *sqlx.DB
-	outbox *mail.Outbox
-	base   string
-	now    func() time.Time
+	db      *sqlx.DB
+	outbox  *mail.Outbox
+	letters DeclineLetters // nil: no letter attached
+	base    string
+	now     func() time.Time
 	// ReportDueDays: a funded trip's report is due this long after it ends;
 	// a charity with one overdue does not pass screening.
 	ReportDueDays int
 }
 
+// DeclineLetters writes the letter that goes with a decline, as a PDF named
+// for the reader (package papers; an interface, as papers reads this
+// package's forms).
+type DeclineLetters interface {
+	DeclineLetter(lang string, date time.Time, organization, contact, title, reason string) (name string, pdf []byte, err error)
+}
+
 // Options are what the service needs besides its database.
 type Options struct {
 	Outbox        *mail.Outbox
+	Letters       DeclineLetters   // writes the decline letter, attached to its mail
 	BaseURL       string           // for links in emails
 	Now           func() time.Time // the clock; nil: time.Now
 	ReportDueDays int              // 0: report.DefaultDueDays
@@ -112,7 +121,7 @@ func New(pool *sqlx.DB, o Options) *Service {
 	if o.ReportDueDays <= 0 {
 		o.ReportDueDays = report.DefaultDueDays
 	}
-	return &Service{db: pool, outbox: o.Outbox, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
+	return &Service{db: pool, outbox: o.Outbox, letters: o.Letters, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
 }
 
 func (s *Service) today() time.Time {
@@ -582,6 +591,18 @@ func event(ctx context.Context, tx *sqlx.Tx, id int64, at time.Time, actor int64
 }
 
 func (s *Service) link(id int64) string { return s.base + "/applications/" + strconv.FormatInt(id, 10) }
+
+// BeforeBoard lists the applications before the board now (in review or
+// in a vote), oldest first, for the IPA's board packet.
+func (s *Service) BeforeBoard(ctx context.Context, u *account.User) ([]Application, error) {
+	if !u.IPA() {
+		return nil, ErrForbidden
+	}
+	var out []Application
+	err := s.db.SelectContext(ctx, &out, `SELECT `+appColumns+appFrom+`
+		WHERE a.status IN ('in_review', 'voting') ORDER BY a.submitted_at, a.id`)
+	return out, err
+}
 
 // Recent lists the newest applications that have been submitted at least
 // once, for the IPA (the board's full queue, with filters, comes with the

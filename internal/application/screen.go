@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"missiongrants/internal/policy"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -13,6 +12,8 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
+	"missiongrants/internal/policy"
 	"missiongrants/internal/report"
 	mailtmpl "missiongrants/templates/mail"
 )
@@ -93,9 +94,32 @@ func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User,
 			if _, err := tx.ExecContext(ctx, `UPDATE applications SET decline_reason = $2 WHERE id = $1`, id, sc.Note); err != nil {
 				return err
 			}
-			return s.notifyMembers(ctx, tx, a.OrganizationID, mailtmpl.ApplicationDeclined{
-				Title: a.mailTitle(), Reason: sc.Note, Link: s.link(id)})
+			return s.notifyDeclined(ctx, tx, a, sc.Note)
 		}
 		return nil
 	})
+}
+
+// notifyDeclined tells the charity's members their application was declined
+// at screening, why, with the decline letter in each one's language.
+func (s *Service) notifyDeclined(ctx context.Context, tx *sqlx.Tx, a *Application, reason string) error {
+	var to []recipient
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.name, u.language FROM users u
+		JOIN organization_members m ON m.user_id = u.id WHERE m.organization_id = $1 AND u.active AND u.notify_email`, a.OrganizationID); err != nil {
+		return fmt.Errorf("application: recipients: %w", err)
+	}
+	for _, r := range to {
+		var files []mail.Attachment
+		if s.letters != nil {
+			name, letter, err := s.letters.DeclineLetter(r.Language, s.now(), a.OrganizationName, r.Name, a.mailTitle(), reason)
+			if err != nil {
+				return err
+			}
+			files = append(files, mail.Attachment{Name: name, ContentType: "application/pdf", Data: letter})
+		}
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, mailtmpl.ApplicationDeclined{Title: a.mailTitle(), Reason: reason, Link: s.link(a.ID)}, files...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

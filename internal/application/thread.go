@@ -126,6 +126,7 @@ func (s *Service) PostMessage(ctx context.Context, ac account.Actor, u *account.
 
 type recipient struct {
 	Email    string `db:"email"`
+	Name     string `db:"name"`
 	Language string `db:"language"`
 }
 
@@ -157,6 +158,7 @@ func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, e mailtmpl.Email, que
 type Version struct {
 	Number      int       `db:"version"`
 	SubmittedAt time.Time `db:"submitted_at"`
+	SubmittedBy string    `db:"submitted_by"` // the person's name
 	Form        Form      `db:"-"`
 	Data        []byte    `db:"data"`
 }
@@ -171,8 +173,9 @@ func (s *Service) Versions(ctx context.Context, u *account.User, id int64) ([]Ve
 
 func (s *Service) versions(ctx context.Context, id int64) ([]Version, error) {
 	var out []Version
-	if err := s.db.SelectContext(ctx, &out, `SELECT version, submitted_at, data FROM application_versions
-		WHERE application_id = $1 ORDER BY version`, id); err != nil {
+	if err := s.db.SelectContext(ctx, &out, `SELECT v.version, v.submitted_at, u.name AS submitted_by, v.data
+		FROM application_versions v JOIN users u ON u.id = v.submitted_by
+		WHERE v.application_id = $1 ORDER BY v.version`, id); err != nil {
 		return nil, err
 	}
 	for i := range out {

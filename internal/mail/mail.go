@@ -4,6 +4,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -20,10 +21,18 @@ import (
 // Message is a composed email, ready to send. It is what a mail job carries,
 // so it is plain data.
 type Message struct {
-	To      string `json:"to"`
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
-	HTML    string `json:"html"`
+	To          string       `json:"to"`
+	Subject     string       `json:"subject"`
+	Text        string       `json:"text"`
+	HTML        string       `json:"html"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Attachment is a file sent with a message (a decision's letter as PDF).
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Data        []byte `json:"data"`
 }
 
 // Sender delivers a message.
@@ -43,7 +52,11 @@ func NewSender(cfg *config.Config, log *slog.Logger) Sender {
 type logSender struct{ log *slog.Logger }
 
 func (s logSender) Send(ctx context.Context, m Message) error {
-	s.log.Info("mail (SMTP_HOST not set, not sent)", "to", m.To, "subject", m.Subject, "text", m.Text)
+	names := make([]string, len(m.Attachments))
+	for i, a := range m.Attachments {
+		names[i] = a.Name
+	}
+	s.log.Info("mail (SMTP_HOST not set, not sent)", "to", m.To, "subject", m.Subject, "text", m.Text, "attachments", names)
 	return nil
 }
 
@@ -61,6 +74,11 @@ func (s *smtpSender) Send(ctx context.Context, m Message) error {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return fmt.Errorf("mail: attach %s: %w", a.Name, err)
+		}
 	}
 	opts := []gomail.Option{gomail.WithPort(s.cfg.SMTPPort), gomail.WithTimeout(20 * time.Second)}
 	switch s.cfg.SMTPTLS {

@@ -22,11 +22,12 @@ type Outbox struct {
 	Queue    Queue
 }
 
-// Send composes e for to in lang and queues it in tx.
-func (o *Outbox) Send(ctx context.Context, tx *sqlx.Tx, lang, to string, e mailtmpl.Email) error {
+// Send composes e for to in lang and queues it in tx, with the files given.
+func (o *Outbox) Send(ctx context.Context, tx *sqlx.Tx, lang, to string, e mailtmpl.Email, files ...Attachment) error {
 	m, err := o.Composer.Compose(ctx, lang, to, e)
 	if err != nil {
 		return err
 	}
+	m.Attachments = files
 	return o.Queue.SendMailTx(ctx, tx, m)
 }

@@ -55,3 +55,18 @@ func (p *Papers) Letter(l Letter) ([]byte, error) {
 	w.Fields(pdf.Field{Label: w.t("paper.application"), Value: l.Title})
 	return w.Bytes()
 }
+
+// LetterName is the file name of a decision's letter in lang.
+func (p *Papers) LetterName(lang string, approved bool) string {
+	if approved {
+		return p.cat.T(lang, "paper.letter.approved.file") + ".pdf"
+	}
+	return p.cat.T(lang, "paper.letter.declined.file") + ".pdf"
+}
+
+// DeclineLetter is the letter of a decline at screening, for the mail that
+// says it (application.DeclineLetters).
+func (p *Papers) DeclineLetter(lang string, date time.Time, organization, contact, title, reason string) (string, []byte, error) {
+	pdf, err := p.Letter(Letter{Lang: lang, Date: date, Organization: organization, Contact: contact, Title: title, Reason: reason})
+	return p.LetterName(lang, false), pdf, err
+}

@@ -108,13 +108,14 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	}
 	outbox := &mail.Outbox{Composer: mail.NewComposer(cat), Queue: jobs}
 	base := cfg.BaseURL.String()
+	paper := papers.New(cat)
 	a.Jobs = jobs
 	a.Accounts = account.New(pool, account.Options{Outbox: outbox, BaseURL: base, Now: now, SessionIdle: cfg.SessionIdleTimeout})
 	a.Orgs = organization.New(pool, organization.Options{Outbox: outbox, BaseURL: base, Now: now})
-	a.Apps = application.New(pool, application.Options{Outbox: outbox, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays})
+	a.Apps = application.New(pool, application.Options{Outbox: outbox, Letters: paper, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays})
 	a.Reviews = review.New(pool, review.Options{Now: now})
-	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Rules: voteRules(cfg), BaseURL: base, Now: now})
-	a.Agreements = agreement.New(pool, agreement.Options{Papers: papers.New(cat), ReportDueDays: cfg.ReportDueDays, Now: now})
+	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Papers: paper, Rules: voteRules(cfg), BaseURL: base, Now: now})
+	a.Agreements = agreement.New(pool, agreement.Options{Papers: paper, ReportDueDays: cfg.ReportDueDays, Now: now})
 	a.Awards = award.New(pool, award.Options{Outbox: outbox, ApprovalThreshold: money.Cents(cfg.PaymentApprovalCents), Agreements: a.Agreements, Now: now})
 	a.Reports = report.New(pool, report.Options{Outbox: outbox, DueDays: cfg.ReportDueDays, BaseURL: base, Now: now})
 	return a, nil

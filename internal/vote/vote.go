@@ -21,6 +21,7 @@ import (
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
 	"missiongrants/internal/notify"
+	"missiongrants/internal/papers"
 	"missiongrants/internal/refusal"
 	mailtmpl "missiongrants/templates/mail"
 )
@@ -36,6 +37,7 @@ var (
 // Service runs votes.
 type Service struct {
 	db     *sqlx.DB
+	papers *papers.Papers // the decision's letter; nil: none attached
 	outbox *mail.Outbox
 	notify *notify.Notifier // the board's notices: at once or in a daily summary
 	rules  Rules
@@ -46,6 +48,7 @@ type Service struct {
 // Options are what the service needs besides its database.
 type Options struct {
 	Outbox  *mail.Outbox
+	Papers  *papers.Papers   // writes the decision's letter, attached to its mail
 	Rules   Rules            // quorum and approval; zero: DefaultRules
 	BaseURL string           // for links in emails
 	Now     func() time.Time // the clock; nil: time.Now
@@ -59,7 +62,7 @@ func New(pool *sqlx.DB, o Options) *Service {
 	if o.Rules == (Rules{}) {
 		o.Rules = DefaultRules
 	}
-	return &Service{db: pool, outbox: o.Outbox, notify: notify.New(o.Outbox, o.Now), rules: o.Rules, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
+	return &Service{db: pool, papers: o.Papers, outbox: o.Outbox, notify: notify.New(o.Outbox, o.Now), rules: o.Rules, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now}
 }
 
 // Vote is a vote on an application.
@@ -341,6 +344,7 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 
 type recipient struct {
 	Email    string `db:"email"`
+	Name     string `db:"name"`
 	Language string `db:"language"`
 }
 
@@ -369,20 +373,37 @@ func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, appID int64, clo
 // notifyCharity tells the charity's members the decision in their language,
 // with the amount and any conditions.
 func (s *Service) notifyCharity(ctx context.Context, tx *sqlx.Tx, v *Vote, d Decision) error {
-	var title string
-	if err := tx.GetContext(ctx, &title, `SELECT title FROM applications WHERE id = $1`, v.ApplicationID); err != nil {
+	var app struct {
+		Title        string `db:"title"`
+		Organization string `db:"legal_name"`
+	}
+	if err := tx.GetContext(ctx, &app, `SELECT a.title, o.legal_name FROM applications a JOIN organizations o ON o.id = a.organization_id
+		WHERE a.id = $1`, v.ApplicationID); err != nil {
 		return err
 	}
 	var to []recipient
-	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.language FROM users u JOIN organization_members m ON m.user_id = u.id
+	if err := tx.SelectContext(ctx, &to, `SELECT u.email, u.name, u.language FROM users u JOIN organization_members m ON m.user_id = u.id
 		JOIN applications a ON a.organization_id = m.organization_id WHERE a.id = $1 AND u.active`, v.ApplicationID); err != nil {
 		return err
 	}
+	amount := v.Proposed
+	if v.Approved != nil {
+		amount = *v.Approved
+	}
 	for _, r := range to {
-		e := mailtmpl.ApplicationDecision{Title: title, Approved: d == Approved, Conditions: v.Conditions,
-			Amount: v.Proposed, Currency: money.Currency(v.Currency),
+		e := mailtmpl.ApplicationDecision{Title: app.Title, Approved: d == Approved, Conditions: v.Conditions,
+			Amount: amount, Currency: money.Currency(v.Currency),
 			Link: s.base + "/applications/" + strconv.FormatInt(v.ApplicationID, 10)}
-		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e); err != nil {
+		var files []mail.Attachment
+		if s.papers != nil && (d == Approved || d == Declined) {
+			letter, err := s.papers.Letter(papers.Letter{Lang: r.Language, Date: s.now(), Organization: app.Organization, Contact: r.Name,
+				Title: app.Title, Approved: d == Approved, Amount: amount, Currency: v.Currency, Conditions: v.Conditions})
+			if err != nil {
+				return err
+			}
+			files = append(files, mail.Attachment{Name: s.papers.LetterName(r.Language, d == Approved), ContentType: "application/pdf", Data: letter})
+		}
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e, files...); err != nil {
 			return err
 		}
 	}

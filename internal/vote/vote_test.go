@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
 	"strings"
 	"sync"
@@ -44,15 +45,18 @@ func setup(t *testing.T, n int) *board {
 	b := &board{db: pool, queue: testenv.NewOutbox(t), now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return b.now }
 	outbox := b.queue.Outbox
-	b.apps = application.New(pool, application.Options{Outbox: outbox, BaseURL: "https://grants.example.org", Now: clock})
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.apps = application.New(pool, application.Options{Outbox: outbox, Letters: papers.New(cat), BaseURL: "https://grants.example.org", Now: clock})
 	b.reviews = review.New(pool, review.Options{Now: clock})
-	b.votes = vote.New(pool, vote.Options{Outbox: outbox, BaseURL: "https://grants.example.org", Now: clock})
+	b.votes = vote.New(pool, vote.Options{Outbox: outbox, Papers: papers.New(cat), BaseURL: "https://grants.example.org", Now: clock})
 	b.admin = b.user(t, "admin@ipa.example", false, true)
 	for i := range n {
 		b.members = append(b.members, b.user(t, fmt.Sprintf("member%d@ipa.example", i), true, false))
 	}
 	applicant := b.user(t, "lucia@corazones.example", false, false)
-	var err error
 	if _, err = pool.Exec(`UPDATE users SET language = 'es' WHERE id = $1`, applicant.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +190,16 @@ func TestRecusalQuorumAndDecision(t *testing.T) {
 	m := b.queue.To("lucia@corazones.example")
 	if len(m) != 1 || !strings.Contains(m[0].Subject, "aprobada") || !strings.Contains(m[0].Text, "US$18.000,00") || !strings.Contains(m[0].Text, "Report within 60 days.") {
 		t.Fatalf("decision mail: %+v", m)
+	}
+	// The award letter comes with it, as a PDF in the charity's Spanish.
+	if len(m[0].Attachments) != 1 || m[0].Attachments[0].ContentType != "application/pdf" {
+		t.Fatalf("the decision mail's attachments: %d", len(m[0].Attachments))
+	}
+	letter := strings.Join(strings.Fields(testenv.PDFText(t, m[0].Attachments[0].Data)), " ")
+	for _, want := range []string{"Concesión de la subvención", "US$18.000,00", "Report within 60 days."} {
+		if !strings.Contains(letter, want) {
+			t.Errorf("the award letter lacks %q:\n%s", want, letter)
+		}
 	}
 	// A closed vote never changes.
 	if err := b.votes.Cast(ctx, act(b.members[1]), b.members[1], v, vote.Decline, ""); !errors.Is(err, vote.ErrClosed) {
@@ -335,6 +349,10 @@ func TestScreeningDeclineTellsTheCharityWhy(t *testing.T) {
 	m := b.queue.To("lucia@corazones.example")
 	if len(m) != 1 || !strings.Contains(m[0].Subject, "Decisión sobre su solicitud") || !strings.Contains(m[0].Text, "Cardiology only, no surgery.") {
 		t.Fatalf("mail: %+v", m)
+	}
+	// With the decline letter, in her Spanish, saying why.
+	if len(m[0].Attachments) != 1 || !strings.Contains(strings.Join(strings.Fields(testenv.PDFText(t, m[0].Attachments[0].Data)), " "), "Cardiology only, no surgery.") {
+		t.Fatalf("the decline mail's letter: %d attachments", len(m[0].Attachments))
 	}
 	// An impossible move is refused: voting on a declined application.
 	if _, err := b.votes.OpenVote(ctx, act(b.admin), b.admin, b.app, vote.Input{Proposed: "1", ClosesAt: "2026-12-01"}); !errors.Is(err, policy.ErrInvalidTransition) {

@@ -127,6 +127,10 @@ var accessCases = []accessCase{
 	{route: "POST /documents/:id/delete", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /documents/:id/replace", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/versions/:version", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/versions/:version/pdf", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/agreement", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /applications/:id/agreement/sign", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/agreements/:agreement/pdf", level: member, want: refused(http.StatusNotFound)},
 
 	{route: "GET /admin/dashboard", level: adminOnly, want: ok},
 	{route: "GET /admin/users", level: adminOnly, want: ok},
@@ -146,6 +150,9 @@ var accessCases = []accessCase{
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/request-info", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/award", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/agreement/void", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "GET /admin/agreement", level: adminOnly, want: ok},
+	{route: "POST /admin/agreement", level: adminOnly, want: refused(http.StatusUnprocessableEntity)}, // empty templates
 	{route: "POST /admin/applications/:id/report/review", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/impact/visibility", level: adminOnly, want: answer{http.StatusSeeOther, "/impact"}},
 	{route: "POST /admin/applications/:id/payments", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -159,6 +166,8 @@ var accessCases = []accessCase{
 	{route: "POST /admin/applications/:id/vote/close", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "GET /admin/minutes", level: adminOnly, want: ok},
 	{route: "GET /admin/minutes.csv", level: adminOnly, want: ok},
+	{route: "GET /admin/minutes.pdf", level: adminOnly, want: ok},
+	{route: "POST /admin/minutes/approve", level: adminOnly, want: refused(http.StatusBadRequest)}, // no period named
 	{route: "GET /admin/exports", level: adminOnly, want: ok},
 	{route: "GET /admin/exports/:file", level: adminOnly, want: ok},
 	{route: "GET /admin/audit", level: adminOnly, want: ok},
@@ -168,6 +177,7 @@ var accessCases = []accessCase{
 	// scoring and voting: board members. An application that does not exist
 	// is not found.
 	{route: "GET /board/applications", level: ipaOnly, want: ok},
+	{route: "GET /board/packet.pdf", level: ipaOnly, want: ok},
 	{route: "POST /board/applications/:id/discussion", level: ipaOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/conflict", level: ipaOnly, want: refused(http.StatusNotFound)}, // admins declare their own too
 	{route: "POST /board/applications/:id/review", level: boardOnly, want: refused(http.StatusNotFound)},
@@ -203,7 +213,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 		"/account/sessions/:id", "/account/sessions/"+missing, // not the person's session
 		"/documents/:id", "/documents/"+missing, "/criteria/:id", "/criteria/"+missing,
 		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing,
-		"/exports/:file", "/exports/payments.csv", "/invitations/:id", "/invitations/"+missing,
+		"/exports/:file", "/exports/payments.csv", "/invitations/:id", "/invitations/"+missing, "/agreements/:agreement", "/agreements/1",
 		"/assets/:hash/*path", s.assets.url("css/app.css"))
 
 	tried := map[string]bool{}

@@ -33,12 +33,18 @@ func (s *Server) minutes(c *gin.Context) (*view.AdminMinutes, error) {
 		p.To = period.To.Format("2006-01-02")
 	}
 	p.CSV = "/admin/minutes.csv?from=" + p.From + "&to=" + p.To
+	p.PDF = "/admin/minutes.pdf?from=" + p.From + "&to=" + p.To
 	list, err := s.votes.Minutes(c.Request.Context(), currentUser(c), period)
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range list {
 		p.Entries = append(p.Entries, view.Minute{Minute: m, Proposed: money.Format(m.Proposed, money.Currency(m.Currency), p.Lang)})
+	}
+	if a, err := s.votes.MinutesApproval(c.Request.Context(), period); err != nil {
+		return nil, err
+	} else if a != nil && a.Decisions == len(list) {
+		p.Approval, p.ApprovedOn = a, s.cat.Date(p.Lang, a.At)
 	}
 	return p, nil
 }

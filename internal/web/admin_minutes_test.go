@@ -4,11 +4,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"missiongrants/internal/export"
+	"missiongrants/internal/testenv"
 	"missiongrants/internal/vote"
 )
 
@@ -120,6 +122,26 @@ func TestMinutesPageAndCSV(t *testing.T) {
 			}
 		}
 	}
+
+	// As a PDF: a draft until an admin approves the minutes as they stand,
+	// then signed off with who approved them and when.
+	pdfText := func() string {
+		rec := c.get("/admin/minutes.pdf?from=2026-01-01&to=2026-06-30")
+		wantStatus(t, rec, http.StatusOK)
+		return strings.Join(strings.Fields(testenv.PDFText(t, rec.Body.Bytes())), " ")
+	}
+	draft := pdfText()
+	for _, want := range []string{tr("paper.minutes.title"), tr("paper.minutes.draft"), "Dora Decline", "-too costly", "US$18.000,50", "@Carla Conflict"} {
+		if !strings.Contains(draft, want) {
+			t.Errorf("the minutes' PDF lacks %q", want)
+		}
+	}
+	wantRedirect(t, c.post("/admin/minutes/approve", url.Values{"from": {"2026-01-01"}, "to": {"2026-06-30"}}), "/admin/minutes?from=2026-01-01&to=2026-06-30")
+	approvedBy := s.cat.T("es", "paper.minutes.approved_by", "Name", people[demoAdmin].name, "Date", s.cat.Date("es", s.now()))
+	if got := pdfText(); !strings.Contains(got, approvedBy) {
+		t.Errorf("the approved minutes' PDF lacks %q", approvedBy)
+	}
+	mustContain(t, c.get("/admin/minutes?from=2026-01-01&to=2026-06-30"), s.text("es", "paper.minutes.approved_by", "Name", people[demoAdmin].name, "Date", s.cat.Date("es", s.now())))
 
 	// A period that cannot be read comes back beside its field.
 	bad := c.get("/admin/minutes?from=2026-06-30&to=2026-01-01")

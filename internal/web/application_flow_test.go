@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"mime/multipart"
-	"missiongrants/internal/document"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"missiongrants/internal/document"
+	"missiongrants/internal/testenv"
 )
 
 // charity is an applicant logged in, with an eligible organization, in an
@@ -234,6 +236,19 @@ func TestApplicationOverTwoSittingsInSpanish(t *testing.T) {
 	mustContain(t, version, "Cirugía cardíaca pediátrica en Tegucigalpa", "charitable_status.pdf", "host_agreement.pdf",
 		"banco de sangre: Sí", s.text("es", "app.equipment.brought"), "US$20.000,00", "US$5.000,50", "– sin bomba")
 	mustNotContain(t, version, "brought", "5.000,50 USD")
+	// The same version as a PDF, for the IPA's files and the charity's:
+	// its answers, its budget and each document's SHA-256.
+	pdf := again.get(app + "/versions/1/pdf")
+	wantStatus(t, pdf, http.StatusOK)
+	if ct := pdf.Header().Get("Content-Type"); ct != "application/pdf" {
+		t.Fatalf("the version's PDF is sent as %q", ct)
+	}
+	text := strings.Join(strings.Fields(testenv.PDFText(t, pdf.Body.Bytes())), " ")
+	for _, want := range []string{"Cirugía cardíaca pediátrica en Tegucigalpa", "charitable_status.pdf", "US$20.000,00", s.cat.T("es", "app.section.budget")} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the version's PDF lacks %q", want)
+		}
+	}
 	// Frozen: the edit page sends her back, the autosave refuses.
 	wantStatus(t, again.get(app+"/edit"), http.StatusSeeOther)
 	wantStatus(t, again.autosave(app, url.Values{"title": {"changed"}}), http.StatusConflict)

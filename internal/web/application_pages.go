@@ -2,11 +2,11 @@ package web
 
 import (
 	"errors"
-	"missiongrants/internal/policy"
-	"missiongrants/internal/web/view"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,8 +15,11 @@ import (
 	"missiongrants/internal/document"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/papers"
+	"missiongrants/internal/policy"
 	"missiongrants/internal/vote"
 	"missiongrants/internal/web/form"
+	"missiongrants/internal/web/view"
 )
 
 func appURL(id int64) string { return "/applications/" + strconv.FormatInt(id, 10) }
@@ -324,6 +327,9 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 			if err != nil {
 				return err
 			}
+			if strings.HasSuffix(c.FullPath(), "/pdf") {
+				return s.applicationVersionPDF(c, a, v, docs)
+			}
 			page := s.page(c)
 			page.Currency = a.Currency
 			s.render(c, http.StatusOK, "application_version", view.ApplicationVersion{Page: page, App: a, Version: v,
@@ -334,6 +340,23 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 		}
 	}
 	return statusError(http.StatusNotFound)
+}
+
+// applicationVersionPDF sends a submitted version as a PDF in the reader's
+// language, for the IPA's files and the charity's.
+func (s *Server) applicationVersionPDF(c *gin.Context, a *application.Application, v application.Version, docs []document.Document) error {
+	paper := papers.Application{Lang: lang(c), ID: a.ID, Version: v.Number, Organization: a.OrganizationName, Round: a.RoundName,
+		SubmittedAt: v.SubmittedAt, SubmittedBy: v.SubmittedBy, Currency: a.Currency, Form: v.Form}
+	for _, d := range docs {
+		paper.Documents = append(paper.Documents, papers.Document{Name: d.Filename, Kind: string(d.Kind), SHA256: d.SHA256, Size: d.Size})
+	}
+	pdf, err := s.papers.Application(paper)
+	if err != nil {
+		return err
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="application-%d-v%d.pdf"`, a.ID, v.Number))
+	c.Data(http.StatusOK, "application/pdf", pdf)
+	return nil
 }
 
 // postValues is the parsed body of a form post, URL-encoded or multipart.

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"missiongrants/internal/testenv"
 )
 
 // A board member who declared a conflict is refused by every route of the
@@ -77,6 +79,27 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 	mustContain(t, page, "You declared a conflict of interest on this application, so you take no part in its review, discussion or vote.",
 		"Soy voluntario de la organización.", "Board vote")
 	mustNotContain(t, page, secret, reviewText, ballotText, `name="comment_body"`, `name="choice"`, `name="score_need"`)
+
+	// His board packet holds the charity's application and nothing of the
+	// board's work on it; Ada's has her review and the discussion.
+	packet := func(c *client) string {
+		rec := c.get("/board/packet.pdf")
+		wantStatus(t, rec, http.StatusOK)
+		return strings.Join(strings.Fields(testenv.PDFText(t, rec.Body.Bytes())), " ")
+	}
+	brunoPacket, adaPacket := packet(bruno), packet(ada)
+	for _, p := range []string{brunoPacket, adaPacket} {
+		if !strings.Contains(p, "Heart mission to Tegucigalpa") {
+			t.Errorf("a packet lacks the application before the board")
+		}
+	}
+	if strings.Contains(brunoPacket, "REVIEW-ONLY") || strings.Contains(brunoPacket, "INTERNAL-ONLY") || !strings.Contains(brunoPacket, s.cat.T("en", "paper.packet.recused")) {
+		t.Error("the recused member's packet holds the board's reviews or discussion")
+	}
+	if !strings.Contains(adaPacket, "REVIEW-ONLY") || !strings.Contains(adaPacket, "INTERNAL-ONLY") {
+		t.Error("Ada's packet lacks her review or the discussion")
+	}
+	wantStatus(t, ch.get("/board/packet.pdf"), http.StatusForbidden)
 
 	// Every route refuses him, with the reason, and changes nothing.
 	recused := "A conflict of interest is recorded for you on this application, so you take no part in its review, its vote or its money."

@@ -73,6 +73,7 @@ func (s *Server) routes(r *gin.Engine) {
 	members.POST("/applications/:id/withdraw", s.handle(s.applicationWithdraw))
 	members.POST("/applications/:id/messages", s.handle(s.applicationMessage))
 	members.GET("/applications/:id/versions/:version", s.handle(s.applicationVersion))
+	members.GET("/applications/:id/versions/:version/pdf", s.handle(s.applicationVersion))
 	members.GET("/applications/:id/agreement", s.handle(s.agreementShow))
 	members.POST("/applications/:id/agreement/sign", s.handle(s.agreementSign))
 	members.GET("/applications/:id/agreements/:agreement/pdf", s.handle(s.agreementPDF))
@@ -88,6 +89,7 @@ func (s *Server) routes(r *gin.Engine) {
 	// admins; declaring conflicts, scoring and voting for board members.
 	ipa := r.Group("/board", s.require(ipaOnly))
 	ipa.GET("/applications", s.handle(s.boardQueueShow))
+	ipa.GET("/packet.pdf", s.handle(s.boardPacket))
 	ipa.POST("/applications/:id/discussion", s.handle(s.boardDiscuss))
 	ipa.POST("/applications/:id/conflict", s.handle(s.boardDeclare)) // admins declare their own conflicts too
 	board := r.Group("/board", s.require(boardOnly))
@@ -129,6 +131,8 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/applications/:id/vote/close", s.handle(s.adminVoteClose))
 	admin.GET("/minutes", s.handle(s.adminMinutesShow))
 	admin.GET("/minutes.csv", s.handle(s.adminMinutesCSV))
+	admin.GET("/minutes.pdf", s.handle(s.adminMinutesPDF))
+	admin.POST("/minutes/approve", s.handle(s.adminMinutesApprove))
 	admin.GET("/exports", s.handle(s.adminExportsShow))
 	admin.GET("/exports/:file", s.handle(s.adminExportDownload))
 	admin.GET("/audit", s.handle(s.adminAuditShow))

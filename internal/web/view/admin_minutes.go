@@ -11,6 +11,11 @@ type AdminMinutes struct {
 	Period   vote.Period
 	Entries  []Minute
 	CSV      string // the same period as CSV
+	PDF      string // and as PDF
+	// Approval is the admin's sign-off of these minutes as they stand (nil:
+	// a draft).
+	Approval   *vote.Approval
+	ApprovedOn string
 }
 
 // Minute is one decision of the minutes.

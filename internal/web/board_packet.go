@@ -1,0 +1,65 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/papers"
+	"missiongrants/internal/policy"
+)
+
+// boardPacket sends the board packet as a PDF: every application before the
+// board, each with the reviews and discussion this reader may see (none of
+// an application they are recused from), in the reader's language.
+func (s *Server) boardPacket(c *gin.Context) error {
+	ctx, u := c.Request.Context(), currentUser(c)
+	apps, err := s.apps.BeforeBoard(ctx, u)
+	if err != nil {
+		return err
+	}
+	k := papers.Packet{Lang: lang(c), Date: s.now(), Reader: u.Name, Agenda: c.Query("agenda")}
+	for _, a := range apps {
+		can, err := s.apps.Can(ctx, u, a.ID)
+		if err != nil {
+			return err
+		}
+		versions, err := s.apps.Versions(ctx, u, a.ID)
+		if err != nil || len(versions) == 0 {
+			return err
+		}
+		v := versions[len(versions)-1]
+		item := papers.PacketItem{Status: string(a.Status), Recused: errors.Is(can.Why(policy.SeeReviews), policy.ErrRecused),
+			Application: papers.Application{Lang: k.Lang, ID: a.ID, Version: v.Number, Organization: a.OrganizationName, Round: a.RoundName,
+				SubmittedAt: v.SubmittedAt, SubmittedBy: v.SubmittedBy, Currency: a.Currency, Form: v.Form}}
+		reviews, err := s.reviews.Reviews(ctx, u, can, a.ID)
+		if err != nil {
+			return err
+		}
+		var sum int
+		for _, r := range reviews {
+			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.Weighted(), Recommendation: r.Recommendation, Comment: r.Comment})
+			sum += r.WeightedMilli
+		}
+		if n := len(reviews); n > 0 {
+			item.Mean = fmt.Sprintf("%.2f", float64(sum)/float64(n)/1000)
+		}
+		comments, err := s.reviews.Discussion(ctx, can, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, cm := range comments {
+			item.Discussion = append(item.Discussion, papers.Comment{Name: cm.AuthorName, At: cm.CreatedAt, Body: cm.Body})
+		}
+		k.Items = append(k.Items, item)
+	}
+	pdf, err := s.papers.Packet(k)
+	if err != nil {
+		return err
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="board-packet-%s.pdf"`, s.now().Format("2006-01-02")))
+	c.Data(http.StatusOK, "application/pdf", pdf)
+	return nil
+}
