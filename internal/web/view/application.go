@@ -17,6 +17,7 @@ type Screening struct {
 	Note    string
 }
 
+// ScreeningCheck is one item of the screening checklist.
 type ScreeningCheck struct {
 	Key     string
 	Checked bool
@@ -65,23 +66,27 @@ type Board struct {
 	OverBudget bool // the proposed award exceeds the round's remaining budget: ask to confirm
 }
 
+// Criterion is one scoring criterion as the review form shows it.
 type Criterion struct {
 	Key, Name string
 	Weight    int
 	Value     string // the score chosen, "1" to "5", or ""
 }
 
+// Review is one board member's review as the panel shows it.
 type Review struct {
 	review.Review
 	Scores []Score // in the criteria's order
 	Mine   bool
 }
 
+// Score is one criterion's score in a review.
 type Score struct {
 	Name  string
 	Score int
 }
 
+// Vote is the application's latest vote as the board's panel shows it.
 type Vote struct {
 	*vote.Vote
 	Open      bool
@@ -94,6 +99,7 @@ type Vote struct {
 	Record    *vote.Record
 }
 
+// Award is the award panel of an approved application.
 type Award struct {
 	Award       *award.Award
 	Amount      string
@@ -121,11 +127,13 @@ type Award struct {
 	AgreementSigned bool
 }
 
+// InstalmentRow is one scheduled payment, its amounts formatted.
 type InstalmentRow struct {
 	award.Instalment
 	Amount, Paid, Outstanding string
 }
 
+// PaymentRow is one line of the ledger, its amount formatted.
 type PaymentRow struct {
 	award.Payment
 	Amount string
