@@ -25,6 +25,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
+	"missiongrants/internal/notify"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/refusal"
 	"missiongrants/internal/report"
@@ -89,7 +90,8 @@ func (a *Application) mailTitle() string {
 type Service struct {
 	db      *sqlx.DB
 	outbox  *mail.Outbox
-	letters DeclineLetters // nil: no letter attached
+	letters DeclineLetters   // nil: no letter attached
+	notices *notify.Notifier // the board's notices: at once or in a daily summary
 	base    string
 	now     func() time.Time
 	// ReportDueDays: a funded trip's report is due this long after it ends;
@@ -121,7 +123,7 @@ func New(pool *sqlx.DB, o Options) *Service {
 	if o.ReportDueDays <= 0 {
 		o.ReportDueDays = report.DefaultDueDays
 	}
-	return &Service{db: pool, outbox: o.Outbox, letters: o.Letters, base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
+	return &Service{db: pool, outbox: o.Outbox, letters: o.Letters, notices: notify.New(o.Outbox, o.Now), base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
 }
 
 func (s *Service) today() time.Time {

@@ -52,4 +52,5 @@ var (
 	sqlGetMemberForUpdate  = queries.Get("application-get-member-for-update")
 	sqlBeforeBoard         = queries.Get("application-before-board")
 	sqlDeclinedRecipients  = queries.Get("application-declined-recipients")
+	sqlBoardRecipients     = queries.Get("application-board-recipients")
 )

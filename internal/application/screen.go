@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
+	"missiongrants/internal/notify"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/report"
 	mailtmpl "missiongrants/templates/mail"
@@ -95,7 +96,7 @@ func (s *Service) Screen(ctx context.Context, ac account.Actor, u *account.User,
 			}
 			return s.notifyDeclined(ctx, tx, a, sc.Note)
 		}
-		return nil
+		return s.notifyBoard(ctx, tx, a)
 	})
 }
 
@@ -116,6 +117,21 @@ func (s *Service) notifyDeclined(ctx context.Context, tx *sqlx.Tx, a *Applicatio
 			files = append(files, mail.Attachment{Name: name, ContentType: "application/pdf", Data: letter})
 		}
 		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, mailtmpl.ApplicationDeclined{Title: a.mailTitle(), Reason: reason, Link: s.link(a.ID)}, files...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notifyBoard tells the board (those who take mail, and are not of the
+// charity) that an application is now before it.
+func (s *Service) notifyBoard(ctx context.Context, tx *sqlx.Tx, a *Application) error {
+	var to []notify.Recipient
+	if err := tx.SelectContext(ctx, &to, sqlBoardRecipients, a.OrganizationID); err != nil {
+		return fmt.Errorf("application: board: %w", err)
+	}
+	for _, r := range to {
+		if err := s.notices.Send(ctx, tx, r, mailtmpl.ApplicationToBoard{Title: a.mailTitle(), Organization: a.OrganizationName, Link: s.link(a.ID)}); err != nil {
 			return err
 		}
 	}

@@ -246,8 +246,38 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 			appID, fig.Patients, fig.Pediatric, fig.OpenHeart, fig.Bypass, fig.Interventional, fig.Deaths, s.now()); err != nil {
 			return fmt.Errorf("report.Submit: %w", err)
 		}
-		return audit.Record(ctx, tx, ac.Event("report.submitted", "application", appID, map[string]any{"patients": fig.Patients}))
+		if err := audit.Record(ctx, tx, ac.Event("report.submitted", "application", appID, map[string]any{"patients": fig.Patients})); err != nil {
+			return err
+		}
+		return s.notifyAdmins(ctx, tx, appID)
 	})
+}
+
+// notifyAdmins tells the IPA's admins (who take mail, and are not of the
+// charity) that a report waits for their review.
+func (s *Service) notifyAdmins(ctx context.Context, tx *sqlx.Tx, appID int64) error {
+	var app struct {
+		Title        string `db:"title"`
+		Organization string `db:"legal_name"`
+		OrgID        int64  `db:"organization_id"`
+	}
+	if err := tx.GetContext(ctx, &app, sqlNotifyAdminsApplication, appID); err != nil {
+		return err
+	}
+	var to []struct {
+		Email    string `db:"email"`
+		Language string `db:"language"`
+	}
+	if err := tx.SelectContext(ctx, &to, sqlNotifyAdminsRecipients, app.OrgID); err != nil {
+		return err
+	}
+	for _, r := range to {
+		e := mailtmpl.ReportSubmitted{Title: app.Title, Organization: app.Organization, Link: s.base + "/applications/" + strconv.FormatInt(appID, 10) + "/report"}
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Review is the IPA's answer to a submitted report: accepted, or back to

@@ -81,3 +81,15 @@ FROM applications a
 WHERE a.status = 'approved' AND NOT a.report_in AND a.trip_end < $1::date - $2::int
 ORDER BY a.trip_end, a.id
 LIMIT $3
+
+-- name: report-notify-admins-application
+SELECT a.title, o.legal_name, o.id AS organization_id
+FROM applications a
+JOIN organizations o ON o.id = a.organization_id
+WHERE a.id = $1
+
+-- name: report-notify-admins-recipients
+SELECT u.email, u.language
+FROM users u
+WHERE u.is_admin AND u.active AND u.notify_email
+    AND NOT EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $1 AND m.user_id = u.id)

@@ -3,6 +3,8 @@ package report_test
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -117,6 +119,11 @@ func TestReportSubmittedReviewedAndCounted(t *testing.T) {
 	}
 	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); err != nil {
 		t.Fatal(err)
+	}
+	// The IPA's admins hear a report waits for their review.
+	if m := f.outbox.To("admin@ipa.example"); len(m) != 1 || !strings.Contains(m[0].Text, "Misión Tegucigalpa") ||
+		!strings.Contains(m[0].Text, "/applications/"+strconv.FormatInt(f.app, 10)+"/report") {
+		t.Fatalf("the admin was told: %+v", m)
 	}
 	if err := f.svc.Save(ctx, f.member, f.app, half); !errors.Is(err, report.ErrNotEditable) {
 		t.Fatalf("a submitted report was changed: %v", err)

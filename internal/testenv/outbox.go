@@ -60,3 +60,13 @@ func (o *Outbox) Sent() []mail.Message {
 	defer o.mu.Unlock()
 	return append([]mail.Message(nil), o.sent...)
 }
+
+// Take lists everything sent so far, in order, and forgets it: a test reads
+// what one step sent.
+func (o *Outbox) Take() []mail.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := o.sent
+	o.sent = nil
+	return out
+}

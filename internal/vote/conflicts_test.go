@@ -133,7 +133,14 @@ func TestVoteAnnouncedToThoseWhoMayVote(t *testing.T) {
 		SELECT organization_id, $2 FROM applications WHERE id = $1`, b.app, insider.ID); err != nil {
 		t.Fatal(err)
 	}
-	b.toBoard(t)
+	// The board hears the application is before it; not the insider.
+	told := map[string]bool{}
+	for _, m := range b.toBoard(t) {
+		told[m.To] = true
+	}
+	if told[insider.Email] || !told[recused.Email] || !told[free.Email] {
+		t.Errorf("the application's arrival before the board was told to %v", told)
+	}
 	b.declare(t, recused, true)
 	b.open(t)
 	for _, u := range []*account.User{insider, recused} {

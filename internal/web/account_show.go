@@ -8,28 +8,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/web/view"
 )
 
-// accountPage is the profile page: every form on it re-renders the whole
-// page with its own fields kept and its errors beside them.
-type accountPage struct {
-	Page
-	Name, Language string
-	NotifyEmail    bool
-	NotifyDigest   bool
-	NewEmail       string
-	Sessions       []sessionRow
-}
-
-type sessionRow struct {
-	ID                    int64
-	Device, IP            string
-	LastSeen, LastSeenISO string
-	Current               bool
-}
-
 // device names the browser and device of a session as its owner would.
-func (p Page) device(userAgent string) string {
+func device(p *Page, userAgent string) string {
 	d := account.DeviceOf(userAgent)
 	var out string
 	switch {
@@ -46,16 +29,16 @@ func (p Page) device(userAgent string) string {
 	return out
 }
 
-func (s *Server) accountPage(c *gin.Context) (*accountPage, error) {
+func (s *Server) accountPage(c *gin.Context) (*view.Account, error) {
 	u := currentUser(c)
-	p := &accountPage{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
+	p := &view.Account{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
 	sessions, err := s.accounts.ListSessions(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return nil, err
 	}
 	for _, ss := range sessions {
-		p.Sessions = append(p.Sessions, sessionRow{
-			ID: ss.ID, Device: p.device(ss.UserAgent), IP: ss.IP, Current: ss.Current,
+		p.Sessions = append(p.Sessions, view.SessionRow{
+			ID: ss.ID, Device: device(&p.Page, ss.UserAgent), IP: ss.IP, Current: ss.Current,
 			LastSeen: ss.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/audit"
+	"missiongrants/internal/web/view"
 )
 
 // The audit trail for admins: every entry, newest first, filtered by who,
@@ -16,29 +17,10 @@ import (
 
 const auditPerPage = 50
 
-type adminAuditPage struct {
-	Page
-	Filter   audit.FilterInput
-	Rows     []auditRowView
-	Next     string // the next page's URL, "" on the last
-	First    string // the first page's URL, when this is a later page
-	Verified bool   // the chain was just checked
-	BrokenID int64  // the first broken entry; 0: intact
-	Broken   string // the page and anchor of the broken entry
-}
-
-// auditRowView is one entry, formatted for the page.
-type auditRowView struct {
-	audit.Entry
-	When       string
-	Who        string
-	ObjectLink string // the object's page, when it has one
-}
-
-func (s *Server) adminAuditPage(c *gin.Context, query url.Values) (*adminAuditPage, error) {
+func (s *Server) adminAuditPage(c *gin.Context, query url.Values) (*view.AdminAudit, error) {
 	in := audit.FilterInput{Who: query.Get("who"), What: query.Get("what"), Application: query.Get("application"),
 		From: query.Get("from"), To: query.Get("to"), Before: query.Get("before")}
-	p := &adminAuditPage{Page: s.page(c), Filter: in}
+	p := &view.AdminAudit{Page: s.page(c), Filter: in}
 	f, err := in.Filter()
 	if err != nil {
 		return p, err
@@ -61,7 +43,7 @@ func (s *Server) adminAuditPage(c *gin.Context, query url.Values) (*adminAuditPa
 		}
 	}
 	for _, e := range entries {
-		r := auditRowView{Entry: e, When: e.At.UTC().Format("2006-01-02 15:04:05"), Who: e.ActorLabel}
+		r := view.AuditRow{Entry: e, When: e.At.UTC().Format("2006-01-02 15:04:05"), Who: e.ActorLabel}
 		if e.ActorEmail != nil && *e.ActorEmail != e.ActorLabel {
 			if r.Who != "" {
 				r.Who += " · "

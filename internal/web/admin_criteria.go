@@ -6,20 +6,15 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/review"
+	"missiongrants/internal/web/view"
 )
 
-type adminCriteriaPage struct {
-	Page
-	Criteria []review.Criterion
-	New      review.CriterionInput
-}
-
-func (s *Server) adminCriteriaPage(c *gin.Context) (*adminCriteriaPage, error) {
+func (s *Server) adminCriteriaPage(c *gin.Context) (*view.AdminCriteria, error) {
 	all, err := s.reviews.AllCriteria(c.Request.Context())
 	if err != nil {
 		return nil, err
 	}
-	return &adminCriteriaPage{Page: s.page(c), Criteria: all, New: review.CriterionInput{Weight: "1", Active: true}}, nil
+	return &view.AdminCriteria{Page: s.page(c), Criteria: all, New: review.CriterionInput{Weight: "1", Active: true}}, nil
 }
 
 // adminCriteriaShow lists the criteria the board scores, each editable.

@@ -12,31 +12,14 @@ import (
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/money"
+	"missiongrants/internal/web/view"
 )
-
-// chart is a horizontal bar chart drawn server-side as inline SVG: one bar
-// per row of the table beside it, scaled to the largest.
-type chart struct {
-	Label  string // the SVG's aria-label: every figure, in words
-	Height int    // of the viewBox, whose width is 100
-	Bars   []chartBar
-}
-
-type chartBar struct {
-	Y    int
-	Segs []chartSeg
-}
-
-type chartSeg struct {
-	X, W  string // in viewBox units
-	Class string
-}
 
 const barHeight, barGap = 6, 3
 
-// newChart makes a chart of rows, each split into segments (a stacked bar),
+// newChart makes a view.Chart of rows, each split into segments (a stacked bar),
 // scaled so the largest row spans the width.
-func newChart(label string, rows [][]int64, classes ...string) chart {
+func newChart(label string, rows [][]int64, classes ...string) view.Chart {
 	var max int64
 	for _, r := range rows {
 		var sum int64
@@ -47,19 +30,19 @@ func newChart(label string, rows [][]int64, classes ...string) chart {
 			max = sum
 		}
 	}
-	ch := chart{Label: label, Height: len(rows)*(barHeight+barGap) - barGap}
+	ch := view.Chart{Label: label, Height: len(rows)*(barHeight+barGap) - barGap}
 	if ch.Height < barHeight {
 		ch.Height = barHeight
 	}
 	for i, r := range rows {
-		b := chartBar{Y: i * (barHeight + barGap)}
+		b := view.ChartBar{Y: i * (barHeight + barGap)}
 		x := 0.0
 		for j, v := range r {
 			w := 0.0
 			if max > 0 {
 				w = 100 * float64(max0(v)) / float64(max)
 			}
-			b.Segs = append(b.Segs, chartSeg{X: strconv.FormatFloat(x, 'f', 2, 64), W: strconv.FormatFloat(w, 'f', 2, 64), Class: classes[j%len(classes)]})
+			b.Segs = append(b.Segs, view.ChartSeg{X: strconv.FormatFloat(x, 'f', 2, 64), W: strconv.FormatFloat(w, 'f', 2, 64), Class: classes[j%len(classes)]})
 			x += w
 		}
 		ch.Bars = append(ch.Bars, b)
@@ -68,48 +51,6 @@ func newChart(label string, rows [][]int64, classes ...string) chart {
 }
 
 func max0(v int64) int64 { return max(v, 0) }
-
-type dashStatusRow struct {
-	Label, Link string
-	N           int
-}
-
-type dashRoundRow struct {
-	Name, Link string
-	N          int
-}
-
-type dashYearRow struct {
-	Year                       int
-	Awarded, Paid, Outstanding string
-}
-
-type dashVoteRow struct {
-	ApplicationID int64
-	Title         string
-	ClosesAt      string
-	Hours         int64
-}
-
-type adminDashboardPage struct {
-	Page
-	Statuses                           []dashStatusRow
-	Rounds                             []dashRoundRow
-	Years                              []dashYearRow
-	Votes                              []dashVoteRow
-	VotesTotal, VotesMore              int // open in all, and beyond those listed
-	StatusChart, RoundChart, YearChart chart
-	VoteChart                          chart
-	TotalApplications                  int
-	Overdue, AwaitingReview            dashReports
-	ReportChart                        chart
-}
-
-// dashReports are the first reports of a kind, and how many there are.
-type dashReports struct {
-	IDs         []int64
-	Total, More int
-}
 
 // dashboardListed is how many votes and reports of each kind the
 // dashboard lists; the rest are counted, so the page stays small however
@@ -134,7 +75,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &adminDashboardPage{Page: s.page(c)}
+	p := &view.AdminDashboard{Page: s.page(c)}
 	votes, nVotes, err := s.votes.OpenVotes(ctx, dashboardListed)
 	if err != nil {
 		return err
@@ -151,7 +92,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	l := lang(c)
 
 	byStatus := map[policy.Status]int{}
-	var rounds []dashRoundRow
+	var rounds []view.DashRoundRow
 	roundIndex := map[int64]int{}
 	for _, n := range counts {
 		byStatus[n.Status] += n.N
@@ -160,7 +101,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		if !seen {
 			i = len(rounds)
 			roundIndex[n.RoundID] = i
-			rounds = append(rounds, dashRoundRow{Name: n.RoundName, Link: "/board/applications?round=" + strconv.FormatInt(n.RoundID, 10)})
+			rounds = append(rounds, view.DashRoundRow{Name: n.RoundName, Link: "/board/applications?round=" + strconv.FormatInt(n.RoundID, 10)})
 		}
 		rounds[i].N += n.N
 	}
@@ -171,7 +112,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	var words []string
 	var rows [][]int64
 	for _, st := range dashboardStatuses {
-		r := dashStatusRow{Label: p.T("app.status." + string(st)), N: byStatus[st]}
+		r := view.DashStatusRow{Label: p.T("app.status." + string(st)), N: byStatus[st]}
 		if queue[st] {
 			r.Link = "/board/applications?status=" + url.QueryEscape(string(st))
 		}
@@ -192,7 +133,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	usd := func(v money.Cents) string { return money.Format(v, money.USD, l) }
 	words, rows = nil, nil
 	for _, y := range years {
-		row := dashYearRow{Year: y.Year, Awarded: usd(y.Awarded), Paid: usd(y.Paid), Outstanding: usd(y.Outstanding())}
+		row := view.DashYearRow{Year: y.Year, Awarded: usd(y.Awarded), Paid: usd(y.Paid), Outstanding: usd(y.Outstanding())}
 		p.Years = append(p.Years, row)
 		words = append(words, p.T("page.admin_dashboard.year_words", "Year", y.Year, "Awarded", row.Awarded, "Paid", row.Paid, "Outstanding", row.Outstanding))
 		rows = append(rows, []int64{int64(y.Paid), int64(y.Outstanding())})
@@ -206,7 +147,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		if h < 0 {
 			h = 0
 		}
-		row := dashVoteRow{ApplicationID: v.ApplicationID, Title: v.Title, ClosesAt: v.ClosesAt.UTC().Format("2006-01-02 15:04 UTC"), Hours: h}
+		row := view.DashVoteRow{ApplicationID: v.ApplicationID, Title: v.Title, ClosesAt: v.ClosesAt.UTC().Format("2006-01-02 15:04 UTC"), Hours: h}
 		p.Votes = append(p.Votes, row)
 		words = append(words, p.T("page.admin_dashboard.vote_words", "Title", v.Title, "Closes", row.ClosesAt, "Hours", h))
 		rows = append(rows, []int64{h})

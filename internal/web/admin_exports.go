@@ -9,22 +9,17 @@ import (
 
 	"missiongrants/internal/export"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/web/view"
 )
 
 // The exports: applications, decisions, the payment ledger and the trips'
 // accepted outcomes for a period, as CSV or XLSX. Rows are written as
 // PostgreSQL sends them, so a file of any length is made in flat memory.
 
-type exportsPage struct {
-	Page
-	From, To, Format string
-	Exports          []string
-}
-
 // exportPeriod reads the period as typed (the minutes' rules: an empty from
 // is the start of the year, an empty to is today).
-func (s *Server) exportPeriod(c *gin.Context) (*exportsPage, export.Period, error) {
-	p := &exportsPage{Page: s.page(c), From: c.Query("from"), To: c.Query("to"), Format: c.DefaultQuery("format", "csv")}
+func (s *Server) exportPeriod(c *gin.Context) (*view.AdminExports, export.Period, error) {
+	p := &view.AdminExports{Page: s.page(c), From: c.Query("from"), To: c.Query("to"), Format: c.DefaultQuery("format", "csv")}
 	for _, e := range export.All {
 		p.Exports = append(p.Exports, e.Name)
 	}

@@ -9,33 +9,16 @@ import (
 	"missiongrants/internal/export"
 	"missiongrants/internal/money"
 	"missiongrants/internal/vote"
+	"missiongrants/internal/web/view"
 )
 
 // The minutes: the board's decisions in a period, with the votes, the
 // recusals and whether there was a quorum; a printable page and a CSV file.
 
-type minutesPage struct {
-	Page
-	From, To string // the period as typed
-	Period   export.Period
-	Entries  []minuteView
-	CSV      string // the same period as CSV
-	PDF      string // and as PDF
-	// Approval is the admin's sign-off of these minutes as they stand (nil:
-	// a draft).
-	Approval   *vote.Approval
-	ApprovedOn string
-}
-
-type minuteView struct {
-	vote.Minute
-	Proposed string
-}
-
 // minutes reads the period and lists its decisions; a period that cannot
 // be read comes back as field errors.
-func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
-	p := &minutesPage{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
+func (s *Server) minutes(c *gin.Context) (*view.AdminMinutes, error) {
+	p := &view.AdminMinutes{Page: s.page(c), From: c.Query("from"), To: c.Query("to")}
 	period, err := export.ParsePeriod(p.From, p.To, s.now())
 	if err != nil {
 		return p, err
@@ -54,7 +37,7 @@ func (s *Server) minutes(c *gin.Context) (*minutesPage, error) {
 		return nil, err
 	}
 	for _, m := range list {
-		p.Entries = append(p.Entries, minuteView{Minute: m, Proposed: money.Format(m.Proposed, money.Currency(m.Currency), p.Lang)})
+		p.Entries = append(p.Entries, view.Minute{Minute: m, Proposed: money.Format(m.Proposed, money.Currency(m.Currency), p.Lang)})
 	}
 	if a, err := s.votes.MinutesApproval(c.Request.Context(), period.From, period.To); err != nil {
 		return nil, err

@@ -8,35 +8,10 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
+	"missiongrants/internal/web/view"
 )
 
-type roundRow struct {
-	application.Round
-	Budget                   string
-	Awarded, Paid, Remaining string
-	Open                     bool
-}
-
-type yearRow struct {
-	Year                       int
-	Awarded, Paid, Outstanding string
-}
-
-type adminRoundsPage struct {
-	Page
-	Rounds []roundRow
-	Years  []yearRow
-	EditID int64
-	Form   application.RoundInput
-	// Help is the edited round's help texts: one entry per language and field.
-	Help []helpText
-}
-
-type helpText struct {
-	Lang, Field, Name, Value string
-}
-
-func (s *Server) adminRoundsPage(c *gin.Context, editID int64, in application.RoundInput) (*adminRoundsPage, error) {
+func (s *Server) adminRoundsPage(c *gin.Context, editID int64, in application.RoundInput) (*view.AdminRounds, error) {
 	rounds, err := s.apps.Rounds(c.Request.Context())
 	if err != nil {
 		return nil, err
@@ -50,14 +25,14 @@ func (s *Server) adminRoundsPage(c *gin.Context, editID int64, in application.Ro
 		return nil, err
 	}
 	usd := func(c2 money.Cents) string { return money.Format(c2, money.USD, lang(c)) }
-	p := &adminRoundsPage{Page: s.page(c), EditID: editID, Form: in}
+	p := &view.AdminRounds{Page: s.page(c), EditID: editID, Form: in}
 	for _, r := range rounds {
 		b := budgets[r.ID]
-		p.Rounds = append(p.Rounds, roundRow{Round: r, Budget: usd(r.Budget), Open: r.Open(s.today()),
+		p.Rounds = append(p.Rounds, view.RoundRow{Round: r, Budget: usd(r.Budget), Open: r.Open(s.today()),
 			Awarded: usd(b.Awarded), Paid: usd(b.Paid), Remaining: usd(b.Remaining())})
 	}
 	for _, y := range years {
-		p.Years = append(p.Years, yearRow{Year: y.Year, Awarded: usd(y.Awarded), Paid: usd(y.Paid), Outstanding: usd(y.Outstanding())})
+		p.Years = append(p.Years, view.YearRow{Year: y.Year, Awarded: usd(y.Awarded), Paid: usd(y.Paid), Outstanding: usd(y.Outstanding())})
 	}
 	return p, nil
 }
@@ -93,11 +68,11 @@ func (s *Server) adminRoundEdit(c *gin.Context) error {
 	return nil
 }
 
-func helpTexts(value func(lang, field string) string) []helpText {
-	var out []helpText
+func helpTexts(value func(lang, field string) string) []view.HelpText {
+	var out []view.HelpText
 	for _, l := range i18n.Languages {
 		for _, f := range application.HelpFields {
-			out = append(out, helpText{Lang: l, Field: f, Name: "help_" + l + "_" + f, Value: value(l, f)})
+			out = append(out, view.HelpText{Lang: l, Field: f, Name: "help_" + l + "_" + f, Value: value(l, f)})
 		}
 	}
 	return out

@@ -7,22 +7,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/web/view"
 )
 
 const usersPerPage = 50
 
-type adminUsersPage struct {
-	Page
-	Query                    string
-	Users                    []account.User
-	NextAfter                int
-	InviteEmail, InviteName  string
-	InviteBoard, InviteAdmin bool
-}
-
-func (s *Server) adminUsersPage(c *gin.Context) (*adminUsersPage, error) {
+func (s *Server) adminUsersPage(c *gin.Context) (*view.AdminUsers, error) {
 	offset, _ := strconv.Atoi(c.Query("after"))
-	p := &adminUsersPage{Page: s.page(c), Query: c.Query("q")}
+	p := &view.AdminUsers{Page: s.page(c), Query: c.Query("q")}
 	users, err := s.accounts.Users(c.Request.Context(), account.UserFilter{Search: p.Query, Limit: usersPerPage + 1, Offset: max(offset, 0)})
 	if err != nil {
 		return p, err // a search that cannot be searched is shown beside its field
@@ -63,11 +55,6 @@ func (s *Server) adminUserInvite(c *gin.Context) error {
 	return nil
 }
 
-type adminUserPage struct {
-	Page
-	Subject *account.User
-}
-
 func (s *Server) adminUserShow(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -77,7 +64,7 @@ func (s *Server) adminUserShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "admin_user_show", adminUserPage{Page: s.page(c), Subject: u})
+	s.render(c, http.StatusOK, "admin_user_show", view.AdminUser{Page: s.page(c), Subject: u})
 	return nil
 }
 
@@ -93,7 +80,7 @@ func (s *Server) adminUserAction(c *gin.Context, flash string, act func(id int64
 		if uerr != nil {
 			return uerr
 		}
-		p := adminUserPage{Page: s.page(c), Subject: u}
+		p := view.AdminUser{Page: s.page(c), Subject: u}
 		return s.refuse(c, err, &p.Page, "admin_user_show", &p)
 	}
 	s.flash(c, flash)

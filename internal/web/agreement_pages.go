@@ -13,27 +13,10 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/web/view"
 )
 
-// agreementPage is an award's grant agreement: where it stands, the file to
-// read, the signature form for a signatory, and voiding for an admin.
-type agreementPage struct {
-	Page
-	AppID     int64
-	Title     string
-	Agreement *agreement.Agreement
-	History   []agreement.Agreement // voided ones
-	Terms     string                // the text to accept, for the signatory
-	Statement string
-	Can       policy.Can
-	Name      string // the signature form as typed
-	JobTitle  string
-	Reason    string // the void form as typed
-	IssuedOn  string
-	SignedOn  string
-}
-
-func (s *Server) agreementPage(c *gin.Context, id int64) (*agreementPage, error) {
+func (s *Server) agreementPage(c *gin.Context, id int64) (*view.Agreement, error) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	a, err := s.apps.Get(ctx, u, id)
 	if err != nil {
@@ -47,7 +30,7 @@ func (s *Server) agreementPage(c *gin.Context, id int64) (*agreementPage, error)
 	if err != nil {
 		return nil, err
 	}
-	p := &agreementPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Can: can, Name: u.Name}
+	p := &view.Agreement{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Can: can, Name: u.Name}
 	for i := range history {
 		if history[i].VoidedAt == nil {
 			p.Agreement = &history[i]
@@ -148,16 +131,8 @@ func (s *Server) agreementPDF(c *gin.Context) error {
 	return nil
 }
 
-// agreementTemplatePage is where admins write the agreement's terms in each
-// language.
-type agreementTemplatePage struct {
-	Page
-	Bodies       map[string]string
-	Placeholders []string
-}
-
 func (s *Server) agreementTemplateShow(c *gin.Context) error {
-	p := &agreementTemplatePage{Page: s.page(c), Bodies: map[string]string{}, Placeholders: agreementPlaceholders()}
+	p := &view.AgreementTemplate{Page: s.page(c), Bodies: map[string]string{}, Placeholders: agreementPlaceholders()}
 	for _, l := range i18n.Languages {
 		body, err := s.agreements.Template(c.Request.Context(), l)
 		if err != nil {
@@ -170,7 +145,7 @@ func (s *Server) agreementTemplateShow(c *gin.Context) error {
 }
 
 func (s *Server) agreementTemplateSave(c *gin.Context) error {
-	p := &agreementTemplatePage{Page: s.page(c), Bodies: map[string]string{}, Placeholders: agreementPlaceholders()}
+	p := &view.AgreementTemplate{Page: s.page(c), Bodies: map[string]string{}, Placeholders: agreementPlaceholders()}
 	for _, l := range i18n.Languages {
 		p.Bodies[l] = c.PostForm("body_" + l)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/refusal"
+	"missiongrants/internal/web/view"
 	"strconv"
 	"time"
 
@@ -14,104 +15,18 @@ import (
 	"missiongrants/internal/money"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
-	"missiongrants/internal/web/form"
 )
 
 // The board's part of the application page (application_show): screening
 // for admins, then conflicts, scores, the internal discussion and the vote
 // for board members and admins. None of it is ever loaded for the charity.
 
-// screeningView is the admins' screening form, while the application waits
-// to be screened.
-type screeningView struct {
-	Checks  []screeningCheck
-	Outcome string
-	Note    string
-}
-
-type screeningCheck struct {
-	Key     string
-	Checked bool
-}
-
-func newScreeningView(sc application.Screening) *screeningView {
-	v := &screeningView{Outcome: sc.Outcome, Note: sc.Note}
+func newScreeningView(sc application.Screening) *view.Screening {
+	v := &view.Screening{Outcome: sc.Outcome, Note: sc.Note}
 	for _, k := range application.ScreeningChecks {
-		v.Checks = append(v.Checks, screeningCheck{Key: k, Checked: sc.Checks[k]})
+		v.Checks = append(v.Checks, view.ScreeningCheck{Key: k, Checked: sc.Checks[k]})
 	}
 	return v
-}
-
-// decisionView is what was decided, shown to the charity and the IPA alike.
-type decisionView struct {
-	Approved   bool
-	Amount     string
-	Conditions string
-	Reason     string // the screening's reason for declining; "" when the board declined
-}
-
-// boardView is what board members and admins see and do on an application.
-type boardView struct {
-	Admin, Member bool // the viewer is an admin, a board member (or both)
-	BeforeBoard   bool // in review or voting: the board acts on it
-	Standing      review.Standing
-	Mine          *review.Declaration // the viewer's own declaration
-	Declarations  []review.Declaration
-	Conflict      form.Declaration // the declaration form as typed
-
-	// FullRecord: a closed vote's record shows who voted what, to an admin
-	// who may read the board's work (policy.SeeReviews: not recused).
-	FullRecord bool
-
-	Criteria        []criterionView
-	Choices         []string
-	Recommendations []string
-	Recommendation  string
-	Comment         string
-	Weighted        string // the viewer's own weighted total, once reviewed
-	Reviews         []reviewView
-	Mean            string // the mean weighted total of the reviews shown
-
-	Discussion  []review.Comment
-	CommentBody string
-
-	Others []application.Earlier
-
-	Members    []review.Member // admins record conflicts for them
-	MemberForm form.Declaration
-
-	Vote       *voteView
-	VoteForm   vote.Input
-	OverBudget bool // the proposed award exceeds the round's remaining budget: ask to confirm
-}
-
-type criterionView struct {
-	Key, Name string
-	Weight    int
-	Value     string // the score chosen, "1" to "5", or ""
-}
-
-type reviewView struct {
-	review.Review
-	Scores []scoreView // in the criteria's order
-	Mine   bool
-}
-
-type scoreView struct {
-	Name  string
-	Score int
-}
-
-type voteView struct {
-	*vote.Vote
-	Open      bool
-	Proposed  string
-	Closes    string
-	ClosesISO string
-	Choice    vote.Choice // the viewer's ballot
-	Comment   string
-	Blocked   string // why the viewer cannot vote, in the page's language
-	Record    *vote.Record
 }
 
 var scoreChoices = []string{"1", "2", "3", "4", "5"}
@@ -133,7 +48,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	if can.Do(policy.Screen) {
 		p.Screening = newScreeningView(application.Screening{})
 	}
-	b := &boardView{Admin: u.IsAdmin, Member: u.IsBoard, FullRecord: u.IsAdmin && can.Do(policy.SeeReviews),
+	b := &view.Board{Admin: u.IsAdmin, Member: u.IsBoard, FullRecord: u.IsAdmin && can.Do(policy.SeeReviews),
 		Choices: scoreChoices, Recommendations: review.Recommendations,
 		BeforeBoard: policy.BeforeBoard(a.Status),
 		Standing:    review.Standing{Declared: p.viewer.Declared, Recused: p.viewer.Recused}}
@@ -161,9 +76,9 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	var own *review.Review
 	var total int
 	for _, r := range reviews {
-		rv := reviewView{Review: r, Mine: r.UserID == u.ID}
+		rv := view.Review{Review: r, Mine: r.UserID == u.ID}
 		for _, cr := range criteria {
-			rv.Scores = append(rv.Scores, scoreView{Name: cr.Name(p.Lang), Score: r.Scores[cr.Key]})
+			rv.Scores = append(rv.Scores, view.Score{Name: cr.Name(p.Lang), Score: r.Scores[cr.Key]})
 		}
 		if rv.Mine {
 			own = &rv.Review
@@ -175,7 +90,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		b.Mean = review.Review{WeightedMilli: total / len(reviews)}.Weighted()
 	}
 	for _, cr := range criteria {
-		cv := criterionView{Key: cr.Key, Name: cr.Name(p.Lang), Weight: cr.Weight}
+		cv := view.Criterion{Key: cr.Key, Name: cr.Name(p.Lang), Weight: cr.Weight}
 		if p.Labels == nil {
 			p.Labels = map[string]string{}
 		}
@@ -220,7 +135,7 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
 	if err != nil || v == nil {
 		return err
 	}
-	vv := &voteView{Vote: v, Open: v.Open(s.now()), Closes: v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
+	vv := &view.Vote{Vote: v, Open: v.Open(s.now()), Closes: v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
 		ClosesISO: v.ClosesAt.UTC().Format(time.RFC3339),
 		Proposed:  money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)}
 	if vv.Record, err = v.Record(); err != nil {
@@ -261,13 +176,13 @@ func (s *Server) loadDecision(c *gin.Context, p *applicationShowPage) error {
 		if err != nil {
 			return err
 		}
-		p.Decision = &decisionView{Approved: true}
+		p.Decision = &view.Decision{Approved: true}
 		if v != nil {
 			p.Decision.Amount = money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)
 			p.Decision.Conditions = v.Conditions
 		}
 	case policy.Declined:
-		p.Decision = &decisionView{Reason: a.DeclineReason}
+		p.Decision = &view.Decision{Reason: a.DeclineReason}
 	}
 	return nil
 }

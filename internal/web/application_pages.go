@@ -19,15 +19,10 @@ import (
 	"missiongrants/internal/policy"
 	"missiongrants/internal/vote"
 	"missiongrants/internal/web/form"
+	"missiongrants/internal/web/view"
 )
 
 func appURL(id int64) string { return "/applications/" + strconv.FormatInt(id, 10) }
-
-type applicationNewPage struct {
-	Page
-	Org    *organization.Organization
-	Rounds []application.Round
-}
 
 // applicationNew lets an eligible charity pick the round to apply to.
 func (s *Server) applicationNew(c *gin.Context) error {
@@ -50,7 +45,7 @@ func (s *Server) applicationNew(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "application_new", applicationNewPage{Page: s.page(c), Org: o, Rounds: rounds})
+	s.render(c, http.StatusOK, "application_new", view.ApplicationNew{Page: s.page(c), Org: o, Rounds: rounds})
 	return nil
 }
 
@@ -68,48 +63,12 @@ func (s *Server) applicationCreate(c *gin.Context) error {
 	return nil
 }
 
-type applicationEditPage struct {
-	Page
-	App         *application.Application
-	Form        application.Form
-	Countries   []organization.Country
-	Roles       []string
-	Categories  []string
-	BudgetTotal string
-	SavedAt     string
-	SavedAtISO  string
-	CanSubmit   bool
-	// MaxLength is the longest each text question takes (application.MaxLength).
-	MaxLength map[string]int
-	// Help is the round's help text by question (application.HelpFields), in the page's language.
-	Help map[string]string
-	// Missing are the required documents not uploaded yet.
-	Missing []document.Kind
-	// Rev is the draft revision the form's values are based on: the
-	// page's saves send it back (draft_rev).
-	Rev int
-	// Stale: the person's save was based on an older revision; what
-	// differs from the draft saved since, to choose from.
-	Stale *application.Stale
-}
-
-// ConflictLabel names one part of the form in the conflicts' panel.
-func (p *applicationEditPage) ConflictLabel(unit string) string {
-	if unit == "budget" {
-		return p.T("app.section.budget")
-	}
-	if role, ok := strings.CutPrefix(unit, "team_"); ok {
-		return p.T("app.role." + role)
-	}
-	return p.FieldLabel(unit)
-}
-
 // emptyBudgetRows are offered below the filled lines, for people without
 // JavaScript (with it, a button adds more).
 const emptyBudgetRows = 3
 
-func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*applicationEditPage, error) {
-	p := &applicationEditPage{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
+func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*view.ApplicationEdit, error) {
+	p := &view.ApplicationEdit{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
 		BudgetTotal: money.Format(f.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c))}
 	p.Currency = a.Currency
@@ -247,31 +206,10 @@ func (s *Server) applicationAutosave(c *gin.Context) error {
 	return nil
 }
 
+// applicationShowPage is the application page's data (view.ApplicationShow)
+// and what its handlers keep beside it.
 type applicationShowPage struct {
-	Page
-	App      *application.Application
-	Member   bool
-	Events   []string
-	Timeline []application.TimelineEntry
-	Versions []application.Version
-	Changes  []application.Change
-	Messages []application.Post
-	Amount   string
-	Country  string
-	Body     string
-	Question string
-	// Can is what the viewer may do now (policy.For): the page shows a
-	// control only when it allows it.
-	Can policy.Can
-	// CanAsk: the "ask for more information" form, unless the screening
-	// form (which also asks) is shown.
-	CanAsk bool
-	Latest *application.Version // the IPA's link to the application as submitted
-	// The board's parts (application_board.go): nil for the charity.
-	Screening *screeningView
-	Board     *boardView
-	Decision  *decisionView
-	Award     *awardView // award_pages.go: approved applications
+	view.ApplicationShow
 
 	viewer   policy.Person
 	vote     *vote.Vote // see currentVote
@@ -285,8 +223,8 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 		return nil, err
 	}
 	a := sh.Application
-	p := &applicationShowPage{Page: s.page(c), App: a, Member: sh.Viewer.Member, Can: sh.Can, viewer: sh.Viewer,
-		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}
+	p := &applicationShowPage{ApplicationShow: view.ApplicationShow{Page: s.page(c), App: a, Member: sh.Viewer.Member, Can: sh.Can,
+		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}, viewer: sh.Viewer}
 	p.Currency = a.Currency
 	if n := len(p.Versions); n >= 2 {
 		p.Changes = application.Diff(p.Versions[n-2].Form, p.Versions[n-1].Form)
@@ -365,15 +303,6 @@ func (s *Server) applicationMessage(c *gin.Context) error {
 	}, func(p *applicationShowPage) { p.Body = body })
 }
 
-type applicationVersionPage struct {
-	Page
-	App       *application.Application
-	Version   application.Version
-	Country   string
-	Total     string
-	Documents []document.Document
-}
-
 func (s *Server) applicationVersion(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -403,7 +332,7 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 			}
 			page := s.page(c)
 			page.Currency = a.Currency
-			s.render(c, http.StatusOK, "application_version", applicationVersionPage{Page: page, App: a, Version: v,
+			s.render(c, http.StatusOK, "application_version", view.ApplicationVersion{Page: page, App: a, Version: v,
 				Country:   organization.CountryName(v.Form.Country, lang(c)),
 				Total:     money.Format(v.Form.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c)),
 				Documents: docs})

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"missiongrants/internal/document"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/web/view"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,46 +18,9 @@ import (
 	"missiongrants/internal/money"
 )
 
-// awardView is the award panel of an approved application: the schedule
+// view.Award is the award panel of an approved application: the schedule
 // with what is paid and still due, and the ledger. Admins also get the forms
 // that move money; the charity only reads.
-type awardView struct {
-	Award       *award.Award
-	Amount      string
-	Paid        string
-	Outstanding string
-	Instalments []instalmentRow
-	Payments    []paymentRow
-	Viewer      int64 // who looks: a payment is approved by another admin
-	// Creating: the form to make the award, prefilled from the vote.
-	Create   *award.Input
-	Approved string // the amount the board approved, the most the award may be
-	// Duplicate: the payment form came back as like one already recorded,
-	// asking the admin to confirm it is another.
-	Duplicate    bool
-	Cancelling   int64 // the payment whose cancel form came back refused
-	CancelReason string
-	Pay          award.PaymentInput // the payment form as typed, when it comes back refused
-	FormKey      string             // the one-time key of the page's payment form; each reversal form adds its line's id
-	Methods      []string
-	Today        string
-	Budget       string // the round's remaining budget, for admins
-	Currency     string
-	// AgreementSigned: the charity signed the grant agreement (no money
-	// moves before).
-	AgreementSigned bool
-}
-
-type instalmentRow struct {
-	award.Instalment
-	Amount, Paid, Outstanding string
-}
-
-type paymentRow struct {
-	award.Payment
-	Amount string
-}
-
 // loadAward fills the award panel on an approved application.
 func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 	if p.App.Status != policy.Approved {
@@ -69,7 +33,7 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 	}
 	cur := money.Currency(p.App.Currency)
 	f := func(c money.Cents) string { return money.Format(c, cur, p.Lang) }
-	v := &awardView{Award: w, Viewer: u.ID, FormKey: formKey(), Methods: award.Methods, Today: s.today().Format("2006-01-02"), Currency: string(cur)}
+	v := &view.Award{Award: w, Viewer: u.ID, FormKey: formKey(), Methods: award.Methods, Today: s.today().Format("2006-01-02"), Currency: string(cur)}
 	if p.Can.Do(policy.Award) || p.Can.Do(policy.Pay) {
 		b, err := s.awards.RoundBudget(ctx, p.App.RoundID)
 		if err != nil {
@@ -97,10 +61,10 @@ func (s *Server) loadAward(c *gin.Context, p *applicationShowPage) error {
 		v.AgreementSigned = g.Signed()
 	}
 	for _, i := range inst {
-		v.Instalments = append(v.Instalments, instalmentRow{Instalment: i, Amount: f(i.Amount), Paid: f(i.Paid), Outstanding: f(i.Outstanding())})
+		v.Instalments = append(v.Instalments, view.InstalmentRow{Instalment: i, Amount: f(i.Amount), Paid: f(i.Paid), Outstanding: f(i.Outstanding())})
 	}
 	for _, pay := range pays {
-		v.Payments = append(v.Payments, paymentRow{Payment: pay, Amount: f(pay.Amount)})
+		v.Payments = append(v.Payments, view.PaymentRow{Payment: pay, Amount: f(pay.Amount)})
 	}
 	p.Award = v
 	return nil

@@ -5,20 +5,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"missiongrants/internal/application"
-	"missiongrants/internal/organization"
+	"missiongrants/internal/web/view"
 )
-
-type dashboardPage struct {
-	Page
-	Organizations []organization.Organization
-	Invitations   []organization.Invitation // open ones sent to the person's address
-	Applications  []application.Application
-}
 
 // dashboardShow is where everyone lands after login; each role sees its part.
 func (s *Server) dashboardShow(c *gin.Context) error {
-	p := dashboardPage{Page: s.page(c)}
+	p := &view.Dashboard{Page: s.page(c)}
 	ctx, u := c.Request.Context(), currentUser(c)
 	var err error
 	if u.IPA() {

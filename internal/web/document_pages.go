@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime/multipart"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/web/view"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,36 +19,7 @@ import (
 	"missiongrants/internal/i18n"
 )
 
-type requiredDoc struct {
-	Kind    document.Kind
-	Present bool
-}
-
-type documentRow struct {
-	document.Document
-	Size        string
-	ExpiresSoon bool // a licence that expires before the trip
-	Changeable  bool // the person may replace or delete it now
-}
-
-type documentsPage struct {
-	Page
-	App       *application.Application
-	Required  []requiredDoc
-	Documents []documentRow
-	Kinds     []document.Kind // what the upload form offers; none: no form
-	Editable  bool
-	// Outcomes: the application is frozen, and takes outcome documents
-	// until its post-trip report is accepted.
-	Outcomes  bool
-	MaxBytes  string // the limit for people
-	Limit     int64  // and for the page's script, which refuses a larger file before sending it
-	Allowed   string
-	Kind      string
-	ExpiresOn string
-}
-
-func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error) {
+func (s *Server) documentsPage(c *gin.Context, id int64) (*view.Documents, error) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	a, f, err := s.apps.Draft(ctx, u, id)
 	if err != nil {
@@ -65,7 +37,7 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 	if err != nil {
 		return nil, err
 	}
-	p := &documentsPage{Page: s.page(c), App: a, Editable: can.Do(policy.Edit),
+	p := &view.Documents{Page: s.page(c), App: a, Editable: can.Do(policy.Edit),
 		MaxBytes: document.FormatSize(s.docs.MaxBytes()), Limit: s.docs.MaxBytes(), Allowed: document.AllowedTypes()}
 	if p.Editable {
 		p.Kinds = document.Kinds()
@@ -79,7 +51,7 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 		for _, m := range missing {
 			present = present && m != k
 		}
-		p.Required = append(p.Required, requiredDoc{Kind: k, Present: present})
+		p.Required = append(p.Required, view.RequiredDoc{Kind: k, Present: present})
 	}
 	// Licences are flagged against the trip's first day: the submitted one,
 	// or the draft's while it is being written.
@@ -90,7 +62,7 @@ func (s *Server) documentsPage(c *gin.Context, id int64) (*documentsPage, error)
 		}
 	}
 	for _, d := range docs {
-		row := documentRow{Document: d, Size: document.FormatSize(d.Size),
+		row := view.DocumentRow{Document: d, Size: document.FormatSize(d.Size),
 			Changeable: p.Editable || p.Outcomes && d.Kind == document.OutcomeReport && d.ApplicationID != nil}
 		row.ExpiresSoon = trip != nil && d.LicenceExpiresOn != nil && d.LicenceExpiresOn.Before(*trip)
 		p.Documents = append(p.Documents, row)

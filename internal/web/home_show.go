@@ -4,13 +4,11 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"missiongrants/internal/web/view"
 )
 
-type homePage struct {
-	Page
-}
-
 func (s *Server) homeShow(c *gin.Context) error {
-	s.render(c, http.StatusOK, "home", homePage{Page: s.page(c)})
+	s.render(c, http.StatusOK, "home", &view.Home{Page: s.page(c)})
 	return nil
 }

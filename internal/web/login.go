@@ -8,27 +8,22 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/web/view"
 )
-
-type loginPage struct {
-	Page
-	Email string
-	Next  string
-}
 
 func (s *Server) loginShow(c *gin.Context) error {
 	if currentUser(c) != nil {
 		c.Redirect(http.StatusSeeOther, "/dashboard")
 		return nil
 	}
-	s.render(c, http.StatusOK, "login", loginPage{Page: s.page(c), Next: localPath(c.Query("next"))})
+	s.render(c, http.StatusOK, "login", view.Login{Page: s.page(c), Next: localPath(c.Query("next"))})
 	return nil
 }
 
 // loginSubmit checks the password; an account with two-factor then goes on
 // to the code page, holding only a "pending" mark in its session.
 func (s *Server) loginSubmit(c *gin.Context) error {
-	p := loginPage{Page: s.page(c), Email: c.PostForm("email"), Next: localPath(c.PostForm("next"))}
+	p := view.Login{Page: s.page(c), Email: c.PostForm("email"), Next: localPath(c.PostForm("next"))}
 	u, err := s.accounts.Authenticate(c.Request.Context(), s.actor(c), p.Email, c.PostForm("password"))
 	if err != nil {
 		return s.refuse(c, err, &p.Page, "login", &p)
@@ -46,8 +41,6 @@ func (s *Server) loginSubmit(c *gin.Context) error {
 	}
 	return s.startSession(c, u, account.LoginPassword, p.Next)
 }
-
-type loginCodePage struct{ Page }
 
 // pendingCodeWait is how long a checked password waits for its code.
 const pendingCodeWait = 15 * time.Minute
@@ -67,7 +60,7 @@ func (s *Server) loginCodeShow(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil
 	}
-	s.render(c, http.StatusOK, "login_code", loginCodePage{Page: s.page(c)})
+	s.render(c, http.StatusOK, "login_code", view.LoginCode{Page: s.page(c)})
 	return nil
 }
 
@@ -87,7 +80,7 @@ func (s *Server) loginCodeSubmit(c *gin.Context) error {
 		err = s.accounts.UseRecoveryCode(ctx, s.actor(c), userID, code)
 	}
 	if err != nil {
-		p := loginCodePage{Page: s.page(c)}
+		p := view.LoginCode{Page: s.page(c)}
 		return s.refuseAt(c, "code", err, &p.Page, "login_code", &p)
 	}
 	u, err := s.accounts.User(ctx, userID)

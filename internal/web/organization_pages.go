@@ -8,14 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/organization"
+	"missiongrants/internal/web/view"
 )
-
-type organizationFormPage struct {
-	Page
-	ID        int64
-	Form      organization.Input
-	Countries []organization.Country
-}
 
 func organizationInput(c *gin.Context) organization.Input {
 	return organization.Input{
@@ -25,8 +19,8 @@ func organizationInput(c *gin.Context) organization.Input {
 	}
 }
 
-func (s *Server) organizationFormPage(c *gin.Context, id int64, in organization.Input) *organizationFormPage {
-	return &organizationFormPage{Page: s.page(c), ID: id, Form: in, Countries: organization.Countries(lang(c))}
+func (s *Server) organizationFormPage(c *gin.Context, id int64, in organization.Input) *view.OrganizationForm {
+	return &view.OrganizationForm{Page: s.page(c), ID: id, Form: in, Countries: organization.Countries(lang(c))}
 }
 
 func (s *Server) organizationNew(c *gin.Context) error {
@@ -85,16 +79,7 @@ func (s *Server) isMember(c *gin.Context, id int64) bool {
 	return err == nil && ok
 }
 
-type organizationPage struct {
-	Page
-	Org         *organization.Organization
-	CountryName string
-	Members     []organization.Member
-	Member      bool
-	InviteEmail string
-}
-
-func (s *Server) organizationPage(c *gin.Context, id int64) (*organizationPage, error) {
+func (s *Server) organizationPage(c *gin.Context, id int64) (*view.Organization, error) {
 	u := currentUser(c)
 	o, err := s.orgs.Get(c.Request.Context(), u, id)
 	if err != nil {
@@ -104,7 +89,7 @@ func (s *Server) organizationPage(c *gin.Context, id int64) (*organizationPage, 
 	if err != nil {
 		return nil, err
 	}
-	p := &organizationPage{Page: s.page(c), Org: o, CountryName: organization.CountryName(o.Country, lang(c)), Members: members}
+	p := &view.Organization{Page: s.page(c), Org: o, CountryName: organization.CountryName(o.Country, lang(c)), Members: members}
 	for _, m := range members {
 		p.Member = p.Member || m.UserID == u.ID
 	}
@@ -143,8 +128,8 @@ func (s *Server) organizationInvite(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) organizationJoinPage(c *gin.Context, tok string) *tokenPage {
-	return &tokenPage{Page: s.page(c), Title: "page.organization_join.title", Body: "page.organization_join.body",
+func (s *Server) organizationJoinPage(c *gin.Context, tok string) *view.TokenConfirm {
+	return &view.TokenConfirm{Page: s.page(c), Title: "page.organization_join.title", Body: "page.organization_join.body",
 		Submit: "page.organization_join.submit", Action: organization.PathJoin, Token: tok}
 }
 
@@ -199,22 +184,10 @@ func (s *Server) organizationAccept(c *gin.Context) error {
 	return nil
 }
 
-type eligibilityQuestion struct {
-	Name, Text, Answer string
-}
-
-type eligibilityPage struct {
-	Page
-	OrgID     int64
-	Questions []eligibilityQuestion
-	Result    *organization.Eligibility
-	Reasons   []string
-}
-
-func (s *Server) eligibilityPage(c *gin.Context, id int64, answers map[string]string) *eligibilityPage {
-	p := &eligibilityPage{Page: s.page(c), OrgID: id}
+func (s *Server) eligibilityPage(c *gin.Context, id int64, answers map[string]string) *view.Eligibility {
+	p := &view.Eligibility{Page: s.page(c), OrgID: id}
 	for _, q := range organization.Questions {
-		p.Questions = append(p.Questions, eligibilityQuestion{Name: q, Text: "eligibility.q." + q, Answer: answers[q]})
+		p.Questions = append(p.Questions, view.EligibilityQuestion{Name: q, Text: "eligibility.q." + q, Answer: answers[q]})
 	}
 	return p
 }

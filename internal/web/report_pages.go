@@ -2,6 +2,7 @@ package web
 
 import (
 	"missiongrants/internal/policy"
+	"missiongrants/internal/web/view"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,24 +15,7 @@ import (
 	"missiongrants/internal/report"
 )
 
-type reportPage struct {
-	Page
-	Budget   []budgetLine // the submitted budget, to report spending against
-	AppID    int64
-	Title    string
-	Report   *report.Report
-	Form     report.Form
-	Spent    string // the total spent, for reading
-	Editable bool
-	Review   bool // an admin may accept it or ask for corrections
-	Note     string
-	// Documents are the trip's outcome documents (photos, reports);
-	// Outcomes: the charity may add more now (document.OutcomesOpen).
-	Documents []documentRow
-	Outcomes  bool
-}
-
-func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
+func (s *Server) reportPage(c *gin.Context, id int64) (*view.ReportPage, error) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	a, err := s.apps.Get(ctx, u, id)
 	if err != nil {
@@ -45,7 +29,7 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &reportPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Report: r, Form: r.Form,
+	p := &view.ReportPage{Page: s.page(c), AppID: id, Title: a.DisplayTitle(), Report: r, Form: r.Form,
 		Editable: can.Do(policy.WriteReport), Review: can.Do(policy.ReviewReport)}
 	p.Currency = a.Currency
 	versions, err := s.apps.Versions(ctx, u, id)
@@ -54,14 +38,14 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
 	}
 	if n := len(versions); n > 0 {
 		for i, l := range versions[n-1].Form.Budget {
-			bl := budgetLine{Index: i, Category: l.Category, Description: l.Description, Planned: p.FieldValue("budget_amount", l.Amount)}
+			bl := view.BudgetLine{Index: i, Category: l.Category, Description: l.Description, Planned: p.FieldValue("budget_amount", l.Amount)}
 			if i < len(r.Form.SpentByLine) {
 				bl.Spent = r.Form.SpentByLine[i]
 			}
 			p.Budget = append(p.Budget, bl)
 		}
 	}
-	p.showAmounts()
+	showAmounts(p)
 	if p.Outcomes, err = s.docs.OutcomesOpen(ctx, u, id); err != nil {
 		return nil, err
 	}
@@ -71,23 +55,15 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*reportPage, error) {
 	}
 	for _, d := range docs {
 		if d.Kind == document.OutcomeReport {
-			p.Documents = append(p.Documents, documentRow{Document: d, Size: document.FormatSize(d.Size)})
+			p.Documents = append(p.Documents, view.DocumentRow{Document: d, Size: document.FormatSize(d.Size)})
 		}
 	}
 	return p, nil
 }
 
-// budgetLine is one line of the submitted budget beside what was spent on
-// it: Spent as typed, for the form; SpentShown for reading.
-type budgetLine struct {
-	Index                                 int
-	Category, Description, Planned, Spent string
-	SpentShown                            string
-}
-
 // showAmounts formats the amounts spent for reading, in the reader's
 // language; the form keeps them as typed.
-func (p *reportPage) showAmounts() {
+func showAmounts(p *view.ReportPage) {
 	show := func(v string) string {
 		if strings.TrimSpace(v) == "" {
 			return "–"
@@ -182,30 +158,6 @@ func (s *Server) reportReview(c *gin.Context) error {
 	return nil
 }
 
-// impactRow is one country and year, or one total, with its counts as
-// report.PublicImpact (or ExactImpact, for the IPA) decided: each a number
-// or the word for withheld.
-type impactRow struct {
-	Country                            string
-	Year                               int
-	Trips, Patients, Surgeries, Bypass string
-	Bar                                int  // the patients bar's length, 0..100
-	HasBar                             bool // no bar for withheld patients
-}
-
-type impactPage struct {
-	Page
-	Rows      []impactRow
-	Countries []impactRow
-	Years     []impactRow
-	Total     impactRow
-	Lead      string // the headline, without what is withheld
-	Withheld  bool   // some figure is withheld
-	Public    bool   // the page is public
-	Full      bool   // the IPA's own view: no suppression
-	MinCell   int
-}
-
 // impactShow totals the accepted reports. The public sees it when admins
 // made it public, with small counts withheld and whatever would give one
 // back (report.PublicImpact decides every figure); the IPA always sees the
@@ -235,14 +187,14 @@ func (s *Server) impactShow(c *gin.Context) error {
 		}
 		return strconv.Itoa(f.N)
 	}
-	row := func(country string, year int, n report.Counts) impactRow {
+	row := func(country string, year int, n report.Counts) view.ImpactRow {
 		if country != "" {
 			country = organization.CountryName(country, l)
 		}
-		return impactRow{Country: country, Year: year, Trips: show(n.Trips), Patients: show(n.Patients),
+		return view.ImpactRow{Country: country, Year: year, Trips: show(n.Trips), Patients: show(n.Patients),
 			Surgeries: show(n.Surgeries), Bypass: show(n.Bypass)}
 	}
-	p := &impactPage{Page: s.page(c), Public: public, Full: full, MinCell: s.cfg.ImpactMinCell, Withheld: t.Withheld}
+	p := &view.Impact{Page: s.page(c), Public: public, Full: full, MinCell: s.cfg.ImpactMinCell, Withheld: t.Withheld}
 	for _, cell := range t.Cells {
 		r := row(cell.Country, cell.Year, cell.Counts)
 		r.Bar, r.HasBar = cell.Bar, cell.Patients.Shown

@@ -8,14 +8,8 @@ import (
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/web/form"
+	"missiongrants/internal/web/view"
 )
-
-type screeningQueuePage struct {
-	Page
-	Queue *application.QueuePage
-	Rows  []queueRowView
-	Next  string // the next page's URL, "" on the last
-}
 
 // screeningQueueShow lists the applications waiting to be screened, newest
 // submission first (the board's queue filtered on "submitted").
@@ -32,7 +26,7 @@ func (s *Server) screeningQueueShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := screeningQueuePage{Page: s.page(c), Queue: q, Rows: s.queueRows(c, q.Rows)}
+	p := view.ScreeningQueue{Page: s.page(c), Queue: q, Rows: s.queueRows(c, q.Rows)}
 	if q.Next != nil {
 		p.Next = "/admin/screening?before=" + q.Next.String()
 	}

@@ -29,7 +29,6 @@ import (
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
-	"missiongrants/templates"
 )
 
 // Server holds the shared dependencies of every handler.
@@ -50,7 +49,6 @@ type Server struct {
 	reviews    *review.Service
 	votes      *vote.Service
 	now        func() time.Time // the date pages show and forms default to
-	views      *views
 	assets     *assetSet
 	cop        *http.CrossOriginProtection
 	sessions   *scs.SessionManager
@@ -70,9 +68,6 @@ func New(p *portal.Portal, sessionCleanup time.Duration) (*Server, error) {
 		reviews: p.Reviews, votes: p.Votes, now: p.Now}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
-	if s.views, err = loadViews(templates.FS, s.templateFuncs(), s.cat); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.cop = http.NewCrossOriginProtection()

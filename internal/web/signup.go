@@ -6,22 +6,18 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/web/view"
 )
 
-type signupPage struct {
-	Page
-	Name, Email string
-}
-
 func (s *Server) signupShow(c *gin.Context) error {
-	s.render(c, http.StatusOK, "signup", signupPage{Page: s.page(c)})
+	s.render(c, http.StatusOK, "signup", view.Signup{Page: s.page(c)})
 	return nil
 }
 
 // signupSubmit answers the same whether or not the address has an account:
 // the account service mails its owner instead.
 func (s *Server) signupSubmit(c *gin.Context) error {
-	p := signupPage{Page: s.page(c), Name: c.PostForm("name"), Email: c.PostForm("email")}
+	p := view.Signup{Page: s.page(c), Name: c.PostForm("name"), Email: c.PostForm("email")}
 	err := s.accounts.Signup(c.Request.Context(), s.actor(c), account.SignupInput{
 		Name: p.Name, Email: p.Email, Password: c.PostForm("password"), Language: lang(c),
 	})
@@ -35,13 +31,6 @@ func (s *Server) signupSubmit(c *gin.Context) error {
 }
 
 func (s *Server) signupSent(c *gin.Context) error {
-	s.render(c, http.StatusOK, "message", messagePage{Page: s.page(c), Title: "page.signup_sent.title", Body: "page.signup_sent.body"})
+	s.render(c, http.StatusOK, "message", view.Message{Page: s.page(c), Title: "page.signup_sent.title", Body: "page.signup_sent.body"})
 	return nil
-}
-
-// messagePage is a page that only says something, with an optional link.
-type messagePage struct {
-	Page
-	Title, Body   string
-	Link, LinkKey string
 }

@@ -7,24 +7,16 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/web/view"
 )
-
-// Emailed links open a page with a button: the change happens on the POST,
-// so a mail scanner that follows links changes nothing.
-type tokenPage struct {
-	Page
-	Title, Body, Submit, Action, Token string
-	Said                               string // Body already said, with what the link is about
-	Invalid                            bool   // the link is used or expired: no button
-}
 
 func (s *Server) emailConfirmShow(c *gin.Context) error {
 	s.render(c, http.StatusOK, "token_confirm", s.emailConfirmPage(c))
 	return nil
 }
 
-func (s *Server) emailConfirmPage(c *gin.Context) *tokenPage {
-	return &tokenPage{Page: s.page(c), Title: "page.confirm_email.title", Body: "page.confirm_email.body",
+func (s *Server) emailConfirmPage(c *gin.Context) *view.TokenConfirm {
+	return &view.TokenConfirm{Page: s.page(c), Title: "page.confirm_email.title", Body: "page.confirm_email.body",
 		Submit: "page.confirm_email.submit", Action: "/account/confirm", Token: c.Query("token")}
 }
 
@@ -47,8 +39,8 @@ func (s *Server) emailConfirmSubmit(c *gin.Context) error {
 	return s.startSession(c, u, account.LoginEmailLink, "/dashboard")
 }
 
-func (s *Server) emailChangeConfirmPage(c *gin.Context) *tokenPage {
-	return &tokenPage{Page: s.page(c), Title: "page.email_change.title", Body: "page.email_change.body",
+func (s *Server) emailChangeConfirmPage(c *gin.Context) *view.TokenConfirm {
+	return &view.TokenConfirm{Page: s.page(c), Title: "page.email_change.title", Body: "page.email_change.body",
 		Submit: "page.email_change.submit", Action: "/account/email/confirm", Token: c.Query("token")}
 }
 
@@ -68,36 +60,25 @@ func (s *Server) emailChangeConfirmSubmit(c *gin.Context) error {
 	return nil
 }
 
-type passwordForgotPage struct {
-	Page
-	Email string
-}
-
 func (s *Server) passwordForgotShow(c *gin.Context) error {
-	s.render(c, http.StatusOK, "password_forgot", passwordForgotPage{Page: s.page(c)})
+	s.render(c, http.StatusOK, "password_forgot", view.PasswordForgot{Page: s.page(c)})
 	return nil
 }
 
 // passwordForgotSubmit says the same whether or not the address has an account.
 func (s *Server) passwordForgotSubmit(c *gin.Context) error {
-	p := passwordForgotPage{Page: s.page(c), Email: c.PostForm("email")}
+	p := view.PasswordForgot{Page: s.page(c), Email: c.PostForm("email")}
 	if err := s.accounts.RequestPasswordReset(c.Request.Context(), s.actor(c), p.Email); err != nil {
 		return s.refuseAt(c, "email", err, &p.Page, "password_forgot", &p)
 	}
-	s.render(c, http.StatusOK, "message", messagePage{Page: s.page(c), Title: "page.password_forgot_sent.title", Body: "page.password_forgot_sent.body"})
+	s.render(c, http.StatusOK, "message", view.Message{Page: s.page(c), Title: "page.password_forgot_sent.title", Body: "page.password_forgot_sent.body"})
 	return nil
-}
-
-type passwordResetPage struct {
-	Page
-	Token   string
-	Invalid bool // the link is used or expired: no form, a way to ask again
 }
 
 // passwordResetShow checks the link before offering the form, so a used or
 // expired one says so at once rather than after a new password is typed.
 func (s *Server) passwordResetShow(c *gin.Context) error {
-	p := passwordResetPage{Page: s.page(c), Token: c.Query("token")}
+	p := view.PasswordReset{Page: s.page(c), Token: c.Query("token")}
 	if _, err := s.accounts.TokenUser(c.Request.Context(), account.PurposeResetPassword, p.Token); err != nil {
 		if !errors.Is(err, account.ErrTokenInvalid) {
 			return err
@@ -111,7 +92,7 @@ func (s *Server) passwordResetShow(c *gin.Context) error {
 }
 
 func (s *Server) passwordResetSubmit(c *gin.Context) error {
-	p := passwordResetPage{Page: s.page(c), Token: c.PostForm("token")}
+	p := view.PasswordReset{Page: s.page(c), Token: c.PostForm("token")}
 	if err := s.accounts.ResetPassword(c.Request.Context(), s.actor(c), p.Token, c.PostForm("password")); err != nil {
 		p.Invalid = errors.Is(err, account.ErrTokenInvalid)
 		return s.refuse(c, err, &p.Page, "password_reset", &p)
@@ -121,12 +102,6 @@ func (s *Server) passwordResetSubmit(c *gin.Context) error {
 	return nil
 }
 
-type invitationPage struct {
-	Page
-	Token, Name string
-	Invalid     bool // the link is used or expired: no form
-}
-
 // invitationShow greets the invited person with the name the admin typed,
 // in the language the admin chose for them (unless this browser chose one);
 // a used or expired link says so at once.
@@ -134,7 +109,7 @@ func (s *Server) invitationShow(c *gin.Context) error {
 	tok := c.Query("token")
 	u, err := s.accounts.TokenUser(c.Request.Context(), account.PurposeInvitation, tok)
 	if errors.Is(err, account.ErrTokenInvalid) {
-		p := invitationPage{Page: s.page(c), Token: tok, Invalid: true}
+		p := view.Invitation{Page: s.page(c), Token: tok, Invalid: true}
 		p.FormError = s.cat.T(lang(c), "error.token.invalid")
 		s.render(c, http.StatusGone, "invitation_accept", p)
 		return nil
@@ -145,14 +120,14 @@ func (s *Server) invitationShow(c *gin.Context) error {
 	if _, err := c.Cookie(cookieName(s.cfg, langCookie)); err != nil { // this browser has not chosen
 		c.Set(keyLang, u.Language)
 	}
-	s.render(c, http.StatusOK, "invitation_accept", invitationPage{Page: s.page(c), Token: tok, Name: u.Name})
+	s.render(c, http.StatusOK, "invitation_accept", view.Invitation{Page: s.page(c), Token: tok, Name: u.Name})
 	return nil
 }
 
 // invitationSubmit sets the invited person's name and password and logs them
 // in; as board members or admins they go on to set up two-factor.
 func (s *Server) invitationSubmit(c *gin.Context) error {
-	p := invitationPage{Page: s.page(c), Token: c.PostForm("token"), Name: c.PostForm("name")}
+	p := view.Invitation{Page: s.page(c), Token: c.PostForm("token"), Name: c.PostForm("name")}
 	u, err := s.accounts.AcceptInvitation(c.Request.Context(), s.actor(c), p.Token, p.Name, c.PostForm("password"))
 	if err != nil {
 		p.Invalid = errors.Is(err, account.ErrTokenInvalid)

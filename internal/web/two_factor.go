@@ -7,13 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/account"
+	"missiongrants/internal/web/view"
 )
-
-type twoFactorPage struct {
-	Page
-	Secret   string
-	Required bool
-}
 
 // twoFactorShow starts (or shows again) the set-up: the same pending secret
 // on every reload, so a QR code already scanned keeps working.
@@ -30,12 +25,12 @@ func (s *Server) twoFactorShow(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) twoFactorPage(c *gin.Context) (*twoFactorPage, error) {
+func (s *Server) twoFactorPage(c *gin.Context) (*view.TwoFactor, error) {
 	e, err := s.accounts.BeginEnrolment(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return nil, err
 	}
-	return &twoFactorPage{Page: s.page(c), Secret: e.Secret, Required: currentUser(c).NeedsTOTP()}, nil
+	return &view.TwoFactor{Page: s.page(c), Secret: e.Secret, Required: currentUser(c).NeedsTOTP()}, nil
 }
 
 // twoFactorQR is the QR code of the pending secret, as an image from this
@@ -51,11 +46,6 @@ func (s *Server) twoFactorQR(c *gin.Context) error {
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "image/png", e.QRPNG)
 	return nil
-}
-
-type recoveryCodesPage struct {
-	Page
-	Codes []string
 }
 
 // twoFactorConfirm turns two-factor on with a first code and shows the
@@ -75,7 +65,7 @@ func (s *Server) twoFactorConfirm(c *gin.Context) error {
 		return s.refuseAt(c, "code", err, &p.Page, "two_factor_setup", p)
 	}
 	c.Header("Cache-Control", "no-store")
-	s.render(c, http.StatusOK, "recovery_codes", recoveryCodesPage{Page: s.page(c), Codes: codes})
+	s.render(c, http.StatusOK, "recovery_codes", view.RecoveryCodes{Page: s.page(c), Codes: codes})
 	return nil
 }
 

@@ -72,3 +72,20 @@ type Test struct {
 
 func (Test) Subject(r Reader) string { return r.T("mail.test.subject") }
 func (d Test) Text(r Reader) string  { return r.T("mail.test.body", "Name", d.Name) }
+
+// ApplicationToBoard tells a board member an application is now before the
+// board: declare any conflict, then review.
+type ApplicationToBoard struct {
+	Title, Organization string
+	Link                string
+}
+
+func (d ApplicationToBoard) Subject(r Reader) string {
+	return r.T("mail.application_to_board.subject", "Title", d.Title)
+}
+
+func (d ApplicationToBoard) body(r Reader) string {
+	return r.T("mail.application_to_board.body", "Title", d.Title, "Organization", d.Organization)
+}
+
+func (d ApplicationToBoard) Text(r Reader) string { return paras(d.body(r), d.Link) }

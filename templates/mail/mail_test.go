@@ -64,6 +64,8 @@ func samples() []sample {
 		{mail.ReportReminder{Title: title, Due: due, Late: true, Link: link}, func(r mail.Reader) []string { return []string{title, r.Date(due), link} }},
 		{mail.ReportReviewed{Title: title, Accepted: true, Link: link}, same(title, link)},
 		{mail.ReportReviewed{Title: title, Note: written, Link: link}, same(title, written, link)},
+		{mail.ReportSubmitted{Title: title, Organization: person, Link: link}, same(title, person, link)},
+		{mail.ApplicationToBoard{Title: title, Organization: person, Link: link}, same(title, person, link)},
 		{mail.VoteOpened{Title: title, Organization: person, Closes: closes, Link: link},
 			func(r mail.Reader) []string { return []string{title, person, r.DateTime(closes), link} }},
 		{mail.VoteReminder{Title: title, Closes: closes, Link: link},

@@ -49,3 +49,20 @@ func (d ReportReviewed) Text(r Reader) string {
 	}
 	return paras(r.T("mail.report_reviewed.corrections", "Title", d.Title), d.Note, d.Link)
 }
+
+// ReportSubmitted tells the IPA's admins a post-trip report arrived and
+// waits for their review.
+type ReportSubmitted struct {
+	Title, Organization string
+	Link                string
+}
+
+func (d ReportSubmitted) Subject(r Reader) string {
+	return r.T("mail.report_submitted.subject", "Title", d.Title)
+}
+
+func (d ReportSubmitted) body(r Reader) string {
+	return r.T("mail.report_submitted.body", "Title", d.Title, "Organization", d.Organization)
+}
+
+func (d ReportSubmitted) Text(r Reader) string { return paras(d.body(r), d.Link) }

@@ -1,0 +1,25 @@
+package view
+
+import (
+	"missiongrants/internal/audit"
+)
+
+// AdminAudit is the audit trail (admin_audit).
+type AdminAudit struct {
+	Page
+	Filter   audit.FilterInput
+	Rows     []AuditRow
+	Next     string // the next page's URL, "" on the last
+	First    string // the first page's URL, when this is a later page
+	Verified bool   // the chain was just checked
+	BrokenID int64  // the first broken entry; 0: intact
+	Broken   string // the page and anchor of the broken entry
+}
+
+// AuditRow is one entry, formatted for the page.
+type AuditRow struct {
+	audit.Entry
+	When       string
+	Who        string
+	ObjectLink string // the object's page, when it has one
+}

@@ -1,0 +1,26 @@
+package view
+
+// ImpactRow is one country and year, or one total, with its counts as
+// report.PublicImpact (or ExactImpact, for the IPA) decided: each a number
+// or the word for withheld.
+type ImpactRow struct {
+	Country                            string
+	Year                               int
+	Trips, Patients, Surgeries, Bypass string
+	Bar                                int  // the patients bar's length, 0..100
+	HasBar                             bool // no bar for withheld patients
+}
+
+// Impact is the impact page (impact).
+type Impact struct {
+	Page
+	Rows      []ImpactRow
+	Countries []ImpactRow
+	Years     []ImpactRow
+	Total     ImpactRow
+	Lead      string // the headline, without what is withheld
+	Withheld  bool   // some figure is withheld
+	Public    bool   // the page is public
+	Full      bool   // the IPA's own view: no suppression
+	MinCell   int
+}
