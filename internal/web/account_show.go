@@ -39,7 +39,7 @@ func (s *Server) accountPage(c *gin.Context) (*view.Account, error) {
 	for _, ss := range sessions {
 		p.Sessions = append(p.Sessions, view.SessionRow{
 			ID: ss.ID, Device: device(&p.Page, ss.UserAgent), IP: ss.IP, Current: ss.Current,
-			LastSeen: ss.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
+			LastSeen: p.Moment(ss.LastSeenAt), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
 		})
 	}
 	return p, nil

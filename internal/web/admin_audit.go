@@ -43,7 +43,7 @@ func (s *Server) adminAuditPage(c *gin.Context, query url.Values) (*view.AdminAu
 		}
 	}
 	for _, e := range entries {
-		r := view.AuditRow{Entry: e, When: e.At.UTC().Format("2006-01-02 15:04:05"), Who: e.ActorLabel}
+		r := view.AuditRow{Entry: e, When: p.Moment(e.At), Who: e.ActorLabel}
 		if e.ActorEmail != nil && *e.ActorEmail != e.ActorLabel {
 			if r.Who != "" {
 				r.Who += " · "

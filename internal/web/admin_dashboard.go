@@ -147,7 +147,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		if h < 0 {
 			h = 0
 		}
-		row := view.DashVoteRow{ApplicationID: v.ApplicationID, Title: v.Title, ClosesAt: v.ClosesAt.UTC().Format("2006-01-02 15:04 UTC"), Hours: h}
+		row := view.DashVoteRow{ApplicationID: v.ApplicationID, Title: v.Title, ClosesAt: p.Moment(v.ClosesAt), Hours: h}
 		p.Votes = append(p.Votes, row)
 		words = append(words, p.T("page.admin_dashboard.vote_words", "Title", v.Title, "Closes", row.ClosesAt, "Hours", h))
 		rows = append(rows, []int64{h})

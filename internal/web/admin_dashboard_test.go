@@ -117,7 +117,7 @@ func TestAdminDashboard(t *testing.T) {
 			fmt.Sprintf(`<a href="/board/applications?round=%d">Rolling grants</a></td><td class="num">3</td>`, rolling),
 			fmt.Sprintf(`<td>2030</td><td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>`, usd(1000000), usd(250000), usd(750000)),
 			s.cat.T(l, "page.admin_dashboard.votes_open", "Count", 1),
-			fmt.Sprintf(`<a href="/applications/%d">Trip to Tegucigalpa</a></td><td>%s</td><td class="num">48</td>`, voting, closes.Format("2006-01-02 15:04 UTC")),
+			fmt.Sprintf(`<a href="/applications/%d">Trip to Tegucigalpa</a></td><td>%s</td><td class="num">48</td>`, voting, s.cat.DateTime(l, closes, time.UTC)),
 			`href="/admin/rounds"`, `href="/admin/screening"`, `href="/board/applications?status=voting"`,
 			`<p data-reports-overdue>`+s.cat.T(l, "page.admin_dashboard.reports_overdue", "Count", 1)+`</p>`,
 			`<p data-reports-awaiting>`+s.cat.T(l, "page.admin_dashboard.reports_awaiting", "Count", 1)+`</p>`,

@@ -135,7 +135,7 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
 	if err != nil || v == nil {
 		return err
 	}
-	vv := &view.Vote{Vote: v, Open: v.Open(s.now()), Closes: v.ClosesAt.UTC().Format("2006-01-02 15:04") + " UTC",
+	vv := &view.Vote{Vote: v, Open: v.Open(s.now()), Closes: p.Moment(v.ClosesAt),
 		ClosesISO: v.ClosesAt.UTC().Format(time.RFC3339),
 		Proposed:  money.Format(v.Proposed, money.Currency(v.Currency), p.Lang)}
 	if vv.Record, err = v.Record(); err != nil {

@@ -91,7 +91,8 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	}
 	// The ledger has her payment, which counts (under the second-admin
 	// threshold) and which she may reverse.
-	if got, want := tableRows(t, tab, "#award table:nth-of-type(2) tbody tr"), []string{today, "US$8.000,00", es("page.award.method.wire"), "W-778"}; len(got) != 1 || len(got[0]) != 5 || !reflect.DeepEqual(got[0][:4], want) || !strings.HasPrefix(got[0][4], es("page.award.reverse")) {
+	paidOn := s.cat.Date("es", s.today()) // dates as she reads them: "6 dic 2026"
+	if got, want := tableRows(t, tab, "#award table:nth-of-type(2) tbody tr"), []string{paidOn, "US$8.000,00", es("page.award.method.wire"), "W-778"}; len(got) != 1 || len(got[0]) != 5 || !reflect.DeepEqual(got[0][:4], want) || !strings.HasPrefix(got[0][4], es("page.award.reverse")) {
 		t.Errorf("the admin's ledger is %q, want one line %q and its reversal", got, want)
 	}
 	if got := testenv.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#f-instalment option")].map(o => o.textContent)`)); !reflect.DeepEqual(got, []string{"#1 · US$0,00", "#2 · US$10.000,00"}) {
@@ -107,13 +108,13 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 		t.Errorf("the charity's totals are %v, want %v", got, want)
 	}
 	schedule := [][]string{
-		{"1", "2027-02-01", "antes del viaje", "US$8.000,00", "US$8.000,00", "US$0,00"},
-		{"2", "2027-08-01", "tras aceptarse el informe posterior al viaje", "US$10.000,00", "US$0,00", "US$10.000,00"},
+		{"1", "1 feb 2027", "antes del viaje", "US$8.000,00", "US$8.000,00", "US$0,00"},
+		{"2", "1 ago 2027", "tras aceptarse el informe posterior al viaje", "US$10.000,00", "US$0,00", "US$10.000,00"},
 	}
 	if got := tableRows(t, rosa, "#award table:nth-of-type(1) tbody tr"); !reflect.DeepEqual(got, schedule) {
 		t.Errorf("the charity's schedule is %q, want %q", got, schedule)
 	}
-	if got, want := tableRows(t, rosa, "#award table:nth-of-type(2) tbody tr"), [][]string{{today, "US$8.000,00", es("page.award.method.wire"), "W-778", ""}}; !reflect.DeepEqual(got, want) {
+	if got, want := tableRows(t, rosa, "#award table:nth-of-type(2) tbody tr"), [][]string{{paidOn, "US$8.000,00", es("page.award.method.wire"), "W-778", ""}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("the charity's ledger is %q, want %q", got, want)
 	}
 	if n := testenv.Run(rosa, chromedp.Evaluate[int](`document.querySelectorAll("#award form, #award input[name=key]").length`)); n != 0 {

@@ -183,10 +183,11 @@ func TestReportCorrectionsNoteOnTheReportPageAndInTheThread(t *testing.T) {
 	note := "Please split the pediatric cases by age."
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/report/review", url.Values{"decision": {"corrections"}, "note": {note}}),
 		http.StatusSeeOther)
-	var day string
-	if err := s.db.Get(&day, `SELECT to_char(reviewed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM reports`); err != nil {
+	var reviewed time.Time
+	if err := s.db.Get(&reviewed, `SELECT reviewed_at FROM reports`); err != nil {
 		t.Fatal(err)
 	}
+	day := s.cat.Date("en", reviewed.UTC())
 
 	page := ch.get(app + "/report")
 	wantStatus(t, page, http.StatusOK)
@@ -203,7 +204,7 @@ func TestReportCorrectionsNoteOnTheReportPageAndInTheThread(t *testing.T) {
 		"interventional": {"2"}, "deaths_discharge": {"0"}, "complications": {"2"}, "lost_follow_up": {"3"}, "narrative": {"Eight patients."},
 		"action": {"submit"}}), http.StatusSeeOther)
 	mustNotContain(t, ch.get(app+"/report"), `class="banner"`)
-	mustContain(t, admin.get(app+"/report"), s.text("es", "page.report.corrections_before", "Name", people[demoAdmin].name, "Date", day), note)
+	mustContain(t, admin.get(app+"/report"), s.text("es", "page.report.corrections_before", "Name", people[demoAdmin].name, "Date", s.cat.Date("es", reviewed.UTC())), note)
 }
 
 // Outcome documents: the charity adds them once the trip is funded and

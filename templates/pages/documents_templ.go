@@ -262,9 +262,9 @@ func Documents(d *view.Documents) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var15 string
-					templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("document.kind."+string(doc.Kind)) + " · " + doc.Size + " · " + day(doc.UploadedAt))
+					templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("document.kind."+string(doc.Kind)) + " · " + doc.Size + " · " + p.Date(doc.UploadedAt))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/documents.templ`, Line: 42, Col: 121}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/documents.templ`, Line: 42, Col: 124}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 					if templ_7745c5c3_Err != nil {
@@ -280,9 +280,9 @@ func Documents(d *view.Documents) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var16 string
-						templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs("· " + p.T("page.documents.expires", "Date", doc.LicenceExpiresOn.Format("2006-01-02")))
+						templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs("· " + p.T("page.documents.expires", "Date", p.Date(*doc.LicenceExpiresOn)))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/documents.templ`, Line: 44, Col: 119}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/documents.templ`, Line: 44, Col: 107}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 						if templ_7745c5c3_Err != nil {

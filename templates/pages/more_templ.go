@@ -410,9 +410,9 @@ func ApplicationVersion(v *view.ApplicationVersion) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var23 string
-			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("page.app.version", "Number", v.Version.Number) + " · " + minute(v.Version.SubmittedAt) + " UTC")
+			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("page.app.version", "Number", v.Version.Number) + " · " + p.Moment(v.Version.SubmittedAt))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 62, Col: 123}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 62, Col: 116}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {
@@ -1408,9 +1408,9 @@ func AdminMinutes(m *view.AdminMinutes) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var87 string
-					templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(minute(e.OpenedAt) + " UTC")
+					templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(p.Moment(e.OpenedAt))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 179, Col: 79}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 179, Col: 72}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var87))
 					if templ_7745c5c3_Err != nil {
@@ -1434,9 +1434,9 @@ func AdminMinutes(m *view.AdminMinutes) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var89 string
-					templ_7745c5c3_Var89, templ_7745c5c3_Err = templ.JoinStringErrs(closedAt(e))
+					templ_7745c5c3_Var89, templ_7745c5c3_Err = templ.JoinStringErrs(closedAt(p, e))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 180, Col: 64}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 180, Col: 67}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var89))
 					if templ_7745c5c3_Err != nil {
@@ -1496,11 +1496,11 @@ func AdminMinutes(m *view.AdminMinutes) templ.Component {
 }
 
 // closedAt is when a vote of the minutes closed (every one has).
-func closedAt(e view.Minute) string {
+func closedAt(p *view.Page, e view.Minute) string {
 	if e.ClosedAt == nil {
 		return ""
 	}
-	return minute(*e.ClosedAt) + " UTC"
+	return p.Moment(*e.ClosedAt)
 }
 
 // AdminExports offers each export for a period, as CSV or XLSX.
@@ -2217,9 +2217,9 @@ func ApplicationNew(a *view.ApplicationNew) templ.Component {
 					}
 					if r.ClosesOn != nil {
 						var templ_7745c5c3_Var133 string
-						templ_7745c5c3_Var133, templ_7745c5c3_Err = templ.JoinStringErrs(" · " + p.T("page.app_new.closes", "Date", r.ClosesOn.Format("2006-01-02")))
+						templ_7745c5c3_Var133, templ_7745c5c3_Err = templ.JoinStringErrs(" · " + p.T("page.app_new.closes", "Date", p.Date(*r.ClosesOn)))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 283, Col: 87}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages/more.templ`, Line: 283, Col: 75}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var133))
 						if templ_7745c5c3_Err != nil {

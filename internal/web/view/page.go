@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/i18n"
@@ -50,6 +51,13 @@ func NewPage(cat *i18n.Catalog, asset func(name string) string, lang string) Pag
 
 // T translates key into the page's language.
 func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// Date is a day as the reader writes it ("5 Dec 2026", "5 dic 2026").
+func (p Page) Date(t time.Time) string { return p.cat.Date(p.Lang, t) }
+
+// Moment is an instant in the reader's words with its time zone shown
+// ("5 Dec 2026, 18:00 UTC"): never an ISO string, never a bare time.
+func (p Page) Moment(t time.Time) string { return p.cat.DateTime(p.Lang, t, time.UTC) }
 
 // Asset is the URL of a file under assets/, with its content hash.
 func (p Page) Asset(name string) string {
