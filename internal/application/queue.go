@@ -274,7 +274,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 		b.WriteString(` AND a.id = ANY(` + arg(pq.Array(matches)) + `)`)
 	case f.Search != "":
 		p := arg(likePattern(f.Search))
-		b.WriteString(` AND (a.title ILIKE ` + p + ` OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.legal_name ILIKE ` + p + `))`)
+		b.WriteString(` AND (search_fold(a.title) LIKE search_fold(` + p + `) OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND search_fold(o.legal_name) LIKE search_fold(` + p + `)))`)
 	}
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
@@ -299,7 +299,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 
 // The search, in two steps. A term that names a few applications (a
 // title, a charity) is looked up in the trigram indexes
-// (migrations/00008_queue_indexes.sql), and the queue keeps those. A term
+// (migrations/00024_counts_and_search.sql), and the queue keeps those. A term
 // that matches thousands ("mission") cannot be listed cheaply, but then the
 // queue's own walk finds a page of them at once: searchMatches says which.
 // Either way the work is bounded, where one plan for both was not: 0.6 s
@@ -316,9 +316,9 @@ const minSearch = 3
 // contains term; listed is false when there are more than searchListed.
 func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, listed bool, err error) {
 	// UNION ALL, not UNION: the limit then stops the lookup early.
-	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND title ILIKE $1
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND search_fold(title) LIKE search_fold($1)
 		UNION ALL SELECT a.id FROM applications a JOIN organizations o ON o.id = a.organization_id
-		WHERE a.version > 0 AND o.legal_name ILIKE $1 LIMIT `+strconv.Itoa(searchListed+1), likePattern(term)); err != nil {
+		WHERE a.version > 0 AND search_fold(o.legal_name) LIKE search_fold($1) LIMIT `+strconv.Itoa(searchListed+1), likePattern(term)); err != nil {
 		return nil, false, err
 	}
 	if len(ids) > searchListed {
@@ -328,6 +328,10 @@ func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, 
 	return append([]int64{}, slices.Compact(ids)...), true, nil // never nil when listed, even with no match
 }
 
+// likePattern is the LIKE pattern that finds term. The queries fold both
+// sides with the database's search_fold (lower case, no accents;
+// migrations/00024_counts_and_search.sql), the expression the trigram
+// indexes hold, so "mision" finds "Misión" and the index serves it.
 func likePattern(term string) string { return "%" + likeEscaper.Replace(term) + "%" }
 
 // likeEscaper makes a search term match itself in LIKE (backslash is the
