@@ -75,8 +75,8 @@ func TestQueueSearchIgnoresAccentsThroughTheIndex(t *testing.T) {
 	// The plans of searchMatches' two halves, as PostgreSQL makes them for
 	// a term, name the indexes on the folded text.
 	for _, q := range []string{
-		`SELECT id FROM applications WHERE version > 0 AND search_fold(title) LIKE search_fold('%mision%')`,
-		`SELECT id FROM organizations o WHERE search_fold(o.legal_name) LIKE search_fold('%corazon%')`,
+		`SELECT id FROM applications WHERE version > 0 AND search_title LIKE search_fold('%mision%')`,
+		`SELECT id FROM organizations o WHERE o.search_name LIKE search_fold('%corazon%')`,
 	} {
 		var plan []string
 		if err := f.db.Select(&plan, `EXPLAIN `+q); err != nil {
