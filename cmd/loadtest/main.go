@@ -43,6 +43,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"missiongrants/internal/portal"
 )
 
 func main() {
@@ -90,6 +92,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The portal served here runs with the binary's garbage collector
+	// settings (GOGC=100 in the environment measures Go's default).
+	gogc, limit := portal.TuneGC(os.Getenv)
+	o.gc = "GOGC=" + gogc + ", GOMEMLIMIT=" + limit
+	log.Info("garbage collector", "GOGC", gogc, "GOMEMLIMIT", limit)
 	if err := run(ctx, o, log); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
@@ -112,6 +119,7 @@ type options struct {
 	out          string
 	only         string
 	profiles     string
+	gc           string // the portal's garbage collector settings, for the report
 }
 
 // openLoop reports whether the open loop runs at scale apps.
