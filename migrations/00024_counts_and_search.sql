@@ -1,9 +1,9 @@
 -- +goose Up
 -- Two costs that grew with the data.
 --
--- 1. The admin dashboard counted every application by round and status, and
--- summed every award by year, at each view: at 100,000 applications most of
--- the page's time. The counts and sums are kept here instead, changed by the
+-- 1. The admin dashboard counted every application by round and status,
+-- summed every award by year, and counted the reports overdue and the votes
+-- open, at each view: at 100,000 applications most of the page's time. The counts and sums are kept here instead, changed by the
 -- triggers below by difference (n = n + 1, never a recount) with INSERT … ON
 -- CONFLICT DO UPDATE, so that transactions changing the same figure at the
 -- same moment all count (the row lock orders them). Each trigger changes
@@ -12,7 +12,7 @@
 -- still may, and PostgreSQL then ends one of them). A figure of 0 stays as
 -- a row; readers skip it. migrations/counts_test.go checks them against a
 -- recount.
-LOCK TABLE applications, awards IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE applications, awards, votes IN SHARE ROW EXCLUSIVE MODE;
 
 CREATE TABLE application_counts (
     round_id bigint NOT NULL,
@@ -29,6 +29,23 @@ CREATE TABLE award_years (
 );
 INSERT INTO award_years SELECT year, sum(amount_cents), sum(paid_cents) FROM awards GROUP BY 1;
 
+-- The reports owed, by the day the trip ended: a report is overdue some days
+-- after, so the dashboard sums the days before a date (one row a day, not
+-- one an application).
+CREATE TABLE owed_reports (
+    trip_end date PRIMARY KEY,
+    n        bigint NOT NULL CHECK (n >= 0)
+);
+INSERT INTO owed_reports SELECT trip_end, count(*) FROM applications
+WHERE status = 'approved' AND NOT report_in AND trip_end IS NOT NULL GROUP BY 1;
+
+-- The votes still open.
+CREATE TABLE open_votes (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    n   bigint NOT NULL CHECK (n >= 0)
+);
+INSERT INTO open_votes SELECT true, count(*) FROM votes WHERE closed_at IS NULL;
+
 -- +goose StatementBegin
 -- Inserts and deletes, whole statements at once: the seed and the tests
 -- insert thousands of rows in one statement.
@@ -38,10 +55,17 @@ BEGIN
         INSERT INTO application_counts AS c (round_id, status, n)
         SELECT round_id, status, count(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
         ON CONFLICT (round_id, status) DO UPDATE SET n = c.n + excluded.n;
+        INSERT INTO owed_reports AS r (trip_end, n)
+        SELECT trip_end, count(*) FROM added WHERE status = 'approved' AND NOT report_in AND trip_end IS NOT NULL GROUP BY 1 ORDER BY 1
+        ON CONFLICT (trip_end) DO UPDATE SET n = r.n + excluded.n;
     ELSE
         UPDATE application_counts c SET n = c.n - d.n
         FROM (SELECT round_id, status, count(*) AS n FROM removed GROUP BY 1, 2 ORDER BY 1, 2) d
         WHERE c.round_id = d.round_id AND c.status = d.status;
+        UPDATE owed_reports r SET n = r.n - d.n
+        FROM (SELECT trip_end, count(*) AS n FROM removed WHERE status = 'approved' AND NOT report_in AND trip_end IS NOT NULL
+              GROUP BY 1 ORDER BY 1) d
+        WHERE r.trip_end = d.trip_end;
     END IF;
     RETURN NULL;
 END
@@ -61,6 +85,45 @@ BEGIN
     ON CONFLICT (round_id, status) DO UPDATE SET n = c.n + 1;
     IF (OLD.round_id, OLD.status) > (NEW.round_id, NEW.status) THEN
         UPDATE application_counts SET n = n - 1 WHERE round_id = OLD.round_id AND status = OLD.status;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- A report owed, or no longer: approved, reported on (report_in, kept by
+-- 00016's trigger), or the trip's end moved.
+CREATE FUNCTION owed_reports_move() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    owed_before boolean := OLD.status = 'approved' AND NOT OLD.report_in AND OLD.trip_end IS NOT NULL;
+    owed_after  boolean := NEW.status = 'approved' AND NOT NEW.report_in AND NEW.trip_end IS NOT NULL;
+BEGIN
+    IF owed_before AND (NOT owed_after OR OLD.trip_end < NEW.trip_end) THEN
+        UPDATE owed_reports SET n = n - 1 WHERE trip_end = OLD.trip_end;
+    END IF;
+    IF owed_after AND (NOT owed_before OR OLD.trip_end <> NEW.trip_end) THEN
+        INSERT INTO owed_reports AS r (trip_end, n) VALUES (NEW.trip_end, 1)
+        ON CONFLICT (trip_end) DO UPDATE SET n = r.n + 1;
+    END IF;
+    IF owed_before AND owed_after AND OLD.trip_end > NEW.trip_end THEN
+        UPDATE owed_reports SET n = n - 1 WHERE trip_end = OLD.trip_end;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION open_votes_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    d bigint;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT count(*) INTO d FROM added WHERE closed_at IS NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT -count(*) INTO d FROM removed WHERE closed_at IS NULL;
+    ELSE
+        d := CASE WHEN NEW.closed_at IS NULL THEN 1 ELSE -1 END;
+    END IF;
+    IF d <> 0 THEN
+        UPDATE open_votes SET n = n + d;
     END IF;
     RETURN NULL;
 END
@@ -111,6 +174,15 @@ CREATE TRIGGER application_counts_delete AFTER DELETE ON applications
 CREATE TRIGGER application_counts_update AFTER UPDATE OF round_id, status ON applications
     FOR EACH ROW WHEN (OLD.round_id IS DISTINCT FROM NEW.round_id OR OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION application_counts_move();
+CREATE TRIGGER owed_reports_update AFTER UPDATE OF status, report_in, trip_end ON applications
+    FOR EACH ROW WHEN ((OLD.status, OLD.report_in, OLD.trip_end) IS DISTINCT FROM (NEW.status, NEW.report_in, NEW.trip_end))
+    EXECUTE FUNCTION owed_reports_move();
+CREATE TRIGGER open_votes_insert AFTER INSERT ON votes
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION open_votes_change();
+CREATE TRIGGER open_votes_delete AFTER DELETE ON votes
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION open_votes_change();
+CREATE TRIGGER open_votes_update AFTER UPDATE OF closed_at ON votes
+    FOR EACH ROW WHEN ((OLD.closed_at IS NULL) <> (NEW.closed_at IS NULL)) EXECUTE FUNCTION open_votes_change();
 CREATE TRIGGER award_years_insert AFTER INSERT ON awards
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION award_years_change();
 CREATE TRIGGER award_years_delete AFTER DELETE ON awards
@@ -156,15 +228,23 @@ DROP INDEX applications_title_fold_idx;
 ALTER TABLE organizations DROP COLUMN search_name;
 ALTER TABLE applications DROP COLUMN search_title;
 DROP FUNCTION search_fold(text);
+DROP TRIGGER open_votes_update ON votes;
+DROP TRIGGER open_votes_delete ON votes;
+DROP TRIGGER open_votes_insert ON votes;
+DROP TRIGGER owed_reports_update ON applications;
 DROP TRIGGER award_years_update ON awards;
 DROP TRIGGER award_years_delete ON awards;
 DROP TRIGGER award_years_insert ON awards;
 DROP TRIGGER application_counts_update ON applications;
 DROP TRIGGER application_counts_delete ON applications;
 DROP TRIGGER application_counts_insert ON applications;
+DROP FUNCTION open_votes_change();
+DROP FUNCTION owed_reports_move();
 DROP FUNCTION award_years_move();
 DROP FUNCTION award_years_change();
 DROP FUNCTION application_counts_move();
 DROP FUNCTION application_counts_change();
+DROP TABLE open_votes;
+DROP TABLE owed_reports;
 DROP TABLE award_years;
 DROP TABLE application_counts;

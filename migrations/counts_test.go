@@ -14,8 +14,9 @@ import (
 	"missiongrants/internal/dbtest"
 )
 
-// The admin dashboard reads the counts by round and status and the money
-// by year that the triggers of 00024 keep. After random inserts, updates
+// The admin dashboard reads the counts by round and status, the money by
+// year, the reports owed by day and the votes open that the triggers of
+// 00024 keep. After random inserts, updates
 // and deletes, one statement or many rows at a time, from one connection
 // and then from eight concurrent transactions (some rolled back), they
 // equal a full recount.
@@ -58,7 +59,7 @@ func TestDashboardAggregatesEqualARecount(t *testing.T) {
 	// not on the applications' own rows).
 	step := func(q sqlx.Ext, rng *rand.Rand, org int64) error {
 		var err error
-		switch rng.IntN(8) {
+		switch rng.IntN(11) {
 		case 0: // several applications in one statement
 			_, err = q.Exec(`INSERT INTO applications (organization_id, round_id, status, version, title, created_by)
 				SELECT $1, ($2::bigint[])[1 + (g % 3)], ($3::text[])[1 + ((g * 7 + $4) % 7)], 1, 'Mission', $5 FROM generate_series(1, $6) g`,
@@ -87,6 +88,23 @@ func TestDashboardAggregatesEqualARecount(t *testing.T) {
 		case 7:
 			_, err = q.Exec(`DELETE FROM awards WHERE id = (SELECT w.id FROM awards w JOIN applications a ON a.id = w.application_id
 				WHERE a.organization_id = $1 ORDER BY random() LIMIT 1)`, org)
+		case 8: // trips' ends and reports in (what owes a report)
+			_, err = q.Exec(`UPDATE applications SET trip_end = date '2026-01-01' + (id % 5)::int + $1::int, report_in = $2
+				WHERE id % 4 = $3 AND organization_id = $4`, rng.IntN(3), rng.IntN(3) == 0, rng.IntN(4), org)
+		case 9: // votes opened, one each for a few applications
+			_, err = q.Exec(`INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at)
+				SELECT id, 1000, $1, now(), now() + interval '1 day' FROM applications a WHERE id % 6 = $2 AND organization_id = $3
+				AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL)`,
+				user, rng.IntN(6), org)
+		case 10: // votes closed (never reopened: 00021), removed
+			switch rng.IntN(2) {
+			case 0:
+				_, err = q.Exec(`UPDATE votes SET closed_at = now(), result = '{}', decision = 'none'
+					WHERE closed_at IS NULL AND id % 3 = $1 AND id <> $2 AND application_id IN (SELECT id FROM applications WHERE organization_id = $3)`, rng.IntN(3), vote, org)
+			default:
+				_, err = q.Exec(`DELETE FROM votes WHERE id % 5 = $1 AND id <> $2 AND application_id IN (SELECT id FROM applications WHERE organization_id = $3)`,
+					rng.IntN(5), vote, org)
+			}
 		}
 		return err
 	}
@@ -101,7 +119,16 @@ func TestDashboardAggregatesEqualARecount(t *testing.T) {
 			SELECT format('year %s: kept %s/%s, summed %s/%s', coalesce(k.year, c.year), k.awarded_cents, k.paid_cents, c.awarded, c.paid)
 			FROM (SELECT * FROM award_years WHERE awarded_cents <> 0 OR paid_cents <> 0) k
 			FULL JOIN (SELECT year, sum(amount_cents) AS awarded, sum(paid_cents) AS paid FROM awards GROUP BY 1) c ON c.year = k.year
-			WHERE (k.awarded_cents, k.paid_cents) IS DISTINCT FROM (c.awarded, c.paid)`); err != nil {
+			WHERE (k.awarded_cents, k.paid_cents) IS DISTINCT FROM (c.awarded, c.paid)
+			UNION ALL
+			SELECT format('reports owed for trips ended %s: kept %s, counted %s', coalesce(k.trip_end, c.trip_end), k.n, c.n)
+			FROM (SELECT * FROM owed_reports WHERE n <> 0) k
+			FULL JOIN (SELECT trip_end, count(*) AS n FROM applications WHERE status = 'approved' AND NOT report_in AND trip_end IS NOT NULL GROUP BY 1) c
+				ON c.trip_end = k.trip_end
+			WHERE k.n IS DISTINCT FROM c.n
+			UNION ALL
+			SELECT format('open votes: kept %s, counted %s', k.n, c.n)
+			FROM open_votes k, (SELECT count(*) AS n FROM votes WHERE closed_at IS NULL) c WHERE k.n <> c.n`); err != nil {
 			t.Fatal(err)
 		}
 		for _, d := range diff {
@@ -173,8 +200,14 @@ func TestDashboardAggregatesEqualARecount(t *testing.T) {
 	wg.Wait()
 	check("after concurrent transactions")
 	t.Logf("%d of 200 transactions ended by a deadlock", deadlocks.Load())
-	var n int
-	if err := db.Get(&n, `SELECT count(*) FROM applications`); err != nil || n == 0 {
-		t.Fatalf("%d applications (%v): the test changed nothing", n, err)
+	var left struct{ Apps, Awards, Owed, Open int }
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM applications), (SELECT count(*) FROM awards),
+		(SELECT count(*) FROM applications WHERE status = 'approved' AND NOT report_in AND trip_end IS NOT NULL),
+		(SELECT count(*) FROM votes WHERE closed_at IS NULL)`).Scan(&left.Apps, &left.Awards, &left.Owed, &left.Open); err != nil {
+		t.Fatal(err)
 	}
+	if left.Apps == 0 {
+		t.Fatal("no application is left: the test changed nothing")
+	}
+	t.Logf("left: %+v", left)
 }

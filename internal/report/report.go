@@ -317,8 +317,12 @@ func OverdueForOrganization(ctx context.Context, q db.Querier, orgID int64, toda
 
 // Overdue lists the first limit applications whose reports are late, the
 // longest overdue first, and how many there are in all, for the admins.
+// The count is summed from the reports owed by day of the trip's end
+// (owed_reports, kept by migrations/00024_counts_and_search.sql's
+// triggers), not counted from every application that owes one.
 func (s *Service) Overdue(ctx context.Context, limit int) ([]int64, int, error) {
-	return firstIDs(ctx, s.db, `SELECT a.id, count(*) OVER () AS total FROM applications a WHERE `+overdue("$1", "$2")+`
+	return firstIDs(ctx, s.db, `SELECT a.id, (SELECT sum(n) FROM owed_reports WHERE trip_end < $1::date - $2::int) AS total
+		FROM applications a WHERE `+overdue("$1", "$2")+`
 		ORDER BY a.trip_end, a.id LIMIT $3`, s.now().UTC(), s.dueDays, limit)
 }
 
