@@ -63,17 +63,6 @@ func (v *visitor) send(ctx context.Context, method, path string, form url.Values
 	return client.Do(req)
 }
 
-// get fetches path and drops the body; it returns the status.
-func (v *visitor) get(ctx context.Context, path string) (int, error) {
-	resp, err := v.send(ctx, http.MethodGet, path, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	_, err = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, err
-}
-
 // step sends a request of the login and keeps the cookies it sets; only
 // the login phase calls it, before visitors are shared.
 func (v *visitor) step(ctx context.Context, method, path string, form url.Values) (int, error) {
