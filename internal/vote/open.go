@@ -21,9 +21,10 @@ func (s *Service) OpenVotes(ctx context.Context, limit int) ([]OpenItem, int, er
 		OpenItem
 		Total int `db:"total"`
 	}
-	// The total is the count migrations/00024_counts_and_search.sql's
-	// triggers keep, not a count of every open vote.
-	if err := s.db.SelectContext(ctx, &rows, `SELECT v.id, v.application_id, a.title, v.closes_at, (SELECT n FROM open_votes) AS total
+	// The total is counted from votes_closes_idx alone (open votes only),
+	// not from the open votes joined to their applications and numbered.
+	if err := s.db.SelectContext(ctx, &rows, `SELECT v.id, v.application_id, a.title, v.closes_at,
+		(SELECT count(*) FROM votes o WHERE o.closed_at IS NULL) AS total
 		FROM votes v JOIN applications a ON a.id = v.application_id
 		WHERE v.closed_at IS NULL ORDER BY v.closes_at, v.id LIMIT $1`, limit); err != nil || len(rows) == 0 {
 		return nil, 0, err
