@@ -67,6 +67,7 @@ func main() {
 	flag.IntVar(&o.mixRate, "mix-rate", 300, "the open loop's rate for the mix of the main pages")
 	flag.IntVar(&o.capacityFrom, "capacity-from", 100, "the capacity search's first rate, doubled until the p99 passes 100 ms (0: no search)")
 	flag.IntVar(&o.capacityTo, "capacity-to", 3200, "the capacity search's highest rate")
+	flag.IntVar(&o.compareGOGC, "compare-gogc", 0, "also measure each page at once with this GOGC in the portal's process, for the lever's ratio (0: not)")
 	openApps := flag.Int("open-apps", 0, "run the open loop at this scale only (0: the largest of -apps; -1: every scale)")
 	flag.StringVar(&o.databaseURL, "database-url", "", "PostgreSQL URL of a role that may create databases (empty: a private cluster)")
 	flag.StringVar(&o.out, "out", "", "also write the report (Markdown) to this file")
@@ -120,6 +121,7 @@ type options struct {
 	only         string
 	profiles     string
 	gc           string // the portal's garbage collector settings, for the report
+	compareGOGC  int    // see -compare-gogc
 }
 
 // openLoop reports whether the open loop runs at scale apps.

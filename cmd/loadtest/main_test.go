@@ -31,7 +31,8 @@ func TestMain(m *testing.M) {
 // docs/performance.md, never asserted here.)
 func TestLoadToolRunsEveryPage(t *testing.T) {
 	o := options{scales: []int{40}, clients: 2, duration: 150 * time.Millisecond, warmup: 50 * time.Millisecond,
-		runs: 2, rateDuration: 150 * time.Millisecond, rate: 20, mixRate: 40, capacityFrom: 50, capacityTo: 100, openApps: 40}
+		runs: 2, rateDuration: 150 * time.Millisecond, rate: 20, mixRate: 40, capacityFrom: 50, capacityTo: 100, openApps: 40,
+		compareGOGC: 100, gc: "GOGC=400"}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
 	server, err := startServer(ctx, "", log)
@@ -46,7 +47,7 @@ func TestLoadToolRunsEveryPage(t *testing.T) {
 	report := render([]*scaleRun{run}, o, machine(server.version))
 	for _, want := range []string{"ceiling (fortunes)", "| review queue |", "| application page |", "| admin dashboard |",
 		"Where PostgreSQL's time went", "Load average", "Open loop at 40 applications", "| mix at 40/s |", "## Targets",
-		"CPU share of"} {
+		"CPU share of", "with GOGC=100 over with GOGC=400"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}
@@ -57,8 +58,8 @@ func TestLoadToolRunsEveryPage(t *testing.T) {
 		if p.name == "sign-in (password)" {
 			want = 1 // sent in the first run only: the sign-in limit
 		}
-		if len(p.loads) != want || len(p.shares) != want {
-			t.Errorf("%s: %d runs and %d shares, want %d", p.name, len(p.loads), len(p.shares), want)
+		if len(p.loads) != want || len(p.shares) != want || len(p.gcRatios) != want {
+			t.Errorf("%s: %d runs, %d shares and %d GOGC ratios, want %d", p.name, len(p.loads), len(p.shares), len(p.gcRatios), want)
 		}
 		for _, m := range p.loads {
 			if m.Errors > 0 {

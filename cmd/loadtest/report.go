@@ -76,6 +76,7 @@ func render(runs []*scaleRun, o options, where string) string {
 				ms(m.P50), ms(m.P99), m.Errors, cpuShown(p), strings.Join(shares, ", "), p.share(), statements, size, hosts)
 		}
 		b.WriteString("\n")
+		writeGCLever(&b, r, o)
 		writeTop(&b, r)
 		if ol := r.open; ol != nil {
 			writeOpen(&b, r.apps, ol)
@@ -102,6 +103,24 @@ func render(runs []*scaleRun, o options, where string) string {
 		fmt.Fprintf(&b, "- %s\n", line)
 	}
 	return b.String()
+}
+
+// writeGCLever writes, with -compare-gogc, each page's CPU per request at
+// that GOGC over the run's own setting.
+func writeGCLever(b *strings.Builder, r *scaleRun, o options) {
+	if o.compareGOGC == 0 {
+		return
+	}
+	fmt.Fprintf(b, "CPU per request with GOGC=%d over with %s, each measured right after the other (the lever's ratio):\n\n", o.compareGOGC, o.gc)
+	b.WriteString("| page | run by run | median |\n|---|---|---|\n")
+	for _, p := range r.pages {
+		var v []string
+		for _, x := range p.gcRatios {
+			v = append(v, fmt.Sprintf("%.2f", x))
+		}
+		fmt.Fprintf(b, "| %s | %s | %.2fx |\n", p.name, strings.Join(v, ", "), median(append([]float64(nil), p.gcRatios...)))
+	}
+	b.WriteString("\n")
 }
 
 // writeOpen writes the open loop's figures at one scale.

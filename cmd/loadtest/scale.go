@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -136,6 +137,7 @@ type pageResult struct {
 	loads      []measurement  // one per run of the closed loop (only the first for a page sent once)
 	shares     []float64      // the ceiling's CPU per request over the page's, run by run
 	top        []topStatement // where PostgreSQL's time went, in the first run
+	gcRatios   []float64      // with -compare-gogc: CPU per request at that GOGC over the run's own, run by run
 }
 
 // load is the page's first run, whose throughput and latency are shown.
@@ -338,6 +340,17 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 			}
 			if m.Requests == 0 {
 				return nil, fmt.Errorf("%s: no request succeeded (%s)", pg.name, m.FirstErr)
+			}
+			if o.compareGOGC != 0 {
+				// The GOGC lever, measured in the same run: the page again,
+				// at once, with the other setting (the portal's process).
+				was := debug.SetGCPercent(o.compareGOGC)
+				alt, err := hammer(gen, server.cpu, spec)
+				debug.SetGCPercent(was)
+				if err != nil {
+					return nil, err
+				}
+				r.gcRatios = append(r.gcRatios, float64(alt.cpuPerRequest())/float64(m.cpuPerRequest()))
 			}
 			after, err := ceilingRun()
 			if err != nil {
