@@ -34,8 +34,8 @@ CREATE TABLE award_years (
 INSERT INTO award_years SELECT year, sum(amount_cents), sum(paid_cents) FROM awards GROUP BY 1;
 
 -- The reports owed, by the day the trip ended: a report is overdue some days
--- after, so the dashboard sums the days before a date (one row a day, not
--- one an application).
+-- after, so the dashboard sums the days before a date (one row a day that
+-- owes reports, not one an application).
 CREATE TABLE owed_reports (
     trip_end date PRIMARY KEY,
     n        bigint NOT NULL CHECK (n >= 0)
@@ -63,6 +63,8 @@ BEGIN
         FROM (SELECT trip_end, count(*) AS n FROM removed WHERE status = 'approved' AND NOT report_in AND trip_end IS NOT NULL
               GROUP BY 1 ORDER BY 1) d
         WHERE r.trip_end = d.trip_end;
+        -- Days left owing none (rows this statement holds locked).
+        DELETE FROM owed_reports WHERE n = 0 AND trip_end IN (SELECT trip_end FROM removed);
     END IF;
     RETURN NULL;
 END
@@ -87,6 +89,24 @@ BEGIN
 END
 $$;
 
+-- One report fewer owed for trips that ended on day; a day that owes none
+-- is removed, so the days summed are those with reports owed, not every
+-- day since the first trip. (An upsert meeting a row deleted meanwhile
+-- inserts it again: PostgreSQL retries ON CONFLICT.)
+CREATE FUNCTION owed_reports_less(day date) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    left_owed bigint;
+BEGIN
+    -- Decremented first, so the row is locked when it is found empty: a
+    -- concurrent decrement of the same day cannot find it gone (the day
+    -- would still owe that one's report).
+    UPDATE owed_reports SET n = n - 1 WHERE trip_end = day RETURNING n INTO left_owed;
+    IF left_owed = 0 THEN
+        DELETE FROM owed_reports WHERE trip_end = day;
+    END IF;
+END
+$$;
+
 -- A report owed, or no longer: approved, reported on (report_in, kept by
 -- 00016's trigger), or the trip's end moved.
 CREATE FUNCTION owed_reports_move() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -95,14 +115,14 @@ DECLARE
     owed_after  boolean := NEW.status = 'approved' AND NOT NEW.report_in AND NEW.trip_end IS NOT NULL;
 BEGIN
     IF owed_before AND (NOT owed_after OR OLD.trip_end < NEW.trip_end) THEN
-        UPDATE owed_reports SET n = n - 1 WHERE trip_end = OLD.trip_end;
+        PERFORM owed_reports_less(OLD.trip_end);
     END IF;
     IF owed_after AND (NOT owed_before OR OLD.trip_end <> NEW.trip_end) THEN
         INSERT INTO owed_reports AS r (trip_end, n) VALUES (NEW.trip_end, 1)
         ON CONFLICT (trip_end) DO UPDATE SET n = r.n + 1;
     END IF;
     IF owed_before AND owed_after AND OLD.trip_end > NEW.trip_end THEN
-        UPDATE owed_reports SET n = n - 1 WHERE trip_end = OLD.trip_end;
+        PERFORM owed_reports_less(OLD.trip_end);
     END IF;
     RETURN NULL;
 END
@@ -165,6 +185,12 @@ CREATE TRIGGER award_years_update AFTER UPDATE OF year, amount_cents, paid_cents
         OR OLD.paid_cents IS DISTINCT FROM NEW.paid_cents)
     EXECUTE FUNCTION award_years_move();
 
+-- The dashboard's first votes to close, from an index in that order: with
+-- votes_closes_idx (closes_at alone) PostgreSQL read every open vote to
+-- order those closing at the same moment by id.
+CREATE INDEX votes_open_idx ON votes (closes_at, id) WHERE closed_at IS NULL;
+DROP INDEX votes_closes_idx;
+
 -- 2. The queue's search matches without accents ("mision" finds "Misión"),
 -- through trigram indexes on the folded text. unaccent() is only STABLE
 -- (its dictionary could be changed), so neither an index nor a generated
@@ -196,6 +222,8 @@ DROP INDEX organizations_name_trgm_idx;
 -- +goose Down
 CREATE INDEX organizations_name_trgm_idx ON organizations USING gin (legal_name gin_trgm_ops);
 CREATE INDEX applications_title_trgm_idx ON applications USING gin (title gin_trgm_ops);
+CREATE INDEX votes_closes_idx ON votes (closes_at) WHERE closed_at IS NULL;
+DROP INDEX votes_open_idx;
 DROP INDEX organizations_name_fold_idx;
 DROP INDEX applications_title_fold_idx;
 ALTER TABLE organizations DROP COLUMN search_name;
@@ -209,6 +237,7 @@ DROP TRIGGER application_counts_update ON applications;
 DROP TRIGGER application_counts_delete ON applications;
 DROP TRIGGER application_counts_insert ON applications;
 DROP FUNCTION owed_reports_move();
+DROP FUNCTION owed_reports_less(date);
 DROP FUNCTION award_years_move();
 DROP FUNCTION award_years_change();
 DROP FUNCTION application_counts_move();

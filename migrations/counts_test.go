@@ -120,8 +120,10 @@ func TestDashboardAggregatesEqualARecount(t *testing.T) {
 			FULL JOIN (SELECT year, sum(amount_cents) AS awarded, sum(paid_cents) AS paid FROM awards GROUP BY 1) c ON c.year = k.year
 			WHERE (k.awarded_cents, k.paid_cents) IS DISTINCT FROM (c.awarded, c.paid)
 			UNION ALL
+			SELECT format('a day kept with no report owed: %s', trip_end) FROM owed_reports WHERE n = 0
+			UNION ALL
 			SELECT format('reports owed for trips ended %s: kept %s, counted %s', coalesce(k.trip_end, c.trip_end), k.n, c.n)
-			FROM (SELECT * FROM owed_reports WHERE n <> 0) k
+			FROM owed_reports k
 			FULL JOIN (SELECT trip_end, count(*) AS n FROM applications WHERE status = 'approved' AND NOT report_in AND trip_end IS NOT NULL GROUP BY 1) c
 				ON c.trip_end = k.trip_end
 			WHERE k.n IS DISTINCT FROM c.n

@@ -21,7 +21,7 @@ func (s *Service) OpenVotes(ctx context.Context, limit int) ([]OpenItem, int, er
 		OpenItem
 		Total int `db:"total"`
 	}
-	// The total is counted from votes_closes_idx alone (open votes only),
+	// The total is counted from votes_open_idx alone (open votes only),
 	// not from the open votes joined to their applications and numbered.
 	if err := s.db.SelectContext(ctx, &rows, `SELECT v.id, v.application_id, a.title, v.closes_at,
 		(SELECT count(*) FROM votes o WHERE o.closed_at IS NULL) AS total
