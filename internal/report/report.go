@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/audit"
@@ -363,9 +364,19 @@ func OverdueForOrganization(ctx context.Context, q db.Querier, orgID int64, toda
 
 // Overdue lists the first limit applications whose reports are late, the
 // longest overdue first, and how many there are in all, for the admins.
+// The count is summed from the reports owed by day of the trip's end
+// (owed_reports, kept by migrations/00024_counts_and_search.sql's
+// triggers), not counted from every application that owes one.
+//
+// The day, the days and the limit are written into the statement: as
+// arguments, PostgreSQL planned it afresh at every view (0.18 ms); written
+// out, the statement is planned once a day on each connection.
 func (s *Service) Overdue(ctx context.Context, limit int) ([]int64, int, error) {
-	return firstIDs(ctx, s.db, `SELECT a.id, count(*) OVER () AS total FROM applications a WHERE `+overdue("$1", "$2")+`
-		ORDER BY a.trip_end, a.id LIMIT $3`, s.now().UTC(), s.dueDays, limit)
+	day := "date " + pq.QuoteLiteral(s.now().UTC().Format(time.DateOnly))
+	days := strconv.Itoa(s.dueDays)
+	return firstIDs(ctx, s.db, `SELECT a.id, (SELECT sum(n) FROM owed_reports WHERE trip_end < `+day+` - `+days+`) AS total
+		FROM applications a WHERE `+overdue(day, days)+`
+		ORDER BY a.trip_end, a.id LIMIT `+strconv.Itoa(limit))
 }
 
 // AwaitingReview lists the first limit applications whose reports are
