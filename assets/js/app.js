@@ -14,6 +14,22 @@
     sel.addEventListener("pointerdown", function () { keyboard = false; });
     sel.addEventListener("change", function () { if (!keyboard) { sel.form.submit(); } });
   });
+  // Buttons that print the page, or copy a block's text (recovery codes):
+  // shown only where a script can run them, and saying when it is done.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("[data-copy]").forEach(function (b) {
+    var from = document.getElementById(b.getAttribute("data-copy"));
+    if (!from || !navigator.clipboard) { return; }
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      navigator.clipboard.writeText(from.innerText.trim()).then(function () {
+        b.textContent = b.getAttribute("data-done");
+      });
+    });
+  });
   // A form that came back with mistakes: its summary takes the focus, so a
   // screen reader reads it and the keyboard starts from its links.
   var summary = document.querySelector("[data-focus]");

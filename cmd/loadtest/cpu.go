@@ -95,3 +95,17 @@ func procStat(pid int) (ppid int, ticks int64, ok bool) {
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return ppid, utime + stime, true
 }
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes, as
+// /proc/loadavg gives it: how busy the shared machine was beside a run.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}

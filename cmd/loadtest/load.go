@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // visitor is one person's browser: their cookies, kept by hand so that
@@ -21,8 +20,8 @@ type visitor struct {
 	ip      string // the address the proxy says the request came from
 }
 
-// client is shared by every visitor: the load is many browsers, but the
-// connections they open are what a proxy in front of the portal would keep.
+// client signs people in and reads pages once (the load itself is sent by
+// the generator's process, attack.go).
 var client = &http.Client{
 	Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256, DisableCompression: true},
 	Timeout:   2 * time.Minute,
@@ -64,17 +63,6 @@ func (v *visitor) send(ctx context.Context, method, path string, form url.Values
 	return client.Do(req)
 }
 
-// get fetches path and drops the body; it returns the status.
-func (v *visitor) get(ctx context.Context, path string) (int, error) {
-	resp, err := v.send(ctx, http.MethodGet, path, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	_, err = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, err
-}
-
 // step sends a request of the login and keeps the cookies it sets; only
 // the login phase calls it, before visitors are shared.
 func (v *visitor) step(ctx context.Context, method, path string, form url.Values) (int, error) {
@@ -90,83 +78,48 @@ func (v *visitor) step(ctx context.Context, method, path string, form url.Values
 	return resp.StatusCode, nil
 }
 
-// measurement is one page under load.
+// target is a request of the visitor's, for the load generator.
+func (v *visitor) target(method, path string, form url.Values) vegeta.Target {
+	t := vegeta.Target{Method: method, URL: v.base + path, Header: http.Header{}}
+	if form != nil {
+		t.Body = []byte(form.Encode())
+		t.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if v.ip != "" {
+		t.Header.Set("X-Forwarded-For", v.ip)
+	}
+	var cookies []string
+	for name, value := range v.cookies {
+		cookies = append(cookies, (&http.Cookie{Name: name, Value: value}).String())
+	}
+	slices.Sort(cookies)
+	if len(cookies) > 0 {
+		t.Header.Set("Cookie", strings.Join(cookies, "; "))
+	}
+	return t
+}
+
+// measurement is one attack, and the CPU time spent meanwhile by this
+// process (the portal, or the ceiling; the generator is another process)
+// and by PostgreSQL.
 type measurement struct {
-	requests int
-	errors   int
-	firstErr string
-	elapsed  time.Duration
-	p50, p99 time.Duration
-	// CPU time spent meanwhile by this process (portal and clients) and by
-	// PostgreSQL.
+	attackResult
 	self, server time.Duration
 }
 
-func (m measurement) rps() float64 { return float64(m.requests) / m.elapsed.Seconds() }
+func (m measurement) rps() float64 { return float64(m.Requests) / max(m.Elapsed.Seconds(), 1e-9) }
 
-// cpuPerRequest is the CPU time one request costs, all processes counted.
+// cpuPerRequest is the CPU time one request costs, the portal's and
+// PostgreSQL's together.
 func (m measurement) cpuPerRequest() time.Duration {
-	return (m.self + m.server) / time.Duration(max(m.requests, 1))
+	return (m.self + m.server) / time.Duration(max(m.Sent, 1))
 }
 
-// request is one request of a page by worker w, its i-th; it returns the
-// answer's status.
-type request func(ctx context.Context, w, i int) (int, error)
-
-// hammer runs clients workers, each sending req after req until d is over
-// (or max requests in all, when max > 0); it measures every request's
-// latency.
-func hammer(ctx context.Context, cpu cpuMeter, clients int, d time.Duration, max int64, want int, req request) measurement {
-	var (
-		mu        sync.Mutex
-		latencies = make([]time.Duration, 0, 1<<16)
-		errors    int
-		firstErr  string
-		sent      atomic.Int64
-		wg        sync.WaitGroup
-	)
-	deadline := time.Now().Add(d)
-	start := time.Now()
+// hammer runs one attack and reads the CPU counters around it.
+func hammer(a *attacker, cpu cpuMeter, spec attackSpec) (measurement, error) {
 	before := cpu.now()
-	for w := range clients {
-		wg.Go(func() {
-			mine := make([]time.Duration, 0, 1<<12)
-			bad, msg := 0, ""
-			for i := 0; time.Now().Before(deadline); i++ {
-				if max > 0 && sent.Add(1) > max {
-					break
-				}
-				t0 := time.Now()
-				status, err := req(ctx, w, i)
-				took := time.Since(t0)
-				if err != nil || status != want {
-					bad++
-					if msg == "" {
-						msg = fmt.Sprintf("status %d, %v", status, err)
-					}
-					continue
-				}
-				mine = append(mine, took)
-			}
-			mu.Lock()
-			latencies = append(latencies, mine...)
-			errors += bad
-			if firstErr == "" {
-				firstErr = msg
-			}
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	m := measurement{requests: len(latencies), errors: errors, firstErr: firstErr, elapsed: time.Since(start)}
+	r, err := a.run(spec)
+	m := measurement{attackResult: r}
 	m.self, m.server = cpu.now().since(before)
-	slices.Sort(latencies)
-	pct := func(p float64) time.Duration {
-		if len(latencies) == 0 {
-			return 0
-		}
-		return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))]
-	}
-	m.p50, m.p99 = pct(0.50), pct(0.99)
-	return m
+	return m, err
 }

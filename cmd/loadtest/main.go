@@ -8,11 +8,22 @@
 // For each scale it seeds a fresh database (internal/seed), serves the real
 // portal (the same wiring as `missiongrants serve`) and the ceiling (a bare
 // gin + lib/pq "fortunes" handler, see ceiling.go) on loopback ports, signs
-// people in through the login pages, and sends each page from -clients
-// concurrent clients for -duration. It prints requests per second, p50 and
-// p99 latency, each page's throughput as a share of the ceiling's, the SQL
-// statements a page sends, the bytes a first visit transfers (the page and
-// its assets) and any other host a page would load from. It checks the
+// people in through the login pages, and has a load generator of its own
+// process (this binary with -attack, vegeta as a library; attack.go) send
+// the pages:
+//
+//   - a closed loop of -clients for -duration per page, -runs times, each
+//     page between two measurements of the ceiling: throughput, and the
+//     CPU a request costs the portal and PostgreSQL, as a share of the
+//     ceiling's (its CPU per request over the page's);
+//   - at the largest scale, an open loop: each main page at -rate requests
+//     a second and a mix of them at -mix-rate, -rate-duration each, -runs
+//     times, and each page's capacity, the rate at which its p99 passes
+//     100 ms (open.go).
+//
+// It prints the SQL statements a page sends, the bytes a first visit
+// transfers (the page and its assets), any other host a page would load
+// from, and the machine's load average beside each run. It checks the
 // targets of docs/performance.md and says which are met.
 //
 // With -database-url (a role that may create databases) it uses that
@@ -28,17 +39,36 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"missiongrants/internal/portal"
 )
 
 func main() {
+	// The load generator's process (attack.go): this binary, started again.
+	if len(os.Args) == 2 && os.Args[1] == "-attack" {
+		if err := attackerMain(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest -attack:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var o options
 	apps := flag.String("apps", "1000,10000,100000", "comma-separated numbers of applications to seed, one run each")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients")
-	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each page is measured")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each page (and each measurement of the ceiling) is sent in the closed loop")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "how long each page is sent before it is measured")
+	flag.IntVar(&o.runs, "runs", 3, "how many times the closed loop and the open loop are run")
+	flag.DurationVar(&o.rateDuration, "rate-duration", 60*time.Second, "how long each rate of the open loop is sent")
+	flag.IntVar(&o.rate, "rate", 50, "the open loop's rate for each main page, requests per second")
+	flag.IntVar(&o.mixRate, "mix-rate", 300, "the open loop's rate for the mix of the main pages")
+	flag.IntVar(&o.capacityFrom, "capacity-from", 100, "the capacity search's first rate, doubled until the p99 passes 100 ms (0: no search)")
+	flag.IntVar(&o.capacityTo, "capacity-to", 3200, "the capacity search's highest rate")
+	flag.IntVar(&o.compareGOGC, "compare-gogc", 0, "also measure each page at once with this GOGC in the portal's process, for the lever's ratio (0: not)")
+	openApps := flag.Int("open-apps", 0, "run the open loop at this scale only (0: the largest of -apps; -1: every scale)")
 	flag.StringVar(&o.databaseURL, "database-url", "", "PostgreSQL URL of a role that may create databases (empty: a private cluster)")
 	flag.StringVar(&o.out, "out", "", "also write the report (Markdown) to this file")
 	flag.StringVar(&o.only, "pages", "", "measure only the pages whose names contain one of these comma-separated words")
@@ -52,9 +82,22 @@ func main() {
 		}
 		o.scales = append(o.scales, n)
 	}
+	o.openApps = *openApps
+	if o.openApps == 0 {
+		o.openApps = slices.Max(o.scales)
+	}
+	if o.runs < 1 {
+		fmt.Fprintln(os.Stderr, "loadtest: -runs must be at least 1")
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The portal served here runs with the binary's garbage collector
+	// settings (GOGC=100 in the environment measures Go's default).
+	gogc, limit := portal.TuneGC(os.Getenv)
+	o.gc = "GOGC=" + gogc + ", GOMEMLIMIT=" + limit
+	log.Info("garbage collector", "GOGC", gogc, "GOMEMLIMIT", limit)
 	if err := run(ctx, o, log); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
@@ -62,15 +105,27 @@ func main() {
 }
 
 type options struct {
-	scales      []int
-	clients     int
-	duration    time.Duration
-	warmup      time.Duration
-	databaseURL string
-	out         string
-	only        string
-	profiles    string
+	scales       []int
+	clients      int
+	duration     time.Duration
+	warmup       time.Duration
+	runs         int
+	rateDuration time.Duration
+	rate         int
+	mixRate      int
+	capacityFrom int
+	capacityTo   int
+	openApps     int // the scale the open loop runs at (-1: every scale)
+	databaseURL  string
+	out          string
+	only         string
+	profiles     string
+	gc           string // the portal's garbage collector settings, for the report
+	compareGOGC  int    // see -compare-gogc
 }
+
+// openLoop reports whether the open loop runs at scale apps.
+func (o options) openLoop(apps int) bool { return o.openApps < 0 || o.openApps == apps }
 
 // wanted reports whether page name is to be measured.
 func (o options) wanted(name string) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -11,14 +12,28 @@ import (
 	"missiongrants/internal/testenv"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+func TestMain(m *testing.M) {
+	// The load generator is this binary started again (attack.go); under
+	// go test, the test binary.
+	if len(os.Args) == 2 && os.Args[1] == "-attack" {
+		if err := attackerMain(os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	testenv.Main(m)
+}
 
-// The load tool runs end to end on a small database: every page answers,
-// and the report names the ceiling, each page and the targets. (Its
-// figures are for docs/performance.md, never asserted here.)
+// The load tool runs end to end on a small database: every page answers
+// in both loops, the generator runs in its own process, and the report
+// names the ceiling, each page's CPU share run by run, the open loop with
+// its capacities, the load average and the targets. (Its figures are for
+// docs/performance.md, never asserted here.)
 func TestLoadToolRunsEveryPage(t *testing.T) {
 	testenv.Full(t, "seconds of load on a seeded database")
-	o := options{scales: []int{40}, clients: 2, duration: 200 * time.Millisecond, warmup: 50 * time.Millisecond}
+	o := options{scales: []int{40}, clients: 2, duration: 150 * time.Millisecond, warmup: 50 * time.Millisecond,
+		runs: 2, rateDuration: 150 * time.Millisecond, rate: 20, mixRate: 40, capacityFrom: 50, capacityTo: 100, openApps: 40,
+		compareGOGC: 100, gc: "GOGC=400"}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
 	server, err := startServer(ctx, "", log)
@@ -32,14 +47,45 @@ func TestLoadToolRunsEveryPage(t *testing.T) {
 	}
 	report := render([]*scaleRun{run}, o, machine(server.version))
 	for _, want := range []string{"ceiling (fortunes)", "| review queue |", "| application page |", "| admin dashboard |",
-		"Where PostgreSQL's time went", "## Targets"} {
+		"Where PostgreSQL's time went", "Load average", "Open loop at 40 applications", "| mix at 40/s |", "## Targets",
+		"CPU share of", "with GOGC=100 over with GOGC=400"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}
 	}
+	var serverCPU time.Duration
 	for _, p := range run.pages {
-		if p.load.errors > 0 {
-			t.Errorf("%s: %d requests failed (%s)", p.name, p.load.errors, p.load.firstErr)
+		want := 2
+		if p.name == "sign-in (password)" {
+			want = 1 // sent in the first run only: the sign-in limit
+		}
+		if len(p.loads) != want || len(p.shares) != want || len(p.gcRatios) != want {
+			t.Errorf("%s: %d runs, %d shares and %d GOGC ratios, want %d", p.name, len(p.loads), len(p.shares), len(p.gcRatios), want)
+		}
+		for _, m := range p.loads {
+			if m.Errors > 0 {
+				t.Errorf("%s: %d requests failed (%s)", p.name, m.Errors, m.FirstErr)
+			}
+			serverCPU += m.server
+		}
+	}
+	if serverCPU == 0 { // in 10 ms ticks: one page's short run may show none
+		t.Error("PostgreSQL's CPU was never read")
+	}
+	if testing.Verbose() {
+		t.Log(report)
+	}
+	if run.open == nil || len(run.open.pages) != 6 {
+		t.Fatalf("the open loop measured %+v, want the six main pages", run.open)
+	}
+	for _, p := range append(run.open.pages, &openPage{name: "mix", runs: run.open.mix}) {
+		if len(p.runs) != 2 {
+			t.Errorf("open loop, %s: %d runs, want 2", p.name, len(p.runs))
+		}
+		for _, m := range p.runs {
+			if m.Errors > 0 || m.Requests == 0 {
+				t.Errorf("open loop, %s: %d answered, %d failed (%s)", p.name, m.Requests, m.Errors, m.FirstErr)
+			}
 		}
 	}
 }

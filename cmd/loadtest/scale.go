@@ -13,13 +13,16 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
 	"github.com/pquerna/otp/totp"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"missiongrants/internal/config"
 	"missiongrants/internal/db"
@@ -111,19 +114,61 @@ func (s *dbServer) fresh(ctx context.Context, name string) (string, error) {
 type scaleRun struct {
 	apps    int
 	seeded  time.Duration
-	ceiling *pageResult
+	runs    []closedRun
 	pages   []*pageResult
+	ceiling *pageResult // the first run's first ceiling, for the table
+	open    *openLoop   // nil: the open loop was not run at this scale
 }
 
-// pageResult is one page: how it answered alone, then under load.
+// closedRun is one pass of the closed loop over every page, each between
+// two measurements of the ceiling, and the load average around it.
+type closedRun struct {
+	loadBefore, loadAfter string
+	ceilings              []measurement
+}
+
+// pageResult is one page: how it answered alone, then under load, run by
+// run.
 type pageResult struct {
 	name, path string
 	clients    int
 	statements int64 // SQL statements of one request (-1: not counted)
 	bytes      int64 // the page and the assets it loads, on a first visit
 	external   []string
-	load       measurement
-	top        []topStatement // where PostgreSQL's time went
+	loads      []measurement  // one per run of the closed loop (only the first for a page sent once)
+	shares     []float64      // the ceiling's CPU per request over the page's, run by run
+	top        []topStatement // where PostgreSQL's time went, in the first run
+	gcRatios   []float64      // with -compare-gogc: CPU per request at that GOGC over the run's own, run by run
+}
+
+// load is the page's first run, whose throughput and latency are shown.
+func (p *pageResult) load() measurement {
+	if len(p.loads) == 0 {
+		return measurement{}
+	}
+	return p.loads[0]
+}
+
+// cpu is the median CPU per request over the runs.
+func (p *pageResult) cpu() time.Duration {
+	var d []time.Duration
+	for _, m := range p.loads {
+		d = append(d, m.cpuPerRequest())
+	}
+	return median(d)
+}
+
+// share is the median of the runs' CPU shares.
+func (p *pageResult) share() float64 {
+	return median(append([]float64(nil), p.shares...))
+}
+
+func median[T int | float64 | time.Duration](v []T) T {
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 // measureScale seeds n applications into a fresh database, serves the
@@ -210,12 +255,26 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	if err != nil {
 		return nil, err
 	}
+	gen, err := startAttacker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer gen.stop()
 	anon := newVisitor("http://" + ceilLn.Addr().String())
-	run.ceiling = &pageResult{name: "ceiling (fortunes)", path: "/fortunes", clients: o.clients, statements: 1}
-	fortunes := func(ctx context.Context, _, _ int) (int, error) { return anon.get(ctx, "/fortunes") }
-	hammer(ctx, server.cpu, o.clients, o.warmup, 0, http.StatusOK, fortunes)
-	run.ceiling.load = hammer(ctx, server.cpu, o.clients, o.duration, 0, http.StatusOK, fortunes)
-	log.Info("measured", "page", run.ceiling.name, "rps", int(run.ceiling.load.rps()))
+	fortunes := attackSpec{Targets: []vegeta.Target{anon.target(http.MethodGet, "/fortunes", nil)}, Workers: o.clients,
+		Duration: o.duration, Want: http.StatusOK}
+	ceilingRun := func() (measurement, error) {
+		m, err := hammer(gen, server.cpu, fortunes)
+		if err == nil && m.Requests == 0 {
+			err = fmt.Errorf("the ceiling: no request succeeded (%s)", m.FirstErr)
+		}
+		return m, err
+	}
+	warm := fortunes
+	warm.Duration = o.warmup
+	if _, err := gen.run(warm); err != nil {
+		return nil, err
+	}
 	for _, pg := range pages {
 		if !o.wanted(pg.name) {
 			continue
@@ -227,24 +286,91 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 				return nil, fmt.Errorf("%s: %w", pg.name, err)
 			}
 		}
-		hammer(ctx, server.cpu, pg.clients, o.warmup, pg.max/10, pg.want, pg.req)
-		if err := stats.reset(ctx); err != nil {
-			return nil, err
-		}
-		stop, err := o.profile(n, pg.name)
+		run.pages = append(run.pages, r)
+	}
+
+	// The closed loop, o.runs times: the ceiling, then each page followed
+	// by the ceiling again, so that every page's CPU share is taken against
+	// the ceiling measured just before and just after it.
+	for i := range o.runs {
+		cr := closedRun{loadBefore: loadAverage()}
+		c, err := ceilingRun()
 		if err != nil {
 			return nil, err
 		}
-		r.load = hammer(ctx, server.cpu, pg.clients, o.duration, pg.max, pg.want, pg.req)
-		stop()
-		if r.top, err = stats.top(ctx, 4); err != nil {
+		cr.ceilings = append(cr.ceilings, c)
+		if i == 0 {
+			run.ceiling = &pageResult{name: "ceiling (fortunes)", path: "/fortunes", clients: o.clients, statements: 1, loads: []measurement{c}}
+		}
+		k := 0
+		for _, pg := range pages {
+			if !o.wanted(pg.name) {
+				continue
+			}
+			r := run.pages[k]
+			k++
+			if pg.once && i > 0 {
+				continue
+			}
+			spec := attackSpec{Targets: pg.targets, Once: pg.once, Workers: pg.clients, Duration: o.warmup, Want: pg.want}
+			if pg.once {
+				spec.Targets = pg.warm
+			}
+			if _, err := gen.run(spec); err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				if err := stats.reset(ctx); err != nil {
+					return nil, err
+				}
+			}
+			stop, err := o.profile(n, pg.name)
+			if err != nil {
+				return nil, err
+			}
+			spec.Targets, spec.Duration = pg.targets, o.duration
+			m, err := hammer(gen, server.cpu, spec)
+			stop()
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				if r.top, err = stats.top(ctx, 4); err != nil {
+					return nil, err
+				}
+			}
+			if m.Requests == 0 {
+				return nil, fmt.Errorf("%s: no request succeeded (%s)", pg.name, m.FirstErr)
+			}
+			if o.compareGOGC != 0 {
+				// The GOGC lever, measured in the same run: the page again,
+				// at once, with the other setting (the portal's process).
+				was := debug.SetGCPercent(o.compareGOGC)
+				alt, err := hammer(gen, server.cpu, spec)
+				debug.SetGCPercent(was)
+				if err != nil {
+					return nil, err
+				}
+				r.gcRatios = append(r.gcRatios, float64(alt.cpuPerRequest())/float64(m.cpuPerRequest()))
+			}
+			after, err := ceilingRun()
+			if err != nil {
+				return nil, err
+			}
+			before := cr.ceilings[len(cr.ceilings)-1]
+			cr.ceilings = append(cr.ceilings, after)
+			r.loads = append(r.loads, m)
+			r.shares = append(r.shares, float64(before.cpuPerRequest()+after.cpuPerRequest())/2/float64(m.cpuPerRequest()))
+			log.Info("measured", "run", i+1, "page", r.name, "rps", int(m.rps()), "cpu_ms", fmt.Sprintf("%.3f", float64(m.cpuPerRequest().Microseconds())/1000),
+				"share", fmt.Sprintf("%.3f", r.shares[len(r.shares)-1]), "errors", m.Errors)
+		}
+		cr.loadAfter = loadAverage()
+		run.runs = append(run.runs, cr)
+	}
+	if o.openLoop(n) {
+		if run.open, err = measureOpen(gen, server.cpu, pages, o, log); err != nil {
 			return nil, err
 		}
-		if r.load.requests == 0 {
-			return nil, fmt.Errorf("%s: no request succeeded (%s)", pg.name, r.load.firstErr)
-		}
-		log.Info("measured", "page", r.name, "rps", int(r.load.rps()), "p99", r.load.p99.Round(time.Millisecond), "errors", r.load.errors)
-		run.pages = append(run.pages, r)
 	}
 	return run, nil
 }
@@ -255,14 +381,16 @@ type page struct {
 	probePath  string // what the probe reads, when path names many pages
 	clients    int
 	want       int
-	max        int64    // requests at most (0: as many as the duration allows)
+	main       bool     // one of the main pages: latency at an offered load, and in the mix
 	probe      *visitor // who reads it once to count statements and bytes (nil: not read alone)
-	req        request
+	targets    []vegeta.Target
+	once       bool            // each target sent once at most, and only in the first run
+	warm       []vegeta.Target // the warm-up's targets, when once
 }
 
 // plan signs the people in and lists the pages. Board members and admins
-// share sessions between clients, as one person's tabs do; every charity
-// client is a different charity.
+// share sessions between requests, as one person's tabs do; every charity's
+// requests come from a different charity.
 func plan(ctx context.Context, base string, vol *seed.Volume, clients int) ([]page, error) {
 	var board, admins, charities []*visitor
 	for i, email := range vol.BoardEmail {
@@ -300,38 +428,42 @@ func plan(ctx context.Context, base string, vol *seed.Volume, clients int) ([]pa
 	// Sign-in checks a password (argon2id, deliberately slow) and counts
 	// the attempt against the account and the address: each request is a
 	// charity at an address of its own, and each charity signs in at most
-	// 8 times in all (warm-up included), under the limit of 10 in 15 minutes.
-	var signIns atomic.Int64
+	// 8 times in all (warm-up included), under the limit of 10 in 15
+	// minutes. So it is sent in the first run only.
 	csrfToken := strings.Repeat("l", 43)
-	signInReq := func(ctx context.Context, _, _ int) (int, error) {
-		k := signIns.Add(1)
+	var signIns []vegeta.Target
+	for k := 1; k <= len(vol.Applicants)*8; k++ {
 		v := newVisitor(base)
 		v.ip = fmt.Sprintf("10.%d.%d.%d", k>>16&255, k>>8&255, k&255)
 		v.cookies["mg_csrf"] = csrfToken
-		resp, err := v.send(ctx, http.MethodPost, "/login", url.Values{"csrf_token": {csrfToken},
-			"email": {vol.Applicants[int(k)%len(vol.Applicants)]}, "password": {applicantPassword}})
-		if err != nil {
-			return 0, err
+		signIns = append(signIns, v.target(http.MethodPost, "/login", url.Values{"csrf_token": {csrfToken},
+			"email": {vol.Applicants[k%len(vol.Applicants)]}, "password": {applicantPassword}}))
+	}
+	warmSignIns := len(vol.Applicants)
+	getAs := func(vs []*visitor, paths ...string) []vegeta.Target {
+		var out []vegeta.Target
+		for i := range max(len(vs), len(paths)) {
+			out = append(out, vs[i%len(vs)].target(http.MethodGet, paths[i%len(paths)], nil))
 		}
-		resp.Body.Close()
-		return resp.StatusCode, nil
+		return out
 	}
-	getAs := func(vs []*visitor, path func(i int) string) request {
-		return func(ctx context.Context, w, i int) (int, error) { return vs[w%len(vs)].get(ctx, path(i)) }
+	var apps []string
+	for _, id := range open {
+		apps = append(apps, fmt.Sprintf("/applications/%d", id))
 	}
-	fixed := func(p string) func(int) string { return func(int) string { return p } }
 	return []page{
-		{name: "login page", path: "/login", clients: clients, want: http.StatusOK, probe: anon, req: getAs([]*visitor{anon}, fixed("/login"))},
-		{name: "sign-in (password)", path: "POST /login", clients: clients, want: http.StatusSeeOther, max: int64(len(vol.Applicants) * 7), req: signInReq},
-		{name: "charity home", path: "/dashboard", clients: clients, want: http.StatusOK, probe: charities[0], req: getAs(charities, fixed("/dashboard"))},
-		{name: "review queue", path: "/board/applications", clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed("/board/applications"))},
-		{name: "review queue, filtered", path: filtered, clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed(filtered))},
-		{name: "review queue, searched", path: searched, clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed(searched))},
-		{name: "review queue, 90% down", path: deep, clients: clients, want: http.StatusOK, probe: board[0], req: getAs(board, fixed(deep))},
-		{name: "application page", path: "/applications/{id}", probePath: fmt.Sprintf("/applications/%d", vol.Busy), clients: clients, want: http.StatusOK, probe: board[0],
-			req: getAs(board, func(i int) string { return fmt.Sprintf("/applications/%d", open[i%len(open)]) })},
-		{name: "admin dashboard", path: "/admin/dashboard", clients: clients, want: http.StatusOK, probe: admins[0], req: getAs(admins, fixed("/admin/dashboard"))},
-		{name: "export (a year's applications, CSV)", path: export, clients: 4, want: http.StatusOK, probe: admins[0], req: getAs(admins, fixed(export))},
+		{name: "login page", path: "/login", clients: clients, want: http.StatusOK, probe: anon, targets: getAs([]*visitor{anon}, "/login")},
+		{name: "sign-in (password)", path: "POST /login", clients: clients, want: http.StatusSeeOther, once: true,
+			warm: signIns[:warmSignIns], targets: signIns[warmSignIns:]},
+		{name: "charity home", path: "/dashboard", clients: clients, want: http.StatusOK, main: true, probe: charities[0], targets: getAs(charities, "/dashboard")},
+		{name: "review queue", path: "/board/applications", clients: clients, want: http.StatusOK, main: true, probe: board[0], targets: getAs(board, "/board/applications")},
+		{name: "review queue, filtered", path: filtered, clients: clients, want: http.StatusOK, main: true, probe: board[0], targets: getAs(board, filtered)},
+		{name: "review queue, searched", path: searched, clients: clients, want: http.StatusOK, main: true, probe: board[0], targets: getAs(board, searched)},
+		{name: "review queue, 90% down", path: deep, clients: clients, want: http.StatusOK, probe: board[0], targets: getAs(board, deep)},
+		{name: "application page", path: "/applications/{id}", probePath: fmt.Sprintf("/applications/%d", vol.Busy), clients: clients, want: http.StatusOK,
+			main: true, probe: board[0], targets: getAs(board, apps...)},
+		{name: "admin dashboard", path: "/admin/dashboard", clients: clients, want: http.StatusOK, main: true, probe: admins[0], targets: getAs(admins, "/admin/dashboard")},
+		{name: "export (a year's applications, CSV)", path: export, clients: 4, want: http.StatusOK, probe: admins[0], targets: getAs(admins, export)},
 	}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"missiongrants/internal/config"
+	"missiongrants/internal/portal"
 )
 
 func main() {
@@ -42,6 +43,8 @@ func main() {
 	}
 	log := newLogger(cfg)
 	slog.SetDefault(log)
+	gogc, limit := portal.TuneGC(os.Getenv) // GOGC raised under GOMEMLIMIT unless set: docs/performance.md
+	log.Debug("garbage collector", "GOGC", gogc, "GOMEMLIMIT", limit)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

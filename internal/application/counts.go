@@ -15,10 +15,11 @@ type Count struct {
 }
 
 // Counts counts the applications by round and status in one query (the
-// admin dashboard), rounds newest first.
+// admin dashboard), rounds newest first. The counts are those the triggers
+// of migrations/00024_counts_and_search.sql keep: a view costs the same
+// however many applications there are.
 func (s *Service) Counts(ctx context.Context) ([]Count, error) {
 	var out []Count
-	// Counted from applications_round_status_idx alone, then named.
 	err := s.db.SelectContext(ctx, &out, sqlCounts)
 	return out, err
 }

@@ -270,11 +270,27 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
 	}
 	switch {
+	case f.Search != "" && len(matches) == 0 && matches != nil:
+		b.WriteString(` AND false`)
+	case f.Search != "" && matches != nil && len(matches) <= literalMatches:
+		// A few matches are written out too. As an array argument,
+		// PostgreSQL planned the query afresh at every search (custom
+		// plans beat its generic one), 0.6 ms or more; written out, a
+		// search asked again (a person paging, refreshing) runs the plan
+		// kept on the connection.
+		b.WriteString(` AND a.id IN (`)
+		for i, id := range matches {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(id, 10))
+		}
+		b.WriteString(`)`)
 	case f.Search != "" && matches != nil:
 		b.WriteString(` AND a.id = ANY(` + arg(pq.Array(matches)) + `)`)
 	case f.Search != "":
 		p := arg(likePattern(f.Search))
-		b.WriteString(` AND (a.title ILIKE ` + p + ` OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.legal_name ILIKE ` + p + `))`)
+		b.WriteString(` AND (a.search_title LIKE search_fold(` + p + `) OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.search_name LIKE search_fold(` + p + `)))`)
 	}
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
@@ -299,11 +315,16 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 
 // The search, in two steps. A term that names a few applications (a
 // title, a charity) is looked up in the trigram indexes
-// (migrations/00008_queue_indexes.sql), and the queue keeps those. A term
+// (migrations/00024_counts_and_search.sql), and the queue keeps those. A term
 // that matches thousands ("mission") cannot be listed cheaply, but then the
 // queue's own walk finds a page of them at once: searchMatches says which.
 // Either way the work is bounded, where one plan for both was not: 0.6 s
 // at 100,000 applications for a rare term.
+
+// literalMatches is how many listed matches the queue's query names in its
+// text; more are sent as an array, so that a long list is not kept as a
+// statement of its own on the connection.
+const literalMatches = 50
 
 // searchListed is how many matches searchMatches lists before it gives up.
 const searchListed = 2000
@@ -316,9 +337,9 @@ const minSearch = 3
 // contains term; listed is false when there are more than searchListed.
 func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, listed bool, err error) {
 	// UNION ALL, not UNION: the limit then stops the lookup early.
-	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND title ILIKE $1
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND search_title LIKE search_fold($1)
 		UNION ALL SELECT a.id FROM applications a JOIN organizations o ON o.id = a.organization_id
-		WHERE a.version > 0 AND o.legal_name ILIKE $1 LIMIT `+strconv.Itoa(searchListed+1), likePattern(term)); err != nil {
+		WHERE a.version > 0 AND o.search_name LIKE search_fold($1) LIMIT `+strconv.Itoa(searchListed+1), likePattern(term)); err != nil {
 		return nil, false, err
 	}
 	if len(ids) > searchListed {
@@ -328,6 +349,11 @@ func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, 
 	return append([]int64{}, slices.Compact(ids)...), true, nil // never nil when listed, even with no match
 }
 
+// likePattern is the LIKE pattern that finds term. The queries fold it with
+// the database's search_fold (lower case, no accents;
+// migrations/00024_counts_and_search.sql) and compare it with the titles
+// and names stored folded the same way, which the trigram indexes hold, so
+// "mision" finds "Misión" and the index serves it.
 func likePattern(term string) string { return "%" + likeEscaper.Replace(term) + "%" }
 
 // likeEscaper makes a search term match itself in LIKE (backslash is the

@@ -484,7 +484,9 @@ type Year struct {
 // Outstanding is what the year's awards still have to pay.
 func (y Year) Outstanding() money.Cents { return y.Awarded - y.Paid }
 
-// Years sums the awards by the year they count against, newest first.
+// Years sums the awards by the year they count against, newest first: the
+// sums the triggers of migrations/00024_counts_and_search.sql keep, so a
+// view does not read every award.
 func (s *Service) Years(ctx context.Context) ([]Year, error) {
 	var out []Year
 	err := s.db.SelectContext(ctx, &out, sqlYears)

@@ -83,9 +83,9 @@ LEFT JOIN awards w ON w.round_id = r.id
 GROUP BY r.id
 
 -- name: award-years
-SELECT year, sum(amount_cents) AS awarded, sum(paid_cents) AS paid
-FROM awards
-GROUP BY year
+SELECT year, awarded_cents AS awarded, paid_cents AS paid
+FROM award_years
+WHERE awarded_cents <> 0 OR paid_cents <> 0
 ORDER BY year DESC
 
 -- name: award-payment-by-id

@@ -33,7 +33,6 @@ var (
 	sqlAwaitingReview          = queries.Get("report-awaiting-review")
 	sqlNotifyMembers           = queries.Get("report-notify-members")
 	sqlOverdueForOrganization  = queries.Get("report-overdue-for-organization")
-	sqlOverdue                 = queries.Get("report-overdue")
 	sqlNotifyAdminsApplication = queries.Get("report-notify-admins-application")
 	sqlNotifyAdminsRecipients  = queries.Get("report-notify-admins-recipients")
 )

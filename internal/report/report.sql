@@ -64,8 +64,9 @@ WHERE a.id = $1 AND u.active
 -- A funded trip's report is late on a day when the trip ended more than the
 -- due days before it and the report is neither submitted nor accepted
 -- (report_in, kept by a trigger on reports: migrations/00016_report_due.sql);
--- written so that applications_report_owed_idx finds them. The next two
--- statements share the rule.
+-- written so that applications_report_owed_idx finds them. report.go's
+-- overdue() writes the same rule into Overdue, whose day and limit are part
+-- of its text.
 
 -- name: report-overdue-for-organization
 SELECT EXISTS (
@@ -74,13 +75,6 @@ SELECT EXISTS (
     WHERE a.organization_id = $1
         AND a.status = 'approved' AND NOT a.report_in AND a.trip_end < $2::date - $3::int
 )
-
--- name: report-overdue
-SELECT a.id, count(*) OVER () AS total
-FROM applications a
-WHERE a.status = 'approved' AND NOT a.report_in AND a.trip_end < $1::date - $2::int
-ORDER BY a.trip_end, a.id
-LIMIT $3
 
 -- name: report-notify-admins-application
 SELECT a.title, o.legal_name, o.id AS organization_id

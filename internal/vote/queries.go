@@ -19,7 +19,6 @@ var (
 	sqlApproveMinutes           = queries.Get("vote-approve-minutes")
 	sqlMinutesApproval          = queries.Get("vote-minutes-approval")
 	sqlMinutes                  = queries.Get("vote-minutes")
-	sqlOpenVotes                = queries.Get("vote-open-votes")
 	sqlOpenVote                 = queries.Get("vote-open-vote")
 	sqlCurrent                  = queries.Get("vote-current")
 	sqlBallot                   = queries.Get("vote-ballot")
