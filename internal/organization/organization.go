@@ -209,6 +209,11 @@ type Member struct {
 	Name     string    `db:"name"`
 	Email    string    `db:"email"`
 	JoinedAt time.Time `db:"joined_at"`
+	// Signatory: signs the charity's grant agreements (who registered it,
+	// and whom they name).
+	Signatory bool `db:"signatory"`
+	// Owner: registered the charity; names who else signs.
+	Owner bool `db:"owner"`
 }
 
 // Members lists organization id's people, if u may see it.
@@ -218,12 +223,41 @@ func (s *Service) Members(ctx context.Context, u *account.User, id int64) ([]Mem
 	}
 	var out []Member
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT m.user_id, u.name, u.email, m.joined_at FROM organization_members m JOIN users u ON u.id = m.user_id
+		SELECT m.user_id, u.name, u.email, m.joined_at, m.signatory, o.created_by = m.user_id AS owner
+		FROM organization_members m JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id
 		WHERE m.organization_id = $1 ORDER BY u.name`, id)
 	if err != nil {
 		return nil, fmt.Errorf("organization.Members: %w", err)
 	}
 	return out, nil
+}
+
+// ErrNotOwner: only who registered the charity names who signs for it.
+var ErrNotOwner = refusal.Forbidden("error.organization.not_owner")
+
+// SetSignatory names member (or stops naming them) as one who signs the
+// charity's grant agreements; only the charity's owner, who registered it
+// and always signs, may.
+func (s *Service) SetSignatory(ctx context.Context, a account.Actor, orgID, memberID int64, signs bool) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var owner int64
+		if err := tx.GetContext(ctx, &owner, `SELECT o.created_by FROM organizations o
+			JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $2
+			WHERE o.id = $1 FOR UPDATE OF o`, orgID, a.UserID); err != nil {
+			return db.NotFound(err)
+		}
+		if owner != a.UserID || memberID == owner {
+			return ErrNotOwner
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE organization_members SET signatory = $3 WHERE organization_id = $1 AND user_id = $2`, orgID, memberID, signs)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return db.ErrNotFound
+		}
+		return audit.Record(ctx, tx, a.Event("organization.signatory", "organization", orgID, map[string]any{"member": memberID, "signs": signs}))
+	})
 }
 
 // invitationTTL: a colleague has two weeks to join.
