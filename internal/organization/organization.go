@@ -193,6 +193,11 @@ type Member struct {
 	Name     string    `db:"name"`
 	Email    string    `db:"email"`
 	JoinedAt time.Time `db:"joined_at"`
+	// Signatory: signs the charity's grant agreements (who registered it,
+	// and whom they name).
+	Signatory bool `db:"signatory"`
+	// Owner: registered the charity; names who else signs.
+	Owner bool `db:"owner"`
 }
 
 // Members lists organization id's people, if u may see it.
@@ -206,6 +211,32 @@ func (s *Service) Members(ctx context.Context, u *account.User, id int64) ([]Mem
 		return nil, fmt.Errorf("organization.Members: %w", err)
 	}
 	return out, nil
+}
+
+// ErrNotOwner: only who registered the charity names who signs for it.
+var ErrNotOwner = refusal.Forbidden("error.organization.not_owner")
+
+// SetSignatory names member (or stops naming them) as one who signs the
+// charity's grant agreements; only the charity's owner, who registered it
+// and always signs, may.
+func (s *Service) SetSignatory(ctx context.Context, a account.Actor, orgID, memberID int64, signs bool) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var owner int64
+		if err := tx.GetContext(ctx, &owner, sqlSignatoryOwner, orgID, a.UserID); err != nil {
+			return db.NotFound(err)
+		}
+		if owner != a.UserID || memberID == owner {
+			return ErrNotOwner
+		}
+		res, err := tx.ExecContext(ctx, sqlSignatoryUpdate, orgID, memberID, signs)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return db.ErrNotFound
+		}
+		return audit.Record(ctx, tx, a.Event("organization.signatory", "organization", orgID, map[string]any{"member": memberID, "signs": signs}))
+	})
 }
 
 // invitationTTL: a colleague has two weeks to join.

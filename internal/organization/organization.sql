@@ -38,9 +38,10 @@ WHERE m.user_id = $1
 ORDER BY lower(o.legal_name)
 
 -- name: organization-members
-SELECT m.user_id, u.name, u.email, m.joined_at
+SELECT m.user_id, u.name, u.email, m.joined_at, m.signatory, o.created_by = m.user_id AS owner
 FROM organization_members m
 JOIN users u ON u.id = m.user_id
+JOIN organizations o ON o.id = m.organization_id
 WHERE m.organization_id = $1
 ORDER BY u.name
 
@@ -93,3 +94,15 @@ UPDATE organization_invitations
 SET accepted_by = $1, accepted_at = $2
 WHERE accepted_at IS NULL AND expires_at > $2 AND id = $3 AND lower(email) = lower($4)
 RETURNING organization_id
+
+-- name: organization-signatory-owner
+SELECT o.created_by
+FROM organizations o
+JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $2
+WHERE o.id = $1
+FOR UPDATE OF o
+
+-- name: organization-signatory-update
+UPDATE organization_members
+SET signatory = $3
+WHERE organization_id = $1 AND user_id = $2

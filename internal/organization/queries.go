@@ -32,4 +32,6 @@ var (
 	sqlMemberJoin          = queries.Get("organization-member-join")
 	sqlAcceptByToken       = queries.Get("organization-accept-by-token")
 	sqlAcceptByID          = queries.Get("organization-accept-by-id")
+	sqlSignatoryOwner      = queries.Get("organization-signatory-owner")
+	sqlSignatoryUpdate     = queries.Get("organization-signatory-update")
 )

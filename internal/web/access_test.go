@@ -106,6 +106,7 @@ var accessCases = []accessCase{
 	{route: "GET /organizations/:id", level: member, want: refused(http.StatusNotFound), ipa: &ok},
 	{route: "GET /organizations/:id/edit", level: member, want: refused(http.StatusNotFound), ipa: &answer{status: http.StatusForbidden}},
 	{route: "POST /organizations/:id", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /organizations/:id/signatories", level: member, want: refused(http.StatusBadRequest)}, // no member named
 	{route: "POST /organizations/:id/invite", level: member, want: refused(http.StatusNotFound), ipa: &answer{status: http.StatusUnprocessableEntity}},
 	{route: "GET /organizations/:id/eligibility", level: member, want: refused(http.StatusNotFound), ipa: &ok},
 	{route: "POST /organizations/:id/eligibility", level: member, want: refused(http.StatusNotFound)},

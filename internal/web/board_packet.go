@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/application"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
 )
@@ -19,6 +22,10 @@ func (s *Server) boardPacket(c *gin.Context) error {
 	apps, err := s.apps.BeforeBoard(ctx, u)
 	if err != nil {
 		return err
+	}
+	// A chosen set (?app=…&app=…) of those before the board, or all of them.
+	if chosen := c.QueryArray("app"); len(chosen) > 0 {
+		apps = slices.DeleteFunc(apps, func(a application.Application) bool { return !slices.Contains(chosen, strconv.FormatInt(a.ID, 10)) })
 	}
 	k := papers.Packet{Lang: lang(c), Date: s.now(), Reader: u.Name, Agenda: c.Query("agenda")}
 	for _, a := range apps {

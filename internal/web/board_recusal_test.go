@@ -100,6 +100,10 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 		t.Error("Ada's packet lacks her review or the discussion")
 	}
 	wantStatus(t, ch.get("/board/packet.pdf"), http.StatusForbidden)
+	// A chosen set: none of those before the board is chosen, so none is in it.
+	if none := ada.get("/board/packet.pdf?app=999999"); strings.Contains(strings.Join(strings.Fields(testenv.PDFText(t, none.Body.Bytes())), " "), "Heart mission to Tegucigalpa") {
+		t.Error("a packet of a chosen set holds an application not chosen")
+	}
 
 	// Every route refuses him, with the reason, and changes nothing.
 	recused := "A conflict of interest is recorded for you on this application, so you take no part in its review, its vote or its money."

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -46,4 +47,19 @@ func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
 	wantStatus(t, luisIn.get(ana.org), http.StatusOK)
 	mustNotContain(t, luisIn.get("/dashboard"), "Invitaciones")
 	wantStatus(t, luisIn.post(accept[1], url.Values{}), http.StatusConflict) // used
+
+	// Ana, who registered the charity, names Luis to sign its grant
+	// agreements; he cannot name himself or anyone, and she always signs.
+	luisID := itoa(s.userID(t, luis.email))
+	signs := url.Values{"member": {luisID}, "signs": {"yes"}}
+	wantStatus(t, luisIn.post(ana.org+"/signatories", signs), http.StatusForbidden)
+	mustContain(t, ana.get(ana.org), `action="`+ana.org+`/signatories"`)
+	mustNotContain(t, luisIn.get(ana.org), `action="`+ana.org+`/signatories"`)
+	wantRedirect(t, ana.post(ana.org+"/signatories", signs), ana.org)
+	var signatories int
+	if err := s.db.Get(&signatories, `SELECT count(*) FROM organization_members WHERE signatory AND organization_id = $1`,
+		strings.TrimPrefix(ana.org, "/organizations/")); err != nil || signatories != 2 {
+		t.Errorf("%d signatories after Ana named Luis (%v), want Ana and Luis", signatories, err)
+	}
+	wantStatus(t, ana.post(ana.org+"/signatories", url.Values{"member": {itoa(s.userID(t, ana.person(t, s).email))}, "signs": {"no"}}), http.StatusForbidden)
 }

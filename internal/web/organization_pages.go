@@ -92,6 +92,7 @@ func (s *Server) organizationPage(c *gin.Context, id int64) (*view.Organization,
 	p := &view.Organization{Page: s.page(c), Org: o, CountryName: organization.CountryName(o.Country, lang(c)), Members: members}
 	for _, m := range members {
 		p.Member = p.Member || m.UserID == u.ID
+		p.Owner = p.Owner || m.UserID == u.ID && m.Owner
 	}
 	return p, nil
 }
@@ -230,5 +231,24 @@ func (s *Server) eligibilitySave(c *gin.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(c, status, "eligibility", p)
+	return nil
+}
+
+// organizationSignatory names a member as one who signs the charity's grant
+// agreements, or stops naming them; the owner's choice.
+func (s *Server) organizationSignatory(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	member, err := strconv.ParseInt(c.PostForm("member"), 10, 64)
+	if err != nil {
+		return statusError(http.StatusBadRequest)
+	}
+	if err := s.orgs.SetSignatory(c.Request.Context(), s.actor(c), id, member, c.PostForm("signs") == "yes"); err != nil {
+		return err
+	}
+	s.flash(c, "flash.saved")
+	c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10))
 	return nil
 }

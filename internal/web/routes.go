@@ -62,6 +62,7 @@ func (s *Server) routes(r *gin.Engine) {
 	members.GET("/organizations/:id/edit", s.handle(s.organizationEdit))
 	members.POST("/organizations/:id", s.handle(s.organizationUpdate))
 	members.POST("/organizations/:id/invite", s.handle(s.organizationInvite))
+	members.POST("/organizations/:id/signatories", s.handle(s.organizationSignatory))
 	members.GET("/organizations/:id/eligibility", s.handle(s.eligibilityShow))
 	members.POST("/organizations/:id/eligibility", s.handle(s.eligibilitySave))
 	members.GET("/organizations/:id/applications/new", s.handle(s.applicationNew))

@@ -10,12 +10,6 @@ import (
 // isoTime is t for a <time datetime>, in UTC.
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
-// day is t's date in UTC, as the pages show dates.
-func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
-
-// minute is t in UTC to the minute.
-func minute(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
-
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // appURL is the address of application id's page, or of one of its parts

@@ -19,6 +19,7 @@ type Organization struct {
 	CountryName string
 	Members     []organization.Member
 	Member      bool
+	Owner       bool // the viewer registered the charity: names who signs
 	InviteEmail string
 }
 
