@@ -222,10 +222,16 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 			g.ID, u.ID, sig.Name, sig.Title, in.IP, statement, now, signed); err != nil {
 			return fmt.Errorf("agreement.Sign: %w", err)
 		}
+		var terms string
+		if err := tx.GetContext(ctx, &terms, `SELECT body FROM agreements WHERE id = $1`, g.ID); err != nil {
+			return err
+		}
+		// The audit chain keeps what was accepted, word for word, beside the
+		// hash of the PDF read: the chain can be checked without the table.
 		sum := sha256.Sum256(signed)
 		return audit.Record(ctx, tx, ac.Event("agreement.signed", "application", appID, map[string]any{
 			"agreement_id": g.ID, "sha256": g.SHA, "signed_sha256": hex.EncodeToString(sum[:]),
-			"signer_name": sig.Name, "signer_title": sig.Title, "ip": in.IP, "statement": statement}))
+			"signer_name": sig.Name, "signer_title": sig.Title, "ip": in.IP, "statement": statement, "terms": terms}))
 	})
 }
 

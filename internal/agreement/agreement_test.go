@@ -169,6 +169,11 @@ func TestSignatureRecordsWhoWhenWhereAndWhatWasRead(t *testing.T) {
 	if err := f.db.Get(&audited, `SELECT details->>'sha256' FROM audit WHERE action = 'agreement.signed' AND object_id = $1::text`, f.app); err != nil || audited != g.SHA256 {
 		t.Fatalf("the audit chain holds %q (%v), want the issued PDF's %s", audited, err, g.SHA256)
 	}
+	var auditedTerms string
+	terms, _ := f.agreements.Terms(ctx, g.ID)
+	if err := f.db.Get(&auditedTerms, `SELECT details->>'terms' FROM audit WHERE action = 'agreement.signed' AND object_id = $1::text`, f.app); err != nil || auditedTerms != terms || !strings.Contains(terms, "US$18.000,00") {
+		t.Fatalf("the audit chain holds the terms %q (%v), want those accepted", auditedTerms, err)
+	}
 	if _, err := f.db.Exec(`UPDATE agreements SET signer_name = 'Someone else' WHERE id = $1`, g.ID); !db.IsCheckViolation(err, "agreement_final") {
 		t.Fatalf("the database let a signed agreement change: %v", err)
 	}
