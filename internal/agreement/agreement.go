@@ -223,7 +223,7 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 			return fmt.Errorf("agreement.Sign: %w", err)
 		}
 		var terms string
-		if err := tx.GetContext(ctx, &terms, `SELECT body FROM agreements WHERE id = $1`, g.ID); err != nil {
+		if err := tx.GetContext(ctx, &terms, sqlSignTerms, g.ID); err != nil {
 			return err
 		}
 		// The audit chain keeps what was accepted, word for word, beside the

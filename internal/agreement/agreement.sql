@@ -82,3 +82,8 @@ WHERE id = $1
 UPDATE agreement_templates
 SET body = $2, updated_by = $3, updated_at = $4
 WHERE language = $1
+
+-- name: agreement-sign-terms
+SELECT body
+FROM agreements
+WHERE id = $1

@@ -30,4 +30,5 @@ var (
 	sqlTemplate         = queries.Get("agreement-template")
 	sqlTerms            = queries.Get("agreement-terms")
 	sqlSaveTemplates    = queries.Get("agreement-save-templates")
+	sqlSignTerms        = queries.Get("agreement-sign-terms")
 )
