@@ -100,9 +100,17 @@ func (s *Server) adminExportDownload(c *gin.Context) error {
 // header is. Both lookups are tables: labels without arguments are kept by
 // the catalog, country names per language.
 func exportLabels(p Page, columns []string) func(export.Row) {
-	prefix := map[string]string{"status": "app.status.", "decision": "board.decision.", "method": "page.award.method."}
+	prefix := map[string]string{"status": "app.status.", "decision": "board.decision.", "method": "page.award.method.", "state": "export.state."}
+	yes, no := p.T("page.minutes.yes"), p.T("page.minutes.no")
 	return func(row export.Row) {
 		for i, v := range row {
+			if b, ok := v.(bool); ok { // quorum met: yes or no, in the admin's words
+				row[i] = no
+				if b {
+					row[i] = yes
+				}
+				continue
+			}
 			code, ok := v.(string)
 			if !ok || code == "" || i >= len(columns) {
 				continue

@@ -87,9 +87,9 @@ func TestExportsAsCSVAndXLSX(t *testing.T) {
 	cases := map[string]want{
 		"applications": {rows: 2, first: []string{"Título", `'=HYPERLINK("http://evil.example","click")`, "Organización", "'-2+3 Heart Fund", "Monto solicitado", "10000.00"},
 			sumCol: "Monto solicitado", total: 12500.50},
-		"decisions": {rows: 1, first: []string{"Votación", "9901", "A favor", "2", "En contra", "1", "Con derecho a voto", "4", "Quórum", "true", "Decisión", "Aprobada"},
+		"decisions": {rows: 1, first: []string{"Votación", "9901", "A favor", "2", "En contra", "1", "Con derecho a voto", "4", "Quórum", s.cat.T("es", "page.minutes.yes"), "Decisión", "Aprobada"},
 			sumCol: "Monto propuesto", total: 10000},
-		"payments": {rows: 3, first: []string{"Referencia", "'@SUM(A1)", "Medio", "Transferencia", "Fecha de pago", "2026-04-02", "Cuota", "1", "Subvención", "9901"},
+		"payments": {rows: 3, first: []string{"Referencia", "'@SUM(A1)", "Medio", "Transferencia", "Fecha de pago", "2026-04-02", "Cuota", "1", "Subvención", "9901", "Estado", s.cat.T("es", "export.state.counted")},
 			sumCol: "Monto", total: 3000},
 		"outcomes": {rows: 1, first: []string{"Solicitud", "9901", "Aceptado (UTC)", "2026-08-15 09:00:00", "País", "Honduras", "Fin del viaje", "2026-06-10",
 			"Organización", "'-2+3 Heart Fund", "Pacientes pediátricos", "30", "Fallecimientos", "1"},
