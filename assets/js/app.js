@@ -2,6 +2,14 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // The browser's time zone, for the pages' times of a person who has not
+  // chosen one; the next page shows them in it.
+  try {
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) < 0) {
+      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+    }
+  } catch (e) { /* no Intl: times stay in UTC, named */ }
   // The language switcher submits as soon as a language is chosen with the
   // mouse or touch. Arrow keys change a closed select too, so from the
   // keyboard the choice waits for Enter (or the hidden button).

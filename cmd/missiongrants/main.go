@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones wherever the binary runs, for the pages' times
 
 	"missiongrants/internal/config"
 	"missiongrants/internal/portal"

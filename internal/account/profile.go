@@ -6,6 +6,7 @@ import (
 	"missiongrants/internal/field"
 	mailtmpl "missiongrants/templates/mail"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -19,6 +20,20 @@ type Profile struct {
 	NotifyEmail bool
 	// NotifyDigest gathers the board's notices into one daily summary.
 	NotifyDigest bool
+	// TimeZone is the IANA zone times are shown in; "": the browser's.
+	TimeZone string
+}
+
+// validateTimeZone accepts "" (the browser's) or a zone this program knows
+// by its IANA name.
+func validateTimeZone(name string) error {
+	if name == "" {
+		return nil
+	}
+	if _, err := time.LoadLocation(name); err != nil || name == "Local" {
+		return i18n.Msg("error.time_zone.unknown")
+	}
+	return nil
 }
 
 // User returns one account.
@@ -48,6 +63,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a Actor, p Profile) error {
 	fe := FieldErrors{}
 	fe.Add("name", validateName(p.Name))
 	fe.Add("language", validateLanguage(p.Language))
+	fe.Add("time_zone", validateTimeZone(p.TimeZone))
 	if err := fe.Err(); err != nil {
 		return err
 	}
@@ -73,7 +89,7 @@ func (s *Service) editProfile(ctx context.Context, a Actor, edit func(Profile) P
 		if err != nil {
 			return err
 		}
-		p := edit(Profile{Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest})
+		p := edit(Profile{Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest, TimeZone: u.TimeZone})
 		changed := map[string]any{}
 		if u.Name != p.Name {
 			changed["name"] = map[string]string{"from": u.Name, "to": p.Name}
@@ -83,6 +99,9 @@ func (s *Service) editProfile(ctx context.Context, a Actor, edit func(Profile) P
 		}
 		if u.NotifyEmail != p.NotifyEmail {
 			changed["notify_email"] = map[string]bool{"from": u.NotifyEmail, "to": p.NotifyEmail}
+		}
+		if u.TimeZone != p.TimeZone {
+			changed["time_zone"] = map[string]string{"from": u.TimeZone, "to": p.TimeZone}
 		}
 		if u.NotifyDigest != p.NotifyDigest {
 			changed["notify_digest"] = map[string]bool{"from": u.NotifyDigest, "to": p.NotifyDigest}

@@ -12,7 +12,7 @@ WITH touched AS (
     WHERE sid_hash = $1 AND last_seen_at < $3 AND last_seen_at >= $4
 )
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at
 FROM user_sessions s

@@ -109,7 +109,7 @@ func setEmail(ctx context.Context, q db.Querier, id int64, email string, now tim
 
 func setProfile(ctx context.Context, q db.Querier, id int64, p Profile, now time.Time) error {
 	_, err := q.ExecContext(ctx, sqlSetProfile,
-		id, p.Name, p.Language, p.NotifyEmail, p.NotifyDigest, now)
+		id, p.Name, p.Language, p.NotifyEmail, p.NotifyDigest, p.TimeZone, now)
 	if err != nil {
 		return fmt.Errorf("account.setProfile: %w", err)
 	}

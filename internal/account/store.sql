@@ -1,6 +1,6 @@
 -- name: account-get-user
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at
 FROM users u
@@ -8,7 +8,7 @@ WHERE u.id = $1
 
 -- name: account-lock-user
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step
 FROM users u
@@ -17,7 +17,7 @@ FOR UPDATE
 
 -- name: account-lock-user-by-email
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step
 FROM users u
@@ -26,7 +26,7 @@ FOR UPDATE
 
 -- name: account-list-users
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at
 FROM users u
@@ -59,7 +59,7 @@ WHERE id = $1
 
 -- name: account-set-profile
 UPDATE users
-SET name = $2, language = $3, notify_email = $4, notify_digest = $5, updated_at = $6
+SET name = $2, language = $3, notify_email = $4, notify_digest = $5, time_zone = $6, updated_at = $7
 WHERE id = $1
 
 -- name: account-set-roles

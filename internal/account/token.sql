@@ -15,7 +15,7 @@ WHERE user_id = $1 AND used_at IS NULL AND (cardinality($3::text[]) = 0 OR purpo
 
 -- name: account-token-user
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
-    u.language, u.notify_email, u.notify_digest, u.totp_enabled_at,
+    u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
     u.created_at, u.updated_at
 FROM user_tokens t

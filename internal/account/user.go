@@ -17,6 +17,7 @@ type User struct {
 	Language         string     `db:"language"`
 	NotifyEmail      bool       `db:"notify_email"`
 	NotifyDigest     bool       `db:"notify_digest"` // a daily summary instead of each notice at once
+	TimeZone         string     `db:"time_zone"`     // IANA name; "": the browser's
 	TOTPEnabledAt    *time.Time `db:"totp_enabled_at"`
 	// InvitationPending: invited, no password set yet.
 	InvitationPending bool      `db:"invitation_pending"`

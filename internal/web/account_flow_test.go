@@ -296,3 +296,25 @@ func TestSessionsNameTheBrowserAndDevice(t *testing.T) {
 	mustContain(t, page, want)
 	mustNotContain(t, page, "Mozilla/5.0", "AppleWebKit")
 }
+
+// Times are shown in the reader's zone, named: their browser's by default
+// (which the pages' script keeps in a cookie), or the one they choose on
+// their profile, which wins.
+func TestTimesInTheReadersZone(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	applicant := s.seedDemo(t)[demoApplicant]
+	c := s.client(t, "Accept-Language", "en")
+	wantRedirect(t, c.login(applicant), "/dashboard")
+	c.cookies[zoneCookie] = "America/Santo_Domingo"
+	page := c.get("/account")
+	mustContain(t, page, " AST</time>") // the session's last sighting, in the browser's zone
+	mustNotContain(t, page, " UTC</time>")
+
+	rec := c.post("/account/profile", url.Values{"name": {applicant.name}, "language": {"en"}, "time_zone": {"Mars/Olympus_Mons"}})
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, `id="f-time_zone-error"`, s.text("en", "error.time_zone.unknown"))
+	wantRedirect(t, c.post("/account/profile", url.Values{"name": {applicant.name}, "language": {"en"}, "time_zone": {"America/Tegucigalpa"}}), "/account")
+	page = c.get("/account")
+	mustContain(t, page, `<option value="America/Tegucigalpa" selected>`, " CST</time>")
+}

@@ -31,7 +31,7 @@ func device(p *Page, userAgent string) string {
 
 func (s *Server) accountPage(c *gin.Context) (*view.Account, error) {
 	u := currentUser(c)
-	p := &view.Account{Page: s.page(c), Name: u.Name, Language: u.Language, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
+	p := &view.Account{Page: s.page(c), Name: u.Name, Language: u.Language, TimeZone: u.TimeZone, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
 	sessions, err := s.accounts.ListSessions(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return nil, err
@@ -56,13 +56,13 @@ func (s *Server) accountShow(c *gin.Context) error {
 
 func (s *Server) accountProfileSave(c *gin.Context) error {
 	in := account.Profile{Name: c.PostForm("name"), Language: c.PostForm("language"), NotifyEmail: c.PostForm("notify_email") == "1",
-		NotifyDigest: c.PostForm("notify_digest") == "1"}
+		NotifyDigest: c.PostForm("notify_digest") == "1", TimeZone: c.PostForm("time_zone")}
 	if err := s.accounts.UpdateProfile(c.Request.Context(), s.actor(c), in); err != nil {
 		p, perr := s.accountPage(c)
 		if perr != nil {
 			return perr
 		}
-		p.Name, p.Language, p.NotifyEmail, p.NotifyDigest = in.Name, in.Language, in.NotifyEmail, in.NotifyDigest
+		p.Name, p.Language, p.NotifyEmail, p.NotifyDigest, p.TimeZone = in.Name, in.Language, in.NotifyEmail, in.NotifyDigest, in.TimeZone
 		return s.refuse(c, err, &p.Page, "account_show", p)
 	}
 	s.flash(c, "flash.saved")

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/account"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/web/view"
 )
@@ -19,6 +21,7 @@ type Page = view.Page
 func (s *Server) page(c *gin.Context) Page {
 	p := view.NewPage(s.cat, s.assets.url, lang(c))
 	p.Path, p.RequestID, p.CSRF, p.User = c.Request.URL.RequestURI(), requestID(c), c.GetString(keyCSRF), currentUser(c)
+	p.Zone = zoneOf(c, p.User)
 	if key := s.sessions.PopString(c.Request.Context(), sessFlash); key != "" {
 		p.Flash = s.cat.T(p.Lang, key)
 	}
@@ -52,4 +55,27 @@ func (s *Server) render(c *gin.Context, status int, view string, data any) {
 // renderError shows the friendly error page in the person's language.
 func (s *Server) renderError(c *gin.Context, status int, m i18n.Message) {
 	s.render(c, status, "error", view.ErrorPage{Page: s.page(c), Message: s.cat.Say(lang(c), m)})
+}
+
+// zoneCookie holds the browser's time zone, which the pages' script sets,
+// for a person who has not chosen one (and before signing in).
+const zoneCookie = "tz"
+
+// zoneOf is the time zone a person reads times in: the one they chose, else
+// their browser's, else UTC.
+func zoneOf(c *gin.Context, u *account.User) *time.Location {
+	name := ""
+	if u != nil {
+		name = u.TimeZone
+	}
+	if name == "" {
+		name, _ = c.Cookie(zoneCookie)
+	}
+	if name == "" || name == "Local" || len(name) > 64 {
+		return time.UTC
+	}
+	if zone, err := time.LoadLocation(name); err == nil {
+		return zone
+	}
+	return time.UTC
 }

@@ -5,6 +5,7 @@ package view
 type Account struct {
 	Page
 	Name, Language string
+	TimeZone       string // "": the browser's
 	NotifyEmail    bool
 	NotifyDigest   bool
 	NewEmail       string

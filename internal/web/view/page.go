@@ -39,8 +39,11 @@ type Page struct {
 	// (a review's criteria), for the error summary.
 	Labels map[string]string
 	User   *account.User
-	cat    *i18n.Catalog
-	asset  func(string) string
+	// Zone is the reader's time zone (their choice, else their browser's,
+	// else UTC): Moment shows times in it, naming it.
+	Zone  *time.Location
+	cat   *i18n.Catalog
+	asset func(string) string
 }
 
 // NewPage is a page in lang that translates with cat and names assets by
@@ -57,7 +60,13 @@ func (p Page) Date(t time.Time) string { return p.cat.Date(p.Lang, t) }
 
 // Moment is an instant in the reader's words with its time zone shown
 // ("5 Dec 2026, 18:00 UTC"): never an ISO string, never a bare time.
-func (p Page) Moment(t time.Time) string { return p.cat.DateTime(p.Lang, t, time.UTC) }
+func (p Page) Moment(t time.Time) string {
+	zone := p.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return p.cat.DateTime(p.Lang, t, zone)
+}
 
 // Asset is the URL of a file under assets/, with its content hash.
 func (p Page) Asset(name string) string {
