@@ -52,6 +52,7 @@ type Application struct {
 	OrganizationName string        `db:"organization_name"`
 	RoundID          int64         `db:"round_id"`
 	RoundName        string        `db:"round_name"`
+	RoundNameES      string        `db:"round_name_es"`
 	Status           policy.Status `db:"status"`
 	Version          int           `db:"version"`
 	Title            string        `db:"title"`
@@ -131,7 +132,7 @@ func (s *Service) today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
 	a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
 	a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason`
 
@@ -617,3 +618,6 @@ func (s *Service) Recent(ctx context.Context, u *account.User, limit int) ([]App
 	err := s.db.SelectContext(ctx, &out, sqlRecent, limit)
 	return out, err
 }
+
+// Round is the application's round named in lang.
+func (a *Application) Round(lang string) string { return roundName(a.RoundName, a.RoundNameES, lang) }

@@ -1,5 +1,5 @@
 -- name: application-for-user
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
@@ -86,7 +86,7 @@ INSERT INTO application_events (application_id, at, actor_id, event, from_status
 VALUES ($1, $2, NULLIF($3, 0), $4, NULLIF($5, ''), NULLIF($6, ''), $7)
 
 -- name: application-recent
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
@@ -105,7 +105,7 @@ LIMIT $1
 -- query again at every run.
 
 -- name: application-get-ipa
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
@@ -116,7 +116,7 @@ JOIN funding_rounds r ON r.id = a.round_id
 WHERE a.id = $2 AND $1::bigint IS NOT NULL
 
 -- name: application-get-member
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
@@ -128,7 +128,7 @@ WHERE a.id = $2
     AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)
 
 -- name: application-get-ipa-for-update
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
@@ -140,7 +140,7 @@ WHERE a.id = $2 AND $1::bigint IS NOT NULL
 FOR UPDATE OF a
 
 -- name: application-get-member-for-update
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
@@ -153,7 +153,7 @@ WHERE a.id = $2
 FOR UPDATE OF a
 
 -- name: application-before-board
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name,
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,

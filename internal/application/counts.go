@@ -8,10 +8,11 @@ import (
 
 // Count is how many applications of a round are in a status.
 type Count struct {
-	RoundID   int64         `db:"round_id"`
-	RoundName string        `db:"round_name"`
-	Status    policy.Status `db:"status"`
-	N         int           `db:"n"`
+	RoundID     int64         `db:"round_id"`
+	RoundName   string        `db:"round_name"`
+	RoundNameES string        `db:"round_name_es"`
+	Status      policy.Status `db:"status"`
+	N           int           `db:"n"`
 }
 
 // Counts counts the applications by round and status in one query (the

@@ -298,7 +298,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	// The limit is written out, not an argument: the planner then plans
 	// for a page, not for the whole table.
 	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + strconv.Itoa(limit))
-	return `SELECT q.id, q.organization_id, o.legal_name AS organization_name, q.round_id, r.name AS round_name,
+	return `SELECT q.id, q.organization_id, o.legal_name AS organization_name, q.round_id, r.name AS round_name, r.name_es AS round_name_es,
 		q.status, q.version, q.title, q.country, q.trip_start, q.trip_end, q.amount_requested_cents, q.currency,
 		q.submitted_at, q.draft_saved_at, '' AS draft_title, q.created_at, q.decline_reason,
 		q.review_count, round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer AS mean_milli,

@@ -21,6 +21,7 @@ import (
 type Round struct {
 	ID       int64       `db:"id"`
 	Name     string      `db:"name"`
+	NameES   string      `db:"name_es"` // "": the English name
 	Rolling  bool        `db:"rolling"`
 	OpensOn  *time.Time  `db:"opens_on"`
 	ClosesOn *time.Time  `db:"closes_on"`
@@ -50,14 +51,25 @@ func (r Round) Open(day time.Time) bool {
 
 // RoundInput is what an admin writes.
 type RoundInput struct {
-	Name, OpensOn, ClosesOn, Budget string
-	Rolling                         bool
+	Name, NameES, OpensOn, ClosesOn, Budget string
+	Rolling                                 bool
+}
+
+// Named is the round's name in lang: its Spanish name when it has one.
+func (r Round) Named(lang string) string { return roundName(r.Name, r.NameES, lang) }
+
+func roundName(en, es, lang string) string {
+	if lang == "es" && es != "" {
+		return es
+	}
+	return en
 }
 
 func (in RoundInput) check(lang string) (Round, error) {
 	fe := i18n.FieldErrors{}
-	r := Round{Name: strings.TrimSpace(in.Name), Rolling: in.Rolling, Currency: string(money.USD)}
+	r := Round{Name: strings.TrimSpace(in.Name), NameES: strings.TrimSpace(in.NameES), Rolling: in.Rolling, Currency: string(money.USD)}
 	fe.Add("name", field.Line(r.Name, true, 200))
+	fe.Add("name_es", field.Line(r.NameES, false, 200))
 	if !in.Rolling {
 		opens, err := field.Date(in.OpensOn, true)
 		fe.Add("opens_on", err)
@@ -120,12 +132,12 @@ func (s *Service) SaveRound(ctx context.Context, a account.Actor, u *account.Use
 	}
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if id == 0 {
-			err := tx.GetContext(ctx, &id, sqlRoundInsert, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget, r.Currency)
+			err := tx.GetContext(ctx, &id, sqlRoundInsert, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget, r.Currency, r.NameES)
 			if err != nil {
 				return fmt.Errorf("application.SaveRound: %w", err)
 			}
 		} else {
-			res, err := tx.ExecContext(ctx, sqlRoundUpdate, id, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget)
+			res, err := tx.ExecContext(ctx, sqlRoundUpdate, id, r.Name, r.Rolling, r.OpensOn, r.ClosesOn, r.Budget, r.NameES)
 			if err != nil {
 				return fmt.Errorf("application.SaveRound: %w", err)
 			}

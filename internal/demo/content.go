@@ -77,10 +77,10 @@ var charities = []charity{
 func (s *seeder) rounds() []round {
 	year := func(d int) int { return s.date(d).Year() }
 	return []round{
-		{key: "a", name: fmt.Sprintf("%d Mission Grants", year(-1010)), opens: -1010, closes: -850, budget: 250_000_00, created: -1030},
-		{key: "b", name: fmt.Sprintf("%d Mission Grants", year(-480)), opens: -650, closes: -480, budget: 300_000_00, created: -670},
-		{key: "rolling", name: "Rolling Mission Grants", rolling: true, budget: 450_000_00, created: -1040},
-		{key: "open", name: fmt.Sprintf("%d Mission Grants", year(45)), opens: -45, closes: 45, budget: 350_000_00, created: -60,
+		{key: "a", name: fmt.Sprintf("%d Mission Grants", year(-1010)), nameES: fmt.Sprintf("Becas de misión %d", year(-1010)), opens: -1010, closes: -850, budget: 250_000_00, created: -1030},
+		{key: "b", name: fmt.Sprintf("%d Mission Grants", year(-480)), nameES: fmt.Sprintf("Becas de misión %d", year(-480)), opens: -650, closes: -480, budget: 300_000_00, created: -670},
+		{key: "rolling", name: "Rolling Mission Grants", nameES: "Becas de misión todo el año", rolling: true, budget: 450_000_00, created: -1040},
+		{key: "open", name: fmt.Sprintf("%d Mission Grants", year(45)), nameES: fmt.Sprintf("Becas de misión %d", year(45)), opens: -45, closes: 45, budget: 350_000_00, created: -60,
 			helpEN: map[string]string{
 				"budget":         "List what the IPA's grant pays for. Equipment the team brings back home is not funded.",
 				"local_training": "Say who trains alongside the team, and what they will be able to do alone after the trip.",

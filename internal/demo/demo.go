@@ -237,6 +237,7 @@ func (s *seeder) charity(c charity) {
 
 type round struct {
 	key, name      string
+	nameES         string
 	rolling        bool
 	opens, closes  int // days; unused when rolling
 	budget         money.Cents
@@ -255,8 +256,8 @@ func (s *seeder) fundingRound(r round) {
 		help, _ = json.Marshal(map[string]map[string]string{"en": r.helpEN, "es": r.helpES})
 	}
 	created := s.at(r.created, 11, 0)
-	s.round[r.key] = s.id(`INSERT INTO funding_rounds (name, rolling, opens_on, closes_on, budget_cents, help, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, r.name, r.rolling, opens, closes, r.budget, help, created)
+	s.round[r.key] = s.id(`INSERT INTO funding_rounds (name, name_es, rolling, opens_on, closes_on, budget_cents, help, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`, r.name, r.nameES, r.rolling, opens, closes, r.budget, help, created)
 	s.audit(created, "ada", "round.saved", "round", s.round[r.key], map[string]any{"name": r.name, "rolling": r.rolling, "budget_cents": r.budget})
 }
 

@@ -55,7 +55,7 @@ func (s *Server) adminRoundEdit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	in := application.RoundInput{Name: r.Name, Rolling: r.Rolling, Budget: money.Input(r.Budget, lang(c))}
+	in := application.RoundInput{Name: r.Name, NameES: r.NameES, Rolling: r.Rolling, Budget: money.Input(r.Budget, lang(c))}
 	if r.OpensOn != nil {
 		in.OpensOn, in.ClosesOn = r.OpensOn.Format("2006-01-02"), r.ClosesOn.Format("2006-01-02")
 	}
@@ -119,7 +119,7 @@ func (s *Server) adminRoundSave(c *gin.Context) error {
 			return err
 		}
 	}
-	in := application.RoundInput{Name: c.PostForm("name"), OpensOn: c.PostForm("opens_on"), ClosesOn: c.PostForm("closes_on"),
+	in := application.RoundInput{Name: c.PostForm("name"), NameES: c.PostForm("name_es"), OpensOn: c.PostForm("opens_on"), ClosesOn: c.PostForm("closes_on"),
 		Budget: c.PostForm("budget"), Rolling: c.PostForm("rolling") == "yes"}
 	if _, err := s.apps.SaveRound(c.Request.Context(), s.actor(c), currentUser(c), id, in); err != nil {
 		p, perr := s.adminRoundsPage(c, id, in)

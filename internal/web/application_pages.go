@@ -345,7 +345,7 @@ func (s *Server) applicationVersion(c *gin.Context) error {
 // applicationVersionPDF sends a submitted version as a PDF in the reader's
 // language, for the IPA's files and the charity's.
 func (s *Server) applicationVersionPDF(c *gin.Context, a *application.Application, v application.Version, docs []document.Document) error {
-	paper := papers.Application{Lang: lang(c), ID: a.ID, Version: v.Number, Organization: a.OrganizationName, Round: a.RoundName,
+	paper := papers.Application{Lang: lang(c), ID: a.ID, Version: v.Number, Organization: a.OrganizationName, Round: a.Round(lang(c)),
 		SubmittedAt: v.SubmittedAt, SubmittedBy: v.SubmittedBy, Currency: a.Currency, Form: v.Form}
 	for _, d := range docs {
 		paper.Documents = append(paper.Documents, papers.Document{Name: d.Filename, Kind: string(d.Kind), SHA256: d.SHA256, Size: d.Size})

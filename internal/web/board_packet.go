@@ -39,7 +39,7 @@ func (s *Server) boardPacket(c *gin.Context) error {
 		}
 		v := versions[len(versions)-1]
 		item := papers.PacketItem{Status: string(a.Status), Recused: errors.Is(can.Why(policy.SeeReviews), policy.ErrRecused),
-			Application: papers.Application{Lang: k.Lang, ID: a.ID, Version: v.Number, Organization: a.OrganizationName, Round: a.RoundName,
+			Application: papers.Application{Lang: k.Lang, ID: a.ID, Version: v.Number, Organization: a.OrganizationName, Round: a.Round(k.Lang),
 				SubmittedAt: v.SubmittedAt, SubmittedBy: v.SubmittedBy, Currency: a.Currency, Form: v.Form}}
 		reviews, err := s.reviews.Reviews(ctx, u, can, a.ID)
 		if err != nil {

@@ -68,7 +68,7 @@ func (s *Server) boardQueueShow(c *gin.Context) error {
 	}
 	for _, r := range rounds {
 		id := strconv.FormatInt(r.ID, 10)
-		p.Rounds = append(p.Rounds, view.Option{Value: id, Label: r.Name, Selected: id == in.Round})
+		p.Rounds = append(p.Rounds, view.Option{Value: id, Label: r.Named(p.Lang), Selected: id == in.Round})
 	}
 	f, err := in.Filter()
 	if err != nil {

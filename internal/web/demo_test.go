@@ -95,7 +95,7 @@ func TestDemoEveryRoleSeesContent(t *testing.T) {
 	})
 	t.Run("staff", func(t *testing.T) {
 		c := s.loginAs(t, people["staff@demo.missiongrants.test"])
-		page(c, "/admin/dashboard", `lang="es"`, "Rolling Mission Grants")
+		page(c, "/admin/dashboard", `lang="es"`, "Becas de misión todo el año") // the round, named in Spanish
 		page(c, app("Guatemala City autumn congenital mission")+"/report", "Seventeen children operated on")
 	})
 	t.Run("public", func(t *testing.T) {

@@ -63,3 +63,18 @@ func TestInvitedColleagueJoinsFromTheDashboard(t *testing.T) {
 	}
 	wantStatus(t, ana.post(ana.org+"/signatories", url.Values{"member": {itoa(s.userID(t, ana.person(t, s).email))}, "signs": {"no"}}), http.StatusForbidden)
 }
+
+// A round named in both languages reads in each charity's: the Spanish
+// name where the portal is read in Spanish, the English one elsewhere.
+func TestRoundNamesInBothLanguages(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	admin := s.loginAs(t, s.seedDemo(t)[demoAdmin])
+	es, en := s.newCharity(t, "es", "Ana"), s.newCharity(t, "en", "Bob")
+	wantRedirect(t, admin.post("/admin/rounds", url.Values{"name": {"Spring 2027 missions"}, "name_es": {"Misiones de primavera 2027"},
+		"rolling": {"yes"}, "budget": {"100000"}}), "/admin/rounds")
+	mustContain(t, es.get(es.org+"/applications/new"), "Misiones de primavera 2027")
+	page := en.get(en.org + "/applications/new")
+	mustContain(t, page, "Spring 2027 missions")
+	mustNotContain(t, page, "Misiones de primavera 2027")
+}
