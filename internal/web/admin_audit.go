@@ -1,8 +1,11 @@
 package web
 
 import (
+	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -50,6 +53,10 @@ func (s *Server) adminAuditPage(c *gin.Context, query url.Values) (*view.AdminAu
 			}
 			r.Who += *e.ActorEmail
 		}
+		if key := "audit.action." + e.Action; s.cat.Has(p.Lang, key) {
+			r.What = p.T(key)
+		}
+		r.Changes = auditChanges(e.Details)
 		if e.ObjectType == "application" && e.ObjectID != "" {
 			r.ObjectLink = "/applications/" + url.PathEscape(e.ObjectID)
 		}
@@ -88,4 +95,47 @@ func (s *Server) adminAuditVerify(c *gin.Context) error {
 	}
 	s.render(c, http.StatusOK, "admin_audit", p)
 	return nil
+}
+
+// auditChanges writes an entry's details as lines a person reads: "name:
+// value", and a change recorded as {"from": …, "to": …} as "name: from →
+// to"; nothing is left out (the entry's fingerprint covers it all).
+func auditChanges(details []byte) []string {
+	var fields map[string]any
+	if len(details) == 0 || json.Unmarshal(details, &fields) != nil {
+		if len(details) > 0 && string(details) != "null" {
+			return []string{string(details)}
+		}
+		return nil
+	}
+	names := slices.Sorted(maps.Keys(fields))
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		v := fields[name]
+		if m, ok := v.(map[string]any); ok && len(m) == 2 {
+			from, hasFrom := m["from"]
+			to, hasTo := m["to"]
+			if hasFrom && hasTo {
+				out = append(out, name+": "+auditValue(from)+" → "+auditValue(to))
+				continue
+			}
+		}
+		out = append(out, name+": "+auditValue(v))
+	}
+	return out
+}
+
+func auditValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "–"
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,4 +120,20 @@ func TestAdminAuditBrowseFilterVerify(t *testing.T) {
 
 	// The dashboard links to the page.
 	mustContain(t, c.get("/dashboard"), `href="/admin/audit"`)
+}
+
+// An entry's details read as lines, a change as before → after, nothing
+// left out; the action in the reader's words.
+func TestAuditDetailsReadAsChanges(t *testing.T) {
+	got := auditChanges([]byte(`{"name": {"from": "Ana", "to": "Ana María"}, "amount_cents": 500000, "notify": {"from": true, "to": false}, "roles": ["admin"]}`))
+	want := []string{"amount_cents: 500000", "name: Ana → Ana María", "notify: true → false", `roles: ["admin"]`}
+	if !slices.Equal(got, want) {
+		t.Errorf("auditChanges = %q, want %q", got, want)
+	}
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	admin := s.loginAs(t, people[demoAdmin])
+	wantRedirect(t, admin.post("/account/profile", url.Values{"name": {"Ada Lovelace Admin"}, "language": {"es"}}), "/account")
+	page := admin.get("/admin/audit?what=account.profile_updated")
+	mustContain(t, page, s.text("es", "audit.action.account.profile_updated"), "name: "+people[demoAdmin].name+" → Ada Lovelace Admin")
 }

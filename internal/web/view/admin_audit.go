@@ -22,4 +22,9 @@ type AuditRow struct {
 	When       string
 	Who        string
 	ObjectLink string // the object's page, when it has one
+	// What is the action in the reader's words ("" when the catalog has
+	// none: the page shows the code); Changes are the details, one line
+	// each, a change as "from → to".
+	What    string
+	Changes []string
 }
