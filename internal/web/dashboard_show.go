@@ -2,9 +2,14 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/application"
+	"missiongrants/internal/policy"
 	"missiongrants/internal/web/view"
 )
 
@@ -22,10 +27,66 @@ func (s *Server) dashboardShow(c *gin.Context) error {
 		if err == nil {
 			p.Invitations, err = s.orgs.InvitationsFor(ctx, u.Email)
 		}
+		if err == nil {
+			p.Todo, err = s.todo(c, &p.Page, p.Applications)
+		}
 	}
 	if err != nil {
 		return err
 	}
 	s.render(c, http.StatusOK, "dashboard", p)
 	return nil
+}
+
+// todo is what a charity's person should do next on its applications: answer
+// the IPA's question, sign the grant agreement, send the post-trip report,
+// finish a draft; what the IPA waits on and what is late first, then by date.
+func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Application) ([]view.Todo, error) {
+	ctx, u := c.Request.Context(), currentUser(c)
+	today := s.today()
+	type item struct {
+		view.Todo
+		due time.Time
+	}
+	var items []item
+	for _, a := range apps {
+		link := "/applications/" + strconv.FormatInt(a.ID, 10)
+		switch a.Status {
+		case policy.MoreInfoRequested:
+			items = append(items, item{Todo: view.Todo{Text: p.T("page.todo.answer", "Title", a.DisplayTitle()), Link: link + "/edit", Late: true}})
+		case policy.Draft:
+			items = append(items, item{Todo: view.Todo{Text: p.T("page.todo.finish", "Title", a.DisplayTitle()), Link: link + "/edit"}})
+		case policy.Approved:
+			can, err := s.apps.Can(ctx, u, a.ID)
+			if err != nil {
+				return nil, err
+			}
+			if can.Do(policy.SignAgreement) {
+				items = append(items, item{Todo: view.Todo{Text: p.T("page.todo.sign", "Title", a.DisplayTitle()), Link: link + "/agreement", Late: true}})
+			}
+			if a.TripEnd == nil || a.TripEnd.After(today) || !can.Do(policy.WriteReport) {
+				continue
+			}
+			r, err := s.reports.Get(ctx, u, a.ID)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, item{due: r.DueOn, Todo: view.Todo{Text: p.T("page.todo.report", "Title", a.DisplayTitle()),
+				Link: link + "/report", Due: p.Date(r.DueOn), Late: r.DueOn.Before(today)}})
+		}
+	}
+	slices.SortStableFunc(items, func(x, y item) int {
+		if x.Late != y.Late {
+			if x.Late {
+				return -1
+			}
+			return 1
+		}
+		return x.due.Compare(y.due)
+	})
+	out := make([]view.Todo, len(items))
+	for i, it := range items {
+		out[i] = it.Todo
+	}
+	return out, nil
 }

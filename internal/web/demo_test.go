@@ -76,6 +76,17 @@ func TestDemoEveryRoleSeesContent(t *testing.T) {
 		page(c, app("Equipamiento de perfusión para el Hospital Cabral y Báez"), "no la compra de equipos")
 		page(c, app("Jornada de cardiopatías congénitas en Santo Domingo")+"/documents", "licencias-del-equipo.pdf")
 		page(c, app("Jornada de cateterismo cardíaco infantil en Santo Domingo")+"/agreement", "Jornada de cateterismo cardíaco infantil en Santo Domingo")
+		// Her home says what to do next, what the IPA waits on first: the
+		// question and the agreement, then the rest.
+		home := c.get("/dashboard").Body.String()
+		todo := home[strings.Index(home, `id="todo-h"`):]
+		sign := strings.Index(todo, s.text("es", "page.todo.sign", "Title", "Jornada de cateterismo cardíaco infantil en Santo Domingo"))
+		before := func(key string) string { text, _, _ := strings.Cut(s.text("es", key, "Title", ""), "«"); return text }
+		answer := strings.Index(todo, before("page.todo.answer"))
+		finish := strings.Index(todo, before("page.todo.finish"))
+		if sign < 0 || answer < 0 || finish < 0 || finish < sign || finish < answer {
+			t.Errorf("the home's to-do list: sign at %d, answer at %d, finish at %d:\n%.2000s", sign, answer, finish, todo)
+		}
 	})
 	t.Run("board", func(t *testing.T) {
 		c := s.loginAs(t, people["board@demo.missiongrants.test"])
