@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,14 +23,18 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/field"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail"
 	"missiongrants/internal/money"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
+	mailtmpl "missiongrants/templates/mail"
 )
 
 // Service issues, signs and voids agreements.
 type Service struct {
 	db      *sqlx.DB
+	outbox  *mail.Outbox
+	base    string
 	papers  *papers.Papers
 	dueDays int // a post-trip report is due this many days after the trip
 	now     func() time.Time
@@ -37,7 +42,9 @@ type Service struct {
 
 // Options are what the service needs besides its database.
 type Options struct {
-	Papers *papers.Papers
+	Outbox  *mail.Outbox // asks the charity's signatories to sign; nil: no mail
+	BaseURL string       // for the link in that mail
+	Papers  *papers.Papers
 	// ReportDueDays is the post-trip report's delay after the trip, which
 	// the agreement states as a date.
 	ReportDueDays int
@@ -49,7 +56,7 @@ func New(pool *sqlx.DB, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: pool, papers: o.Papers, dueDays: o.ReportDueDays, now: o.Now}
+	return &Service{db: pool, outbox: o.Outbox, base: strings.TrimRight(o.BaseURL, "/"), papers: o.Papers, dueDays: o.ReportDueDays, now: o.Now}
 }
 
 // Agreement is an issued agreement as pages show it.
@@ -92,8 +99,33 @@ func (s *Service) IssueTx(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by
 		awardID, appID, lang, text, pdf, hex.EncodeToString(sum[:]), by.ID, a.IssuedAt); err != nil {
 		return 0, fmt.Errorf("agreement.Issue: %w", err)
 	}
-	return id, audit.Record(ctx, tx, ac.Event("agreement.issued", "application", appID,
-		map[string]any{"agreement_id": id, "sha256": hex.EncodeToString(sum[:]), "language": lang}))
+	if err := audit.Record(ctx, tx, ac.Event("agreement.issued", "application", appID,
+		map[string]any{"agreement_id": id, "sha256": hex.EncodeToString(sum[:]), "language": lang})); err != nil {
+		return 0, err
+	}
+	return id, s.askSignatories(ctx, tx, appID, a.Title)
+}
+
+// askSignatories mails the charity's signatories, each in their language,
+// that the agreement waits for their signature.
+func (s *Service) askSignatories(ctx context.Context, tx *sqlx.Tx, appID int64, title string) error {
+	if s.outbox == nil {
+		return nil
+	}
+	var to []struct {
+		Email    string `db:"email"`
+		Language string `db:"language"`
+	}
+	if err := tx.SelectContext(ctx, &to, sqlSignatories, appID); err != nil {
+		return fmt.Errorf("agreement: signatories: %w", err)
+	}
+	for _, r := range to {
+		e := mailtmpl.AgreementReady{Title: title, Link: s.base + "/applications/" + strconv.FormatInt(appID, 10) + "/agreement"}
+		if err := s.outbox.Send(ctx, tx, r.Language, r.Email, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // facts are what the agreement of an award says, in the language of the

@@ -87,3 +87,11 @@ WHERE language = $1
 SELECT body
 FROM agreements
 WHERE id = $1
+
+-- name: agreement-signatories
+SELECT u.email, u.language
+FROM applications a
+JOIN organization_members m ON m.organization_id = a.organization_id AND m.signatory
+JOIN users u ON u.id = m.user_id AND u.active
+WHERE a.id = $1
+ORDER BY u.id

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,7 @@ type fixture struct {
 	signatory, member *account.User
 	app               int64
 	now               time.Time
+	mail              *testenv.Outbox
 }
 
 // setup: an approved application of a Spanish charity with a signatory
@@ -46,8 +48,9 @@ func setup(t *testing.T) *fixture {
 	}
 	f := &fixture{db: pool, now: time.Date(2027, 1, 10, 15, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
-	f.agreements = agreement.New(pool, agreement.Options{Papers: papers.New(cat), ReportDueDays: 60, Now: clock})
-	f.awards = award.New(pool, award.Options{Outbox: testenv.NewOutbox(t).Outbox, Agreements: f.agreements, Now: clock})
+	f.mail = testenv.NewOutbox(t)
+	f.agreements = agreement.New(pool, agreement.Options{Outbox: f.mail.Outbox, BaseURL: "https://grants.example.org", Papers: papers.New(cat), ReportDueDays: 60, Now: clock})
+	f.awards = award.New(pool, award.Options{Outbox: f.mail.Outbox, Agreements: f.agreements, Now: clock})
 	f.admin = f.user(t, "admin@ipa.example", true, "en")
 	f.admin2 = f.user(t, "admin2@ipa.example", true, "en")
 	f.signatory = f.user(t, "lucia@corazones.example", false, "es")
@@ -99,6 +102,15 @@ func TestNoPaymentBeforeTheSignature(t *testing.T) {
 	g, err := f.agreements.Standing(ctx, f.app)
 	if err != nil || g == nil || g.Signed() || g.Language != "es" {
 		t.Fatalf("the award's agreement: %+v, %v", g, err)
+	}
+	// The signatory is asked to sign, in Spanish, with the way there; the
+	// other member, who does not sign, is not.
+	if m := f.mail.To(f.signatory.Email); len(m) != 1 || !strings.Contains(m[0].Text, "/applications/"+strconv.FormatInt(f.app, 10)+"/agreement") ||
+		!strings.Contains(m[0].Subject, "Misión pediátrica") {
+		t.Fatalf("the signatory was asked: %+v", m)
+	}
+	if m := f.mail.To(f.member.Email); len(m) != 0 {
+		t.Errorf("a member who does not sign was asked to: %v", m[0].Subject)
 	}
 	if _, err := f.awards.Pay(ctx, act(f.admin), f.admin, f.app, f.payment()); !errors.Is(err, policy.ErrUnsigned) {
 		t.Fatalf("paid before the signature: %v", err)

@@ -17,6 +17,7 @@ var queries = db.Load("agreement", sqlFiles)
 
 var (
 	sqlInsert           = queries.Get("agreement-insert")
+	sqlSignatories      = queries.Get("agreement-signatories")
 	sqlFacts            = queries.Get("agreement-facts")
 	sqlFactsInstalments = queries.Get("agreement-facts-instalments")
 	sqlStanding         = queries.Get("agreement-standing")

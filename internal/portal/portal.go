@@ -123,7 +123,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	a.Apps = application.New(pool, application.Options{Outbox: outbox, Letters: paper, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays})
 	a.Reviews = review.New(pool, review.Options{Now: now})
 	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Papers: paper, Rules: voteRules(cfg), BaseURL: base, Now: now})
-	a.Agreements = agreement.New(pool, agreement.Options{Papers: paper, ReportDueDays: cfg.ReportDueDays, Now: now})
+	a.Agreements = agreement.New(pool, agreement.Options{Outbox: outbox, BaseURL: base, Papers: paper, ReportDueDays: cfg.ReportDueDays, Now: now})
 	a.Awards = award.New(pool, award.Options{Outbox: outbox, ApprovalThreshold: money.Cents(cfg.PaymentApprovalCents), Agreements: a.Agreements, Now: now})
 	a.Reports = report.New(pool, report.Options{Outbox: outbox, DueDays: cfg.ReportDueDays, BaseURL: base, Now: now})
 	return a, nil

@@ -115,3 +115,20 @@ func (d ApplicationDecision) Text(r Reader) string {
 	}
 	return paras(d.approved(r), conditions, r.T("mail.decision.next"), d.Link)
 }
+
+// AgreementReady asks a charity's signatory to read and sign the grant
+// agreement of an award.
+type AgreementReady struct {
+	Title string
+	Link  string
+}
+
+func (d AgreementReady) Subject(r Reader) string {
+	return r.T("mail.agreement_ready.subject", "Title", d.Title)
+}
+
+func (d AgreementReady) body(r Reader) string {
+	return r.T("mail.agreement_ready.body", "Title", d.Title)
+}
+
+func (d AgreementReady) Text(r Reader) string { return paras(d.body(r), d.Link) }

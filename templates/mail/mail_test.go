@@ -65,6 +65,7 @@ func samples() []sample {
 		{mail.ReportReviewed{Title: title, Accepted: true, Link: link}, same(title, link)},
 		{mail.ReportReviewed{Title: title, Note: written, Link: link}, same(title, written, link)},
 		{mail.ReportSubmitted{Title: title, Organization: person, Link: link}, same(title, person, link)},
+		{mail.AgreementReady{Title: title, Link: link}, same(title, link)},
 		{mail.ApplicationToBoard{Title: title, Organization: person, Link: link}, same(title, person, link)},
 		{mail.VoteOpened{Title: title, Organization: person, Closes: closes, Link: link},
 			func(r mail.Reader) []string { return []string{title, person, r.DateTime(closes), link} }},
