@@ -228,10 +228,12 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 			return err
 		}
 		var g struct {
-			ID      int64  `db:"id"`
-			AwardID int64  `db:"award_id"`
-			SHA     string `db:"pdf_sha256"`
-			Org     string `db:"legal_name"`
+			ID       int64     `db:"id"`
+			AwardID  int64     `db:"award_id"`
+			SHA      string    `db:"pdf_sha256"`
+			Terms    string    `db:"body"` // as issued: the template may have changed since
+			IssuedAt time.Time `db:"issued_at"`
+			Org      string    `db:"legal_name"`
 		}
 		if err := tx.GetContext(ctx, &g, sqlSignOpen, appID); err != nil {
 			return fmt.Errorf("agreement.Sign: %w", db.NotFound(err))
@@ -240,13 +242,11 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 		if err != nil {
 			return err
 		}
-		if err := tx.GetContext(ctx, &facts.IssuedAt, sqlSignIssuedAt, g.ID); err != nil {
-			return err
-		}
+		facts.IssuedAt = g.IssuedAt
 		statement := s.papers.Statement(lang, g.Org)
 		sig := &papers.Signature{Name: strings.TrimSpace(in.Name), Title: strings.TrimSpace(in.Title), Email: u.Email,
 			At: now, IP: in.IP, Statement: statement, SHA256: g.SHA}
-		signed, err := s.signedCopy(ctx, tx, g.ID, facts, sig)
+		signed, err := s.signedCopy(g.ID, facts, g.Terms, sig)
 		if err != nil {
 			return err
 		}
@@ -254,38 +254,27 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 			g.ID, u.ID, sig.Name, sig.Title, in.IP, statement, now, signed); err != nil {
 			return fmt.Errorf("agreement.Sign: %w", err)
 		}
-		var terms string
-		if err := tx.GetContext(ctx, &terms, sqlSignTerms, g.ID); err != nil {
-			return err
-		}
 		// The audit chain keeps what was accepted, word for word, beside the
 		// hash of the PDF read: the chain can be checked without the table.
 		sum := sha256.Sum256(signed)
 		return audit.Record(ctx, tx, ac.Event("agreement.signed", "application", appID, map[string]any{
 			"agreement_id": g.ID, "sha256": g.SHA, "signed_sha256": hex.EncodeToString(sum[:]),
-			"signer_name": sig.Name, "signer_title": sig.Title, "ip": in.IP, "statement": statement, "terms": terms}))
+			"signer_name": sig.Name, "signer_title": sig.Title, "ip": in.IP, "statement": statement, "terms": g.Terms}))
 	})
 }
 
-// signedCopy is the agreement's PDF with its signature page. The terms are
-// the ones issued (the template may have changed since), and the PDF made
-// again from them without the page must be the very one the signatory read.
-func (s *Service) signedCopy(ctx context.Context, tx *sqlx.Tx, id int64, facts *papers.Agreement, sig *papers.Signature) ([]byte, error) {
-	var issued struct {
-		Body string `db:"body"`
-		PDF  []byte `db:"pdf"`
-	}
-	if err := tx.GetContext(ctx, &issued, sqlSignedCopy, id); err != nil {
-		return nil, err
-	}
-	again, err := s.papers.Agreement(*facts, issued.Body, nil)
+// signedCopy is the agreement's PDF with its signature page, from the terms
+// as issued; the PDF made again from them without the page must be the very
+// one the signatory read.
+func (s *Service) signedCopy(id int64, facts *papers.Agreement, terms string, sig *papers.Signature) ([]byte, error) {
+	again, err := s.papers.Agreement(*facts, terms, nil)
 	if err != nil {
 		return nil, err
 	}
 	if sum := sha256.Sum256(again); hex.EncodeToString(sum[:]) != sig.SHA256 {
 		return nil, fmt.Errorf("agreement %d: made again, its PDF differs from the one issued", id)
 	}
-	return s.papers.Agreement(*facts, issued.Body, sig)
+	return s.papers.Agreement(*facts, terms, sig)
 }
 
 // Void withdraws the standing unsigned agreement, with the reason, and

@@ -39,27 +39,17 @@ FROM agreements
 WHERE id = $1 AND application_id = $2
 
 -- name: agreement-sign-open
-SELECT g.id, g.award_id, g.pdf_sha256, o.legal_name
+SELECT g.id, g.award_id, g.pdf_sha256, g.body, g.issued_at, o.legal_name
 FROM agreements g
 JOIN applications a ON a.id = g.application_id
 JOIN organizations o ON o.id = a.organization_id
 WHERE g.application_id = $1 AND g.voided_at IS NULL AND g.signed_at IS NULL
 FOR UPDATE OF g
 
--- name: agreement-sign-issued-at
-SELECT issued_at
-FROM agreements
-WHERE id = $1
-
 -- name: agreement-sign-update
 UPDATE agreements
 SET signed_by = $2, signer_name = $3, signer_title = $4, signer_ip = $5, statement = $6,
     signed_at = $7, signed_pdf = $8
-WHERE id = $1
-
--- name: agreement-signed-copy
-SELECT body, pdf
-FROM agreements
 WHERE id = $1
 
 -- name: agreement-void
@@ -82,11 +72,6 @@ WHERE id = $1
 UPDATE agreement_templates
 SET body = $2, updated_by = $3, updated_at = $4
 WHERE language = $1
-
--- name: agreement-sign-terms
-SELECT body
-FROM agreements
-WHERE id = $1
 
 -- name: agreement-signatories
 SELECT u.email, u.language

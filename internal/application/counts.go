@@ -15,6 +15,9 @@ type Count struct {
 	N           int           `db:"n"`
 }
 
+// Round is the count's round named in lang.
+func (c Count) Round(lang string) string { return roundName(c.RoundName, c.RoundNameES, lang) }
+
 // Counts counts the applications by round and status in one query (the
 // admin dashboard), rounds newest first. The counts are those the triggers
 // of migrations/00024_counts_and_search.sql keep: a view costs the same

@@ -101,7 +101,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		if !seen {
 			i = len(rounds)
 			roundIndex[n.RoundID] = i
-			rounds = append(rounds, view.DashRoundRow{Name: roundIn(n.RoundName, n.RoundNameES, p.Lang), Link: "/board/applications?round=" + strconv.FormatInt(n.RoundID, 10)})
+			rounds = append(rounds, view.DashRoundRow{Name: n.Round(p.Lang), Link: "/board/applications?round=" + strconv.FormatInt(n.RoundID, 10)})
 		}
 		rounds[i].N += n.N
 	}
@@ -161,9 +161,4 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 
 	s.render(c, http.StatusOK, "admin_dashboard", p)
 	return nil
-}
-
-// roundIn is a round's name in lang (its Spanish name when it has one).
-func roundIn(en, es, lang string) string {
-	return application.Round{Name: en, NameES: es}.Named(lang)
 }

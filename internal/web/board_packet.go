@@ -12,6 +12,7 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
+	"missiongrants/internal/review"
 )
 
 // boardPacket sends the board packet as a PDF: every application before the
@@ -50,8 +51,8 @@ func (s *Server) boardPacket(c *gin.Context) error {
 			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.Weighted(), Recommendation: r.Recommendation, Comment: r.Comment})
 			sum += r.WeightedMilli
 		}
-		if n := len(reviews); n > 0 {
-			item.Mean = fmt.Sprintf("%.2f", float64(sum)/float64(n)/1000)
+		if n := len(reviews); n > 0 { // as the application's page shows it
+			item.Mean = review.Review{WeightedMilli: sum / n}.Weighted()
 		}
 		comments, err := s.reviews.Discussion(ctx, can, a.ID)
 		if err != nil {
