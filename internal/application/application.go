@@ -232,6 +232,12 @@ func (s *Service) Can(ctx context.Context, u *account.User, id int64) (policy.Ca
 	return policy.For(who, facts), nil
 }
 
+// CanEach is what u may do to each of the applications ids, for a page that
+// lists them; one statement whatever their number.
+func (s *Service) CanEach(ctx context.Context, u *account.User, ids []int64) (map[int64]policy.Can, error) {
+	return policy.CanEach(ctx, s.db, u, ids, s.now())
+}
+
 // ForUser lists the applications of every organization u belongs to.
 func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, error) {
 	var out []Application

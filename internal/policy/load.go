@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"missiongrants/internal/account"
 	"missiongrants/internal/db"
 )
@@ -30,23 +32,50 @@ var loadQuery = [...]string{NoLock: sqlLoad, Share: sqlLoadShare, Update: sqlLoa
 // application appID at now. Inside a transaction, lock holds the
 // application's row so the facts stay true until it commits.
 func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now time.Time, lock Lock) (Person, Facts, error) {
-	var row struct {
-		Status   Status          `db:"status"`
-		Member   bool            `db:"member"`
-		Signer   bool            `db:"signatory"`
-		Declared bool            `db:"declared"`
-		Recused  bool            `db:"recused"`
-		VoteOpen bool            `db:"vote_open"`
-		Awarded  bool            `db:"awarded"`
-		Report   ReportStatus    `db:"report"`
-		Agreed   AgreementStatus `db:"agreement"`
-	}
+	var row factsRow
 	err := q.GetContext(ctx, &row, loadQuery[lock], appID, u.ID, now)
 	if err != nil {
 		return Person{}, Facts{}, fmt.Errorf("policy.Load: %w", db.NotFound(err))
 	}
+	p, f := row.split(u)
+	return p, f, nil
+}
+
+// factsRow is one application's facts as Load's statements read them.
+type factsRow struct {
+	ID       int64           `db:"id"`
+	Status   Status          `db:"status"`
+	Member   bool            `db:"member"`
+	Signer   bool            `db:"signatory"`
+	Declared bool            `db:"declared"`
+	Recused  bool            `db:"recused"`
+	VoteOpen bool            `db:"vote_open"`
+	Awarded  bool            `db:"awarded"`
+	Report   ReportStatus    `db:"report"`
+	Agreed   AgreementStatus `db:"agreement"`
+}
+
+func (row factsRow) split(u *account.User) (Person, Facts) {
 	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Signatory: row.Signer, Declared: row.Declared, Recused: row.Recused}
-	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed}, nil
+	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed}
+}
+
+// CanEach is what u may do to each of the applications ids at now, read in
+// one statement for a page that lists them; an application u may not see
+// is left out.
+func CanEach(ctx context.Context, q db.Querier, u *account.User, ids []int64, now time.Time) (map[int64]Can, error) {
+	var rows []factsRow
+	if err := q.SelectContext(ctx, &rows, sqlLoadMany, pq.Array(ids), u.ID, now); err != nil {
+		return nil, fmt.Errorf("policy.CanEach: %w", err)
+	}
+	out := make(map[int64]Can, len(rows))
+	for _, row := range rows {
+		p, f := row.split(u)
+		if Decide(p, f, View) == nil {
+			out[row.ID] = For(p, f)
+		}
+	}
+	return out, nil
 }
 
 // LastLine is the rules' refusal when err is the database refusing an

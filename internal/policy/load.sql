@@ -47,3 +47,20 @@ FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 WHERE a.id = $1
 FOR UPDATE OF a
+
+-- name: policy-load-many
+-- The same facts for each of several applications ($1), for a page that
+-- lists them with what may be done to each; no lock.
+SELECT a.id, a.status,
+    EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
+    EXISTS (SELECT 1 FROM organization_members m
+        WHERE m.organization_id = a.organization_id AND m.user_id = $2 AND m.signatory) AS signatory,
+    c.user_id IS NOT NULL AS declared, coalesce(c.has_conflict, FALSE) AS recused,
+    EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
+    EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
+    coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
+    coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+FROM applications a
+LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
+WHERE a.id = ANY($1)

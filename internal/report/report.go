@@ -195,6 +195,12 @@ func (s *Service) Get(ctx context.Context, u *account.User, appID int64) (*Repor
 	return &r, nil
 }
 
+// DueOn is the day the report of a trip that ended on tripEnd is due, as
+// report-get computes it.
+func (s *Service) DueOn(tripEnd time.Time) time.Time {
+	return tripEnd.AddDate(0, 0, s.dueDays)
+}
+
 // Save keeps the form as typed while the report is a draft or back for corrections.
 func (s *Service) Save(ctx context.Context, u *account.User, appID int64, f Form) error {
 	raw, _ := json.Marshal(f)

@@ -48,6 +48,19 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 		view.Todo
 		due time.Time
 	}
+	var approved []int64
+	for _, a := range apps {
+		if a.Status == policy.Approved {
+			approved = append(approved, a.ID)
+		}
+	}
+	var can map[int64]policy.Can
+	if len(approved) > 0 {
+		var err error
+		if can, err = s.apps.CanEach(ctx, u, approved); err != nil {
+			return nil, err
+		}
+	}
 	var items []item
 	for _, a := range apps {
 		link := "/applications/" + strconv.FormatInt(a.ID, 10)
@@ -57,22 +70,16 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 		case policy.Draft:
 			items = append(items, item{Todo: view.Todo{Text: p.T("page.todo.finish", "Title", a.DisplayTitle()), Link: link + "/edit"}})
 		case policy.Approved:
-			can, err := s.apps.Can(ctx, u, a.ID)
-			if err != nil {
-				return nil, err
-			}
+			can := can[a.ID]
 			if can.Do(policy.SignAgreement) {
 				items = append(items, item{Todo: view.Todo{Text: p.T("page.todo.sign", "Title", a.DisplayTitle()), Link: link + "/agreement", Late: true}})
 			}
 			if a.TripEnd == nil || a.TripEnd.After(today) || !can.Do(policy.WriteReport) {
 				continue
 			}
-			r, err := s.reports.Get(ctx, u, a.ID)
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, item{due: r.DueOn, Todo: view.Todo{Text: p.T("page.todo.report", "Title", a.DisplayTitle()),
-				Link: link + "/report", Due: p.Date(r.DueOn), Late: r.DueOn.Before(today)}})
+			due := s.reports.DueOn(*a.TripEnd)
+			items = append(items, item{due: due, Todo: view.Todo{Text: p.T("page.todo.report", "Title", a.DisplayTitle()),
+				Link: link + "/report", Due: p.Date(due), Late: due.Before(today)}})
 		}
 	}
 	slices.SortStableFunc(items, func(x, y item) int {

@@ -11,8 +11,11 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/lib/pq"
+
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
+	"missiongrants/internal/demo"
 	"missiongrants/internal/seed"
 	"missiongrants/internal/testenv"
 )
@@ -121,5 +124,49 @@ func takePart(tb testing.TB, db *sqlx.DB, member int64, apps ...int64) {
 			VALUES ($1, $2, '{"need":4,"clinical_capacity":4,"budget":4,"sustainability":4,"track_record":4}', 4000, 'approve', now())`, app, member); err != nil {
 			tb.Fatal(err)
 		}
+	}
+}
+
+// The charity's home sends the same number of statements however many of
+// its applications are funded: what it may do to each (sign, report) is
+// read for all of them at once.
+func TestCharityHomeQueryCountDoesNotGrow(t *testing.T) {
+	t.Parallel()
+	s := newTestServerOn(t, countingPool(t))
+	people := s.seedDemo(t)
+	if err := demo.Seed(context.Background(), s.db, s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c := s.loginAs(t, people["applicant@demo.missiongrants.test"])
+	before, nBefore := c.countedGet("/dashboard")
+	wantStatus(t, before, http.StatusOK)
+
+	// Fund every application of hers the board still has, each with an
+	// agreement to sign and a trip that ended, so each adds to-do items.
+	var admin int64
+	if err := s.db.Get(&admin, `SELECT id FROM users WHERE is_admin ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	if err := s.db.Select(&ids, `SELECT a.id FROM applications a JOIN organization_members m ON m.organization_id = a.organization_id
+		JOIN users u ON u.id = m.user_id WHERE u.email = 'applicant@demo.missiongrants.test' AND a.status IN ('submitted', 'in_review')`); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) == 0 {
+		t.Fatal("the demo charity has no application before the board")
+	}
+	for _, id := range ids {
+		dbtest.Approve(t, s.db, id, 100_000, admin)
+	}
+	if _, err := s.db.Exec(`UPDATE applications SET trip_end = $2::date - 3 WHERE id = ANY($1)`, pq.Array(ids), s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	after, nAfter := c.countedGet("/dashboard")
+	wantStatus(t, after, http.StatusOK)
+	if a, b := strings.Count(after.Body.String(), `/report"`), strings.Count(before.Body.String(), `/report"`); a < b+len(ids) {
+		t.Errorf("the home links %d reports after %d more trips ended, %d before", a, len(ids), b)
+	}
+	if nBefore != nAfter || nBefore == 0 {
+		t.Errorf("the charity's home sends %d statements, and %d with %d more funded applications", nBefore, nAfter, len(ids))
 	}
 }
