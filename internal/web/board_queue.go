@@ -54,11 +54,6 @@ func (s *Server) boardQueueShow(c *gin.Context) error {
 	for _, st := range application.QueueStatuses() {
 		p.Statuses = append(p.Statuses, view.Option{Value: string(st), Label: p.T("app.status." + string(st)), Selected: string(st) == in.Status})
 	}
-	countries := organization.Countries(p.Lang)
-	p.Countries = make([]view.Option, len(countries))
-	for i, co := range countries {
-		p.Countries[i] = view.Option{Value: co.Code, Label: co.Name, Selected: co.Code == in.Country}
-	}
 	for _, v := range []string{in.Status, in.Round, in.Country, in.TripFrom, in.TripTo, in.AmountMin, in.AmountMax} {
 		p.MoreOpen = p.MoreOpen || v != ""
 	}

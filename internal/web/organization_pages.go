@@ -20,7 +20,7 @@ func organizationInput(c *gin.Context) organization.Input {
 }
 
 func (s *Server) organizationFormPage(c *gin.Context, id int64, in organization.Input) *view.OrganizationForm {
-	return &view.OrganizationForm{Page: s.page(c), ID: id, Form: in, Countries: organization.Countries(lang(c))}
+	return &view.OrganizationForm{Page: s.page(c), ID: id, Form: in}
 }
 
 func (s *Server) organizationNew(c *gin.Context) error {

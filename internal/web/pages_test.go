@@ -58,9 +58,7 @@ func samplePage(s *Server, l, path string) view.Page {
 
 func sampleQueue(s *Server, l string, rows int) *view.BoardQueue {
 	q := &view.BoardQueue{Page: samplePage(s, l, "/board/applications?q=a&b")}
-	for _, co := range organization.Countries(l) {
-		q.Countries = append(q.Countries, view.Option{Value: co.Code, Label: co.Name, Selected: co.Code == "HN"})
-	}
+	q.Filter.Country = "HN"
 	q.Statuses = []view.Option{{Value: "submitted", Label: "Submitted"}, {Value: "in_review", Label: "In <review>", Selected: true}}
 	q.Rounds = []view.Option{{Value: "1", Label: "Spring \"2027\""}}
 	for i := range rows {

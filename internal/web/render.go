@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,13 +33,18 @@ func (s *Server) page(c *gin.Context) Page {
 // (components). It renders into a buffer first so that a template error
 // becomes a clean error page, not half a page.
 func (s *Server) render(c *gin.Context, status int, view string, data any) {
-	var buf bytes.Buffer
-	err := fmt.Errorf("no view %q", view)
-	if f, ok := components[view]; ok {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		buf.Reset()
+		renderBuffers.Put(buf)
+	}()
+	var err error
+	if f, ok := components[view]; !ok {
+		err = fmt.Errorf("no view %q", view)
+	} else if comp, ok := f(data); !ok {
 		err = fmt.Errorf("view %q: data of type %T", view, data)
-		if comp, ok := f(data); ok {
-			err = comp.Render(c.Request.Context(), &buf)
-		}
+	} else {
+		err = comp.Render(c.Request.Context(), buf)
 	}
 	if err != nil {
 		logger(c).Error("render failed", "view", view, "error", err)
@@ -51,6 +57,11 @@ func (s *Server) render(c *gin.Context, status int, view string, data any) {
 	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
+
+// renderBuffers keeps the buffers pages are rendered into: a page is tens
+// of kilobytes, grown afresh on every request without them. c.Data has
+// written the bytes out before a buffer goes back.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
 
 // renderError shows the friendly error page in the person's language.
 func (s *Server) renderError(c *gin.Context, status int, m i18n.Message) {
@@ -74,8 +85,18 @@ func zoneOf(c *gin.Context, u *account.User) *time.Location {
 	if name == "" || name == "Local" || len(name) > 64 {
 		return time.UTC
 	}
-	if zone, err := time.LoadLocation(name); err == nil {
-		return zone
+	if zone, ok := zones.Load(name); ok {
+		return zone.(*time.Location)
 	}
-	return time.UTC
+	zone, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(name, zone)
+	return zone
 }
+
+// zones holds the time zones read so far: time.LoadLocation parses the
+// zone's file (from the embedded tzdata) at every call. Only names that
+// are real zones are kept, so there are at most a few hundred.
+var zones sync.Map

@@ -144,7 +144,7 @@ func BoardQueue(q *view.BoardQueue) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select(Field{Name: "country", Label: p.T("page.queue.country"), Any: p.T("page.queue.any"), Error: p.Error("country")}, q.Countries).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SelectOf(Field{Name: "country", Label: p.T("page.queue.country"), Any: p.T("page.queue.any"), Error: p.Error("country")}, CountryOptions(p.Lang, q.Filter.Country)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -708,7 +708,7 @@ func OrganizationForm(o *view.OrganizationForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select(Field{Name: "country", Label: p.T("field.org.country"), Any: p.T("field.choose"), Error: p.Error("country"), Required: true}, countryOptions(o.Countries, f.Country)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SelectOf(Field{Name: "country", Label: p.T("field.org.country"), Any: p.T("field.choose"), Error: p.Error("country"), Required: true}, CountryOptions(p.Lang, f.Country)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

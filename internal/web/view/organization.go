@@ -9,7 +9,6 @@ type OrganizationForm struct {
 	Page
 	ID        int64
 	Form      organization.Input
-	Countries []organization.Country
 }
 
 // Organization is a charity's page (organization_show).

@@ -22,7 +22,6 @@ type BoardQueue struct {
 	Mine      string // "", "review" or "vote"
 	Statuses  []Option
 	Rounds    []Option
-	Countries []Option
 	Rows      []QueueRow
 	Next      string // the next page's URL, "" on the last
 	First     string // the first page's URL, when this is a later page
