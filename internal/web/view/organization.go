@@ -7,8 +7,8 @@ import (
 // OrganizationForm registers or edits a charity (organization_form).
 type OrganizationForm struct {
 	Page
-	ID        int64
-	Form      organization.Input
+	ID   int64
+	Form organization.Input
 }
 
 // Organization is a charity's page (organization_show).

@@ -18,14 +18,14 @@ type QueueRow struct {
 // BoardQueue is the board's review queue (board_queue).
 type BoardQueue struct {
 	Page
-	Filter    application.QueueInput
-	Mine      string // "", "review" or "vote"
-	Statuses  []Option
-	Rounds    []Option
-	Rows      []QueueRow
-	Next      string // the next page's URL, "" on the last
-	First     string // the first page's URL, when this is a later page
-	MoreOpen  bool   // a filter under "More filters" is set: show them
+	Filter   application.QueueInput
+	Mine     string // "", "review" or "vote"
+	Statuses []Option
+	Rounds   []Option
+	Rows     []QueueRow
+	Next     string // the next page's URL, "" on the last
+	First    string // the first page's URL, when this is a later page
+	MoreOpen bool   // a filter under "More filters" is set: show them
 }
 
 // MineOptions are the queue's "mine" choices, the chosen one checked.
