@@ -10,7 +10,17 @@ var monthKeys = [12]string{"date.month.jan", "date.month.feb", "date.month.mar",
 // ("5 Dec 2026", "5 dic 2026"): an ISO date reads as a code to most people,
 // and 05/12 means May to some and December to others.
 func (c *Catalog) Date(lang string, t time.Time) string {
-	return c.T(lang, "date.day", "Day", t.Day(), "Month", c.T(lang, monthKeys[t.Month()-1]), "Year", t.Year())
+	y, m, d := t.Date()
+	if y < 1990 || y > 2100 { // kept to the days the portal's records hold
+		return c.T(lang, "date.day", "Day", d, "Month", c.T(lang, monthKeys[m-1]), "Year", y)
+	}
+	k := dayKey{lang, int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)}
+	if s, ok := c.days.Load(k); ok {
+		return s.(string)
+	}
+	s := c.T(lang, "date.day", "Day", d, "Month", c.T(lang, monthKeys[m-1]), "Year", y)
+	c.days.Store(k, s)
+	return s
 }
 
 // DateTime is the moment t in zone loc: its day (Date), the time on a

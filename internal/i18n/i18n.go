@@ -39,6 +39,14 @@ type Catalog struct {
 	// counted holds messages asked for with a small Count only ("3
 	// reviews"), formatted once: go-i18n runs a template for each.
 	counted sync.Map // countedKey → string
+	// days holds dates as Date writes them: go-i18n runs a template for
+	// each, and a page shows dozens.
+	days sync.Map // dayKey → string
+}
+
+type dayKey struct {
+	lang string
+	day  int32 // days since 1 January 1970
 }
 
 type countedKey struct {
