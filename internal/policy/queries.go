@@ -19,4 +19,5 @@ var (
 	sqlLoad       = queries.Get("policy-load")
 	sqlLoadShare  = queries.Get("policy-load-share")
 	sqlLoadUpdate = queries.Get("policy-load-update")
+	sqlBoard      = queries.Get("policy-board")
 )
