@@ -146,6 +146,13 @@ func (s *Server) roundAssignPage(c *gin.Context, chosen map[int64][]int64, setti
 
 // roundAssignSave confirms the reviewers of every application listed.
 func (s *Server) roundAssignSave(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.assign.Settings(c.Request.Context(), id); err != nil {
+		return err
+	}
 	plan, err := postedPlan(c)
 	if err == nil {
 		err = s.assign.Assign(c.Request.Context(), s.actor(c), currentUser(c), plan)
