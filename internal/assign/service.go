@@ -135,7 +135,7 @@ func (s *Service) SaveSettings(ctx context.Context, ac account.Actor, admin *acc
 		if deadline != nil {
 			details["review_deadline"] = deadline.Format(time.DateOnly)
 		}
-		return audit.Record(ctx, tx, ac.Event("assign.settings_saved", "round", roundID, details))
+		return audit.Record(ctx, tx, ac.Event("assign.settings_saved", "funding_round", roundID, details))
 	})
 }
 
