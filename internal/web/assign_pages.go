@@ -199,6 +199,10 @@ func (s *Server) standingPage(c *gin.Context, charity int64, reason string, refu
 		return err
 	}
 	p := &view.StandingConflicts{Page: s.page(c), Admin: u.IsAdmin, UserID: u.ID, Conflicts: list, Reason: reason}
+	p.Labels = map[string]string{}
+	for _, sc := range list {
+		p.Labels["withdraw_reason_"+strconv.FormatInt(sc.ID, 10)] = p.T("page.standing.withdraw_reason") + " · " + sc.OrganizationName
+	}
 	for _, ch := range charities {
 		p.Charities = append(p.Charities, view.Option{Value: strconv.FormatInt(ch.ID, 10), Label: ch.Name, Selected: ch.ID == charity})
 	}
@@ -228,7 +232,8 @@ func (s *Server) standingWithdraw(c *gin.Context) error {
 		return err
 	}
 	if err := s.reviews.WithdrawStanding(c.Request.Context(), s.actor(c), currentUser(c), id, c.PostForm("withdraw_reason")); err != nil {
-		return s.standingPage(c, 0, "", err)
+		// Each conflict has its own form: the error goes beside this one's.
+		return s.standingPage(c, 0, "", renamed(err, "withdraw_reason", "withdraw_reason_"+strconv.FormatInt(id, 10)))
 	}
 	s.flash(c, "flash.standing.withdrawn")
 	c.Redirect(http.StatusSeeOther, "/board/conflicts")

@@ -90,7 +90,9 @@ func TestStandingConflictRecusesFromEveryApplication(t *testing.T) {
 	must(t, s.db.Get(&standing, `SELECT id FROM standing_conflicts WHERE user_id = $1 AND withdrawn_at IS NULL`, brunoID))
 	wantStatus(t, bruno.post("/admin/conflicts/"+itoa(standing)+"/withdraw", url.Values{"withdraw_reason": {"Mine."}}), http.StatusForbidden)
 	mustContain(t, admin.get("/board/conflicts"), `action="/admin/conflicts/`+itoa(standing)+`/withdraw"`)
-	wantStatus(t, admin.post("/admin/conflicts/"+itoa(standing)+"/withdraw", url.Values{}), http.StatusUnprocessableEntity)
+	rec = admin.post("/admin/conflicts/"+itoa(standing)+"/withdraw", url.Values{})
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, `id="f-withdraw_reason_`+itoa(standing)+`-error"`, `href="#f-withdraw_reason_`+itoa(standing)+`"`)
 	wantRedirect(t, admin.post("/admin/conflicts/"+itoa(standing)+"/withdraw", url.Values{"withdraw_reason": {"He left the charity."}}), "/board/conflicts")
 	var audited int
 	must(t, s.db.Get(&audited, `SELECT count(*) FROM audit WHERE action IN ('review.standing_declared', 'review.standing_withdrawn')`))

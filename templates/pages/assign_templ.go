@@ -487,7 +487,7 @@ func StandingConflicts(a *view.StandingConflicts) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = TextArea(Field{Name: "withdraw_reason", ID: "withdraw_reason_" + id, Label: p.T("page.standing.withdraw_reason"), Error: p.Error("withdraw_reason"), Rows: 2, Max: 2000, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = TextArea(Field{Name: "withdraw_reason", ID: "withdraw_reason_" + id, Label: p.T("page.standing.withdraw_reason"), Error: p.Error("withdraw_reason_" + id), Rows: 2, Max: 2000, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
