@@ -28,6 +28,7 @@ type QueueInput struct {
 	TripFrom, TripTo           string // YYYY-MM-DD
 	AmountMin, AmountMax       string // as a person types money
 	NeedsMyReview, NeedsMyVote bool
+	AssignedToMe               bool
 	Search                     string
 	Before                     string // the cursor of the page's last row (Cursor.String)
 	Lang                       string // the language amounts are typed in (money.Parse)
@@ -43,6 +44,7 @@ type QueueFilter struct {
 	AmountMax        money.Cents
 	NeedsMyReview    bool // before the board, not reviewed by me, and I am not recused
 	NeedsMyVote      bool // an open vote without my ballot, and I am not recused
+	AssignedToMe     bool // I am one of its assigned reviewers
 	Search           string
 	Before           *Cursor
 	Limit            int // 0: QueueLimit
@@ -80,7 +82,7 @@ func QueueStatuses() []policy.Status { return append([]policy.Status(nil), queue
 
 // Filter checks the input; every mistake is reported beside its field.
 func (in QueueInput) Filter() (QueueFilter, error) {
-	f := QueueFilter{NeedsMyReview: in.NeedsMyReview, NeedsMyVote: in.NeedsMyVote}
+	f := QueueFilter{NeedsMyReview: in.NeedsMyReview, NeedsMyVote: in.NeedsMyVote, AssignedToMe: in.AssignedToMe}
 	fe := i18n.FieldErrors{}
 	if s := strings.TrimSpace(in.Status); s != "" {
 		f.Status = policy.Status(s)
@@ -157,6 +159,9 @@ type QueueRow struct {
 	Recused      bool `db:"recused"`
 	VoteOpen     bool `db:"vote_open"`
 	VotedByMe    bool `db:"voted_by_me"`
+	AssignedToMe bool `db:"assigned_to_me"`
+	// ToReview names the assigned reviewers who have not reviewed it yet.
+	ToReview string `db:"to_review"`
 }
 
 // Mean is the mean weighted score with two decimals ("3.40"), or "".
@@ -215,7 +220,9 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 // page shows (wider rows made the filtered page's sort slower); the outer
 // one adds, for the page's rows only, the charity and round names (the
 // columns of appColumns), the reviews' mean (from the tally
-// migrations/00018_review_tally.sql keeps) and where the viewer stands.
+// migrations/00018_review_tally.sql keeps, or, in a round that counts only
+// the assigned reviewers' scores, from theirs), the assigned reviewers yet
+// to review, and where the viewer stands.
 // (Asked of every candidate row, PostgreSQL would build a hash of all the
 // viewer's reviews and ballots instead: thousands for a long-serving board
 // member. And with the joins inside, planning a filtered query alone took
@@ -256,13 +263,16 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	if f.AmountMax > 0 {
 		b.WriteString(` AND a.amount_requested_cents <= ` + strconv.FormatInt(int64(f.AmountMax), 10))
 	}
-	if (f.NeedsMyReview || f.NeedsMyVote) && !u.IsBoard {
+	if (f.NeedsMyReview || f.NeedsMyVote || f.AssignedToMe) && !u.IsBoard {
 		b.WriteString(` AND false`) // only board members review and vote
 	}
 	if f.NeedsMyReview {
 		b.WriteString(` AND a.status IN ('in_review', 'voting')
 			AND NOT EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = a.id AND mr.user_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
+	}
+	if f.AssignedToMe {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM assignments s WHERE s.application_id = a.id AND s.user_id = $1)`)
 	}
 	if f.NeedsMyVote {
 		b.WriteString(` AND EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $2
@@ -301,7 +311,12 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	return `SELECT q.id, q.organization_id, o.legal_name AS organization_name, q.round_id, r.name AS round_name, r.name_es AS round_name_es,
 		q.status, q.version, q.title, q.country, q.trip_start, q.trip_end, q.amount_requested_cents, q.currency,
 		q.submitted_at, q.draft_saved_at, '' AS draft_title, q.created_at, q.decline_reason,
-		q.review_count, round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer AS mean_milli,
+		CASE WHEN r.scores_from = 'assigned' THEN sr.n ELSE q.review_count END AS review_count,
+		CASE WHEN r.scores_from = 'assigned' THEN sr.mean_milli
+			ELSE round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer END AS mean_milli,
+		EXISTS (SELECT 1 FROM assignments s WHERE s.application_id = q.id AND s.user_id = $1) AS assigned_to_me,
+		coalesce((SELECT string_agg(u.name, ', ' ORDER BY u.name) FROM assignments s JOIN users u ON u.id = s.user_id
+			WHERE s.application_id = q.id AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.application_id = q.id AND rv.user_id = s.user_id)), '') AS to_review,
 		EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1) AS reviewed_by_me,
 		EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1 AND c.has_conflict) AS recused,
 		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
@@ -310,6 +325,9 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	JOIN organizations o ON o.id = q.organization_id
 	JOIN funding_rounds r ON r.id = q.round_id
 	LEFT JOIN votes v ON v.application_id = q.id AND v.closed_at IS NULL
+	LEFT JOIN LATERAL (SELECT count(*)::integer AS n, round(avg(rv.weighted_milli))::integer AS mean_milli
+		FROM reviews rv JOIN assignments s ON s.application_id = rv.application_id AND s.user_id = rv.user_id
+		WHERE rv.application_id = q.id AND r.scores_from = 'assigned') sr ON true
 	ORDER BY q.submitted_at DESC, q.id DESC`, args
 }
 

@@ -105,3 +105,24 @@ func Check(ctx context.Context, q db.Querier, u *account.User, appID int64, now 
 	}
 	return Decide(p, f, a)
 }
+
+// Board is every active board member as the rules see them on application
+// appID (for BeAssigned: who may review it), in the caller's transaction.
+func Board(ctx context.Context, q db.Querier, appID int64) ([]Person, error) {
+	var rows []struct {
+		ID       int64 `db:"id"`
+		Admin    bool  `db:"is_admin"`
+		Board    bool  `db:"is_board"`
+		Member   bool  `db:"member"`
+		Declared bool  `db:"declared"`
+		Recused  bool  `db:"recused"`
+	}
+	if err := q.SelectContext(ctx, &rows, sqlBoard, appID); err != nil {
+		return nil, fmt.Errorf("policy.Board: %w", err)
+	}
+	out := make([]Person, len(rows))
+	for i, r := range rows {
+		out[i] = Person{ID: r.ID, Admin: r.Admin, Board: r.Board, Member: r.Member, Declared: r.Declared, Recused: r.Recused}
+	}
+	return out, nil
+}

@@ -1,12 +1,14 @@
 -- What the rules need to know of a person ($2) and an application ($1) at
 -- a time ($3): one statement for each way policy.Load may lock the row.
+-- A standing conflict with the charity (00030_assignments.sql) declares and
+-- recuses as a conflict on the application does.
 
 -- name: policy-load
 SELECT a.status,
     EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
     EXISTS (SELECT 1 FROM organization_members m
         WHERE m.organization_id = a.organization_id AND m.user_id = $2 AND m.signatory) AS signatory,
-    c.user_id IS NOT NULL AS declared, coalesce(c.has_conflict, FALSE) AS recused,
+    (c.user_id IS NOT NULL OR sc.id IS NOT NULL) AS declared, (coalesce(c.has_conflict, FALSE) OR sc.id IS NOT NULL) AS recused,
     EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
@@ -14,6 +16,7 @@ SELECT a.status,
         WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
+LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
 WHERE a.id = $1
 
 -- name: policy-load-share
@@ -21,7 +24,7 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
     EXISTS (SELECT 1 FROM organization_members m
         WHERE m.organization_id = a.organization_id AND m.user_id = $2 AND m.signatory) AS signatory,
-    c.user_id IS NOT NULL AS declared, coalesce(c.has_conflict, FALSE) AS recused,
+    (c.user_id IS NOT NULL OR sc.id IS NOT NULL) AS declared, (coalesce(c.has_conflict, FALSE) OR sc.id IS NOT NULL) AS recused,
     EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
@@ -29,6 +32,7 @@ SELECT a.status,
         WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
+LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
 WHERE a.id = $1
 FOR SHARE OF a
 
@@ -37,7 +41,7 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
     EXISTS (SELECT 1 FROM organization_members m
         WHERE m.organization_id = a.organization_id AND m.user_id = $2 AND m.signatory) AS signatory,
-    c.user_id IS NOT NULL AS declared, coalesce(c.has_conflict, FALSE) AS recused,
+    (c.user_id IS NOT NULL OR sc.id IS NOT NULL) AS declared, (coalesce(c.has_conflict, FALSE) OR sc.id IS NOT NULL) AS recused,
     EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
@@ -45,6 +49,7 @@ SELECT a.status,
         WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
+LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
 WHERE a.id = $1
 FOR UPDATE OF a
 
@@ -55,7 +60,7 @@ SELECT a.id, a.status,
     EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
     EXISTS (SELECT 1 FROM organization_members m
         WHERE m.organization_id = a.organization_id AND m.user_id = $2 AND m.signatory) AS signatory,
-    c.user_id IS NOT NULL AS declared, coalesce(c.has_conflict, FALSE) AS recused,
+    (c.user_id IS NOT NULL OR sc.id IS NOT NULL) AS declared, (coalesce(c.has_conflict, FALSE) OR sc.id IS NOT NULL) AS recused,
     EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
@@ -63,4 +68,17 @@ SELECT a.id, a.status,
         WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
+LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
 WHERE a.id = ANY($1)
+
+-- name: policy-board
+-- Every active board member as the rules see them on application $1.
+SELECT u.id, u.is_admin, u.is_board,
+    EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = u.id) AS member,
+    (c.user_id IS NOT NULL OR sc.id IS NOT NULL) AS declared, (coalesce(c.has_conflict, FALSE) OR sc.id IS NOT NULL) AS recused
+FROM applications a
+CROSS JOIN users u
+LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = u.id
+LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = u.id AND sc.withdrawn_at IS NULL
+WHERE a.id = $1 AND u.is_board AND u.active
+ORDER BY u.id

@@ -14,7 +14,8 @@ type Person struct {
 	Signatory bool
 	// Declared: declared a conflict of interest, or none, on this application.
 	Declared bool
-	// Recused: declared a conflict (or had one recorded). A recused person
+	// Recused: declared a conflict (or had one recorded), on this
+	// application or a standing one with its charity. A recused person
 	// takes no part in the board's work nor in the money, by any route; they
 	// may still read the charity's submission.
 	Recused bool
@@ -85,14 +86,19 @@ const (
 	ReversePayment  Action = "reverse_payment"
 	WriteReport     Action = "write_report" // the post-trip report
 	ReviewReport    Action = "review_report"
-	SignAgreement   Action = "sign_agreement" // the charity accepts the grant agreement
-	VoidAgreement   Action = "void_agreement" // an admin withdraws an unsigned one, to issue a corrected one
+	SignAgreement   Action = "sign_agreement"   // the charity accepts the grant agreement
+	VoidAgreement   Action = "void_agreement"   // an admin withdraws an unsigned one, to issue a corrected one
+	AssignReviewers Action = "assign_reviewers" // an admin chooses who reviews it
+	// BeAssigned is decided for the board member an admin would assign: a
+	// member in conflict (on this application or standing with the
+	// charity) is never assigned.
+	BeAssigned Action = "be_assigned"
 )
 
 // Actions is every action, in the order pages list them.
 var Actions = []Action{View, Edit, Submit, Withdraw, PostMessage, Screen, RequestInfo, DeclareConflict, RecordConflict,
 	Review, SeeReviews, Discuss, SeeDiscussion, OpenVote, CloseVote, CastBallot, Award, Pay, ApprovePayment,
-	CancelPayment, ReversePayment, WriteReport, ReviewReport, SignAgreement, VoidAgreement}
+	CancelPayment, ReversePayment, WriteReport, ReviewReport, SignAgreement, VoidAgreement, AssignReviewers, BeAssigned}
 
 // The refusals of the rules; services return them as Decide gives them.
 var (
@@ -186,6 +192,10 @@ func Decide(p Person, f Facts, a Action) error {
 		return charity(p, f.Status == Approved, ErrNotFunded, either(editable, ErrReportNotEditable))
 	case ReviewReport:
 		return staff(p, f.Report == ReportSubmitted, ErrReportNotSent)
+	case AssignReviewers:
+		return staff(p, Assignable(f.Status), ErrNotInReview)
+	case BeAssigned: // before declaring: the assignment asks them to
+		return firstOf(either(p.Board, ErrNotBoard), ipa(p), unrecused(p), either(Assignable(f.Status), ErrNotInReview))
 	}
 	return ErrForbidden // an action nobody has written a rule for
 }
@@ -194,6 +204,12 @@ func Decide(p Person, f Facts, a Action) error {
 // application in status s: from its submission until the money is paid.
 func Declarable(s Status) bool {
 	return s == Submitted || s == MoreInfoRequested || s == InReview || s == Voting || s == Approved
+}
+
+// Assignable reports whether reviewers are assigned to an application in
+// status s: from its submission until the board's vote ends.
+func Assignable(s Status) bool {
+	return s == Submitted || s == MoreInfoRequested || s == InReview || s == Voting
 }
 
 // charity: the charity's own members, when ok.

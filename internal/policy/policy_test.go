@@ -48,6 +48,7 @@ var (
 	declarable = []string{"submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted"}
 	board      = []string{"in review", "voting", "vote due"}
 	money      = []string{"signed", "report sent", "report accepted"}
+	assignable = []string{"submitted", "more info", "in review", "voting", "vote due"}
 	members    = []string{"charity member", "admin who is a member", "signatory"}
 	ipaPeople  = []string{"board member", "undeclared board member", "recused board member", "admin", "recused admin", "admin, recused board", "board member, undeclared+a"}
 	admins     = []string{"admin", "board member, undeclared+a"} // not recused, not the charity's
@@ -82,6 +83,9 @@ var allowed = map[Action]map[string][]string{
 	ReviewReport:    with(nil, admins, []string{"report sent"}),
 	SignAgreement:   {"signatory": {"awarded"}},
 	VoidAgreement:   with(nil, admins, []string{"awarded"}),
+	AssignReviewers: with(nil, admins, assignable),
+	// Who may be assigned: a board member not recused, declared or not yet.
+	BeAssigned: with(nil, []string{"board member", "undeclared board member", "board member, undeclared+a"}, assignable),
 }
 
 func with(m map[string][]string, who []string, where []string) map[string][]string {

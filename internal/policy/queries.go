@@ -20,4 +20,5 @@ var (
 	sqlLoadShare  = queries.Get("policy-load-share")
 	sqlLoadUpdate = queries.Get("policy-load-update")
 	sqlLoadMany   = queries.Get("policy-load-many")
+	sqlBoard      = queries.Get("policy-board")
 )

@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/agreement"
 	"missiongrants/internal/application"
+	"missiongrants/internal/assign"
 	"missiongrants/internal/award"
 	"missiongrants/internal/config"
 	"missiongrants/internal/db"
@@ -40,6 +41,7 @@ type Portal struct {
 	Orgs       *organization.Service
 	Apps       *application.Service
 	Reviews    *review.Service
+	Assign     *assign.Service
 	Votes      *vote.Service
 	Docs       *document.Service
 	Awards     *award.Service
@@ -95,6 +97,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	periodic := []job.Periodic{
 		{Name: "vote.close_due", Interval: time.Minute, Run: func(ctx context.Context) error { _, err := a.Votes.CloseDue(ctx); return err }},
 		{Name: "vote.remind_due", Interval: 15 * time.Minute, Run: func(ctx context.Context) error { _, err := a.Votes.RemindDue(ctx); return err }},
+		{Name: "assign.remind_due", Interval: time.Hour, Run: func(ctx context.Context) error { _, err := a.Assign.RemindDue(ctx); return err }},
 		{Name: "report.remind_due", Interval: time.Hour, Run: func(ctx context.Context) error { _, err := a.Reports.RemindDue(ctx); return err }},
 		{Name: "notify.digest", Interval: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := a.Votes.SendDigests(ctx); return err }},
 		{Name: "document.sweep", Interval: 6 * time.Hour, Run: func(ctx context.Context) error { _, err := docs.Sweep(ctx); return err }},
@@ -122,6 +125,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	a.Orgs = organization.New(pool, organization.Options{Outbox: outbox, BaseURL: base, Now: now})
 	a.Apps = application.New(pool, application.Options{Outbox: outbox, Letters: paper, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays})
 	a.Reviews = review.New(pool, review.Options{Now: now})
+	a.Assign = assign.New(pool, assign.Options{Outbox: outbox, BaseURL: base, Now: now})
 	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Papers: paper, Rules: voteRules(cfg), BaseURL: base, Now: now})
 	a.Agreements = agreement.New(pool, agreement.Options{Outbox: outbox, BaseURL: base, Papers: paper, ReportDueDays: cfg.ReportDueDays, Now: now})
 	a.Awards = award.New(pool, award.Options{Outbox: outbox, ApprovalThreshold: money.Cents(cfg.PaymentApprovalCents), Agreements: a.Agreements, Now: now})

@@ -30,4 +30,11 @@ var (
 	sqlReviews           = queries.Get("review-reviews")
 	sqlDiscuss           = queries.Get("review-discuss")
 	sqlDiscussion        = queries.Get("review-discussion")
+
+	sqlStandingCharity       = queries.Get("review-standing-charity")
+	sqlStandingInsert        = queries.Get("review-standing-insert")
+	sqlStandingBallotsDelete = queries.Get("review-standing-ballots-delete")
+	sqlStandingWithdraw      = queries.Get("review-standing-withdraw")
+	sqlStandingActive        = queries.Get("review-standing-active")
+	sqlStandingCharities     = queries.Get("review-standing-charities")
 )

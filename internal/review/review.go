@@ -239,6 +239,24 @@ type Review struct {
 	Comment        string         `db:"comment"`
 	Recommendation string         `db:"recommendation"`
 	SubmittedAt    time.Time      `db:"submitted_at"`
+	// Counts: the review makes the application's mean score (the round
+	// counts everyone's, or this reviewer is assigned).
+	Counts bool `db:"counts"`
+}
+
+// Mean is the mean weighted score of the reviews that count, as Weighted
+// shows one ("" when none does).
+func Mean(reviews []Review) string {
+	var sum, n int
+	for _, r := range reviews {
+		if r.Counts {
+			sum, n = sum+r.WeightedMilli, n+1
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return Review{WeightedMilli: sum / n}.Weighted()
 }
 
 // Weighted is the weighted score as text with two decimals ("3.40").

@@ -40,9 +40,15 @@ ON CONFLICT (application_id, user_id) DO UPDATE SET scores = $3, weighted_milli 
     recommendation = $6, submitted_at = $7
 
 -- name: review-reviews
-SELECT r.user_id, u.name, r.scores, r.weighted_milli, r.comment, r.recommendation, r.submitted_at
+-- counts: the review makes the mean, by the round's scores_from (everyone's,
+-- or only the assigned reviewers').
+SELECT r.user_id, u.name, r.scores, r.weighted_milli, r.comment, r.recommendation, r.submitted_at,
+    (fr.scores_from = 'everyone' OR EXISTS (SELECT 1 FROM assignments s
+        WHERE s.application_id = r.application_id AND s.user_id = r.user_id)) AS counts
 FROM reviews r
 JOIN users u ON u.id = r.user_id
+JOIN applications a ON a.id = r.application_id
+JOIN funding_rounds fr ON fr.id = a.round_id
 WHERE r.application_id = $1
     AND ($3 OR EXISTS (SELECT 1 FROM reviews WHERE application_id = $1 AND user_id = $2))
 ORDER BY r.submitted_at

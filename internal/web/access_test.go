@@ -148,6 +148,12 @@ var accessCases = []accessCase{
 	{route: "GET /admin/rounds/:id", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/rounds/:id", level: adminOnly, want: refused(http.StatusUnprocessableEntity)},
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "GET /admin/rounds/:id/assign", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/rounds/:id/assign", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/rounds/:id/review-settings", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "GET /admin/applications/:id/assign", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/applications/:id/assign", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/conflicts/:id/withdraw", level: adminOnly, want: refused(http.StatusUnprocessableEntity)}, // the reason first
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/request-info", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/award", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -181,6 +187,8 @@ var accessCases = []accessCase{
 	{route: "GET /board/packet.pdf", level: ipaOnly, want: ok},
 	{route: "POST /board/applications/:id/discussion", level: ipaOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/conflict", level: ipaOnly, want: refused(http.StatusNotFound)}, // admins declare their own too
+	{route: "GET /board/conflicts", level: ipaOnly, want: ok},
+	{route: "POST /board/conflicts", level: ipaOnly, want: refused(http.StatusUnprocessableEntity)},
 	{route: "POST /board/applications/:id/review", level: boardOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/ballot", level: boardOnly, want: refused(http.StatusNotFound)},
 
@@ -213,7 +221,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 		"/organizations/:id", "/organizations/"+strconv.FormatInt(charity.ID, 10),
 		"/account/sessions/:id", "/account/sessions/"+missing, // not the person's session
 		"/documents/:id", "/documents/"+missing, "/criteria/:id", "/criteria/"+missing,
-		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing,
+		"/applications/:id", "/applications/"+missing, "/versions/:version", "/versions/1", "/rounds/:id", "/rounds/"+missing, "/conflicts/:id", "/conflicts/"+missing,
 		"/exports/:file", "/exports/payments.csv", "/invitations/:id", "/invitations/"+missing, "/agreements/:agreement", "/agreements/1",
 		"/assets/:hash/*path", s.assets.url("css/app.css"))
 

@@ -74,7 +74,6 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		return err
 	}
 	var own *review.Review
-	var total int
 	for _, r := range reviews {
 		rv := view.Review{Review: r, Mine: r.UserID == u.ID}
 		for _, cr := range criteria {
@@ -83,12 +82,18 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		if rv.Mine {
 			own = &rv.Review
 		}
-		total += r.WeightedMilli
 		b.Reviews = append(b.Reviews, rv)
 	}
-	if len(reviews) > 0 {
-		b.Mean = review.Review{WeightedMilli: total / len(reviews)}.Weighted()
+	b.Mean = review.Mean(reviews)
+	for _, r := range reviews {
+		if r.Counts {
+			b.Counted++
+		}
 	}
+	if b.Reviewers, err = s.assign.Reviewers(ctx, a.ID); err != nil {
+		return err
+	}
+	b.Assign = can.Do(policy.AssignReviewers)
 	for _, cr := range criteria {
 		cv := view.Criterion{Key: cr.Key, Name: cr.Name(p.Lang), Weight: cr.Weight}
 		if p.Labels == nil {

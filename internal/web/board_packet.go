@@ -46,14 +46,10 @@ func (s *Server) boardPacket(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		var sum int
 		for _, r := range reviews {
 			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.Weighted(), Recommendation: r.Recommendation, Comment: r.Comment})
-			sum += r.WeightedMilli
 		}
-		if n := len(reviews); n > 0 { // as the application's page shows it
-			item.Mean = review.Review{WeightedMilli: sum / n}.Weighted()
-		}
+		item.Mean = review.Mean(reviews) // as the application's page shows it: the reviews that count
 		comments, err := s.reviews.Discussion(ctx, can, a.ID)
 		if err != nil {
 			return err

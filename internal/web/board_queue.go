@@ -22,7 +22,8 @@ func (s *Server) queueRows(c *gin.Context, rows []application.QueueRow) []view.Q
 			Country: organization.CountryName(r.Country, l), Amount: money.Format(r.AmountRequested, money.Currency(r.Currency), l),
 			Status: string(r.Status), StatusLabel: s.cat.T(l, "app.status."+string(r.Status)),
 			Reviews: s.cat.T(l, "page.queue.review_count", "Count", r.ReviewCount),
-			Recused: r.Recused, VoteDue: r.VoteOpen && !r.VotedByMe && u.IsBoard}
+			Recused: r.Recused, VoteDue: r.VoteOpen && !r.VotedByMe && u.IsBoard,
+			AssignedToMe: r.AssignedToMe, ToReview: r.ToReview}
 		if r.SubmittedAt != nil {
 			v.Submitted = r.SubmittedAt.UTC().Format(time.DateOnly)
 		}

@@ -10,6 +10,8 @@ import (
 // a templ component (templates/pages/*.templ).
 var components = map[string]func(data any) (templ.Component, bool){
 	"board_queue":         component(pages.BoardQueue),
+	"assign_plan":         component(pages.AssignPlan),
+	"standing_conflicts":  component(pages.StandingConflicts),
 	"home":                component(pages.Home),
 	"dashboard":           component(pages.Dashboard),
 	"admin_dashboard":     component(pages.AdminDashboard),

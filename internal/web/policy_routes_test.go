@@ -117,6 +117,14 @@ var actionRoutes = map[policy.Action]actionRoute{
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
 			return admin(app, "/agreement/void"), url.Values{"reason": {"crafted"}}
 		}},
+	policy.AssignReviewers: {control: control(`href="/admin/applications/ID/assign"`),
+		post: func(app string, f *ruleFixture) (string, url.Values) {
+			return admin(app, "/assign"), url.Values{"app": {appID(app)}, "reviewers_" + appID(app): {itoa(f.undeclared)}}
+		}},
+	// BeAssigned is decided for the member assigned, not for the person
+	// acting: TestStandingConflictRecusesFromEveryApplication posts a
+	// refused assignment, and the page never offers such a member.
+	policy.BeAssigned: {},
 }
 
 func control(pattern string) *regexp.Regexp { return regexp.MustCompile(pattern) }
@@ -366,7 +374,7 @@ func (s *testServer) ruleFingerprint(t *testing.T) string {
 	if err := s.db.Get(&fp, `SELECT concat_ws(' ',
 		(SELECT string_agg(id || status || draft::text, ',' ORDER BY id) FROM applications),
 		(SELECT count(*) FROM audit), (SELECT count(*) FROM conflicts), (SELECT count(*) FROM conflicts WHERE has_conflict),
-		(SELECT count(*) FROM reviews), (SELECT count(*) FROM board_comments), (SELECT count(*) FROM ballots),
+		(SELECT count(*) FROM reviews), (SELECT count(*) FROM board_comments), (SELECT count(*) FROM ballots), (SELECT count(*) FROM assignments),
 		(SELECT string_agg(id || coalesce(decision, '-'), ',' ORDER BY id) FROM votes), (SELECT count(*) FROM awards),
 		(SELECT count(*) FROM payments), (SELECT count(*) FROM payment_approvals), (SELECT count(*) FROM payment_cancellations),
 		(SELECT count(*) FROM application_messages), (SELECT string_agg(status || data::text, ',' ORDER BY id) FROM reports),

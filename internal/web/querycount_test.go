@@ -68,6 +68,19 @@ func TestBoardPagesQueryCountDoesNotGrow(t *testing.T) {
 	// same path and differ only in what they list.
 	takePart(t, s.db, s.userID(t, demoBoard), load.Bare, load.Busy)
 	takePart(t, s.db, s.userID(t, demoAdminBoard), load.Bare, load.Busy)
+	// Reviewers are assigned: the busy application has several, the bare
+	// none; each viewer is assigned to every application free to them.
+	must(t, exec(s, `INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at)
+		SELECT $1, u.id, u.id, now() FROM users u
+		WHERE u.is_board AND u.active AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
+		LIMIT 5`, load.Busy))
+	for _, viewer := range []int64{s.userID(t, demoBoard), s.userID(t, demoAdminBoard)} {
+		must(t, exec(s, `INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at)
+			SELECT a.id, $1, $1, now() FROM applications a
+			WHERE a.status IN ('submitted', 'in_review', 'voting') AND a.id <> $2
+				AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)
+			ON CONFLICT DO NOTHING`, viewer, load.Bare))
+	}
 	bruno := s.loginAs(t, people[demoBoard])
 	ada := s.loginAs(t, people[demoAdminBoard]) // admin and board member: sees every part
 
@@ -95,6 +108,17 @@ func TestBoardPagesQueryCountDoesNotGrow(t *testing.T) {
 			t.Errorf("the filtered queue sends %d statements, the plain one %d, a search %d", nDeep, nPlain, n25)
 		}
 
+		// "Assigned to me": rows each naming who is still to review, in as
+		// many statements as the plain queue's 25 rows.
+		assigned, nAssigned := c.countedGet("/board/applications?mine=assigned")
+		wantStatus(t, assigned, http.StatusOK)
+		if rows := len(queueIDs(t, assigned.Body.String())); rows < 5 {
+			t.Fatalf("the assigned queue lists %d rows, want several", rows)
+		}
+		if nAssigned != nPlain {
+			t.Errorf("the assigned queue sends %d statements, the plain one %d", nAssigned, nPlain)
+		}
+
 		bare, nBare := c.countedGet("/applications/" + itoa(load.Bare))
 		busy, nBusy := c.countedGet("/applications/" + itoa(load.Busy))
 		wantStatus(t, bare, http.StatusOK)
@@ -105,6 +129,7 @@ func TestBoardPagesQueryCountDoesNotGrow(t *testing.T) {
 		if n := strings.Count(busy.Body.String(), `<article class="review">`); n != 10 {
 			t.Fatalf("the busy application shows %d reviews, want 10", n)
 		}
+		mustContain(t, busy, `id="reviewers-h"`)
 		if nBare != nBusy || nBare == 0 {
 			t.Errorf("the application page sends %d statements without reviews and %d with 8 reviews, comments and ballots", nBare, nBusy)
 		}

@@ -93,6 +93,8 @@ func (s *Server) routes(r *gin.Engine) {
 	ipa.GET("/packet.pdf", s.handle(s.boardPacket))
 	ipa.POST("/applications/:id/discussion", s.handle(s.boardDiscuss))
 	ipa.POST("/applications/:id/conflict", s.handle(s.boardDeclare)) // admins declare their own conflicts too
+	ipa.GET("/conflicts", s.handle(s.standingShow))                  // conflicts known ahead, with a charity
+	ipa.POST("/conflicts", s.handle(s.standingDeclare))
 	board := r.Group("/board", s.require(boardOnly))
 	board.POST("/applications/:id/review", s.handle(s.boardReview))
 	board.POST("/applications/:id/ballot", s.handle(s.boardBallot))
@@ -128,6 +130,12 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.GET("/screening", s.handle(s.screeningQueueShow))
 	admin.POST("/applications/:id/screen", s.handle(s.applicationScreen))
 	admin.POST("/applications/:id/conflicts", s.handle(s.adminConflictRecord))
+	admin.POST("/conflicts/:id/withdraw", s.handle(s.standingWithdraw))
+	admin.GET("/applications/:id/assign", s.handle(s.assignShow))
+	admin.POST("/applications/:id/assign", s.handle(s.assignSave))
+	admin.GET("/rounds/:id/assign", s.handle(s.roundAssignShow))
+	admin.POST("/rounds/:id/assign", s.handle(s.roundAssignSave))
+	admin.POST("/rounds/:id/review-settings", s.handle(s.roundReviewSettingsSave))
 	admin.POST("/applications/:id/vote", s.handle(s.adminVoteOpen))
 	admin.POST("/applications/:id/vote/close", s.handle(s.adminVoteClose))
 	admin.GET("/minutes", s.handle(s.adminMinutesShow))

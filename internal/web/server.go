@@ -6,6 +6,7 @@ package web
 import (
 	"fmt"
 	"log/slog"
+	"missiongrants/internal/assign"
 	"net/http"
 	"time"
 
@@ -47,6 +48,7 @@ type Server struct {
 	reports    *report.Service
 	metrics    *metrics.Metrics
 	reviews    *review.Service
+	assign     *assign.Service
 	votes      *vote.Service
 	now        func() time.Time // the date pages show and forms default to
 	assets     *assetSet
@@ -65,7 +67,7 @@ type Server struct {
 // deleted; 0 never (tests, where the database goes away with the test).
 func New(p *portal.Portal, sessionCleanup time.Duration) (*Server, error) {
 	s := &Server{timeouts: defaultTimeouts, cfg: p.Config, db: p.DB, cat: p.Catalog, log: p.Log, accounts: p.Accounts, orgs: p.Orgs, apps: p.Apps, docs: p.Docs, awards: p.Awards, agreements: p.Agreements, papers: papers.New(p.Catalog), reports: p.Reports, metrics: p.Metrics,
-		reviews: p.Reviews, votes: p.Votes, now: p.Now}
+		reviews: p.Reviews, votes: p.Votes, assign: p.Assign, now: p.Now}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {
 		return nil, fmt.Errorf("web: %w", err)

@@ -71,6 +71,8 @@ func samples() []sample {
 			func(r mail.Reader) []string { return []string{title, person, r.DateTime(closes), link} }},
 		{mail.VoteReminder{Title: title, Closes: closes, Link: link},
 			func(r mail.Reader) []string { return []string{title, r.DateTime(closes), link} }},
+		{mail.ReviewReminder{Title: title, Deadline: due, Link: link},
+			func(r mail.Reader) []string { return []string{title, r.Date(due), link} }},
 		{mail.Digest{Items: []mail.DigestItem{{Subject: title, Body: written}, {Subject: "Second", Body: "two"}}}, same(title, written, "Second", "two")},
 		{mail.Test{Name: person}, same(person)},
 	}

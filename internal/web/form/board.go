@@ -29,7 +29,8 @@ func Queue(v url.Values) application.QueueInput {
 		TripFrom: value(v, "trip_from"), TripTo: value(v, "trip_to"),
 		AmountMin: value(v, "amount_min"), AmountMax: value(v, "amount_max"),
 		NeedsMyReview: v.Get("mine") == "review", NeedsMyVote: v.Get("mine") == "vote",
-		Search: value(v, "q"), Before: value(v, "before"),
+		AssignedToMe: v.Get("mine") == "assigned",
+		Search:       value(v, "q"), Before: value(v, "before"),
 	}
 }
 

@@ -2,6 +2,7 @@ package view
 
 import (
 	"missiongrants/internal/application"
+	"missiongrants/internal/assign"
 	"missiongrants/internal/award"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/review"
@@ -51,12 +52,18 @@ type Board struct {
 	Comment         string
 	Weighted        string // the viewer's own weighted total, once reviewed
 	Reviews         []Review
-	Mean            string // the mean weighted total of the reviews shown
+	Mean            string // the mean weighted total of the reviews that count
+	Counted         int    // how many of the reviews shown count (review.Review.Counts)
 
 	Discussion  []review.Comment
 	CommentBody string
 
 	Others []application.Earlier
+
+	// Reviewers are those assigned, with whether each has reviewed;
+	// Assign: the viewer may change them (policy.AssignReviewers).
+	Reviewers []assign.Reviewer
+	Assign    bool
 
 	Members    []review.Member // admins record conflicts for them
 	MemberForm form.Declaration

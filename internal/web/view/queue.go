@@ -13,13 +13,15 @@ type QueueRow struct {
 	StatusLabel, Submitted string
 	Reviews                string // "3 reviews · 3.40 · reviewed by you"
 	Recused, VoteDue       bool   // VoteDue: a vote this board member has yet to vote in
+	AssignedToMe           bool
+	ToReview               string // the assigned reviewers yet to review, by name
 }
 
 // BoardQueue is the board's review queue (board_queue).
 type BoardQueue struct {
 	Page
 	Filter   application.QueueInput
-	Mine     string // "", "review" or "vote"
+	Mine     string // "", "review", "vote" or "assigned"
 	Statuses []Option
 	Rounds   []Option
 	Rows     []QueueRow
@@ -34,6 +36,7 @@ func (q *BoardQueue) MineOptions() []Option {
 		{Value: "", Label: q.T("page.queue.mine_all"), Selected: q.Mine == ""},
 		{Value: "review", Label: q.T("page.queue.needs_review"), Selected: q.Mine == "review"},
 		{Value: "vote", Label: q.T("page.queue.needs_vote"), Selected: q.Mine == "vote"},
+		{Value: "assigned", Label: q.T("page.queue.assigned_to_me"), Selected: q.Mine == "assigned"},
 	}
 }
 
