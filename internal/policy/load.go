@@ -40,13 +40,15 @@ func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now t
 		Awarded  bool            `db:"awarded"`
 		Report   ReportStatus    `db:"report"`
 		Agreed   AgreementStatus `db:"agreement"`
+		ByBoard  bool            `db:"concept_by_board"`
 	}
 	err := q.GetContext(ctx, &row, loadQuery[lock], appID, u.ID, now)
 	if err != nil {
 		return Person{}, Facts{}, fmt.Errorf("policy.Load: %w", db.NotFound(err))
 	}
 	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Signatory: row.Signer, Declared: row.Declared, Recused: row.Recused}
-	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed}, nil
+	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed,
+		ConceptByBoard: row.ByBoard}, nil
 }
 
 // LastLine is the rules' refusal when err is the database refusing an

@@ -11,7 +11,8 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
-        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
+    (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 WHERE a.id = $1
@@ -26,7 +27,8 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
-        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
+    (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 WHERE a.id = $1
@@ -42,7 +44,8 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
-        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
+    (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 WHERE a.id = $1
