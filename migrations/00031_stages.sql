@@ -35,7 +35,7 @@ ALTER TABLE applications ADD CONSTRAINT applications_status_check
 ALTER TABLE applications ADD CONSTRAINT application_stage_status
     CHECK (stage = 'concept' OR status NOT IN ('concept_draft', 'concept_submitted', 'concept_info_requested')),
     ADD CONSTRAINT application_concept_stage_status
-    CHECK (stage = 'full' OR status IN ('concept_draft', 'concept_submitted', 'concept_info_requested', 'declined', 'withdrawn'));
+    CHECK (stage = 'full' OR status IN ('concept_draft', 'concept_submitted', 'concept_info_requested', 'invited', 'declined', 'withdrawn'));
 -- Something sent stands as a version: the full proposal's, or the note's.
 ALTER TABLE applications DROP CONSTRAINT applications_check;
 ALTER TABLE applications ADD CONSTRAINT applications_check

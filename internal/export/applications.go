@@ -8,10 +8,11 @@ import (
 	"missiongrants/internal/money"
 )
 
-// Applications lists the applications submitted in the period, oldest first.
+// Applications lists the applications submitted in the period, oldest first,
+// with their stage (a two-stage round's concept note, or the full proposal).
 var Applications = Export{
 	Name: "applications",
-	Columns: []string{"application", "submitted_at", "status", "title", "organization", "country", "round",
+	Columns: []string{"application", "submitted_at", "status", "stage", "title", "organization", "country", "round",
 		"trip_start", "trip_end", "amount_requested", "currency"},
 	run: applications,
 }
@@ -23,12 +24,12 @@ func applications(ctx context.Context, q Querier, p Period, emit func(Row) error
 			var (
 				id                              int64
 				submitted                       time.Time
-				status, title, org, country, rd string
+				status, stage, title, org, country, rd string
 				start, end                      sql.NullTime
 				amount                          int64
 				currency                        string
 			)
-			err := rows.Scan(&id, &submitted, &status, &title, &org, &country, &rd, &start, &end, &amount, &currency)
-			return Row{id, submitted.UTC(), status, title, org, country, rd, date(start), date(end), money.Cents(amount), currency}, err
+			err := rows.Scan(&id, &submitted, &status, &stage, &title, &org, &country, &rd, &start, &end, &amount, &currency)
+			return Row{id, submitted.UTC(), status, stage, title, org, country, rd, date(start), date(end), money.Cents(amount), currency}, err
 		}, emit)
 }

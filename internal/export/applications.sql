@@ -1,5 +1,5 @@
 -- name: export-applications
-SELECT a.id, a.submitted_at, a.status, a.title, o.legal_name, a.country, r.name,
+SELECT a.id, a.submitted_at, a.status, a.stage, a.title, o.legal_name, a.country, r.name,
     a.trip_start, a.trip_end, a.amount_requested_cents, a.currency
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id

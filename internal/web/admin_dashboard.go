@@ -59,7 +59,8 @@ const dashboardListed = 10
 
 // dashboardStatuses is the order the statuses are shown in: the way an
 // application goes.
-var dashboardStatuses = []policy.Status{policy.Draft, policy.Submitted, policy.MoreInfoRequested,
+var dashboardStatuses = []policy.Status{policy.ConceptDraft, policy.ConceptSubmitted, policy.ConceptInfoRequested, policy.Invited,
+	policy.Draft, policy.Submitted, policy.MoreInfoRequested,
 	policy.InReview, policy.Voting, policy.Approved, policy.Declined, policy.Withdrawn}
 
 // adminDashboardShow is the IPA staff's overview: applications by status
