@@ -113,6 +113,9 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	var words []string
 	var rows [][]int64
 	for _, st := range dashboardStatuses {
+		if (st.Concept() || st == policy.Invited) && byStatus[st] == 0 {
+			continue // a two-stage round's stages, shown once an application is at one
+		}
 		r := view.DashStatusRow{Label: p.T("app.status." + string(st)), N: byStatus[st]}
 		if queue[st] {
 			r.Link = "/board/applications?status=" + url.QueryEscape(string(st))

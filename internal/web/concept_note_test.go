@@ -111,6 +111,8 @@ func TestTwoStageRoundEndToEnd(t *testing.T) {
 
 	// The admins see it in the queue, at its stage, and ask a question in
 	// the thread; the charity answers by sending the note again.
+	dash := admin.get("/admin/dashboard")
+	mustContain(t, dash, s.text("es", "app.status.concept_submitted"), `href="/board/applications?status=concept_submitted"`)
 	queue := admin.get("/board/applications?status=concept_submitted")
 	wantStatus(t, queue, http.StatusOK)
 	mustContain(t, queue, "Corazones para Honduras", s.text("es", "stages.stage.concept"))
@@ -169,6 +171,12 @@ func TestTwoStageRoundEndToEnd(t *testing.T) {
 	}
 	queue = admin.get("/board/applications")
 	mustContain(t, queue, s.text("es", "stages.stage.full"))
+
+	// The export says the stage in the admin's words.
+	day := s.today()
+	csv := admin.get("/admin/exports/applications.csv?from=" + day.AddDate(0, 0, -1).Format("2006-01-02") + "&to=" + day.AddDate(0, 0, 1).Format("2006-01-02"))
+	wantStatus(t, csv, http.StatusOK)
+	mustContain(t, csv, s.text("es", "export.column.stage"), s.text("es", "stages.stage.full"))
 }
 
 // A note declined by the board (as its round says): the charity is told the
