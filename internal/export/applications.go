@@ -22,12 +22,12 @@ func applications(ctx context.Context, q Querier, p Period, emit func(Row) error
 	return stream(ctx, q, sqlApplications, []any{from, to},
 		func(rows *sql.Rows) (Row, error) {
 			var (
-				id                              int64
-				submitted                       time.Time
+				id                                     int64
+				submitted                              time.Time
 				status, stage, title, org, country, rd string
-				start, end                      sql.NullTime
-				amount                          int64
-				currency                        string
+				start, end                             sql.NullTime
+				amount                                 int64
+				currency                               string
 			)
 			err := rows.Scan(&id, &submitted, &status, &stage, &title, &org, &country, &rd, &start, &end, &amount, &currency)
 			return Row{id, submitted.UTC(), status, stage, title, org, country, rd, date(start), date(end), money.Cents(amount), currency}, err

@@ -184,7 +184,7 @@ var accessCases = []accessCase{
 	{route: "GET /board/packet.pdf", level: ipaOnly, want: ok},
 	{route: "POST /board/applications/:id/discussion", level: ipaOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/conflict", level: ipaOnly, want: refused(http.StatusNotFound)}, // admins declare their own too
-	{route: "POST /board/applications/:id/concept", level: ipaOnly, want: refused(http.StatusNotFound)}, // the admins or the board, as the round says
+	{route: "POST /board/applications/:id/concept", level: ipaOnly, want: refused(http.StatusNotFound)},  // the admins or the board, as the round says
 	{route: "POST /board/applications/:id/review", level: boardOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/ballot", level: boardOnly, want: refused(http.StatusNotFound)},
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 
@@ -42,6 +43,7 @@ func (s *Server) conceptPage(c *gin.Context, id int64) (*view.ConceptNote, error
 	p := &view.ConceptNote{Page: s.page(c), App: cn.Application, Title: cn.Note.Title,
 		Editable:  cn.Status.Concept() && cn.Can.Do(policy.Edit),
 		CanDecide: cn.Can.Do(policy.DecideConcept)}
+	p.DeclareFirst = errors.Is(cn.Can.Why(policy.DecideConcept), policy.ErrUndeclared) && cn.Status == policy.ConceptSubmitted
 	p.Currency = cn.Currency
 	p.Labels = map[string]string{"title": s.cat.T(lang(c), "field.stages.title"), "outcome": s.cat.T(lang(c), "field.stages.outcome"),
 		"due": s.cat.T(lang(c), "field.stages.due"), "note": s.cat.T(lang(c), "field.stages.note")}
@@ -181,6 +183,7 @@ func (s *Server) adminRoundStagesSave(c *gin.Context) error {
 			return perr
 		}
 		p.Stages = s.adminRoundStages(c, r, &in)
+		p.Labels = map[string]string{"two_stage": s.cat.T(lang(c), "field.stages.two_stage")}
 		return s.refuse(c, err, &p.Page, "admin_rounds", p)
 	}
 	s.flash(c, "flash.saved")

@@ -198,6 +198,7 @@ func TestConceptNoteDeclinedByTheBoard(t *testing.T) {
 	member := s.loginAs(t, people[demoBoard])
 	// The board member declares first, as for any decision of the board.
 	wantStatus(t, member.post(board(app, "/concept"), url.Values{"outcome": {"decline"}, "note": {reason}}), http.StatusConflict)
+	mustContain(t, member.get(app+"/concept"), s.text("en", "error.review.undeclared")) // the demo board member reads English
 	wantRedirect(t, member.post(board(app, "/conflict"), url.Values{"conflict": {"no"}}), app)
 	page := member.get(app + "/concept")
 	mustContain(t, page, `action="/board/applications/`+appID(app)+`/concept"`)

@@ -14,6 +14,9 @@ type ConceptNote struct {
 	// Editable: the charity may change and send the note now; CanDecide:
 	// this person may invite, decline or ask (policy.DecideConcept).
 	Editable, CanDecide bool
+	// DeclareFirst: a board member who would decide once they declare
+	// their conflicts (on the application's page).
+	DeclareFirst bool
 	// The decision's form as typed, when it came back.
 	Outcome, Note, Due string
 }
