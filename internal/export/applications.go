@@ -12,8 +12,8 @@ import (
 // with their stage (a two-stage round's concept note, or the full proposal).
 var Applications = Export{
 	Name: "applications",
-	Columns: []string{"application", "submitted_at", "status", "stage", "title", "organization", "country", "round",
-		"trip_start", "trip_end", "amount_requested", "currency"},
+	Columns: []string{"application", "submitted_at", "status", "title", "organization", "country", "round",
+		"trip_start", "trip_end", "amount_requested", "currency", "stage"},
 	run: applications,
 }
 
@@ -29,7 +29,7 @@ func applications(ctx context.Context, q Querier, p Period, emit func(Row) error
 				amount                                 int64
 				currency                               string
 			)
-			err := rows.Scan(&id, &submitted, &status, &stage, &title, &org, &country, &rd, &start, &end, &amount, &currency)
-			return Row{id, submitted.UTC(), status, stage, title, org, country, rd, date(start), date(end), money.Cents(amount), currency}, err
+			err := rows.Scan(&id, &submitted, &status, &title, &org, &country, &rd, &start, &end, &amount, &currency, &stage)
+			return Row{id, submitted.UTC(), status, title, org, country, rd, date(start), date(end), money.Cents(amount), currency, stage}, err
 		}, emit)
 }
