@@ -69,6 +69,11 @@ type Application struct {
 	DeclineReason string `db:"decline_reason"`
 	// DraftRev counts the draft's saves: each save says which it was based on.
 	DraftRev int `db:"draft_rev"`
+	// Stage is StageConcept while a two-stage round's application is at its
+	// concept note, StageFull otherwise; InvitationDue is the invited full
+	// proposal's deadline (nil when not invited).
+	Stage         string     `db:"stage"`
+	InvitationDue *time.Time `db:"invitation_due"`
 }
 
 // DisplayTitle is the submitted title, or the draft's while there is none.
@@ -134,7 +139,8 @@ func (s *Service) today() time.Time {
 
 const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
 	a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-	a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason`
+	a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason,
+	a.stage, a.invitation_due`
 
 const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id `
 
@@ -272,10 +278,15 @@ func (s *Service) Create(ctx context.Context, ac account.Actor, u *account.User,
 		}
 		draft, _ := json.Marshal(newForm())
 		now := s.now()
-		if err := tx.GetContext(ctx, &id, sqlInsert, orgID, roundID, draft, r.Currency, u.ID, now); err != nil {
+		// A two-stage round's application begins with its concept note.
+		insert, status := sqlInsert, policy.Draft
+		if r.TwoStage {
+			insert, status = sqlInsertConcept, policy.ConceptDraft
+		}
+		if err := tx.GetContext(ctx, &id, insert, orgID, roundID, draft, r.Currency, u.ID, now); err != nil {
 			return fmt.Errorf("application.Create: %w", err)
 		}
-		if err := event(ctx, tx, id, now, u.ID, "created", "", policy.Draft, ""); err != nil {
+		if err := event(ctx, tx, id, now, u.ID, "created", "", status, ""); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, ac.Event("application.created", "application", id, map[string]any{"organization_id": orgID, "round_id": roundID}))
@@ -323,7 +334,7 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, e Ed
 		if ok, err := isMember(ctx, tx, u, a); err != nil || !ok {
 			return errors.Join(ErrForbidden, err)
 		}
-		if !policy.Editable(a.Status) {
+		if !policy.Editable(a.Status) || a.Status.Concept() { // the concept note is saved by SaveConcept
 			return ErrNotEditable
 		}
 		theirs, _, err := currentDraft(ctx, tx, id) // a.DraftRev: the row is locked
@@ -451,6 +462,9 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if ok, err := isMember(ctx, tx, u, a); err != nil || !ok {
 			return errors.Join(ErrForbidden, err)
 		}
+		if a.Status.Concept() { // the concept note is sent by SaveConcept
+			return policy.ErrInvalidTransition
+		}
 		ev := policy.EventSubmit
 		if a.Status == policy.MoreInfoRequested {
 			ev = policy.EventResubmit
@@ -462,7 +476,12 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := tx.GetContext(ctx, &r, sqlSubmitRound, a.RoundID); err != nil {
 			return err
 		}
-		if ev == policy.EventSubmit && !r.Open(s.today()) {
+		switch {
+		case a.Status == policy.Invited: // by the invitation's deadline, not the round's
+			if !a.InvitationOpen(s.today()) {
+				return ErrInvitationPast
+			}
+		case ev == policy.EventSubmit && !r.Open(s.today()):
 			return ErrRoundClosed
 		}
 		var raw []byte

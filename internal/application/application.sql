@@ -3,7 +3,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason
+    a.created_at, a.decline_reason, a.stage, a.invitation_due
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -17,13 +17,19 @@ JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1
 WHERE o.id = $2
 
 -- name: application-create-round
-SELECT id, name, rolling, opens_on, closes_on, budget_cents, currency, help
+SELECT id, name, rolling, opens_on, closes_on, budget_cents, currency, help, two_stage
 FROM funding_rounds
 WHERE id = $1
 
 -- name: application-insert
 INSERT INTO applications (organization_id, round_id, draft, currency, created_by, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $6)
+RETURNING id
+
+-- A two-stage round's application, at its concept note.
+-- name: application-insert-concept
+INSERT INTO applications (organization_id, round_id, draft, currency, created_by, created_at, updated_at, stage, status)
+VALUES ($1, $2, $3, $4, $5, $6, $6, 'concept', 'concept_draft')
 RETURNING id
 
 -- name: application-save-draft
@@ -90,7 +96,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason
+    a.created_at, a.decline_reason, a.stage, a.invitation_due
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -109,7 +115,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason
+    a.created_at, a.decline_reason, a.stage, a.invitation_due
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -120,7 +126,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason
+    a.created_at, a.decline_reason, a.stage, a.invitation_due
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -132,7 +138,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason
+    a.created_at, a.decline_reason, a.stage, a.invitation_due
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -144,7 +150,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason
+    a.created_at, a.decline_reason, a.stage, a.invitation_due
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id
@@ -157,7 +163,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason
+    a.created_at, a.decline_reason, a.stage, a.invitation_due
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
 JOIN funding_rounds r ON r.id = a.round_id

@@ -75,7 +75,7 @@ func ParseCursor(s string) (*Cursor, error) {
 
 // queueStatuses are the statuses the queue can be filtered on: those of an
 // application submitted at least once.
-var queueStatuses = []policy.Status{policy.Submitted, policy.MoreInfoRequested, policy.InReview, policy.Voting, policy.Approved, policy.Declined, policy.Withdrawn}
+var queueStatuses = []policy.Status{policy.ConceptSubmitted, policy.ConceptInfoRequested, policy.Invited, policy.Submitted, policy.MoreInfoRequested, policy.InReview, policy.Voting, policy.Approved, policy.Declined, policy.Withdrawn}
 
 // QueueStatuses lists the statuses the queue's filter offers.
 func QueueStatuses() []policy.Status { return append([]policy.Status(nil), queueStatuses...) }
@@ -236,8 +236,16 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	var b strings.Builder
 	b.WriteString(`SELECT a.id, a.organization_id, a.round_id, a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
 		a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.created_at, a.decline_reason,
-		a.review_count, a.review_milli_sum
-		FROM applications a WHERE a.version > 0 AND a.submitted_at IS NOT NULL`)
+		a.review_count, a.review_milli_sum, a.stage
+		FROM applications a WHERE `)
+	// The queue lists full proposals sent (the partial index on version > 0
+	// serves it); filtered on a concept note's status or on the invited, it
+	// lists the concept notes sent instead.
+	if f.Status.Concept() || f.Status == policy.Invited {
+		b.WriteString(`a.concept_version > 0 AND a.submitted_at IS NOT NULL`)
+	} else {
+		b.WriteString(`a.version > 0 AND a.submitted_at IS NOT NULL`)
+	}
 	// The filters are written out (strings quoted), not arguments. As
 	// arguments, whose selectivity a plan cannot know, they made PostgreSQL
 	// plan the query anew at every request (0.9 ms); written out, it settles
@@ -310,7 +318,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + strconv.Itoa(limit))
 	return `SELECT q.id, q.organization_id, o.legal_name AS organization_name, q.round_id, r.name AS round_name, r.name_es AS round_name_es,
 		q.status, q.version, q.title, q.country, q.trip_start, q.trip_end, q.amount_requested_cents, q.currency,
-		q.submitted_at, q.draft_saved_at, '' AS draft_title, q.created_at, q.decline_reason,
+		q.submitted_at, q.draft_saved_at, '' AS draft_title, q.created_at, q.decline_reason, q.stage,
 		CASE WHEN r.scores_from = 'assigned' THEN sr.n ELSE q.review_count END AS review_count,
 		CASE WHEN r.scores_from = 'assigned' THEN sr.mean_milli
 			ELSE round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer END AS mean_milli,

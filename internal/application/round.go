@@ -28,6 +28,12 @@ type Round struct {
 	Budget   money.Cents `db:"budget_cents"`
 	Currency string      `db:"currency"`
 	HelpJSON []byte      `db:"help"`
+	// TwoStage: a concept note first, the full proposal on invitation;
+	// ConceptByBoard: the board, not the admins, decides on the notes;
+	// ConceptJSON: the note's questions as worded (see Questions).
+	TwoStage       bool   `db:"two_stage"`
+	ConceptByBoard bool   `db:"concept_by_board"`
+	ConceptJSON    []byte `db:"concept_questions"`
 }
 
 // HelpFields are the questions an admin may explain with a help text, per

@@ -1,10 +1,12 @@
 -- name: application-rounds
-SELECT id, name, name_es, rolling, opens_on, closes_on, budget_cents, currency, help
+SELECT id, name, name_es, rolling, opens_on, closes_on, budget_cents, currency, help,
+    two_stage, concept_by_board, concept_questions
 FROM funding_rounds
 ORDER BY rolling DESC, opens_on DESC NULLS FIRST, id DESC
 
 -- name: application-round
-SELECT id, name, name_es, rolling, opens_on, closes_on, budget_cents, currency, help
+SELECT id, name, name_es, rolling, opens_on, closes_on, budget_cents, currency, help,
+    two_stage, concept_by_board, concept_questions
 FROM funding_rounds
 WHERE id = $1
 

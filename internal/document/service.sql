@@ -95,18 +95,19 @@ WHERE v.application_id = $3 AND v.version = $4
     AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
 ORDER BY d.uploaded_at, d.id
 
--- An application's documents change only while it is a draft or more
--- information is requested (policy.Editable; read here in SQL so that the
--- two packages do not depend on each other).
+-- An application's documents change only while its full proposal is a draft
+-- (invited, in a two-stage round) or more information is requested
+-- (policy.Editable, less the concept note, which has no documents; read here
+-- in SQL so that the two packages do not depend on each other).
 
 -- name: document-openness
-SELECT a.status IN ('draft', 'more_info_requested') AS editable, a.status = 'approved' AS approved,
+SELECT a.status IN ('draft', 'more_info_requested', 'invited') AS editable, a.status = 'approved' AS approved,
     EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.status = 'accepted') AS report_accepted
 FROM applications a
 WHERE a.id = $1 AND a.organization_id = $2
 
 -- name: document-openness-for-share
-SELECT a.status IN ('draft', 'more_info_requested') AS editable, a.status = 'approved' AS approved,
+SELECT a.status IN ('draft', 'more_info_requested', 'invited') AS editable, a.status = 'approved' AS approved,
     EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.status = 'accepted') AS report_accepted
 FROM applications a
 WHERE a.id = $1 AND a.organization_id = $2

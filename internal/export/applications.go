@@ -8,11 +8,12 @@ import (
 	"missiongrants/internal/money"
 )
 
-// Applications lists the applications submitted in the period, oldest first.
+// Applications lists the applications submitted in the period, oldest first,
+// with their stage (a two-stage round's concept note, or the full proposal).
 var Applications = Export{
 	Name: "applications",
 	Columns: []string{"application", "submitted_at", "status", "title", "organization", "country", "round",
-		"trip_start", "trip_end", "amount_requested", "currency"},
+		"trip_start", "trip_end", "amount_requested", "currency", "stage"},
 	run: applications,
 }
 
@@ -21,14 +22,14 @@ func applications(ctx context.Context, q Querier, p Period, emit func(Row) error
 	return stream(ctx, q, sqlApplications, []any{from, to},
 		func(rows *sql.Rows) (Row, error) {
 			var (
-				id                              int64
-				submitted                       time.Time
-				status, title, org, country, rd string
-				start, end                      sql.NullTime
-				amount                          int64
-				currency                        string
+				id                                     int64
+				submitted                              time.Time
+				status, stage, title, org, country, rd string
+				start, end                             sql.NullTime
+				amount                                 int64
+				currency                               string
 			)
-			err := rows.Scan(&id, &submitted, &status, &title, &org, &country, &rd, &start, &end, &amount, &currency)
-			return Row{id, submitted.UTC(), status, title, org, country, rd, date(start), date(end), money.Cents(amount), currency}, err
+			err := rows.Scan(&id, &submitted, &status, &title, &org, &country, &rd, &start, &end, &amount, &currency, &stage)
+			return Row{id, submitted.UTC(), status, title, org, country, rd, date(start), date(end), money.Cents(amount), currency, stage}, err
 		}, emit)
 }

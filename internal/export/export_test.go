@@ -79,6 +79,9 @@ func TestExportsYieldThePeriodsRows(t *testing.T) {
 	if apps[0][3] != "+Heart mission" || apps[0][4] != "=Evil Org" || apps[1][9] != money.Cents(250050) || apps[1][8] != nil {
 		t.Errorf("application row %v / %v", apps[0], apps[1])
 	}
+	if apps[0][11] != "full" { // a one-stage round's application is its full proposal
+		t.Errorf("stage %v", apps[0][11])
+	}
 	if got := time.Time(apps[0][7].(export.Date)).Format(time.DateOnly); got != "2026-06-01" {
 		t.Errorf("trip start %s", got)
 	}

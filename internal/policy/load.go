@@ -53,11 +53,13 @@ type factsRow struct {
 	Awarded  bool            `db:"awarded"`
 	Report   ReportStatus    `db:"report"`
 	Agreed   AgreementStatus `db:"agreement"`
+	ByBoard  bool            `db:"concept_by_board"`
 }
 
 func (row factsRow) split(u *account.User) (Person, Facts) {
 	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Signatory: row.Signer, Declared: row.Declared, Recused: row.Recused}
-	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed}
+	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed,
+		ConceptByBoard: row.ByBoard}
 }
 
 // CanEach is what u may do to each of the applications ids at now, read in

@@ -13,7 +13,8 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
-        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
+    (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
@@ -29,7 +30,8 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
-        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
+    (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
@@ -46,7 +48,8 @@ SELECT a.status,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
-        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
+    (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
@@ -65,7 +68,8 @@ SELECT a.id, a.status,
     EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
-        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement
+        WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
+    (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL

@@ -36,6 +36,17 @@ type Facts struct {
 	Report ReportStatus
 	// Agreement is where the award's grant agreement stands.
 	Agreement AgreementStatus
+	// ConceptByBoard: the round has the board, not the admins, decide on
+	// its concept notes.
+	ConceptByBoard bool
+}
+
+// ConceptRole is who decides on a concept note of a round with facts f.
+func ConceptRole(f Facts) Role {
+	if f.ConceptByBoard {
+		return RoleBoard
+	}
+	return RoleAdmin
 }
 
 // AgreementStatus is where the grant agreement stands.
@@ -93,12 +104,16 @@ const (
 	// member in conflict (on this application or standing with the
 	// charity) is never assigned.
 	BeAssigned Action = "be_assigned"
+	// DecideConcept: invite the full proposal, decline the concept note
+	// with a reason, or ask the charity about it; the admins, or the board
+	// when the round says so.
+	DecideConcept Action = "decide_concept"
 )
 
 // Actions is every action, in the order pages list them.
 var Actions = []Action{View, Edit, Submit, Withdraw, PostMessage, Screen, RequestInfo, DeclareConflict, RecordConflict,
 	Review, SeeReviews, Discuss, SeeDiscussion, OpenVote, CloseVote, CastBallot, Award, Pay, ApprovePayment,
-	CancelPayment, ReversePayment, WriteReport, ReviewReport, SignAgreement, VoidAgreement, AssignReviewers, BeAssigned}
+	CancelPayment, ReversePayment, WriteReport, ReviewReport, SignAgreement, VoidAgreement, AssignReviewers, BeAssigned, DecideConcept}
 
 // The refusals of the rules; services return them as Decide gives them.
 var (
@@ -143,7 +158,7 @@ func Decide(p Person, f Facts, a Action) error {
 	case Edit:
 		return charity(p, Editable(f.Status), ErrNotEditable)
 	case Submit:
-		return charity(p, f.Status == Draft || f.Status == MoreInfoRequested, ErrInvalidTransition)
+		return charity(p, Editable(f.Status), ErrInvalidTransition)
 	case Withdraw:
 		_, err := Next(f.Status, EventWithdraw, RoleApplicant)
 		return charity(p, err == nil, ErrInvalidTransition)
@@ -154,9 +169,14 @@ func Decide(p Person, f Facts, a Action) error {
 		return staff(p, true, nil)
 	case Screen:
 		return staff(p, f.Status == Submitted, ErrInvalidTransition)
-	case RequestInfo:
+	case RequestInfo: // on a concept note, asking is DecideConcept's
 		_, err := Next(f.Status, EventRequestInfo, RoleAdmin)
-		return staff(p, err == nil, ErrInvalidTransition)
+		return staff(p, err == nil && !f.Status.Concept(), ErrInvalidTransition)
+	case DecideConcept:
+		if f.ConceptByBoard {
+			return boardPart(p, f.Status == ConceptSubmitted, ErrInvalidTransition)
+		}
+		return staff(p, f.Status == ConceptSubmitted, ErrInvalidTransition)
 	case DeclareConflict: // a conflict stays until another admin clears it
 		return firstOf(ipa(p), either(!p.Recused, ErrAlreadyDeclared), either(Declarable(f.Status), ErrNotInReview))
 	case RecordConflict:
@@ -201,9 +221,11 @@ func Decide(p Person, f Facts, a Action) error {
 }
 
 // Declarable reports whether conflicts of interest are declared on an
-// application in status s: from its submission until the money is paid.
+// application in status s: from its submission (its concept note's, in a
+// two-stage round) until the money is paid.
 func Declarable(s Status) bool {
-	return s == Submitted || s == MoreInfoRequested || s == InReview || s == Voting || s == Approved
+	return s == Submitted || s == MoreInfoRequested || s == InReview || s == Voting || s == Approved ||
+		s == ConceptSubmitted || s == ConceptInfoRequested || s == Invited
 }
 
 // Assignable reports whether reviewers are assigned to an application in

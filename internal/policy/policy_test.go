@@ -41,11 +41,21 @@ var situations = map[string]Facts{
 	"report accepted": {Status: Approved, Awarded: true, Agreement: AgreementSigned, Report: ReportAccepted},
 	"declined":        {Status: Declined},
 	"withdrawn":       {Status: Withdrawn},
+	// A two-stage round's concept note, and the full proposal it invites.
+	"concept draft":         {Status: ConceptDraft},
+	"concept sent":          {Status: ConceptSubmitted},
+	"concept sent (board)":  {Status: ConceptSubmitted, ConceptByBoard: true},
+	"concept asked":         {Status: ConceptInfoRequested},
+	"concept asked (board)": {Status: ConceptInfoRequested, ConceptByBoard: true},
+	"invited":               {Status: Invited},
 }
 
 var (
-	all        = []string{"draft", "submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted", "declined", "withdrawn"}
-	declarable = []string{"submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted"}
+	all = []string{"draft", "submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted", "declined", "withdrawn",
+		"concept draft", "concept sent", "concept sent (board)", "concept asked", "concept asked (board)", "invited"}
+	declarable = []string{"submitted", "more info", "in review", "voting", "vote due", "approved", "awarded", "signed", "report sent", "report accepted",
+		"concept sent", "concept sent (board)", "concept asked", "concept asked (board)", "invited"}
+	editable   = []string{"draft", "more info", "concept draft", "concept asked", "concept asked (board)", "invited"}
 	board      = []string{"in review", "voting", "vote due"}
 	money      = []string{"signed", "report sent", "report accepted"}
 	assignable = []string{"submitted", "more info", "in review", "voting", "vote due"}
@@ -58,10 +68,11 @@ var (
 // pair not listed is refused. Written as data, apart from Decide, so that
 // a change of rule shows here as a change of row.
 var allowed = map[Action]map[string][]string{
-	View:            with(with(nil, members, all), ipaPeople, all),
-	Edit:            with(nil, members, []string{"draft", "more info"}),
-	Submit:          with(nil, members, []string{"draft", "more info"}),
-	Withdraw:        with(nil, members, []string{"draft", "submitted", "more info", "in review"}),
+	View:   with(with(nil, members, all), ipaPeople, all),
+	Edit:   with(nil, members, editable),
+	Submit: with(nil, members, editable),
+	Withdraw: with(nil, members, []string{"draft", "submitted", "more info", "in review",
+		"concept draft", "concept sent", "concept sent (board)", "concept asked", "concept asked (board)", "invited"}),
 	PostMessage:     with(with(nil, members, all), admins, all),
 	Screen:          with(nil, admins, []string{"submitted"}),
 	RequestInfo:     with(nil, admins, []string{"submitted", "in review"}),
@@ -86,6 +97,9 @@ var allowed = map[Action]map[string][]string{
 	AssignReviewers: with(nil, admins, assignable),
 	// Who may be assigned: a board member not recused, declared or not yet.
 	BeAssigned: with(nil, []string{"board member", "undeclared board member", "board member, undeclared+a"}, assignable),
+	// The admins decide on concept notes, or the board's members who
+	// declared no conflict when the round says the board does.
+	DecideConcept: with(map[string][]string{"board member": {"concept sent (board)"}}, admins, []string{"concept sent"}),
 }
 
 func with(m map[string][]string, who []string, where []string) map[string][]string {
@@ -145,6 +159,9 @@ func TestRefusalsSayWhy(t *testing.T) {
 		{"admin", situations["awarded"], Pay, ErrUnsigned},
 		{"charity member", situations["awarded"], SignAgreement, ErrNotSignatory},
 		{"signatory", situations["signed"], SignAgreement, ErrNoAgreement},
+		{"undeclared board member", situations["concept sent (board)"], DecideConcept, ErrUndeclared},
+		{"admin", situations["concept sent (board)"], DecideConcept, ErrNotBoard},
+		{"admin", situations["concept asked"], DecideConcept, ErrInvalidTransition},
 	}
 	for _, c := range cases {
 		if err := Decide(people[c.who], c.f, c.a); !errors.Is(err, c.want) {

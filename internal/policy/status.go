@@ -19,6 +19,15 @@ const (
 	Voting            Status = "voting"    // a vote is open
 	Approved          Status = "approved"
 	Declined          Status = "declined"
+
+	// The concept note's statuses, in a two-stage round: the charity writes
+	// a short note first, and writes the full proposal only when invited.
+	ConceptDraft         Status = "concept_draft"
+	ConceptSubmitted     Status = "concept_submitted"
+	ConceptInfoRequested Status = "concept_info_requested"
+	// Invited: the IPA invited the full proposal, which the charity now
+	// writes (a draft, by the invitation's deadline).
+	Invited Status = "invited"
 )
 
 // Event is what happens to an application.
@@ -35,6 +44,7 @@ const (
 	EventApprove     Event = "approve"      // the vote's decision
 	EventVoteDecline Event = "vote_decline" // the vote's decision
 	EventNoDecision  Event = "no_decision"  // the vote closed without quorum: back to review
+	EventInvite      Event = "invite"       // a concept note's answer: write the full proposal
 )
 
 // Role is who acts on an application.
@@ -80,6 +90,24 @@ var transitions = []transition{
 	{Voting, EventApprove, RoleVote, Approved},
 	{Voting, EventVoteDecline, RoleVote, Declined},
 	{Voting, EventNoDecision, RoleVote, InReview},
+
+	// A two-stage round's concept note, decided by the admins or by the
+	// board as the round says (policy.DecideConcept): invited, declined
+	// with a reason, or a question the charity answers by sending it again.
+	{ConceptDraft, EventSubmit, RoleApplicant, ConceptSubmitted},
+	{ConceptDraft, EventWithdraw, RoleApplicant, Withdrawn},
+	{ConceptSubmitted, EventWithdraw, RoleApplicant, Withdrawn},
+	{ConceptSubmitted, EventInvite, RoleAdmin, Invited},
+	{ConceptSubmitted, EventInvite, RoleBoard, Invited},
+	{ConceptSubmitted, EventDecline, RoleAdmin, Declined},
+	{ConceptSubmitted, EventDecline, RoleBoard, Declined},
+	{ConceptSubmitted, EventRequestInfo, RoleAdmin, ConceptInfoRequested},
+	{ConceptSubmitted, EventRequestInfo, RoleBoard, ConceptInfoRequested},
+	{ConceptInfoRequested, EventResubmit, RoleApplicant, ConceptSubmitted},
+	{ConceptInfoRequested, EventWithdraw, RoleApplicant, Withdrawn},
+	// The invited full proposal, by the invitation's deadline.
+	{Invited, EventSubmit, RoleApplicant, Submitted},
+	{Invited, EventWithdraw, RoleApplicant, Withdrawn},
 }
 
 // Next is the status after event by role from status, or ErrInvalidTransition.
@@ -92,11 +120,20 @@ func Next(from Status, event Event, by Role) (Status, error) {
 	return "", fmt.Errorf("%w: %s by %s from %s", ErrInvalidTransition, event, by, from)
 }
 
-// Editable reports whether the charity may change the form in status s.
-func Editable(s Status) bool { return s == Draft || s == MoreInfoRequested }
+// Editable reports whether the charity may change the form in status s:
+// the full proposal's, or at the concept stage the concept note's.
+func Editable(s Status) bool {
+	return s == Draft || s == MoreInfoRequested || s == Invited || s == ConceptDraft || s == ConceptInfoRequested
+}
 
 // Asked reports whether the IPA asked the charity to amend and resubmit.
-func (s Status) Asked() bool { return s == MoreInfoRequested }
+func (s Status) Asked() bool { return s == MoreInfoRequested || s == ConceptInfoRequested }
+
+// Concept reports whether s is a status of the concept note: the charity
+// writes, or the IPA decides on, the note and not the full proposal.
+func (s Status) Concept() bool {
+	return s == ConceptDraft || s == ConceptSubmitted || s == ConceptInfoRequested
+}
 
 // Funded reports whether the board approved the trip: it has an award to
 // come, and reports on the trip after.

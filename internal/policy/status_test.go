@@ -8,9 +8,10 @@ import (
 // Every event from every status by every role: exactly the listed moves are
 // allowed.
 func TestStateMachine(t *testing.T) {
-	statuses := []Status{Draft, Submitted, Withdrawn, MoreInfoRequested, InReview, Voting, Approved, Declined}
+	statuses := []Status{Draft, Submitted, Withdrawn, MoreInfoRequested, InReview, Voting, Approved, Declined,
+		ConceptDraft, ConceptSubmitted, ConceptInfoRequested, Invited}
 	events := []Event{EventSubmit, EventWithdraw, EventRequestInfo, EventResubmit, EventSendToBoard, EventDecline,
-		EventOpenVote, EventApprove, EventVoteDecline, EventNoDecision}
+		EventOpenVote, EventApprove, EventVoteDecline, EventNoDecision, EventInvite}
 	roles := []Role{RoleApplicant, RoleAdmin, RoleBoard, RoleVote}
 	allowed := map[[3]string]Status{
 		{"draft", "submit", "applicant"}:                 Submitted,
@@ -28,6 +29,20 @@ func TestStateMachine(t *testing.T) {
 		{"voting", "approve", "vote"}:                    Approved,
 		{"voting", "vote_decline", "vote"}:               Declined,
 		{"voting", "no_decision", "vote"}:                InReview,
+		// Two-stage rounds: the concept note, then the invited proposal.
+		{"concept_draft", "submit", "applicant"}:            ConceptSubmitted,
+		{"concept_draft", "withdraw", "applicant"}:          Withdrawn,
+		{"concept_submitted", "withdraw", "applicant"}:      Withdrawn,
+		{"concept_submitted", "invite", "admin"}:            Invited,
+		{"concept_submitted", "invite", "board"}:            Invited,
+		{"concept_submitted", "decline", "admin"}:           Declined,
+		{"concept_submitted", "decline", "board"}:           Declined,
+		{"concept_submitted", "request_info", "admin"}:      ConceptInfoRequested,
+		{"concept_submitted", "request_info", "board"}:      ConceptInfoRequested,
+		{"concept_info_requested", "resubmit", "applicant"}: ConceptSubmitted,
+		{"concept_info_requested", "withdraw", "applicant"}: Withdrawn,
+		{"invited", "submit", "applicant"}:                  Submitted,
+		{"invited", "withdraw", "applicant"}:                Withdrawn,
 	}
 	for _, s := range statuses {
 		for _, e := range events {
@@ -43,7 +58,13 @@ func TestStateMachine(t *testing.T) {
 			}
 		}
 	}
-	if !Editable(Draft) || !Editable(MoreInfoRequested) || Editable(Submitted) || Editable(Withdrawn) {
+	if !Editable(Draft) || !Editable(MoreInfoRequested) || Editable(Submitted) || Editable(Withdrawn) ||
+		!Editable(ConceptDraft) || !Editable(ConceptInfoRequested) || !Editable(Invited) || Editable(ConceptSubmitted) {
 		t.Error("Editable")
+	}
+	for _, s := range statuses {
+		if s.Concept() != (s == ConceptDraft || s == ConceptSubmitted || s == ConceptInfoRequested) {
+			t.Errorf("%s.Concept() = %v", s, s.Concept())
+		}
 	}
 }

@@ -115,6 +115,8 @@ var accessCases = []accessCase{
 	// An application that does not exist (nor one of another charity) is
 	// not found.
 	{route: "GET /applications/:id", level: member, want: refused(http.StatusNotFound)},
+	{route: "GET /applications/:id/concept", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /applications/:id/concept", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/edit", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/edit", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/autosave", level: member, want: refused(http.StatusNotFound)},
@@ -155,6 +157,7 @@ var accessCases = []accessCase{
 	{route: "POST /admin/applications/:id/assign", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/conflicts/:id/withdraw", level: adminOnly, want: refused(http.StatusUnprocessableEntity)}, // the reason first
 	{route: "POST /admin/rounds/:id/help", level: adminOnly, want: refused(http.StatusNotFound)},
+	{route: "POST /admin/rounds/:id/stages", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/request-info", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/award", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/agreement/void", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -189,6 +192,7 @@ var accessCases = []accessCase{
 	{route: "POST /board/applications/:id/conflict", level: ipaOnly, want: refused(http.StatusNotFound)}, // admins declare their own too
 	{route: "GET /board/conflicts", level: ipaOnly, want: ok},
 	{route: "POST /board/conflicts", level: ipaOnly, want: refused(http.StatusUnprocessableEntity)},
+	{route: "POST /board/applications/:id/concept", level: ipaOnly, want: refused(http.StatusNotFound)}, // the admins or the board, as the round says
 	{route: "POST /board/applications/:id/review", level: boardOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/ballot", level: boardOnly, want: refused(http.StatusNotFound)},
 

@@ -59,7 +59,8 @@ const dashboardListed = 10
 
 // dashboardStatuses is the order the statuses are shown in: the way an
 // application goes.
-var dashboardStatuses = []policy.Status{policy.Draft, policy.Submitted, policy.MoreInfoRequested,
+var dashboardStatuses = []policy.Status{policy.ConceptDraft, policy.ConceptSubmitted, policy.ConceptInfoRequested, policy.Invited,
+	policy.Draft, policy.Submitted, policy.MoreInfoRequested,
 	policy.InReview, policy.Voting, policy.Approved, policy.Declined, policy.Withdrawn}
 
 // adminDashboardShow is the IPA staff's overview: applications by status
@@ -112,6 +113,9 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	var words []string
 	var rows [][]int64
 	for _, st := range dashboardStatuses {
+		if (st.Concept() || st == policy.Invited) && byStatus[st] == 0 {
+			continue // a two-stage round's stages, shown once an application is at one
+		}
 		r := view.DashStatusRow{Label: p.T("app.status." + string(st)), N: byStatus[st]}
 		if queue[st] {
 			r.Link = "/board/applications?status=" + url.QueryEscape(string(st))

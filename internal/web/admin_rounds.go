@@ -64,6 +64,7 @@ func (s *Server) adminRoundEdit(c *gin.Context) error {
 		return err
 	}
 	p.Help = helpTexts(func(lang, field string) string { return r.Help(lang)[field] })
+	p.Stages = s.adminRoundStages(c, r, nil)
 	s.render(c, http.StatusOK, "admin_rounds", p)
 	return nil
 }

@@ -84,7 +84,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 	if err != nil {
 		return nil, err
 	}
-	p.CanSubmit = a.Status == policy.MoreInfoRequested || r.Open(s.today())
+	p.CanSubmit = a.Status == policy.MoreInfoRequested || a.InvitationOpen(s.today()) || a.Status != policy.Invited && r.Open(s.today())
 	p.Help = r.Help(lang(c))
 	// The page is only built for those who may edit a; Missing reads no
 	// more than whether each required kind is there.
@@ -106,6 +106,10 @@ func (s *Server) applicationEdit(c *gin.Context) error {
 	a, f, err := s.apps.Draft(c.Request.Context(), currentUser(c), id)
 	if err != nil {
 		return err
+	}
+	if a.Status.Concept() { // the concept note has its own page
+		c.Redirect(http.StatusSeeOther, appURL(id)+"/concept")
+		return nil
 	}
 	if !policy.Editable(a.Status) || !s.isMember(c, a.OrganizationID) {
 		c.Redirect(http.StatusSeeOther, appURL(id))

@@ -20,7 +20,7 @@ func (s *Server) queueRows(c *gin.Context, rows []application.QueueRow) []view.Q
 	for i, r := range rows {
 		v := view.QueueRow{ID: r.ID, Title: r.DisplayTitle(), Organization: r.OrganizationName,
 			Country: organization.CountryName(r.Country, l), Amount: money.Format(r.AmountRequested, money.Currency(r.Currency), l),
-			Status: string(r.Status), StatusLabel: s.cat.T(l, "app.status."+string(r.Status)),
+			Status: string(r.Status), Stage: r.Stage, StatusLabel: s.cat.T(l, "app.status."+string(r.Status)),
 			Reviews: s.cat.T(l, "page.queue.review_count", "Count", r.ReviewCount),
 			Recused: r.Recused, VoteDue: r.VoteOpen && !r.VotedByMe && u.IsBoard,
 			AssignedToMe: r.AssignedToMe, ToReview: r.ToReview}

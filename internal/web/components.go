@@ -20,6 +20,7 @@ var components = map[string]func(data any) (templ.Component, bool){
 	"documents":           component(pages.Documents),
 	"account_show":        component(pages.AccountShow),
 	"admin_rounds":        component(pages.AdminRounds),
+	"concept_note":        component(pages.ConceptNote),
 	"admin_users":         component(pages.AdminUsers),
 	"admin_criteria":      component(pages.AdminCriteria),
 	"admin_audit":         component(pages.AdminAudit),

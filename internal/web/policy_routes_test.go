@@ -125,6 +125,10 @@ var actionRoutes = map[policy.Action]actionRoute{
 	// acting: TestStandingConflictRecusesFromEveryApplication posts a
 	// refused assignment, and the page never offers such a member.
 	policy.BeAssigned: {},
+	policy.DecideConcept: {page: "/concept", control: control(`action="/board/applications/ID/concept"`),
+		post: func(app string, _ *ruleFixture) (string, url.Values) {
+			return board(app, "/concept"), url.Values{"outcome": {"decline"}, "note": {"Crafted."}}
+		}},
 }
 
 func control(pattern string) *regexp.Regexp { return regexp.MustCompile(pattern) }
@@ -146,6 +150,10 @@ var situations = []struct{ name, status string }{
 	{"draft", "draft"}, {"submitted", "submitted"}, {"more info", "more_info_requested"}, {"in review", "in_review"},
 	{"voting", "voting"}, {"vote due", "voting"}, {"approved", "approved"}, {"awarded", "approved"}, {"signed", "approved"},
 	{"report sent", "approved"}, {"report accepted", "approved"}, {"declined", "declined"}, {"withdrawn", "withdrawn"},
+	// Two-stage rounds (conceptSituation): the note decided by the admins,
+	// or by the board.
+	{"concept draft", "concept_draft"}, {"concept sent", "concept_submitted"}, {"concept sent (board)", "concept_submitted"},
+	{"concept asked", "concept_info_requested"}, {"invited", "invited"},
 }
 
 // Every action × every kind of person × every situation, through the real
@@ -215,11 +223,14 @@ func TestEveryActionByEveryPersonInEverySituation(t *testing.T) {
 					can = policy.For(person, facts)
 				}
 				pages := map[string]string{}
-				for _, tail := range []string{"", "/edit", "/report", "/agreement"} {
+				for _, tail := range []string{"", "/edit", "/report", "/agreement", "/concept"} {
 					if !can.Do(policy.View) {
 						continue
 					}
 					rec := c.get(app + tail)
+					if loc := rec.Header().Get("Location"); tail == "/edit" && loc == app+"/concept" {
+						rec = c.get(loc) // the concept note's form is on its own page
+					}
 					if tail == "" && rec.Code != http.StatusOK {
 						t.Fatalf("%s: GET %s: %d", sit.name, app, rec.Code)
 					}
@@ -279,6 +290,10 @@ func (s *testServer) ruleSituations(t *testing.T, ch *charity, boardID int64, re
 	staff = s.userID(t, demoAdmin)
 	template := ch.startEmptyApplication()
 	for _, sit := range situations {
+		if strings.HasPrefix(sit.name, "concept") || sit.name == "invited" {
+			f.apps[sit.name] = s.conceptSituation(t, template, sit.name, sit.status, boardID, recused)
+			continue
+		}
 		var id int64
 		q := func(query string, args ...any) {
 			t.Helper()
@@ -367,12 +382,46 @@ func (s *testServer) ruleSituations(t *testing.T, ch *charity, boardID int64, re
 	return f
 }
 
+// conceptSituation is an application of a two-stage round of its own, at
+// its concept note (or invited past it) in status, copied from template's
+// charity; the round's board decides on its notes when the situation says
+// "(board)". The board member declared no conflict, the recused a conflict.
+func (s *testServer) conceptSituation(t *testing.T, template, name, status string, boardID int64, recused []int64) string {
+	t.Helper()
+	var round, id int64
+	must(t, s.db.Get(&round, `INSERT INTO funding_rounds (name, rolling, two_stage, concept_by_board) VALUES ($1, true, true, $2) RETURNING id`,
+		"Two stages "+name, strings.HasSuffix(name, "(board)")))
+	sent := 1
+	if status == "concept_draft" {
+		sent = 0
+	}
+	must(t, s.db.Get(&id, `INSERT INTO applications (organization_id, round_id, status, stage, concept, concept_version, title,
+			amount_requested_cents, submitted_at, created_by, invited_at, invited_by, invitation_due)
+		SELECT organization_id, $2, $3, CASE WHEN $3 = 'invited' THEN 'full' ELSE 'concept' END,
+			'{"title": "Note", "trip": "Trip", "need": "Need", "team": "Team", "amount": "100"}', $4, $5, 10000,
+			CASE WHEN $4 > 0 THEN now() END, created_by,
+			CASE WHEN $3 = 'invited' THEN now() END, CASE WHEN $3 = 'invited' THEN created_by END, CASE WHEN $3 = 'invited' THEN current_date + 30 END
+		FROM applications WHERE id = $1 RETURNING id`, appID(template), round, status, sent, "Mission "+name))
+	if sent > 0 {
+		_, err := s.db.Exec(`INSERT INTO concept_versions (application_id, version, data, submitted_by, submitted_at)
+			SELECT id, 1, concept, created_by, now() FROM applications WHERE id = $1`, id)
+		must(t, err)
+	}
+	_, err := s.db.Exec(`INSERT INTO conflicts (application_id, user_id, has_conflict, note, declared_at, recorded_by) VALUES ($1, $2, false, '', now(), $2)`, id, boardID)
+	must(t, err)
+	for _, r := range recused {
+		_, err := s.db.Exec(`INSERT INTO conflicts (application_id, user_id, has_conflict, note, declared_at, recorded_by) VALUES ($1, $2, true, 'related', now(), $2)`, id, r)
+		must(t, err)
+	}
+	return "/applications/" + itoa(id)
+}
+
 // ruleFingerprint sums up everything an action could change.
 func (s *testServer) ruleFingerprint(t *testing.T) string {
 	t.Helper()
 	var fp string
 	if err := s.db.Get(&fp, `SELECT concat_ws(' ',
-		(SELECT string_agg(id || status || draft::text, ',' ORDER BY id) FROM applications),
+		(SELECT string_agg(id || status || draft::text || concept::text, ',' ORDER BY id) FROM applications),
 		(SELECT count(*) FROM audit), (SELECT count(*) FROM conflicts), (SELECT count(*) FROM conflicts WHERE has_conflict),
 		(SELECT count(*) FROM reviews), (SELECT count(*) FROM board_comments), (SELECT count(*) FROM ballots), (SELECT count(*) FROM assignments),
 		(SELECT string_agg(id || coalesce(decision, '-'), ',' ORDER BY id) FROM votes), (SELECT count(*) FROM awards),

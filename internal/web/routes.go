@@ -68,6 +68,8 @@ func (s *Server) routes(r *gin.Engine) {
 	members.GET("/organizations/:id/applications/new", s.handle(s.applicationNew))
 	members.POST("/organizations/:id/applications", s.handle(s.applicationCreate))
 	members.GET("/applications/:id", s.handle(s.applicationShow))
+	members.GET("/applications/:id/concept", s.handle(s.conceptShow))
+	members.POST("/applications/:id/concept", s.handle(s.conceptSave))
 	members.GET("/applications/:id/edit", s.handle(s.applicationEdit))
 	members.POST("/applications/:id/edit", s.handle(s.applicationSave))
 	members.POST("/applications/:id/autosave", s.handle(s.applicationAutosave))
@@ -95,6 +97,7 @@ func (s *Server) routes(r *gin.Engine) {
 	ipa.POST("/applications/:id/conflict", s.handle(s.boardDeclare)) // admins declare their own conflicts too
 	ipa.GET("/conflicts", s.handle(s.standingShow))                  // conflicts known ahead, with a charity
 	ipa.POST("/conflicts", s.handle(s.standingDeclare))
+	ipa.POST("/applications/:id/concept", s.handle(s.conceptDecide)) // the admins or the board, as the round says
 	board := r.Group("/board", s.require(boardOnly))
 	board.POST("/applications/:id/review", s.handle(s.boardReview))
 	board.POST("/applications/:id/ballot", s.handle(s.boardBallot))
@@ -113,6 +116,7 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.GET("/rounds/:id", s.handle(s.adminRoundEdit))
 	admin.POST("/rounds/:id", s.handle(s.adminRoundSave))
 	admin.POST("/rounds/:id/help", s.handle(s.adminRoundHelpSave))
+	admin.POST("/rounds/:id/stages", s.handle(s.adminRoundStagesSave))
 	admin.GET("/criteria", s.handle(s.adminCriteriaShow))
 	admin.POST("/criteria", s.handle(s.adminCriterionSave))
 	admin.POST("/criteria/:id", s.handle(s.adminCriterionSave))

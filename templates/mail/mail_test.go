@@ -75,6 +75,8 @@ func samples() []sample {
 			func(r mail.Reader) []string { return []string{title, r.Date(due), link} }},
 		{mail.Digest{Items: []mail.DigestItem{{Subject: title, Body: written}, {Subject: "Second", Body: "two"}}}, same(title, written, "Second", "two")},
 		{mail.Test{Name: person}, same(person)},
+		{mail.ProposalInvited{Title: title, Due: due, Note: written, Link: link},
+			func(r mail.Reader) []string { return []string{title, r.Date(due), written, link} }},
 	}
 }
 

@@ -27,6 +27,8 @@ type AdminRounds struct {
 	Form   application.RoundInput
 	// Help is the edited round's help texts: one entry per language and field.
 	Help []HelpText
+	// Stages is the edited round's stages and concept note (nil: not shown).
+	Stages *RoundStages
 }
 
 // HelpText is one of a round's help texts, in one language.

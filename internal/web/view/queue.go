@@ -7,6 +7,7 @@ type QueueRow struct {
 	ID                     int64
 	Title                  string // "" while untitled
 	Organization, Country  string
+	Stage                  string // application.StageConcept or StageFull
 	Dates                  string // "2027-01-04 – 2027-01-12", or ""
 	Amount                 string
 	Status                 string

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"missiongrants/internal/testenv"
+)
+
+// A Spanish charity on a 360 px phone goes through a two-stage round: it
+// writes its concept note (a mistake first), the IPA invites it, it opens
+// the full proposal begun from its note, completes and sends it, and the
+// board reviews it. The IPA's part goes through the router.
+func TestBrowserTwoStageRoundInSpanishOnAPhone(t *testing.T) {
+	testenv.Full(t, "Chromium")
+	t.Parallel()
+	s := newTestServer(t)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	people := s.seedDemo(t)
+	admin := s.loginAs(t, people[demoAdmin])
+	round := s.twoStageRound(t, admin, false)
+	ch := s.newCharity(t, "es", "Rocío")
+	app := ch.startConcept(round)
+
+	tab := testenv.Browser(t, testenv.AcceptLanguage("es"), testenv.WindowSize(360, 740, true))
+	browserLogin(t, tab, srv.URL, ch.person(t, s))
+	tab.Do(chromedp.Navigate(srv.URL + app + "/edit")) // the note's own page
+	wantHeading(t, tab, s.text("es", "page.stages.concept.title"))
+	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`label[for="f-trip"]`))); !strings.Contains(got, "El viaje y el hospital") {
+		t.Errorf("the trip's question reads %q, not the round's words", got)
+	}
+	fill(tab, "f-title", "Corazones para Honduras", "f-trip", "Tegucigalpa, junio de 2027, Hospital Escuela.",
+		"f-team", "Dos cirujanos, dos perfusionistas.", "f-amount", "20.000")
+	if status := pressExpecting(t, tab, `button[name="action"][value="submit"]`); status != 422 {
+		t.Fatalf("a note without its need answered %d", status)
+	}
+	if got := testenv.Run(tab, chromedp.Text(chromedp.ID("f-need-error"))); !strings.Contains(got, s.text("es", "error.field.required")) {
+		t.Errorf("the error beside the need says %q", got)
+	}
+	if got := testenv.Run(tab, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones para Honduras" {
+		t.Errorf("after the refusal the title holds %q", got)
+	}
+	wantFits(t, tab)
+	fill(tab, "f-need", "Hay 300 niños en lista de espera.")
+	clickAndWait(t, tab, `button[name="action"][value="submit"]`)
+	wantHeading(t, tab, "Corazones para Honduras")
+	waitText(t, tab, "main", s.text("es", "app.status.concept_submitted"))
+	wantOnlyRefusalLogged(t, tab)
+
+	// The IPA invites the full proposal; the charity follows the mailed link.
+	due := s.today().AddDate(0, 0, 21)
+	wantRedirect(t, admin.post("/board/applications/"+appID(app)+"/concept",
+		url.Values{"outcome": {"invite"}, "due": {due.Format("2006-01-02")}}), app)
+	m := s.waitMail(t, ch.person(t, s).email, s.text("es", "mail.stages.invited.subject", "Title", "Corazones para Honduras"), 1)
+	link := mailedLinkRE.FindStringSubmatch(m.Text)
+	if link == nil || link[1] != app+"/edit" {
+		t.Fatalf("the invitation links to %v", link)
+	}
+	ch.uploadRequired(app, "2028-01-01")
+	tab.Do(chromedp.Navigate(srv.URL + link[1]))
+	if got := testenv.Run(tab, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones para Honduras" {
+		t.Errorf("the full proposal's title is %q, not the note's", got)
+	}
+	if got := testenv.Run(tab, chromedp.Value(chromedp.ID("f-amount_requested"))); got != "20.000" {
+		t.Errorf("the full proposal's amount is %q, not the note's", got)
+	}
+	if got := testenv.Run(tab, chromedp.Value(chromedp.ID("f-narrative"))); !strings.Contains(got, "Hay 300 niños en lista de espera.") {
+		t.Errorf("the narrative does not begin from the note: %q", got)
+	}
+	wantFits(t, tab)
+	values := completeApplication()
+	values.Del("title")
+	values.Del("amount_requested")
+	values.Del("narrative")
+	fillForm(t, tab, values)
+	clickAndWait(t, tab, `button[name="action"][value="submit"]`)
+	wantHeading(t, tab, "Corazones para Honduras")
+	waitText(t, tab, "main", s.text("es", "app.status.submitted"))
+	wantOnlyRefusalLogged(t, tab)
+
+	// Screened and reviewed as any full proposal.
+	sendToBoard(t, admin, app)
+	member := s.loginAs(t, people[demoBoard])
+	wantRedirect(t, member.post(board(app, "/conflict"), url.Values{"conflict": {"no"}}), app)
+	wantRedirect(t, member.post(board(app, "/review"), goodReview("4")), app)
+	if st, stage := s.statusOf(t, app); st != "in_review" || stage != "full" {
+		t.Fatalf("the reviewed proposal stands %s at %s", st, stage)
+	}
+}
+
+// wantOnlyRefusalLogged fails on any console error but the browser's note
+// of the one refused note (422), which the test made on purpose.
+func wantOnlyRefusalLogged(t *testing.T, tab *testenv.Tab) {
+	t.Helper()
+	for _, e := range tab.ConsoleErrors() {
+		if !strings.Contains(e, "422") {
+			t.Errorf("the browser's console has an error: %s", e)
+		}
+	}
+}
+
+// wantFits fails when the page is wider than the phone's screen.
+func wantFits(t *testing.T, tab *testenv.Tab) {
+	t.Helper()
+	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the page is wider than the phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	}
+}
