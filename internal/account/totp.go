@@ -125,8 +125,8 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, a Actor, code string) ([
 }
 
 // DisableTOTP turns TOTP off after asking for the password and a code again.
-// Board members and admins keep it (ErrTwoFactorRequired); an admin's
-// ResetTOTP helps one who lost the phone.
+// Board members and admins keep it unless they have a passkey
+// (keepSecondFactor); an admin's ResetTOTP helps one who lost the phone.
 func (s *Service) DisableTOTP(ctx context.Context, a Actor, password, code string) error {
 	if err := s.hitCode(ctx, a, a.UserID); err != nil {
 		return err
@@ -139,8 +139,8 @@ func (s *Service) DisableTOTP(ctx context.Context, a Actor, password, code strin
 		if !u.TOTPEnabled() {
 			return fmt.Errorf("account.DisableTOTP: TOTP is off: %w", ErrConflict)
 		}
-		if u.IPA() {
-			return ErrTwoFactorRequired
+		if err := keepSecondFactor(&u.User, false, u.Passkeys); err != nil {
+			return err
 		}
 		if err := s.reauthenticate(ctx, tx, a, u, password, code); err != nil {
 			return err
