@@ -62,3 +62,7 @@ FOR UPDATE
 -- name: account-passkey-delete
 DELETE FROM passkeys
 WHERE id = $1 AND user_id = $2
+
+-- name: account-passkeys-delete-all
+DELETE FROM passkeys
+WHERE user_id = $1

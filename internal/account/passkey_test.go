@@ -208,10 +208,10 @@ func TestLastSecondFactorStays(t *testing.T) {
 	if u.NeedsTwoFactor() || !u.TwoFactorOn() {
 		t.Fatal("an admin with TOTP and a passkey needs two-factor")
 	}
-	if err := e.svc.ResetTOTP(ctx, e.admin("otto@ipa.example"), admin.UserID); err != nil {
+	// Without TOTP, the passkey is the admin's only second factor.
+	if _, err := e.db.Exec(`UPDATE users SET totp_enabled_at = NULL WHERE id = $1`, admin.UserID); err != nil {
 		t.Fatal(err)
 	}
-	// Now the passkey is the admin's only second factor.
 	err := e.svc.RemovePasskey(ctx, admin, keys[0].ID, pw, "")
 	if !errors.Is(err, account.ErrTwoFactorRequired) {
 		t.Fatalf("an admin removed their last second factor: %v", err)
@@ -260,5 +260,18 @@ func TestLastSecondFactorStays(t *testing.T) {
 	pk, _ := e.svc.ListPasskeys(ctx, p.ID)
 	if err := e.svc.RemovePasskey(ctx, pa, pk[0].ID, pw, ""); err != nil {
 		t.Fatalf("an applicant could not remove their passkey: %v", err)
+	}
+
+	// Someone who lost the phone with their passkeys: an admin's reset
+	// clears them with TOTP, and the password signs in again.
+	e.addPasskey(pa, "Lost phone")
+	if err := e.svc.ResetTOTP(ctx, e.admin("otto@ipa.example"), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := e.svc.ListPasskeys(ctx, p.ID); len(left) != 0 {
+		t.Errorf("after the admin's reset %d passkeys are left", len(left))
+	}
+	if _, err := e.svc.CreateSession(ctx, web, p.ID, account.LoginPassword); err != nil {
+		t.Errorf("after the reset the password alone does not sign in: %v", err)
 	}
 }

@@ -65,4 +65,5 @@ var (
 	sqlPasskeyList           = queries.Get("account-passkey-list")
 	sqlPasskeyName           = queries.Get("account-passkey-name")
 	sqlPasskeyDelete         = queries.Get("account-passkey-delete")
+	sqlPasskeysDeleteAll     = queries.Get("account-passkeys-delete-all")
 )

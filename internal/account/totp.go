@@ -152,9 +152,10 @@ func (s *Service) DisableTOTP(ctx context.Context, a Actor, password, code strin
 	})
 }
 
-// ResetTOTP is an admin turning off someone's TOTP, for a person who lost
-// both phone and recovery codes. Their sessions end; a board member or admin
-// sets TOTP up again at the next login.
+// ResetTOTP is an admin turning off someone's second factors (TOTP and
+// passkeys), for a person who lost both phone and recovery codes. Their
+// sessions end; a board member or admin sets a second factor up again at
+// the next login.
 func (s *Service) ResetTOTP(ctx context.Context, a Actor, userID int64) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		admin, err := requireAdmin(ctx, tx, a)
@@ -168,12 +169,17 @@ func (s *Service) ResetTOTP(ctx context.Context, a Actor, userID int64) error {
 		if err := clearTOTP(ctx, tx, u.ID, s.now()); err != nil {
 			return err
 		}
+		res, err := tx.ExecContext(ctx, sqlPasskeysDeleteAll, u.ID)
+		if err != nil {
+			return fmt.Errorf("account.ResetTOTP: %w", err)
+		}
+		passkeys, _ := res.RowsAffected()
 		ended, err := deleteSessions(ctx, tx, u.ID, "")
 		if err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "account.totp_reset", u.ID, admin.Email,
-			map[string]any{"email": u.Email, "sessions_ended": ended})
+			map[string]any{"email": u.Email, "sessions_ended": ended, "passkeys_removed": passkeys})
 	})
 }
 
