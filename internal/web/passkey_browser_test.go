@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -144,4 +145,105 @@ func TestBrowserWithoutWebAuthnIsToldSo(t *testing.T) {
 		t.Error("a browser without WebAuthn is offered the passkey button")
 	}
 	tab.AssertNoConsoleErrors()
+}
+
+// fetchAssertionJS are page-side helpers for TestBrowserPasskeyRefusals: they
+// do what assets/js/passkey.js does, step by step, so a test can send one
+// browser-made assertion twice or wait between the steps.
+const fetchAssertionJS = `
+window.pk = (() => {
+  const token = document.querySelector("input[name=csrf_token]").value;
+  const headers = {"Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": token};
+  const bytes = s => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), c => c.charCodeAt(0));
+  const text = buf => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return {
+    async options() {
+      const o = await (await fetch("/login/passkey/options", {method: "POST", headers, body: "csrf_token=" + encodeURIComponent(token)})).json();
+      o.publicKey.challenge = bytes(o.publicKey.challenge);
+      return o;
+    },
+    async assert(o) {
+      const c = await navigator.credentials.get(o);
+      return JSON.stringify({id: c.id, rawId: text(c.rawId), type: c.type, clientExtensionResults: {}, response: {
+        clientDataJSON: text(c.response.clientDataJSON), authenticatorData: text(c.response.authenticatorData),
+        signature: text(c.response.signature), userHandle: text(c.response.userHandle)}});
+    },
+    async post(cred) {
+      const r = await fetch("/login/passkey", {method: "POST", headers, redirect: "manual",
+        body: "csrf_token=" + encodeURIComponent(token) + "&credential=" + encodeURIComponent(cred)});
+      return r.type === "opaqueredirect" ? 303 : r.status;
+    },
+  };
+})();
+true`
+
+// What the portal refuses from a real browser and its authenticator: a
+// passkey used on a page served from another origin (a phishing proxy), a
+// challenge answered after it expired, and one signed assertion sent again,
+// in the same ceremony or a new one. Each is in the audit trail.
+func TestBrowserPasskeyRefusals(t *testing.T) {
+	testenv.Full(t, "Chromium")
+	t.Parallel()
+	s, base := passkeyServer(t)
+	// The same portal reached at another origin, as through a proxy on
+	// another address: the relying party id (localhost) still matches, so
+	// the browser lets the passkey sign; the portal must refuse the origin.
+	proxy := httptest.NewServer(s.Handler())
+	t.Cleanup(proxy.Close)
+	phish := "http://localhost:" + proxy.URL[strings.LastIndex(proxy.URL, ":")+1:]
+	s.seedDemo(t)
+	p := s.withoutTOTP(t, account.Roles{Admin: true})
+	tab := testenv.Browser(t, testenv.Desktop())
+	virtualAuthenticator(tab)
+
+	tab.Do(chromedp.Navigate(base + "/login"))
+	fill(tab, "f-email", p.email, "f-password", p.password)
+	clickAndWait(t, tab, `form[action="/login"] button[type="submit"]`)
+	tab.Do(chromedp.Navigate(base+"/account"), chromedp.WaitVisible(chromedp.CSS(`form[data-passkey="register"]`)))
+	fill(tab, "f-passkey_name", "Laptop")
+	clickAndWait(t, tab, `form[data-passkey="register"] button[type="submit"]`)
+	clickAndWait(t, tab, `form[action="/logout"] button`)
+
+	// Another origin: the page says the passkey was refused; no session.
+	tab.Do(chromedp.Navigate(phish+"/login"), chromedp.WaitVisible(chromedp.CSS(`form[data-passkey="sign_in"]`)),
+		chromedp.Click(chromedp.CSS(`form[data-passkey="sign_in"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)))
+	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`.error-summary`))); got != s.cat.T("en", "error.passkey.refused") {
+		t.Errorf("at another origin the sign-in page says %q", got)
+	}
+
+	// Expired: the challenge is fetched, and answered ten minutes later.
+	tab.Do(chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`form[data-passkey="sign_in"]`)))
+	testenv.Run(tab, chromedp.Evaluate[bool](fetchAssertionJS))
+	testenv.Run(tab, chromedp.Evaluate[bool](`pk.options().then(o => (window.late = o, true))`, chromedp.EvalAwaitPromise))
+	s.clock.Add(10 * time.Minute)
+	if got := testenv.Run(tab, chromedp.Evaluate[int](`pk.assert(late).then(pk.post)`, chromedp.EvalAwaitPromise)); got != 422 {
+		t.Errorf("an expired challenge answered %d, want 422", got)
+	}
+
+	// Replayed: the first use signs in, the same assertion again does not,
+	// nor in a new ceremony.
+	got := testenv.Run(tab, chromedp.Evaluate[[]int](`(async () => {
+		const cred = await pk.assert(await pk.options());
+		const first = await pk.post(cred), again = await pk.post(cred);
+		await pk.options();
+		return [first, again, await pk.post(cred)];
+	})()`, chromedp.EvalAwaitPromise))
+	if len(got) != 3 || got[0] != 303 || got[1] != 422 || got[2] != 422 {
+		t.Errorf("an assertion sent three times answered %v, want [303 422 422]", got)
+	}
+
+	var reasons []string
+	if err := s.db.Select(&reasons, `SELECT details->>'reason' FROM audit WHERE action = 'account.passkey_refused' ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(reasons) != 4 || !strings.Contains(reasons[0], "origin") || reasons[1] != "expired_challenge" || reasons[2] != "no_ceremony" {
+		t.Errorf("refusals in the audit trail: %q", reasons)
+	}
+	// The refusals are the console's only errors (no CSP violation).
+	for _, e := range tab.ConsoleErrors() {
+		if !strings.Contains(e, "422") || !strings.Contains(e, "/login/passkey") {
+			t.Errorf("console error: %s", e)
+		}
+	}
 }
