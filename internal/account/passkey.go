@@ -348,6 +348,12 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, a Actor, userID int64) 
 	if s.rp == nil {
 		return nil, errNoRelyingParty
 	}
+	if userID == 0 {
+		// Anyone may begin one: each keeps a row until it expires.
+		if err := s.hit(ctx, byAddress("passkey_begin", a.IP, s.cfg.Limits.LoginPerAddress)); err != nil {
+			return nil, err
+		}
+	}
 	var out Ceremony
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var (

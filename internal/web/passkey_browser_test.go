@@ -77,7 +77,7 @@ func TestBrowserBoardMemberAddsPasskeyAndSignsInWithIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
-	tab := testenv.Browser(t, testenv.AcceptLanguage("es"), testenv.Desktop())
+	tab := testenv.Browser(t, testenv.AcceptLanguage("es")) // a phone
 	auth := virtualAuthenticator(tab)
 
 	tab.Do(chromedp.Navigate(base + "/login"))
@@ -108,6 +108,10 @@ func TestBrowserBoardMemberAddsPasskeyAndSignsInWithIt(t *testing.T) {
 	if creds != 1 {
 		t.Fatalf("the authenticator holds %d passkeys, want 1", creds)
 	}
+	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the profile page with a passkey is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	}
+	t.Logf("screenshot: %s", tab.Screenshot("passkeys-profile-phone"))
 
 	clickAndWait(t, tab, `form[action="/logout"] button`)
 	wantHeading(t, tab, es("page.login.title"))
