@@ -110,7 +110,7 @@ func (s *Server) passkeyLogin(c *gin.Context) error {
 func (s *Server) passkeySecondOptions(c *gin.Context) error {
 	userID := s.pendingUser(c)
 	if userID == 0 {
-		return s.passkeyOptions(c, nil, account.ErrForbidden)
+		return statusError(http.StatusForbidden) // no password given in this browser
 	}
 	cer, err := s.accounts.BeginPasskeyLogin(c.Request.Context(), s.actor(c), userID)
 	return s.passkeyOptions(c, cer, err)
