@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/audit"
@@ -71,6 +72,8 @@ type Options struct {
 	ResetPasswordTTL time.Duration
 	InvitationTTL    time.Duration
 	ChangeEmailTTL   time.Duration
+	// PasskeyCeremonyTTL is how long a passkey's challenge may be answered.
+	PasskeyCeremonyTTL time.Duration
 	// SessionIdle ends a session not seen for this long (to the minute:
 	// see touchEvery).
 	SessionIdle time.Duration
@@ -86,6 +89,7 @@ func (c Options) withDefaults() Options {
 		{&c.ResetPasswordTTL, time.Hour},
 		{&c.InvitationTTL, 7 * 24 * time.Hour},
 		{&c.ChangeEmailTTL, 24 * time.Hour},
+		{&c.PasskeyCeremonyTTL, 5 * time.Minute},
 		{&c.SessionIdle, 30 * 24 * time.Hour},
 	} {
 		if *d.got <= 0 {
@@ -115,12 +119,15 @@ type Service struct {
 	outbox  *mail.Outbox
 	limiter *ratelimit.Limiter
 	cfg     Options
+	rp      *webauthn.WebAuthn // the portal as relying party for passkeys
 }
 
-// New builds the service.
+// New builds the service. The relying party of passkeys comes from
+// o.BaseURL (config checks it); without one, passkeys are refused.
 func New(pool *sqlx.DB, o Options) *Service {
 	o = o.withDefaults()
-	return &Service{db: pool, outbox: o.Outbox, limiter: ratelimit.New(o.Now), cfg: o}
+	rp, _ := newRelyingParty(o.BaseURL)
+	return &Service{db: pool, outbox: o.Outbox, limiter: ratelimit.New(o.Now), cfg: o, rp: rp}
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

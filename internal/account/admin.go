@@ -33,7 +33,7 @@ func requireAdmin(ctx context.Context, tx *sqlx.Tx, a Actor) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !u.Active || !u.IsAdmin || u.NeedsTOTP() {
+	if !u.Active || !u.IsAdmin || u.NeedsTwoFactor() {
 		return nil, ErrForbidden
 	}
 	return u, nil

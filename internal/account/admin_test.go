@@ -41,7 +41,7 @@ func TestInviteAndAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Name != "Bruno Díaz" || u.InvitationPending || u.EmailConfirmedAt == nil || !u.NeedsTOTP() {
+	if u.Name != "Bruno Díaz" || u.InvitationPending || u.EmailConfirmedAt == nil || !u.NeedsTwoFactor() {
 		t.Fatalf("accepted %+v", u)
 	}
 	if _, err := e.svc.AcceptInvitation(ctx, web, token, "Mallory", "valves and oxygenators"); !errors.Is(err, account.ErrTokenInvalid) {
@@ -96,7 +96,7 @@ func TestSetRolesKeepsAnAdmin(t *testing.T) {
 	if err := e.svc.SetRoles(ctx, admin, u.ID, account.Roles{Admin: true, Board: true}); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ = e.svc.User(ctx, u.ID); !u.IsAdmin || !u.IsBoard || !u.NeedsTOTP() {
+	if u, _ = e.svc.User(ctx, u.ID); !u.IsAdmin || !u.IsBoard || !u.NeedsTwoFactor() {
 		t.Fatalf("roles %+v", u.Roles())
 	}
 	// Now there is another admin, so this one may step down.
@@ -163,7 +163,7 @@ func TestResetTOTPByAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, _ := e.svc.User(ctx, other.UserID)
-	if !u.NeedsTOTP() {
+	if !u.NeedsTwoFactor() {
 		t.Fatal("TOTP still on")
 	}
 	if _, err := e.svc.SessionUser(ctx, other.SessionID); !errors.Is(err, account.ErrNotFound) {
@@ -178,7 +178,7 @@ func TestCreateAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !u.IsAdmin || u.EmailConfirmedAt == nil || !u.NeedsTOTP() {
+	if !u.IsAdmin || u.EmailConfirmedAt == nil || !u.NeedsTwoFactor() {
 		t.Fatalf("admin %+v", u)
 	}
 	if _, err := e.svc.CreateAdmin(ctx, "IDA@ipa.example", "Ida", "correct horse battery staple"); !errors.Is(err, account.ErrConflict) {

@@ -24,8 +24,15 @@ var (
 	// ErrTokenInvalid is an emailed link that is unknown, expired or used.
 	ErrTokenInvalid = refusal.Invalid("error.token.invalid")
 	ErrForbidden    = refusal.Forbidden("error.account.forbidden")
-	// ErrTwoFactorRequired: board members and admins keep TOTP on.
+	// ErrTwoFactorRequired: board members and admins keep a second factor
+	// (TOTP or a passkey).
 	ErrTwoFactorRequired = refusal.Conflict("error.account.two_factor_required")
+	// ErrPasskeyRefused: a passkey that did not check out (another site's,
+	// a replayed or expired challenge, a cloned key, an unknown passkey);
+	// the audit trail says which.
+	ErrPasskeyRefused = refusal.Invalid("error.passkey.refused")
+	// ErrPasskeyNotFound: no such passkey of the person's (to remove).
+	ErrPasskeyNotFound = refusal.Invalid("error.passkey.not_found")
 	// ErrLastAdmin refuses to leave the portal without an active admin.
 	ErrLastAdmin = refusal.Conflict("error.account.last_admin")
 	// ErrRateLimited: too many attempts; the refusal says when to try again.

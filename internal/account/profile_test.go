@@ -128,7 +128,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		default:
 			applicants++
 		}
-		if (d.TOTPSecret != "") != (d.Roles.Admin || d.Roles.Board) || u.NeedsTOTP() {
+		if (d.TOTPSecret != "") != (d.Roles.Admin || d.Roles.Board) || u.NeedsTwoFactor() {
 			t.Fatalf("%s: TOTP secret %q", d.Email, d.TOTPSecret)
 		}
 		if d.TOTPSecret != "" {

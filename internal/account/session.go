@@ -17,12 +17,18 @@ import (
 
 // How a session was opened, for the audit trail.
 const (
-	LoginPassword     = "password"      // no TOTP on the account
-	LoginTOTP         = "totp"          // password, then a TOTP code
-	LoginRecoveryCode = "recovery_code" // password, then a recovery code
-	LoginInvitation   = "invitation"    // just accepted an invitation
-	LoginEmailLink    = "email_link"    // just confirmed the address by its link
+	LoginPassword     = "password"         // no TOTP on the account
+	LoginTOTP         = "totp"             // password, then a TOTP code
+	LoginRecoveryCode = "recovery_code"    // password, then a recovery code
+	LoginInvitation   = "invitation"       // just accepted an invitation
+	LoginEmailLink    = "email_link"       // just confirmed the address by its link
+	LoginPasskey2FA   = "password_passkey" // password, then a passkey
+	LoginPasskey      = "passkey"          // a passkey alone (it checked its owner)
 )
+
+// oneFactor lists the methods that prove the password, or an emailed link,
+// alone: not enough for an account with a second factor.
+var oneFactor = map[string]bool{LoginPassword: true, LoginInvitation: true, LoginEmailLink: true}
 
 // touchEvery: last_seen_at is written at most this often, so an ordinary
 // page view reads without writing.
@@ -35,12 +41,14 @@ type Session struct {
 	LastSeenAt time.Time `db:"last_seen_at"`
 	IP         string    `db:"ip"`
 	UserAgent  string    `db:"user_agent"`
+	Method     string    `db:"method"` // how it signed in: Login…
 	Current    bool      `db:"current"`
 }
 
 // CreateSession logs userID in and returns the session id to keep in the
-// scs session. Call it only after Authenticate and, when the account has
-// TOTP, VerifyCode or UseRecoveryCode succeeded (method says which).
+// scs session. Call it only after Authenticate and, when the account has a
+// second factor, VerifyCode, UseRecoveryCode or FinishPasskeyLogin
+// succeeded, or after FinishPasskeyLogin alone (method says which).
 func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, method string) (string, error) {
 	sid := secret.New()
 	now := s.now()
@@ -49,7 +57,7 @@ func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, meth
 		if err != nil {
 			return err
 		}
-		if !u.Active || u.InvitationPending || (u.TOTPEnabled() && (method == LoginPassword || method == LoginInvitation || method == LoginEmailLink)) {
+		if !u.Active || u.InvitationPending || (u.TwoFactorOn() && oneFactor[method]) {
 			return ErrForbidden
 		}
 		// Forget this person's sessions that ended idle.
@@ -58,7 +66,7 @@ func (s *Service) CreateSession(ctx context.Context, a Actor, userID int64, meth
 			return err
 		}
 		_, err = tx.ExecContext(ctx, sqlSessionInsert,
-			secret.Hash(sid), userID, now, truncate(a.IP, 64), truncate(a.UserAgent, 512))
+			secret.Hash(sid), userID, now, truncate(a.IP, 64), truncate(a.UserAgent, 512), method)
 		if err != nil {
 			return fmt.Errorf("account.CreateSession: %w", err)
 		}

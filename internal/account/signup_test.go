@@ -41,7 +41,7 @@ func TestSignupConfirmAndLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Name != "Ana Pérez" || u.Language != "es" || u.IsAdmin || u.IsBoard || u.NeedsTOTP() || u.EmailConfirmedAt == nil {
+	if u.Name != "Ana Pérez" || u.Language != "es" || u.IsAdmin || u.IsBoard || u.NeedsTwoFactor() || u.EmailConfirmedAt == nil {
 		t.Fatalf("user %+v", u)
 	}
 	for action, want := range map[string]int{"account.signup": 1, "account.email_confirmed": 1, "account.login_failed": 1} {

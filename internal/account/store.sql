@@ -2,6 +2,7 @@
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
     u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
+    (SELECT count(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys,
     u.created_at, u.updated_at
 FROM users u
 WHERE u.id = $1
@@ -10,7 +11,8 @@ WHERE u.id = $1
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
     u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
-    u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step
+    (SELECT count(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys,
+    u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step, u.webauthn_handle
 FROM users u
 WHERE u.id = $1
 FOR UPDATE
@@ -19,7 +21,8 @@ FOR UPDATE
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
     u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
-    u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step
+    (SELECT count(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys,
+    u.created_at, u.updated_at, u.password_hash, u.totp_secret, u.totp_last_step, u.webauthn_handle
 FROM users u
 WHERE lower(u.email) = lower($1)
 FOR UPDATE
@@ -28,6 +31,7 @@ FOR UPDATE
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
     u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
     u.password_hash IS NULL AS invitation_pending,
+    (SELECT count(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys,
     u.created_at, u.updated_at
 FROM users u
 WHERE $1 = '' OR strpos(lower(unaccent(u.name)), lower(unaccent($1))) > 0 OR strpos(lower(u.email), lower($1)) > 0

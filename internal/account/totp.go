@@ -125,8 +125,8 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, a Actor, code string) ([
 }
 
 // DisableTOTP turns TOTP off after asking for the password and a code again.
-// Board members and admins keep it (ErrTwoFactorRequired); an admin's
-// ResetTOTP helps one who lost the phone.
+// Board members and admins keep it unless they have a passkey
+// (keepSecondFactor); an admin's ResetTOTP helps one who lost the phone.
 func (s *Service) DisableTOTP(ctx context.Context, a Actor, password, code string) error {
 	if err := s.hitCode(ctx, a, a.UserID); err != nil {
 		return err
@@ -139,8 +139,8 @@ func (s *Service) DisableTOTP(ctx context.Context, a Actor, password, code strin
 		if !u.TOTPEnabled() {
 			return fmt.Errorf("account.DisableTOTP: TOTP is off: %w", ErrConflict)
 		}
-		if u.IPA() {
-			return ErrTwoFactorRequired
+		if err := keepSecondFactor(&u.User, false, u.Passkeys); err != nil {
+			return err
 		}
 		if err := s.reauthenticate(ctx, tx, a, u, password, code); err != nil {
 			return err
@@ -152,9 +152,10 @@ func (s *Service) DisableTOTP(ctx context.Context, a Actor, password, code strin
 	})
 }
 
-// ResetTOTP is an admin turning off someone's TOTP, for a person who lost
-// both phone and recovery codes. Their sessions end; a board member or admin
-// sets TOTP up again at the next login.
+// ResetTOTP is an admin turning off someone's second factors (TOTP and
+// passkeys), for a person who lost both phone and recovery codes. Their
+// sessions end; a board member or admin sets a second factor up again at
+// the next login.
 func (s *Service) ResetTOTP(ctx context.Context, a Actor, userID int64) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		admin, err := requireAdmin(ctx, tx, a)
@@ -168,12 +169,17 @@ func (s *Service) ResetTOTP(ctx context.Context, a Actor, userID int64) error {
 		if err := clearTOTP(ctx, tx, u.ID, s.now()); err != nil {
 			return err
 		}
+		res, err := tx.ExecContext(ctx, sqlPasskeysDeleteAll, u.ID)
+		if err != nil {
+			return fmt.Errorf("account.ResetTOTP: %w", err)
+		}
+		passkeys, _ := res.RowsAffected()
 		ended, err := deleteSessions(ctx, tx, u.ID, "")
 		if err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "account.totp_reset", u.ID, admin.Email,
-			map[string]any{"email": u.Email, "sessions_ended": ended})
+			map[string]any{"email": u.Email, "sessions_ended": ended, "passkeys_removed": passkeys})
 	})
 }
 

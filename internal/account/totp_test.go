@@ -126,7 +126,7 @@ func TestBoardAndAdminKeepTOTP(t *testing.T) {
 	e := newEnv(t)
 	admin := e.admin("ida@ipa.example")
 	u, _ := e.svc.User(ctx, admin.UserID)
-	if u.NeedsTOTP() {
+	if u.NeedsTwoFactor() {
 		t.Fatal("enrolled admin still needs TOTP")
 	}
 	err := e.svc.DisableTOTP(ctx, admin, "correct horse battery staple", "000000")

@@ -19,6 +19,7 @@ type User struct {
 	NotifyDigest     bool       `db:"notify_digest"` // a daily summary instead of each notice at once
 	TimeZone         string     `db:"time_zone"`     // IANA name; "": the browser's
 	TOTPEnabledAt    *time.Time `db:"totp_enabled_at"`
+	Passkeys         int        `db:"passkeys"` // how many passkeys the person has
 	// InvitationPending: invited, no password set yet.
 	InvitationPending bool      `db:"invitation_pending"`
 	CreatedAt         time.Time `db:"created_at"`
@@ -52,9 +53,29 @@ func (u *User) Roles() Roles { return Roles{Admin: u.IsAdmin, Board: u.IsBoard} 
 // TOTPEnabled reports whether logging in asks for a code.
 func (u *User) TOTPEnabled() bool { return u.TOTPEnabledAt != nil }
 
-// NeedsTOTP: a board member or admin without TOTP must set it up before
-// reaching anything else.
-func (u *User) NeedsTOTP() bool { return u.IPA() && !u.TOTPEnabled() }
+// TwoFactorOn reports whether the account has a second factor: TOTP, or a
+// passkey. Signing in then asks for one after the password.
+func (u *User) TwoFactorOn() bool { return u.TOTPEnabled() || u.Passkeys > 0 }
+
+// TwoFactorRequired: a board member's or admin's role requires a second
+// factor (TOTP or a passkey).
+func (u *User) TwoFactorRequired() bool { return u.IPA() }
+
+// NeedsTwoFactor: a board member or admin without a second factor must set
+// one up before reaching anything else.
+func (u *User) NeedsTwoFactor() bool { return u.TwoFactorRequired() && !u.TwoFactorOn() }
+
+// keepSecondFactor is the one rule on removing a second factor: a change
+// that would leave u with neither TOTP (totpAfter) nor a passkey
+// (passkeysAfter) is refused while u's role requires two factors. An
+// admin's ResetTOTP, for a person who lost the phone, is the one way
+// around it.
+func keepSecondFactor(u *User, totpAfter bool, passkeysAfter int) error {
+	if u.TwoFactorRequired() && !totpAfter && passkeysAfter <= 0 {
+		return ErrTwoFactorRequired
+	}
+	return nil
+}
 
 // IPA reports whether u works for the IPA: a board member or an admin, who
 // sees every charity's applications (what they may do to one is policy's).
@@ -66,4 +87,6 @@ type userRow struct {
 	PasswordHash sql.NullString `db:"password_hash"`
 	TOTPSecret   sql.NullString `db:"totp_secret"`
 	TOTPLastStep int64          `db:"totp_last_step"`
+	// WebAuthnHandle is the WebAuthn user handle, given with the first passkey.
+	WebAuthnHandle []byte `db:"webauthn_handle"`
 }

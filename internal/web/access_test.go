@@ -70,6 +70,12 @@ var accessCases = []accessCase{
 	{route: "POST /login", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /login/code", want: to("/login")},
 	{route: "POST /login/code", want: to("/login")},
+	// Passkeys: the options (JSON) of a sign-in anyone may begin; the
+	// second factor's only after a password; an empty answer is refused.
+	{route: "POST /login/code/passkey/options", want: refused(http.StatusForbidden)},
+	{route: "POST /login/code/passkey", want: to("/login")},
+	{route: "POST /login/passkey/options", want: ok},
+	{route: "POST /login/passkey", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /signup", want: ok},
 	{route: "POST /signup", want: refused(http.StatusUnprocessableEntity)},
 	{route: "GET /signup/sent", want: ok},
@@ -92,6 +98,9 @@ var accessCases = []accessCase{
 	{route: "GET /account/two-factor/qr.png", level: signedIn, want: ok, totpOn: &answer{status: http.StatusNotFound}},
 	{route: "POST /account/two-factor", level: signedIn, want: refused(http.StatusUnprocessableEntity), totpOn: &answer{http.StatusSeeOther, "/account"}},
 	{route: "POST /account/two-factor/disable", level: signedIn, want: refused(http.StatusConflict)}, // off already, or required by the role
+	{route: "POST /account/passkeys/options", level: signedIn, want: ok},
+	{route: "POST /account/passkeys", level: signedIn, want: refused(http.StatusUnprocessableEntity)}, // no name, no passkey
+	{route: "POST /account/passkeys/remove", level: signedIn, want: refused(http.StatusUnprocessableEntity)},
 	{route: "POST /account/sessions/revoke-others", level: signedIn, want: to("/account")},
 	{route: "POST /account/sessions/:id/revoke", level: signedIn, want: refused(http.StatusNotFound)},
 

@@ -40,7 +40,20 @@ func (s *Server) accountPage(c *gin.Context) (*view.Account, error) {
 		p.Sessions = append(p.Sessions, view.SessionRow{
 			ID: ss.ID, Device: device(&p.Page, ss.UserAgent), IP: ss.IP, Current: ss.Current,
 			LastSeen: p.Moment(ss.LastSeenAt), LastSeenISO: ss.LastSeenAt.UTC().Format(time.RFC3339),
+			Method: "page.passkeys.method." + ss.Method,
 		})
+	}
+	keys, err := s.accounts.ListPasskeys(c.Request.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		r := view.PasskeyRow{ID: k.ID, Name: k.Name, BackedUp: k.BackedUp,
+			Added: p.Moment(k.CreatedAt), AddedISO: k.CreatedAt.UTC().Format(time.RFC3339)}
+		if k.LastUsedAt != nil {
+			r.LastUsed, r.LastUsedISO = p.Moment(*k.LastUsedAt), k.LastUsedAt.UTC().Format(time.RFC3339)
+		}
+		p.Passkeys = append(p.Passkeys, r)
 	}
 	return p, nil
 }

@@ -98,7 +98,7 @@ func (s *Server) require(level access) gin.HandlerFunc {
 			c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
 			return
 		}
-		if level != signedIn && u.NeedsTOTP() {
+		if level != signedIn && u.NeedsTwoFactor() {
 			c.Abort()
 			c.Redirect(http.StatusSeeOther, "/account/two-factor")
 			return

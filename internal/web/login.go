@@ -20,8 +20,9 @@ func (s *Server) loginShow(c *gin.Context) error {
 	return nil
 }
 
-// loginSubmit checks the password; an account with two-factor then goes on
-// to the code page, holding only a "pending" mark in its session.
+// loginSubmit checks the password; an account with a second factor (TOTP or
+// a passkey) then goes on to the code page, holding only a "pending" mark in
+// its session.
 func (s *Server) loginSubmit(c *gin.Context) error {
 	p := view.Login{Page: s.page(c), Email: c.PostForm("email"), Next: localPath(c.PostForm("next"))}
 	u, err := s.accounts.Authenticate(c.Request.Context(), s.actor(c), p.Email, c.PostForm("password"))
@@ -29,7 +30,7 @@ func (s *Server) loginSubmit(c *gin.Context) error {
 		return s.refuse(c, err, &p.Page, "login", &p)
 	}
 	ctx := c.Request.Context()
-	if u.TOTPEnabled() {
+	if u.TwoFactorOn() {
 		if err := s.sessions.RenewToken(ctx); err != nil {
 			return err
 		}
@@ -55,12 +56,27 @@ func (s *Server) pendingUser(c *gin.Context) int64 {
 	return s.sessions.GetInt64(ctx, sessPendingUser)
 }
 
+// loginCodePage offers what the pending person has: a code field with
+// TOTP, a passkey button with passkeys.
+func (s *Server) loginCodePage(c *gin.Context, userID int64) (*view.LoginCode, error) {
+	u, err := s.accounts.User(c.Request.Context(), userID)
+	if err != nil {
+		return nil, err
+	}
+	return &view.LoginCode{Page: s.page(c), TOTP: u.TOTPEnabled(), Passkey: u.Passkeys > 0}, nil
+}
+
 func (s *Server) loginCodeShow(c *gin.Context) error {
-	if s.pendingUser(c) == 0 {
+	userID := s.pendingUser(c)
+	if userID == 0 {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil
 	}
-	s.render(c, http.StatusOK, "login_code", view.LoginCode{Page: s.page(c)})
+	p, err := s.loginCodePage(c, userID)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "login_code", p)
 	return nil
 }
 
@@ -80,8 +96,11 @@ func (s *Server) loginCodeSubmit(c *gin.Context) error {
 		err = s.accounts.UseRecoveryCode(ctx, s.actor(c), userID, code)
 	}
 	if err != nil {
-		p := view.LoginCode{Page: s.page(c)}
-		return s.refuseAt(c, "code", err, &p.Page, "login_code", &p)
+		p, perr := s.loginCodePage(c, userID)
+		if perr != nil {
+			return perr
+		}
+		return s.refuseAt(c, "code", err, &p.Page, "login_code", p)
 	}
 	u, err := s.accounts.User(ctx, userID)
 	if err != nil {
@@ -107,7 +126,7 @@ func (s *Server) startSession(c *gin.Context, u *account.User, method, next stri
 	}
 	s.sessions.Put(ctx, sessSID, sid)
 	switch {
-	case u.NeedsTOTP():
+	case u.NeedsTwoFactor():
 		next = "/account/two-factor"
 	case next == "" || next == "/":
 		next = "/dashboard"

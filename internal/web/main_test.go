@@ -39,10 +39,19 @@ func newTestServer(t testing.TB) *testServer {
 
 func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
 	t.Helper()
+	return newTestServerEnv(t, pool, nil)
+}
+
+// newTestServerEnv is newTestServerOn with more configuration (BASE_URL).
+func newTestServerEnv(t testing.TB, pool *sqlx.DB, extra map[string]string) *testServer {
+	t.Helper()
 	env := map[string]string{"DATA_DIR": t.TempDir(), "JOB_POLL_INTERVAL": "100ms",
 		// Tests set the clock months ahead (a trip now over): a session
 		// stays, as if the person had kept using it.
 		"SESSION_IDLE_TIMEOUT": "8760h"}
+	for k, v := range extra {
+		env[k] = v
+	}
 	// The fast tier (-short) has no mailpit: the portal logs its mail, as
 	// with no SMTP_HOST configured, and tests read what it queued.
 	var mp *testenv.MailServer

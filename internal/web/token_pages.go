@@ -30,7 +30,7 @@ func (s *Server) emailConfirmSubmit(c *gin.Context) error {
 	// The link proves the address: asking for the password just typed at
 	// sign-up would only be in the way. An account with a second factor
 	// still signs in with it.
-	if u.TOTPEnabled() {
+	if u.TwoFactorOn() {
 		s.flash(c, "flash.email_confirmed")
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil

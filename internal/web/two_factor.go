@@ -30,7 +30,7 @@ func (s *Server) twoFactorPage(c *gin.Context) (*view.TwoFactor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &view.TwoFactor{Page: s.page(c), Secret: e.Secret, Required: currentUser(c).NeedsTOTP()}, nil
+	return &view.TwoFactor{Page: s.page(c), Secret: e.Secret, Required: currentUser(c).NeedsTwoFactor()}, nil
 }
 
 // twoFactorQR is the QR code of the pending secret, as an image from this

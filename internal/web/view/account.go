@@ -10,6 +10,17 @@ type Account struct {
 	NotifyDigest   bool
 	NewEmail       string
 	Sessions       []SessionRow
+	Passkeys       []PasskeyRow
+	PasskeyName    string // what was typed, on a refused passkey
+}
+
+// PasskeyRow is one of the person's passkeys.
+type PasskeyRow struct {
+	ID                    int64
+	Name                  string
+	Added, AddedISO       string
+	LastUsed, LastUsedISO string // "": never used
+	BackedUp              bool
 }
 
 // SessionRow is one of the person's sessions.
@@ -18,4 +29,5 @@ type SessionRow struct {
 	Device, IP            string
 	LastSeen, LastSeenISO string
 	Current               bool
+	Method                string // catalog key of how it signed in
 }

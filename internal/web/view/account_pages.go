@@ -7,8 +7,12 @@ type Login struct {
 	Next  string
 }
 
-// LoginCode asks for the authenticator's code (login_code).
-type LoginCode struct{ Page }
+// LoginCode asks for the second factor after the password (login_code):
+// the authenticator's code with TOTP, a passkey with passkeys.
+type LoginCode struct {
+	Page
+	TOTP, Passkey bool
+}
 
 // ErrorPage is the friendly error page (error).
 type ErrorPage struct {
