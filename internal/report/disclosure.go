@@ -133,18 +133,16 @@ func PublicImpact(cells []Cell, mix []MixCell, minCell int) ImpactTable {
 // headline as the grand total. The headline is the impact table's: when
 // that withholds it, the whole case mix is withheld (the categories would
 // give it back); when it shows it, the case mix's protection takes it as
-// known (pinned: no cycle may pass through it).
+// known (pinned: no cycle may pass through it). When the headline is
+// withheld, so is the whole case mix, its categories' names included.
 func publicMix(mix []MixCell, headlineShown bool, minCell int) ([]MixFigure, []GroupFigure) {
 	if len(mix) == 0 {
 		return nil, nil
 	}
-	g, all := mixGrid(mix), make([]bool, len(mix)+len(mix)+8)
 	if !headlineShown {
-		for e := range all {
-			all[e] = true
-		}
-		return mixTable(mix, g, all)
+		return nil, nil
 	}
+	g := mixGrid(mix)
 	n := g.network(mPatients, minCell)
 	for _, strong := range []bool{true, false} {
 		n.strong = strong
