@@ -16,7 +16,8 @@ SET percent = $2, source = $3, updated_by = $4, updated_at = $5
 WHERE category = $1
 
 -- Every accepted report's case mix, a row per category, the trips in
--- the order they ended; $1 = 0 for every charity, else one charity's.
+-- the order they ended; $1 = 0 for every charity, else one charity's;
+-- the trips that ended on day $2 or after (NULL: all).
 -- name: outcomes-trips
 SELECT a.id AS application_id, a.organization_id, o.legal_name AS organization, a.title,
     a.trip_end, m.age_group, m.category, m.cases, m.deaths,
@@ -26,6 +27,7 @@ JOIN reports r ON r.application_id = m.application_id
 JOIN applications a ON a.id = m.application_id
 JOIN organizations o ON o.id = a.organization_id
 WHERE r.status = 'accepted' AND ($1::bigint = 0 OR a.organization_id = $1)
+    AND ($2::date IS NULL OR a.trip_end >= $2::date)
 ORDER BY a.trip_end, a.id, m.age_group DESC, m.category
 
 -- A charity's funded trips that have ended, but one (the application the

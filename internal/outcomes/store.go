@@ -147,8 +147,14 @@ type Trip struct {
 }
 
 // Trips returns every accepted report's outcomes (orgID 0), or one
-// charity's, in the order the trips ended, judged against ref.
-func (s *Service) Trips(ctx context.Context, orgID int64, ref Reference) ([]Trip, error) {
+// charity's, in the order the trips ended, judged against ref; only the
+// trips that ended on since or after, unless since is zero.
+func (s *Service) Trips(ctx context.Context, orgID int64, since time.Time, ref Reference) ([]Trip, error) {
+	var from *string
+	if !since.IsZero() {
+		d := since.UTC().Format(time.DateOnly)
+		from = &d
+	}
 	var rows []struct {
 		AppID        int64      `db:"application_id"`
 		OrgID        int64      `db:"organization_id"`
@@ -163,7 +169,7 @@ func (s *Service) Trips(ctx context.Context, orgID int64, ref Reference) ([]Trip
 		BSI          int        `db:"bsi"`
 		Predicted    *float64   `db:"predicted"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlTrips, orgID); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlTrips, orgID, from); err != nil {
 		return nil, fmt.Errorf("outcomes.Trips: %w", err)
 	}
 	var out []Trip
@@ -278,7 +284,7 @@ func (s *Service) History(ctx context.Context, orgID, except int64, dueDays int,
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	trips, err := s.Trips(ctx, orgID, ref)
+	trips, err := s.Trips(ctx, orgID, time.Time{}, ref)
 	if err != nil {
 		return nil, err
 	}

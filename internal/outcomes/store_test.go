@@ -79,7 +79,7 @@ func TestTripsAndHistoryJudgedByTheReference(t *testing.T) {
 	if err != nil || len(rows) != 6 || rows[4].Percent != nil || *rows[3].Percent != 19.4 || math.Abs(ref[4]-0.194) > 1e-12 {
 		t.Fatalf("the default reference: %+v %v %v", rows, ref, err)
 	}
-	got, err := svc.Trips(ctx, 0, ref)
+	got, err := svc.Trips(ctx, 0, time.Time{}, ref)
 	if err != nil || len(got) != 2 {
 		t.Fatalf("%+v, %v", got, err)
 	}
@@ -94,6 +94,9 @@ func TestTripsAndHistoryJudgedByTheReference(t *testing.T) {
 	}
 	if j := got[1].Judgement; j.Observed != 1 || math.Abs(j.Expected-1.53) > 1e-9 || len(j.LeftOut) != 1 || j.LeftOut[0] != 5 {
 		t.Errorf("trip 2 leaves category 5 out: %+v", j)
+	}
+	if recent, _ := svc.Trips(ctx, 0, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ref); len(recent) != 1 || recent[0].AppID != apps[1] {
+		t.Errorf("the trips since 2026: %+v", recent)
 	}
 	// The charity over time: each year, then all years together.
 	per := outcomes.ByCharity(got, ref)
@@ -147,7 +150,7 @@ func TestTripsAndHistoryJudgedByTheReference(t *testing.T) {
 	if err := pool.Get(&audited, `SELECT count(*) FROM audit WHERE action = 'outcomes.reference_changed' AND object_id = '5' AND actor_id = $1`, admin.ID); err != nil || audited != 1 {
 		t.Errorf("audit rows for category 5: %d, %v (only the category changed is audited)", audited, err)
 	}
-	got, _ = svc.Trips(ctx, 0, ref)
+	got, _ = svc.Trips(ctx, 0, time.Time{}, ref)
 	if j := got[1].Judgement; j.Observed != 2 || math.Abs(j.Expected-(1.53+0.61)) > 1e-9 || len(j.LeftOut) != 0 {
 		t.Errorf("trip 2 with category 5: %+v", j)
 	}

@@ -30,7 +30,8 @@ type Outcomes struct {
 	Page
 	Funnel     outcomes.Funnel
 	PointRows  []OutcomeRow // the funnel's points, in its order: its text alternative
-	Trips      []OutcomeRow
+	Since      int          // the first year shown; 0 with All
+	All        bool         // every year
 	Charities  []OutcomeRow
 	References []ReferenceLine
 	LeftOut    string // what the expected deaths leave out
