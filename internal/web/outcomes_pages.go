@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/outcomes"
+	"missiongrants/internal/report"
 	"missiongrants/internal/web/view"
 )
 
@@ -175,7 +176,11 @@ func (s *Server) outcomeHistory(c *gin.Context, p *view.Page, orgID, except int6
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.outcomes.History(ctx, orgID, except, s.cfg.ReportDueDays, ref)
+	due := s.cfg.ReportDueDays
+	if due <= 0 { // as report.New reads it
+		due = report.DefaultDueDays
+	}
+	rows, err := s.outcomes.History(ctx, orgID, except, due, ref)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
