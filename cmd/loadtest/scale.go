@@ -465,6 +465,8 @@ func plan(ctx context.Context, base string, vol *seed.Volume, clients int) ([]pa
 		{name: "review queue, 90% down", path: deep, clients: clients, want: http.StatusOK, probe: board[0], targets: getAs(board, deep)},
 		{name: "application page", path: "/applications/{id}", probePath: fmt.Sprintf("/applications/%d", vol.Busy), clients: clients, want: http.StatusOK,
 			main: true, probe: board[0], targets: getAs(board, apps...)},
+		// Every accepted report's trip, judged and placed on the funnel plot (the seed's case mixes).
+		{name: "outcomes page", path: "/board/outcomes", clients: 4, want: http.StatusOK, probe: board[0], targets: getAs(board, "/board/outcomes")},
 		{name: "admin dashboard", path: "/admin/dashboard", clients: clients, want: http.StatusOK, main: true, probe: admins[0], targets: getAs(admins, "/admin/dashboard")},
 		{name: "export (a year's applications, CSV)", path: export, clients: 4, want: http.StatusOK, probe: admins[0], targets: getAs(admins, export)},
 	}, nil

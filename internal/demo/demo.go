@@ -803,6 +803,28 @@ func (s *seeder) pay(appID, awardID, instalmentID int64, amount money.Cents, day
 	s.audit(approved, "ada", "payment.approved", "application", appID, map[string]any{"payment_id": payID})
 }
 
+// caseMix writes a submitted report's case mix and perfusion measures, as
+// report.Submit does.
+func (s *seeder) caseMix(appID int64, fig *report.Figures) {
+	for _, r := range fig.Mix {
+		if r.Cases == 0 {
+			continue
+		}
+		var hospital, after, ssi, bsi, predicted any
+		if r.AgeGroup == report.Child {
+			hospital, after, ssi, bsi = r.DeathsHospital, r.DeathsAfter, r.SSI, r.BSI
+		} else if r.HasPredicted {
+			predicted = r.Predicted
+		}
+		s.exec(`INSERT INTO report_case_mix (application_id, age_group, category, cases, deaths, deaths_hospital, deaths_after, ssi, bsi, predicted)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, appID, r.AgeGroup, r.Category, r.Cases, r.Deaths, hospital, after, ssi, bsi, predicted)
+	}
+	p := fig.Perfusion
+	s.exec(`UPDATE reports SET adult_score = NULLIF($2, ''), perf_bypass_cases = $3, perf_bypass_minutes = $4, perf_clamp_minutes = $5,
+			perf_transfused = $6, perf_lowest_hct = $7 WHERE application_id = $1`,
+		appID, fig.AdultScore, p.BypassCases, p.BypassMinutes, p.ClampMinutes, p.Transfused, p.LowestHct)
+}
+
 // report writes the trip's report as far as it has got, and returns the
 // day it was accepted, if it was.
 func (s *seeder) report(appID int64, a app, tripEnd int) *int {
@@ -829,6 +851,7 @@ func (s *seeder) report(appID int64, a app, tripEnd int) *int {
 			submitted_at, created_at, updated_at)
 		VALUES ($1, 'submitted', $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)`,
 		appID, raw, fig.Patients, fig.Pediatric, fig.OpenHeart, fig.Bypass, fig.Interventional, fig.Deaths, submitted, started)
+	s.caseMix(appID, fig)
 	s.audit(submitted, a.by, "report.submitted", "application", appID, map[string]any{"patients": fig.Patients})
 	if a.reportState == reportSubmitted {
 		return nil

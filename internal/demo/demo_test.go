@@ -132,7 +132,14 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	public := report.PublicImpact(cells, 11)
+	mix, err := reports.ImpactMix(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	public := report.PublicImpact(cells, mix, 11)
+	if len(public.Mix) == 0 || !public.Groups[0].Patients.Shown {
+		t.Errorf("the public impact page shows no case mix: %+v %+v", public.Mix, public.Groups)
+	}
 	if !public.Total.Patients.Shown || public.Total.Patients.N < 100 {
 		t.Errorf("the public impact page withholds its headline: %+v", public.Total)
 	}
@@ -260,7 +267,7 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 // tables the demo writes to, counted to show a second run changes nothing.
 var tables = []string{"users", "organizations", "organization_members", "funding_rounds", "applications", "application_versions",
 	"application_events", "application_messages", "screenings", "conflicts", "reviews", "board_comments", "votes", "ballots",
-	"awards", "instalments", "agreements", "payments", "payment_approvals", "reports", "report_reminders", "settings", "audit",
+	"awards", "instalments", "agreements", "payments", "payment_approvals", "reports", "report_case_mix", "report_reminders", "settings", "audit",
 	"documents", "application_version_documents"}
 
 func counts(t *testing.T, pool *sqlx.DB) map[string]int {

@@ -22,8 +22,8 @@ type Querier interface {
 // Date is a calendar date (a time.Time at UTC midnight).
 type Date time.Time
 
-// A row's cells are string, int64, bool, money.Cents, Date, time.Time (an
-// instant, UTC) or nil.
+// A row's cells are string, int64, float64, bool, money.Cents, Date,
+// time.Time (an instant, UTC) or nil.
 type Row []any
 
 // Export is one kind of export: its columns (translation keys under
@@ -44,7 +44,7 @@ func (e Export) Run(ctx context.Context, q Querier, p Period, emit func(Row) err
 }
 
 // All lists the exports in the order the page shows them.
-var All = []Export{Applications, Decisions, Payments, Outcomes}
+var All = []Export{Applications, Decisions, Payments, Outcomes, CaseMix, TripOutcomes}
 
 // Lookup finds an export by name.
 func Lookup(name string) (Export, error) {

@@ -20,4 +20,6 @@ var (
 	sqlDecisions    = queries.Get("export-decisions")
 	sqlOutcomes     = queries.Get("export-outcomes")
 	sqlPayments     = queries.Get("export-payments")
+	sqlCaseMix      = queries.Get("export-case-mix")
+	sqlTripOutcomes = queries.Get("export-trip-outcomes")
 )

@@ -54,6 +54,8 @@ func csvCell(v any) Cell {
 		return Text(v)
 	case int64:
 		return Plain(strconv.FormatInt(v, 10))
+	case float64: // the shortest decimal that reads back as v, as a workbook shows it
+		return Plain(strconv.FormatFloat(v, 'f', -1, 64))
 	case bool:
 		return Plain(strconv.FormatBool(v))
 	case money.Cents:

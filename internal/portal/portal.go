@@ -24,6 +24,7 @@ import (
 	"missiongrants/internal/metrics"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/outcomes"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/report"
 	"missiongrants/internal/review"
@@ -47,6 +48,7 @@ type Portal struct {
 	Awards     *award.Service
 	Agreements *agreement.Service
 	Reports    *report.Service
+	Outcomes   *outcomes.Service
 	Metrics    *metrics.Metrics
 	// Now is the one clock: every service and the web layer read the date
 	// from it, so a test that sets it moves the whole portal.
@@ -130,6 +132,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	a.Agreements = agreement.New(pool, agreement.Options{Outbox: outbox, BaseURL: base, Papers: paper, ReportDueDays: cfg.ReportDueDays, Now: now})
 	a.Awards = award.New(pool, award.Options{Outbox: outbox, ApprovalThreshold: money.Cents(cfg.PaymentApprovalCents), Agreements: a.Agreements, Now: now})
 	a.Reports = report.New(pool, report.Options{Outbox: outbox, DueDays: cfg.ReportDueDays, BaseURL: base, Now: now})
+	a.Outcomes = outcomes.New(pool, outcomes.Options{Now: now})
 	return a, nil
 }
 

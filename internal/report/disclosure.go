@@ -88,16 +88,126 @@ type ImpactTable struct {
 	Years     []ImpactTotal // in order of first appearance
 	Total     Counts        // the headline
 	Withheld  bool          // some figure is withheld
+	// The case mix: the patients of each category (in the order given),
+	// and of each age group. Never a death: mortality is not for the
+	// public page.
+	Mix    []MixFigure
+	Groups []GroupFigure
+}
+
+// MixFigure is one category's patients as the page's reader sees them.
+type MixFigure struct {
+	AgeGroup, Category string
+	Patients           Figure
+}
+
+// GroupFigure is one age group's patients over its categories.
+type GroupFigure struct {
+	AgeGroup string
+	Patients Figure
 }
 
 // ExactImpact is the IPA's own view: every figure shown.
-func ExactImpact(cells []Cell) ImpactTable {
-	return newGrid(cells).table(nil)
+func ExactImpact(cells []Cell, mix []MixCell) ImpactTable {
+	t := newGrid(cells).table(nil)
+	t.Mix, t.Groups = mixTable(mix, nil, nil)
+	return t
 }
 
 // PublicImpact is what the public sees: counts below minCell withheld, and
-// with them whatever would let one be worked out (see the rule above).
-func PublicImpact(cells []Cell, minCell int) ImpactTable {
+// with them whatever would let one be worked out (see the rule above),
+// the case mix included (see publicMix).
+func PublicImpact(cells []Cell, mix []MixCell, minCell int) ImpactTable {
+	t := publicImpact(cells, minCell)
+	t.Mix, t.Groups = publicMix(mix, t.Total.Patients.Shown, minCell)
+	for _, m := range t.Mix {
+		t.Withheld = t.Withheld || !m.Patients.Shown
+	}
+	return t
+}
+
+// publicMix decides the case mix's figures. Its categories add up to its
+// age groups, and these to the headline's patients (a report without a
+// case mix counts as "not reported"), so it is a table like the others:
+// age groups as rows, each category a column of one cell, and the
+// headline as the grand total. The headline is the impact table's: when
+// that withholds it, the whole case mix is withheld (the categories would
+// give it back); when it shows it, the case mix's protection takes it as
+// known (pinned: no cycle may pass through it). When the headline is
+// withheld, so is the whole case mix, its categories' names included.
+func publicMix(mix []MixCell, headlineShown bool, minCell int) ([]MixFigure, []GroupFigure) {
+	if len(mix) == 0 {
+		return nil, nil
+	}
+	if !headlineShown {
+		return nil, nil
+	}
+	g := mixGrid(mix)
+	n := g.network(mPatients, minCell)
+	for _, strong := range []bool{true, false} {
+		n.strong = strong
+		protect(pinned{n, g.grandEdge()})
+	}
+	// Where nothing withheld keeps a small count from being worked out
+	// (three categories listed, each with a patient, and a headline of
+	// 3), the case mix is not shown at all, not even its categories.
+	for _, strong := range []bool{true, false} {
+		n.strong = strong
+		for e := range n.edges {
+			if n.needsHelp(e) && !canReturn(pinned{n, g.grandEdge()}, e) {
+				return nil, nil
+			}
+		}
+	}
+	return mixTable(mix, g, n.hiddenFlags())
+}
+
+// mixGrid places the case mix as a grid: age groups as rows, each
+// category its own column.
+func mixGrid(mix []MixCell) *grid {
+	cells := make([]Cell, len(mix))
+	for k, m := range mix {
+		// One trip at least stands behind every listed category: its
+		// patients are at least one, as a reader knows.
+		cells[k] = Cell{Country: m.AgeGroup, Year: k, Trips: 1, Patients: m.Cases}
+	}
+	return newGrid(cells)
+}
+
+// mixTable shows the case mix with hidden[edge] withheld (nil: all shown).
+func mixTable(mix []MixCell, g *grid, hidden []bool) ([]MixFigure, []GroupFigure) {
+	if g == nil {
+		g = mixGrid(mix)
+	}
+	values := g.values(mPatients)
+	fig := func(e int) Figure {
+		if hidden != nil && hidden[e] {
+			return Figure{}
+		}
+		return Figure{N: values[e], Shown: true}
+	}
+	out := make([]MixFigure, len(mix))
+	for k, m := range mix {
+		out[k] = MixFigure{AgeGroup: m.AgeGroup, Category: m.Category, Patients: fig(k)}
+	}
+	groups := make([]GroupFigure, len(g.countries))
+	for i, c := range g.countries {
+		groups[i] = GroupFigure{AgeGroup: c, Patients: fig(g.countryEdge(i))}
+	}
+	return out, groups
+}
+
+// pinned is a network one of whose figures the reader knows from
+// elsewhere: it cannot move, whatever this table withholds.
+type pinned struct {
+	*network
+	fixed int
+}
+
+func (p pinned) movable(e int, up bool) bool { return e != p.fixed && p.network.movable(e, up) }
+
+// publicImpact is the country × year table's protection.
+func publicImpact(cells []Cell, minCell int) ImpactTable {
 	g := newGrid(cells)
 	nets := make([]*network, len(measures))
 	for m := range measures {

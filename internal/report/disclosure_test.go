@@ -40,6 +40,7 @@ type item struct {
 	what  string
 	fig   [4]report.Figure // trips, patients, surgeries, bypass
 	truth [4]int
+	mix   bool // of the case mix: only its patients are figures of the page
 }
 
 var measureNames = [4]string{"trips", "patients", "surgeries", "bypass"}
@@ -52,17 +53,21 @@ func figs(c report.Counts) [4]report.Figure {
 // sum of parts that hold between them (indices into items).
 type page struct {
 	items     []item
-	cells     int // items[:cells] are the cells
+	cells     int          // items[:cells] are the cells
+	listed    map[int]bool // other items a reader knows hold at least one patient (the case mix's categories)
 	equations []equation
 }
 
 type equation struct {
 	total int
 	parts []int
+	only  int // 1+the one measure the equation holds for; 0: all four
 }
 
-func newPage(t report.ImpactTable, truth []report.Cell) page {
-	var p page
+func (eq equation) holds(m int) bool { return eq.only == 0 || eq.only == m+1 }
+
+func newPage(t report.ImpactTable, truth []report.Cell, mix ...report.MixCell) page {
+	p := page{listed: map[int]bool{}}
 	country, year := map[string]int{}, map[int]int{}
 	for k, c := range t.Cells {
 		tr := truth[k]
@@ -99,8 +104,40 @@ func newPage(t report.ImpactTable, truth []report.Cell) page {
 	}
 	grand := sum("headline", func(int) bool { return true })
 	p.items[grand].fig = figs(t.Total)
-	p.equations = append(p.equations, equation{grand, countries}, equation{grand, years})
+	p.equations = append(p.equations, equation{total: grand, parts: countries}, equation{total: grand, parts: years})
+	p.addMix(t, mix, grand)
 	return p
+}
+
+// addMix adds the case mix: each category's patients, each age group's
+// total of them, and the headline as the total of the age groups. The
+// other three measures of these items are no figures (shown, never
+// summed), but a listed category has a patient.
+func (p *page) addMix(t report.ImpactTable, mix []report.MixCell, grand int) {
+	if len(t.Mix) == 0 {
+		return
+	}
+	shown := func(n int) report.Figure { return report.Figure{N: n, Shown: true} }
+	var groupParts []int
+	for _, g := range t.Groups {
+		var parts []int
+		truth := 0
+		for k, m := range mix {
+			if m.AgeGroup != g.AgeGroup {
+				continue
+			}
+			p.items = append(p.items, item{what: "mix " + m.AgeGroup + " " + m.Category, mix: true,
+				fig: [4]report.Figure{shown(1), t.Mix[k].Patients, shown(0), shown(0)}, truth: [4]int{1, m.Cases, 0, 0}})
+			p.listed[len(p.items)-1] = true
+			parts = append(parts, len(p.items)-1)
+			truth += m.Cases
+		}
+		p.items = append(p.items, item{what: "mix " + g.AgeGroup, mix: true,
+			fig: [4]report.Figure{shown(0), g.Patients, shown(0), shown(0)}, truth: [4]int{0, truth, 0, 0}})
+		p.equations = append(p.equations, equation{total: len(p.items) - 1, parts: parts, only: 2})
+		groupParts = append(groupParts, len(p.items)-1)
+	}
+	p.equations = append(p.equations, equation{total: grand, parts: groupParts, only: 2})
 }
 
 // linearLeaks names every withheld small figure that a combination of the
@@ -118,6 +155,9 @@ func (p page) linearLeaks(minCell int) []string {
 		}
 		var rows [][]*big.Rat
 		for _, eq := range p.equations {
+			if !eq.holds(m) {
+				continue
+			}
 			row := make([]*big.Rat, len(unknowns))
 			for c := range row {
 				row[c] = new(big.Rat)
@@ -208,7 +248,7 @@ func (p page) boundLeaks(t *testing.T, minCell int, strong bool) []string {
 			default:
 				r[i][m] = span{minCell, inf}
 			}
-			if i < p.cells && (m == 0 || m == 1) {
+			if (i < p.cells || p.listed[i]) && (m == 0 || m == 1) {
 				r[i][m].lo = max(r[i][m].lo, 1)
 			}
 		}
@@ -222,7 +262,10 @@ func (p page) boundLeaks(t *testing.T, minCell int, strong bool) []string {
 	}
 	for changed, round := true, 0; changed && round < 1000; round++ {
 		changed = false
-		for i := range p.cells {
+		for i := range p.items {
+			if i >= p.cells && !p.listed[i] {
+				continue
+			}
 			changed = narrow(&r[i][1], r[i][0].lo, inf) || changed // trips ≤ patients
 			changed = narrow(&r[i][0], 0, r[i][1].hi) || changed
 			changed = narrow(&r[i][2], r[i][3].lo, inf) || changed // bypass ≤ surgeries
@@ -230,6 +273,9 @@ func (p page) boundLeaks(t *testing.T, minCell int, strong bool) []string {
 		}
 		for _, eq := range p.equations {
 			for m := range 4 {
+				if !eq.holds(m) {
+					continue
+				}
 				// The parts' sum: lo, and hi over the bounded parts with
 				// how many are unbounded.
 				lo, hi, open := 0, 0, 0
@@ -271,7 +317,7 @@ func (p page) boundLeaks(t *testing.T, minCell int, strong bool) []string {
 			if s := r[i][m]; s.lo > it.truth[m] || s.hi < it.truth[m] {
 				t.Fatalf("the attacker is wrong: %s %s = %d, narrowed to %d..%d", it.what, measureNames[m], it.truth[m], s.lo, s.hi)
 			}
-			if !it.fig[m].Shown && it.truth[m] < minCell && r[i][m].lo == r[i][m].hi {
+			if !it.fig[m].Shown && it.truth[m] < minCell && r[i][m].lo == r[i][m].hi && (!it.mix || m == 1) {
 				leaks = append(leaks, fmt.Sprintf("%s %s = %d (bounds)", it.what, measureNames[m], it.truth[m]))
 			}
 		}
@@ -280,9 +326,9 @@ func (p page) boundLeaks(t *testing.T, minCell int, strong bool) []string {
 }
 
 // checkPage fails the test for anything the public page gives away.
-func checkPage(t *testing.T, cells []report.Cell, tab report.ImpactTable, minCell int) {
+func checkPage(t *testing.T, cells []report.Cell, tab report.ImpactTable, minCell int, mix ...report.MixCell) {
 	t.Helper()
-	p := newPage(tab, cells)
+	p := newPage(tab, cells, mix...)
 	most := 1
 	for _, c := range tab.Cells {
 		if c.Patients.Shown {
@@ -297,6 +343,9 @@ func checkPage(t *testing.T, cells []report.Cell, tab report.ImpactTable, minCel
 	}
 	for _, it := range p.items {
 		for m := range 4 {
+			if it.mix && m != 1 {
+				continue
+			}
 			f := it.fig[m]
 			if f.Shown && f.N != it.truth[m] {
 				t.Errorf("%s %s shown as %d, is %d", it.what, measureNames[m], f.N, it.truth[m])
@@ -353,7 +402,7 @@ func TestPublicImpactWithstandsTheAttacker(t *testing.T) {
 	for range tables {
 		cells := randomCells(r)
 		minCell := []int{3, 5, 11, 11, 11, 20}[r.IntN(6)]
-		tab := report.PublicImpact(cells, minCell)
+		tab := report.PublicImpact(cells, nil, minCell)
 		checkPage(t, cells, tab, minCell)
 		if t.Failed() {
 			return
@@ -375,7 +424,7 @@ func TestPublicImpactWithstandsTheAttacker(t *testing.T) {
 // hidden, every total shown) it recovers the issue's 9.
 func TestDisclosureAttackerRecoversNaiveSuppression(t *testing.T) {
 	cells := issueExample()
-	naive := report.ExactImpact(cells)
+	naive := report.ExactImpact(cells, nil)
 	hide := func(f *report.Figure) {
 		if f.N < 11 {
 			*f = report.Figure{}
@@ -407,7 +456,7 @@ func issueExample() []report.Cell {
 // length from it.
 func TestPublicImpactIssueExample(t *testing.T) {
 	cells := issueExample()
-	tab := report.PublicImpact(cells, 11)
+	tab := report.PublicImpact(cells, nil, 11)
 	checkPage(t, cells, tab, 11)
 	gt := tab.Cells[1]
 	if gt.Patients.Shown || gt.Bar != 0 {
@@ -428,12 +477,102 @@ func TestPublicImpactShowsWhatIsSafe(t *testing.T) {
 		{Country: "HN", Year: 2026, Trips: 12, Patients: 40, Surgeries: 38, Bypass: 30},
 		{Country: "GT", Year: 2026, Trips: 11, Patients: 20, Surgeries: 22, Bypass: 11},
 	}
-	tab := report.PublicImpact(cells, 11)
+	tab := report.PublicImpact(cells, nil, 11)
 	if tab.Withheld || tab.Total.Patients.N != 60 || tab.Cells[1].Bar != 50 || tab.Cells[0].Bar != 100 {
 		t.Errorf("%+v", tab)
 	}
-	full := report.ExactImpact(issueExample())
+	full := report.ExactImpact(issueExample(), nil)
 	if full.Withheld || full.Total.Patients.N != 27 || full.Cells[1].Patients.N != 9 || full.Cells[1].Bar != 50 {
 		t.Errorf("the IPA's view: %+v", full)
+	}
+}
+
+// randomMix splits the table's patients into a case mix: children over
+// RACHS-1 categories and adults over procedure groups, many of them small,
+// some reports "not reported".
+func randomMix(r *rand.Rand, cells []report.Cell) []report.MixCell {
+	total := 0
+	for _, c := range cells {
+		total += c.Patients
+	}
+	cats := map[string][]string{"child": {"1", "2", "3", "4", "5", "6", "unclassified", "not_reported"},
+		"adult": {"coronary", "valve", "combined", "other", "not_reported"}}
+	counts := map[[2]string]int{}
+	for range total {
+		g := "child"
+		if r.IntN(3) == 0 {
+			g = "adult"
+		}
+		list := cats[g]
+		// The first categories take most patients; the rest stay small.
+		k := min(r.IntN(len(list)), r.IntN(len(list)), r.IntN(len(list)))
+		counts[[2]string{g, list[k]}]++
+	}
+	var mix []report.MixCell
+	for _, g := range []string{"child", "adult"} {
+		for _, c := range cats[g] {
+			if n := counts[[2]string{g, c}]; n > 0 {
+				mix = append(mix, report.MixCell{AgeGroup: g, Category: c, Cases: n})
+			}
+		}
+	}
+	return mix
+}
+
+// The case mix joins the page: no small count of it, or of the table, can
+// be recovered from everything shown together (the headline is the
+// patients of both), and no death is ever among the figures.
+func TestPublicImpactWithTheCaseMixWithstandsTheAttacker(t *testing.T) {
+	testenv.Full(t, "a thousand random tables (slow)")
+	r := rand.New(rand.NewPCG(21, 2026))
+	var shown, seen, dropped int
+	for range 1000 {
+		cells := randomCells(r)
+		mix := randomMix(r, cells)
+		minCell := []int{3, 5, 11, 11, 11, 20}[r.IntN(6)]
+		tab := report.PublicImpact(cells, mix, minCell)
+		if len(tab.Mix) != len(mix) && len(tab.Mix) != 0 {
+			t.Fatalf("%d categories of %d shown", len(tab.Mix), len(mix))
+		}
+		if len(tab.Mix) == 0 {
+			dropped++
+		}
+		checkPage(t, cells, tab, minCell, mix...)
+		if t.Failed() {
+			return
+		}
+		for _, m := range tab.Mix {
+			seen++
+			if m.Patients.Shown {
+				shown++
+			}
+		}
+	}
+	t.Logf("case mix: %d of %d categories shown; none shown in %d tables of 1000", shown, seen, dropped)
+}
+
+// A case mix with one small category beside a shown headline: the small
+// one is withheld and so is another, so the headline does not give it
+// back; a withheld headline withholds the whole case mix.
+func TestPublicCaseMixExample(t *testing.T) {
+	cells := []report.Cell{{Country: "HN", Year: 2026, Trips: 12, Patients: 60, Surgeries: 58, Bypass: 40}}
+	mix := []report.MixCell{{AgeGroup: "child", Category: "2", Cases: 30}, {AgeGroup: "child", Category: "3", Cases: 20},
+		{AgeGroup: "child", Category: "6", Cases: 4}, {AgeGroup: "adult", Category: "valve", Cases: 6}}
+	tab := report.PublicImpact(cells, mix, 11)
+	checkPage(t, cells, tab, 11, mix...)
+	if tab.Mix[2].Patients.Shown || tab.Mix[3].Patients.Shown {
+		t.Errorf("small categories shown: %+v", tab.Mix)
+	}
+	if tab.Mix[0].Patients.Shown && tab.Mix[1].Patients.Shown && tab.Groups[0].Patients.Shown {
+		t.Errorf("60 − 30 − 20 − children's total gives the adults' 6 away: %+v %+v", tab.Mix, tab.Groups)
+	}
+	small := []report.Cell{{Country: "HN", Year: 2026, Trips: 1, Patients: 8, Surgeries: 8, Bypass: 6}}
+	tab = report.PublicImpact(small, []report.MixCell{{AgeGroup: "child", Category: "2", Cases: 8}}, 11)
+	if len(tab.Mix) != 0 || len(tab.Groups) != 0 {
+		t.Errorf("the headline is withheld, the case mix is not: %+v", tab.Mix)
+	}
+	full := report.ExactImpact(cells, mix)
+	if full.Mix[2].Patients.N != 4 || full.Groups[1].Patients.N != 6 {
+		t.Errorf("the IPA's view: %+v %+v", full.Mix, full.Groups)
 	}
 }

@@ -35,4 +35,8 @@ var (
 	sqlOverdueForOrganization  = queries.Get("report-overdue-for-organization")
 	sqlNotifyAdminsApplication = queries.Get("report-notify-admins-application")
 	sqlNotifyAdminsRecipients  = queries.Get("report-notify-admins-recipients")
+	sqlMixDelete               = queries.Get("report-mix-delete")
+	sqlMixInsert               = queries.Get("report-mix-insert")
+	sqlPerfusionUpdate         = queries.Get("report-perfusion-update")
+	sqlImpactMix               = queries.Get("report-impact-mix")
 )

@@ -65,11 +65,25 @@ type Form struct {
 	// budget, in the budget's order.
 	SpentByLine []string `json:"spent_by_line"`
 	Narrative   string   `json:"narrative"`
+
+	// Mix is the case mix as typed, by field name (MixFields); an empty
+	// box is none.
+	Mix        map[string]string `json:"mix,omitempty"`
+	AdultScore string            `json:"adult_score,omitempty"` // euroscore2 or sts
+	// The optional perfusion measures, PERForm's headings.
+	PerfBypassCases   string `json:"perf_bypass_cases,omitempty"`
+	PerfBypassMinutes string `json:"perf_bypass_minutes,omitempty"` // median
+	PerfClampMinutes  string `json:"perf_clamp_minutes,omitempty"`  // median
+	PerfTransfused    string `json:"perf_transfused,omitempty"`
+	PerfLowestHct     string `json:"perf_lowest_hct,omitempty"` // median of each case's lowest haematocrit, %
 }
 
 // Figures are a report's checked numbers.
 type Figures struct {
 	Patients, Pediatric, OpenHeart, Bypass, Interventional, Deaths int
+	Mix                                                            []MixRow
+	AdultScore                                                     string // "" when no predicted mortality was given
+	Perfusion                                                      *Perfusion
 }
 
 // Validate checks every figure and the figures against each other, naming
@@ -123,14 +137,19 @@ func (f *Form) Validate(lang string) (*Figures, error) {
 			fe[c.name] = i18n.Msg("error.report.over_patients", "Patients", patients)
 		}
 	}
-	if strings.TrimSpace(f.Deaths30) != "" && deaths30 < deaths {
-		fe["deaths_30"] = i18n.Msg("error.report.deaths_30_below_discharge")
+	// Deaths in hospital are counted whenever they occur (a death on day
+	// 45 still in hospital is one) and deaths at 30 days are those within
+	// 30 days of surgery, so neither count bounds the other.
+	var known30 *int
+	if strings.TrimSpace(f.Deaths30) != "" {
+		known30 = &deaths30
 	}
+	mix, perf, score := f.validateMix(fe, infants+children, adults, bypass, deaths, known30)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	return &Figures{Patients: patients, Pediatric: infants + children, OpenHeart: openHeart, Bypass: bypass,
-		Interventional: interventional, Deaths: deaths}, nil
+		Interventional: interventional, Deaths: deaths, Mix: mix, AdultScore: score, Perfusion: perf}, nil
 }
 
 // Service runs report actions.
@@ -252,6 +271,9 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if _, err := tx.ExecContext(ctx, sqlSubmitUpdate,
 			appID, fig.Patients, fig.Pediatric, fig.OpenHeart, fig.Bypass, fig.Interventional, fig.Deaths, s.now()); err != nil {
 			return fmt.Errorf("report.Submit: %w", err)
+		}
+		if err := writeMix(ctx, tx, appID, fig); err != nil {
+			return err
 		}
 		if err := audit.Record(ctx, tx, ac.Event("report.submitted", "application", appID, map[string]any{"patients": fig.Patients})); err != nil {
 			return err

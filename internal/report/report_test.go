@@ -22,13 +22,39 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 func goodForm() report.Form {
 	return report.Form{Infants: "2", Children: "10", Adults: "6", OpenHeart: "15", Bypass: "13", Interventional: "3",
-		DeathsDischarge: "1", Deaths30: "1", Complications: "2", LostFollowUp: "0", Narrative: "18 patients operated.", Spent: "17500"}
+		DeathsDischarge: "1", Deaths30: "1", Complications: "2", LostFollowUp: "0", Narrative: "18 patients operated.", Spent: "17500",
+		Mix: goodMix(), AdultScore: "euroscore2"}
+}
+
+// goodMix is goodForm's case mix: 12 children, 6 adults, the death in
+// hospital in category 3.
+func goodMix() map[string]string {
+	return map[string]string{
+		"mix_child_2_cases": "8", "mix_child_2_ssi": "1",
+		"mix_child_3_cases": "4", "mix_child_3_deaths_hospital": "1",
+		"mix_adult_valve_cases": "6", "mix_adult_valve_predicted": "12,5",
+	}
 }
 
 func TestFiguresAreCheckedAgainstEachOther(t *testing.T) {
-	fig, err := func() (*report.Figures, error) { f := goodForm(); return f.Validate("en") }()
+	fig, err := func() (*report.Figures, error) { f := goodForm(); f.AdultScore = "euroscore2"; return f.Validate("en") }()
 	if err != nil || fig.Patients != 18 || fig.Pediatric != 12 {
 		t.Fatalf("%+v, %v", fig, err)
+	}
+	valve := fig.Mix[len(report.ChildCategories)+1]
+	if valve.Category != "valve" || valve.Cases != 6 || !valve.HasPredicted || valve.Predicted != 0.125 {
+		t.Errorf("the adults' valve row: %+v", valve)
+	}
+	// A death in hospital on day 45 is a death before discharge and not
+	// one at 30 days: neither count bounds the other.
+	f := goodForm()
+	f.AdultScore, f.Deaths30 = "sts", "0"
+	if _, err := f.Validate("es"); err != nil {
+		t.Errorf("deaths at 30 days fewer than before discharge: %v", err)
+	}
+	f.DeathsDischarge, f.Deaths30, f.Mix["mix_child_3_deaths_hospital"], f.Mix["mix_child_2_deaths_after"] = "0", "2", "", "2"
+	if _, err := f.Validate("es"); err != nil {
+		t.Errorf("deaths at 30 days after discharge, none before: %v", err)
 	}
 	cases := []struct {
 		change func(f *report.Form)
@@ -38,13 +64,24 @@ func TestFiguresAreCheckedAgainstEachOther(t *testing.T) {
 		{func(f *report.Form) { f.Bypass = "16" }, "bypass", "error.report.bypass_over_open_heart"},
 		{func(f *report.Form) { f.DeathsDischarge = "19" }, "deaths_discharge", "error.report.over_patients"},
 		{func(f *report.Form) { f.LostFollowUp = "40" }, "lost_follow_up", "error.report.over_patients"},
-		{func(f *report.Form) { f.Deaths30 = "0" }, "deaths_30", "error.report.deaths_30_below_discharge"},
+		{func(f *report.Form) { f.Mix["mix_child_3_deaths_hospital"] = "5" }, "mix_child_3_deaths_hospital", "error.outcomes.over_cases"},
+		{func(f *report.Form) { f.Mix["mix_child_3_deaths_after"] = "4" }, "mix_child_3_deaths_after", "error.outcomes.deaths_over_cases"},
+		{func(f *report.Form) { f.Mix["mix_child_2_bsi"] = "9" }, "mix_child_2_bsi", "error.outcomes.over_cases"},
+		{func(f *report.Form) { f.Mix["mix_child_1_cases"] = "1" }, "mix_child", "error.outcomes.child_total"},
+		{func(f *report.Form) { f.Mix["mix_child_2_deaths_hospital"] = "1" }, "mix_child", "error.outcomes.child_deaths_hospital"},
+		{func(f *report.Form) { f.Mix["mix_adult_valve_cases"] = "5" }, "mix_adult", "error.outcomes.adult_total"},
+		{func(f *report.Form) { f.Mix["mix_adult_valve_deaths"] = "7" }, "mix_adult_valve_deaths", "error.outcomes.over_cases"},
+		{func(f *report.Form) { f.Mix["mix_adult_valve_predicted"] = "601" }, "mix_adult_valve_predicted", "error.outcomes.predicted_over_cases"},
+		{func(f *report.Form) { f.AdultScore = "" }, "adult_score", "error.field.choose"},
+		{func(f *report.Form) { f.PerfBypassMinutes, f.PerfClampMinutes = "90", "120" }, "perf_clamp_minutes", "error.outcomes.clamp_over_bypass"},
+		{func(f *report.Form) { f.PerfBypassCases = "14" }, "perf_bypass_cases", "error.outcomes.perf_over_bypass"},
 		{func(f *report.Form) { f.Infants, f.Children, f.Adults = "0", "0", "0" }, "adults", "error.report.no_patients"},
 		{func(f *report.Form) { f.Adults = "seis" }, "adults", "error.number.invalid"},
 		{func(f *report.Form) { f.Spent = "-5" }, "spent", "error.money.negative"},
 	}
 	for _, tc := range cases {
 		f := goodForm()
+		f.AdultScore = "euroscore2"
 		tc.change(&f)
 		_, err := f.Validate("en")
 		var fe i18n.FieldErrors
@@ -119,6 +156,18 @@ func TestReportSubmittedReviewedAndCounted(t *testing.T) {
 	}
 	if err := f.svc.Submit(ctx, act(f.member), f.member, f.app); err != nil {
 		t.Fatal(err)
+	}
+	// The case mix is kept by category, counts only, with the adults' score.
+	var mix []report.MixRow
+	if err := f.db.Select(&mix, `SELECT age_group, category, cases, deaths, coalesce(deaths_hospital, 0) AS deaths_hospital,
+		coalesce(deaths_after, 0) AS deaths_after, coalesce(ssi, 0) AS ssi, coalesce(bsi, 0) AS bsi, coalesce(predicted, 0) AS predicted
+		FROM report_case_mix WHERE application_id = $1 ORDER BY age_group DESC, category`, f.app); err != nil {
+		t.Fatal(err)
+	}
+	want := []report.MixRow{{AgeGroup: "child", Category: "2", Cases: 8, SSI: 1}, {AgeGroup: "child", Category: "3", Cases: 4, Deaths: 1, DeathsHospital: 1},
+		{AgeGroup: "adult", Category: "valve", Cases: 6, Predicted: 0.125}}
+	if len(mix) != len(want) || mix[0] != want[0] || mix[1] != want[1] || mix[2] != want[2] {
+		t.Errorf("the case mix kept: %+v", mix)
 	}
 	// The IPA's admins hear a report waits for their review.
 	if m := f.outbox.To("admin@ipa.example"); len(m) != 1 || !strings.Contains(m[0].Text, "Misión Tegucigalpa") ||

@@ -155,6 +155,24 @@ func Seed(ctx context.Context, db *sqlx.DB, o Options) (*Volume, error) {
 			SELECT a.id, 'accepted', '{}'::jsonb, 12 + a.id % 20, 4 + a.id % 6, 8 + a.id % 10, 6 + a.id % 10 - a.id % 3, 3 + a.id % 5, a.id % 50 / 49,
 				a.trip_end + 30, a.trip_end + 40, a.created_by, a.trip_end + 10, a.trip_end + 40
 			FROM applications a WHERE a.status = 'approved' AND a.trip_end < date '2026-08-01' AND a.title LIKE 'Mission %'`, nil},
+		// Their case mix: the children over RACHS-1 categories 1 to 4 and
+		// 6, the adults in valve surgery, a death in hospital in category
+		// 3 now and then (the reports' deaths), so the outcomes pages and
+		// the funnel plot have trips to place.
+		{"case mix", `INSERT INTO report_case_mix (application_id, age_group, category, cases, deaths, deaths_hospital, deaths_after, ssi, bsi)
+			SELECT r.application_id, 'child', c.category, c.cases, c.deaths, c.deaths, 0, c.ssi, 0
+			FROM reports r
+			CROSS JOIN LATERAL (VALUES
+				('1', r.pediatric / 4, 0, 0),
+				('2', r.pediatric - r.pediatric / 4 - r.pediatric / 3 - r.pediatric / 6 - 1, 0, r.application_id % 2),
+				('3', r.pediatric / 3, r.deaths, 0),
+				('4', r.pediatric / 6, 0, 0),
+				('6', 1, 0, 0)) AS c (category, cases, deaths, ssi)
+			WHERE r.status = 'accepted' AND r.data = '{}'::jsonb AND c.cases > 0`, nil},
+		{"adult case mix", `INSERT INTO report_case_mix (application_id, age_group, category, cases, deaths, predicted)
+			SELECT r.application_id, 'adult', 'valve', r.patients - r.pediatric, 0, (r.patients - r.pediatric) * 0.04
+			FROM reports r
+			WHERE r.status = 'accepted' AND r.data = '{}'::jsonb AND r.patients > r.pediatric`, nil},
 		// Every award's agreement, signed by the charity's person before any payment.
 		{"agreements", `INSERT INTO agreements (award_id, application_id, language, body, pdf, pdf_sha256, issued_by, issued_at,
 				signed_by, signer_name, signer_title, statement, signed_at, signed_pdf)

@@ -174,6 +174,7 @@ var accessCases = []accessCase{
 	{route: "POST /admin/agreement", level: adminOnly, want: refused(http.StatusUnprocessableEntity)}, // empty templates
 	{route: "POST /admin/applications/:id/report/review", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/impact/visibility", level: adminOnly, want: answer{http.StatusSeeOther, "/impact"}},
+	{route: "POST /admin/outcomes/reference", level: adminOnly, want: refused(http.StatusUnprocessableEntity)}, // no source given
 	{route: "POST /admin/applications/:id/payments", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/payments/approve", level: adminOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /admin/applications/:id/payments/cancel", level: adminOnly, want: refused(http.StatusNotFound)},
@@ -197,6 +198,7 @@ var accessCases = []accessCase{
 	// is not found.
 	{route: "GET /board/applications", level: ipaOnly, want: ok},
 	{route: "GET /board/packet.pdf", level: ipaOnly, want: ok},
+	{route: "GET /board/outcomes", level: ipaOnly, want: ok},
 	{route: "POST /board/applications/:id/discussion", level: ipaOnly, want: refused(http.StatusNotFound)},
 	{route: "POST /board/applications/:id/conflict", level: ipaOnly, want: refused(http.StatusNotFound)}, // admins declare their own too
 	{route: "GET /board/conflicts", level: ipaOnly, want: ok},

@@ -100,7 +100,7 @@ func (s *Server) adminExportDownload(c *gin.Context) error {
 // header is. Both lookups are tables: labels without arguments are kept by
 // the catalog, country names per language.
 func exportLabels(p Page, columns []string) func(export.Row) {
-	prefix := map[string]string{"status": "app.status.", "decision": "board.decision.", "method": "page.award.method.", "state": "export.state.", "stage": "stages.stage."}
+	prefix := map[string]string{"status": "app.status.", "decision": "board.decision.", "method": "page.award.method.", "state": "export.state.", "stage": "stages.stage.", "age_group": "page.outcomes.group."}
 	yes, no := p.T("page.minutes.yes"), p.T("page.minutes.no")
 	return func(row export.Row) {
 		for i, v := range row {

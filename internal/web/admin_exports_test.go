@@ -48,6 +48,11 @@ func (s *testServer) seedExports(t *testing.T, admin int64) {
 			(9901, 'accepted', 42, 30, 25, 20, 12, 1, '2026-08-01Z', '2026-08-15 09:00Z', '2026-07-01Z', '2026-08-15Z'),
 			(9902, 'accepted', 7, 7, 3, 3, 2, 0, '2026-12-20Z', '2027-01-03Z', '2026-12-01Z', '2027-01-03Z'),
 			(9903, 'submitted', 100, 50, 10, 5, 5, 2, '2026-09-01Z', NULL, '2026-08-01Z', '2026-09-01Z')`,
+		// 9901's case mix: 20 children in RACHS-1 category 2 (3.8%: 0.76
+		// expected), 10 in 3 (8.5%: 0.85) with the death, 12 adults.
+		`INSERT INTO report_case_mix (application_id, age_group, category, cases, deaths, deaths_hospital, deaths_after, ssi, bsi, predicted) VALUES
+			(9901, 'child', '2', 20, 0, 0, 0, 1, 0, NULL), (9901, 'child', '3', 10, 1, 1, 0, 0, 1, NULL),
+			(9901, 'adult', 'valve', 12, 0, NULL, NULL, NULL, NULL, 0.5), (9902, 'child', '1', 7, 0, 0, 0, 0, 0, NULL)`,
 	} {
 		var args []any
 		if strings.Contains(q, "$1") {
@@ -94,6 +99,14 @@ func TestExportsAsCSVAndXLSX(t *testing.T) {
 		"outcomes": {rows: 1, first: []string{"Solicitud", "9901", "Aceptado (UTC)", "2026-08-15 09:00:00", "País", "Honduras", "Fin del viaje", "2026-06-10",
 			"Organización", "'-2+3 Heart Fund", "Pacientes pediátricos", "30", "Fallecimientos", "1"},
 			sumCol: "Pacientes", total: 42},
+		// One row per trip and category, the period's trip only.
+		"case_mix": {rows: 3, first: []string{"Solicitud", "9901", "Grupo de edad", "Niños", "Categoría", "2", "Casos", "20",
+			"Infecciones de herida quirúrgica", "1", "Mortalidad de referencia (%)", "3.8", "Muertes esperadas", "0.76"},
+			sumCol: "Casos", total: 42},
+		// Per trip: 1 death against 0.76 + 0.85 = 1.61 expected.
+		"trip_outcomes": {rows: 1, first: []string{"Solicitud", "9901", "Casos", "30", "Muertes observadas", "1", "Muertes esperadas", "1.61",
+			"Infecciones en sangre", "1", "Casos fuera del cálculo", "0"},
+			sumCol: "Observadas/esperadas", total: 1 / 1.61},
 	}
 	for name, w := range cases {
 		query := "?from=2026-01-01&to=2026-12-31"

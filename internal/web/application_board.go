@@ -57,6 +57,11 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	if b.Others, err = s.apps.Others(ctx, u, a); err != nil {
 		return err
 	}
+	if can.Do(policy.SeeReviews) {
+		if b.Outcomes, err = s.outcomeHistory(c, &p.Page, a.OrganizationID, a.ID); err != nil {
+			return err
+		}
+	}
 	if b.Declarations, err = s.reviews.Declarations(ctx, a.ID); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ var components = map[string]func(data any) (templ.Component, bool){
 	"admin_criteria":      component(pages.AdminCriteria),
 	"admin_audit":         component(pages.AdminAudit),
 	"impact":              component(pages.Impact),
+	"outcomes":            component(pages.Outcomes),
 	"organization_show":   component(pages.OrganizationShow),
 	"organization_form":   component(pages.OrganizationForm),
 	"eligibility":         component(pages.Eligibility),

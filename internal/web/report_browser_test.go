@@ -31,7 +31,12 @@ func TestBrowserReportAcceptedShowsOnTheImpactPage(t *testing.T) {
 	charity.Do(chromedp.Navigate(srv.URL + app + "/report"))
 	wantHeading(t, charity, s.cat.T("es", "page.report.title"))
 	fill(charity, "f-infants", "3", "f-children", "9", "f-adults", "12", "f-open_heart", "20", "f-bypass", "18", "f-interventional", "4",
-		"f-deaths_discharge", "1", "f-complications", "2", "f-lost_follow_up", "0", "f-narrative", "24 pacientes operados en Tegucigalpa.")
+		"f-deaths_discharge", "1", "f-complications", "2", "f-lost_follow_up", "0", "f-narrative", "24 pacientes operados en Tegucigalpa.",
+		"f-mix_child_2_cases", "8", "f-mix_child_3_cases", "4", "f-mix_child_3_deaths_hospital", "1", "f-mix_adult_valve_cases", "12")
+	// The case mix's grid of counts fits the phone's width: nothing scrolls sideways.
+	if w := testenv.Run(charity, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); w > 0 {
+		t.Errorf("the report form is %d px wider than the screen", w)
+	}
 	clickAndWait(t, charity, `button[name="action"][value="submit"]`)
 	waitText(t, charity, ".flash", s.cat.T("es", "flash.report_submitted"))
 	charity.AssertNoConsoleErrors()

@@ -46,6 +46,7 @@ func (s *Server) reportPage(c *gin.Context, id int64) (*view.ReportPage, error) 
 		}
 	}
 	showAmounts(p)
+	s.mixLabels(&p.Page)
 	if p.Outcomes, err = s.docs.OutcomesOpen(ctx, u, id); err != nil {
 		return nil, err
 	}
@@ -95,11 +96,44 @@ func (s *Server) reportShow(c *gin.Context) error {
 
 func reportForm(c *gin.Context) report.Form {
 	v := func(k string) string { return c.PostForm(k) }
-	return report.Form{Infants: v("infants"), Children: v("children"), Adults: v("adults"), OpenHeart: v("open_heart"), Bypass: v("bypass"),
+	f := report.Form{Infants: v("infants"), Children: v("children"), Adults: v("adults"), OpenHeart: v("open_heart"), Bypass: v("bypass"),
 		Interventional: v("interventional"), DeathsDischarge: v("deaths_discharge"), Deaths30: v("deaths_30"), Complications: v("complications"),
 		LostFollowUp: v("lost_follow_up"), FollowUpCare: v("follow_up_care"), TrainedSurgeons: v("trained_surgeons"),
 		TrainedPerfusionists: v("trained_perfusionists"), TrainedNurses: v("trained_nurses"), TrainedOther: v("trained_other"),
-		Spent: v("spent"), SpentByLine: c.PostFormArray("spent_line"), Narrative: v("narrative")}
+		Spent: v("spent"), SpentByLine: c.PostFormArray("spent_line"), Narrative: v("narrative"),
+		Mix: map[string]string{}, AdultScore: v("adult_score"), PerfBypassCases: v("perf_bypass_cases"),
+		PerfBypassMinutes: v("perf_bypass_minutes"), PerfClampMinutes: v("perf_clamp_minutes"),
+		PerfTransfused: v("perf_transfused"), PerfLowestHct: v("perf_lowest_hct")}
+	for _, name := range report.MixFields() {
+		if x := strings.TrimSpace(v(name)); x != "" {
+			f.Mix[name] = x
+		}
+	}
+	return f
+}
+
+// mixLabels names each box of the case mix for the error summary: its age
+// group, its category and its column ("Children · RACHS-1 category 3 ·
+// Died in hospital").
+func (s *Server) mixLabels(p *view.Page) {
+	if p.Labels == nil {
+		p.Labels = map[string]string{}
+	}
+	each := func(group string, rows, measures []string) {
+		p.Labels["mix_"+group] = p.T("page.outcomes.group." + group)
+		for _, c := range rows {
+			for _, m := range measures {
+				p.Labels[report.MixField(group, c, m)] = p.T("page.outcomes.group."+group) + " · " +
+					p.T(mixLabelKey(group, c)) + " · " + p.T("page.outcomes.col."+m)
+			}
+		}
+	}
+	each(report.Child, report.ChildCategories, report.ChildMeasures)
+	each(report.Adult, report.AdultGroups, report.AdultMeasures)
+	for _, name := range report.PerfusionFields {
+		p.Labels[name] = p.T("page.outcomes." + name)
+	}
+	p.Labels["adult_score"] = p.T("page.outcomes.adult_score")
 }
 
 // reportSave saves the report as typed, and submits it when asked; a
@@ -176,9 +210,13 @@ func (s *Server) impactShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	t := report.ExactImpact(cells)
+	mix, err := s.reports.ImpactMix(ctx)
+	if err != nil {
+		return err
+	}
+	t := report.ExactImpact(cells, mix)
 	if !full {
-		t = report.PublicImpact(cells, s.cfg.ImpactMinCell)
+		t = report.PublicImpact(cells, mix, s.cfg.ImpactMinCell)
 	}
 	l := lang(c)
 	show := func(f report.Figure) string {
@@ -207,6 +245,15 @@ func (s *Server) impactShow(c *gin.Context) error {
 		p.Years = append(p.Years, row("", n.Year, n.Counts))
 	}
 	p.Total = row("", 0, t.Total)
+	for _, g := range t.Groups {
+		mg := view.MixGroup{Label: s.cat.T(l, "page.outcomes.group."+g.AgeGroup), Patients: show(g.Patients)}
+		for _, m := range t.Mix {
+			if m.AgeGroup == g.AgeGroup {
+				mg.Rows = append(mg.Rows, view.MixLine{Label: s.cat.T(l, mixLabelKey(m.AgeGroup, m.Category)), Patients: show(m.Patients)})
+			}
+		}
+		p.Mix = append(p.Mix, mg)
+	}
 	switch {
 	case !t.Total.Patients.Shown:
 		p.Lead = s.cat.T(l, "page.impact.lead_withheld")
@@ -226,4 +273,9 @@ func (s *Server) impactVisibility(c *gin.Context) error {
 	s.flash(c, "flash.saved")
 	c.Redirect(http.StatusSeeOther, "/impact")
 	return nil
+}
+
+// mixLabelKey names a category of the case mix in the catalog.
+func mixLabelKey(group, category string) string {
+	return "page.outcomes." + group + "." + category
 }

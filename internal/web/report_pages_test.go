@@ -30,7 +30,8 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	wantStatus(t, ch.upload(app, "budget_sheet", "", "late.pdf", pdfBytes), http.StatusUnprocessableEntity)
 
 	form := url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"7"}, "interventional": {"2"},
-		"deaths_discharge": {"0"}, "complications": {"1"}, "lost_follow_up": {"0"}, "narrative": {"Eight patients."}, "action": {"submit"}}
+		"deaths_discharge": {"0"}, "complications": {"1"}, "lost_follow_up": {"0"}, "narrative": {"Eight patients."}, "action": {"submit"},
+		"mix_child_2_cases": {"3"}, "mix_child_3_cases": {"2"}, "mix_adult_valve_cases": {"3"}}
 	form["spent_line"] = []string{"9800", "15.000,5x"}
 	rec := ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
@@ -39,14 +40,16 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 		`<a href="#f-spent_line_1">Spent on budget line 2: Enter an amount in numbers`, `aria-describedby="f-spent_line_1-error"`, `id="f-spent_line_1-error"`)
 	form["spent_line"] = []string{"9800", "15.000,50"}
 	form.Set("deaths_discharge", "1")
-	form.Set("deaths_30", "0")
+	form.Set("deaths_30", "0") // a death before discharge after day 30: not one at 30 days, and no mistake
+	form.Set("mix_child_3_deaths_hospital", "3")
 	rec = ch.post(app+"/report", form)
 	wantStatus(t, rec, http.StatusUnprocessableEntity)
 	mustContain(t, rec, "Bypass cases cannot be more than the open-heart operations", `value="7"`,
-		`<a href="#f-deaths_30">Deaths at 30 days: Deaths at 30 days include`)
+		`<a href="#f-mix_child_3_deaths_hospital">Children · RACHS-1 category 3 · Died in hospital: `+s.text("en", "error.outcomes.over_cases", "Cases", 2),
+		`aria-describedby="f-mix_child_3_deaths_hospital-error"`, `id="f-mix_child_3_deaths_hospital-error"`, `value="3"`)
+	mustNotContain(t, rec, `href="#f-deaths_30"`)
 	form.Set("bypass", "5")
-	form.Set("deaths_discharge", "0")
-	form.Del("deaths_30")
+	form.Set("mix_child_3_deaths_hospital", "1")
 	// The trip (June 2027, as the charity applied) is not over: the report
 	// waits, with every figure kept.
 	rec = ch.post(app+"/report", form)
@@ -58,7 +61,8 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 
 	admin := s.loginAs(t, people[demoAdmin])
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/report/review", url.Values{"decision": {"accept"}}), http.StatusSeeOther)
-	mustContain(t, admin.get("/impact"), s.text("es", "page.impact.lead", "Patients", 8, "Trips", 1), "Honduras")
+	mustContain(t, admin.get("/impact"), s.text("es", "page.impact.lead", "Patients", 8, "Trips", 1), "Honduras",
+		s.text("es", "page.outcomes.impact_mix"), "<td>"+s.text("es", "page.outcomes.child.3")+`</td><td class="num">2</td>`)
 
 	// Private until an admin says otherwise; then small counts are hidden.
 	wantStatus(t, s.client(t).get("/impact"), http.StatusNotFound)
@@ -66,7 +70,7 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	public := s.client(t, "Accept-Language", "en").get("/impact")
 	wantStatus(t, public, http.StatusOK)
 	mustContain(t, public, "Patients served on trips funded by the IPA&#39;s donors. Total withheld so that small counts stay private.", "<svg")
-	mustNotContain(t, public, ">8<", "<rect")
+	mustNotContain(t, public, ">8<", "<rect", ">3<", ">2<", s.text("en", "page.outcomes.child.3"))
 }
 
 // The issue's page: Honduras 18 patients and Guatemala "fewer than 11"
@@ -138,7 +142,10 @@ func approvedWithReport(t *testing.T, s *testServer) (*charity, string) {
 		"deaths_discharge": {"0"}, "deaths_30": {"1"}, "complications": {"2"}, "lost_follow_up": {"3"},
 		"follow_up_care":   {"Cardiology clinic at Hospital Escuela sees each child at 3 months."},
 		"trained_surgeons": {"7"}, "trained_perfusionists": {"9"}, "trained_nurses": {"11"}, "trained_other": {"13"},
-		"spent_line": {"9800", "15.000,50"}, "spent": {"24.800,50"}, "narrative": {"Eight patients."}, "action": {"submit"}}
+		"spent_line": {"9800", "15.000,50"}, "spent": {"24.800,50"}, "narrative": {"Eight patients."}, "action": {"submit"},
+		"mix_child_2_cases": {"3"}, "mix_child_4_cases": {"2"}, "mix_child_4_deaths_after": {"1"}, "mix_child_2_ssi": {"1"},
+		"mix_adult_coronary_cases": {"3"}, "mix_adult_coronary_predicted": {"4.5"}, "adult_score": {"sts"},
+		"perf_bypass_cases": {"5"}, "perf_bypass_minutes": {"95"}, "perf_clamp_minutes": {"61"}, "perf_lowest_hct": {"24.5"}}
 	wantStatus(t, ch.post(app+"/report", form), http.StatusSeeOther)
 	return ch, app
 }
@@ -202,7 +209,7 @@ func TestReportCorrectionsNoteOnTheReportPageAndInTheThread(t *testing.T) {
 	// Sent again, the admin sees what was asked beside the review.
 	wantStatus(t, ch.post(app+"/report", url.Values{"infants": {"1"}, "children": {"4"}, "adults": {"3"}, "open_heart": {"6"}, "bypass": {"5"},
 		"interventional": {"2"}, "deaths_discharge": {"0"}, "complications": {"2"}, "lost_follow_up": {"3"}, "narrative": {"Eight patients."},
-		"action": {"submit"}}), http.StatusSeeOther)
+		"action": {"submit"}, "mix_child_2_cases": {"5"}, "mix_adult_other_cases": {"3"}}), http.StatusSeeOther)
 	mustNotContain(t, ch.get(app+"/report"), `class="banner"`)
 	mustContain(t, admin.get(app+"/report"), s.text("es", "page.report.corrections_before", "Name", people[demoAdmin].name, "Date", s.cat.Date("es", reviewed.UTC())), note)
 }

@@ -100,6 +100,7 @@ func (s *Server) routes(r *gin.Engine) {
 	ipa := r.Group("/board", s.require(ipaOnly))
 	ipa.GET("/applications", s.handle(s.boardQueueShow))
 	ipa.GET("/packet.pdf", s.handle(s.boardPacket))
+	ipa.GET("/outcomes", s.handle(s.outcomesShow))
 	ipa.POST("/applications/:id/discussion", s.handle(s.boardDiscuss))
 	ipa.POST("/applications/:id/conflict", s.handle(s.boardDeclare)) // admins declare their own conflicts too
 	ipa.GET("/conflicts", s.handle(s.standingShow))                  // conflicts known ahead, with a charity
@@ -134,6 +135,7 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/agreement", s.handle(s.agreementTemplateSave))
 	admin.POST("/applications/:id/report/review", s.handle(s.reportReview))
 	admin.POST("/impact/visibility", s.handle(s.impactVisibility))
+	admin.POST("/outcomes/reference", s.handle(s.outcomesReference))
 	admin.POST("/applications/:id/payments", s.handle(s.paymentCreate))
 	admin.POST("/applications/:id/payments/approve", s.handle(s.paymentApprove))
 	admin.POST("/applications/:id/payments/reverse", s.handle(s.paymentReverse))

@@ -25,6 +25,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/metrics"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/outcomes"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/portal"
 	"missiongrants/internal/report"
@@ -46,6 +47,7 @@ type Server struct {
 	agreements *agreement.Service
 	papers     *papers.Papers
 	reports    *report.Service
+	outcomes   *outcomes.Service
 	metrics    *metrics.Metrics
 	reviews    *review.Service
 	assign     *assign.Service
@@ -66,7 +68,7 @@ type Server struct {
 // of a person's request. sessionCleanup is how often expired sessions are
 // deleted; 0 never (tests, where the database goes away with the test).
 func New(p *portal.Portal, sessionCleanup time.Duration) (*Server, error) {
-	s := &Server{timeouts: defaultTimeouts, cfg: p.Config, db: p.DB, cat: p.Catalog, log: p.Log, accounts: p.Accounts, orgs: p.Orgs, apps: p.Apps, docs: p.Docs, awards: p.Awards, agreements: p.Agreements, papers: papers.New(p.Catalog), reports: p.Reports, metrics: p.Metrics,
+	s := &Server{timeouts: defaultTimeouts, cfg: p.Config, db: p.DB, cat: p.Catalog, log: p.Log, accounts: p.Accounts, orgs: p.Orgs, apps: p.Apps, docs: p.Docs, awards: p.Awards, agreements: p.Agreements, papers: papers.New(p.Catalog), reports: p.Reports, outcomes: p.Outcomes, metrics: p.Metrics,
 		reviews: p.Reviews, votes: p.Votes, assign: p.Assign, now: p.Now}
 	var err error
 	if s.assets, err = newAssetSet(assets.FS); err != nil {

@@ -59,6 +59,10 @@ type Board struct {
 	CommentBody string
 
 	Others []application.Earlier
+	// Outcomes are the charity's earlier trips with their reports and
+	// outcomes, for those who may read the board's work (policy.SeeReviews);
+	// nil otherwise, or when the charity has no earlier trip.
+	Outcomes *OutcomeHistory
 
 	// Reviewers are those assigned, with whether each has reviewed;
 	// Assign: the viewer may change them (policy.AssignReviewers).

@@ -23,4 +23,17 @@ type Impact struct {
 	Public    bool   // the page is public
 	Full      bool   // the IPA's own view: no suppression
 	MinCell   int
+	// The case mix: patients by age group and category, each a number or
+	// the word for withheld; never a death.
+	Mix []MixGroup
 }
+
+// MixGroup is one age group of the impact page's case mix: its total and
+// its categories.
+type MixGroup struct {
+	Label, Patients string
+	Rows            []MixLine
+}
+
+// MixLine is one category's patients.
+type MixLine struct{ Label, Patients string }
