@@ -280,9 +280,55 @@
     });
     var legend = row.querySelector("[data-line-legend]");
     if (legend) { legend.textContent = msg("line", "{n}", String(n + 1)); }
+    var rm = row.querySelector("[data-remove-line]");
+    if (rm) { rm.value = String(n); rm.textContent = msg("remove", "{n}", String(n + 1)); }
     lines.appendChild(row);
     if (addBtn) { addBtn.hidden = rows().length >= maxLines; }
     return row;
+  }
+  // "Remove line N" (without JavaScript, a button that saves the form
+  // without it): the row goes at once, the others are numbered again, and
+  // autosave keeps the change; the last row is emptied instead.
+  function renumber() {
+    Array.prototype.forEach.call(rows(), function (row, n) {
+      row.querySelectorAll("input, select, textarea").forEach(function (el) {
+        el.id = el.id.replace(/_\d+$/, "_" + n);
+        var d = el.getAttribute("aria-describedby");
+        if (d) { el.setAttribute("aria-describedby", d.replace(/_\d+-error/, "_" + n + "-error")); }
+      });
+      row.querySelectorAll("label[for]").forEach(function (l) {
+        l.setAttribute("for", l.getAttribute("for").replace(/_\d+$/, "_" + n));
+      });
+      row.querySelectorAll(".field-error[id]").forEach(function (p) { p.id = p.id.replace(/_\d+-error/, "_" + n + "-error"); });
+      var legend = row.querySelector("[data-line-legend]");
+      if (legend) { legend.textContent = msg("line", "{n}", String(n + 1)); }
+      var rm = row.querySelector("[data-remove-line]");
+      if (rm) { rm.value = String(n); rm.textContent = msg("remove", "{n}", String(n + 1)); }
+    });
+  }
+  if (lines) {
+    lines.addEventListener("click", function (e) {
+      var btn = e.target && e.target.closest ? e.target.closest("[data-remove-line]") : null;
+      if (!btn) { return; }
+      e.preventDefault();
+      var row = btn.closest("[data-budget-row]"), all = rows();
+      var i = Array.prototype.indexOf.call(all, row);
+      if (all.length > 1) {
+        row.parentNode.removeChild(row);
+      } else {
+        row.querySelectorAll("input, select, textarea").forEach(function (el) {
+          if (el.tagName === "SELECT") { el.selectedIndex = 0; } else { el.value = ""; }
+        });
+      }
+      renumber();
+      if (addBtn) { addBtn.hidden = rows().length >= maxLines; }
+      updateTotal();
+      var left = rows(), next = left[Math.min(i, left.length - 1)];
+      var focus = next ? next.querySelector("select, input") : addBtn;
+      if (focus) { focus.focus(); }
+      say(msg("removed"), false);
+      changed();
+    });
   }
   if (addBtn && lines) {
     addBtn.hidden = rows().length >= maxLines;

@@ -33,6 +33,9 @@ type Edit struct {
 	// TakeTheirs are the merge units (see Conflict) whose saved value the
 	// person chose over what they typed: the value at Base is put back.
 	TakeTheirs []string
+	// Section, when set, is the one part of the form this save carries (a
+	// section's page): the rest of the draft is kept as saved.
+	Section string
 }
 
 // Saved is what a save kept.

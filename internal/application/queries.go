@@ -38,6 +38,8 @@ var (
 	sqlRoundInsert         = queries.Get("application-round-insert")
 	sqlRoundUpdate         = queries.Get("application-round-update")
 	sqlSaveRoundHelp       = queries.Get("application-save-round-help")
+	sqlDeleteDocuments     = queries.Get("application-delete-documents")
+	sqlDelete              = queries.Get("application-delete")
 	sqlScreeningInsert     = queries.Get("application-screening-insert")
 	sqlScreenUpdate        = queries.Get("application-screen-update")
 	sqlTimeline            = queries.Get("application-timeline")
