@@ -24,6 +24,17 @@
   });
   // Buttons that print the page, or copy a block's text (recovery codes):
   // shown only where a script can run them, and saying when it is done.
+  // A part of the application saved with its button: the copies of it
+  // kept on this device (see the form's script below) are the server's now.
+  document.querySelectorAll("[data-drop-copies]").forEach(function (el) {
+    var prefix = el.getAttribute("data-drop-copies");
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i--) {
+        var k = window.localStorage.key(i);
+        if (k && k.indexOf(prefix) === 0) { window.localStorage.removeItem(k); }
+      }
+    } catch (e) { /* no storage */ }
+  });
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
     b.addEventListener("click", function () { window.print(); });

@@ -389,10 +389,25 @@ func rebase(ctx context.Context, tx *sqlx.Tx, id int64, rev int, theirs Form, e 
 		f = takeTheirs(*base, f, e.TakeTheirs)
 	}
 	merged, conflicts, taken := merge(base, theirs, f)
+	if len(conflicts) == 0 && !e.Merge && e.Section != "" && base != nil && !takesFrom(taken, e.Section) {
+		// A section's page shows only its section: what was saved since in
+		// other sections is taken in unseen, as the page shows none of it.
+		return merged, taken, nil
+	}
 	if len(conflicts) > 0 || !e.Merge {
 		return Form{}, nil, &Stale{Rev: rev, Form: merged, Conflicts: conflicts, Taken: taken}
 	}
 	return merged, taken, nil
+}
+
+// takesFrom reports whether any of the changes taken is in section key.
+func takesFrom(taken []Change, key string) bool {
+	for _, ch := range taken {
+		if SectionOf(ch.Field) == key {
+			return true
+		}
+	}
+	return false
 }
 
 // currentDraft reads the draft as it is now, with its revision.

@@ -138,6 +138,9 @@ func (s *Server) applicationSave(c *gin.Context) error {
 		return nil
 	case c.PostForm("action") != "submit":
 		s.flash(c, "flash.draft_saved")
+		if e.Section != "" { // the server has the page's every value: its copy on the device can go
+			s.sessions.Put(ctx, sessSavedSection, e.Section)
+		}
 		c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
 		return nil
 	}

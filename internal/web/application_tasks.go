@@ -78,6 +78,11 @@ func (s *Server) applicationEdit(c *gin.Context) error {
 	if a.DraftSavedAt != nil {
 		p.SavedAt = p.Moment(*a.DraftSavedAt)
 	}
+	if key := s.sessions.PopString(ctx, sessSavedSection); key != "" {
+		if _, ok := application.SectionByKey(key); ok {
+			p.DropCopies = "missiongrants.draft:" + appURL(a.ID) + "/autosave?section=" + key + "@"
+		}
+	}
 	s.render(c, http.StatusOK, "application_tasks", p)
 	return nil
 }

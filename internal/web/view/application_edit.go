@@ -72,6 +72,9 @@ type ApplicationTasks struct {
 	CanCheck  bool
 	CanDelete bool // a draft never sent (policy.DeleteDraft)
 	SavedAt   string
+	// DropCopies: the part just saved with its button; the copies the
+	// page's script kept on the device under this prefix are the server's now.
+	DropCopies string
 }
 
 // Answer is one line of "check your answers": a question, the answer as
