@@ -594,7 +594,8 @@
       if (missing || !weights) { out.textContent = "–"; return; }
       var milli = Math.floor(1000 * sum / weights);
       var cents = Math.floor((milli % 1000) / 10);
-      out.textContent = Math.floor(milli / 1000) + "." + (cents < 10 ? "0" : "") + cents;
+      var mark = document.documentElement.lang === "es" ? "," : "."; // as review.Review.WeightedIn writes it
+      out.textContent = Math.floor(milli / 1000) + mark + (cents < 10 ? "0" : "") + cents;
     }
     form.addEventListener("change", update);
     update();

@@ -246,6 +246,9 @@ func (r Review) Weighted() string {
 	return fmt.Sprintf("%d.%02d", r.WeightedMilli/1000, r.WeightedMilli%1000/10)
 }
 
+// WeightedIn is Weighted as a reader of lang writes a decimal ("3.80", "3,80").
+func (r Review) WeightedIn(lang string) string { return i18n.Decimal(lang, r.Weighted()) }
+
 // Reviews lists appID's reviews as u may see them, for can, u's
 // policy.Can on the application: nothing unless it allows SeeReviews; then
 // a board member sees the others' only after submitting their own; admins

@@ -87,7 +87,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		b.Reviews = append(b.Reviews, rv)
 	}
 	if len(reviews) > 0 {
-		b.Mean = review.Review{WeightedMilli: total / len(reviews)}.Weighted()
+		b.Mean = review.Review{WeightedMilli: total / len(reviews)}.WeightedIn(lang(c))
 	}
 	for _, cr := range criteria {
 		cv := view.Criterion{Key: cr.Key, Name: cr.Name(p.Lang), Weight: cr.Weight}
@@ -102,7 +102,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	}
 	if own != nil {
 		b.Standing.Reviewed = true
-		b.Recommendation, b.Comment, b.Weighted = own.Recommendation, own.Comment, own.Weighted()
+		b.Recommendation, b.Comment, b.Weighted = own.Recommendation, own.Comment, own.WeightedIn(lang(c))
 	}
 	if b.Discussion, err = s.reviews.Discussion(ctx, can, a.ID); err != nil {
 		return err

@@ -137,8 +137,37 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 			t.Errorf("the application page lacks %q", want)
 		}
 	}
+	// The version reads its amounts whole: no number breaks across lines.
+	second.Do(chromedp.Navigate(srv.URL + app + "/versions/1"))
+	if broken := testenv.Run(second, chromedp.Evaluate[int](`[...document.querySelectorAll("td.num")].filter(td =>
+		getComputedStyle(td).whiteSpace !== "nowrap" || td.getClientRects().length !== 1 || td.scrollWidth > td.clientWidth + 1).length`)); broken != 0 {
+		t.Errorf("%d amounts of the version may break inside the number", broken)
+	}
+	// Radio buttons are small circles right beside their words, and the
+	// charity's pages fit the phone.
+	for _, path := range []string{ch.org, ch.org + "/eligibility", ch.org + "/applications/new", "/account"} {
+		second.Do(chromedp.Navigate(srv.URL + path))
+		if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+			t.Errorf("%s is wider than a 360 px phone", path)
+		}
+		if bad := testenv.Run(second, chromedp.Evaluate[[]string](radiosBesideTheirWords)); len(bad) != 0 {
+			t.Errorf("%s: radio buttons apart from their words or too large: %v", path, bad)
+		}
+	}
 	second.AssertNoConsoleErrors()
 }
+
+// radiosBesideTheirWords lists the page's radio buttons that are wider than
+// 2rem or stand more than 1.5rem from the start of their label's words.
+const radiosBesideTheirWords = `[...document.querySelectorAll("input[type=radio]")].filter(r => {
+	const box = r.getBoundingClientRect();
+	const label = r.labels && r.labels[0];
+	if (!label || box.width === 0) { return false; }
+	const range = document.createRange();
+	range.selectNodeContents(label);
+	const words = [...range.getClientRects()].find(c => c.width > 0 && c.left >= box.right - 1) || range.getBoundingClientRect();
+	return box.width > 32 || Math.abs(words.left - box.right) > 24;
+}).map(r => r.name + "=" + r.value)`
 
 // wantTaskState waits for the task list to show task key in state.
 func wantTaskState(t *testing.T, s *testServer, tab *testenv.Tab, key, state string) {

@@ -232,3 +232,30 @@ func (s *testServer) count(t *testing.T, query string, args ...any) int {
 	}
 	return n
 }
+
+// The documents' kind starts with "Choose…", not a real choice (a required
+// select's first option must be empty), and a file sent without one is
+// refused beside the field; a charity named "…, Inc." reads with one stop.
+func TestDocumentKindIsChosenAndNamesKeepOneStop(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Rita")
+	app := ch.startEmptyApplication()
+	page := ch.get(app + "/documents")
+	if !regexp.MustCompile(`<select id="f-kind" name="kind" required aria-required="true"[^>]*><option value="">` + regexp.QuoteMeta(s.text("en", "field.choose")) + `</option>`).MatchString(page.Body.String()) {
+		t.Errorf("the kind's first option is not an empty choice: %s", regexp.MustCompile(`(?s)<select id="f-kind".{0,300}`).FindString(page.Body.String()))
+	}
+	rec := ch.upload(app, "", "", "charter.pdf", pdfBytes)
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	mustContain(t, rec, `id="f-kind-error"`)
+	if n := s.count(t, `SELECT count(*) FROM documents`); n != 0 {
+		t.Fatalf("%d documents stored without a kind", n)
+	}
+
+	if _, err := s.db.Exec(`UPDATE organizations SET legal_name = 'Corazones Unidos, Inc.' WHERE id = $1`, strings.TrimPrefix(ch.org, "/organizations/")); err != nil {
+		t.Fatal(err)
+	}
+	choose := ch.get(ch.org + "/applications/new")
+	mustContain(t, choose, "For Corazones Unidos, Inc.</p>")
+	mustNotContain(t, choose, "Inc..")
+}

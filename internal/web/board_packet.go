@@ -48,11 +48,11 @@ func (s *Server) boardPacket(c *gin.Context) error {
 		}
 		var sum int
 		for _, r := range reviews {
-			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.Weighted(), Recommendation: r.Recommendation, Comment: r.Comment})
+			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.WeightedIn(lang(c)), Recommendation: r.Recommendation, Comment: r.Comment})
 			sum += r.WeightedMilli
 		}
 		if n := len(reviews); n > 0 { // as the application's page shows it
-			item.Mean = review.Review{WeightedMilli: sum / n}.Weighted()
+			item.Mean = review.Review{WeightedMilli: sum / n}.WeightedIn(lang(c))
 		}
 		comments, err := s.reviews.Discussion(ctx, can, a.ID)
 		if err != nil {
