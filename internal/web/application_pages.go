@@ -102,7 +102,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 }
 
 func (s *Server) savedLabel(c *gin.Context, t time.Time) string {
-	return s.cat.T(lang(c), "app.form.saved_at", "Time", t.UTC().Format("15:04")+" UTC")
+	return s.cat.T(lang(c), "app.form.saved_at", "Time", s.cat.DateTime(lang(c), t, zoneOf(c, currentUser(c))))
 }
 
 // applicationSave saves the draft (action=save) or saves and submits
