@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
@@ -191,8 +192,8 @@ func (s *Server) applicationSubmit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if !can.Do(policy.Submit) {
-		return s.apps.Submit(ctx, s.actor(c), u, id) // refused, with the rules' reason
+	if !can.Do(policy.Submit) { // refused, with the rules' reason
+		return cmp.Or[error](s.apps.Submit(ctx, s.actor(c), u, id), policy.ErrInvalidTransition)
 	}
 	if rev, err := strconv.Atoi(c.PostForm("draft_rev")); err != nil || rev != a.DraftRev {
 		p, err := s.applicationCheckPage(c, a, f)
