@@ -72,9 +72,15 @@ func TestDashboardAggregatesEqualARecount(t *testing.T) {
 				statuses[rng.IntN(len(statuses))], rounds[rng.IntN(len(rounds))], rng.IntN(5), org, anchor)
 		case 3: // a change of neither
 			_, err = q.Exec(`UPDATE applications SET title = 'Mission ' || id WHERE id % 3 = $1 AND organization_id = $2`, rng.IntN(3), org)
-		case 4:
-			_, err = q.Exec(`DELETE FROM applications a WHERE id % 7 = $1 AND organization_id = $2 AND id <> $3
-				AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id)`, rng.IntN(7), org, anchor)
+		case 4: // drafts deleted: only a draft never sent may be (00032), so these become such first
+			n := rng.IntN(7)
+			_, err = q.Exec(`UPDATE applications a SET version = 0 WHERE id % 7 = $1 AND organization_id = $2 AND id <> $3 AND status = 'draft'
+				AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id)`, n, org, anchor)
+			if err == nil {
+				_, err = q.Exec(`DELETE FROM applications a WHERE id % 7 = $1 AND organization_id = $2 AND id <> $3
+					AND status = 'draft' AND version = 0
+					AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id)`, n, org, anchor)
+			}
 		case 5:
 			_, err = q.Exec(`INSERT INTO awards (application_id, round_id, vote_id, year, amount_cents, created_by, created_at)
 				SELECT a.id, a.round_id, $3, 2025 + (a.id % 3)::int, 1000 + a.id, $1, now() FROM applications a

@@ -24,6 +24,17 @@
   });
   // Buttons that print the page, or copy a block's text (recovery codes):
   // shown only where a script can run them, and saying when it is done.
+  // A part of the application saved with its button: the copies of it
+  // kept on this device (see the form's script below) are the server's now.
+  document.querySelectorAll("[data-drop-copies]").forEach(function (el) {
+    var prefix = el.getAttribute("data-drop-copies");
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i--) {
+        var k = window.localStorage.key(i);
+        if (k && k.indexOf(prefix) === 0) { window.localStorage.removeItem(k); }
+      }
+    } catch (e) { /* no storage */ }
+  });
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
     b.addEventListener("click", function () { window.print(); });
@@ -280,9 +291,55 @@
     });
     var legend = row.querySelector("[data-line-legend]");
     if (legend) { legend.textContent = msg("line", "{n}", String(n + 1)); }
+    var rm = row.querySelector("[data-remove-line]");
+    if (rm) { rm.value = String(n); rm.textContent = msg("remove", "{n}", String(n + 1)); }
     lines.appendChild(row);
     if (addBtn) { addBtn.hidden = rows().length >= maxLines; }
     return row;
+  }
+  // "Remove line N" (without JavaScript, a button that saves the form
+  // without it): the row goes at once, the others are numbered again, and
+  // autosave keeps the change; the last row is emptied instead.
+  function renumber() {
+    Array.prototype.forEach.call(rows(), function (row, n) {
+      row.querySelectorAll("input, select, textarea").forEach(function (el) {
+        el.id = el.id.replace(/_\d+$/, "_" + n);
+        var d = el.getAttribute("aria-describedby");
+        if (d) { el.setAttribute("aria-describedby", d.replace(/_\d+-error/, "_" + n + "-error")); }
+      });
+      row.querySelectorAll("label[for]").forEach(function (l) {
+        l.setAttribute("for", l.getAttribute("for").replace(/_\d+$/, "_" + n));
+      });
+      row.querySelectorAll(".field-error[id]").forEach(function (p) { p.id = p.id.replace(/_\d+-error/, "_" + n + "-error"); });
+      var legend = row.querySelector("[data-line-legend]");
+      if (legend) { legend.textContent = msg("line", "{n}", String(n + 1)); }
+      var rm = row.querySelector("[data-remove-line]");
+      if (rm) { rm.value = String(n); rm.textContent = msg("remove", "{n}", String(n + 1)); }
+    });
+  }
+  if (lines) {
+    lines.addEventListener("click", function (e) {
+      var btn = e.target && e.target.closest ? e.target.closest("[data-remove-line]") : null;
+      if (!btn) { return; }
+      e.preventDefault();
+      var row = btn.closest("[data-budget-row]"), all = rows();
+      var i = Array.prototype.indexOf.call(all, row);
+      if (all.length > 1) {
+        row.parentNode.removeChild(row);
+      } else {
+        row.querySelectorAll("input, select, textarea").forEach(function (el) {
+          if (el.tagName === "SELECT") { el.selectedIndex = 0; } else { el.value = ""; }
+        });
+      }
+      renumber();
+      if (addBtn) { addBtn.hidden = rows().length >= maxLines; }
+      updateTotal();
+      var left = rows(), next = left[Math.min(i, left.length - 1)];
+      var focus = next ? next.querySelector("select, input") : addBtn;
+      if (focus) { focus.focus(); }
+      say(msg("removed"), false);
+      changed();
+    });
   }
   if (addBtn && lines) {
     addBtn.hidden = rows().length >= maxLines;
@@ -537,7 +594,8 @@
       if (missing || !weights) { out.textContent = "–"; return; }
       var milli = Math.floor(1000 * sum / weights);
       var cents = Math.floor((milli % 1000) / 10);
-      out.textContent = Math.floor(milli / 1000) + "." + (cents < 10 ? "0" : "") + cents;
+      var mark = document.documentElement.lang === "es" ? "," : "."; // as review.Review.WeightedIn writes it
+      out.textContent = Math.floor(milli / 1000) + mark + (cents < 10 ? "0" : "") + cents;
     }
     form.addEventListener("change", update);
     update();

@@ -386,6 +386,9 @@ const (
 func rebase(ctx context.Context, tx *sqlx.Tx, id int64, rev int, theirs Form, e Edit) (Form, []Change, error) {
 	f := e.Form
 	f.Normalize()
+	if sec, ok := SectionByKey(e.Section); ok {
+		f = Only(sec, theirs, f) // the other sections as saved: unchanged by this save
+	}
 	if e.Base == rev {
 		return takeTheirs(theirs, f, e.TakeTheirs), nil, nil
 	}
@@ -403,10 +406,25 @@ func rebase(ctx context.Context, tx *sqlx.Tx, id int64, rev int, theirs Form, e 
 		f = takeTheirs(*base, f, e.TakeTheirs)
 	}
 	merged, conflicts, taken := merge(base, theirs, f)
+	if len(conflicts) == 0 && !e.Merge && e.Section != "" && base != nil && !takesFrom(taken, e.Section) {
+		// A section's page shows only its section: what was saved since in
+		// other sections is taken in unseen, as the page shows none of it.
+		return merged, taken, nil
+	}
 	if len(conflicts) > 0 || !e.Merge {
 		return Form{}, nil, &Stale{Rev: rev, Form: merged, Conflicts: conflicts, Taken: taken}
 	}
 	return merged, taken, nil
+}
+
+// takesFrom reports whether any of the changes taken is in section key.
+func takesFrom(taken []Change, key string) bool {
+	for _, ch := range taken {
+		if SectionOf(ch.Field) == key {
+			return true
+		}
+	}
+	return false
 }
 
 // currentDraft reads the draft as it is now, with its revision.
@@ -537,6 +555,35 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 // Withdraw takes an application back; the charity only.
 func (s *Service) Withdraw(ctx context.Context, ac account.Actor, u *account.User, id int64) error {
 	return s.move(ctx, ac, u, id, policy.Withdraw, policy.EventWithdraw, policy.RoleApplicant, "", nil)
+}
+
+// Delete throws away a draft the charity never sent, with its documents
+// (whose files the store's sweep removes) and its saved revisions: only
+// the charity's members may (policy.DeleteDraft). What the IPA received is
+// withdrawn instead, never deleted. The audit row keeps its title.
+func (s *Service) Delete(ctx context.Context, ac account.Actor, u *account.User, id int64) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		a, err := get(ctx, tx, u, id, false)
+		if err != nil {
+			return err
+		}
+		if err := policy.Check(ctx, tx, u, id, s.now(), policy.Update, policy.DeleteDraft); err != nil {
+			return err
+		}
+		var docs []string
+		if err := tx.SelectContext(ctx, &docs, sqlDeleteDocuments, id); err != nil {
+			return fmt.Errorf("application.Delete: documents: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, sqlDelete, id)
+		if err != nil {
+			return fmt.Errorf("application.Delete: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return policy.ErrInvalidTransition
+		}
+		return audit.Record(ctx, tx, ac.Event("application.deleted", "application", id,
+			map[string]any{"title": a.DisplayTitle(), "organization": a.OrganizationName, "documents": docs}))
+	})
 }
 
 // RequestInfo asks the charity a question (admins only): the application

@@ -170,3 +170,10 @@ JOIN funding_rounds r ON r.id = a.round_id
 WHERE a.status IN ('in_review', 'voting')
 ORDER BY a.submitted_at, a.id
 
+
+-- name: application-delete-documents
+-- A deleted draft's documents: the store's sweep removes their files.
+DELETE FROM documents WHERE application_id = $1 RETURNING filename
+
+-- name: application-delete
+DELETE FROM applications WHERE id = $1 AND status = 'draft'

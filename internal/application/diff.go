@@ -84,3 +84,8 @@ func (f Form) fields() [][2]string {
 	}...)
 	return out
 }
+
+// Answers are the form's (name, value) pairs in the order a person meets
+// them: budget lines as budget_category_N, budget_description_N,
+// budget_amount_N; the team as team_count_ROLE, team_names_ROLE.
+func (f Form) Answers() [][2]string { return f.fields() }

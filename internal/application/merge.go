@@ -28,11 +28,16 @@ type Edit struct {
 	// elsewhere to fields this one did not change, and is refused only
 	// when both changed a field. The full save merges, since its answer
 	// reloads the page with the result; autosave does not, since the page
-	// would go on showing, and sending, the older values.
+	// would go on showing, and sending, the older values; but a section's
+	// autosave (Section) takes in what was saved since in other sections,
+	// which its page does not show.
 	Merge bool
 	// TakeTheirs are the merge units (see Conflict) whose saved value the
 	// person chose over what they typed: the value at Base is put back.
 	TakeTheirs []string
+	// Section, when set, is the one part of the form this save carries (a
+	// section's page): the rest of the draft is kept as saved.
+	Section string
 }
 
 // Saved is what a save kept.

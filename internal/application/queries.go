@@ -46,6 +46,8 @@ var (
 	sqlConceptLast         = queries.Get("concept-last")
 	sqlConceptInvite       = queries.Get("concept-invite")
 	sqlRoundStagesSave     = queries.Get("round-stages-save")
+	sqlDeleteDocuments     = queries.Get("application-delete-documents")
+	sqlDelete              = queries.Get("application-delete")
 	sqlScreeningInsert     = queries.Get("application-screening-insert")
 	sqlScreenUpdate        = queries.Get("application-screen-update")
 	sqlTimeline            = queries.Get("application-timeline")

@@ -549,3 +549,45 @@ func TestConcurrentSavesOfOneRevision(t *testing.T) {
 		t.Errorf("%d saves written, revision %d, %d replaced drafts kept; want 1, 1, 1", ok, rev, kept)
 	}
 }
+
+// Two members on two parts of one draft: each part's autosave keeps the
+// other's work. On the same part, an autosave based on an older revision
+// is still refused (its page would show older values), and so is one that
+// says no revision. A section's save never blanks the other sections.
+func TestSectionSavesOfOneDraft(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	id, _ := f.svc.Create(ctx, act(f.owner), f.owner, f.org, f.round)
+	a, _, _ := f.svc.Draft(ctx, f.owner, id)
+	opened := a.DraftRev
+
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: application.Form{Narrative: "300 children wait."}, Base: opened, Section: "need"}); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: application.Form{City: "Tegucigalpa"}, Base: opened, Section: "trip"})
+	if err != nil {
+		t.Fatalf("a part's autosave was refused for another part's change: %v", err)
+	}
+	_, form, _ := f.svc.Draft(ctx, f.owner, id)
+	if form.City != "Tegucigalpa" || form.Narrative != "300 children wait." {
+		t.Fatalf("after two parts: %+v", form)
+	}
+
+	// The same part, from a page opened before the city was saved.
+	_, err = f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: application.Form{Title: "Corazones"}, Base: opened, Section: "trip"})
+	if !errors.Is(err, application.ErrStale) {
+		t.Fatalf("an autosave over a change on its own page: %v", err)
+	}
+	_, err = f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: application.Form{Title: "Corazones"}, Base: application.NoBase, Section: "trip"})
+	if !errors.Is(err, application.ErrStale) {
+		t.Fatalf("an autosave without its revision: %v", err)
+	}
+	if _, err := f.svc.SaveDraft(ctx, f.owner, id, application.Edit{Form: application.Form{Title: "Corazones", City: "Tegucigalpa"}, Base: saved.Rev, Section: "trip"}); err != nil {
+		t.Fatal(err)
+	}
+	_, form, _ = f.svc.Draft(ctx, f.owner, id)
+	if form.Title != "Corazones" || form.Narrative != "300 children wait." {
+		t.Fatalf("a part's save changed another: %+v", form)
+	}
+}

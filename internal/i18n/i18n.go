@@ -183,6 +183,17 @@ func (c *Catalog) localize(lang, key string, args ...any) string {
 	if err != nil {
 		return key
 	}
+	return oneStop(s, args)
+}
+
+// oneStop drops the message's own full stop after a value that ends in one
+// ("For Heartbridge Missions, Inc..": "Inc.").
+func oneStop(s string, args []any) string {
+	for i := 1; i < len(args); i += 2 {
+		if v, ok := args[i].(string); ok && strings.HasSuffix(v, ".") && !strings.HasSuffix(v, "..") {
+			s = strings.ReplaceAll(s, v+".", v)
+		}
+	}
 	return s
 }
 

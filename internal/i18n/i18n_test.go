@@ -113,3 +113,26 @@ func TestCountWithoutPluralForms(t *testing.T) {
 		}
 	}
 }
+
+// A decimal reads as each language writes it; a value ending in a stop
+// ("Inc.") before the message's own stop reads with one stop, not two.
+func TestDecimalsAndStops(t *testing.T) {
+	if got := Decimal("es", "3.80"); got != "3,80" {
+		t.Errorf("Spanish decimal %q", got)
+	}
+	if got := Decimal("en", "3.80"); got != "3.80" {
+		t.Errorf("English decimal %q", got)
+	}
+	cat, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"en": "For Heartbridge Missions, Inc.", "es": "Para Heartbridge Missions, Inc."} {
+		if got := cat.T(lang, "page.app_new.for", "Organization", "Heartbridge Missions, Inc."); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+	if got := cat.T("en", "page.app_new.for", "Organization", "Wait..."); got != "For Wait...." {
+		t.Errorf("an ellipsis is not a stop: %q", got)
+	}
+}

@@ -113,13 +113,18 @@ type Composer struct {
 // nothing to parse or fail at start-up.
 func NewComposer(cat *i18n.Catalog) *Composer { return &Composer{cat: cat} }
 
-func (c *Composer) reader(lang string) mailtmpl.Reader {
-	return mailtmpl.Reader{Lang: lang, Cat: c.cat}
+func (c *Composer) reader(lang string, zone *time.Location) mailtmpl.Reader {
+	return mailtmpl.Reader{Lang: lang, Cat: c.cat, Zone: zone}
 }
 
-// Compose renders e for to in lang: subject, plain text and HTML.
+// Compose renders e for to in lang: subject, plain text and HTML, times in UTC.
 func (c *Composer) Compose(ctx context.Context, lang, to string, e mailtmpl.Email) (Message, error) {
-	r, err := mailtmpl.Render(ctx, c.reader(lang), e)
+	return c.ComposeIn(ctx, lang, time.UTC, to, e)
+}
+
+// ComposeIn is Compose with times on the recipient's clock, in zone.
+func (c *Composer) ComposeIn(ctx context.Context, lang string, zone *time.Location, to string, e mailtmpl.Email) (Message, error) {
+	r, err := mailtmpl.Render(ctx, c.reader(lang, zone), e)
 	if err != nil {
 		return Message{}, fmt.Errorf("mail: %T: %w", e, err)
 	}
@@ -129,6 +134,11 @@ func (c *Composer) Compose(ctx context.Context, lang, to string, e mailtmpl.Emai
 // Notice is e as a daily summary keeps it: its subject and its text body,
 // without the footer, which the summary carries once.
 func (c *Composer) Notice(lang string, e mailtmpl.Email) (subject, body string) {
-	r := c.reader(lang)
+	return c.NoticeIn(lang, time.UTC, e)
+}
+
+// NoticeIn is Notice with times on the recipient's clock, in zone.
+func (c *Composer) NoticeIn(lang string, zone *time.Location, e mailtmpl.Email) (subject, body string) {
+	r := c.reader(lang, zone)
 	return strings.TrimSpace(e.Subject(r)), strings.TrimSpace(e.Text(r))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/config"
+	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
 	"missiongrants/internal/testenv"
@@ -96,7 +97,8 @@ func TestOutboxQueuesTheComposedMailInTheCallersTransaction(t *testing.T) {
 	t.Parallel()
 	c, cat := composer(t)
 	q := &queue{}
-	tx := &sqlx.Tx{} // never used by the outbox itself: only handed on
+	tx := dbtest.New(t).MustBegin()
+	t.Cleanup(func() { _ = tx.Rollback() })
 	if err := (&mail.Outbox{Composer: c, Queue: q}).Send(context.Background(), tx, "es", "ana@example.org", mailtmpl.Test{Name: "Ana"}); err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +107,45 @@ func TestOutboxQueuesTheComposedMailInTheCallersTransaction(t *testing.T) {
 	}
 	if m := q.sent[0]; m.To != "ana@example.org" || m.Subject != cat.T("es", "mail.test.subject") {
 		t.Errorf("queued %+v", m)
+	}
+}
+
+// A mail's times are on the recipient's clock: the zone of their profile,
+// named; UTC, named, for an address with no zone (or no account).
+func TestMailTimesInTheRecipientsZone(t *testing.T) {
+	t.Parallel()
+	c, cat := composer(t)
+	q := &queue{}
+	pool := dbtest.New(t)
+	if _, err := pool.Exec(`INSERT INTO users (email, name, language, time_zone) VALUES ('Rosa@Corazones.example', 'Rosa', 'es', 'America/Tegucigalpa'),
+		('ana@example.org', 'Ana', 'en', '')`); err != nil {
+		t.Fatal(err)
+	}
+	closes := time.Date(2026, 12, 10, 18, 0, 0, 0, time.UTC)
+	vote := mailtmpl.VoteOpened{Title: "Misión Tegucigalpa", Organization: "Corazones", Closes: closes, Link: "https://grants.example.org/applications/7"}
+	tx := pool.MustBegin()
+	t.Cleanup(func() { _ = tx.Rollback() })
+	outbox := &mail.Outbox{Composer: c, Queue: q}
+	for _, to := range []string{"rosa@corazones.example", "ana@example.org", "nobody@example.org"} {
+		if err := outbox.Send(context.Background(), tx, "es", to, vote); err != nil {
+			t.Fatal(err)
+		}
+	}
+	honduras, err := time.LoadLocation("America/Tegucigalpa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cat.DateTime("es", closes, honduras) // 12:00, six hours behind
+	if !strings.Contains(want, "12:00") || !strings.Contains(want, "CST") {
+		t.Fatalf("the Honduran time reads %q", want)
+	}
+	if m := q.sent[0]; !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) || strings.Contains(m.Text, "UTC") {
+		t.Errorf("the mail to a reader in Honduras says:\n%s", m.Text)
+	}
+	for _, m := range q.sent[1:] {
+		if utc := cat.DateTime("es", closes, time.UTC); !strings.Contains(m.Text, utc) || !strings.Contains(utc, "18:00 UTC") {
+			t.Errorf("the mail to %s, who chose no zone, says:\n%s", m.To, m.Text)
+		}
 	}
 }
 

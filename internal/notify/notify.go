@@ -42,8 +42,11 @@ func (n *Notifier) Send(ctx context.Context, tx *sqlx.Tx, r Recipient, e mailtmp
 	if !r.Digest {
 		return n.outbox.Send(ctx, tx, r.Language, r.Email, e)
 	}
-	subject, body := n.outbox.Composer.Notice(r.Language, e)
-	_, err := tx.ExecContext(ctx, sqlDigestItemInsert,
+	subject, body, err := n.outbox.Notice(ctx, tx, r.Language, r.Email, e)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, sqlDigestItemInsert,
 		r.UserID, subject, body, n.now())
 	if err != nil {
 		return fmt.Errorf("notify: digest item: %w", err)

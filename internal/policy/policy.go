@@ -77,7 +77,8 @@ const (
 	View            Action = "view"             // read the submission and its thread
 	Edit            Action = "edit"             // change the draft and its documents
 	Submit          Action = "submit"           // send (or send again) the application
-	Withdraw        Action = "withdraw"         // take it back
+	Withdraw        Action = "withdraw"         // take back one the IPA has received
+	DeleteDraft     Action = "delete_draft"     // throw away a draft never sent
 	PostMessage     Action = "post_message"     // write in the thread with the charity
 	Screen          Action = "screen"           // send to the board or decline
 	RequestInfo     Action = "request_info"     // ask the charity to amend it
@@ -111,7 +112,7 @@ const (
 )
 
 // Actions is every action, in the order pages list them.
-var Actions = []Action{View, Edit, Submit, Withdraw, PostMessage, Screen, RequestInfo, DeclareConflict, RecordConflict,
+var Actions = []Action{View, Edit, Submit, Withdraw, DeleteDraft, PostMessage, Screen, RequestInfo, DeclareConflict, RecordConflict,
 	Review, SeeReviews, Discuss, SeeDiscussion, OpenVote, CloseVote, CastBallot, Award, Pay, ApprovePayment,
 	CancelPayment, ReversePayment, WriteReport, ReviewReport, SignAgreement, VoidAgreement, AssignReviewers, BeAssigned, DecideConcept}
 
@@ -162,6 +163,8 @@ func Decide(p Person, f Facts, a Action) error {
 	case Withdraw:
 		_, err := Next(f.Status, EventWithdraw, RoleApplicant)
 		return charity(p, err == nil, ErrInvalidTransition)
+	case DeleteDraft: // a draft was never sent: nothing of it is the IPA's to keep
+		return charity(p, f.Status == Draft, ErrInvalidTransition)
 	case PostMessage:
 		if p.Member {
 			return nil

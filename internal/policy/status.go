@@ -70,7 +70,6 @@ type transition struct {
 // transitions is the whole state machine: any move not listed is refused.
 var transitions = []transition{
 	{Draft, EventSubmit, RoleApplicant, Submitted},
-	{Draft, EventWithdraw, RoleApplicant, Withdrawn},
 	{Submitted, EventWithdraw, RoleApplicant, Withdrawn},
 	{Submitted, EventRequestInfo, RoleAdmin, MoreInfoRequested},
 	{MoreInfoRequested, EventResubmit, RoleApplicant, Submitted},

@@ -15,7 +15,6 @@ func TestStateMachine(t *testing.T) {
 	roles := []Role{RoleApplicant, RoleAdmin, RoleBoard, RoleVote}
 	allowed := map[[3]string]Status{
 		{"draft", "submit", "applicant"}:                 Submitted,
-		{"draft", "withdraw", "applicant"}:               Withdrawn,
 		{"submitted", "withdraw", "applicant"}:           Withdrawn,
 		{"submitted", "request_info", "admin"}:           MoreInfoRequested,
 		{"more_info_requested", "resubmit", "applicant"}: Submitted,

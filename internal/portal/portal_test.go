@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // The packages whose fixed statements live in .sql files. A package added
 // here without its statements loading (or loading without being listed)
 // fails, so the start-up check cannot silently skip one.
-var withQueries = []string{"account", "agreement", "application", "assign", "audit", "award", "document", "export", "notify", "organization", "outcomes", "policy", "ratelimit", "report", "review", "vote"}
+var withQueries = []string{"account", "agreement", "application", "assign", "audit", "award", "document", "export", "mail", "notify", "organization", "outcomes", "policy", "ratelimit", "report", "review", "vote"}
 
 // Every named statement of every package prepares against the migrated
 // schema, as portal.New checks at start; and none lies unused.

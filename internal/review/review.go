@@ -246,7 +246,7 @@ type Review struct {
 
 // Mean is the mean weighted score of the reviews that count, as Weighted
 // shows one ("" when none does).
-func Mean(reviews []Review) string {
+func Mean(reviews []Review, lang string) string {
 	var sum, n int
 	for _, r := range reviews {
 		if r.Counts {
@@ -256,13 +256,16 @@ func Mean(reviews []Review) string {
 	if n == 0 {
 		return ""
 	}
-	return Review{WeightedMilli: sum / n}.Weighted()
+	return Review{WeightedMilli: sum / n}.WeightedIn(lang)
 }
 
 // Weighted is the weighted score as text with two decimals ("3.40").
 func (r Review) Weighted() string {
 	return fmt.Sprintf("%d.%02d", r.WeightedMilli/1000, r.WeightedMilli%1000/10)
 }
+
+// WeightedIn is Weighted as a reader of lang writes a decimal ("3.80", "3,80").
+func (r Review) WeightedIn(lang string) string { return i18n.Decimal(lang, r.Weighted()) }
 
 // Reviews lists appID's reviews as u may see them, for can, u's
 // policy.Can on the application: nothing unless it allows SeeReviews; then

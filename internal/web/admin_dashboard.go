@@ -1,12 +1,11 @@
 package web
 
 import (
-	"fmt"
+	"cmp"
 	"missiongrants/internal/policy"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,40 +14,43 @@ import (
 	"missiongrants/internal/web/view"
 )
 
-const barHeight, barGap = 6, 3
+// chartRow is one row of a chart: its label, its value in words, and the
+// figures its bar stacks.
+type chartRow struct {
+	label, value string
+	data         []int64
+}
 
-// newChart makes a view.Chart of rows, each split into segments (a stacked bar),
-// scaled so the largest row spans the width.
-func newChart(label string, rows [][]int64, classes ...string) view.Chart {
-	var max int64
+// newChart makes a view.Chart of rows, each split into segments (a stacked
+// bar) of the classes in turn, scaled so the largest row spans the width;
+// scale writes the largest row's total for the axis.
+func newChart(title, axis, empty string, scale func(int64) string, rows []chartRow, classes ...string) view.Chart {
+	var most int64
 	for _, r := range rows {
 		var sum int64
-		for _, v := range r {
+		for _, v := range r.data {
 			sum += max0(v)
 		}
-		if sum > max {
-			max = sum
-		}
+		most = max(most, sum)
 	}
-	ch := view.Chart{Label: label, Height: len(rows)*(barHeight+barGap) - barGap}
-	if ch.Height < barHeight {
-		ch.Height = barHeight
-	}
-	for i, r := range rows {
-		b := view.ChartBar{Y: i * (barHeight + barGap)}
+	ch := view.Chart{Title: title, Axis: axis, Empty: empty, Max: scale(most)}
+	for _, r := range rows {
+		row := view.ChartRow{Label: r.label, Value: r.value}
 		x := 0.0
-		for j, v := range r {
+		for j, v := range r.data {
 			w := 0.0
-			if max > 0 {
-				w = 100 * float64(max0(v)) / float64(max)
+			if most > 0 {
+				w = 100 * float64(max0(v)) / float64(most)
 			}
-			b.Segs = append(b.Segs, view.ChartSeg{X: strconv.FormatFloat(x, 'f', 2, 64), W: strconv.FormatFloat(w, 'f', 2, 64), Class: classes[j%len(classes)]})
+			row.Segs = append(row.Segs, view.ChartSeg{X: strconv.FormatFloat(x, 'f', 2, 64), W: strconv.FormatFloat(w, 'f', 2, 64), Class: classes[j%len(classes)]})
 			x += w
 		}
-		ch.Bars = append(ch.Bars, b)
+		ch.Rows = append(ch.Rows, row)
 	}
 	return ch
 }
+
+func count(n int64) string { return strconv.FormatInt(n, 10) }
 
 func max0(v int64) int64 { return max(v, 0) }
 
@@ -110,8 +112,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	for _, st := range application.QueueStatuses() {
 		queue[st] = true
 	}
-	var words []string
-	var rows [][]int64
+	var rows []chartRow
 	for _, st := range dashboardStatuses {
 		if (st.Concept() || st == policy.Invited) && byStatus[st] == 0 {
 			continue // a two-stage round's stages, shown once an application is at one
@@ -121,31 +122,32 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 			r.Link = "/board/applications?status=" + url.QueryEscape(string(st))
 		}
 		p.Statuses = append(p.Statuses, r)
-		words = append(words, fmt.Sprintf("%s: %d", r.Label, r.N))
-		rows = append(rows, []int64{int64(r.N)})
+		rows = append(rows, chartRow{r.Label, strconv.Itoa(r.N), []int64{int64(r.N)}})
 	}
-	p.StatusChart = newChart(p.T("page.admin_dashboard.by_status")+". "+strings.Join(words, "; "), rows, "bar")
+	p.StatusChart = newChart(p.T("chart.by_status"), p.T("chart.axis_applications"), p.T("page.admin_dashboard.no_applications"), count, rows, "bar")
 
 	p.Rounds = rounds
-	words, rows = nil, nil
+	rows = nil
 	for _, r := range rounds {
-		words = append(words, fmt.Sprintf("%s: %d", r.Name, r.N))
-		rows = append(rows, []int64{int64(r.N)})
+		rows = append(rows, chartRow{r.Name, strconv.Itoa(r.N), []int64{int64(r.N)}})
 	}
-	p.RoundChart = newChart(p.T("page.admin_dashboard.by_round")+". "+strings.Join(words, "; "), rows, "bar")
+	p.RoundChart = newChart(p.T("chart.by_round"), p.T("chart.axis_applications"), p.T("page.admin_dashboard.no_applications"), count, rows, "bar")
 
 	usd := func(v money.Cents) string { return money.Format(v, money.USD, l) }
-	words, rows = nil, nil
+	rows = nil
 	for _, y := range years {
 		row := view.DashYearRow{Year: y.Year, Awarded: usd(y.Awarded), Paid: usd(y.Paid), Outstanding: usd(y.Outstanding())}
 		p.Years = append(p.Years, row)
-		words = append(words, p.T("page.admin_dashboard.year_words", "Year", y.Year, "Awarded", row.Awarded, "Paid", row.Paid, "Outstanding", row.Outstanding))
-		rows = append(rows, []int64{int64(y.Paid), int64(y.Outstanding())})
+		rows = append(rows, chartRow{strconv.Itoa(y.Year), p.T("chart.paid_outstanding", "Paid", row.Paid, "Outstanding", row.Outstanding),
+			[]int64{int64(y.Paid), int64(y.Outstanding())}})
 	}
-	p.YearChart = newChart(p.T("page.admin_dashboard.money")+". "+strings.Join(words, "; "), rows, "bar-paid", "bar-outstanding")
+	p.YearChart = newChart(p.T("chart.money"), p.T("chart.axis_usd"), p.T("page.admin_dashboard.no_awards"),
+		func(c int64) string { return usd(money.Cents(c)) }, rows, "bar-paid", "bar-outstanding")
+	p.YearChart.Keys = []view.ChartKey{{Label: p.T("page.award.paid"), Class: "bar-paid"}, {Label: p.T("page.award.outstanding"), Class: "bar-outstanding"}}
 
 	now := s.now()
-	words, rows = nil, nil
+	rows = nil
+	hours := func(h int64) string { return p.T("chart.hours", "Hours", h) }
 	for _, v := range votes {
 		h := int64(v.ClosesAt.Sub(now).Hours())
 		if h < 0 {
@@ -153,15 +155,14 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		}
 		row := view.DashVoteRow{ApplicationID: v.ApplicationID, Title: v.Title, ClosesAt: p.Moment(v.ClosesAt), Hours: h}
 		p.Votes = append(p.Votes, row)
-		words = append(words, p.T("page.admin_dashboard.vote_words", "Title", v.Title, "Closes", row.ClosesAt, "Hours", h))
-		rows = append(rows, []int64{h})
+		rows = append(rows, chartRow{cmp.Or(v.Title, p.T("page.app.untitled")), hours(h), []int64{h}})
 	}
-	p.VoteChart = newChart(p.T("page.admin_dashboard.votes")+". "+strings.Join(words, "; "), rows, "bar")
+	p.VoteChart = newChart(p.T("chart.votes"), p.T("chart.axis_hours"), p.T("chart.votes_none"), hours, rows, "bar")
 
-	p.ReportChart = newChart(p.T("page.admin_dashboard.reports")+". "+
-		p.T("page.admin_dashboard.reports_overdue", "Count", p.Overdue.Total)+"; "+
-		p.T("page.admin_dashboard.reports_awaiting", "Count", p.AwaitingReview.Total),
-		[][]int64{{int64(p.Overdue.Total)}, {int64(p.AwaitingReview.Total)}}, "bar-outstanding", "bar")
+	p.ReportChart = newChart(p.T("chart.reports"), p.T("chart.axis_reports"), p.T("chart.reports_none"), count,
+		[]chartRow{{p.T("chart.reports_overdue"), strconv.Itoa(p.Overdue.Total), []int64{int64(p.Overdue.Total)}},
+			{p.T("chart.reports_awaiting"), strconv.Itoa(p.AwaitingReview.Total), []int64{int64(p.AwaitingReview.Total)}}},
+		"bar-outstanding", "bar")
 
 	s.render(c, http.StatusOK, "admin_dashboard", p)
 	return nil

@@ -129,19 +129,37 @@ func TestAdminDashboard(t *testing.T) {
 		// The reports chart: one bar each for overdue and awaiting review, equal.
 		// A bar is <rect …/> or <rect …></rect>, as the template writes it.
 		bars := strings.ReplaceAll(body, "></rect>", "/>")
-		if want := `<rect class="bar-outstanding" x="0.00" y="0" width="100.00" height="6"/><rect class="bar-outstanding" x="0.00" y="9" width="100.00" height="6"/>`; !strings.Contains(bars, want) {
-			t.Errorf("%s: the reports chart lacks %s", l, want)
+		if got := strings.Count(bars, `<rect class="bar-outstanding" x="0.00" y="0" width="100.00" height="6"/>`); got != 2 {
+			t.Errorf("%s: the reports chart has %d full bars, want 2", l, got)
 		}
-		// Five charts, accessible, with a bar per row, and no inline style.
-		if got := strings.Count(body, `role="img" aria-label=`); got != 5 {
+		// Five charts, each with its title, a bar per row with a length,
+		// each row's label and value in words, and no inline style.
+		if got := strings.Count(body, `<figure class="chart">`); got != 5 {
 			t.Errorf("%s: %d charts, want 5", l, got)
 		}
-		if got := len(regexp.MustCompile(`<rect class="bar"`).FindAllString(body, -1)); got != 8+2+1 {
-			t.Errorf("%s: %d single bars, want 11 (8 statuses, 2 rounds, 1 vote)", l, got)
+		if got := len(regexp.MustCompile(`<rect class="bar"`).FindAllString(body, -1)); got != 5+2+1 {
+			t.Errorf("%s: %d single bars, want 8 (5 statuses with applications, 2 rounds, 1 vote)", l, got)
 		}
 		if want := `<rect class="bar-paid" x="0.00" y="0" width="25.00" height="6"/><rect class="bar-outstanding" x="25.00" y="0" width="75.00" height="6"/>`; !strings.Contains(bars, want) {
 			t.Errorf("%s: the money chart lacks %s", l, want)
 		}
+		chartRow := func(label, value string) string {
+			return `<span class="chart-label">` + label + `</span>` + `(?s:.*?)` + `<span class="chart-value">` + regexp.QuoteMeta(value) + `</span>`
+		}
+		for _, want := range []string{
+			chartRow(regexp.QuoteMeta(s.text(l, "app.status.submitted")), "2"),
+			chartRow(regexp.QuoteMeta(s.text(l, "app.status.declined")), "0"),
+			chartRow("Spring 2030", "4"),
+			chartRow("2030", s.text(l, "chart.paid_outstanding", "Paid", usd(250000), "Outstanding", usd(750000))),
+			chartRow("Trip to Tegucigalpa", s.text(l, "chart.hours", "Hours", 48)),
+			chartRow(regexp.QuoteMeta(s.text(l, "chart.reports_overdue")), "1"),
+		} {
+			if !regexp.MustCompile(want).MatchString(body) {
+				t.Errorf("%s: no chart row %s", l, want)
+			}
+		}
+		mustContain(t, page, `<figcaption class="chart-title">`+s.text(l, "chart.by_status")+`</figcaption>`, s.text(l, "chart.money"),
+			`<span class="chart-axis-name">`+s.text(l, "chart.axis_usd")+`</span><span>`+usd(1000000)+`</span>`)
 		mustNotContain(t, page, "style=")
 	}
 

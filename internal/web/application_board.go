@@ -89,7 +89,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		}
 		b.Reviews = append(b.Reviews, rv)
 	}
-	b.Mean = review.Mean(reviews)
+	b.Mean = review.Mean(reviews, lang(c))
 	for _, r := range reviews {
 		if r.Counts {
 			b.Counted++
@@ -112,7 +112,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	}
 	if own != nil {
 		b.Standing.Reviewed = true
-		b.Recommendation, b.Comment, b.Weighted = own.Recommendation, own.Comment, own.Weighted()
+		b.Recommendation, b.Comment, b.Weighted = own.Recommendation, own.Comment, own.WeightedIn(lang(c))
 	}
 	if b.Discussion, err = s.reviews.Discussion(ctx, can, a.ID); err != nil {
 		return err

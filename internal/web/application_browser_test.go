@@ -10,12 +10,15 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"missiongrants/internal/application"
 	"missiongrants/internal/testenv"
 )
 
-// A new charity fills its application in Spanish over two sittings, the
-// page saving by itself; submits with a mistake, fixes it, submits, and
-// sees its status and timeline.
+// A new charity answers its application in Spanish on a 360 px phone, part
+// by part, over two sittings, the page saving by itself: the task list
+// follows each part's state, a mistyped amount needs attention and is
+// shown beside its field, a budget line is removed with the script, "check
+// your answers" shows every answer, and the application is sent.
 func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	testenv.Full(t, "Chromium")
 	t.Parallel()
@@ -25,57 +28,108 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	ch := s.newCharity(t, "es", "Rosa")
 	app := ch.startApplication()
 	p := ch.person(t, s)
+	phone := func() *testenv.Tab {
+		return testenv.Browser(t, testenv.AcceptLanguage("es"), testenv.WindowSize(360, 740, true))
+	}
 
-	// First sitting: she types the title and the city, and the page says it saved.
-	first := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	// First sitting: from the task list to the trip's part; she types the
+	// title and the city, and the page says it saved.
+	first := phone()
 	browserLogin(t, first, srv.URL, p)
 	first.Do(chromedp.Navigate(srv.URL + app + "/edit"))
+	wantTaskState(t, s, first, "trip", "not_started")
+	clickAndWait(t, first, `[data-task="trip"] a`)
 	first.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Corazones para Honduras 2027"), chromedp.SendKeys(chromedp.ID("f-city"), "San Pedro Sula"))
 	waitText(t, first, "#autosave-status", "Borrador guardado")
-	// She stops typing; the page saves the city too, without a button.
 	testenv.Eventually(t, 20*time.Second, "the city is saved", func() bool {
 		var city string
-		_ = s.db.Get(&city, `SELECT draft->>'city' FROM applications WHERE id = $1`, strings.TrimPrefix(app, "/applications/"))
+		_ = s.db.Get(&city, `SELECT draft->>'city' FROM applications WHERE id = $1`, appID(app))
 		return city == "San Pedro Sula"
 	})
 	first.AssertNoConsoleErrors()
 
-	// Second sitting, another browser: what she typed is there.
-	second := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	// Second sitting, another phone: the part is under way, what she typed is there.
+	second := phone()
 	browserLogin(t, second, srv.URL, p)
 	second.Do(chromedp.Navigate(srv.URL + app + "/edit"))
+	wantTaskState(t, s, second, "trip", "in_progress")
+	clickAndWait(t, second, `[data-task="trip"] a`)
 	if got := testenv.Run(second, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones para Honduras 2027" {
 		t.Fatalf("the title in the second sitting is %q", got)
 	}
-	if got := testenv.Run(second, chromedp.Value(chromedp.ID("f-city"))); got != "San Pedro Sula" {
-		t.Fatalf("the city in the second sitting is %q", got)
-	}
 
-	// She completes the form, with one amount mistyped, and submits.
+	// Each part on its page, saved with its button, back to the list.
 	values := completeApplication()
 	values.Del("title")
 	values.Del("city")
 	values.Set("amount_requested", "20.000,,5")
-	fillForm(t, second, values)
-	if status := pressExpecting(t, second, `button[name="action"][value="submit"]`); status != 422 {
-		t.Fatalf("a submission with a mistake answered %d", status)
+	values["budget_category"] = []string{"travel", "lodging", "supplies"}
+	values["budget_description"] = []string{"Vuelos", "Hotel", "Oxigenadores"}
+	values["budget_amount"] = []string{"10 000", "700", "15.000,50"}
+	for _, sec := range application.Sections {
+		second.Do(chromedp.Navigate(srv.URL + app + "/edit/" + sec.Key))
+		wantHeading(t, second, s.cat.T("es", "app.section."+sec.Key))
+		fillForm(t, second, values)
+		if sec.Key == "budget" {
+			// The hotel goes: its row, at once, the total with it, saved by itself.
+			second.Do(chromedp.Click(chromedp.CSS(`[data-remove-line][value="1"]`)))
+			waitText(t, second, "[data-budget-total]", "US$25.000,50")
+			if n := testenv.Run(second, chromedp.Evaluate[int](`document.querySelectorAll("[data-budget-row]").length`)); n != 2 {
+				t.Errorf("after removing a line the page has %d rows", n)
+			}
+			if got := testenv.Run(second, chromedp.Text(chromedp.CSS(`[data-budget-row]:nth-child(2) legend`))); got != s.cat.T("es", "app.budget.line", "N", 2) {
+				t.Errorf("the second row is now headed %q", got)
+			}
+			testenv.Eventually(t, 20*time.Second, "the line's removal is saved", func() bool {
+				var n int
+				_ = s.db.Get(&n, `SELECT jsonb_array_length(draft->'budget') FROM applications WHERE id = $1`, appID(app))
+				return n == 2
+			})
+		}
+		if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+			t.Errorf("the %s part is wider than a 360 px phone", sec.Key)
+		}
+		clickAndWait(t, second, `.savebar button[name="action"][value="save"]`)
+		want := "completed"
+		switch sec.Key {
+		case "experience":
+			want = "not_started" // optional, left empty
+		case "budget":
+			want = "needs_attention" // the mistyped amount
+		}
+		wantTaskState(t, s, second, sec.Key, want)
 	}
+
+	// The part that needs attention shows the mistake beside its field.
+	clickAndWait(t, second, `[data-task="budget"] a`)
 	if got := testenv.Run(second, chromedp.Text(chromedp.ID("f-amount_requested-error"))); !strings.Contains(got, s.cat.T("es", "error.money.invalid")) {
 		t.Errorf("the error beside the amount says %q", got)
 	}
-	// The summary of mistakes has the focus, for a screen reader to read out.
-	if focused := testenv.Run(second, chromedp.Evaluate[string](`document.activeElement.className`)); focused != "error-summary" {
-		t.Errorf("after the refusal the focus is on %q, not the summary of mistakes", focused)
-	}
-	if got := testenv.Run(second, chromedp.Value(chromedp.ID("f-hospital"))); got != "Hospital Escuela" {
-		t.Errorf("after the refusal the hospital field holds %q", got)
+	second.Do(chromedp.SetValue(chromedp.ID("f-amount_requested"), "20.000"))
+	clickAndWait(t, second, `.savebar button[name="action"][value="save"]`)
+	wantTaskState(t, s, second, "budget", "completed")
+	if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+		t.Error("the task list is wider than a 360 px phone")
 	}
 
-	// She fixes it and submits again.
-	second.Do(chromedp.SetValue(chromedp.ID("f-amount_requested"), "20.000"))
-	if status := pressExpecting(t, second, `button[name="action"][value="submit"]`); status >= 400 {
-		t.Fatalf("the corrected submission answered %d", status)
+	// Check your answers: every answer, then send.
+	clickAndWait(t, second, `a[href$="/check"]`)
+	wantHeading(t, second, s.cat.T("es", "app.check.title"))
+	answers := testenv.Run(second, chromedp.Text(chromedp.CSS("main")))
+	for _, want := range []string{"Corazones para Honduras 2027", "San Pedro Sula", "Honduras", "Hospital Escuela", "mejia@hospital.example",
+		"Vuelos", "Oxigenadores", "US$10.000,00", "US$15.000,50", "US$20.000,00", "US$5.000,50", s.cat.T("es", "app.equipment.brought"),
+		"Hay 300 niños en lista de espera.", "María López"} {
+		if !strings.Contains(answers, want) {
+			t.Errorf("check your answers lacks %q", want)
+		}
 	}
+	if strings.Contains(answers, "Hotel") {
+		t.Error("check your answers shows the removed line")
+	}
+	if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+		t.Error("check your answers is wider than a 360 px phone")
+	}
+	clickAndWait(t, second, `form[action$="/submit"] button[type="submit"]`)
 	wantHeading(t, second, "Corazones para Honduras 2027")
 	page := testenv.Run(second, chromedp.Text(chromedp.CSS("main")))
 	for _, want := range []string{s.cat.T("es", "app.status.submitted"), s.cat.T("es", "app.event.created"), s.cat.T("es", "page.app.version", "Number", 1), "US$20.000,00"} {
@@ -83,11 +137,47 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 			t.Errorf("the application page lacks %q", want)
 		}
 	}
-	for _, e := range second.ConsoleErrors() {
-		if !strings.Contains(e, "422") { // the refused submission's own status
-			t.Errorf("browser console: %s", e)
+	// The version reads its amounts whole: no number breaks across lines.
+	second.Do(chromedp.Navigate(srv.URL + app + "/versions/1"))
+	if broken := testenv.Run(second, chromedp.Evaluate[int](`[...document.querySelectorAll("td.num")].filter(td =>
+		getComputedStyle(td).whiteSpace !== "nowrap" || td.getClientRects().length !== 1 || td.scrollWidth > td.clientWidth + 1).length`)); broken != 0 {
+		t.Errorf("%d amounts of the version may break inside the number", broken)
+	}
+	// Radio buttons are small circles right beside their words, and the
+	// charity's pages fit the phone.
+	for _, path := range []string{ch.org, ch.org + "/eligibility", ch.org + "/applications/new", "/account"} {
+		second.Do(chromedp.Navigate(srv.URL + path))
+		if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+			t.Errorf("%s is wider than a 360 px phone", path)
+		}
+		if bad := testenv.Run(second, chromedp.Evaluate[[]string](radiosBesideTheirWords)); len(bad) != 0 {
+			t.Errorf("%s: radio buttons apart from their words or too large: %v", path, bad)
 		}
 	}
+	second.AssertNoConsoleErrors()
+}
+
+// radiosBesideTheirWords lists the page's radio buttons that are wider than
+// 2rem or stand more than 1.5rem from the start of their label's words.
+const radiosBesideTheirWords = `[...document.querySelectorAll("input[type=radio]")].filter(r => {
+	const box = r.getBoundingClientRect();
+	const label = r.labels && r.labels[0];
+	if (!label || box.width === 0) { return false; }
+	const range = document.createRange();
+	range.selectNodeContents(label);
+	const words = [...range.getClientRects()].find(c => c.width > 0 && c.left >= box.right - 1) || range.getBoundingClientRect();
+	return box.width > 32 || Math.abs(words.left - box.right) > 24;
+}).map(r => r.name + "=" + r.value)`
+
+// wantTaskState waits for the task list to show task key in state.
+func wantTaskState(t *testing.T, s *testServer, tab *testenv.Tab, key, state string) {
+	t.Helper()
+	waitText(t, tab, `[data-task="`+key+`"]`, s.cat.T(tabLang(tab), "app.task."+state))
+}
+
+// tabLang is the language of the page the tab shows.
+func tabLang(tab *testenv.Tab) string {
+	return testenv.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`))
 }
 
 // browserLoginWithCode logs in a person with two-step verification: the
@@ -166,11 +256,11 @@ func pressExpecting(t *testing.T, tab *testenv.Tab, sel string) int64 {
 	return resp.Status
 }
 
-// One charity's draft open on a laptop and a phone. The laptop saves the
-// narrative; the phone, opened before, edits only the city: its autosave
-// is refused, it says so and never "saved". Reloaded, it offers the city
-// back from the copy on the device; saved with the button, both edits are
-// kept. Then both change the title: the second save shows the two, the
+// One charity's draft open on a laptop and a phone. On two parts, each
+// saves by itself and keeps the other's work. On the same part, the phone's
+// page opened before the laptop's save: its autosave is refused, it says so
+// and never "saved". Reloaded, it offers the phone's title back from the
+// copy on the device; both changed the title, so saving shows the two, the
 // person keeps theirs, and everything else stays.
 func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 	testenv.Full(t, "Chromium")
@@ -181,7 +271,7 @@ func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 	ch := s.newCharity(t, "en", "Ana")
 	app := ch.startEmptyApplication()
 	p := ch.person(t, s)
-	edit := srv.URL + app + "/edit"
+	trip, need := srv.URL+app+"/edit/trip", srv.URL+app+"/edit/need"
 	saved := func(what, field, want string) {
 		t.Helper()
 		testenv.Eventually(t, 20*time.Second, what, func() bool {
@@ -194,71 +284,61 @@ func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 	phone := testenv.Browser(t)
 	browserLogin(t, laptop, srv.URL, p)
 	browserLogin(t, phone, srv.URL, p)
-	laptop.Do(chromedp.Navigate(edit))
-	phone.Do(chromedp.Navigate(edit))
 
+	// Two parts at once: both saved.
+	laptop.Do(chromedp.Navigate(need))
+	phone.Do(chromedp.Navigate(trip))
 	laptop.Do(chromedp.SendKeys(chromedp.ID("f-narrative"), "300 children wait."))
 	waitText(t, laptop, "#autosave-status", "Draft saved")
 	saved("the laptop's narrative is saved", "narrative", "300 children wait.")
-
 	phone.Do(chromedp.SendKeys(chromedp.ID("f-city"), "Tegucigalpa"))
+	waitText(t, phone, "#autosave-status", "Draft saved")
+	saved("the phone's city is saved", "city", "Tegucigalpa")
+	saved("the laptop's narrative is kept", "narrative", "300 children wait.")
+
+	// One part on both: the laptop saves the title first.
+	laptop.Do(chromedp.Navigate(trip))
+	laptop.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Hearts for Honduras"))
+	waitText(t, laptop, "#autosave-status", "Draft saved")
+	saved("the laptop's title is saved", "title", "Hearts for Honduras")
+
+	phone.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Corazones 2027"))
 	waitText(t, phone, "#autosave-status", "changed on another device")
 	if status := testenv.Run(phone, chromedp.Text(chromedp.ID("autosave-status"))); strings.Contains(status, "Draft saved") {
 		t.Errorf("the phone says %q", status)
 	}
-	var city string
-	_ = s.db.Get(&city, `SELECT draft->>'city' FROM applications WHERE id = $1`, appID(app))
-	if city != "" {
-		t.Fatalf("the refused autosave wrote the city %q", city)
-	}
+	saved("the refused autosave wrote nothing", "title", "Hearts for Honduras")
 
 	// Reloaded before anything was saved: the copy on the phone is offered back.
-	phone.Do(chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS("[data-restore-yes]")))
-	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-city"))); got != "" {
-		t.Fatalf("before restoring, the city is %q", got)
+	phone.Do(chromedp.Navigate(trip), chromedp.WaitVisible(chromedp.CSS("[data-restore-yes]")))
+	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-title"))); got != "Hearts for Honduras" {
+		t.Fatalf("before restoring, the title is %q", got)
 	}
 	phone.Do(chromedp.Click(chromedp.CSS("[data-restore-yes]")))
-	waitText(t, phone, "#autosave-status", "also changed elsewhere")
-	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-city"))); got != "Tegucigalpa" {
-		t.Fatalf("restored, the city is %q", got)
+	testenv.Eventually(t, 20*time.Second, "the phone's title is back", func() bool {
+		return testenv.Run(phone, chromedp.Value(chromedp.ID("f-title"))) == "Corazones 2027"
+	})
+	if status := pressExpecting(t, phone, `.savebar button[name="action"][value="save"]`); status != 409 {
+		t.Fatalf("the phone's overlapping save answered %d", status)
 	}
-	if status := pressExpecting(t, phone, `.savebar button[name="action"][value="save"]`); status != 200 {
-		t.Fatalf("saving the restored city answered %d", status)
-	}
-	waitText(t, phone, ".flash", "together with changes made to other answers")
-	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-narrative"))); got != "300 children wait." {
-		t.Errorf("after the merge the phone shows the narrative %q", got)
-	}
-	saved("the phone's city is saved", "city", "Tegucigalpa")
-	saved("the laptop's narrative is kept", "narrative", "300 children wait.")
-	if n := testenv.Run(phone, chromedp.Evaluate[int](`Object.keys(localStorage).filter(k => k.startsWith("missiongrants.draft:")).length`)); n != 0 {
-		t.Errorf("%d copies left on the phone after the server has everything", n)
-	}
-
-	// Both change the title.
-	phone.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Corazones 2027"))
-	waitText(t, phone, "#autosave-status", "Draft saved")
-	saved("the phone's title is saved", "title", "Corazones 2027")
-	laptop.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Hearts for Honduras"))
-	waitText(t, laptop, "#autosave-status", "changed on another device")
-	if status := pressExpecting(t, laptop, `.savebar button[name="action"][value="save"]`); status != 409 {
-		t.Fatalf("the laptop's overlapping save answered %d", status)
-	}
-	panel := testenv.Run(laptop, chromedp.Text(chromedp.ID("draft-conflicts")))
-	for _, want := range []string{"Title of the mission", "Hearts for Honduras", "Corazones 2027", "City", "Tegucigalpa"} {
+	panel := testenv.Run(phone, chromedp.Text(chromedp.ID("draft-conflicts")))
+	for _, want := range []string{"Title of the mission", "Hearts for Honduras", "Corazones 2027"} {
 		if !strings.Contains(panel, want) {
 			t.Errorf("the panel of conflicts lacks %q:\n%s", want, panel)
 		}
 	}
-	if got := testenv.Run(laptop, chromedp.Value(chromedp.ID("f-title"))); got != "Hearts for Honduras" {
+	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones 2027" {
 		t.Errorf("the refused form shows the title %q", got)
 	}
-	if status := pressExpecting(t, laptop, `#draft-conflicts button[type="submit"]`); status != 200 {
+	if status := pressExpecting(t, phone, `#draft-conflicts button[type="submit"]`); status != 200 {
 		t.Fatalf("saving the combined draft answered %d", status)
 	}
-	saved("the laptop's title is kept", "title", "Hearts for Honduras")
+	saved("the phone's title is kept", "title", "Corazones 2027")
 	saved("the city stays", "city", "Tegucigalpa")
 	saved("the narrative stays", "narrative", "300 children wait.")
+	if n := testenv.Run(phone, chromedp.Evaluate[int](`Object.keys(localStorage).filter(k => k.startsWith("missiongrants.draft:")).length`)); n != 0 {
+		t.Errorf("%d copies left on the phone after the server has everything", n)
+	}
 	for _, tab := range []*testenv.Tab{laptop, phone} {
 		for _, e := range tab.ConsoleErrors() {
 			if !strings.Contains(e, "409") { // the refused saves' own status
@@ -266,4 +346,17 @@ func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 			}
 		}
 	}
+}
+
+// browserSendBySections answers every part of application app with values,
+// each on its page, then sends it from "check your answers".
+func browserSendBySections(t *testing.T, tab *testenv.Tab, base, app string, values map[string][]string) {
+	t.Helper()
+	for _, sec := range application.Sections {
+		tab.Do(chromedp.Navigate(base + app + "/edit/" + sec.Key))
+		fillForm(t, tab, values)
+		clickAndWait(t, tab, `.savebar button[name="action"][value="save"]`)
+	}
+	tab.Do(chromedp.Navigate(base + app + "/check"))
+	clickAndWait(t, tab, `form[action$="/submit"] button[type="submit"]`)
 }

@@ -75,8 +75,9 @@ func TestTwoMembersEditOneDraft(t *testing.T) {
 	// The phone saves with the button: both edits are kept, and it says so.
 	rec = phone.post(app+"/edit", url.Values{"city": {"Tegucigalpa"}, "narrative": {""}, "draft_rev": {opened}, "action": {"submit"}})
 	wantRedirect(t, rec, app+"/edit")
-	page := phone.get(app + "/edit")
-	mustContain(t, page, s.cat.T("en", "flash.draft_merged"), `value="Tegucigalpa"`, "300 children wait.")
+	mustContain(t, phone.get(app+"/edit"), s.cat.T("en", "flash.draft_merged"))
+	mustContain(t, phone.get(app+"/edit/trip"), `value="Tegucigalpa"`)
+	mustContain(t, phone.get(app+"/edit/need"), "300 children wait.")
 	if _, _, city, _, narrative := s.draftRow(t, app); city != "Tegucigalpa" || narrative != "300 children wait." {
 		t.Fatalf("merged: city %q, narrative %q", city, narrative)
 	}

@@ -123,7 +123,7 @@ func (c *client) multipartRequest(path string, fields url.Values, fileField, fil
 // page opened now would send it ("" when the page does not open).
 func (c *client) draftRev(app string) string {
 	c.t.Helper()
-	rec := c.get(app + "/edit")
+	rec := c.get(app + "/check")
 	if m := draftRevField.FindStringSubmatch(rec.Body.String()); rec.Code == http.StatusOK && m != nil {
 		return m[1]
 	}
@@ -194,9 +194,10 @@ func TestApplicationOverTwoSittingsInSpanish(t *testing.T) {
 
 	// Second sitting, in a new session: the draft is there, as typed.
 	again := s.loginAs(t, ch.person(t, s))
-	page := again.get(app + "/edit")
+	page := again.get(app + "/edit/trip")
 	wantStatus(t, page, http.StatusOK)
-	mustContain(t, page, `value="Misión Tegucigalpa"`, `value="20.000,5x"`, `lang="es"`)
+	mustContain(t, page, `value="Misión Tegucigalpa"`, `lang="es"`)
+	mustContain(t, again.get(app+"/edit/budget"), `value="20.000,5x"`)
 
 	// Submitting with mistakes: 422, every value kept, each error beside its field, in Spanish.
 	bad := completeApplication()

@@ -67,12 +67,19 @@ func (s *Server) applicationCreate(c *gin.Context) error {
 // JavaScript (with it, a button adds more).
 const emptyBudgetRows = 3
 
-func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form) (*view.ApplicationEdit, error) {
+// applicationEditPage is the form's page for section ("": the whole form,
+// which a post without a section still saves).
+func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form, section string) (*view.ApplicationEdit, error) {
 	p := &view.ApplicationEdit{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
-		BudgetTotal: money.Format(f.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c))}
+		BudgetTotal: money.Format(f.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c)), Section: section}
 	p.Currency = a.Currency
 	p.FieldOrder = append([]string{"documents"}, f.FieldNames()...) // the documents' notice is above the form
+	for i, sec := range application.Sections {
+		if sec.Key == section && i+1 < len(application.Sections) {
+			p.Next = application.Sections[i+1].Key
+		}
+	}
 	for i := 0; i < emptyBudgetRows && len(p.Form.Budget) < application.MaxBudgetLines; i++ {
 		p.Form.Budget = append(p.Form.Budget, application.BudgetLine{})
 	}
@@ -95,32 +102,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 }
 
 func (s *Server) savedLabel(c *gin.Context, t time.Time) string {
-	return s.cat.T(lang(c), "app.form.saved_at", "Time", t.UTC().Format("15:04")+" UTC")
-}
-
-func (s *Server) applicationEdit(c *gin.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	a, f, err := s.apps.Draft(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		return err
-	}
-	if a.Status.Concept() { // the concept note has its own page
-		c.Redirect(http.StatusSeeOther, appURL(id)+"/concept")
-		return nil
-	}
-	if !policy.Editable(a.Status) || !s.isMember(c, a.OrganizationID) {
-		c.Redirect(http.StatusSeeOther, appURL(id))
-		return nil
-	}
-	p, err := s.applicationEditPage(c, a, f)
-	if err != nil {
-		return err
-	}
-	s.render(c, http.StatusOK, "application_edit", p)
-	return nil
+	return s.cat.T(lang(c), "app.form.saved_at", "Time", s.cat.DateTime(lang(c), t, zoneOf(c, currentUser(c))))
 }
 
 // applicationSave saves the draft (action=save) or saves and submits
@@ -139,20 +121,31 @@ func (s *Server) applicationSave(c *gin.Context) error {
 	e.Merge = true
 	saved, err := s.apps.SaveDraft(ctx, u, id, e)
 	if err != nil {
-		return s.applicationRefused(c, id, e.Form, e.Base, err)
+		return s.applicationRefused(c, id, e.Form, e.Base, e.Section, err)
 	}
-	if len(saved.Taken) > 0 {
+	back := appURL(id) + "/edit" // the task list, or the whole form's section
+	if e.Section != "" {
+		back = sectionURL(id, e.Section)
+	}
+	switch {
+	case len(saved.Taken) > 0:
 		s.flash(c, "flash.draft_merged")
-		c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
+		c.Redirect(http.StatusSeeOther, back)
 		return nil
-	}
-	if c.PostForm("action") != "submit" {
+	case c.PostForm("remove_line") != "":
+		s.flash(c, "flash.budget_line_removed")
+		c.Redirect(http.StatusSeeOther, back+"#f-budget")
+		return nil
+	case c.PostForm("action") != "submit":
 		s.flash(c, "flash.draft_saved")
+		if e.Section != "" { // the server has the page's every value: its copy on the device can go
+			s.sessions.Put(ctx, sessSavedSection, e.Section)
+		}
 		c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
 		return nil
 	}
 	if err := s.apps.Submit(ctx, s.actor(c), u, id); err != nil {
-		return s.applicationRefused(c, id, e.Form, saved.Rev, err)
+		return s.applicationRefused(c, id, e.Form, saved.Rev, e.Section, err)
 	}
 	s.flash(c, "flash.application_submitted")
 	c.Redirect(http.StatusSeeOther, appURL(id))
@@ -161,7 +154,7 @@ func (s *Server) applicationSave(c *gin.Context) error {
 
 // applicationRefused shows the form f again with err; rev is the draft
 // revision f is based on (the one it was posted with, unless saved).
-func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form, rev int, err error) error {
+func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form, rev int, section string, err error) error {
 	if _, _, ok := s.formErrors(c, err); !ok {
 		return err
 	}
@@ -173,7 +166,10 @@ func (s *Server) applicationRefused(c *gin.Context, id int64, f application.Form
 	if errors.As(err, &stale) {
 		f, rev = stale.Form, stale.Rev // the person's edits over the draft now, to choose from
 	}
-	p, err2 := s.applicationEditPage(c, a, f)
+	if _, ok := application.SectionByKey(section); !ok {
+		section = ""
+	}
+	p, err2 := s.applicationEditPage(c, a, f, section)
 	if err2 != nil {
 		return err2
 	}

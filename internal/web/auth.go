@@ -18,6 +18,7 @@ const (
 	sessPendingUntil = "pending_until"
 	sessPendingNext  = "pending_next"
 	sessFlash        = "flash"
+	sessSavedSection = "saved_section" // the part of the form just saved with its button
 	keyUser          = "user"
 	keyAccountAccess = "access"
 )

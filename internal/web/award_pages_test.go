@@ -89,6 +89,27 @@ func TestAwardAndPaymentThroughThePages(t *testing.T) {
 	}
 	wantStatus(t, ch.get(receipt[1]), http.StatusOK)
 	mustNotContain(t, view, "Registrar un pago", `name="key"`)
+
+	// No table heads two columns alike (say "Paid" twice).
+	for _, head := range regexp.MustCompile(`(?s)<thead>.*?</thead>`).FindAllString(admin.get(app).Body.String()+view.Body.String(), -1) {
+		seen := map[string]bool{}
+		for _, th := range regexp.MustCompile(`<th[^>]*>(.*?)</th>`).FindAllStringSubmatch(head, -1) {
+			if seen[th[1]] {
+				t.Errorf("two columns headed %q: %s", th[1], head)
+			}
+			seen[th[1]] = true
+		}
+	}
+
+	// A payment reversed says so and offers "Reverse" no more.
+	reverse := regexp.MustCompile(`name="payment" value="(\d+)"><input type="hidden" name="key" value="([^"]+-reverse-\d+)"`).FindStringSubmatch(admin.get(app).Body.String())
+	if reverse == nil {
+		t.Fatalf("the paid instalment offers no reversal: %s", regexp.MustCompile(`(?s)payments/reverse.{0,400}`).FindString(admin.get(app).Body.String()))
+	}
+	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/payments/reverse", url.Values{"payment": {reverse[1]}, "key": {reverse[2]}, "reason": {"the bank returned it"}}), http.StatusSeeOther)
+	page = admin.get(app)
+	mustContain(t, page, s.text("es", "page.award.reversed"))
+	mustNotContain(t, page, `action="/admin/applications/`+appID(app)+`/payments/reverse"`, `name="key" value="`+reverse[2]+`"`)
 }
 
 // A vote on more than the round has left warns before it opens; the admin

@@ -47,9 +47,9 @@ func (s *Server) boardPacket(c *gin.Context) error {
 			return err
 		}
 		for _, r := range reviews {
-			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.Weighted(), Recommendation: r.Recommendation, Comment: r.Comment})
+			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.WeightedIn(lang(c)), Recommendation: r.Recommendation, Comment: r.Comment})
 		}
-		item.Mean = review.Mean(reviews) // as the application's page shows it: the reviews that count
+		item.Mean = review.Mean(reviews, lang(c)) // as the application's page shows it: the reviews that count
 		comments, err := s.reviews.Discussion(ctx, can, a.ID)
 		if err != nil {
 			return err

@@ -65,6 +65,8 @@ func TestRecusalThroughEveryRoute(t *testing.T) {
 	wantRedirect(t, ada.post("/board/applications/"+id+"/review", review), app)
 	wantRedirect(t, ada.post("/board/applications/"+id+"/discussion", url.Values{"comment_body": {secret}}), app)
 	mustContain(t, ada.get(app), secret, reviewText, "Weighted total:", "4.00", "Bruno Board", "Soy voluntario de la organización.")
+	// A Spanish reader reads the score with a decimal comma.
+	mustContain(t, admin.get(app), "· 4,00", s.text("es", "page.board.mean", "Count", 1, "Mean", "4,00"))
 	charityNeverSees("during the review")
 
 	// The admin opens the vote; Ada votes.

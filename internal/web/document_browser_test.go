@@ -76,11 +76,7 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 	for _, kind := range []string{"host_agreement", "team_licence"} {
 		wantStatus(t, ch.upload(app, kind, "2028-01-01", kind+".pdf", pdfBytes), http.StatusSeeOther)
 	}
-	tab.Do(chromedp.Navigate(srv.URL + app + "/edit"))
-	fillForm(t, tab, completeApplication())
-	if status := pressExpecting(t, tab, `button[name="action"][value="submit"]`); status >= 400 {
-		t.Fatalf("submission answered %d", status)
-	}
+	browserSendBySections(t, tab, srv.URL, app, completeApplication())
 	page := testenv.Run(tab, chromedp.Text(chromedp.CSS("main")))
 	if !strings.Contains(page, s.cat.T("es", "app.status.submitted")) {
 		t.Errorf("after submitting, the page says:\n%s", page)

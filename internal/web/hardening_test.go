@@ -61,7 +61,8 @@ func TestAutosaveNeverWritesWhatItCouldNotRead(t *testing.T) {
 		}
 	}
 	// The form tells the browser each text's limit, so it cannot be exceeded by typing.
-	mustContain(t, ch.get(app+"/edit"), `name="narrative" rows="10" maxlength="20000"`, `name="title" type="text" value="Heart mission 2027" maxlength="200"`)
+	mustContain(t, ch.get(app+"/edit/need"), `name="narrative" rows="10" maxlength="20000"`)
+	mustContain(t, ch.get(app+"/edit/trip"), `name="title" type="text" value="Heart mission 2027" maxlength="200"`)
 }
 
 // A signed-in page is never kept by the browser: after signing out on a

@@ -33,12 +33,14 @@ var actionRoutes = map[policy.Action]actionRoute{
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
 			return app + "/autosave", url.Values{"title": {"Changed"}}
 		}},
-	policy.Submit: {page: "/edit", control: control(`name="action" value="submit"`),
+	policy.Submit: {page: "/check", control: control(`action="/applications/ID/submit"`),
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
-			return app + "/edit", url.Values{"action": {"submit"}}
+			return app + "/submit", url.Values{"draft_rev": {"0"}}
 		}},
 	policy.Withdraw: {control: control(`action="/applications/ID/withdraw"`),
 		post: func(app string, _ *ruleFixture) (string, url.Values) { return app + "/withdraw", nil }},
+	policy.DeleteDraft: {control: control(`href="/applications/ID/delete"`),
+		post: func(app string, _ *ruleFixture) (string, url.Values) { return app + "/delete", nil }},
 	policy.PostMessage: {control: control(`action="/applications/ID/messages"`),
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
 			return app + "/messages", url.Values{"body": {"A question."}}
@@ -223,7 +225,7 @@ func TestEveryActionByEveryPersonInEverySituation(t *testing.T) {
 					can = policy.For(person, facts)
 				}
 				pages := map[string]string{}
-				for _, tail := range []string{"", "/edit", "/report", "/agreement", "/concept"} {
+				for _, tail := range []string{"", "/edit", "/check", "/report", "/agreement", "/concept"} {
 					if !can.Do(policy.View) {
 						continue
 					}

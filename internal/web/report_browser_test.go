@@ -48,10 +48,10 @@ func TestBrowserReportAcceptedShowsOnTheImpactPage(t *testing.T) {
 	clickAndWait(t, admin, `form[action$="/report/review"] button[type="submit"]`)
 	admin.Do(chromedp.Navigate(srv.URL + "/impact"))
 	waitText(t, admin, "main", "24 pacientes atendidos")
-	if n := testenv.Run(admin, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart rect.bar").length`)); n != 1 {
+	if n := testenv.Run(admin, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart rect.bar").length`)); n != 1 {
 		t.Errorf("the chart has %d bars, want 1", n)
 	}
-	if w := testenv.Run(admin, chromedp.Evaluate[string](`document.querySelector("svg.chart rect.bar").getAttribute("width")`)); w != "100" {
+	if w := testenv.Run(admin, chromedp.Evaluate[string](`document.querySelector("figure.chart rect.bar").getAttribute("width")`)); w != "100" {
 		t.Errorf("the only bar is %s wide, want 100", w)
 	}
 	page := testenv.Run(admin, chromedp.Text(chromedp.CSS("main table")))

@@ -233,10 +233,29 @@ func (s *Server) impactShow(c *gin.Context) error {
 			Surgeries: show(n.Surgeries), Bypass: show(n.Bypass)}
 	}
 	p := &view.Impact{Page: s.page(c), Public: public, Full: full, MinCell: s.cfg.ImpactMinCell, Withheld: t.Withheld}
+	// The chart draws a bar only for a count shown, and scales to the
+	// largest shown: a withheld count draws nothing and says so.
+	p.Chart = view.Chart{Title: s.cat.T(l, "page.impact.chart_label"), Axis: s.cat.T(l, "page.impact.patients"), Empty: s.cat.T(l, "chart.impact_withheld")}
+	most := 0
 	for _, cell := range t.Cells {
 		r := row(cell.Country, cell.Year, cell.Counts)
 		r.Bar, r.HasBar = cell.Bar, cell.Patients.Shown
 		p.Rows = append(p.Rows, r)
+		bar := view.ChartRow{Label: r.Country + " " + strconv.Itoa(r.Year), Value: r.Patients}
+		if r.HasBar {
+			bar.Segs = []view.ChartSeg{{X: "0", W: strconv.Itoa(r.Bar), Class: "bar"}}
+			most = max(most, cell.Patients.N)
+		}
+		p.Chart.Rows = append(p.Chart.Rows, bar)
+	}
+	p.Chart.Max = strconv.Itoa(most)
+	for _, f := range []struct {
+		n   report.Figure
+		key string
+	}{{t.Total.Patients, "page.impact.patients"}, {t.Total.Trips, "page.impact.trips"}, {t.Total.Surgeries, "page.impact.surgeries"}} {
+		if f.n.Shown {
+			p.Figures = append(p.Figures, view.KeyFigure{Value: strconv.Itoa(f.n.N), Label: s.cat.T(l, f.key)})
+		}
 	}
 	for _, n := range t.Countries {
 		p.Countries = append(p.Countries, row(n.Country, 0, n.Counts))

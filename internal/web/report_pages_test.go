@@ -69,7 +69,7 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	wantStatus(t, admin.post("/admin/impact/visibility", url.Values{"public": {"yes"}}), http.StatusSeeOther)
 	public := s.client(t, "Accept-Language", "en").get("/impact")
 	wantStatus(t, public, http.StatusOK)
-	mustContain(t, public, "Patients served on trips funded by the IPA&#39;s donors. Total withheld so that small counts stay private.", "<svg")
+	mustContain(t, public, "Patients served on trips funded by the IPA&#39;s donors. Total withheld so that small counts stay private.", s.text("en", "chart.impact_withheld"))
 	mustNotContain(t, public, ">8<", "<rect", ">3<", ">2<", s.text("en", "page.outcomes.child.3"))
 }
 
@@ -101,7 +101,11 @@ func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
 	}
 	admin := s.loginAs(t, people[demoAdmin])
 	exact := admin.get("/impact")
-	mustContain(t, exact, s.text("es", "page.impact.lead", "Patients", 27, "Trips", 2), ">18<", ">9<", `width="100"`, `width="50"`)
+	mustContain(t, exact, s.text("es", "page.impact.lead", "Patients", 27, "Trips", 2), ">18<", ">9<", `width="100"`, `width="50"`,
+		// The chart's rows say their values in words, and the headline figures stand out.
+		`<span class="chart-label">Honduras 2026</span>`, `<span class="chart-value">18</span>`, `<span class="chart-value">9</span>`,
+		`<figcaption class="chart-title">`+s.text("es", "page.impact.chart_label")+`</figcaption>`,
+		`<dt>`+s.text("es", "page.impact.patients")+`</dt><dd>27</dd>`)
 	mustNotContain(t, exact, s.text("es", "page.impact.withheld"))
 	wantStatus(t, admin.post("/admin/impact/visibility", url.Values{"public": {"yes"}}), http.StatusSeeOther)
 
@@ -123,6 +127,8 @@ func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
 	if n := strings.Count(page, "<rect"); n != 0 {
 		t.Errorf("%d bars drawn from withheld counts", n)
 	}
+	// No empty box: the chart says why it has no bars.
+	mustContain(t, public, s.text("en", "chart.impact_withheld"))
 	es := s.client(t, "Accept-Language", "es").get("/impact")
 	mustContain(t, es, s.text("es", "page.impact.lead_trips_withheld", "Patients", 27), s.text("es", "page.impact.withheld"), s.text("es", "page.impact.suppressed", "N", 11))
 }

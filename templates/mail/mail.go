@@ -34,8 +34,8 @@ type Email interface {
 type Reader struct {
 	Lang string
 	Cat  *i18n.Catalog
-	// Zone is where the reader's clock is; nil is UTC (people have no zone
-	// of their own yet, and the pages show UTC too).
+	// Zone is where the reader's clock is (the zone of their profile, see
+	// mail.Outbox.Send); nil is UTC. Times name it.
 	Zone *time.Location
 }
 

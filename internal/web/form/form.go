@@ -27,8 +27,15 @@ func value(v url.Values, name string) string {
 // revision it was based on (the hidden draft_rev; application.NoBase when
 // missing), and the conflicts the person settled by taking the saved value
 // (keep_UNIT=theirs).
+//
+// A section's page sends its key (section): the save carries that part of
+// the form only. Its budget lines each have a button remove_line=N, which
+// saves the form without line N (counted from 0 as the page lists them).
 func DraftEdit(v url.Values) application.Edit {
-	e := application.Edit{Form: Application(v), Base: application.NoBase}
+	if n, err := strconv.Atoi(v.Get("remove_line")); err == nil && n >= 0 {
+		v = withoutLine(v, n)
+	}
+	e := application.Edit{Form: Application(v), Base: application.NoBase, Section: value(v, "section")}
 	if n, err := strconv.Atoi(v.Get("draft_rev")); err == nil && n >= 0 {
 		e.Base = n
 	}
@@ -39,6 +46,18 @@ func DraftEdit(v url.Values) application.Edit {
 	}
 	slices.Sort(e.TakeTheirs)
 	return e
+}
+
+// withoutLine is v without budget line n's three values.
+func withoutLine(v url.Values, n int) url.Values {
+	out := make(url.Values, len(v))
+	for k, vals := range v {
+		if (k == "budget_category" || k == "budget_description" || k == "budget_amount") && n < len(vals) {
+			vals = slices.Delete(slices.Clone(vals), n, n+1)
+		}
+		out[k] = vals
+	}
+	return out
 }
 
 // Application reads the application form: simple fields by their JSON names,

@@ -1,23 +1,45 @@
 package view
 
-// Chart is a horizontal bar chart drawn server-side as inline SVG: one bar
-// per row of the table beside it, scaled to the largest.
+// Chart is a horizontal bar chart that says what it shows: a title, what
+// the bars measure (the axis) with its scale, and on each row its label and
+// its value in words beside the bar, so it reads without colour and
+// without the bars; a chart with nothing to draw says so instead (Empty).
+// The bars are drawn server-side as inline SVG (no inline style: the CSP
+// forbids it), each scaled to the largest row.
 type Chart struct {
-	Label  string // the SVG's aria-label: every figure, in words
-	Height int    // of the viewBox, whose width is 100
-	Bars   []ChartBar
+	Title string
+	Axis  string // what the bars measure ("Applications", "US$")
+	Max   string // the scale's end: the largest row's value
+	Empty string // said instead of the chart when no row has a length
+	Rows  []ChartRow
+	Keys  []ChartKey // what each kind of segment is, for stacked bars
 }
 
-// ChartBar is one bar of a Chart, its segments stacked.
-type ChartBar struct {
-	Y    int
-	Segs []ChartSeg
+// ChartRow is one bar of a Chart, its segments stacked.
+type ChartRow struct {
+	Label, Value string
+	Segs         []ChartSeg
 }
 
 // ChartSeg is one segment of a bar.
 type ChartSeg struct {
-	X, W  string // in viewBox units
+	X, W  string // in viewBox units, of 100
 	Class string
+}
+
+// ChartKey names a kind of segment.
+type ChartKey struct{ Label, Class string }
+
+// Drawn reports whether some row has a length to draw.
+func (c Chart) Drawn() bool {
+	for _, r := range c.Rows {
+		for _, s := range r.Segs {
+			if s.W != "" && s.W != "0" && s.W != "0.00" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // DashStatusRow, DashRoundRow, DashYearRow and DashVoteRow are the

@@ -32,7 +32,14 @@ type ApplicationEdit struct {
 	// Stale: the person's save was based on an older revision; what
 	// differs from the draft saved since, to choose from.
 	Stale *application.Stale
+	// Section is the part of the form the page shows and saves ("": all).
+	Section string
+	// Next is the section after it ("": the task list comes next).
+	Next string
 }
+
+// Shows reports whether the page shows section key.
+func (p *ApplicationEdit) Shows(key string) bool { return p.Section == "" || p.Section == key }
 
 // ConflictLabel names one part of the form in the conflicts' panel.
 func (p *ApplicationEdit) ConflictLabel(unit string) string {
@@ -43,4 +50,61 @@ func (p *ApplicationEdit) ConflictLabel(unit string) string {
 		return p.T("app.role." + role)
 	}
 	return p.FieldLabel(unit)
+}
+
+// Task is one line of the application's task list: a section (or the
+// documents) with its state.
+type Task struct {
+	Key   string // the section's key, or "documents"
+	Title string
+	Href  string
+	State application.State
+}
+
+// ApplicationTasks is the application as a task list (application_tasks):
+// each section with its state, then checking the answers and sending.
+type ApplicationTasks struct {
+	Page
+	App   *application.Application
+	Tasks []Task
+	Done  int // tasks completed
+	// CanCheck: every task is completed, the answers can be checked and sent.
+	CanCheck  bool
+	CanDelete bool // a draft never sent (policy.DeleteDraft)
+	SavedAt   string
+	// DropCopies: the part just saved with its button; the copies the
+	// page's script kept on the device under this prefix are the server's now.
+	DropCopies string
+}
+
+// Answer is one line of "check your answers": a question, the answer as
+// the reader reads it, and where to change it.
+type Answer struct {
+	Name, Label, Value, Href string
+}
+
+// AnswerGroup is a section's answers.
+type AnswerGroup struct {
+	Key, Title, Href string
+	State            application.State
+	Answers          []Answer
+}
+
+// ApplicationCheck is "check your answers" (application_check): every
+// answer by section with a link to change it, then the button that sends.
+type ApplicationCheck struct {
+	Page
+	App       *application.Application
+	Groups    []AnswerGroup
+	Missing   []document.Kind
+	Rev       int
+	CanSubmit bool // the round is open (or the IPA asked for more)
+	// ErrorHref is where each mistake is fixed: its section's page, at the field.
+	ErrorHref map[string]string
+}
+
+// ApplicationDelete asks before a draft is thrown away (application_delete).
+type ApplicationDelete struct {
+	Page
+	App *application.Application
 }

@@ -23,10 +23,18 @@ type Impact struct {
 	Public    bool   // the page is public
 	Full      bool   // the IPA's own view: no suppression
 	MinCell   int
+	// Chart is the patients served by country and year, a bar for each
+	// count shown (none for a withheld one, whose value says so).
+	Chart Chart
+	// Figures are the headline numbers shown (none withheld).
+	Figures []KeyFigure
 	// The case mix: patients by age group and category, each a number or
 	// the word for withheld; never a death.
 	Mix []MixGroup
 }
+
+// KeyFigure is one headline number with what it counts.
+type KeyFigure struct{ Value, Label string }
 
 // MixGroup is one age group of the impact page's case mix: its total and
 // its categories.
