@@ -644,7 +644,7 @@ func Documents(d *view.Documents) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if d.Editable {
-					templ_7745c5c3_Err = Select(Field{Name: "kind", Label: p.T("page.documents.kind"), Required: true}, kindOptions(p, d)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = Select(Field{Name: "kind", Label: p.T("page.documents.kind"), Any: p.T("field.choose"), Required: true}, kindOptions(p, d)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -1,0 +1,104 @@
+// Run by scripts/lighthouse: node scripts/lighthouse.mjs BASE_URL LIGHTHOUSE_DIR.
+// Signs in as the demo charity and the demo board member (the accounts the
+// embedded default prints), then runs Lighthouse's default configuration
+// (a phone, simulated slow 4G) on each page and prints its four scores.
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [base, lhDir] = process.argv.slice(2);
+const { default: lighthouse } = await import(pathToFileURL(join(lhDir, 'core', 'index.js')));
+const chromeLauncher = await import(pathToFileURL(join(lhDir, '..', 'chrome-launcher', 'dist', 'index.js')));
+
+// totp is the code an authenticator app shows now for a base32 secret.
+function totp(secret) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+// signIn returns the Cookie header of a session of the demo account.
+async function signIn(email, password, secret) {
+  const jar = new Map();
+  const keep = (res) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const get = async (path) => {
+    const res = await fetch(base + path, { headers: { cookie: cookie() }, redirect: 'manual' });
+    keep(res);
+    return res;
+  };
+  const post = async (path, form) => {
+    const page = await (await get(path)).text();
+    const token = page.match(/name="csrf_token" value="([^"]+)"/)[1];
+    const res = await fetch(base + path, {
+      method: 'POST', redirect: 'manual',
+      headers: { cookie: cookie(), origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form, csrf_token: token }),
+    });
+    keep(res);
+    return res;
+  };
+  let res = await post('/login', { email, password });
+  if (res.headers.get('location') === '/login/code') res = await post('/login/code', { code: totp(secret) });
+  if (res.status !== 303) throw new Error(`signing in as ${email}: ${res.status}`);
+  return { cookie: cookie(), get };
+}
+
+const charity = await signIn('applicant@demo.missiongrants.test', 'demo-applicant-passphrase');
+const board = await signIn('board@demo.missiongrants.test', 'demo-board-passphrase', 'DEMOBOARDTOTPSECRETBBBBBBBBBBBBB');
+const firstLink = async (who, path, re) => {
+  const m = (await (await who.get(path)).text()).match(re);
+  if (!m) throw new Error(`no link like ${re} on ${path}`);
+  return m[1];
+};
+const draft = await firstLink(charity, '/dashboard', /href="(\/applications\/\d+\/edit)"/);
+const boardApp = await firstLink(board, '/board/applications', /href="(\/applications\/\d+)"/);
+
+const pages = [
+  ['home', '/', null],
+  ['sign-in', '/login', null],
+  ['charity home', '/dashboard', charity],
+  ['application form', draft, charity],
+  ['board queue', '/board/applications', board],
+  ['application (board)', boardApp, board],
+];
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROME_PATH,
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
+let low = 0;
+try {
+  console.log(['page', 'path', ...categories].join('\t'));
+  for (const [name, path, who] of pages) {
+    const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: categories };
+    if (who) flags.extraHeaders = { Cookie: who.cookie };
+    const { lhr } = await lighthouse(base + path, flags);
+    if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+    const scores = categories.map((c) => lhr.categories[c].score);
+    console.log([name, path.replace(/\d+/g, 'N'), ...scores.map((s) => s.toFixed(2))].join('\t'));
+    for (const c of categories) {
+      if (lhr.categories[c].score >= 0.95) continue;
+      low++;
+      for (const ref of lhr.categories[c].auditRefs) {
+        const a = lhr.audits[ref.id];
+        if (ref.weight > 0 && a.score !== null && a.score < 0.9) console.log(`  ${c}: ${a.id} ${a.score} ${a.displayValue || ''} ${a.title}`);
+      }
+    }
+  }
+} finally {
+  await chrome.kill();
+}
+process.exitCode = low ? 1 : 0;
