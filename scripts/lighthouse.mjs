@@ -85,7 +85,10 @@ try {
   for (const [name, path, who] of pages) {
     const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: categories };
     if (who) flags.extraHeaders = { Cookie: who.cookie };
-    const { lhr } = await lighthouse(base + path, flags);
+    // A trace Chromium failed to record (NO_NAVSTART on a busy machine) is
+    // taken again, once.
+    let { lhr } = await lighthouse(base + path, flags);
+    if (lhr.runtimeError) ({ lhr } = await lighthouse(base + path, flags));
     if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
     const scores = categories.map((c) => lhr.categories[c].score);
     console.log([name, path.replace(/\d+/g, 'N'), ...scores.map((s) => s.toFixed(2))].join('\t'));

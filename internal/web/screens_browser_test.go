@@ -156,18 +156,21 @@ func TestBrowserEveryPage(t *testing.T) {
 
 // screenCheck is one visitor's look at every page.
 type screenCheck struct {
-	t       *testing.T
-	s       *testServer
-	base    string
-	v       screenVisitor
-	pageJS  string
-	axe     string
-	words   *catalogWords
-	htmlDir string
-	tab     *testenv.Tab
-	net     *netRecorder
-	lang    string
-	width   int
+	t        *testing.T
+	s        *testServer
+	base     string
+	v        screenVisitor
+	pageJS   string
+	axe      string
+	words    *catalogWords
+	htmlDir  string
+	tab      *testenv.Tab
+	net      *netRecorder
+	lang     string
+	width    int
+	heaviest string // the page that loads the most, and how much
+	weight   int64
+	axeRuns  int
 }
 
 func (sc *screenCheck) run(p person) {
@@ -204,6 +207,7 @@ func (sc *screenCheck) run(p person) {
 			}
 		}
 	}
+	sc.t.Logf("%s: %d pages checked with axe-core; the heaviest, %s, loads %.1f KB", sc.v.name, sc.axeRuns, sc.heaviest, float64(sc.weight)/1024)
 }
 
 func (sc *screenCheck) setLanguage(lang string) {
@@ -320,10 +324,14 @@ func (sc *screenCheck) visit(path string) ([]string, bool) {
 		t.Errorf("%s: %s", where, bad)
 	}
 	sc.tab.Do(chromedp.Evaluate[chromedp.Void](sc.axe))
+	sc.axeRuns++
 	for _, v := range testenv.Run(sc.tab, chromedp.Evaluate[[]axeViolation](runAxe, chromedp.EvalAwaitPromise)) {
 		t.Errorf("%s: axe %s (%s): %s\n  %s", where, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
 	}
 	visit := sc.net.done(sc.tab)
+	if visit.bytes > sc.weight {
+		sc.weight, sc.heaviest = visit.bytes, sc.lang+" "+path
+	}
 	if visit.bytes > pageBudget {
 		t.Errorf("%s: weighs %d KB with all it loads (budget %d KB): %s", where, visit.bytes>>10, pageBudget>>10, strings.Join(visit.biggest(), ", "))
 	}
