@@ -82,7 +82,9 @@ const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
 let low = 0;
 try {
   console.log(['page', 'path', ...categories].join('\t'));
-  for (const [name, path, who] of pages) {
+  // LIGHTHOUSE_PAGES=board checks only the pages whose name matches.
+  const only = new RegExp(process.env.LIGHTHOUSE_PAGES || '.');
+  for (const [name, path, who] of pages.filter(([name]) => only.test(name))) {
     const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: categories };
     if (who) flags.extraHeaders = { Cookie: who.cookie };
     // A trace Chromium failed to record (NO_NAVSTART on a busy machine) is
@@ -90,6 +92,7 @@ try {
     let { lhr } = await lighthouse(base + path, flags);
     if (lhr.runtimeError) ({ lhr } = await lighthouse(base + path, flags));
     if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+    if (new URL(lhr.finalDisplayedUrl).pathname !== path) throw new Error(`${path} led to ${lhr.finalDisplayedUrl}: not signed in?`);
     const scores = categories.map((c) => lhr.categories[c].score);
     console.log([name, path.replace(/\d+/g, 'N'), ...scores.map((s) => s.toFixed(2))].join('\t'));
     for (const c of categories) {
@@ -98,6 +101,12 @@ try {
       for (const ref of lhr.categories[c].auditRefs) {
         const a = lhr.audits[ref.id];
         if (ref.weight > 0 && a.score !== null && a.score < 0.9) console.log(`  ${c}: ${a.id} ${a.score} ${a.displayValue || ''} ${a.title}`);
+      }
+      if (c === 'performance') {
+        // Where the main thread's time went, and how big the page is.
+        const work = lhr.audits['mainthread-work-breakdown'];
+        const items = (work.details?.items || []).map((i) => `${i.groupLabel || i.group} ${Math.round(i.duration)} ms`);
+        console.log(`  main thread: ${items.join(', ')}; ${lhr.audits['dom-size'].displayValue || ''}`);
       }
     }
   }
