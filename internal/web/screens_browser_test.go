@@ -310,7 +310,7 @@ func (sc *screenCheck) visit(path string) ([]string, bool) {
 	if err := json.Unmarshal(raw, &pc); err != nil {
 		t.Fatalf("%s: pagecheck.js: %v", where, err)
 	}
-	sc.tab.ScreenshotJPEG(fmt.Sprintf("pages-%s-%s-%d-%s", sc.v.name, sc.lang, sc.width, strings.Trim(path, "/")))
+	sc.tab.ScreenshotJPEG(fmt.Sprintf("pages-%s-%s-%d-%s", sc.v.name, sc.lang, sc.width, pageName(path)))
 	if sc.width == screenWidth && pc.ScrollWidth > pc.ClientWidth {
 		t.Errorf("%s: scrolls sideways: %d px of content in %d; past the edge:\n  %s", where, pc.ScrollWidth, pc.ClientWidth, strings.Join(pc.Wide, "\n  "))
 	}
@@ -346,7 +346,7 @@ func (sc *screenCheck) visit(path string) ([]string, bool) {
 			t.Errorf("%s: the page's HTML: %v", where, err)
 		} else {
 			html := body.Body
-			name := fmt.Sprintf("%s-%s-%s.html", sc.v.name, sc.lang, unsafeFileChars.ReplaceAllString(strings.Trim(path, "/"), "_"))
+			name := fmt.Sprintf("%s-%s-%s.html", sc.v.name, sc.lang, pageName(path))
 			if err := os.WriteFile(filepath.Join(sc.htmlDir, name), html, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -356,6 +356,15 @@ func (sc *screenCheck) visit(path string) ([]string, bool) {
 }
 
 var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// pageName names a page's files: "/applications/7/edit" is
+// applications_7_edit, "/" is home.
+func pageName(path string) string {
+	if name := unsafeFileChars.ReplaceAllString(strings.Trim(path, "/"), "_"); name != "" {
+		return name
+	}
+	return "home"
+}
 
 // netRecorder follows a tab's network: what each visit loads, how much,
 // and from where.
