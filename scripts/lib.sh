@@ -46,3 +46,20 @@ go_tool() {
   fi
   echo "$dir/$1"
 }
+
+# npm_package NAME VERSION: the folder of the npm package NAME at exactly
+# VERSION, installed once with Debian's npm into the user's cache (the same
+# folders internal/testenv.NpmPackage installs into and reuses).
+npm_package() {
+  local prefix="${XDG_CACHE_HOME:-$HOME/.cache}/missiongrants/npm/$1-$2"
+  if [ ! -e "$prefix/.installed" ]; then
+    command -v npm >/dev/null 2>&1 || need_debian npm
+    echo "Installing $1 $2 from npm (once)" >&2
+    rm -rf "$prefix" && mkdir -p "$prefix"
+    (cd "$prefix" && PUPPETEER_SKIP_DOWNLOAD=1 CHROME_LAUNCHER_SKIP_DOWNLOAD=1 \
+      npm install --prefix "$prefix" --no-audit --no-fund --omit=dev --loglevel=error "$1@$2" >&2) ||
+      { echo "could not install $1 $2 with npm" >&2; exit 1; }
+    echo "$1@$2" >"$prefix/.installed"
+  fi
+  echo "$prefix/node_modules/$1"
+}

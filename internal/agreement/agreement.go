@@ -256,10 +256,11 @@ func (s *Service) Sign(ctx context.Context, ac account.Actor, u *account.User, a
 		}
 		// The audit chain keeps what was accepted, word for word, beside the
 		// hash of the PDF read: the chain can be checked without the table.
+		// The language they are in lets the audit page mark them so.
 		sum := sha256.Sum256(signed)
 		return audit.Record(ctx, tx, ac.Event("agreement.signed", "application", appID, map[string]any{
 			"agreement_id": g.ID, "sha256": g.SHA, "signed_sha256": hex.EncodeToString(sum[:]),
-			"signer_name": sig.Name, "signer_title": sig.Title, "ip": in.IP, "statement": statement, "terms": g.Terms}))
+			"signer_name": sig.Name, "signer_title": sig.Title, "ip": in.IP, "statement": statement, "terms": g.Terms, "language": lang}))
 	})
 }
 

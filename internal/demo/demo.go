@@ -760,7 +760,7 @@ func (s *seeder) agreement(appID, awardID int64, a app, c *application.Checked, 
 	s.audit(facts.IssuedAt, "sofia", "agreement.issued", "application", appID, map[string]any{"agreement_id": id, "sha256": sha, "language": lang})
 	signedSum := sha256.Sum256(signed)
 	s.audit(sig.At, a.by, "agreement.signed", "application", appID, map[string]any{"agreement_id": id, "sha256": sha,
-		"signed_sha256": hex.EncodeToString(signedSum[:]), "signer_name": sig.Name, "signer_title": sig.Title, "ip": sig.IP, "statement": sig.Statement})
+		"signed_sha256": hex.EncodeToString(signedSum[:]), "signer_name": sig.Name, "signer_title": sig.Title, "ip": sig.IP, "statement": sig.Statement, "language": lang})
 }
 
 // reminded records the report reminders the job queue sent before today

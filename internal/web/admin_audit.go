@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/audit"
+	"missiongrants/internal/i18n"
 	"missiongrants/internal/web/view"
 )
 
@@ -57,6 +58,7 @@ func (s *Server) adminAuditPage(c *gin.Context, query url.Values) (*view.AdminAu
 			r.What = p.T(key)
 		}
 		r.Changes = auditChanges(e.Details)
+		r.Lang = auditLanguage(e.Details)
 		if e.ObjectType == "application" && e.ObjectID != "" {
 			r.ObjectLink = "/applications/" + url.PathEscape(e.ObjectID)
 		}
@@ -123,6 +125,18 @@ func auditChanges(details []byte) []string {
 		out = append(out, name+": "+auditValue(v))
 	}
 	return out
+}
+
+// auditLanguage is the language the details say their quoted text is in
+// ("language": "es"), or "" when they name none.
+func auditLanguage(details []byte) string {
+	var d struct {
+		Language string `json:"language"`
+	}
+	if json.Unmarshal(details, &d) != nil || !i18n.Supported(d.Language) {
+		return ""
+	}
+	return d.Language
 }
 
 func auditValue(v any) string {

@@ -50,6 +50,7 @@ func (s *Server) agreementPage(c *gin.Context, id int64) (*view.Agreement, error
 			return nil, err
 		}
 		p.Statement = s.cat.T(p.Agreement.Language, "paper.signature.statement", "Organization", a.OrganizationName)
+		p.TermsLang = p.Agreement.Language
 	}
 	return p, nil
 }

@@ -120,7 +120,7 @@ func TestAssignedReviewersQueueAndReminders(t *testing.T) {
 	admin := s.loginAs(t, people[demoAdmin])
 	bruno, ada := s.loginAs(t, people[demoBoard]), s.loginAs(t, people[demoAdminBoard])
 	brunoID, adaID := s.userID(t, demoBoard), s.userID(t, demoAdminBoard)
-	must(t, exec(s, `UPDATE users SET language = 'es' WHERE id = $1`, brunoID)) // Bruno reads Spanish
+	must(t, dbExec(s, `UPDATE users SET language = 'es' WHERE id = $1`, brunoID)) // Bruno reads Spanish
 	first, second := ch.submitted("Heart mission to Tegucigalpa"), ch.submitted("Heart mission to Cusco")
 	sendToBoard(t, admin, first)
 	sendToBoard(t, admin, second)
@@ -197,7 +197,7 @@ func TestAssignedReviewersQueueAndReminders(t *testing.T) {
 	mustContain(t, admin.get("/board/applications"), s.text("es", "page.queue.review_count", "Count", 1)+" · 4.00")
 }
 
-func exec(s *testServer, query string, args ...any) error {
+func dbExec(s *testServer, query string, args ...any) error {
 	_, err := s.db.Exec(query, args...)
 	return err
 }

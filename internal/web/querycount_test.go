@@ -70,12 +70,12 @@ func TestBoardPagesQueryCountDoesNotGrow(t *testing.T) {
 	takePart(t, s.db, s.userID(t, demoAdminBoard), load.Bare, load.Busy)
 	// Reviewers are assigned: the busy application has several, the bare
 	// none; each viewer is assigned to every application free to them.
-	must(t, exec(s, `INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at)
+	must(t, dbExec(s, `INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at)
 		SELECT $1, u.id, u.id, now() FROM users u
 		WHERE u.is_board AND u.active AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = $1 AND c.user_id = u.id AND c.has_conflict)
 		LIMIT 5`, load.Busy))
 	for _, viewer := range []int64{s.userID(t, demoBoard), s.userID(t, demoAdminBoard)} {
-		must(t, exec(s, `INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at)
+		must(t, dbExec(s, `INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at)
 			SELECT a.id, $1, $1, now() FROM applications a
 			WHERE a.status IN ('submitted', 'in_review', 'voting') AND a.id <> $2
 				AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)

@@ -27,4 +27,7 @@ type AuditRow struct {
 	// each, a change as "from → to".
 	What    string
 	Changes []string
+	// Lang is the language of quoted text in the details (an agreement's
+	// statement, signed in the charity's language), when they name one.
+	Lang string
 }

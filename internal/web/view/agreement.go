@@ -15,6 +15,7 @@ type Agreement struct {
 	History   []agreement.Agreement // voided ones
 	Terms     string                // the text to accept, for the signatory
 	Statement string
+	TermsLang string // the agreement's language, which Terms and Statement are in, whatever the page's
 	Can       policy.Can
 	Name      string // the signature form as typed
 	JobTitle  string
