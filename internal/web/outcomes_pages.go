@@ -90,6 +90,10 @@ func (s *Server) outcomesShow(c *gin.Context) error {
 	return nil
 }
 
+// pointsListed is how many trips the funnel's table lists before it lists
+// only those outside the limits.
+const pointsListed = 50
+
 // outcomesPage fills the page from the trips and the reference.
 func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
 	ctx := c.Request.Context()
@@ -126,7 +130,15 @@ func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
 		return err
 	}
 	p.Funnel = outcomes.NewFunnel(trips)
+	// The table is the plot's text alternative. With many trips it lists
+	// those outside the 95% limits, the ones to read, and counts the rest:
+	// every trip of a large portal made a page of megabytes.
+	p.PointsAll = c.Query("points") == "all" || len(p.Funnel.Points) <= pointsListed
 	for _, pt := range p.Funnel.Points {
+		if !p.PointsAll && !pt.Beyond95 {
+			p.Within++
+			continue
+		}
 		p.PointRows = append(p.PointRows, tripRow(&p.Page, pt.Trip))
 	}
 	for _, per := range outcomes.ByCharity(trips, ref) {

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"missiongrants/internal/seed"
+	"missiongrants/internal/testenv"
 )
 
 // reportForm is a post-trip report that adds up: 5 children (3 in RACHS-1
@@ -212,4 +216,31 @@ func mustDate(s string) time.Time {
 		panic(err)
 	}
 	return d
+}
+
+// With many trips the funnel's table lists those outside the 95% limits
+// and counts the rest, which one link lists: the page of every trip was
+// megabytes at the load tool's scale.
+func TestOutcomesTableListsTheTripsToRead(t *testing.T) {
+	testenv.Full(t, "seeds hundreds of trips")
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	if _, err := seed.Seed(context.Background(), s.db, seed.Options{Applications: 400}); err != nil {
+		t.Fatal(err)
+	}
+	board := s.loginAs(t, people[demoBoard])
+	page := board.get("/board/outcomes?years=all")
+	wantStatus(t, page, http.StatusOK)
+	body := page.Body.String()
+	points, beyond := strings.Count(body, "<circle"), strings.Count(body, `class="point is-beyond"`)
+	if points <= pointsListed {
+		t.Fatalf("%d trips drawn, want more than %d", points, pointsListed)
+	}
+	mustContain(t, page, s.text("en", "page.outcomes.points_within", "Count", points-beyond), `href="/board/outcomes?years=all&amp;points=all"`)
+	all := board.get("/board/outcomes?years=all&points=all")
+	mustNotContain(t, all, s.text("en", "page.outcomes.points_within", "Count", points-beyond))
+	if rows, listed := strings.Count(all.Body.String(), "<tr"), strings.Count(body, "<tr"); rows != listed+points-beyond {
+		t.Errorf("every trip: %d rows, the trips to read: %d rows, %d trips within the limits", rows, listed, points-beyond)
+	}
 }
