@@ -27,6 +27,7 @@ func adminAppURL(id int64, part string) templ.SafeURL {
 func boardAppURL(id int64, part string) templ.SafeURL {
 	return templ.SafeURL("/board/applications/" + itoa(id) + part)
 }
+
 // pointsAllURL is the outcomes page with every trip in the funnel's table,
 // keeping the years shown.
 func pointsAllURL(allYears bool) string {

@@ -28,14 +28,14 @@ type ReferenceLine struct {
 // each charity over time, and the reference mortality.
 type Outcomes struct {
 	Page
-	Funnel     outcomes.Funnel
-	PointRows  []OutcomeRow // the funnel's points, in its order: its text alternative
+	Funnel    outcomes.Funnel
+	PointRows []OutcomeRow // the funnel's points, in its order: its text alternative
 	// Within is how many points inside the 95% limits PointRows leaves
 	// out (a long list shows those outside only, unless PointsAll).
-	Within    int
-	PointsAll bool
-	Since      int          // the first year shown; 0 with All
-	All        bool         // every year
+	Within     int
+	PointsAll  bool
+	Since      int  // the first year shown; 0 with All
+	All        bool // every year
 	Charities  []OutcomeRow
 	References []ReferenceLine
 	LeftOut    string // what the expected deaths leave out
