@@ -191,10 +191,10 @@ func TestAssignedReviewersQueueAndReminders(t *testing.T) {
 	// Bruno reviews: of the first's two reviews, his alone counts.
 	wantRedirect(t, bruno.post("/board/applications/"+appID(first)+"/conflict", url.Values{"conflict": {"no"}}), first)
 	wantRedirect(t, bruno.post("/board/applications/"+appID(first)+"/review", goodReview("4")), first)
-	mustContain(t, admin.get(first), s.text("es", "page.assign.mean_assigned", "Count", 1, "Mean", "4.00"), s.text("es", "page.assign.reviewed"))
+	mustContain(t, admin.get(first), s.text("es", "page.assign.mean_assigned", "Count", 1, "Mean", "4,00"), s.text("es", "page.assign.reviewed"))
 	mustNotContain(t, bruno.get("/board/applications"), s.text("es", "page.queue.to_review", "Names", people[demoBoard].name))
 	// The queue's mean is the assigned reviewers' too.
-	mustContain(t, admin.get("/board/applications"), s.text("es", "page.queue.review_count", "Count", 1)+" · 4.00")
+	mustContain(t, admin.get("/board/applications"), s.text("es", "page.queue.review_count", "Count", 1)+" · 4,00")
 }
 
 func dbExec(s *testServer, query string, args ...any) error {

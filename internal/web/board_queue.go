@@ -3,19 +3,22 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/application"
+	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/web/form"
 	"missiongrants/internal/web/view"
 )
 
-func (s *Server) queueRows(c *gin.Context, rows []application.QueueRow) []view.QueueRow {
-	l, u := lang(c), currentUser(c)
+// queueRows are rows of the queue in p's reader's words: dates in their
+// language (a submission on its day in their zone), the mean score with
+// their decimal mark.
+func (s *Server) queueRows(p *view.Page, rows []application.QueueRow) []view.QueueRow {
+	l, u := p.Lang, p.User
 	out := make([]view.QueueRow, len(rows))
 	for i, r := range rows {
 		v := view.QueueRow{ID: r.ID, Title: r.DisplayTitle(), Organization: r.OrganizationName,
@@ -25,16 +28,16 @@ func (s *Server) queueRows(c *gin.Context, rows []application.QueueRow) []view.Q
 			Recused: r.Recused, VoteDue: r.VoteOpen && !r.VotedByMe && u.IsBoard,
 			AssignedToMe: r.AssignedToMe, ToReview: r.ToReview}
 		if r.SubmittedAt != nil {
-			v.Submitted = r.SubmittedAt.UTC().Format(time.DateOnly)
+			v.Submitted = p.Date(p.In(*r.SubmittedAt))
 		}
 		if r.TripStart != nil && r.TripEnd != nil {
-			v.Dates = r.TripStart.Format(time.DateOnly) + " – " + r.TripEnd.Format(time.DateOnly)
+			v.Dates = p.Date(*r.TripStart) + " – " + p.Date(*r.TripEnd)
 		}
 		// The mean as the application's page shows the reviews
 		// (review.Reviews): not to the recused, and to a board member only
 		// once their own review is in.
 		if m := r.Mean(); m != "" && !r.Recused && (u.IsAdmin || r.ReviewedByMe) {
-			v.Reviews += " · " + m
+			v.Reviews += " · " + i18n.Decimal(l, m)
 		}
 		if r.ReviewedByMe {
 			v.Reviews += " · " + s.cat.T(l, "page.queue.reviewed_by_me")
@@ -74,7 +77,7 @@ func (s *Server) boardQueueShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Rows = s.queueRows(c, q.Rows)
+	p.Rows = s.queueRows(&p.Page, q.Rows)
 	if q.Next != nil {
 		query.Set("before", q.Next.String())
 		p.Next = "/board/applications?" + query.Encode()

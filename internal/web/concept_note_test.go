@@ -145,9 +145,11 @@ func TestTwoStageRoundEndToEnd(t *testing.T) {
 	mustContain(t, ch.get(app), s.text("es", "app.event.invite"), s.text("es", "app.event.request_info"), s.text("es", "app.status.invited"))
 
 	// The full proposal begins from the note.
-	edit := ch.get(app + "/edit")
+	// The full proposal begins from the note: "check your answers" shows
+	// the note's title, amount and answers already in the form.
+	edit := ch.get(app + "/check")
 	wantStatus(t, edit, http.StatusOK)
-	mustContain(t, edit, `value="Corazones para Honduras"`, `value="20.000"`, "operaremos a 20", "Hospital Escuela.")
+	mustContain(t, edit, "Corazones para Honduras", "20.000", "operaremos a 20", "Hospital Escuela.")
 
 	// The charity completes and sends it: by the invitation's deadline.
 	ch.uploadRequired(app, "2028-01-01")

@@ -33,7 +33,8 @@ var actionRoutes = map[policy.Action]actionRoute{
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
 			return app + "/autosave", url.Values{"title": {"Changed"}}
 		}},
-	policy.Submit: {page: "/check", control: control(`action="/applications/ID/submit"`),
+	// Sent from "check your answers", or a concept note from its own page.
+	policy.Submit: {page: "/check", control: control(`action="/applications/ID/submit"|name="action" value="submit"`),
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
 			return app + "/submit", url.Values{"draft_rev": {"0"}}
 		}},
@@ -230,8 +231,8 @@ func TestEveryActionByEveryPersonInEverySituation(t *testing.T) {
 						continue
 					}
 					rec := c.get(app + tail)
-					if loc := rec.Header().Get("Location"); tail == "/edit" && loc == app+"/concept" {
-						rec = c.get(loc) // the concept note's form is on its own page
+					if loc := rec.Header().Get("Location"); (tail == "/edit" || tail == "/check") && loc == app+"/concept" {
+						rec = c.get(loc) // the concept note's form, and its send button, are on its own page
 					}
 					if tail == "" && rec.Code != http.StatusOK {
 						t.Fatalf("%s: GET %s: %d", sit.name, app, rec.Code)

@@ -26,7 +26,8 @@ func (s *Server) screeningQueueShow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := view.ScreeningQueue{Page: s.page(c), Queue: q, Rows: s.queueRows(c, q.Rows)}
+	p := view.ScreeningQueue{Page: s.page(c), Queue: q}
+	p.Rows = s.queueRows(&p.Page, q.Rows)
 	if q.Next != nil {
 		p.Next = "/admin/screening?before=" + q.Next.String()
 	}

@@ -58,6 +58,14 @@ func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, ar
 // Date is a day as the reader writes it ("5 Dec 2026", "5 dic 2026").
 func (p Page) Date(t time.Time) string { return p.cat.Date(p.Lang, t) }
 
+// In is t in the reader's time zone, for the day an instant fell on.
+func (p Page) In(t time.Time) time.Time {
+	if p.Zone == nil {
+		return t.UTC()
+	}
+	return t.In(p.Zone)
+}
+
 // Moment is an instant in the reader's words with its time zone shown
 // ("5 Dec 2026, 18:00 UTC"): never an ISO string, never a bare time.
 func (p Page) Moment(t time.Time) string {
