@@ -324,6 +324,9 @@ func (s *Service) Draft(ctx context.Context, u *account.User, id int64) (*Applic
 // A save based on an older revision is merged with what was saved since
 // (see Edit.Merge and merge) or refused with a *Stale (ErrStale).
 func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, e Edit) (Saved, error) {
+	if _, ok := SectionByKey(e.Section); e.Section != "" && !ok {
+		return Saved{}, ErrNoSection // read as the whole form, it would empty every other part
+	}
 	now := s.now()
 	saved := Saved{At: now}
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// Today's features attacked as a careless or hostile user would, through
+// the router: what must hold, and the holes found (each fixed where its
+// rule lives).
+
+// A save naming a part of the form that does not exist (a tab left open
+// across a release, a hand-made request) is refused: read as a save of
+// the whole form, it emptied every other part of the draft.
+func TestAttackUnknownSectionLosesNoAnswers(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "en", "Ana")
+	app := ch.startEmptyApplication()
+	wantRedirect(t, ch.saveDraft(app, withAction(completeApplication(), "save")), app+"/edit")
+	_, title, city, hospital, narrative := s.draftRow(t, app)
+
+	for _, section := range []string{"Trip", "nope", "trip "} {
+		if rec := ch.autosave(app, url.Values{"section": {section}, "title": {"Changed"}}); rec.Code == http.StatusOK {
+			t.Errorf("an autosave of part %q was taken", section)
+		}
+		rec := ch.saveDraft(app, url.Values{"section": {section}, "title": {"Changed"}, "action": {"save"}})
+		if rec.Code < 400 {
+			t.Errorf("a save of part %q answered %d", section, rec.Code)
+		}
+		if _, t2, c2, h2, n2 := s.draftRow(t, app); t2 != title || c2 != city || h2 != hospital || n2 != narrative {
+			t.Fatalf("a save of part %q left the draft %q %q %q %q", section, t2, c2, h2, n2)
+		}
+	}
+	wantStatus(t, ch.get(app+"/edit/nope"), http.StatusNotFound)
+}
+
+// Another charity's draft: none of the form's new pages shows it, nor
+// deletes, sends or changes it; a charity decides no concept note and
+// reads neither the board's outcomes nor the admins' reference.
+func TestAttackAnotherCharitysDraft(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	owner := s.newCharity(t, "en", "Olga")
+	app := owner.startApplication()
+	wantRedirect(t, owner.saveDraft(app, withAction(completeApplication(), "save")), app+"/edit")
+	rev, title, _, _, narrative := s.draftRow(t, app)
+
+	other := s.newCharity(t, "es", "Pablo")
+	for _, path := range []string{"/edit", "/edit/trip", "/check", "/delete", "/concept"} {
+		if rec := other.get(app + path); rec.Code != http.StatusNotFound && rec.Code != http.StatusForbidden {
+			t.Errorf("another charity's GET %s answered %d", path, rec.Code)
+		}
+	}
+	for _, path := range []string{"/delete", "/submit", "/concept"} {
+		if rec := other.post(app+path, url.Values{"draft_rev": {"1"}, "title": {"Mine"}, "action": {"submit"}}); rec.Code != http.StatusNotFound && rec.Code != http.StatusForbidden {
+			t.Errorf("another charity's POST %s answered %d", path, rec.Code)
+		}
+	}
+	if rec := other.saveDraft(app, url.Values{"section": {"trip"}, "title": {"Mine"}, "draft_rev": {"1"}}); rec.Code != http.StatusNotFound && rec.Code != http.StatusForbidden {
+		t.Errorf("another charity's section save answered %d", rec.Code)
+	}
+	if r2, t2, _, _, n2 := s.draftRow(t, app); r2 != rev || t2 != title || n2 != narrative {
+		t.Fatalf("another charity changed the draft: %d %q %q", r2, t2, n2)
+	}
+	if st := s.status(t, app); st != "draft" {
+		t.Fatalf("another charity left it %s", st)
+	}
+	for _, c := range []*charity{owner, other} {
+		wantStatus(t, c.post("/board/applications/"+appID(app)+"/concept", url.Values{"outcome": {"invite"}, "due": {"2099-01-01"}}), http.StatusForbidden)
+		wantStatus(t, c.get("/board/outcomes"), http.StatusForbidden)
+		wantStatus(t, c.post("/admin/outcomes/reference", url.Values{}), http.StatusForbidden)
+		wantStatus(t, c.get("/admin/applications/"+appID(app)+"/assign"), http.StatusForbidden)
+		wantStatus(t, c.get("/board/conflicts"), http.StatusForbidden)
+	}
+}
