@@ -75,3 +75,33 @@ func TestAttackAnotherCharitysDraft(t *testing.T) {
 		wantStatus(t, c.get("/board/conflicts"), http.StatusForbidden)
 	}
 }
+
+// A round's assignment form assigns the reviewers of that round's
+// applications only: an application of another round slipped into its
+// form (a forged or stale id) is refused and nothing is assigned.
+func TestAttackRoundAssignmentOfAnotherRoundsApplication(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "en", "Olga")
+	admin := s.loginAs(t, people[demoAdmin])
+	app := ch.submitted("Heart mission to Tegucigalpa")
+	sendToBoard(t, admin, app)
+	id, bruno := appID(app), itoa(s.userID(t, demoBoard))
+	other := s.openRound(t)
+	if other == ch.round {
+		t.Fatal("one round")
+	}
+	rec := admin.post("/admin/rounds/"+other+"/assign", url.Values{"app": {id}, "reviewers_" + id: {bruno}})
+	if rec.Code < 400 {
+		t.Errorf("round %s's form assigned on another round's application: %d", other, rec.Code)
+	}
+	if n := s.count(t, `SELECT count(*) FROM assignments WHERE application_id = $1`, id); n != 0 {
+		t.Fatalf("%d reviewers assigned through another round's form", n)
+	}
+	// Its own round's form assigns.
+	wantRedirect(t, admin.post("/admin/rounds/"+ch.round+"/assign", url.Values{"app": {id}, "reviewers_" + id: {bruno}}), "/admin/rounds/"+ch.round+"/assign")
+	if n := s.count(t, `SELECT count(*) FROM assignments WHERE application_id = $1`, id); n != 1 {
+		t.Fatalf("%d reviewers assigned through the round's own form", n)
+	}
+}
