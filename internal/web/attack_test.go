@@ -105,3 +105,67 @@ func TestAttackRoundAssignmentOfAnotherRoundsApplication(t *testing.T) {
 		t.Fatalf("%d reviewers assigned through the round's own form", n)
 	}
 }
+
+// A two-stage round's charity cannot skip its note, change it once sent,
+// nor send the full proposal after its invitation's deadline, by any
+// route; another charity sees none of it.
+func TestAttackConceptStageAndInvitationDeadline(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	admin := s.loginAs(t, people[demoAdmin])
+	round := s.twoStageRound(t, admin, false)
+	ch := s.newCharity(t, "es", "Ana")
+	ch.round = round
+	app := ch.startConcept(round)
+
+	// Skipping the note: the full form's routes refuse, nothing changes.
+	full := completeApplication()
+	if rec := ch.autosave(app, url.Values{"title": {"Full already"}}); rec.Code == http.StatusOK {
+		t.Error("the full form's autosave was taken at the concept stage")
+	}
+	wantStatus(t, ch.post(app+"/submit", url.Values{"draft_rev": {"0"}}), http.StatusConflict)
+	for _, path := range []string{"/edit/trip", "/check"} {
+		wantRedirect(t, ch.get(app+path), app+"/concept")
+	}
+	if st, stage := s.statusOf(t, app); st != "concept_draft" || stage != "concept" {
+		t.Fatalf("skipping the note left it %s at %s", st, stage)
+	}
+
+	// Sent, the note is no longer the charity's to change.
+	wantRedirect(t, ch.post(app+"/concept", conceptNote("Corazones")), app)
+	changed := conceptNote("Changed after sending")
+	changed.Set("action", "save")
+	wantStatus(t, ch.post(app+"/concept", changed), http.StatusConflict)
+	changed.Set("action", "submit")
+	wantStatus(t, ch.post(app+"/concept", changed), http.StatusConflict)
+	var title string
+	must(t, s.db.Get(&title, `SELECT concept->>'title' FROM applications WHERE id = $1`, appID(app)))
+	if title != "Corazones" {
+		t.Fatalf("the note sent became %q", title)
+	}
+	// Its own charity does not decide it; another charity does not read it.
+	wantStatus(t, ch.post("/board/applications/"+appID(app)+"/concept", url.Values{"outcome": {"invite"}, "due": {"2099-01-01"}}), http.StatusForbidden)
+	stranger := s.newCharity(t, "en", "Pablo")
+	wantStatus(t, stranger.get(app+"/concept"), http.StatusNotFound)
+	wantStatus(t, stranger.post(app+"/concept", conceptNote("Mine")), http.StatusNotFound)
+
+	// Invited; past the invitation's deadline the full proposal is not sent.
+	due := s.today().AddDate(0, 0, 1)
+	wantRedirect(t, admin.post("/board/applications/"+appID(app)+"/concept",
+		url.Values{"outcome": {"invite"}, "due": {due.Format("2006-01-02")}}), app)
+	ch.uploadRequired(app, "2028-01-01")
+	full.Set("title", "Corazones")
+	wantRedirect(t, ch.saveDraft(app, withAction(full, "save")), app+"/edit")
+	if _, err := s.db.Exec(`UPDATE applications SET invitation_due = $2 WHERE id = $1`, appID(app), s.today().AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	check := ch.get(app + "/check")
+	wantStatus(t, check, http.StatusOK)
+	rev := draftRevField.FindStringSubmatch(check.Body.String())[1]
+	wantStatus(t, ch.post(app+"/submit", url.Values{"draft_rev": {rev}}), http.StatusConflict)
+	wantStatus(t, ch.saveDraft(app, withAction(full, "submit")), http.StatusConflict)
+	if st, _ := s.statusOf(t, app); st != "invited" {
+		t.Fatalf("sent after its invitation's deadline: %s", st)
+	}
+}
