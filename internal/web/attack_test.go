@@ -3,7 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
+
+	"missiongrants/internal/account"
+	"missiongrants/internal/testenv"
 )
 
 // Today's features attacked as a careless or hostile user would, through
@@ -167,5 +172,84 @@ func TestAttackConceptStageAndInvitationDeadline(t *testing.T) {
 	wantStatus(t, ch.saveDraft(app, withAction(full, "submit")), http.StatusConflict)
 	if st, _ := s.statusOf(t, app); st != "invited" {
 		t.Fatalf("sent after its invitation's deadline: %s", st)
+	}
+}
+
+// Passkeys attacked: another person's removed with one's own password, one's
+// own without it, a ceremony begun in another browser finished in this one,
+// another's passkey as the step after one's password, and whose accounts
+// have passkeys asked of the sign-in page. Each is refused.
+func TestAttackPasskeys(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.seedDemo(t)
+	pa, pb := s.withoutTOTP(t, account.Roles{Board: true}), s.withoutTOTP(t, account.Roles{Board: true})
+	a, b := s.loginAs(t, pa), s.loginAs(t, pb)
+	a.addPasskey("Ana's phone")
+	bAuth := b.addPasskey("Bea's phone")
+	b.addPasskey("Bea's laptop")
+	keys := func(p person) []account.Passkey {
+		t.Helper()
+		k, err := s.accounts.ListPasskeys(t.Context(), s.userID(t, p.email))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	beas := strconv.FormatInt(keys(pb)[0].ID, 10)
+
+	for _, try := range []struct {
+		who  *client
+		form url.Values
+	}{
+		{a, url.Values{"passkey_id": {beas}, "remove_password": {pa.password}}},
+		{b, url.Values{"passkey_id": {beas}}},
+		{b, url.Values{"passkey_id": {beas}, "remove_password": {"not the password"}}},
+	} {
+		if rec := try.who.post("/account/passkeys/remove", try.form); rec.Code < 400 {
+			t.Errorf("removal %v answered %d", try.form, rec.Code)
+		}
+	}
+	if n := len(keys(pb)); n != 2 {
+		t.Fatalf("Bea has %d passkeys after the refused removals", n)
+	}
+
+	// A registration begun in Ana's browser, finished in Bea's: Bea's
+	// browser has no ceremony, or another challenge.
+	stolen, err := testenv.NewAuthenticator(testOrigin).Register(a.passkeyOptions("/account/passkeys/options"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := b.post("/account/passkeys", url.Values{"passkey_name": {"Stolen"}, "credential": {string(stolen)}}); rec.Code < 400 {
+		t.Errorf("a ceremony of another browser answered %d", rec.Code)
+	}
+	b.passkeyOptions("/account/passkeys/options")
+	if rec := b.post("/account/passkeys", url.Values{"passkey_name": {"Stolen"}, "credential": {string(stolen)}}); rec.Code < 400 {
+		t.Errorf("an answer to another browser's challenge answered %d", rec.Code)
+	}
+	if len(keys(pa)) != 1 || len(keys(pb)) != 2 {
+		t.Fatalf("after the stolen ceremonies: Ana %d passkeys, Bea %d", len(keys(pa)), len(keys(pb)))
+	}
+
+	// Ana's password, then Bea's passkey: no session.
+	c := s.client(t, "Accept-Language", "en")
+	wantRedirect(t, c.enterPassword(pa), "/login/code")
+	assertion, err := bAuth.Assert(c.passkeyOptions("/login/code/passkey/options"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := c.post("/login/code/passkey", url.Values{"credential": {string(assertion)}}); rec.Code == http.StatusSeeOther {
+		t.Fatalf("Ana's password and Bea's passkey signed in to %q", rec.Header().Get("Location"))
+	}
+	if rec := c.get("/dashboard"); rec.Code == http.StatusOK {
+		t.Fatal("Ana's password and Bea's passkey opened a session")
+	}
+
+	// The sign-in page's options name nobody: alike for every visitor.
+	o1 := s.client(t, "Accept-Language", "en").passkeyOptions("/login/passkey/options")
+	for _, k := range []string{pa.email, pb.email, "allowCredentials"} {
+		if strings.Contains(string(o1), k) {
+			t.Errorf("the sign-in options carry %q: %s", k, o1)
+		}
 	}
 }
