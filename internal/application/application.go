@@ -497,12 +497,10 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := tx.GetContext(ctx, &r, sqlSubmitRound, a.RoundID); err != nil {
 			return err
 		}
-		switch {
-		case a.Status == policy.Invited: // by the invitation's deadline, not the round's
-			if !a.InvitationOpen(s.today()) {
+		if !a.SendOpen(&r, s.today()) { // an invitation by its deadline, not the round's
+			if a.Status == policy.Invited {
 				return ErrInvitationPast
 			}
-		case ev == policy.EventSubmit && !r.Open(s.today()):
 			return ErrRoundClosed
 		}
 		var raw []byte

@@ -165,10 +165,7 @@ func TestAttackConceptStageAndInvitationDeadline(t *testing.T) {
 	if _, err := s.db.Exec(`UPDATE applications SET invitation_due = $2 WHERE id = $1`, appID(app), s.today().AddDate(0, 0, -1)); err != nil {
 		t.Fatal(err)
 	}
-	check := ch.get(app + "/check")
-	wantStatus(t, check, http.StatusOK)
-	rev := draftRevField.FindStringSubmatch(check.Body.String())[1]
-	wantStatus(t, ch.post(app+"/submit", url.Values{"draft_rev": {rev}}), http.StatusConflict)
+	wantStatus(t, ch.post(app+"/submit", url.Values{"draft_rev": {ch.draftRev(app)}}), http.StatusConflict)
 	wantStatus(t, ch.saveDraft(app, withAction(full, "submit")), http.StatusConflict)
 	if st, _ := s.statusOf(t, app); st != "invited" {
 		t.Fatalf("sent after its invitation's deadline: %s", st)
@@ -252,4 +249,46 @@ func TestAttackPasskeys(t *testing.T) {
 			t.Errorf("the sign-in options carry %q: %s", k, o1)
 		}
 	}
+}
+
+// "Check your answers" offers to send an invited full proposal by the
+// invitation's deadline, not the round's dates: invitations come after
+// the notes, often once the round has closed, and the page said the
+// round was closed and had no button; past the invitation's deadline in
+// a round still open it offered one that was then refused.
+func TestAttackCheckPageFollowsTheInvitation(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	admin := s.loginAs(t, people[demoAdmin])
+	round := s.twoStageRound(t, admin, false)
+	ch := s.newCharity(t, "es", "Ana")
+	app := ch.startConcept(round)
+	wantRedirect(t, ch.post(app+"/concept", conceptNote("Corazones")), app)
+	wantRedirect(t, admin.post("/board/applications/"+appID(app)+"/concept",
+		url.Values{"outcome": {"invite"}, "due": {s.today().AddDate(0, 0, 30).Format("2006-01-02")}}), app)
+	ch.uploadRequired(app, "2028-01-01")
+	full := completeApplication()
+	full.Set("title", "Corazones")
+	wantRedirect(t, ch.saveDraft(app, withAction(full, "save")), app+"/edit")
+	send := `action="` + app + `/submit"`
+
+	// The round closed yesterday; the invitation runs a month more.
+	if _, err := s.db.Exec(`UPDATE funding_rounds SET rolling = false, opens_on = $2, closes_on = $3 WHERE id = $1`,
+		round, s.today().AddDate(0, -2, 0), s.today().AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	check := ch.get(app + "/check")
+	wantStatus(t, check, http.StatusOK)
+	mustContain(t, check, send)
+	mustNotContain(t, check, s.text("es", "app.form.round_closed"))
+
+	// The invitation's deadline passed; the round open again.
+	if _, err := s.db.Exec(`UPDATE funding_rounds SET rolling = true WHERE id = $1`, round); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE applications SET invitation_due = $2 WHERE id = $1`, appID(app), s.today().AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	mustNotContain(t, ch.get(app+"/check"), send)
 }
