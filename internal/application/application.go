@@ -324,6 +324,9 @@ func (s *Service) Draft(ctx context.Context, u *account.User, id int64) (*Applic
 // A save based on an older revision is merged with what was saved since
 // (see Edit.Merge and merge) or refused with a *Stale (ErrStale).
 func (s *Service) SaveDraft(ctx context.Context, u *account.User, id int64, e Edit) (Saved, error) {
+	if _, ok := SectionByKey(e.Section); e.Section != "" && !ok {
+		return Saved{}, ErrNoSection // read as the whole form, it would empty every other part
+	}
 	now := s.now()
 	saved := Saved{At: now}
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
@@ -494,12 +497,10 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 		if err := tx.GetContext(ctx, &r, sqlSubmitRound, a.RoundID); err != nil {
 			return err
 		}
-		switch {
-		case a.Status == policy.Invited: // by the invitation's deadline, not the round's
-			if !a.InvitationOpen(s.today()) {
+		if !a.SendOpen(&r, s.today()) { // an invitation by its deadline, not the round's
+			if a.Status == policy.Invited {
 				return ErrInvitationPast
 			}
-		case ev == policy.EventSubmit && !r.Open(s.today()):
 			return ErrRoundClosed
 		}
 		var raw []byte

@@ -112,6 +112,20 @@ func (a *Application) InvitationOpen(day time.Time) bool {
 	return a.Status == policy.Invited && a.InvitationDue != nil && !day.After(*a.InvitationDue)
 }
 
+// SendOpen reports whether the full proposal may be sent on day as far as
+// dates go (Submit's rule, which pages follow to offer the button): an
+// invited one by its invitation's deadline, whatever the round's dates; an
+// answer to a question at any time; a first submission while round r is open.
+func (a *Application) SendOpen(r *Round, day time.Time) bool {
+	switch a.Status {
+	case policy.Invited:
+		return a.InvitationOpen(day)
+	case policy.MoreInfoRequested:
+		return true
+	}
+	return r.Open(day)
+}
+
 // The refusals of the stages.
 var (
 	// ErrInvitationPast: the invitation's deadline has passed.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/refusal"
 )
 
 // Section is one part of the form, shown as a task of its own: its page
@@ -37,6 +38,10 @@ func teamUnits() []string {
 	}
 	return out
 }
+
+// ErrNoSection: a save names a part the form does not have (a page left
+// open across a release, a hand-made request).
+var ErrNoSection = refusal.NotFound("error.http.404")
 
 // SectionByKey is the section named key; ok is false for none.
 func SectionByKey(key string) (Section, bool) {

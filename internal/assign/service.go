@@ -320,6 +320,21 @@ func decide(ctx context.Context, q db.Querier, admin *account.User, appID int64,
 // may assign on each (policy.AssignReviewers), each member one the rules
 // allow (policy.BeAssigned). Members not named lose their assignment.
 func (s *Service) Assign(ctx context.Context, ac account.Actor, admin *account.User, plan map[int64][]int64) error {
+	return s.assign(ctx, ac, admin, 0, plan)
+}
+
+// AssignRound is Assign from round roundID's plan: every application of
+// plan must be of that round (a forged or stale id of another round's is
+// refused as not found, and nothing is assigned).
+func (s *Service) AssignRound(ctx context.Context, ac account.Actor, admin *account.User, roundID int64, plan map[int64][]int64) error {
+	if roundID <= 0 {
+		return db.ErrNotFound
+	}
+	return s.assign(ctx, ac, admin, roundID, plan)
+}
+
+// assign is Assign, limited to round roundID's applications unless it is 0.
+func (s *Service) assign(ctx context.Context, ac account.Actor, admin *account.User, roundID int64, plan map[int64][]int64) error {
 	ids := make([]int64, 0, len(plan))
 	for id := range plan {
 		ids = append(ids, id)
@@ -331,6 +346,15 @@ func (s *Service) Assign(ctx context.Context, ac account.Actor, admin *account.U
 			free, err := decide(ctx, tx, admin, appID, now, policy.Update)
 			if err != nil {
 				return err
+			}
+			if roundID != 0 {
+				var a appRow
+				if err := tx.GetContext(ctx, &a, sqlApplication, appID); err != nil {
+					return fmt.Errorf("assign.AssignRound: %w", db.NotFound(err))
+				}
+				if a.RoundID != roundID {
+					return fmt.Errorf("assign.AssignRound: application %d of round %d: %w", appID, a.RoundID, db.ErrNotFound)
+				}
 			}
 			wanted := slices.Compact(slices.Sorted(slices.Values(plan[appID])))
 			for _, id := range wanted {

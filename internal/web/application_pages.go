@@ -91,7 +91,7 @@ func (s *Server) applicationEditPage(c *gin.Context, a *application.Application,
 	if err != nil {
 		return nil, err
 	}
-	p.CanSubmit = a.Status == policy.MoreInfoRequested || a.InvitationOpen(s.today()) || a.Status != policy.Invited && r.Open(s.today())
+	p.CanSubmit = a.SendOpen(r, s.today())
 	p.Help = r.Help(lang(c))
 	// The page is only built for those who may edit a; Missing reads no
 	// more than whether each required kind is there.

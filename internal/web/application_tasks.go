@@ -154,7 +154,7 @@ func (s *Server) applicationCheckPage(c *gin.Context, a *application.Application
 	if err != nil {
 		return nil, err
 	}
-	p.CanSubmit = a.Status == policy.MoreInfoRequested || r.Open(s.today())
+	p.CanSubmit = a.SendOpen(r, s.today())
 	if p.Missing, err = document.Missing(c.Request.Context(), s.db, a.ID); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/assign"
+	"missiongrants/internal/db"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/web/view"
 )
@@ -155,7 +157,10 @@ func (s *Server) roundAssignSave(c *gin.Context) error {
 	}
 	plan, err := postedPlan(c)
 	if err == nil {
-		err = s.assign.Assign(c.Request.Context(), s.actor(c), currentUser(c), plan)
+		err = s.assign.AssignRound(c.Request.Context(), s.actor(c), currentUser(c), id, plan)
+	}
+	if errors.Is(err, db.ErrNotFound) {
+		return err // an application not of this round: not found, not the plan shown again
 	}
 	if err != nil {
 		return s.roundAssignPage(c, plan, nil, err)
