@@ -70,7 +70,7 @@ const emptyBudgetRows = 3
 // applicationEditPage is the form's page for section ("": the whole form,
 // which a post without a section still saves).
 func (s *Server) applicationEditPage(c *gin.Context, a *application.Application, f application.Form, section string) (*view.ApplicationEdit, error) {
-	p := &view.ApplicationEdit{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength, Countries: organization.Countries(lang(c)),
+	p := &view.ApplicationEdit{Page: s.page(c), App: a, Form: f, Rev: a.DraftRev, MaxLength: application.MaxLength,
 		Roles: application.TeamRoles, Categories: application.BudgetCategories,
 		BudgetTotal: money.Format(f.BudgetTotal(lang(c)), money.Currency(a.Currency), lang(c)), Section: section}
 	p.Currency = a.Currency

@@ -5,7 +5,6 @@ import (
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/document"
-	"missiongrants/internal/organization"
 )
 
 // ApplicationEdit is the charity's form (application_edit).
@@ -13,7 +12,6 @@ type ApplicationEdit struct {
 	Page
 	App         *application.Application
 	Form        application.Form
-	Countries   []organization.Country
 	Roles       []string
 	Categories  []string
 	BudgetTotal string
