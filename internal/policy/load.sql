@@ -58,19 +58,21 @@ FOR UPDATE OF a
 
 -- name: policy-load-many
 -- The same facts for each of several applications ($1), for a page that
--- lists them with what may be done to each; no lock.
-SELECT a.id, a.status,
-    EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $2) AS member,
-    EXISTS (SELECT 1 FROM organization_members m
-        WHERE m.organization_id = a.organization_id AND m.user_id = $2 AND m.signatory) AS signatory,
+-- lists them with what may be done to each; no lock. Scalar subqueries,
+-- not EXISTS: over many rows PostgreSQL hashed an EXISTS's whole table
+-- (every award, every open vote, every membership), which grows with the
+-- data; a scalar subquery is one index lookup per row.
+SELECT a.id, a.status, m.signatory IS NOT NULL AS member, coalesce(m.signatory, FALSE) AS signatory,
     (c.user_id IS NOT NULL OR sc.id IS NOT NULL) AS declared, (coalesce(c.has_conflict, FALSE) OR sc.id IS NOT NULL) AS recused,
-    EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $3) AS vote_open,
-    EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id) AS awarded,
+    coalesce((SELECT v.closes_at > $3 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL), FALSE) AS vote_open,
+    coalesce((SELECT TRUE FROM awards w WHERE w.application_id = a.id), FALSE) AS awarded,
     coalesce((SELECT r.status FROM reports r WHERE r.application_id = a.id), '') AS report,
     coalesce((SELECT CASE WHEN g.signed_at IS NULL THEN 'unsigned' ELSE 'signed' END FROM agreements g
         WHERE g.application_id = a.id AND g.voided_at IS NULL), '') AS agreement,
     (SELECT r.concept_by_board FROM funding_rounds r WHERE r.id = a.round_id) AS concept_by_board
 FROM applications a
+LEFT JOIN LATERAL (SELECT m.signatory FROM organization_members m
+    WHERE m.organization_id = a.organization_id AND m.user_id = $2) m ON TRUE
 LEFT JOIN conflicts c ON c.application_id = a.id AND c.user_id = $2
 LEFT JOIN standing_conflicts sc ON sc.organization_id = a.organization_id AND sc.user_id = $2 AND sc.withdrawn_at IS NULL
 WHERE a.id = ANY($1)
