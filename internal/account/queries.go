@@ -21,6 +21,8 @@ var (
 	sqlSessionDeleteIdle   = queries.Get("account-session-delete-idle")
 	sqlSessionInsert       = queries.Get("account-session-insert")
 	sqlSessionUser         = queries.Get("account-session-user")
+	sqlSessionFind         = queries.Get("account-session-find")
+	sqlSessionCommit       = queries.Get("account-session-commit")
 	sqlListSessions        = queries.Get("account-list-sessions")
 	sqlRevokeSession       = queries.Get("account-revoke-session")
 	sqlLogout              = queries.Get("account-logout")

@@ -99,6 +99,44 @@ func (s *Service) SessionUser(ctx context.Context, sid string) (*User, error) {
 	return &u, nil
 }
 
+// FindSession reads a browser's session (scs's data, by its token) and the
+// person its account session signs in, in one statement: every page asks
+// both. u is nil when the session signs nobody in by its own row: nobody
+// signed in, a session ended elsewhere or idle, a deactivated person, or a
+// session written before the row named its account session, which the
+// caller then asks SessionUser about.
+func (s *Service) FindSession(ctx context.Context, token string) (data []byte, found bool, u *User, err error) {
+	now := s.now()
+	var row struct {
+		Data     []byte `db:"data"`
+		SignedIn bool   `db:"signed_in"`
+		User
+	}
+	err = s.db.GetContext(ctx, &row, sqlSessionFind, token, now, now.Add(-touchEvery), now.Add(-s.cfg.SessionIdle))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, false, nil, nil
+	case err != nil:
+		return nil, false, nil, fmt.Errorf("account.FindSession: %w", err)
+	case row.SignedIn:
+		return row.Data, true, &row.User, nil
+	}
+	return row.Data, true, nil, nil
+}
+
+// CommitSession writes a browser's session as scs's store does, naming the
+// account session sid it holds ("": none) for FindSession.
+func (s *Service) CommitSession(ctx context.Context, token string, data []byte, expiry time.Time, sid string) error {
+	var sidHash []byte
+	if sid != "" {
+		sidHash = secret.Hash(sid)
+	}
+	if _, err := s.db.ExecContext(ctx, sqlSessionCommit, token, data, expiry, sidHash); err != nil {
+		return fmt.Errorf("account.CommitSession: %w", err)
+	}
+	return nil
+}
+
 // ListSessions lists the logged-in person's sessions, the current one marked.
 func (s *Service) ListSessions(ctx context.Context, a Actor) ([]Session, error) {
 	var out []Session

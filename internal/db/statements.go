@@ -15,8 +15,8 @@ import (
 // each statement against the counter found in its context. Handlers pass
 // the request's context down to every query, so the count is that
 // request's alone, whatever the job queue does on the same pool meanwhile.
-// (The session store, scs's postgresstore, queries without a context: one
-// read per request, and a write when the session changes, not counted.)
+// The session's read, which also reads who it signs in
+// (account.FindSession), is counted; a write when the session changes is too.
 
 type countKey struct{}
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -29,7 +30,7 @@ const (
 func (s *Server) loadUser(c *gin.Context) {
 	ctx := c.Request.Context()
 	if sid := s.sessions.GetString(ctx, sessSID); sid != "" {
-		u, err := s.accounts.SessionUser(ctx, sid)
+		u, err := s.sessionUser(ctx, sid)
 		switch {
 		case err == nil:
 			c.Set(keyUser, u)
@@ -45,6 +46,16 @@ func (s *Server) loadUser(c *gin.Context) {
 		}
 	}
 	c.Next()
+}
+
+// sessionUser is the person the session signs in: the one sessionStore
+// read with it, or, for a session it could not join to its account session
+// (written before they were joined, or ended), the account's own answer.
+func (s *Server) sessionUser(ctx context.Context, sid string) (*account.User, error) {
+	if in, ok := ctx.Value(sessionPersonKey{}).(*sessionPerson); ok && in.read && in.user != nil {
+		return in.user, nil
+	}
+	return s.accounts.SessionUser(ctx, sid)
 }
 
 func currentUser(c *gin.Context) *account.User {

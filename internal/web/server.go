@@ -88,7 +88,7 @@ func New(p *portal.Portal, sessionCleanup time.Duration) (*Server, error) {
 		return nil, fmt.Errorf("web: TRUSTED_PROXIES: %w", err)
 	}
 	s.routes(s.engine)
-	s.sessions = newSessions(p.Config, postgresstore.NewWithCleanupInterval(p.DB.DB, sessionCleanup))
+	s.sessions = newSessions(p.Config, sessionStore{postgresstore.NewWithCleanupInterval(p.DB.DB, sessionCleanup), s.accounts})
 	s.handler = headAsGet(s.withSessions(s.engine))
 	return s, nil
 }

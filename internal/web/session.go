@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
 
+	"missiongrants/internal/account"
 	"missiongrants/internal/config"
 )
 
@@ -24,9 +27,10 @@ func cookieName(cfg *config.Config, name string) string {
 
 // newSessions keeps sessions in PostgreSQL, so any number of portal
 // processes share them.
-func newSessions(cfg *config.Config, store *postgresstore.PostgresStore) *scs.SessionManager {
+func newSessions(cfg *config.Config, store scs.Store) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
+	sm.Codec = sessionCodec{}
 	// No IdleTimeout here: scs would then write the session on every
 	// request. The account session ends idle ones instead (SessionUser),
 	// noting a visit at most once a minute, so a page view only reads.
@@ -37,6 +41,55 @@ func newSessions(cfg *config.Config, store *postgresstore.PostgresStore) *scs.Se
 	sm.Cookie.Secure = cfg.CookieSecure
 	sm.Cookie.Path = "/"
 	return sm
+}
+
+// sessionStore is scs's PostgreSQL store, except that it reads a session
+// with the person it signs in, in one statement (account.FindSession), and
+// leaves that person where loadUser finds them: two round trips were the
+// cost of every page. Deleting, listing and sweeping expired sessions are
+// postgresstore's.
+type sessionStore struct {
+	*postgresstore.PostgresStore
+	accounts *account.Service
+}
+
+// sessionPerson carries, through a request's context, the person sessionStore
+// read with the session; loadUser takes them from it.
+type sessionPerson struct {
+	read bool // the store read the session (false: no cookie, or an asset)
+	user *account.User
+}
+
+type sessionPersonKey struct{}
+
+func (st sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	data, found, u, err := st.accounts.FindSession(ctx, token)
+	if in, ok := ctx.Value(sessionPersonKey{}).(*sessionPerson); ok && err == nil {
+		in.read, in.user = true, u
+	}
+	return data, found, err
+}
+
+func (st sessionStore) Find(token string) ([]byte, bool, error) {
+	return st.FindCtx(context.Background(), token)
+}
+
+// CommitCtx writes the session with the hash of the account session its
+// data holds, which FindCtx joins on.
+func (st sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	sid := ""
+	if _, values, err := (sessionCodec{}).Decode(b); err == nil {
+		sid, _ = values[sessSID].(string)
+	}
+	return st.accounts.CommitSession(ctx, token, b, expiry, sid)
+}
+
+func (st sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return st.CommitCtx(context.Background(), token, b, expiry)
+}
+
+func (st sessionStore) DeleteCtx(_ context.Context, token string) error {
+	return st.PostgresStore.Delete(token)
 }
 
 // withSessions loads the session for every request but the health checks and
@@ -64,6 +117,6 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
-		sessioned.ServeHTTP(w, r)
+		sessioned.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionPersonKey{}, &sessionPerson{})))
 	})
 }
