@@ -136,3 +136,36 @@ func TestDecimalsAndStops(t *testing.T) {
 		t.Errorf("an ellipsis is not a stop: %q", got)
 	}
 }
+
+// Every message T fills itself reads as go-i18n's template writes it, with
+// words, numbers and a value ending in a full stop.
+func TestFilledMessagesReadAsTheirTemplates(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, lang := range Languages {
+		for key, pieces := range c.fills[lang] {
+			for _, value := range []any{"Heartbridge <Missions>, Inc.", 1234, int64(-7)} {
+				var args []any
+				for _, p := range pieces {
+					if p.name != "" {
+						args = append(args, p.name, value)
+					}
+				}
+				got, ok := c.fill(lang, key, args)
+				if want := c.localize(lang, key, args...); !ok || got != want {
+					t.Errorf("%s %s: filled %q (%v), template %q", lang, key, got, ok, want)
+				}
+				n++
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d messages filled", n)
+	}
+	if _, ok := c.fill("en", "page.queue.to_review", []any{"Names", 3.5}); ok {
+		t.Error("a float was filled, which the template may print otherwise")
+	}
+}
