@@ -222,7 +222,9 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 // columns of appColumns), the reviews' mean (from the tally
 // migrations/00018_review_tally.sql keeps, or, in a round that counts only
 // the assigned reviewers' scores, from theirs), the assigned reviewers yet
-// to review, and where the viewer stands.
+// to review, and where the viewer stands: each mark a lookup by primary
+// key (as EXISTS, PostgreSQL hashed all of the viewer's ballots instead,
+// a cost that grows with a member's years on the board).
 // (Asked of every candidate row, PostgreSQL would build a hash of all the
 // viewer's reviews and ballots instead: thousands for a long-serving board
 // member. And with the joins inside, planning a filtered query alone took
@@ -322,13 +324,13 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 		CASE WHEN r.scores_from = 'assigned' THEN sr.n ELSE q.review_count END AS review_count,
 		CASE WHEN r.scores_from = 'assigned' THEN sr.mean_milli
 			ELSE round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer END AS mean_milli,
-		EXISTS (SELECT 1 FROM assignments s WHERE s.application_id = q.id AND s.user_id = $1) AS assigned_to_me,
+		coalesce((SELECT TRUE FROM assignments s WHERE s.application_id = q.id AND s.user_id = $1), FALSE) AS assigned_to_me,
 		coalesce((SELECT string_agg(u.name, ', ' ORDER BY u.name) FROM assignments s JOIN users u ON u.id = s.user_id
 			WHERE s.application_id = q.id AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.application_id = q.id AND rv.user_id = s.user_id)), '') AS to_review,
-		EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1) AS reviewed_by_me,
-		EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1 AND c.has_conflict) AS recused,
+		coalesce((SELECT TRUE FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1), FALSE) AS reviewed_by_me,
+		coalesce((SELECT c.has_conflict FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1), FALSE) AS recused,
 		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
-		EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1) AS voted_by_me
+		coalesce((SELECT TRUE FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1), FALSE) AS voted_by_me
 	FROM (` + b.String() + `) q
 	JOIN organizations o ON o.id = q.organization_id
 	JOIN funding_rounds r ON r.id = q.round_id
