@@ -35,6 +35,7 @@ var (
 	sqlRecent              = queries.Get("application-recent")
 	sqlCounts              = queries.Get("application-counts")
 	sqlRounds              = queries.Get("application-rounds")
+	sqlRoundNames          = queries.Get("application-round-names")
 	sqlRound               = queries.Get("application-round")
 	sqlRoundInsert         = queries.Get("application-round-insert")
 	sqlRoundUpdate         = queries.Get("application-round-update")

@@ -103,6 +103,14 @@ func (s *Service) Rounds(ctx context.Context) ([]Round, error) {
 	return out, err
 }
 
+// RoundNames lists the rounds in Rounds' order with their ids and names
+// only, for a filter.
+func (s *Service) RoundNames(ctx context.Context) ([]Round, error) {
+	var out []Round
+	err := s.db.SelectContext(ctx, &out, sqlRoundNames)
+	return out, err
+}
+
 // OpenRounds lists the rounds that take applications today.
 func (s *Service) OpenRounds(ctx context.Context) ([]Round, error) {
 	all, err := s.Rounds(ctx)

@@ -4,6 +4,13 @@ SELECT id, name, name_es, rolling, opens_on, closes_on, budget_cents, currency, 
 FROM funding_rounds
 ORDER BY rolling DESC, opens_on DESC NULLS FIRST, id DESC
 
+-- name: application-round-names
+-- The rounds as a filter names them, in application-rounds' order; their
+-- help and questions are long and a filter reads none of them.
+SELECT id, name, name_es
+FROM funding_rounds
+ORDER BY rolling DESC, opens_on DESC NULLS FIRST, id DESC
+
 -- name: application-round
 SELECT id, name, name_es, rolling, opens_on, closes_on, budget_cents, currency, help,
     two_stage, concept_by_board, concept_questions

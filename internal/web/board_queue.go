@@ -61,7 +61,7 @@ func (s *Server) boardQueueShow(c *gin.Context) error {
 	for _, v := range []string{in.Status, in.Round, in.Country, in.TripFrom, in.TripTo, in.AmountMin, in.AmountMax} {
 		p.MoreOpen = p.MoreOpen || v != ""
 	}
-	rounds, err := s.apps.Rounds(ctx)
+	rounds, err := s.apps.RoundNames(ctx)
 	if err != nil {
 		return err
 	}
