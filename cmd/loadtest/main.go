@@ -63,6 +63,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "how long each page is sent before it is measured")
 	flag.IntVar(&o.runs, "runs", 3, "how many times the closed loop and the open loop are run")
 	flag.DurationVar(&o.rateDuration, "rate-duration", 60*time.Second, "how long each rate of the open loop is sent")
+	flag.DurationVar(&o.capacityDuration, "capacity-duration", 0, "how long each rate of the capacity search is sent (0: -rate-duration)")
 	flag.IntVar(&o.rate, "rate", 50, "the open loop's rate for each main page, requests per second")
 	flag.IntVar(&o.mixRate, "mix-rate", 300, "the open loop's rate for the mix of the main pages")
 	flag.IntVar(&o.capacityFrom, "capacity-from", 100, "the capacity search's first rate, doubled until the p99 passes 100 ms (0: no search)")
@@ -111,17 +112,19 @@ type options struct {
 	warmup       time.Duration
 	runs         int
 	rateDuration time.Duration
-	rate         int
-	mixRate      int
-	capacityFrom int
-	capacityTo   int
-	openApps     int // the scale the open loop runs at (-1: every scale)
-	databaseURL  string
-	out          string
-	only         string
-	profiles     string
-	gc           string // the portal's garbage collector settings, for the report
-	compareGOGC  int    // see -compare-gogc
+	// capacityDuration is each capacity step's (0: rateDuration).
+	capacityDuration time.Duration
+	rate             int
+	mixRate          int
+	capacityFrom     int
+	capacityTo       int
+	openApps         int // the scale the open loop runs at (-1: every scale)
+	databaseURL      string
+	out              string
+	only             string
+	profiles         string
+	gc               string // the portal's garbage collector settings, for the report
+	compareGOGC      int    // see -compare-gogc
 }
 
 // openLoop reports whether the open loop runs at scale apps.

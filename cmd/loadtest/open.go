@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"time"
@@ -82,8 +83,11 @@ func measureOpen(gen *attacker, cpu cpuMeter, pages []page, o options, log *slog
 	if len(mains) == 0 {
 		return ol, nil
 	}
+	sendFor := func(targets []vegeta.Target, rate int, d time.Duration) (measurement, error) {
+		return hammer(gen, cpu, attackSpec{Targets: targets, Rate: rate, Duration: d, Want: mains[0].want})
+	}
 	send := func(targets []vegeta.Target, rate int) (measurement, error) {
-		return hammer(gen, cpu, attackSpec{Targets: targets, Rate: rate, Duration: o.rateDuration, Want: mains[0].want})
+		return sendFor(targets, rate, o.rateDuration)
 	}
 	mix := mixTargets(mains)
 	for i := range o.runs {
@@ -109,7 +113,7 @@ func measureOpen(gen *attacker, cpu cpuMeter, pages []page, o options, log *slog
 	for k, pg := range mains {
 		op := ol.pages[k]
 		step := func(rate int) (bool, error) {
-			m, err := send(pg.targets, rate)
+			m, err := sendFor(pg.targets, rate, cmp.Or(o.capacityDuration, o.rateDuration))
 			if err != nil {
 				return false, err
 			}

@@ -29,9 +29,9 @@ func render(runs []*scaleRun, o options, where string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Load test, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "%s. Closed loop: %d clients, %v per page and per measurement of the ceiling, after %v of warm-up, %d runs. "+
-		"Open loop: %v per rate, %d runs. The load generator is a process of its own; CPU is the portal's process and PostgreSQL's. "+
+		"Open loop: %v per rate, %d runs; %v per rate of the capacity search. The load generator is a process of its own; CPU is the portal's process and PostgreSQL's. "+
 		"The portal's garbage collector: %s.\n\n",
-		where, o.clients, o.duration, o.warmup, o.runs, o.rateDuration, o.runs, cmp.Or(o.gc, "Go's defaults"))
+		where, o.clients, o.duration, o.warmup, o.runs, o.rateDuration, o.runs, cmp.Or(o.capacityDuration, o.rateDuration), cmp.Or(o.gc, "Go's defaults"))
 	for _, r := range runs {
 		fmt.Fprintf(&b, "## %d applications (seeded in %v)\n\n", r.apps, r.seeded.Round(time.Second))
 		b.WriteString("Load average (1, 5, 15 minutes) before and after each run of the closed loop:")
