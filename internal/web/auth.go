@@ -52,7 +52,7 @@ func (s *Server) loadUser(c *gin.Context) {
 // read with it, or, for a session it could not join to its account session
 // (written before they were joined, or ended), the account's own answer.
 func (s *Server) sessionUser(ctx context.Context, sid string) (*account.User, error) {
-	if in, ok := ctx.Value(sessionPersonKey{}).(*sessionPerson); ok && in.read && in.user != nil {
+	if in, ok := ctx.Value(sessionPersonKey{}).(*sessionPerson); ok && in.user != nil {
 		return in.user, nil
 	}
 	return s.accounts.SessionUser(ctx, sid)

@@ -54,18 +54,15 @@ type sessionStore struct {
 }
 
 // sessionPerson carries, through a request's context, the person sessionStore
-// read with the session; loadUser takes them from it.
-type sessionPerson struct {
-	read bool // the store read the session (false: no cookie, or an asset)
-	user *account.User
-}
+// read with the session (nil: none); loadUser takes them from it.
+type sessionPerson struct{ user *account.User }
 
 type sessionPersonKey struct{}
 
 func (st sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	data, found, u, err := st.accounts.FindSession(ctx, token)
 	if in, ok := ctx.Value(sessionPersonKey{}).(*sessionPerson); ok && err == nil {
-		in.read, in.user = true, u
+		in.user = u
 	}
 	return data, found, err
 }
