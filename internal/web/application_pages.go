@@ -144,7 +144,11 @@ func (s *Server) applicationSave(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
 		return nil
 	}
-	if err := s.apps.Submit(ctx, s.actor(c), u, id); err != nil {
+	// Sent as just saved: a save landing meanwhile (elsewhere) is shown
+	// on "check your answers" first, never sent unseen.
+	if err := s.apps.Submit(ctx, s.actor(c), u, id, saved.Rev); errors.Is(err, application.ErrChangedSinceChecked) {
+		return s.checkAgain(c, id, err)
+	} else if err != nil {
 		return s.applicationRefused(c, id, e.Form, saved.Rev, e.Section, err)
 	}
 	s.flash(c, "flash.application_submitted")
