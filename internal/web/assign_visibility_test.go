@@ -13,7 +13,8 @@ import (
 // got, is the board's work: the application page shows the reviewers'
 // panel to those who may read the reviews (policy.SeeAssignments), and to
 // nobody else: not to the charity, nor to a board member or admin recused
-// from it, nor to a board member who has not yet declared.
+// from it, nor to a board member who has not yet declared; the board's
+// queue names the reviewers still to review by the same rule.
 func TestAssignedReviewersShownOnlyToThoseWhoReadTheBoardsWork(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
@@ -58,6 +59,15 @@ func TestAssignedReviewersShownOnlyToThoseWhoReadTheBoardsWork(t *testing.T) {
 			if shown := strings.Contains(page.Body.String(), mark); shown != tc.sees {
 				t.Errorf("as the %s, the page shows %s: %v, want %v", who, mark, shown, tc.sees)
 			}
+		}
+		if who == "charity" {
+			continue // the board's queue is not theirs
+		}
+		// The board's queue says who is still to review, by the same rule.
+		queue := tc.c.get("/board/applications")
+		wantStatus(t, queue, http.StatusOK)
+		if shown := strings.Contains(queue.Body.String(), "Zelda Assigned-Reviewer"); shown != tc.sees {
+			t.Errorf("as the %s, the queue names the reviewer still to review: %v, want %v", who, shown, tc.sees)
 		}
 	}
 }
