@@ -471,10 +471,19 @@ func decodeDraft(raw []byte) (Form, error) {
 // far below it).
 const maxDraftBytes = 512 << 10
 
+// ErrChangedSinceChecked: the draft was saved again (elsewhere) after the
+// revision the person checked: nothing is sent unseen.
+var ErrChangedSinceChecked = refusal.Conflict("app.check.changed")
+
 // Submit checks the saved draft and, when it is complete, freezes it as the
 // next version for the board. It moves draft → submitted, or
 // more_info_requested → submitted (a resubmission).
-func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User, id int64) error {
+//
+// seen is the draft revision the person checked ("check your answers", or
+// the save just made): the draft is sent only while it is still at that
+// revision, compared under the row's lock, which every save takes too, so
+// that a save landing meanwhile is never sent unseen (ErrChangedSinceChecked).
+func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User, id int64, seen int) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		a, err := get(ctx, tx, u, id, true)
 		if err != nil {
@@ -502,6 +511,9 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 				return ErrInvitationPast
 			}
 			return ErrRoundClosed
+		}
+		if a.DraftRev != seen { // read under the lock: no save can land before the commit
+			return ErrChangedSinceChecked
 		}
 		var raw []byte
 		if err := tx.GetContext(ctx, &raw, sqlSubmitApplication, id); err != nil {

@@ -2,7 +2,9 @@ package application
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -147,7 +149,9 @@ type ConceptVersion struct {
 // saved, each version sent, and its round (for the questions' words).
 type Concept struct {
 	*Application
-	Note     ConceptNote
+	Note ConceptNote
+	// Rev counts the note's saves: its autosave is based on it (SaveConceptAt).
+	Rev      int
 	Versions []ConceptVersion
 	Round    *Round
 	Can      policy.Can
@@ -160,12 +164,15 @@ func (s *Service) Concept(ctx context.Context, u *account.User, id int64) (*Conc
 	if err != nil {
 		return nil, err
 	}
-	var raw []byte
-	if err := s.db.GetContext(ctx, &raw, sqlConceptDraft, id); err != nil {
+	var row struct {
+		Raw []byte `db:"concept"`
+		Rev int    `db:"concept_rev"`
+	}
+	if err := s.db.GetContext(ctx, &row, sqlConceptDraft, id); err != nil {
 		return nil, fmt.Errorf("application.Concept: %w", db.NotFound(err))
 	}
-	c := &Concept{Application: a}
-	if err := json.Unmarshal(raw, &c.Note); err != nil {
+	c := &Concept{Application: a, Rev: row.Rev}
+	if err := json.Unmarshal(row.Raw, &c.Note); err != nil {
 		return nil, fmt.Errorf("application.Concept: %w", err)
 	}
 	if err := s.db.SelectContext(ctx, &c.Versions, sqlConceptVersions, id); err != nil {
@@ -202,11 +209,28 @@ func (s *Service) RoundOf(ctx context.Context, u *account.User, id int64) (*Roun
 // question) at any time. Only the charity's members may, while the note is
 // theirs to edit.
 func (s *Service) SaveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, send bool) error {
+	_, err := s.saveConcept(ctx, ac, u, id, n, send, nil)
+	return err
+}
+
+// SaveConceptAt is the note's autosave: SaveConcept without sending, written
+// only while the note is still at revision base, the one its page was based
+// on; otherwise refused with ErrStale (a colleague saved meanwhile: the page
+// stops saving by itself, and nothing is overwritten unseen). It never
+// merges: the note is a few answers, and its page says so.
+func (s *Service) SaveConceptAt(ctx context.Context, u *account.User, id int64, n ConceptNote, base int) (Saved, error) {
+	return s.saveConcept(ctx, account.Actor{UserID: u.ID}, u, id, n, false, &base)
+}
+
+// saveConcept saves (and sends) the note; base, when set, is the revision
+// the save must find.
+func (s *Service) saveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, send bool, base *int) (Saved, error) {
 	n.trim()
 	if len(n.Title) > 4*ConceptTitleMax || len(n.Trip)+len(n.Need)+len(n.Team)+len(n.Amount) > 16*ConceptTextMax {
-		return i18n.Msg("error.app.too_large")
+		return Saved{}, i18n.Msg("error.app.too_large")
 	}
-	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+	var saved Saved
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		a, err := get(ctx, tx, u, id, false)
 		if err != nil {
 			return err
@@ -223,7 +247,12 @@ func (s *Service) SaveConcept(ctx context.Context, ac account.Actor, u *account.
 			return ErrNotConcept
 		}
 		raw, _ := json.Marshal(n)
-		if _, err := tx.ExecContext(ctx, sqlConceptSave, id, raw, now); err != nil {
+		saved.At = now
+		err = tx.GetContext(ctx, &saved.Rev, sqlConceptSave, id, raw, now, base)
+		if errors.Is(err, sql.ErrNoRows) { // saved meanwhile, after the revision the page was based on
+			return ErrStale
+		}
+		if err != nil {
 			return fmt.Errorf("application.SaveConcept: %w", err)
 		}
 		if !send {
@@ -231,6 +260,10 @@ func (s *Service) SaveConcept(ctx context.Context, ac account.Actor, u *account.
 		}
 		return s.sendConcept(ctx, tx, ac, u, a, n, raw, now)
 	})
+	if err != nil {
+		return Saved{}, err
+	}
+	return saved, nil
 }
 
 func (s *Service) sendConcept(ctx context.Context, tx *sqlx.Tx, ac account.Actor, u *account.User, a *Application, n ConceptNote, raw []byte, now time.Time) error {

@@ -10,8 +10,9 @@ import (
 )
 
 // ErrStale: the draft was saved from elsewhere (another device, another
-// member) after the revision this save was based on. Errors that match it
-// are a *Stale, which says what differs.
+// member) after the revision this save was based on. Errors of SaveDraft
+// that match it are a *Stale, which says what differs; the concept note's
+// autosave (SaveConceptAt) returns it as it is.
 var ErrStale = refusal.Conflict("error.app.stale")
 
 // NoBase is the base of a save that did not say which revision it was

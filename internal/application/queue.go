@@ -160,8 +160,21 @@ type QueueRow struct {
 	VoteOpen     bool `db:"vote_open"`
 	VotedByMe    bool `db:"voted_by_me"`
 	AssignedToMe bool `db:"assigned_to_me"`
-	// ToReview names the assigned reviewers who have not reviewed it yet.
+	// ToReview names the assigned reviewers who have not reviewed it yet;
+	// shown only as SeeAssignments allows (Viewer).
 	ToReview string `db:"to_review"`
+	// DeclaredByMe: the reader declared a conflict, or none, on it;
+	// MemberOfCharity: the reader is one of the charity's members.
+	DeclaredByMe    bool `db:"declared_by_me"`
+	MemberOfCharity bool `db:"member_of_charity"`
+}
+
+// Viewer is reader u as the rules see them on the row's application, for
+// what does not depend on its facts beyond its status (SeeReviews,
+// SeeAssignments): as policy.Load would make them.
+func (r QueueRow) Viewer(u *account.User) policy.Person {
+	return policy.Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: r.MemberOfCharity,
+		Declared: r.DeclaredByMe, Recused: r.Recused}
 }
 
 // Mean is the mean weighted score with two decimals ("3.40"), or "".
@@ -329,6 +342,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 			WHERE s.application_id = q.id AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.application_id = q.id AND rv.user_id = s.user_id)), '') AS to_review,
 		coalesce((SELECT TRUE FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1), FALSE) AS reviewed_by_me,
 		coalesce((SELECT c.has_conflict FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1), FALSE) AS recused,
+		coalesce((SELECT TRUE FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1), FALSE) AS declared_by_me,
+		coalesce((SELECT TRUE FROM organization_members om WHERE om.organization_id = q.organization_id AND om.user_id = $1), FALSE) AS member_of_charity,
 		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
 		coalesce((SELECT TRUE FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1), FALSE) AS voted_by_me
 	FROM (` + b.String() + `) q

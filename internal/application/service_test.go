@@ -95,6 +95,16 @@ func (f *fixture) save(ctx context.Context, u *account.User, id int64, form appl
 	return f.svc.SaveDraft(ctx, u, id, application.Edit{Form: form, Base: base})
 }
 
+// submit sends the draft as a person who has just checked it would: seen
+// at its revision as it is.
+func (f *fixture) submit(ctx context.Context, u *account.User, id int64) error {
+	seen := application.NoBase
+	if a, _, err := f.svc.Draft(ctx, u, id); err == nil {
+		seen = a.DraftRev
+	}
+	return f.svc.Submit(ctx, act(u), u, id, seen)
+}
+
 func act(u *account.User) account.Actor { return account.Actor{UserID: u.ID, IP: "198.51.100.7"} }
 
 func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
@@ -115,7 +125,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 		t.Fatalf("draft = %+v, %v", got, err)
 	}
 	// Submitting it names what is missing and changes nothing.
-	err = f.svc.Submit(ctx, act(f.owner), f.owner, id)
+	err = f.submit(ctx, f.owner, id)
 	var fe i18n.FieldErrors
 	if !errors.As(err, &fe) || fe["amount_requested"].Key != "error.money.invalid" || fe["city"].Key != "error.field.required" ||
 		fe["documents"].Key != "error.app.documents_missing" {
@@ -128,10 +138,18 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	// The second sitting completes it, with its documents, and submits.
 	f.documents(t, id)
 	full := application.ValidFormForTests()
-	if _, err := f.save(ctx, f.owner, id, full); err != nil {
+	saved, err := f.save(ctx, f.owner, id, full)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+	// Sent as checked before that save: refused as stale, nothing sent.
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id, saved.Rev-1); !errors.Is(err, application.ErrChangedSinceChecked) {
+		t.Fatalf("submit of a revision since saved over: %v", err)
+	}
+	if a, _ := f.svc.Get(ctx, f.owner, id); a.Status != policy.Draft || a.Version != 0 {
+		t.Fatalf("after a stale submit: %+v", a)
+	}
+	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id, saved.Rev); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := f.svc.Get(ctx, f.owner, id)
@@ -165,7 +183,7 @@ func TestDraftSubmitAskResubmitWithVersionsAndDiff(t *testing.T) {
 	if _, err := f.save(ctx, f.owner, id, amended); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+	if err := f.submit(ctx, f.owner, id); err != nil {
 		t.Fatal(err)
 	}
 	versions, err := f.svc.Versions(ctx, f.board, id)
@@ -214,7 +232,7 @@ func TestAnotherCharityCannotTouchAnApplication(t *testing.T) {
 		"get":      errOf(f.svc.Get(ctx, f.stranger, id)),
 		"draft":    errOf3(f.svc.Draft(ctx, f.stranger, id)),
 		"save":     errOf(f.save(ctx, f.stranger, id, application.Form{Title: "hijacked"})),
-		"submit":   f.svc.Submit(ctx, act(f.stranger), f.stranger, id),
+		"submit":   f.submit(ctx, f.stranger, id),
 		"withdraw": f.svc.Withdraw(ctx, act(f.stranger), f.stranger, id),
 		"message":  f.svc.PostMessage(ctx, act(f.stranger), f.stranger, id, "hello"),
 		"timeline": errOf(f.svc.Timeline(ctx, f.stranger, id)),
@@ -261,7 +279,7 @@ func TestClosedRoundsAndIneligibleCharities(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.now = time.Date(2027, 1, 5, 12, 0, 0, 0, time.UTC) // the round closed on 2026-12-31
-	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); !errors.Is(err, application.ErrRoundClosed) {
+	if err := f.submit(ctx, f.owner, id); !errors.Is(err, application.ErrRoundClosed) {
 		t.Fatalf("submitted into a closed round: %v", err)
 	}
 	if _, d, err := f.svc.Draft(ctx, f.owner, id); err != nil || d.Title == "" {
@@ -287,7 +305,7 @@ func TestConcurrentMovesLandOnce(t *testing.T) {
 	if _, err := f.save(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+	if err := f.submit(ctx, f.owner, id); err != nil {
 		t.Fatal(err)
 	}
 	admin2 := f.user(t, "admin2@ipa.example", "en", true, false)
@@ -364,7 +382,7 @@ func TestWithdraw(t *testing.T) {
 	if _, err := f.save(ctx, f.owner, id, application.ValidFormForTests()); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); err != nil {
+	if err := f.submit(ctx, f.owner, id); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.Withdraw(ctx, act(f.owner), f.owner, id); err != nil {
@@ -374,7 +392,7 @@ func TestWithdraw(t *testing.T) {
 	if a.Status != policy.Withdrawn {
 		t.Fatalf("status %s", a.Status)
 	}
-	if err := f.svc.Submit(ctx, act(f.owner), f.owner, id); !errors.Is(err, policy.ErrInvalidTransition) {
+	if err := f.submit(ctx, f.owner, id); !errors.Is(err, policy.ErrInvalidTransition) {
 		t.Errorf("a withdrawn application was resubmitted: %v", err)
 	}
 	if err := f.svc.RequestInfo(ctx, act(f.admin), f.admin, id, "?"); !errors.Is(err, policy.ErrInvalidTransition) {

@@ -150,6 +150,18 @@ type Trip struct {
 // charity's, in the order the trips ended, judged against ref; only the
 // trips that ended on since or after, unless since is zero.
 func (s *Service) Trips(ctx context.Context, orgID int64, since time.Time, ref Reference) ([]Trip, error) {
+	return s.trips(ctx, orgID, 0, since, ref)
+}
+
+// TripsSeenBy is Trips of every charity as reader u may see them: without
+// the trips of the charities u has a standing conflict with (review's
+// standing conflicts), which u takes no part in judging, so that the
+// outcomes page neither lists nor plots them, named or not.
+func (s *Service) TripsSeenBy(ctx context.Context, u *account.User, since time.Time, ref Reference) ([]Trip, error) {
+	return s.trips(ctx, 0, u.ID, since, ref)
+}
+
+func (s *Service) trips(ctx context.Context, orgID, reader int64, since time.Time, ref Reference) ([]Trip, error) {
 	var from *string
 	if !since.IsZero() {
 		d := since.UTC().Format(time.DateOnly)
@@ -169,7 +181,7 @@ func (s *Service) Trips(ctx context.Context, orgID int64, since time.Time, ref R
 		BSI          int        `db:"bsi"`
 		Predicted    *float64   `db:"predicted"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlTrips, orgID, from); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlTrips, orgID, from, reader); err != nil {
 		return nil, fmt.Errorf("outcomes.Trips: %w", err)
 	}
 	var out []Trip

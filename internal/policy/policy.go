@@ -86,6 +86,9 @@ const (
 	RecordConflict  Action = "record_conflict"  // an admin records another member's declaration
 	Review          Action = "review"           // score it
 	SeeReviews      Action = "see_reviews"
+	// SeeAssignments: who was assigned to review it and whether each has;
+	// as the reviews themselves, for those who may read the board's work.
+	SeeAssignments  Action = "see_assignments"
 	Discuss         Action = "discuss" // the board's internal discussion
 	SeeDiscussion   Action = "see_discussion"
 	OpenVote        Action = "open_vote"
@@ -113,7 +116,7 @@ const (
 
 // Actions is every action, in the order pages list them.
 var Actions = []Action{View, Edit, Submit, Withdraw, DeleteDraft, PostMessage, Screen, RequestInfo, DeclareConflict, RecordConflict,
-	Review, SeeReviews, Discuss, SeeDiscussion, OpenVote, CloseVote, CastBallot, Award, Pay, ApprovePayment,
+	Review, SeeReviews, SeeAssignments, Discuss, SeeDiscussion, OpenVote, CloseVote, CastBallot, Award, Pay, ApprovePayment,
 	CancelPayment, ReversePayment, WriteReport, ReviewReport, SignAgreement, VoidAgreement, AssignReviewers, BeAssigned, DecideConcept}
 
 // The refusals of the rules; services return them as Decide gives them.
@@ -186,7 +189,7 @@ func Decide(p Person, f Facts, a Action) error {
 		return staff(p, Declarable(f.Status), ErrNotInReview)
 	case Review:
 		return boardPart(p, BeforeBoard(f.Status), ErrNotInReview)
-	case SeeReviews, SeeDiscussion:
+	case SeeReviews, SeeAssignments, SeeDiscussion:
 		if p.Admin { // admins run the process: they read without declaring
 			return firstOf(ipa(p), unrecused(p))
 		}

@@ -81,6 +81,7 @@ var allowed = map[Action]map[string][]string{
 	RecordConflict:  with(nil, admins, declarable),
 	Review:          {"board member": board},
 	SeeReviews:      with(map[string][]string{"board member": all}, admins, all),
+	SeeAssignments:  with(map[string][]string{"board member": all}, admins, all),
 	Discuss:         with(map[string][]string{"board member": board}, admins, board),
 	SeeDiscussion:   with(map[string][]string{"board member": all}, admins, all),
 	OpenVote:        with(nil, admins, []string{"in review", "approved"}),

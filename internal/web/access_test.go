@@ -126,6 +126,7 @@ var accessCases = []accessCase{
 	{route: "GET /applications/:id", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/concept", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/concept", level: member, want: refused(http.StatusNotFound)},
+	{route: "POST /applications/:id/concept/autosave", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/edit", level: member, want: refused(http.StatusNotFound)},
 	{route: "POST /applications/:id/edit", level: member, want: refused(http.StatusNotFound)},
 	{route: "GET /applications/:id/edit/:section", level: member, want: refused(http.StatusNotFound)},

@@ -95,8 +95,10 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 			b.Counted++
 		}
 	}
-	if b.Reviewers, err = s.assign.Reviewers(ctx, a.ID); err != nil {
-		return err
+	if can.Do(policy.SeeAssignments) { // who reviews it is the board's work too: never to the recused or undeclared
+		if b.Reviewers, err = s.assign.Reviewers(ctx, a.ID); err != nil {
+			return err
+		}
 	}
 	b.Assign = can.Do(policy.AssignReviewers)
 	for _, cr := range criteria {

@@ -144,7 +144,11 @@ func (s *Server) applicationSave(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, appURL(id)+"/edit")
 		return nil
 	}
-	if err := s.apps.Submit(ctx, s.actor(c), u, id); err != nil {
+	// Sent as just saved: a save landing meanwhile (elsewhere) is shown
+	// on "check your answers" first, never sent unseen.
+	if err := s.apps.Submit(ctx, s.actor(c), u, id, saved.Rev); errors.Is(err, application.ErrChangedSinceChecked) {
+		return s.checkAgain(c, id, err)
+	} else if err != nil {
 		return s.applicationRefused(c, id, e.Form, saved.Rev, e.Section, err)
 	}
 	s.flash(c, "flash.application_submitted")
@@ -187,9 +191,16 @@ func (s *Server) applicationAutosave(c *gin.Context) error {
 		return err
 	}
 	saved, err := s.apps.SaveDraft(c.Request.Context(), currentUser(c), id, form.DraftEdit(postValues(c)))
+	s.autosaved(c, saved, err, "app.form.stale")
+	return nil
+}
+
+// autosaved is the answer to the page's script (app.js) for a save it made:
+// the time saved and the revision the next save is based on; or, whatever
+// the reason, "not saved" (the script keeps the copy on the device), a
+// draft changed elsewhere saying so (stale, in the words of staleKey).
+func (s *Server) autosaved(c *gin.Context, saved application.Saved, err error, staleKey string) {
 	if err != nil {
-		// Whatever the reason, the script says "not saved" (and keeps the
-		// copy on the device); a draft changed elsewhere says so.
 		status, _, ok := refusalOf(err)
 		if !ok {
 			logger(c).Error("autosave failed", "error", err)
@@ -197,13 +208,12 @@ func (s *Server) applicationAutosave(c *gin.Context) error {
 		}
 		answer := gin.H{"error": s.cat.T(lang(c), "app.form.not_saved")}
 		if errors.Is(err, application.ErrStale) {
-			answer = gin.H{"error": s.cat.T(lang(c), "app.form.stale"), "stale": true}
+			answer = gin.H{"error": s.cat.T(lang(c), staleKey), "stale": true}
 		}
 		c.JSON(status, answer)
-		return nil
+		return
 	}
 	c.JSON(http.StatusOK, gin.H{"saved_at": saved.At.UTC().Format(time.RFC3339), "message": s.savedLabel(c, saved.At), "rev": saved.Rev})
-	return nil
 }
 
 // applicationShowPage is the application page's data (view.ApplicationShow)

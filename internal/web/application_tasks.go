@@ -11,7 +11,6 @@ import (
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/document"
-	"missiongrants/internal/i18n"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/web/view"
 )
@@ -175,52 +174,53 @@ func (s *Server) applicationCheck(c *gin.Context) error {
 	return nil
 }
 
-// errChangedSinceChecked: the draft was saved again (elsewhere) after the
-// answers were shown to be checked: nothing is sent unseen.
-var errChangedSinceChecked = i18n.Msg("app.check.changed")
-
 // applicationSubmit sends the saved draft, as "check your answers" showed
 // it (draft_rev): a refusal comes back to that page, each mistake linking
-// to its section's page, at the field.
+// to its section's page, at the field. The service compares draft_rev with
+// the draft under the lock it sends it under: a draft saved again since
+// (elsewhere) comes back to be checked again (application.ErrChangedSinceChecked).
 func (s *Server) applicationSubmit(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	ctx, u := c.Request.Context(), currentUser(c)
-	a, f, err := s.apps.Draft(ctx, u, id)
-	if err != nil {
-		return err
-	}
 	can, err := s.apps.Can(ctx, u, id)
 	if err != nil {
 		return err
 	}
-	if !can.Do(policy.Submit) { // refused, with the rules' reason
-		return cmp.Or[error](s.apps.Submit(ctx, s.actor(c), u, id), policy.ErrInvalidTransition)
+	seen, err := strconv.Atoi(c.PostForm("draft_rev"))
+	if err != nil {
+		seen = application.NoBase // a page that said nothing: never the draft's revision
 	}
-	if rev, err := strconv.Atoi(c.PostForm("draft_rev")); err != nil || rev != a.DraftRev {
-		p, err := s.applicationCheckPage(c, a, f)
-		if err != nil {
-			return err
-		}
-		p.FormError = s.cat.Say(lang(c), errChangedSinceChecked)
-		s.render(c, http.StatusConflict, "application_check", p)
+	if !can.Do(policy.Submit) { // refused, with the rules' reason
+		return cmp.Or[error](s.apps.Submit(ctx, s.actor(c), u, id, seen), policy.ErrInvalidTransition)
+	}
+	err = s.apps.Submit(ctx, s.actor(c), u, id, seen)
+	if err == nil {
+		s.flash(c, "flash.application_submitted")
+		c.Redirect(http.StatusSeeOther, appURL(id))
 		return nil
 	}
-	if err := s.apps.Submit(ctx, s.actor(c), u, id); err != nil {
-		if _, _, ok := s.formErrors(c, err); !ok || errors.Is(err, policy.ErrInvalidTransition) || errors.Is(err, policy.ErrForbidden) {
-			return err
-		}
-		p, perr := s.applicationCheckPage(c, a, f)
-		if perr != nil {
-			return perr
-		}
-		return s.refuse(c, err, &p.Page, "application_check", p)
+	if _, _, ok := s.formErrors(c, err); !ok || errors.Is(err, policy.ErrInvalidTransition) || errors.Is(err, policy.ErrForbidden) {
+		return err
 	}
-	s.flash(c, "flash.application_submitted")
-	c.Redirect(http.StatusSeeOther, appURL(id))
-	return nil
+	return s.checkAgain(c, id, err)
+}
+
+// checkAgain is "check your answers" showing the refusal err of a
+// submission: with the draft as it is now (after any save that made the
+// page stale) and its revision, to check and send.
+func (s *Server) checkAgain(c *gin.Context, id int64, err error) error {
+	a, f, derr := s.apps.Draft(c.Request.Context(), currentUser(c), id)
+	if derr != nil {
+		return derr
+	}
+	p, perr := s.applicationCheckPage(c, a, f)
+	if perr != nil {
+		return perr
+	}
+	return s.refuse(c, err, &p.Page, "application_check", p)
 }
 
 // applicationDeleteConfirm asks before a draft is thrown away (a page,

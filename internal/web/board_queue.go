@@ -10,6 +10,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/policy"
 	"missiongrants/internal/web/form"
 	"missiongrants/internal/web/view"
 )
@@ -26,7 +27,12 @@ func (s *Server) queueRows(p *view.Page, rows []application.QueueRow) []view.Que
 			Status: string(r.Status), Stage: r.Stage, StatusLabel: s.cat.T(l, "app.status."+string(r.Status)),
 			Reviews: s.cat.T(l, "page.queue.review_count", "Count", r.ReviewCount),
 			Recused: r.Recused, VoteDue: r.VoteOpen && !r.VotedByMe && u.IsBoard,
-			AssignedToMe: r.AssignedToMe, ToReview: r.ToReview}
+			AssignedToMe: r.AssignedToMe}
+		// Who is still to review is the board's work, as on the
+		// application's page: not to the recused nor the undeclared.
+		if policy.Decide(r.Viewer(u), policy.Facts{Status: r.Status}, policy.SeeAssignments) == nil {
+			v.ToReview = r.ToReview
+		}
 		if r.SubmittedAt != nil {
 			v.Submitted = p.Date(p.In(*r.SubmittedAt))
 		}

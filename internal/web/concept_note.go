@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -43,6 +45,10 @@ func (s *Server) conceptPage(c *gin.Context, id int64) (*view.ConceptNote, error
 	p := &view.ConceptNote{Page: s.page(c), App: cn.Application, Title: cn.Note.Title,
 		Editable:  cn.Status.Concept() && cn.Can.Do(policy.Edit),
 		CanDecide: cn.Can.Do(policy.DecideConcept)}
+	p.Rev = cn.Rev
+	if cn.DraftSavedAt != nil {
+		p.SavedAt, p.SavedAtISO = s.savedLabel(c, *cn.DraftSavedAt), cn.DraftSavedAt.UTC().Format(time.RFC3339)
+	}
 	p.DeclareFirst = errors.Is(cn.Can.Why(policy.DecideConcept), policy.ErrUndeclared) && cn.Status == policy.ConceptSubmitted
 	p.Currency = cn.Currency
 	p.Labels = map[string]string{"title": s.cat.T(lang(c), "field.stages.title"), "outcome": s.cat.T(lang(c), "field.stages.outcome"),
@@ -84,8 +90,7 @@ func (s *Server) conceptSave(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	n := application.ConceptNote{Title: c.PostForm("title"), Trip: c.PostForm("trip"), Need: c.PostForm("need"),
-		Team: c.PostForm("team"), Amount: c.PostForm("amount")}
+	n := conceptNoteOf(c)
 	send := c.PostForm("action") == "submit"
 	if err := s.apps.SaveConcept(c.Request.Context(), s.actor(c), currentUser(c), id, n, send); err != nil {
 		p, perr := s.conceptPage(c, id)
@@ -106,6 +111,31 @@ func (s *Server) conceptSave(c *gin.Context) error {
 	s.flash(c, "flash.stages.concept_saved")
 	c.Redirect(http.StatusSeeOther, appURL(id)+"/concept")
 	return nil
+}
+
+// conceptAutosave is the note's page's script saving it as the person
+// types (app.js, as the application form's autosave): JSON in and out. It
+// is written only while the note is at the revision the page was based on
+// (draft_rev); a note saved elsewhere since answers 409 with stale set, and
+// the page stops saving by itself. It never sends the note.
+func (s *Server) conceptAutosave(c *gin.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	base, err := strconv.Atoi(c.PostForm("draft_rev"))
+	if err != nil {
+		base = application.NoBase // a page that did not say: never the note's revision
+	}
+	saved, err := s.apps.SaveConceptAt(c.Request.Context(), currentUser(c), id, conceptNoteOf(c), base)
+	s.autosaved(c, saved, err, "page.stages.concept.stale")
+	return nil
+}
+
+// conceptNoteOf is the note as the page's form posts it.
+func conceptNoteOf(c *gin.Context) application.ConceptNote {
+	return application.ConceptNote{Title: c.PostForm("title"), Trip: c.PostForm("trip"), Need: c.PostForm("need"),
+		Team: c.PostForm("team"), Amount: c.PostForm("amount")}
 }
 
 // conceptDecide invites the full proposal, declines the note with a

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -36,6 +37,13 @@ func TestBrowserTwoStageRoundInSpanishOnAPhone(t *testing.T) {
 	}
 	fill(tab, "f-title", "Corazones para Honduras", "f-trip", "Tegucigalpa, junio de 2027, Hospital Escuela.",
 		"f-team", "Dos cirujanos, dos perfusionistas.", "f-amount", "20.000")
+	// Saved as it is typed, as the full form is, and the page says so.
+	waitText(t, tab, "#autosave-status", "Borrador guardado")
+	testenv.Eventually(t, 20*time.Second, "the note is saved as typed", func() bool {
+		var title, team string
+		err := s.db.QueryRow(`SELECT concept->>'title', concept->>'team' FROM applications WHERE id = $1`, appID(app)).Scan(&title, &team)
+		return err == nil && title == "Corazones para Honduras" && team == "Dos cirujanos, dos perfusionistas."
+	})
 	if status := pressExpecting(t, tab, `button[name="action"][value="submit"]`); status != 422 {
 		t.Fatalf("a note without its need answered %d", status)
 	}

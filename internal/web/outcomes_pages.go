@@ -125,7 +125,7 @@ func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
 		since = time.Date(s.now().UTC().Year()-recentYears+1, 1, 1, 0, 0, 0, 0, time.UTC)
 		p.Since = since.Year()
 	}
-	trips, err := s.outcomes.Trips(ctx, 0, since, ref)
+	trips, err := s.outcomes.TripsSeenBy(ctx, currentUser(c), since, ref)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,8 @@ var actionRoutes = map[policy.Action]actionRoute{
 		}},
 	policy.Review: {control: control(`action="/board/applications/ID/review"`),
 		post: func(app string, _ *ruleFixture) (string, url.Values) { return board(app, "/review"), goodReview("2") }},
-	policy.SeeReviews: {secret: "REVIEW-ONLY-FOR-THE-BOARD"},
+	policy.SeeReviews:     {secret: "REVIEW-ONLY-FOR-THE-BOARD"},
+	policy.SeeAssignments: {secret: "ASSIGNED-ONLY-FOR-THE-BOARD"}, // the assigned reviewer's name
 	policy.Discuss: {control: control(`action="/board/applications/ID/discussion"`),
 		post: func(app string, _ *ruleFixture) (string, url.Values) {
 			return board(app, "/discussion"), url.Values{"comment_body": {"Let me add this."}}
@@ -291,6 +292,13 @@ func (s *testServer) ruleSituations(t *testing.T, ch *charity, boardID int64, re
 		t.Fatal(err)
 	}
 	staff = s.userID(t, demoAdmin)
+	// A board member an admin assigned to review each one: only those who
+	// may read the board's work see who (policy.SeeAssignments).
+	var reviewer int64
+	if err := s.db.Get(&reviewer, `INSERT INTO users (email, name, is_board, email_confirmed_at)
+		VALUES ('assigned@ipa.example', 'Ada ASSIGNED-ONLY-FOR-THE-BOARD', true, now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
 	template := ch.startEmptyApplication()
 	for _, sit := range situations {
 		if strings.HasPrefix(sit.name, "concept") || sit.name == "invited" {
@@ -327,6 +335,7 @@ func (s *testServer) ruleSituations(t *testing.T, ch *charity, boardID int64, re
 		q(`INSERT INTO reviews (application_id, user_id, scores, weighted_milli, comment, recommendation, submitted_at)
 			VALUES ($1, $2, '{"need": 4}', 4000, 'REVIEW-ONLY-FOR-THE-BOARD', 'approve', now())`, id, boardID)
 		q(`INSERT INTO board_comments (application_id, author_id, body, created_at) VALUES ($1, $2, 'DISCUSSION-ONLY-FOR-THE-BOARD', now())`, id, boardID)
+		q(`INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at) VALUES ($1, $2, $3, now())`, id, reviewer, staff)
 		vote := func(closes string) {
 			var v int64
 			if err := s.db.Get(&v, `INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at)

@@ -77,6 +77,7 @@ func (s *Server) routes(r *gin.Engine) {
 	members.GET("/applications/:id", s.handle(s.applicationShow))
 	members.GET("/applications/:id/concept", s.handle(s.conceptShow))
 	members.POST("/applications/:id/concept", s.handle(s.conceptSave))
+	members.POST("/applications/:id/concept/autosave", s.handle(s.conceptAutosave))
 	members.GET("/applications/:id/edit", s.handle(s.applicationEdit))
 	members.POST("/applications/:id/edit", s.handle(s.applicationSave))
 	members.GET("/applications/:id/edit/:section", s.handle(s.applicationSection))

@@ -64,7 +64,8 @@ type Board struct {
 	// nil otherwise, or when the charity has no earlier trip.
 	Outcomes *OutcomeHistory
 
-	// Reviewers are those assigned, with whether each has reviewed;
+	// Reviewers are those assigned, with whether each has reviewed, for
+	// those who may read the board's work (policy.SeeAssignments);
 	// Assign: the viewer may change them (policy.AssignReviewers).
 	Reviewers []assign.Reviewer
 	Assign    bool

@@ -19,6 +19,10 @@ type ConceptNote struct {
 	DeclareFirst bool
 	// The decision's form as typed, when it came back.
 	Outcome, Note, Due string
+	// Rev is the note's revision the page is based on (its autosave's
+	// base); SavedAt when it was last saved, for reading and as RFC 3339.
+	Rev                 int
+	SavedAt, SavedAtISO string
 }
 
 // ConceptQuestion is one question of the note and its answer.

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+)
+
+// conceptAutosave posts the note's form the way the page's script does
+// (app.js): the token in a header, the revision the page is based on, JSON back.
+func (c *client) conceptAutosave(app string, form url.Values) *httptest.ResponseRecorder {
+	c.t.Helper()
+	if c.cookies[csrfCookie] == "" {
+		c.get("/")
+	}
+	saved := c.header.Clone()
+	c.header.Set(csrfHeader, c.cookies[csrfCookie])
+	c.header.Set("Accept", "application/json")
+	defer func() { c.header = saved }()
+	return c.send(http.MethodPost, app+"/concept/autosave", form)
+}
+
+// The concept note is saved as it is typed, as the application form is:
+// the page carries the script's hooks and the revision it is based on;
+// each save answers the next revision; a save based on an older one (a
+// colleague saved meanwhile) is refused as stale and overwrites nothing;
+// once the note is sent, the script is told it can no longer be changed.
+func TestConceptNoteAutosave(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	round := s.twoStageRound(t, s.loginAs(t, people[demoAdmin]), false)
+	ch := s.newCharity(t, "es", "Rosa")
+	app := ch.startConcept(round)
+
+	page := ch.get(app + "/concept")
+	wantStatus(t, page, http.StatusOK)
+	mustContain(t, page, `data-autosave="`+app+`/concept/autosave"`, `data-save-status`, `data-msg-stale="`+s.text("es", "page.stages.concept.stale")+`"`,
+		s.text("es", "app.form.autosave_hint"))
+	m := draftRevField.FindStringSubmatch(page.Body.String())
+	if m == nil {
+		t.Fatal("the note's form has no draft_rev")
+	}
+	opened := m[1]
+
+	type answer struct {
+		Rev     int    `json:"rev"`
+		SavedAt string `json:"saved_at"`
+		Stale   bool   `json:"stale"`
+		Error   string `json:"error"`
+	}
+	read := func(rec *httptest.ResponseRecorder) answer {
+		t.Helper()
+		var a answer
+		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
+			t.Fatalf("autosave answered %d %q: %v", rec.Code, rec.Body.String(), err)
+		}
+		return a
+	}
+	// Typed on the laptop: saved, as typed (unfinished is fine), the next revision given.
+	rec := ch.conceptAutosave(app, url.Values{"draft_rev": {opened}, "title": {"Misión Tegucigalpa"}, "need": {"Hay 300 niños"}, "amount": {"20.00x"}})
+	wantStatus(t, rec, http.StatusOK)
+	first := read(rec)
+	if strconv.Itoa(first.Rev) == opened || first.SavedAt == "" {
+		t.Fatalf("the first save answered %+v", first)
+	}
+	rec = ch.conceptAutosave(app, url.Values{"draft_rev": {strconv.Itoa(first.Rev)}, "title": {"Misión Tegucigalpa 2027"}, "need": {"Hay 300 niños"}, "amount": {"20.00x"}})
+	wantStatus(t, rec, http.StatusOK)
+	second := read(rec)
+	page = ch.get(app + "/concept")
+	mustContain(t, page, `value="Misión Tegucigalpa 2027"`, "Hay 300 niños", `value="20.00x"`, `name="draft_rev" value="`+strconv.Itoa(second.Rev)+`"`)
+	mustNotContain(t, page, s.text("es", "app.form.autosave_hint")) // says when it was saved instead
+
+	// A colleague's page, opened before the second save, saves: refused, nothing overwritten.
+	colleague := s.loginAs(t, ch.person(t, s))
+	rec = colleague.conceptAutosave(app, url.Values{"draft_rev": {strconv.Itoa(first.Rev)}, "title": {"Otra misión"}})
+	wantStatus(t, rec, http.StatusConflict)
+	if a := read(rec); !a.Stale || a.Error != s.cat.T("es", "page.stages.concept.stale") { // the person's language
+		t.Errorf("a stale save answered %+v", a)
+	}
+	rec = colleague.conceptAutosave(app, url.Values{"title": {"Otra misión"}}) // a page that does not say which
+	wantStatus(t, rec, http.StatusConflict)
+	var title string
+	must(t, s.db.Get(&title, `SELECT concept->>'title' FROM applications WHERE id = $1`, appID(app)))
+	if title != "Misión Tegucigalpa 2027" {
+		t.Fatalf("after refused saves the note's title is %q", title)
+	}
+
+	// The button still saves and sends what the page holds; after that the
+	// script is told the note can no longer be changed here.
+	wantRedirect(t, ch.post(app+"/concept", conceptNote("Misión Tegucigalpa 2027")), app)
+	rec = ch.conceptAutosave(app, url.Values{"draft_rev": {strconv.Itoa(second.Rev + 1)}, "title": {"Tarde"}})
+	wantStatus(t, rec, http.StatusConflict)
+	if a := read(rec); a.Stale {
+		t.Errorf("a save after the note was sent answered stale: %+v", a)
+	}
+	if st, _ := s.statusOf(t, app); st != "concept_submitted" {
+		t.Fatalf("sent: %s", st)
+	}
+	// Another charity's member finds no note there.
+	other := s.newCharity(t, "en", "Otra")
+	wantStatus(t, other.conceptAutosave(app, url.Values{"draft_rev": {"0"}, "title": {"Mine"}}), http.StatusNotFound)
+}
