@@ -66,3 +66,46 @@ func TestFunnelEmpty(t *testing.T) {
 		t.Errorf("%+v", f)
 	}
 }
+
+// Past MaxPoints the plot draws groups, not trips: every trip in exactly
+// one dot of its kind, at most one dot per square of the plot and kind,
+// so the drawing stays the same size however many trips there are.
+func TestFunnelGroupsManyTrips(t *testing.T) {
+	var trips []Trip
+	for i := range 20000 {
+		cases := 10 + i%40
+		deaths := i % 3
+		if i == 77 {
+			deaths = 9 // 9 deaths of about 3.3 expected: beyond the 99.8% limits
+		}
+		trips = append(trips, Trip{AppID: int64(i), Judgement: Judge([]Cell{{Category: 2, Cases: cases, DeathsInHospital: deaths}, {Category: 3, Cases: i % 5}}, RACHS1)})
+	}
+	f := NewFunnel(trips)
+	if len(f.Points) != 20000 || len(f.Dots) == 0 {
+		t.Fatalf("%d points, %d paths of dots", len(f.Points), len(f.Dots))
+	}
+	total, dots, beyond998 := 0, 0, 0
+	for _, d := range f.Dots {
+		total += d.Trips
+		dots += strings.Count(d.D, "M")
+		if d.Beyond998 {
+			beyond998 += d.Trips
+		}
+	}
+	want998 := 0
+	for _, p := range f.Points {
+		if p.Beyond998 {
+			want998++
+		}
+	}
+	if total != 20000 || beyond998 != want998 || want998 == 0 {
+		t.Errorf("%d trips in dots (want 20000), %d beyond 99.8%% (want %d, at least one)", total, beyond998, want998)
+	}
+	cells := int(math.Ceil((f.Right-f.Left)/DotCell) * math.Ceil((f.Bottom-f.Top)/DotCell))
+	if dots > 3*cells {
+		t.Errorf("%d dots, more than three kinds × %d squares", dots, cells)
+	}
+	if few := NewFunnel(trips[:MaxPoints]); few.Dots != nil {
+		t.Errorf("%d trips grouped, want each drawn", MaxPoints)
+	}
+}

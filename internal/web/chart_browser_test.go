@@ -44,6 +44,17 @@ func TestBrowserChartsSayWhatTheyShow(t *testing.T) {
 		if fits := testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)); !fits {
 			t.Errorf("%s: the impact page is wider than the screen", size.name)
 		}
+		// Each table has a caption and its headers a scope; on the phone,
+		// where a table reads as a list, every value shows its column's name.
+		if bad := testenv.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main table")].flatMap(t => [
+			...(t.caption && t.caption.textContent.trim() ? [] : ["a table without a caption"]),
+			...[...t.querySelectorAll("th")].filter(h => !h.getAttribute("scope")).map(h => "no scope: " + h.textContent),
+			...(innerWidth > 640 ? [] : [...t.querySelectorAll("tbody td, tfoot td")].filter(d => {
+				const before = getComputedStyle(d, "::before").content;
+				return !before || before === "none" || before === "normal";
+			}).map(d => "no label: " + d.textContent))])`)); len(bad) > 0 {
+			t.Errorf("%s: the impact page's tables: %q", size.name, bad)
+		}
 		tab.Screenshot(t.Name() + "-impact-" + size.name)
 
 		if admin := people[demoAdmin]; admin.phone != nil {

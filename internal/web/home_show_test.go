@@ -86,3 +86,15 @@ func TestAssetsAreServedWithTheirHash(t *testing.T) {
 	}
 	wantStatus(t, s.client(t).get("/assets/x/../../go.mod"), http.StatusNotFound)
 }
+
+// Signed in (back from an error page's "back home"), the home page leads
+// to the person's portal, not to signing up or in again.
+func TestHomePageLeadsASignedInPersonToTheirPortal(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	home := s.loginAs(t, people[demoApplicant]).get("/")
+	wantStatus(t, home, http.StatusOK)
+	mustContain(t, home, `<a class="button" href="/dashboard">`+s.text("en", "nav.dashboard")+`</a>`)
+	mustNotContain(t, home, s.text("en", "page.home.signin_prompt"), `<a class="button" href="/signup">`)
+}

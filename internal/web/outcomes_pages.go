@@ -1,8 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"math"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,9 +93,75 @@ func (s *Server) outcomesShow(c *gin.Context) error {
 	return nil
 }
 
-// pointsListed is how many trips the funnel's table lists before it lists
-// only those outside the limits.
-const pointsListed = 50
+// rowsPerPage is how many rows each of the outcomes page's lists shows
+// at once, and how many it lists before it lists only those outside the
+// limits: a row is about 1 KB, the page stays well under 100 KB.
+const rowsPerPage = 25
+
+// beyondLevel is 2 for a judgement beyond the 99.8% limits, 1 beyond the
+// 95% only, 0 within them or with nothing expected.
+func beyondLevel(j outcomes.Judgement) int {
+	if math.IsNaN(j.Ratio) {
+		return 0
+	}
+	if lo, hi := outcomes.FunnelLimits(j.Expected, 0.998); j.Ratio < lo || j.Ratio > hi {
+		return 2
+	}
+	if lo, hi := outcomes.FunnelLimits(j.Expected, 0.95); j.Ratio < lo || j.Ratio > hi {
+		return 1
+	}
+	return 0
+}
+
+// listPage is the rows [from, to) of page key (1 first) of a list of n,
+// and its pager, nil when the list fits one page. A page past the end is
+// the last.
+func listPage(p *view.Page, q url.Values, key string, n int, label, anchor string) (from, to int, pg *view.Pager) {
+	pages := max((n+rowsPerPage-1)/rowsPerPage, 1)
+	at, err := strconv.Atoi(q.Get(key))
+	if err != nil || at < 1 {
+		at = 1
+	}
+	at = min(at, pages)
+	from, to = (at-1)*rowsPerPage, min(at*rowsPerPage, n)
+	if pages == 1 {
+		return from, to, nil
+	}
+	pg = &view.Pager{Label: label, At: p.T("page.outcomes.page_of", "Page", at, "Pages", pages)}
+	if at > 1 {
+		prev := ""
+		if at > 2 {
+			prev = strconv.Itoa(at - 1)
+		}
+		pg.Prev = outcomesURL(q, anchor, key, prev)
+	}
+	if at < pages {
+		pg.Next = outcomesURL(q, anchor, key, strconv.Itoa(at+1))
+	}
+	return from, to, pg
+}
+
+// outcomesURL is the outcomes page as asked in q with the pairs of kv
+// set (an empty value removes its key), at anchor.
+func outcomesURL(q url.Values, anchor string, kv ...string) string {
+	u := url.Values{}
+	for _, k := range []string{"years", "points", "page", "charities", "cpage"} {
+		if v := q.Get(k); v != "" {
+			u.Set(k, v)
+		}
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			u.Del(kv[i])
+		} else {
+			u.Set(kv[i], kv[i+1])
+		}
+	}
+	if e := u.Encode(); e != "" {
+		return "/board/outcomes?" + e + anchor
+	}
+	return "/board/outcomes" + anchor
+}
 
 // outcomesPage fills the page from the trips and the reference.
 func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
@@ -130,18 +199,51 @@ func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
 		return err
 	}
 	p.Funnel = outcomes.NewFunnel(trips)
-	// The table is the plot's text alternative. With many trips it lists
-	// those outside the 95% limits, the ones to read, and counts the rest:
-	// every trip of a large portal made a page of megabytes.
-	p.PointsAll = c.Query("points") == "all" || len(p.Funnel.Points) <= pointsListed
+	// The table is the plot's text alternative and the charities' list
+	// its summary by year. Each comes a page at a time; a long one lists
+	// those outside the 95% limits only, the 99.8% first, and counts the
+	// rest behind a link: at 100,000 applications every trip and every
+	// charity made a page of 9.8 MB.
+	q := c.Request.URL.Query()
+	p.PointsAll = q.Get("points") == "all" || len(p.Funnel.Points) <= rowsPerPage
+	var points []outcomes.FunnelPoint
 	for _, pt := range p.Funnel.Points {
-		if !p.PointsAll && !pt.Beyond95 {
-			p.Within++
-			continue
+		if p.PointsAll || pt.Beyond95 {
+			points = append(points, pt)
 		}
+	}
+	p.Within = len(p.Funnel.Points) - len(points)
+	if !p.PointsAll {
+		slices.SortStableFunc(points, func(a, b outcomes.FunnelPoint) int {
+			return cmp.Compare(beyondLevel(b.Trip.Judgement), beyondLevel(a.Trip.Judgement))
+		})
+		p.PointsAllURL = outcomesURL(q, "#funnel-h", "points", "all", "page", "")
+	}
+	from, to, pager := listPage(&p.Page, q, "page", len(points), p.T("page.outcomes.points_pages"), "#funnel-h")
+	p.PointsPager = pager
+	for _, pt := range points[from:to] {
 		p.PointRows = append(p.PointRows, tripRow(&p.Page, pt.Trip))
 	}
-	for _, per := range outcomes.ByCharity(trips, ref) {
+
+	periods := outcomes.ByCharity(trips, ref)
+	p.CharitiesAll = q.Get("charities") == "all" || len(periods) <= rowsPerPage
+	if !p.CharitiesAll {
+		var beyond []outcomes.Period
+		for _, per := range periods {
+			if beyondLevel(per.Judgement) > 0 {
+				beyond = append(beyond, per)
+			}
+		}
+		p.CharitiesWithin = len(periods) - len(beyond)
+		slices.SortStableFunc(beyond, func(a, b outcomes.Period) int {
+			return cmp.Compare(beyondLevel(b.Judgement), beyondLevel(a.Judgement))
+		})
+		periods = beyond
+		p.CharitiesAllURL = outcomesURL(q, "#charities-h", "charities", "all", "cpage", "")
+	}
+	from, to, pager = listPage(&p.Page, q, "cpage", len(periods), p.T("page.outcomes.charities_pages"), "#charities-h")
+	p.CharitiesPager = pager
+	for _, per := range periods[from:to] {
 		r := outcomeRow(&p.Page, per.Judgement)
 		r.Organization, r.Trips = per.Organization, strconv.Itoa(per.Trips)
 		r.Cases, r.Infected = strconv.Itoa(per.Cases), strconv.Itoa(per.Infections)

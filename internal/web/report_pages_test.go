@@ -62,7 +62,7 @@ func TestReportThroughToTheImpactPage(t *testing.T) {
 	admin := s.loginAs(t, people[demoAdmin])
 	wantStatus(t, admin.post("/admin/applications/"+appID(app)+"/report/review", url.Values{"decision": {"accept"}}), http.StatusSeeOther)
 	mustContain(t, admin.get("/impact"), s.text("es", "page.impact.lead", "Patients", 8, "Trips", 1), "Honduras",
-		s.text("es", "page.outcomes.impact_mix"), "<td>"+s.text("es", "page.outcomes.child.3")+`</td><td class="num">2</td>`)
+		s.text("es", "page.outcomes.impact_mix"), `<th scope="row">`+s.text("es", "page.outcomes.child.3")+`</th><td class="num" data-label="`+s.text("es", "page.impact.patients")+`">2</td>`)
 
 	// Private until an admin says otherwise; then small counts are hidden.
 	wantStatus(t, s.client(t).get("/impact"), http.StatusNotFound)
@@ -113,7 +113,7 @@ func TestImpactPublicPageWithholdsWhatGivesASmallCountAway(t *testing.T) {
 	wantStatus(t, public, http.StatusOK)
 	page := public.Body.String()
 	mustContain(t, public, "27 patients served on trips funded", "Counts below 11 are withheld",
-		"<tr><td>Honduras</td><td>2026</td><td class=\"num\">withheld</td><td class=\"num\">withheld</td>")
+		`<tr><th scope="row">Honduras</th><td data-label="Year">2026</td><td class="num" data-label="Trips">withheld</td><td class="num" data-label="Patients">withheld</td>`)
 	for _, n := range []string{"9", "18", "2"} {
 		if strings.Contains(page, ">"+n+"<") {
 			t.Errorf("the public page shows %s", n)

@@ -38,19 +38,37 @@ const (
 // page any of them can reach by a link from their pages is checked too, so
 // a new page is checked as soon as it is linked; a page nothing links to
 // belongs in paths.
+//
+// A path may be "POST /x": a form posted there without its CSRF token,
+// from the home page. status gives the pages that answer other than 200
+// (an error page is a page too). A visitor who stops at the second
+// factor gives the password only and stays at the code step; one who
+// stays follows no link (its pages' links are other visitors' pages).
 type screenVisitor struct {
-	name  string   // names the screenshots
-	email string   // the demo account; "" for a visitor not signed in
-	lang  string   // the visitor's own language, seen first
-	paths []string // where the visitor starts
+	name         string         // names the screenshots
+	email        string         // the demo account; "" for a visitor not signed in
+	lang         string         // the visitor's own language, seen first
+	paths        []string       // where the visitor starts
+	status       map[string]int // by path: the pages that answer other than 200
+	secondFactor bool           // gives the password only: at the code step
+	stay         bool           // checks its paths only, following no link
 }
 
 var screenVisitors = []screenVisitor{
-	{name: "public", lang: "en", paths: []string{"/", "/login", "/signup", "/signup/sent", "/password/forgot", "/impact"}},
+	{name: "public", lang: "en", paths: []string{"/", "/login", "/signup", "/signup/sent", "/password/forgot", "/impact",
+		"/does-not-exist", "POST /login", "/password/reset?token=unknown", "/invitation/accept?token=unknown"},
+		status: map[string]int{"/does-not-exist": http.StatusNotFound, "POST /login": http.StatusForbidden,
+			"/password/reset?token=unknown": http.StatusGone, "/invitation/accept?token=unknown": http.StatusGone}},
 	{name: "applicant", email: "applicant@demo.missiongrants.test", lang: "en",
-		paths: []string{"/dashboard", "/account", "/organizations/new"}},
-	{name: "solicitante", email: "solicitante@demo.missiongrants.test", lang: "es", paths: []string{"/dashboard", "/account"}},
-	{name: "board", email: "board@demo.missiongrants.test", lang: "en", paths: []string{"/board/applications", "/account"}},
+		paths:  []string{"/dashboard", "/account", "/organizations/new", "/admin/dashboard"},
+		status: map[string]int{"/admin/dashboard": http.StatusForbidden}},
+	{name: "solicitante", email: "solicitante@demo.missiongrants.test", lang: "es", paths: []string{"/dashboard", "/account", "POST /account/profile"},
+		status: map[string]int{"POST /account/profile": http.StatusForbidden}},
+	{name: "board", email: "board@demo.missiongrants.test", lang: "en", paths: []string{"/board/applications", "/account", "/admin/users"},
+		status: map[string]int{"/admin/users": http.StatusForbidden}},
+	// The code page after the password, with both second factors: a code
+	// from the authenticator and a passkey (the test gives staff one).
+	{name: "second-factor", email: "staff@demo.missiongrants.test", lang: "es", paths: []string{"/login/code"}, secondFactor: true, stay: true},
 	{name: "admin", email: "admin@demo.missiongrants.test", lang: "en",
 		paths: []string{"/admin/dashboard", "/admin/users", "/admin/rounds", "/admin/criteria", "/admin/agreement",
 			"/admin/screening", "/admin/minutes", "/admin/exports", "/admin/audit", "/board/applications"}},
@@ -138,9 +156,10 @@ func TestBrowserEveryPage(t *testing.T) {
 		t.Fatal(toolErr)
 	}
 	htmlDir := t.TempDir()
+	visitors := withMailedPages(t, s, people)
 
 	t.Run("visitors", func(t *testing.T) {
-		for _, v := range screenVisitors {
+		for _, v := range visitors {
 			t.Run(v.name, func(t *testing.T) {
 				t.Parallel()
 				sc := &screenCheck{t: t, s: s, base: srv.URL, v: v, pageJS: string(pageJS), axe: axeSource, words: words, htmlDir: htmlDir}
@@ -152,6 +171,36 @@ func TestBrowserEveryPage(t *testing.T) {
 	t.Run("vnu", func(t *testing.T) {
 		checkHTML(t, vnuJar, htmlDir)
 	})
+}
+
+// withMailedPages are the visitors with the pages a mailed link opens,
+// each link made as a person gets it: a sign-up's confirmation, a
+// password reset, a board invitation (the public visitor's); and the
+// staff member given a passkey beside the authenticator, so the code page
+// offers both.
+func withMailedPages(t *testing.T, s *testServer, people map[string]person) []screenVisitor {
+	t.Helper()
+	c := s.client(t, "Accept-Language", "en")
+	signup := person{name: "Screen Visitor", email: newEmail("screens"), password: goodPassword}
+	c.signUp(signup)
+	confirm := s.mailedLink(t, signup.email, "Confirm your email address")
+	wantStatus(t, s.client(t).post("/password/forgot", url.Values{"email": {demoApplicant}}), http.StatusOK)
+	reset := s.mailedLink(t, demoApplicant, "Choose a new password")
+	_, invitation := invite(t, s, s.loginAs(t, people[demoAdmin]), "Bea Board")
+	if _, err := s.db.Exec(`INSERT INTO passkeys (user_id, rp_id, credential_id, name, public_key, flags, created_at)
+		SELECT id, 'localhost', decode(repeat('ab', 32), 'hex'), 'Llave de prueba', '\x00'::bytea, 0, now() FROM users WHERE email = $1`, demoAdmin); err != nil {
+		t.Fatal(err)
+	}
+	pending := s.client(t, "Accept-Language", "es")
+	wantRedirect(t, pending.enterPassword(people[demoAdmin]), "/login/code")
+	mustContain(t, pending.get("/login/code"), `name="code"`, s.text("es", "page.passkeys.use"))
+	visitors := slices.Clone(screenVisitors)
+	for i := range visitors {
+		if visitors[i].name == "public" {
+			visitors[i].paths = append(slices.Clone(visitors[i].paths), confirm, reset, invitation)
+		}
+	}
+	return visitors
 }
 
 // screenCheck is one visitor's look at every page.
@@ -182,7 +231,9 @@ func (sc *screenCheck) run(p person) {
 	if _, err := chromedp.Call(sc.tab, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 		t.Fatal(err)
 	}
-	if sc.v.email != "" {
+	if sc.v.secondFactor {
+		browserLogin(t, sc.tab, sc.base, p) // and no code: the code step waits
+	} else if sc.v.email != "" {
 		if p.phone != nil {
 			browserLoginWithCode(t, sc.tab, sc.base, p)
 		} else {
@@ -254,7 +305,11 @@ func (sc *screenCheck) discover() []string {
 			continue
 		}
 		pages = append(pages, path)
-		queue = append(queue, links...)
+		// A refused form's page links to its own address ("#main"), which
+		// is no page to GET; its other link is home.
+		if !sc.v.stay && !strings.HasPrefix(path, "POST ") {
+			queue = append(queue, links...)
+		}
 	}
 	if len(queue) > 0 && len(pages) >= maxPages {
 		sc.t.Errorf("%s reaches more than %d pages: raise maxPages if that is right", sc.v.name, maxPages)
@@ -290,19 +345,42 @@ func (sc *screenCheck) visit(path string) ([]string, bool) {
 	t.Helper()
 	where := fmt.Sprintf("%s %s %dpx %s", sc.v.name, sc.lang, sc.width, path)
 	first := sc.width == screenWidth // the checks that do not depend on the width run once per language
-	sc.net.reset()
 	ctx, cancel := context.WithTimeout(sc.tab, 30*time.Second)
-	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(sc.base+path))
+	target, post := strings.CutPrefix(path, "POST ")
+	var resp *network.Response
+	var err error
+	if post {
+		// A form posted without its token, as a page left open across
+		// a sign-out would send it.
+		err = chromedp.Do(ctx, chromedp.Navigate(sc.base+"/"))
+		if err == nil {
+			sc.net.reset()
+			resp, err = chromedp.RunResponse(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+				const f = document.createElement("form");
+				f.method = "post";
+				f.action = `+jsString(target)+`;
+				document.body.append(f);
+				f.submit();
+			})()`))
+		}
+	} else {
+		sc.net.reset()
+		resp, err = chromedp.Run(ctx, chromedp.NavigateResponse(sc.base+path))
+	}
 	cancel()
 	if err != nil {
 		t.Errorf("%s: %v", where, err)
 		return nil, false
 	}
-	if resp.Status != http.StatusOK {
-		t.Errorf("%s: status %d", where, resp.Status)
+	want := http.StatusOK
+	if st, ok := sc.v.status[path]; ok {
+		want = st
+	}
+	if int(resp.Status) != want {
+		t.Errorf("%s: status %d, want %d", where, resp.Status, want)
 		return nil, false
 	}
-	if loc := testenv.Run(sc.tab, chromedp.Location()); loc != sc.base+path {
+	if loc := testenv.Run(sc.tab, chromedp.Location()); loc != sc.base+target {
 		t.Errorf("%s: went on to %s", where, loc)
 	}
 	var pc pageCheck

@@ -27,12 +27,3 @@ func adminAppURL(id int64, part string) templ.SafeURL {
 func boardAppURL(id int64, part string) templ.SafeURL {
 	return templ.SafeURL("/board/applications/" + itoa(id) + part)
 }
-
-// pointsAllURL is the outcomes page with every trip in the funnel's table,
-// keeping the years shown.
-func pointsAllURL(allYears bool) string {
-	if allYears {
-		return "/board/outcomes?years=all&points=all"
-	}
-	return "/board/outcomes?points=all"
-}

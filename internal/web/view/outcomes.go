@@ -16,6 +16,14 @@ type OutcomeRow struct {
 	Beyond                 string // "" or the limit the trip lies beyond, in words
 }
 
+// Pager is one list's pages: where the reader is and the links to the
+// pages on either side ("" at either end).
+type Pager struct {
+	Label      string // the navigation's name: which list
+	At         string // "Page 2 of 7"
+	Prev, Next string
+}
+
 // ReferenceLine is one RACHS-1 category's reference mortality, for reading
 // and, for admins, for editing.
 type ReferenceLine struct {
@@ -28,18 +36,28 @@ type ReferenceLine struct {
 // each charity over time, and the reference mortality.
 type Outcomes struct {
 	Page
-	Funnel    outcomes.Funnel
-	PointRows []OutcomeRow // the funnel's points, in its order: its text alternative
-	// Within is how many points inside the 95% limits PointRows leaves
-	// out (a long list shows those outside only, unless PointsAll).
-	Within     int
-	PointsAll  bool
-	Since      int  // the first year shown; 0 with All
-	All        bool // every year
-	Charities  []OutcomeRow
-	References []ReferenceLine
-	LeftOut    string // what the expected deaths leave out
-	Edit       bool   // an admin may change the reference
+	Funnel outcomes.Funnel
+	// PointRows is a page of the funnel's points, its text alternative:
+	// a long list shows those outside the 95% limits only (the 99.8%
+	// first), unless PointsAll. Within is how many it leaves out;
+	// PointsAllURL lists them too.
+	PointRows    []OutcomeRow
+	Within       int
+	PointsAll    bool
+	PointsAllURL string
+	PointsPager  *Pager // nil on a single page
+	Since        int    // the first year shown; 0 with All
+	All          bool   // every year
+	// Charities is a page of each charity's years and all its years,
+	// likewise the periods outside the limits only when there are many.
+	Charities       []OutcomeRow
+	CharitiesWithin int
+	CharitiesAll    bool
+	CharitiesAllURL string
+	CharitiesPager  *Pager
+	References      []ReferenceLine
+	LeftOut         string // what the expected deaths leave out
+	Edit            bool   // an admin may change the reference
 }
 
 // OutcomeHistory is a charity's earlier trips, for the board (on the
