@@ -341,8 +341,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 		coalesce((SELECT string_agg(u.name, ', ' ORDER BY u.name) FROM assignments s JOIN users u ON u.id = s.user_id
 			WHERE s.application_id = q.id AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.application_id = q.id AND rv.user_id = s.user_id)), '') AS to_review,
 		coalesce((SELECT TRUE FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1), FALSE) AS reviewed_by_me,
-		coalesce((SELECT c.has_conflict FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1), FALSE) AS recused,
-		coalesce((SELECT TRUE FROM conflicts c WHERE c.application_id = q.id AND c.user_id = $1), FALSE) AS declared_by_me,
+		coalesce(mc.has_conflict, FALSE) AS recused, mc.user_id IS NOT NULL AS declared_by_me,
 		coalesce((SELECT TRUE FROM organization_members om WHERE om.organization_id = q.organization_id AND om.user_id = $1), FALSE) AS member_of_charity,
 		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
 		coalesce((SELECT TRUE FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1), FALSE) AS voted_by_me
@@ -350,6 +349,7 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	JOIN organizations o ON o.id = q.organization_id
 	JOIN funding_rounds r ON r.id = q.round_id
 	LEFT JOIN votes v ON v.application_id = q.id AND v.closed_at IS NULL
+	LEFT JOIN conflicts mc ON mc.application_id = q.id AND mc.user_id = $1
 	LEFT JOIN LATERAL (SELECT count(*)::integer AS n, round(avg(rv.weighted_milli))::integer AS mean_milli
 		FROM reviews rv JOIN assignments s ON s.application_id = rv.application_id AND s.user_id = rv.user_id
 		WHERE rv.application_id = q.id AND r.scores_from = 'assigned') sr ON true
