@@ -3,6 +3,7 @@
 // embedded default prints), then runs Lighthouse's default configuration
 // (a phone, simulated slow 4G) on each page and prints its four scores.
 import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -86,27 +87,46 @@ async function audit(path, who) {
   try {
     const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: categories };
     if (who) flags.extraHeaders = { Cookie: who.cookie };
-    return (await lighthouse(base + path, flags)).lhr;
+    const { lhr, artifacts } = await lighthouse(base + path, flags);
+    return { lhr, trace: artifacts.Trace };
   } finally {
     await chrome.kill();
   }
 }
 let low = 0;
-console.log(['page', 'path', ...categories].join('\t'));
-// LIGHTHOUSE_PAGES=board checks only the pages whose name matches.
+// Scores vary from run to run (Lighthouse's own advice is the median of
+// several): each page is audited LIGHTHOUSE_RUNS times (3), every run's
+// scores printed, and the median run's judged. LIGHTHOUSE_PAGES=board
+// checks only the pages whose name matches; LIGHTHOUSE_SAVE=dir keeps each
+// run's report and trace (the trace opens in Chromium's Performance panel).
+const runs = Number(process.env.LIGHTHOUSE_RUNS || 3);
 const only = new RegExp(process.env.LIGHTHOUSE_PAGES || '.');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(['page', 'path', ...categories, 'run'].join('\t'));
 for (const [name, path, who] of pages.filter(([name]) => only.test(name))) {
-  // A trace Chromium failed to record (NO_NAVSTART on a busy machine) is
-  // taken again, once.
-  let lhr = await audit(path, who);
-  if (lhr.runtimeError) lhr = await audit(path, who);
-  if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
-  if (new URL(lhr.finalDisplayedUrl).pathname !== path) throw new Error(`${path} led to ${lhr.finalDisplayedUrl}: not signed in?`);
-  const scores = categories.map((c) => lhr.categories[c].score);
-  console.log([name, path.replace(/\d+/g, 'N'), ...scores.map((s) => s.toFixed(2))].join('\t'));
+  const done = [];
+  for (let run = 1; run <= runs; run++) {
+    // A trace Chromium failed to record (NO_NAVSTART on a busy machine) is
+    // taken again, once.
+    let got = await audit(path, who);
+    if (got.lhr.runtimeError) got = await audit(path, who);
+    const { lhr, trace } = got;
+    if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+    if (new URL(lhr.finalDisplayedUrl).pathname !== path) throw new Error(`${path} led to ${lhr.finalDisplayedUrl}: not signed in?`);
+    if (process.env.LIGHTHOUSE_SAVE) {
+      const file = join(process.env.LIGHTHOUSE_SAVE, `${name.replace(/\W+/g, '-')}-${run}`);
+      writeFileSync(`${file}.report.json`, JSON.stringify(lhr));
+      writeFileSync(`${file}.trace.json`, JSON.stringify(trace));
+    }
+    console.log([name, path.replace(/\d+/g, 'N'), ...categories.map((c) => lhr.categories[c].score.toFixed(2)), run].join('\t'));
+    done.push(lhr);
+  }
   for (const c of categories) {
-    if (lhr.categories[c].score >= 0.95) continue;
+    const score = median(done.map((l) => l.categories[c].score));
+    if (score >= 0.95) continue;
     low++;
+    const lhr = done.find((l) => l.categories[c].score === score);
+    console.log(`  ${name}: ${c} ${score.toFixed(2)} (median of ${runs})`);
     for (const ref of lhr.categories[c].auditRefs) {
       const a = lhr.audits[ref.id];
       if (ref.weight > 0 && a.score !== null && a.score < 0.9) console.log(`  ${c}: ${a.id} ${a.score} ${a.displayValue || ''} ${a.title}`);

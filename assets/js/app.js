@@ -1,15 +1,29 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
+  // What only a page without script needs (the language menu's button) is
+  // hidden element by element: a class on <html> would restyle the whole
+  // page once it has been drawn.
+  document.querySelectorAll("[data-no-script]").forEach(function (el) { el.hidden = true; });
   // The browser's time zone, for the pages' times of a person who has not
-  // chosen one; the next page shows them in it.
+  // chosen one; the next page shows them in it. A worker asks for it
+  // (zone.js), once per tab, and not for a person whose profile names a
+  // zone.
+  var zoneWorker = document.currentScript && document.currentScript.getAttribute("data-zone-worker");
   try {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) < 0) {
-      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+    if (zoneWorker && !document.documentElement.hasAttribute("data-zone-chosen") &&
+        !(document.cookie.indexOf("tz=") >= 0 && sessionStorage.getItem("tz-asked"))) {
+      var w = new Worker(zoneWorker);
+      w.onmessage = function (e) {
+        var tz = e.data;
+        if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) < 0) {
+          document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+        }
+        try { sessionStorage.setItem("tz-asked", "1"); } catch (err) { /* no storage: asked again */ }
+        w.terminate();
+      };
     }
-  } catch (e) { /* no Intl: times stay in UTC, named */ }
+  } catch (e) { /* no workers or no storage: times stay in UTC, named */ }
   // The language switcher submits as soon as a language is chosen with the
   // mouse or touch. Arrow keys change a closed select too, so from the
   // keyboard the choice waits for Enter (or the hidden button).

@@ -77,6 +77,7 @@ type tabConfig struct {
 	width, height  int64
 	mobile         bool
 	acceptLanguage string
+	zone           string
 	actionTimeout  time.Duration
 	lifetime       time.Duration
 }
@@ -107,6 +108,12 @@ func AcceptLanguage(languages string) BrowserOption {
 		}
 	}
 	return func(c *tabConfig) { c.acceptLanguage = strings.Join(tags, ",") }
+}
+
+// Zone makes the tab a browser in the time zone named (e.g.
+// "America/Santo_Domingo"), as Intl reports it to the page's script.
+func Zone(name string) BrowserOption {
+	return func(c *tabConfig) { c.zone = name }
 }
 
 // Lifetime changes how long the tab may live (five minutes), for a test
@@ -207,6 +214,11 @@ func (tab *Tab) setup() chromedp.Action[chromedp.Void] {
 		}
 		if _, err := chromedp.EmulateViewport(tab.cfg.width, tab.cfg.height, vopts...)(ctx, target); err != nil {
 			return err
+		}
+		if tab.cfg.zone != "" {
+			if _, err := cdp.Call(ctx, target, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: tab.cfg.zone}); err != nil {
+				return err
+			}
 		}
 		if tab.cfg.acceptLanguage == "" {
 			return nil

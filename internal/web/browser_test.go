@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -19,6 +21,22 @@ const (
 // to scroll horizontally.
 const fitsWidth = `document.documentElement.scrollWidth <= window.innerWidth`
 
+// A visitor's browser tells the portal its time zone (app.js asks a
+// worker, off the page's thread), so the next pages show times in it; a
+// CSP refusal of the worker would show as a console error.
+func TestBrowserSendsItsTimeZone(t *testing.T) {
+	testenv.Full(t, "Chromium")
+	t.Parallel()
+	srv := httptest.NewServer(newTestServer(t).Handler())
+	t.Cleanup(srv.Close)
+	tab := testenv.Browser(t, testenv.Zone("America/Santo_Domingo"))
+	tab.Do(chromedp.Navigate(srv.URL + "/"))
+	testenv.Eventually(t, 20*time.Second, "the page sets the tz cookie", func() bool {
+		return strings.Contains(testenv.Run(tab, chromedp.Evaluate[string](`document.cookie`)), "tz=America%2FSanto_Domingo")
+	})
+	tab.AssertNoConsoleErrors()
+}
+
 // A Spanish-speaking visitor gets the portal in Spanish, switches to English
 // with the header's language selector (submitted by app.js, with its CSRF
 // token), and keeps English on the next pages.
@@ -32,8 +50,8 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 	tab.Do(
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="es"] h1`)),
-		// app.js ran: it marks the page and hides the no-JS submit button.
-		chromedp.WaitReady(chromedp.CSS(`html.js`)),
+		// app.js ran: it hides the no-JS submit button.
+		chromedp.WaitReady(chromedp.CSS(`button[data-no-script][hidden]`)),
 		chromedp.WaitNotVisible(chromedp.CSS(`form.lang button[type="submit"]`)),
 	)
 	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleES {

@@ -141,7 +141,7 @@ func TestBrowserWithoutWebAuthnIsToldSo(t *testing.T) {
 		_, err := cdp.Call(ctx, target, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
 			Source: `delete window.PublicKeyCredential;`})
 		return err
-	}), chromedp.Navigate(base+"/login"), chromedp.WaitReady(chromedp.CSS(`html.js`)))
+	}), chromedp.Navigate(base+"/login"), chromedp.WaitReady(chromedp.CSS(`button[data-no-script][hidden]`)))
 	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`[data-passkey-unsupported]`))); got != s.cat.T("es", "page.passkeys.unsupported_sign_in") {
 		t.Errorf("the sign-in page says %q", got)
 	}
