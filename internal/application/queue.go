@@ -3,7 +3,6 @@ package application
 import (
 	"context"
 	"fmt"
-	"missiongrants/internal/policy"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
 	"missiongrants/internal/organization"
+	"missiongrants/internal/policy"
 )
 
 // QueueLimit is how many applications one page of the board's queue shows.
@@ -322,8 +322,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	case f.Search != "" && matches != nil:
 		b.WriteString(` AND a.id = ANY(` + arg(pq.Array(matches)) + `)`)
 	case f.Search != "":
-		p := arg(likePattern(f.Search))
-		b.WriteString(` AND (a.search_title LIKE search_fold(` + p + `) OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.search_name LIKE search_fold(` + p + `)))`)
+		p := arg(f.Search)
+		b.WriteString(` AND (a.search_words @@ search_query(` + p + `) OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.search_words @@ search_query(` + p + `)))`)
 	}
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
@@ -357,8 +357,9 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 }
 
 // The search, in two steps. A term that names a few applications (a
-// title, a charity) is looked up in the trigram indexes
-// (migrations/00024_counts_and_search.sql), and the queue keeps those. A term
+// title, a charity) is looked up in the full-text indexes of their words
+// (migrations/00037_search_words.sql: each word of the term, the last as a
+// beginning, accents and case ignored), and the queue keeps those. A term
 // that matches thousands ("mission") cannot be listed cheaply, but then the
 // queue's own walk finds a page of them at once: searchMatches says which.
 // Either way the work is bounded, where one plan for both was not: 0.6 s
@@ -372,17 +373,17 @@ const literalMatches = 50
 // searchListed is how many matches searchMatches lists before it gives up.
 const searchListed = 2000
 
-// minSearch is the shortest term searched: the trigram indexes need three
-// characters.
+// minSearch is the shortest term searched: a word of one or two letters
+// begins most words, and reading them all is no search.
 const minSearch = 3
 
-// searchMatches lists the applications whose title or charity's name
-// contains term; listed is false when there are more than searchListed.
+// searchMatches lists the applications whose title or charity's name has
+// term's words; listed is false when there are more than searchListed.
 func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, listed bool, err error) {
 	// UNION ALL, not UNION: the limit then stops the lookup early.
-	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND search_title LIKE search_fold($1)
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND search_words @@ search_query($1)
 		UNION ALL SELECT a.id FROM applications a JOIN organizations o ON o.id = a.organization_id
-		WHERE a.version > 0 AND o.search_name LIKE search_fold($1) LIMIT `+strconv.Itoa(searchListed+1), likePattern(term)); err != nil {
+		WHERE a.version > 0 AND o.search_words @@ search_query($1) LIMIT `+strconv.Itoa(searchListed+1), term); err != nil {
 		return nil, false, err
 	}
 	if len(ids) > searchListed {
@@ -391,17 +392,6 @@ func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, 
 	slices.Sort(ids)
 	return append([]int64{}, slices.Compact(ids)...), true, nil // never nil when listed, even with no match
 }
-
-// likePattern is the LIKE pattern that finds term. The queries fold it with
-// the database's search_fold (lower case, no accents;
-// migrations/00024_counts_and_search.sql) and compare it with the titles
-// and names stored folded the same way, which the trigram indexes hold, so
-// "mision" finds "Misión" and the index serves it.
-func likePattern(term string) string { return "%" + likeEscaper.Replace(term) + "%" }
-
-// likeEscaper makes a search term match itself in LIKE (backslash is the
-// default escape character).
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Others lists the organization's other applications that were submitted at
 // least once, newest first, for the board to see the charity's history.
