@@ -207,31 +207,65 @@ func (s *Service) RoundOf(ctx context.Context, u *account.User, id int64) (*Roun
 // SaveConcept stores the note as typed and, when send is set, checks it
 // and sends it: the first time by the round's closing date, again (after a
 // question) at any time. Only the charity's members may, while the note is
-// theirs to edit.
-func (s *Service) SaveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, send bool) error {
-	_, err := s.saveConcept(ctx, ac, u, id, n, send, nil)
-	return err
+// theirs to edit. Like its autosave (SaveConceptAt) it is written only
+// while the note is still at revision base, the one the person's page was
+// based on: a note saved meanwhile elsewhere (a colleague, another device)
+// is refused with a *ConceptStale, which says what differs, and nothing is
+// overwritten unseen; the person's page, based on the note's revision now,
+// may then save again.
+func (s *Service) SaveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, base int, send bool) (Saved, error) {
+	return s.saveConcept(ctx, ac, u, id, n, send, base)
 }
 
-// SaveConceptAt is the note's autosave: SaveConcept without sending, written
-// only while the note is still at revision base, the one its page was based
-// on; otherwise refused with ErrStale (a colleague saved meanwhile: the page
-// stops saving by itself, and nothing is overwritten unseen). It never
-// merges: the note is a few answers, and its page says so.
+// SaveConceptAt is the note's autosave: SaveConcept without sending, by
+// the same rule (the page's script stops saving by itself once refused).
+// It never merges: the note is a few answers, and its page says so.
 func (s *Service) SaveConceptAt(ctx context.Context, u *account.User, id int64, n ConceptNote, base int) (Saved, error) {
-	return s.saveConcept(ctx, account.Actor{UserID: u.ID}, u, id, n, false, &base)
+	return s.saveConcept(ctx, account.Actor{UserID: u.ID}, u, id, n, false, base)
 }
 
-// saveConcept saves (and sends) the note; base, when set, is the revision
-// the save must find.
-func (s *Service) saveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, send bool, base *int) (Saved, error) {
+// ConceptStale is the refusal of a save of the note based on an older
+// revision than the note's (it matches ErrStale): the revision saved now,
+// the base of the person's next save, and each answer that differs (Old:
+// saved elsewhere, New: the person's).
+type ConceptStale struct {
+	Rev     int
+	Changes []Change
+}
+
+func (e *ConceptStale) Error() string {
+	return fmt.Sprintf("application: concept note changed elsewhere (now revision %d, %d answers differ)", e.Rev, len(e.Changes))
+}
+
+func (e *ConceptStale) Unwrap() error { return ErrStale }
+
+// Diff lists the answers that differ from n to m (Old: n's, New: m's),
+// named as the note's form names them, in its order.
+func (n ConceptNote) Diff(m ConceptNote) []Change {
+	var out []Change
+	a, b := n.fields(), m.fields()
+	for i := range a {
+		if a[i][1] != b[i][1] {
+			out = append(out, Change{Field: a[i][0], Old: a[i][1], New: b[i][1]})
+		}
+	}
+	return out
+}
+
+// fields are the note's values by the names its form gives them, in order.
+func (n ConceptNote) fields() [][2]string {
+	return [][2]string{{"title", n.Title}, {"trip", n.Trip}, {"need", n.Need}, {"team", n.Team}, {"amount", n.Amount}}
+}
+
+// saveConcept saves (and sends) the note, found at revision base.
+func (s *Service) saveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, send bool, base int) (Saved, error) {
 	n.trim()
 	if len(n.Title) > 4*ConceptTitleMax || len(n.Trip)+len(n.Need)+len(n.Team)+len(n.Amount) > 16*ConceptTextMax {
 		return Saved{}, i18n.Msg("error.app.too_large")
 	}
 	var saved Saved
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		a, err := get(ctx, tx, u, id, false)
+		a, err := get(ctx, tx, u, id, true)
 		if err != nil {
 			return err
 		}
@@ -246,10 +280,28 @@ func (s *Service) saveConcept(ctx context.Context, ac account.Actor, u *account.
 		if !a.Status.Concept() {
 			return ErrNotConcept
 		}
+		var cur struct {
+			Raw []byte `db:"concept"`
+			Rev int    `db:"concept_rev"`
+		}
+		if err := tx.GetContext(ctx, &cur, sqlConceptDraft, id); err != nil {
+			return fmt.Errorf("application.SaveConcept: %w", err)
+		}
+		if cur.Rev != base {
+			var theirs ConceptNote
+			if err := json.Unmarshal(cur.Raw, &theirs); err != nil {
+				return fmt.Errorf("application.SaveConcept: %w", err)
+			}
+			changes := theirs.Diff(n)
+			if len(changes) > 0 { // saved meanwhile, differently: the person sees what differs first
+				return &ConceptStale{Rev: cur.Rev, Changes: changes}
+			}
+			base = cur.Rev // saved meanwhile as this save has it: nothing to overwrite
+		}
 		raw, _ := json.Marshal(n)
 		saved.At = now
 		err = tx.GetContext(ctx, &saved.Rev, sqlConceptSave, id, raw, now, base)
-		if errors.Is(err, sql.ErrNoRows) { // saved meanwhile, after the revision the page was based on
+		if errors.Is(err, sql.ErrNoRows) { // cannot happen while the row is locked
 			return ErrStale
 		}
 		if err != nil {

@@ -12,12 +12,13 @@ JOIN users u ON u.id = v.submitted_by
 WHERE v.application_id = $1
 ORDER BY v.version
 
--- The note saved, its revision counted up; $4: only while it is still at
--- that revision (NULL: whatever it is at, as the page's button saves).
+-- The note saved, its revision counted up; only while it is still at
+-- revision $4, the one the saving page was based on (every save says it:
+-- its button's as its autosave's).
 -- name: concept-save
 UPDATE applications
 SET concept = $2, draft_saved_at = $3, updated_at = $3, concept_rev = concept_rev + 1
-WHERE id = $1 AND ($4::integer IS NULL OR concept_rev = $4::integer)
+WHERE id = $1 AND concept_rev = $4::integer
 RETURNING concept_rev
 
 -- The note sent: its next version frozen, and the application listed

@@ -17,7 +17,7 @@ var Applications = Export{
 	run: applications,
 }
 
-func applications(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+func applications(ctx context.Context, q Querier, p Period, _ int64, emit func(Row) error) error {
 	from, to := p.bounds()
 	return stream(ctx, q, sqlApplications, []any{from, to},
 		func(rows *sql.Rows) (Row, error) {

@@ -6,11 +6,14 @@ import (
 	"math"
 	"time"
 
+	"github.com/lib/pq"
+
 	oe "missiongrants/internal/outcomes"
 )
 
 // CaseMix lists the case mix of the reports accepted in the period, one
-// row per trip and category, with the deaths expected in each.
+// row per trip and category, with the deaths expected in each (not the
+// charities whose outcomes its reader does not see: outcomes.Unseen).
 var CaseMix = Export{
 	Name: "case_mix",
 	Columns: []string{"application", "accepted_at", "organization", "country", "trip_end", "age_group", "category",
@@ -18,9 +21,13 @@ var CaseMix = Export{
 	run: caseMix,
 }
 
-func caseMix(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+func caseMix(ctx context.Context, q Querier, p Period, reader int64, emit func(Row) error) error {
 	from, to := p.bounds()
-	return stream(ctx, q, sqlCaseMix, []any{from, to},
+	unseen, err := oe.Unseen(ctx, q, reader)
+	if err != nil {
+		return err
+	}
+	return stream(ctx, q, sqlCaseMix, []any{from, to, pq.Array(unseen)},
 		func(rows *sql.Rows) (Row, error) {
 			var (
 				app                           int64
@@ -41,7 +48,9 @@ func caseMix(ctx context.Context, q Querier, p Period, emit func(Row) error) err
 
 // TripOutcomes lists, per trip whose report was accepted in the period,
 // its children's deaths observed against those expected from the case
-// mix, the ratio with its exact 95% interval, and the infections.
+// mix, the ratio with its exact 95% interval, and the infections. As every
+// export of outcomes, without the charities whose outcomes its reader does
+// not see (outcomes.Unseen).
 var TripOutcomes = Export{
 	Name: "trip_outcomes",
 	Columns: []string{"application", "accepted_at", "organization", "country", "trip_end", "cases", "observed", "expected",
@@ -49,9 +58,13 @@ var TripOutcomes = Export{
 	run: tripOutcomes,
 }
 
-func tripOutcomes(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+func tripOutcomes(ctx context.Context, q Querier, p Period, reader int64, emit func(Row) error) error {
 	from, to := p.bounds()
-	return stream(ctx, q, sqlTripOutcomes, []any{from, to},
+	unseen, err := oe.Unseen(ctx, q, reader)
+	if err != nil {
+		return err
+	}
+	return stream(ctx, q, sqlTripOutcomes, []any{from, to, pq.Array(unseen)},
 		func(rows *sql.Rows) (Row, error) {
 			var (
 				app                                int64

@@ -13,6 +13,7 @@ JOIN applications a ON a.id = r.application_id
 JOIN organizations o ON o.id = a.organization_id
 LEFT JOIN reference_mortality rm ON m.age_group = 'child' AND rm.category::text = m.category
 WHERE r.status = 'accepted' AND r.accepted_at >= $1 AND r.accepted_at < $2
+    AND a.organization_id <> ALL($3::bigint[]) -- not those the reader does not see (outcomes.Unseen)
 ORDER BY r.accepted_at, r.application_id, m.age_group DESC, m.category
 
 -- One row per accepted report with a children's case mix: the deaths
@@ -30,6 +31,8 @@ JOIN reports r ON r.application_id = m.application_id
 JOIN applications a ON a.id = r.application_id
 JOIN organizations o ON o.id = a.organization_id
 LEFT JOIN reference_mortality rm ON rm.category::text = m.category
-WHERE r.status = 'accepted' AND r.accepted_at >= $1 AND r.accepted_at < $2 AND m.age_group = 'child'
+WHERE r.status = 'accepted' AND r.accepted_at >= $1 AND r.accepted_at < $2
+    AND m.age_group = 'child'
+    AND a.organization_id <> ALL($3::bigint[]) -- not those the reader does not see (outcomes.Unseen)
 GROUP BY r.application_id, r.accepted_at, o.legal_name, a.country, a.trip_end
 ORDER BY r.accepted_at, r.application_id

@@ -17,7 +17,7 @@ var Decisions = Export{
 	run: decisions,
 }
 
-func decisions(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+func decisions(ctx context.Context, q Querier, p Period, _ int64, emit func(Row) error) error {
 	from, to := p.bounds()
 	return stream(ctx, q, sqlDecisions, []any{from, to},
 		func(rows *sql.Rows) (Row, error) {

@@ -31,13 +31,15 @@ type Row []any
 type Export struct {
 	Name    string
 	Columns []string
-	run     func(ctx context.Context, q Querier, p Period, emit func(Row) error) error
+	run     func(ctx context.Context, q Querier, p Period, reader int64, emit func(Row) error) error
 }
 
-// Run yields the export's rows for the period in order; it stops at the
-// first error emit returns.
-func (e Export) Run(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
-	if err := e.run(ctx, q, p, emit); err != nil {
+// Run yields the export's rows for the period in order, as reader (the id
+// of the person it is for) may read them: the exports of outcomes leave
+// out the charities whose outcomes the reader does not see (outcomes.Unseen).
+// It stops at the first error emit returns.
+func (e Export) Run(ctx context.Context, q Querier, p Period, reader int64, emit func(Row) error) error {
+	if err := e.run(ctx, q, p, reader, emit); err != nil {
 		return fmt.Errorf("export.%s: %w", e.Name, err)
 	}
 	return nil

@@ -54,7 +54,7 @@ var year2026 = export.Period{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 
 func collect(t *testing.T, db *sqlx.DB, e export.Export, p export.Period) []export.Row {
 	t.Helper()
 	var out []export.Row
-	if err := e.Run(context.Background(), db, p, func(r export.Row) error {
+	if err := e.Run(context.Background(), db, p, 0, func(r export.Row) error {
 		if len(r) != len(e.Columns) {
 			t.Fatalf("%s: a row of %d cells for %d columns", e.Name, len(r), len(e.Columns))
 		}

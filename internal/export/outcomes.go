@@ -4,10 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/lib/pq"
+
+	oe "missiongrants/internal/outcomes"
 )
 
 // Outcomes lists the post-trip reports accepted in the period with their
-// figures, oldest acceptance first.
+// figures, oldest acceptance first; as every export of outcomes, without
+// the charities whose outcomes its reader does not see (outcomes.Unseen).
 var Outcomes = Export{
 	Name: "outcomes",
 	Columns: []string{"application", "accepted_at", "title", "organization", "country", "trip_start", "trip_end",
@@ -15,9 +20,13 @@ var Outcomes = Export{
 	run: outcomes,
 }
 
-func outcomes(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+func outcomes(ctx context.Context, q Querier, p Period, reader int64, emit func(Row) error) error {
 	from, to := p.bounds()
-	return stream(ctx, q, sqlOutcomes, []any{from, to},
+	unseen, err := oe.Unseen(ctx, q, reader)
+	if err != nil {
+		return err
+	}
+	return stream(ctx, q, sqlOutcomes, []any{from, to, pq.Array(unseen)},
 		func(rows *sql.Rows) (Row, error) {
 			var (
 				app                                                          int64

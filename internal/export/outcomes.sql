@@ -7,4 +7,5 @@ FROM reports r
 JOIN applications a ON a.id = r.application_id
 JOIN organizations o ON o.id = a.organization_id
 WHERE r.status = 'accepted' AND r.accepted_at >= $1 AND r.accepted_at < $2
+    AND a.organization_id <> ALL($3::bigint[]) -- not those the reader does not see (outcomes.Unseen)
 ORDER BY r.accepted_at, r.application_id

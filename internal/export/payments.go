@@ -19,7 +19,7 @@ var Payments = Export{
 	run: payments,
 }
 
-func payments(ctx context.Context, q Querier, p Period, emit func(Row) error) error {
+func payments(ctx context.Context, q Querier, p Period, _ int64, emit func(Row) error) error {
 	return stream(ctx, q, sqlPayments, []any{p.From.Format(time.DateOnly), p.To.Format(time.DateOnly)},
 		func(rows *sql.Rows) (Row, error) {
 			var (

@@ -15,11 +15,12 @@ import (
 // csvFlushRows is how many rows WriteCSV buffers before sending them.
 const csvFlushRows = 500
 
-// WriteCSV writes header, then e's rows for p as PostgreSQL sends them,
-// each passed to label first (coded values in the reader's words). Every
+// WriteCSV writes header, then e's rows for p as reader may read them (Run)
+// as PostgreSQL sends them, each passed to label first (coded values in the
+// reader's words). Every
 // csvFlushRows rows it sends what is buffered and calls flush (the HTTP
 // response's), so a download of any length moves in flat memory.
-func (e Export) WriteCSV(ctx context.Context, q Querier, p Period, w io.Writer, flush func(), header []string, label func(Row)) error {
+func (e Export) WriteCSV(ctx context.Context, q Querier, p Period, reader int64, w io.Writer, flush func(), header []string, label func(Row)) error {
 	cw := NewCSV(w)
 	cells := make([]Cell, len(header))
 	for i, h := range header {
@@ -27,7 +28,7 @@ func (e Export) WriteCSV(ctx context.Context, q Querier, p Period, w io.Writer, 
 	}
 	cw.Row(cells...)
 	n := 0
-	err := e.Run(ctx, q, p, func(row Row) error {
+	err := e.Run(ctx, q, p, reader, func(row Row) error {
 		label(row)
 		for i, v := range row {
 			cells[i] = csvCell(v)
@@ -69,10 +70,10 @@ func csvCell(v any) Cell {
 	}
 }
 
-// WriteXLSX writes header and e's rows for p, each passed to label first,
-// through excelize's stream writer, which keeps only a small buffer in
-// memory and spills the sheet to a temporary file.
-func (e Export) WriteXLSX(ctx context.Context, q Querier, p Period, w io.Writer, header []string, label func(Row)) error {
+// WriteXLSX writes header and e's rows for p as reader may read them (Run),
+// each passed to label first, through excelize's stream writer, which keeps
+// only a small buffer in memory and spills the sheet to a temporary file.
+func (e Export) WriteXLSX(ctx context.Context, q Querier, p Period, reader int64, w io.Writer, header []string, label func(Row)) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Sheet1"
@@ -101,7 +102,7 @@ func (e Export) WriteXLSX(ctx context.Context, q Querier, p Period, w io.Writer,
 		return err
 	}
 	n := 1
-	err = e.Run(ctx, q, p, func(row Row) error {
+	err = e.Run(ctx, q, p, reader, func(row Row) error {
 		label(row)
 		for i, v := range row {
 			switch v := v.(type) {

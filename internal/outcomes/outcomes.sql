@@ -28,10 +28,17 @@ JOIN applications a ON a.id = m.application_id
 JOIN organizations o ON o.id = a.organization_id
 WHERE r.status = 'accepted' AND ($1::bigint = 0 OR a.organization_id = $1)
     AND ($2::date IS NULL OR a.trip_end >= $2::date)
-    -- Not the charities the reader ($3, 0: nobody) has a standing conflict with.
-    AND NOT EXISTS (SELECT 1 FROM standing_conflicts sc
-        WHERE sc.user_id = $3::bigint AND sc.organization_id = a.organization_id AND sc.withdrawn_at IS NULL)
+    -- Not the charities whose outcomes the reader does not see ($3: Unseen).
+    AND a.organization_id <> ALL($3::bigint[])
 ORDER BY a.trip_end, a.id, m.age_group DESC, m.category
+
+-- The charities whose outcomes reader $1 does not see (Unseen): those
+-- they have a standing conflict with, not withdrawn.
+-- name: outcomes-unseen
+SELECT organization_id
+FROM standing_conflicts
+WHERE user_id = $1 AND withdrawn_at IS NULL
+ORDER BY organization_id
 
 -- A charity's funded trips that have ended, but one (the application the
 -- board reads), latest first, with their reports' state and due day.

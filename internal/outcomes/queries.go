@@ -18,5 +18,6 @@ var (
 	sqlReferenceLock   = queries.Get("outcomes-reference-lock")
 	sqlReferenceUpdate = queries.Get("outcomes-reference-update")
 	sqlTrips           = queries.Get("outcomes-trips")
+	sqlUnseen          = queries.Get("outcomes-unseen")
 	sqlHistory         = queries.Get("outcomes-history")
 )

@@ -2,6 +2,7 @@ package outcomes
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/audit"
@@ -154,14 +156,49 @@ func (s *Service) Trips(ctx context.Context, orgID int64, since time.Time, ref R
 }
 
 // TripsSeenBy is Trips of every charity as reader u may see them: without
-// the trips of the charities u has a standing conflict with (review's
-// standing conflicts), which u takes no part in judging, so that the
-// outcomes page neither lists nor plots them, named or not.
+// the trips of the charities whose outcomes u does not see (Unseen), so
+// that the outcomes page neither lists nor plots them, named or not.
 func (s *Service) TripsSeenBy(ctx context.Context, u *account.User, since time.Time, ref Reference) ([]Trip, error) {
 	return s.trips(ctx, 0, u.ID, since, ref)
 }
 
+// Querier runs a query whose rows are read as they come (a pool, a
+// transaction).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Unseen lists the charities whose trips' outcomes reader (a user's id; 0:
+// nobody in particular) does not see: those the reader has a standing
+// conflict with (review's standing conflicts), whose trips they take no
+// part in judging. It is the one rule of what is left out for a reader,
+// wherever outcomes are read: the outcomes page (TripsSeenBy) and the
+// outcomes' exports (export.Outcomes, CaseMix, TripOutcomes) alike.
+func Unseen(ctx context.Context, q Querier, reader int64) ([]int64, error) {
+	out := []int64{}
+	if reader == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, sqlUnseen, reader)
+	if err != nil {
+		return nil, fmt.Errorf("outcomes.Unseen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var org int64
+		if err := rows.Scan(&org); err != nil {
+			return nil, fmt.Errorf("outcomes.Unseen: %w", err)
+		}
+		out = append(out, org)
+	}
+	return out, rows.Err()
+}
+
 func (s *Service) trips(ctx context.Context, orgID, reader int64, since time.Time, ref Reference) ([]Trip, error) {
+	unseen, err := Unseen(ctx, s.db, reader)
+	if err != nil {
+		return nil, err
+	}
 	var from *string
 	if !since.IsZero() {
 		d := since.UTC().Format(time.DateOnly)
@@ -181,7 +218,7 @@ func (s *Service) trips(ctx context.Context, orgID, reader int64, since time.Tim
 		BSI          int        `db:"bsi"`
 		Predicted    *float64   `db:"predicted"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlTrips, orgID, from, reader); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sqlTrips, orgID, from, pq.Array(unseen)); err != nil {
 		return nil, fmt.Errorf("outcomes.Trips: %w", err)
 	}
 	var out []Trip

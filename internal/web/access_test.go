@@ -67,7 +67,7 @@ var accessCases = []accessCase{
 	// The impact page is private until admins make it public: the IPA sees it.
 	{route: "GET /impact", want: refused(http.StatusNotFound), ipa: &ok},
 	{route: "GET /login", want: ok, loggedIn: &answer{http.StatusSeeOther, "/dashboard"}},
-	{route: "POST /login", want: refused(http.StatusUnprocessableEntity)},
+	{route: "POST /login", want: refused(http.StatusUnprocessableEntity), loggedIn: &answer{http.StatusSeeOther, "/dashboard"}},
 	{route: "GET /login/code", want: to("/login")},
 	{route: "POST /login/code", want: to("/login")},
 	// Passkeys: the options (JSON) of a sign-in anyone may begin; the
@@ -76,8 +76,8 @@ var accessCases = []accessCase{
 	{route: "POST /login/code/passkey", want: to("/login")},
 	{route: "POST /login/passkey/options", want: ok},
 	{route: "POST /login/passkey", want: refused(http.StatusUnprocessableEntity)},
-	{route: "GET /signup", want: ok},
-	{route: "POST /signup", want: refused(http.StatusUnprocessableEntity)},
+	{route: "GET /signup", want: ok, loggedIn: &answer{http.StatusSeeOther, "/dashboard"}},
+	{route: "POST /signup", want: refused(http.StatusUnprocessableEntity), loggedIn: &answer{http.StatusSeeOther, "/dashboard"}},
 	{route: "GET /signup/sent", want: ok},
 	{route: "GET /account/confirm", want: ok},
 	{route: "POST /account/confirm", want: refused(http.StatusUnprocessableEntity)},

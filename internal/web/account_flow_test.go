@@ -318,3 +318,37 @@ func TestTimesInTheReadersZone(t *testing.T) {
 	page = c.get("/account")
 	mustContain(t, page, `<option value="America/Tegucigalpa" selected>`, " CST</time>")
 }
+
+// A signed-in person going to the sign-up or the login page, or posting
+// either form, is taken to their portal: no second account is made, and
+// nobody else is signed in over them. Someone who has given their password
+// and not yet their code is not signed in: the code page is theirs to
+// finish, and after it the login page leads to the portal too.
+func TestSignedInPersonIsTakenToThePortalFromSignupAndLogin(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	c := s.client(t, "Accept-Language", "en")
+	p := s.signUpAndConfirm(t, c, "Grace Hopper")
+
+	wantRedirect(t, c.get("/signup"), "/dashboard")
+	wantRedirect(t, c.get("/login"), "/dashboard")
+	second := newEmail("second")
+	wantRedirect(t, c.post("/signup", url.Values{"name": {"Grace Again"}, "email": {second}, "password": {goodPassword}}), "/dashboard")
+	var made int
+	must(t, s.db.Get(&made, `SELECT count(*) FROM users WHERE email = $1`, second))
+	if made != 0 {
+		t.Fatalf("a signed-in person made a second account (%d)", made)
+	}
+	board := people[demoBoard]
+	wantRedirect(t, c.enterPassword(board), "/dashboard")
+	mustContain(t, c.get("/dashboard"), "Welcome, "+p.name) // still themselves
+
+	// The second factor's step still works, and then the forms are gone.
+	b := s.atCodePage(t, board)
+	wantStatus(t, b.get("/login/code"), http.StatusOK)
+	rec := b.post("/login/code", url.Values{"code": {board.phone.code(t)}})
+	wantStatus(t, rec, http.StatusSeeOther)
+	wantRedirect(t, b.get("/login"), "/dashboard")
+	wantRedirect(t, b.get("/signup"), "/dashboard")
+}

@@ -75,11 +75,11 @@ func (s *Server) adminExportDownload(c *gin.Context) error {
 	c.Header("Content-Disposition", `attachment; filename="`+e.Name+"-"+period.Label()+"."+format+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	ctx, label := c.Request.Context(), exportLabels(p.Page, e.Columns)
+	ctx, label, reader := c.Request.Context(), exportLabels(p.Page, e.Columns), currentUser(c).ID
 	if format == "xlsx" {
-		err = e.WriteXLSX(ctx, s.db, period, c.Writer, header, label)
+		err = e.WriteXLSX(ctx, s.db, period, reader, c.Writer, header, label)
 	} else {
-		err = e.WriteCSV(ctx, s.db, period, c.Writer, c.Writer.Flush, header, label)
+		err = e.WriteCSV(ctx, s.db, period, reader, c.Writer, c.Writer.Flush, header, label)
 	}
 	if err != nil {
 		if c.Writer.Written() {

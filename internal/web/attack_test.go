@@ -138,12 +138,12 @@ func TestAttackConceptStageAndInvitationDeadline(t *testing.T) {
 	}
 
 	// Sent, the note is no longer the charity's to change.
-	wantRedirect(t, ch.post(app+"/concept", conceptNote("Corazones")), app)
+	wantRedirect(t, ch.saveConcept(app, conceptNote("Corazones")), app)
 	changed := conceptNote("Changed after sending")
 	changed.Set("action", "save")
-	wantStatus(t, ch.post(app+"/concept", changed), http.StatusConflict)
+	wantStatus(t, ch.saveConcept(app, changed), http.StatusConflict)
 	changed.Set("action", "submit")
-	wantStatus(t, ch.post(app+"/concept", changed), http.StatusConflict)
+	wantStatus(t, ch.saveConcept(app, changed), http.StatusConflict)
 	var title string
 	must(t, s.db.Get(&title, `SELECT concept->>'title' FROM applications WHERE id = $1`, appID(app)))
 	if title != "Corazones" {
@@ -153,7 +153,7 @@ func TestAttackConceptStageAndInvitationDeadline(t *testing.T) {
 	wantStatus(t, ch.post("/board/applications/"+appID(app)+"/concept", url.Values{"outcome": {"invite"}, "due": {"2099-01-01"}}), http.StatusForbidden)
 	stranger := s.newCharity(t, "en", "Pablo")
 	wantStatus(t, stranger.get(app+"/concept"), http.StatusNotFound)
-	wantStatus(t, stranger.post(app+"/concept", conceptNote("Mine")), http.StatusNotFound)
+	wantStatus(t, stranger.saveConcept(app, conceptNote("Mine")), http.StatusNotFound)
 
 	// Invited; past the invitation's deadline the full proposal is not sent.
 	due := s.today().AddDate(0, 0, 1)
@@ -264,7 +264,7 @@ func TestAttackCheckPageFollowsTheInvitation(t *testing.T) {
 	round := s.twoStageRound(t, admin, false)
 	ch := s.newCharity(t, "es", "Ana")
 	app := ch.startConcept(round)
-	wantRedirect(t, ch.post(app+"/concept", conceptNote("Corazones")), app)
+	wantRedirect(t, ch.saveConcept(app, conceptNote("Corazones")), app)
 	wantRedirect(t, admin.post("/board/applications/"+appID(app)+"/concept",
 		url.Values{"outcome": {"invite"}, "due": {s.today().AddDate(0, 0, 30).Format("2006-01-02")}}), app)
 	ch.uploadRequired(app, "2028-01-01")

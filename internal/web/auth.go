@@ -124,6 +124,20 @@ func (s *Server) require(level access) gin.HandlerFunc {
 	}
 }
 
+// signedOut keeps the pages for signing in and making an account to people
+// not signed in: a signed-in person is taken to their portal instead of a
+// form to sign in again or make a second account, whatever they posted.
+// Someone who has given their password and not yet their second factor is
+// not signed in (pendingUser), so that step is theirs to finish.
+func (s *Server) signedOut(c *gin.Context) {
+	if currentUser(c) != nil {
+		c.Abort()
+		c.Redirect(http.StatusSeeOther, "/dashboard")
+		return
+	}
+	c.Next()
+}
+
 // flash keeps a message for the next page the person sees.
 func (s *Server) flash(c *gin.Context, key string) {
 	s.sessions.Put(c.Request.Context(), sessFlash, key)

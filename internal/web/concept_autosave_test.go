@@ -91,7 +91,7 @@ func TestConceptNoteAutosave(t *testing.T) {
 
 	// The button still saves and sends what the page holds; after that the
 	// script is told the note can no longer be changed here.
-	wantRedirect(t, ch.post(app+"/concept", conceptNote("Misión Tegucigalpa 2027")), app)
+	wantRedirect(t, ch.saveConcept(app, conceptNote("Misión Tegucigalpa 2027")), app)
 	rec = ch.conceptAutosave(app, url.Values{"draft_rev": {strconv.Itoa(second.Rev + 1)}, "title": {"Tarde"}})
 	wantStatus(t, rec, http.StatusConflict)
 	if a := read(rec); a.Stale {
@@ -103,4 +103,70 @@ func TestConceptNoteAutosave(t *testing.T) {
 	// Another charity's member finds no note there.
 	other := s.newCharity(t, "en", "Otra")
 	wantStatus(t, other.conceptAutosave(app, url.Values{"draft_rev": {"0"}, "title": {"Mine"}}), http.StatusNotFound)
+}
+
+// The note's Save button is held to the same rule as its autosave: two
+// sessions open the note; the first saves; the second's Save, based on the
+// note as it was, is refused (409) and overwrites nothing: its page comes
+// back with what was typed, what differs from the note saved meanwhile, in
+// the person's language, and the note's revision now, so that saving again
+// keeps its version knowingly. Sending a stale note is refused as well.
+func TestConceptNoteSaveRefusesStale(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	round := s.twoStageRound(t, s.loginAs(t, people[demoAdmin]), false)
+	ch := s.newCharity(t, "es", "Rosa")
+	app := ch.startConcept(round)
+	colleague := s.loginAs(t, ch.person(t, s))
+
+	opened := func(c *client) string {
+		t.Helper()
+		m := draftRevField.FindStringSubmatch(c.get(app + "/concept").Body.String())
+		if m == nil {
+			t.Fatal("the note's form has no draft_rev")
+		}
+		return m[1]
+	}
+	mine, theirs := opened(ch.client), opened(colleague)
+
+	first := conceptNote("Misión Tegucigalpa")
+	first.Set("action", "save")
+	first.Set("draft_rev", mine)
+	wantRedirect(t, ch.post(app+"/concept", first), app+"/concept")
+
+	second := conceptNote("Misión a Copán")
+	second.Set("need", "Texto del colega: 120 niños esperan.")
+	second.Set("action", "save")
+	second.Set("draft_rev", theirs)
+	page := colleague.post(app+"/concept", second)
+	wantStatus(t, page, http.StatusConflict)
+	mustContain(t, page, `value="Misión a Copán"`, "Texto del colega: 120 niños esperan.", // what was typed, kept
+		"data-stale", s.text("es", "page.stages.concept.conflict.title"),
+		"<td class=\"pre\" data-label=\""+s.text("es", "app.conflict.theirs")+"\">Misión Tegucigalpa</td>") // what the other save has
+	var title string
+	must(t, s.db.Get(&title, `SELECT concept->>'title' FROM applications WHERE id = $1`, appID(app)))
+	if title != "Misión Tegucigalpa" {
+		t.Fatalf("a stale Save overwrote the note: its title is %q", title)
+	}
+	m := draftRevField.FindStringSubmatch(page.Body.String())
+	if m == nil || m[1] == theirs {
+		t.Fatalf("the refused page is not based on the note as it is now: %v", m)
+	}
+
+	// Sending from a stale page is refused too, and sends nothing.
+	send := conceptNote("Misión a Copán")
+	send.Set("draft_rev", theirs)
+	wantStatus(t, colleague.post(app+"/concept", send), http.StatusConflict)
+	if st, _ := s.statusOf(t, app); st != "concept_draft" {
+		t.Fatalf("a stale note was sent: %s", st)
+	}
+
+	// Saved again from the page that showed what differs: kept, knowingly.
+	second.Set("draft_rev", m[1])
+	wantRedirect(t, colleague.post(app+"/concept", second), app+"/concept")
+	must(t, s.db.Get(&title, `SELECT concept->>'title' FROM applications WHERE id = $1`, appID(app)))
+	if title != "Misión a Copán" {
+		t.Fatalf("saved again knowingly, the note's title is %q", title)
+	}
 }

@@ -84,7 +84,11 @@ func (s *Server) conceptShow(c *gin.Context) error {
 }
 
 // conceptSave saves the note (action=save) or saves and sends it
-// (action=submit); a refused note comes back with what was typed.
+// (action=submit); a refused note comes back with what was typed. Like
+// the autosave it is based on the note's revision the page was (draft_rev):
+// a note saved elsewhere since comes back with what was typed, what
+// differs, and the revision now, to save again knowingly (nothing is
+// overwritten unseen).
 func (s *Server) conceptSave(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -92,7 +96,7 @@ func (s *Server) conceptSave(c *gin.Context) error {
 	}
 	n := conceptNoteOf(c)
 	send := c.PostForm("action") == "submit"
-	if err := s.apps.SaveConcept(c.Request.Context(), s.actor(c), currentUser(c), id, n, send); err != nil {
+	if _, err := s.apps.SaveConcept(c.Request.Context(), s.actor(c), currentUser(c), id, n, draftRev(c), send); err != nil {
 		p, perr := s.conceptPage(c, id)
 		if perr != nil {
 			return perr
@@ -100,6 +104,9 @@ func (s *Server) conceptSave(c *gin.Context) error {
 		p.Title = n.Title
 		for i := range p.Questions {
 			p.Questions[i].Value = n.Answer(p.Questions[i].Name)
+		}
+		if errors.As(err, &p.Stale) {
+			p.Rev = p.Stale.Rev // the person's next save is based on the note as it is now
 		}
 		return s.refuse(c, err, &p.Page, "concept_note", p)
 	}
@@ -113,6 +120,16 @@ func (s *Server) conceptSave(c *gin.Context) error {
 	return nil
 }
 
+// draftRev is the revision the posting page was based on (its draft_rev),
+// application.NoBase when it did not say: never the saved one.
+func draftRev(c *gin.Context) int {
+	base, err := strconv.Atoi(c.PostForm("draft_rev"))
+	if err != nil {
+		return application.NoBase
+	}
+	return base
+}
+
 // conceptAutosave is the note's page's script saving it as the person
 // types (app.js, as the application form's autosave): JSON in and out. It
 // is written only while the note is at the revision the page was based on
@@ -123,11 +140,7 @@ func (s *Server) conceptAutosave(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	base, err := strconv.Atoi(c.PostForm("draft_rev"))
-	if err != nil {
-		base = application.NoBase // a page that did not say: never the note's revision
-	}
-	saved, err := s.apps.SaveConceptAt(c.Request.Context(), currentUser(c), id, conceptNoteOf(c), base)
+	saved, err := s.apps.SaveConceptAt(c.Request.Context(), currentUser(c), id, conceptNoteOf(c), draftRev(c))
 	s.autosaved(c, saved, err, "page.stages.concept.stale")
 	return nil
 }

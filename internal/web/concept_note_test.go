@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -36,6 +37,18 @@ func conceptNote(title string) url.Values {
 	return url.Values{"title": {title}, "trip": {"Tegucigalpa, junio de 2027, Hospital Escuela."},
 		"need": {"Hay 300 niños en lista de espera."}, "team": {"Dos cirujanos, dos perfusionistas."},
 		"amount": {"20.000"}, "action": {"submit"}}
+}
+
+// saveConcept posts the note's form as a page opened just now would: based
+// on the note's revision as it is (unless form names one).
+func (c *client) saveConcept(app string, form url.Values) *httptest.ResponseRecorder {
+	c.t.Helper()
+	if !form.Has("draft_rev") {
+		if m := draftRevField.FindStringSubmatch(c.get(app + "/concept").Body.String()); m != nil {
+			form.Set("draft_rev", m[1])
+		}
+	}
+	return c.post(app+"/concept", form)
 }
 
 // startConcept has the charity start an application in round and returns
@@ -94,7 +107,7 @@ func TestTwoStageRoundEndToEnd(t *testing.T) {
 	mustContain(t, page, "El viaje y el hospital", s.text("es", "stages.question.need.label"), s.text("es", "stages.stage.concept"))
 	note := conceptNote("Corazones para Honduras")
 	note.Del("need")
-	page = ch.post(app+"/concept", note)
+	page = ch.saveConcept(app, note)
 	wantStatus(t, page, http.StatusUnprocessableEntity)
 	mustContain(t, page, `id="f-need-error"`, `value="Corazones para Honduras"`)
 	// The full form is not for now.
@@ -103,7 +116,7 @@ func TestTwoStageRoundEndToEnd(t *testing.T) {
 	f.Set("draft_rev", "0")
 	wantStatus(t, ch.post(app+"/edit", f), http.StatusConflict)
 
-	wantRedirect(t, ch.post(app+"/concept", conceptNote("Corazones para Honduras")), app)
+	wantRedirect(t, ch.saveConcept(app, conceptNote("Corazones para Honduras")), app)
 	if st, stage := s.statusOf(t, app); st != "concept_submitted" || stage != "concept" {
 		t.Fatalf("a sent note stands %s at %s", st, stage)
 	}
@@ -125,7 +138,7 @@ func TestTwoStageRoundEndToEnd(t *testing.T) {
 	mustContain(t, ch.get(app), question)
 	again := conceptNote("Corazones para Honduras")
 	again.Set("need", "Hay 300 niños en lista de espera; operaremos a 20.")
-	wantRedirect(t, ch.post(app+"/concept", again), app)
+	wantRedirect(t, ch.saveConcept(app, again), app)
 
 	// The invitation: its own deadline, mailed in Spanish.
 	due := s.today().AddDate(0, 0, 30)
@@ -193,7 +206,7 @@ func TestConceptNoteDeclinedByTheBoard(t *testing.T) {
 	ch := s.newCharity(t, "es", "Inés")
 	ch.round = round
 	app := ch.startConcept(round)
-	wantRedirect(t, ch.post(app+"/concept", conceptNote("Misión a Copán")), app)
+	wantRedirect(t, ch.saveConcept(app, conceptNote("Misión a Copán")), app)
 
 	reason := "Esta convocatoria no financia equipos."
 	wantStatus(t, admin.post("/board/applications/"+appID(app)+"/concept", url.Values{"outcome": {"decline"}, "note": {reason}}), http.StatusForbidden)
@@ -216,7 +229,7 @@ func TestConceptNoteDeclinedByTheBoard(t *testing.T) {
 		t.Errorf("the decline's mail does not say why, in Spanish:\n%s", m.Text)
 	}
 	// Nothing more to write: neither the note nor a full proposal.
-	wantStatus(t, ch.post(app+"/concept", conceptNote("Otra vez")), http.StatusConflict)
+	wantStatus(t, ch.saveConcept(app, conceptNote("Otra vez")), http.StatusConflict)
 	wantRedirect(t, ch.get(app+"/edit"), app)
 	mustNotContain(t, ch.get(app+"/concept"), `action="/applications/`+appID(app)+`/concept"`)
 }

@@ -12,10 +12,6 @@ import (
 )
 
 func (s *Server) loginShow(c *gin.Context) error {
-	if currentUser(c) != nil {
-		c.Redirect(http.StatusSeeOther, "/dashboard")
-		return nil
-	}
 	s.render(c, http.StatusOK, "login", view.Login{Page: s.page(c), Next: localPath(c.Query("next"))})
 	return nil
 }

@@ -18,8 +18,10 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/language", s.handle(s.languageSave))
 	r.GET("/impact", s.handle(s.impactShow)) // public when admins say so
 
-	r.GET("/login", s.handle(s.loginShow))
-	r.POST("/login", s.handle(s.loginSubmit))
+	// Signing in and making an account are for people not signed in
+	// (signedOut); the second factor's step is for those half-way.
+	r.GET("/login", s.signedOut, s.handle(s.loginShow))
+	r.POST("/login", s.signedOut, s.handle(s.loginSubmit))
 	r.GET("/login/code", s.handle(s.loginCodeShow))
 	r.POST("/login/code", s.handle(s.loginCodeSubmit))
 	r.POST("/login/code/passkey/options", s.handle(s.passkeySecondOptions))
@@ -27,8 +29,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/login/passkey/options", s.handle(s.passkeyLoginOptions))
 	r.POST("/login/passkey", s.handle(s.passkeyLogin))
 	r.POST("/logout", s.handle(s.logout))
-	r.GET("/signup", s.handle(s.signupShow))
-	r.POST("/signup", s.handle(s.signupSubmit))
+	r.GET("/signup", s.signedOut, s.handle(s.signupShow))
+	r.POST("/signup", s.signedOut, s.handle(s.signupSubmit))
 	r.GET("/signup/sent", s.handle(s.signupSent))
 	r.GET("/account/confirm", s.handle(s.emailConfirmShow))
 	r.POST("/account/confirm", s.handle(s.emailConfirmSubmit))

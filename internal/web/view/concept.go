@@ -23,6 +23,9 @@ type ConceptNote struct {
 	// base); SavedAt when it was last saved, for reading and as RFC 3339.
 	Rev                 int
 	SavedAt, SavedAtISO string
+	// Stale: the person's save was refused, the note having been saved
+	// elsewhere since the page was opened; the form holds what they typed.
+	Stale *application.ConceptStale
 }
 
 // ConceptQuestion is one question of the note and its answer.
