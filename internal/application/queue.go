@@ -322,8 +322,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	case f.Search != "" && matches != nil:
 		b.WriteString(` AND a.id = ANY(` + arg(pq.Array(matches)) + `)`)
 	case f.Search != "":
-		p := arg(f.Search)
-		b.WriteString(` AND (a.search_words @@ search_query(` + p + `) OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.search_words @@ search_query(` + p + `)))`)
+		q := pq.QuoteLiteral(f.Search) // written out, as in searchMatches
+		b.WriteString(` AND (a.search_words @@ search_query(` + q + `) OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = a.organization_id AND o.search_words @@ search_query(` + q + `)))`)
 	}
 	if f.Before != nil {
 		b.WriteString(` AND (a.submitted_at, a.id) < (` + arg(f.Before.SubmittedAt) + `, ` + arg(f.Before.ID) + `)`)
@@ -380,10 +380,15 @@ const minSearch = 3
 // searchMatches lists the applications whose title or charity's name has
 // term's words; listed is false when there are more than searchListed.
 func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, listed bool, err error) {
-	// UNION ALL, not UNION: the limit then stops the lookup early.
-	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND search_words @@ search_query($1)
+	// UNION ALL, not UNION: the limit then stops the lookup early. The term
+	// is written out, not an argument: PostgreSQL then computes its query
+	// while planning and knows how rare its words are. As an argument, its
+	// generic plan guessed a thousand matches and gathered them with two
+	// parallel workers, 40 ms to start at 100,000 applications.
+	q := pq.QuoteLiteral(term)
+	if err := s.db.SelectContext(ctx, &ids, `SELECT id FROM applications WHERE version > 0 AND search_words @@ search_query(`+q+`)
 		UNION ALL SELECT a.id FROM applications a JOIN organizations o ON o.id = a.organization_id
-		WHERE a.version > 0 AND o.search_words @@ search_query($1) LIMIT `+strconv.Itoa(searchListed+1), term); err != nil {
+		WHERE a.version > 0 AND o.search_words @@ search_query(`+q+`) LIMIT `+strconv.Itoa(searchListed+1)); err != nil {
 		return nil, false, err
 	}
 	if len(ids) > searchListed {
