@@ -64,7 +64,7 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 3, "how many times the closed loop and the open loop are run")
 	flag.DurationVar(&o.rateDuration, "rate-duration", 60*time.Second, "how long each rate of the open loop is sent")
 	flag.DurationVar(&o.capacityDuration, "capacity-duration", 0, "how long each rate of the capacity search is sent (0: -rate-duration)")
-	flag.IntVar(&o.rate, "rate", 50, "the open loop's rate for each main page, requests per second")
+	flag.IntVar(&o.rate, "rate", 50, "the open loop's rate for each main page, requests per second (0: only the mix)")
 	flag.IntVar(&o.mixRate, "mix-rate", 300, "the open loop's rate for the mix of the main pages")
 	flag.IntVar(&o.capacityFrom, "capacity-from", 100, "the capacity search's first rate, doubled until the p99 passes 100 ms (0: no search)")
 	flag.IntVar(&o.capacityTo, "capacity-to", 3200, "the capacity search's highest rate")

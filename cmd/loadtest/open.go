@@ -92,6 +92,9 @@ func measureOpen(gen *attacker, cpu cpuMeter, pages []page, o options, log *slog
 	mix := mixTargets(mains)
 	for i := range o.runs {
 		for k, pg := range mains {
+			if o.rate <= 0 {
+				break // the mix only
+			}
 			m, err := send(pg.targets, o.rate)
 			if err != nil {
 				return nil, err

@@ -125,9 +125,13 @@ func writeGCLever(b *strings.Builder, r *scaleRun, o options) {
 
 // writeOpen writes the open loop's figures at one scale.
 func writeOpen(b *strings.Builder, apps int, ol *openLoop) {
-	fmt.Fprintf(b, "Open loop at %d applications: each main page at %d requests/s, the mix at %d, run by run (p50 / p99, errors), "+
+	pages := fmt.Sprintf("each main page at %d requests/s, ", ol.rate)
+	if ol.rate <= 0 {
+		pages = "" // -rate 0: the mix alone
+	}
+	fmt.Fprintf(b, "Open loop at %d applications: %sthe mix at %d, run by run (p50 / p99, errors), "+
 		"and each page's capacity, the rate at which its p99 passes %s (load average after each run: %s):\n\n",
-		apps, ol.rate, ol.mixRate, ms(capacityP99), strings.Join(ol.loads, "; "))
+		apps, pages, ol.mixRate, ms(capacityP99), strings.Join(ol.loads, "; "))
 	b.WriteString("| page | at the offered rate, run by run | worst p99 | capacity | capacity search (rate: p99) |\n|---|---|---|---|---|\n")
 	runs := func(ms []measurement) string {
 		var out []string
@@ -137,6 +141,9 @@ func writeOpen(b *strings.Builder, apps int, ol *openLoop) {
 		return strings.Join(out, "; ")
 	}
 	for _, p := range ol.pages {
+		if len(p.runs) == 0 && len(p.steps) == 0 {
+			continue // not sent alone (-rate 0)
+		}
 		var steps []string
 		for _, s := range p.steps {
 			steps = append(steps, fmt.Sprintf("%d: %s", s.rate, ms(s.m.P99)))
@@ -172,6 +179,9 @@ func verdicts(runs []*scaleRun, o options) []string {
 		}
 		if ol := r.open; ol != nil {
 			for _, p := range ol.pages {
+				if len(p.runs) == 0 && ol.rate <= 0 {
+					continue // only the mix was sent
+				}
 				say(len(p.runs) > 0 && p.p99() <= targetOpenP99, "%s at %d requests/s and %d applications: p99 %s at worst of %d runs (target at most %s)",
 					p.name, ol.rate, r.apps, ms2(p.p99()), len(p.runs), ms(targetOpenP99))
 			}
