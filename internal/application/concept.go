@@ -204,24 +204,11 @@ func (s *Service) RoundOf(ctx context.Context, u *account.User, id int64) (*Roun
 	return s.Round(ctx, a.RoundID)
 }
 
-// SaveConcept stores the note as typed and, when send is set, checks it
-// and sends it: the first time by the round's closing date, again (after a
-// question) at any time. Only the charity's members may, while the note is
-// theirs to edit. Like its autosave (SaveConceptAt) it is written only
-// while the note is still at revision base, the one the person's page was
-// based on: a note saved meanwhile elsewhere (a colleague, another device)
-// is refused with a *ConceptStale, which says what differs, and nothing is
-// overwritten unseen; the person's page, based on the note's revision now,
-// may then save again.
-func (s *Service) SaveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, base int, send bool) (Saved, error) {
-	return s.saveConcept(ctx, ac, u, id, n, send, base)
-}
-
 // SaveConceptAt is the note's autosave: SaveConcept without sending, by
 // the same rule (the page's script stops saving by itself once refused).
 // It never merges: the note is a few answers, and its page says so.
 func (s *Service) SaveConceptAt(ctx context.Context, u *account.User, id int64, n ConceptNote, base int) (Saved, error) {
-	return s.saveConcept(ctx, account.Actor{UserID: u.ID}, u, id, n, false, base)
+	return s.SaveConcept(ctx, account.Actor{UserID: u.ID}, u, id, n, base, false)
 }
 
 // ConceptStale is the refusal of a save of the note based on an older
@@ -257,8 +244,16 @@ func (n ConceptNote) fields() [][2]string {
 	return [][2]string{{"title", n.Title}, {"trip", n.Trip}, {"need", n.Need}, {"team", n.Team}, {"amount", n.Amount}}
 }
 
-// saveConcept saves (and sends) the note, found at revision base.
-func (s *Service) saveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, send bool, base int) (Saved, error) {
+// SaveConcept stores the note as typed and, when send is set, checks it
+// and sends it: the first time by the round's closing date, again (after a
+// question) at any time. Only the charity's members may, while the note is
+// theirs to edit. Like its autosave (SaveConceptAt) it is written only
+// while the note is still at revision base, the one the person's page was
+// based on: a note saved meanwhile elsewhere (a colleague, another device)
+// is refused with a *ConceptStale, which says what differs, and nothing is
+// overwritten unseen; the person's page, based on the note's revision now,
+// may then save again.
+func (s *Service) SaveConcept(ctx context.Context, ac account.Actor, u *account.User, id int64, n ConceptNote, base int, send bool) (Saved, error) {
 	n.trim()
 	if len(n.Title) > 4*ConceptTitleMax || len(n.Trip)+len(n.Need)+len(n.Team)+len(n.Amount) > 16*ConceptTextMax {
 		return Saved{}, i18n.Msg("error.app.too_large")
