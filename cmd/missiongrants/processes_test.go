@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/devdb"
 	"missiongrants/internal/testenv"
@@ -63,6 +65,16 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 	}
 
 	runSeedDemo(ctx, t, bin, env)
+	// The binary hashes passwords at the portal's cost; only test
+	// processes make light hashes (account.LightHashing).
+	var hash string
+	if err := db.GetContext(ctx, &hash, `SELECT password_hash FROM users WHERE email = 'applicant@demo.missiongrants.test'`); err != nil {
+		t.Fatal(err)
+	}
+	p := account.HashParams
+	if want := fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$", p.Memory, p.Iterations, p.Parallelism); !strings.HasPrefix(hash, want) || p.Memory < 19*1024 || p.Iterations < 2 {
+		t.Errorf("the demo applicant's hash is %.40s…, want %s… at OWASP's cost at least", hash, want)
+	}
 	br := newBrowser(t)
 	br.login(a.addr, "applicant@demo.missiongrants.test", "demo-applicant-passphrase", "")
 	code, body := br.get(b.addr, "/dashboard")

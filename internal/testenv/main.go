@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"missiongrants/internal/account"
 )
 
 var (
@@ -106,6 +108,7 @@ func Main(m *testing.M) {
 		finish()
 		os.Exit(130)
 	}()
+	account.LightHashing() // the portal's own cost is checked by account's TestPasswordHashCost
 	code := m.Run()
 	signal.Stop(sig)
 	finish()
