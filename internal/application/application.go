@@ -74,6 +74,11 @@ type Application struct {
 	// proposal's deadline (nil when not invited).
 	Stage         string     `db:"stage"`
 	InvitationDue *time.Time `db:"invitation_due"`
+	// Owes (read by ForUser only): an approved grant whose agreement is
+	// unsigned or whose report is not in, on which the charity may still
+	// have something to do. A grant finished years ago has nothing, and
+	// its home page need not ask the rules about it.
+	Owes bool `db:"owes"`
 }
 
 // DisplayTitle is the submitted title, or the draft's while there is none.

@@ -48,9 +48,9 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 		view.Todo
 		due time.Time
 	}
-	var approved []int64
+	var approved []int64 // those still owing something: the rules are asked about them only
 	for _, a := range apps {
-		if a.Status == policy.Approved {
+		if a.Owes {
 			approved = append(approved, a.ID)
 		}
 	}
