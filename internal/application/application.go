@@ -249,7 +249,9 @@ func (s *Service) CanEach(ctx context.Context, u *account.User, ids []int64) (ma
 	return policy.CanEach(ctx, s.db, u, ids, s.now())
 }
 
-// ForUser lists the applications of every organization u belongs to.
+// ForUser lists the applications of every organization u belongs to, for
+// the charity's home: their title, charity, status, stage, dates and
+// whether they owe something (Owes); the other fields are left empty.
 func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, error) {
 	var out []Application
 	err := s.db.SelectContext(ctx, &out, sqlForUser, u.ID)

@@ -1,14 +1,12 @@
 -- name: application-for-user
-SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
-    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
-    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
-    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
-    a.created_at, a.decline_reason, a.stage, a.invitation_due,
+-- The charity's home: the columns its list and its to-do list use, no more
+-- (each column read is decoded for every row of every visit).
+SELECT a.id, o.legal_name AS organization_name, a.status, a.stage, a.title, a.trip_end, a.submitted_at,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at,
     a.status = 'approved' AND (NOT a.report_in OR a.id IN (SELECT g.application_id FROM agreements g
         WHERE g.signed_at IS NULL AND g.voided_at IS NULL)) AS owes
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
-JOIN funding_rounds r ON r.id = a.round_id
 JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1
 ORDER BY a.created_at DESC, a.id DESC
 
