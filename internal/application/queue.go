@@ -150,7 +150,10 @@ func (in QueueInput) Filter() (QueueFilter, error) {
 	return f, nil
 }
 
-// QueueRow is one application in the queue, with where the board stands on it.
+// QueueRow is one application in the queue, with where the board stands on
+// it. Of the Application, only what a row shows is read: its ID, charity's
+// name, status, stage, title, country, trip, amount and submission; every
+// column read was decoded for each row at every visit.
 type QueueRow struct {
 	Application
 	ReviewCount  int  `db:"review_count"`
@@ -231,8 +234,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 // search and the cursor add their own arguments. The inner query filters
 // and pages the applications table alone, reading only the columns the
 // page shows (wider rows made the filtered page's sort slower); the outer
-// one adds, for the page's rows only, the charity and round names (the
-// columns of appColumns), the reviews' mean (from the tally
+// one adds, for the page's rows only, the charity's name, the reviews' mean (from the tally
 // migrations/00018_review_tally.sql keeps, or, in a round that counts only
 // the assigned reviewers' scores, from theirs), the assigned reviewers yet
 // to review, and where the viewer stands: each mark a lookup by primary
@@ -249,9 +251,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 		return "$" + strconv.Itoa(len(args))
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT a.id, a.organization_id, a.round_id, a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
-		a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.created_at, a.decline_reason,
-		a.review_count, a.review_milli_sum, a.stage
+	b.WriteString(`SELECT a.id, a.organization_id, a.round_id, a.status, a.title, a.country, a.trip_start, a.trip_end,
+		a.amount_requested_cents, a.currency, a.submitted_at, a.review_count, a.review_milli_sum, a.stage
 		FROM applications a WHERE `)
 	// The queue lists full proposals sent (the partial index on version > 0
 	// serves it); filtered on a concept note's status or on the invited, it
@@ -331,9 +332,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	// The limit is written out, not an argument: the planner then plans
 	// for a page, not for the whole table.
 	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + strconv.Itoa(limit))
-	return `SELECT q.id, q.organization_id, o.legal_name AS organization_name, q.round_id, r.name AS round_name, r.name_es AS round_name_es,
-		q.status, q.version, q.title, q.country, q.trip_start, q.trip_end, q.amount_requested_cents, q.currency,
-		q.submitted_at, q.draft_saved_at, '' AS draft_title, q.created_at, q.decline_reason, q.stage,
+	return `SELECT q.id, o.legal_name AS organization_name, q.status, q.title, q.country, q.trip_start, q.trip_end,
+		q.amount_requested_cents, q.currency, q.submitted_at, q.stage,
 		CASE WHEN r.scores_from = 'assigned' THEN sr.n ELSE q.review_count END AS review_count,
 		CASE WHEN r.scores_from = 'assigned' THEN sr.mean_milli
 			ELSE round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer END AS mean_milli,
