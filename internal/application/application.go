@@ -142,20 +142,11 @@ func (s *Service) today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-const appColumns = `a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
-	a.status, a.version, a.title, a.country, a.trip_start, a.trip_end, a.amount_requested_cents, a.currency,
-	a.submitted_at, a.draft_saved_at, a.draft_rev, CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at, a.decline_reason,
-	a.stage, a.invitation_due`
-
-const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.organization_id JOIN funding_rounds r ON r.id = a.round_id `
-
-// appColumns, appFrom and visibleTo build the queue's dynamic statements
-// (queue.go); application.sql writes the fixed ones out.
-//
 // visibleTo is the access rule for u, whose id is the query's $1: the IPA
 // sees every application, a charity's members their own. Two texts rather
 // than one with "IPA" as an argument: each then keeps one plan, where the
-// argument made PostgreSQL plan the query again at every run.
+// argument made PostgreSQL plan the query again at every run. Only Others
+// builds its statement in Go; application.sql writes the fixed ones out.
 func visibleTo(u *account.User) string {
 	if u.IPA() {
 		return `$1::bigint IS NOT NULL` // true; names $1, which the other text uses

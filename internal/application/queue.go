@@ -234,12 +234,13 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 // search and the cursor add their own arguments. The inner query filters
 // and pages the applications table alone, reading only the columns the
 // page shows (wider rows made the filtered page's sort slower); the outer
-// one adds, for the page's rows only, the charity's name, the reviews' mean (from the tally
-// migrations/00018_review_tally.sql keeps, or, in a round that counts only
-// the assigned reviewers' scores, from theirs), the assigned reviewers yet
-// to review, and where the viewer stands: each mark a lookup by primary
-// key (as EXISTS, PostgreSQL hashed all of the viewer's ballots instead,
-// a cost that grows with a member's years on the board).
+// one adds, for the page's rows only, the charity's name, the reviews' mean
+// (from the tally migrations/00018_review_tally.sql keeps, or, in a round
+// that counts only the assigned reviewers' scores, from theirs), the
+// assigned reviewers yet to review, and where the viewer stands: each mark
+// a lookup by primary key (as EXISTS, PostgreSQL hashed all of the
+// viewer's ballots instead, a cost that grows with a member's years on the
+// board).
 // (Asked of every candidate row, PostgreSQL would build a hash of all the
 // viewer's reviews and ballots instead: thousands for a long-serving board
 // member. And with the joins inside, planning a filtered query alone took

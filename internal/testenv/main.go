@@ -108,7 +108,7 @@ func Main(m *testing.M) {
 		finish()
 		os.Exit(130)
 	}()
-	account.LightHashing() // the portal's own cost is checked by account's TestPasswordHashCost
+	account.LightHashing() // the binary's own cost: cmd/missiongrants' TestTwoProcessesOneDatabase
 	code := m.Run()
 	signal.Stop(sig)
 	finish()

@@ -48,16 +48,16 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 		view.Todo
 		due time.Time
 	}
-	var approved []int64 // those still owing something: the rules are asked about them only
+	var owing []int64 // the grants that may still have something to do: the rules are asked about them only
 	for _, a := range apps {
 		if a.Owes {
-			approved = append(approved, a.ID)
+			owing = append(owing, a.ID)
 		}
 	}
 	var can map[int64]policy.Can
-	if len(approved) > 0 {
+	if len(owing) > 0 {
 		var err error
-		if can, err = s.apps.CanEach(ctx, u, approved); err != nil {
+		if can, err = s.apps.CanEach(ctx, u, owing); err != nil {
 			return nil, err
 		}
 	}
