@@ -79,6 +79,9 @@ type Application struct {
 	// have something to do. A grant finished years ago has nothing, and
 	// its home page need not ask the rules about it.
 	Owes bool `db:"owes"`
+	// RoundClosesOn (read by ForUser only) is the last day its round takes
+	// applications; nil for a rolling round.
+	RoundClosesOn *time.Time `db:"round_closes_on"`
 }
 
 // DisplayTitle is the submitted title, or the draft's while there is none.
@@ -241,8 +244,9 @@ func (s *Service) CanEach(ctx context.Context, u *account.User, ids []int64) (ma
 }
 
 // ForUser lists the applications of every organization u belongs to, for
-// the charity's home: their title, charity, status, stage, dates and
-// whether they owe something (Owes); the other fields are left empty.
+// the charity's home: their title, charity, status, stage, dates, their
+// round's closing day and whether they owe something (Owes); the other
+// fields are left empty.
 func (s *Service) ForUser(ctx context.Context, u *account.User) ([]Application, error) {
 	var out []Application
 	err := s.db.SelectContext(ctx, &out, sqlForUser, u.ID)

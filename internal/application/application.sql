@@ -4,9 +4,11 @@
 SELECT a.id, o.legal_name AS organization_name, a.status, a.stage, a.title, a.trip_end, a.submitted_at,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title, a.created_at,
     a.status = 'approved' AND (NOT a.report_in OR a.id IN (SELECT g.application_id FROM agreements g
-        WHERE g.signed_at IS NULL AND g.voided_at IS NULL)) AS owes
+        WHERE g.signed_at IS NULL AND g.voided_at IS NULL)) AS owes,
+    r.closes_on AS round_closes_on
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id
+JOIN funding_rounds r ON r.id = a.round_id
 JOIN organization_members m ON m.organization_id = a.organization_id AND m.user_id = $1
 ORDER BY a.created_at DESC, a.id DESC
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"missiongrants/internal/db"
 )
 
@@ -23,23 +25,33 @@ func RequiredKinds() []Kind {
 // current document of, in RequiredKinds' order; none means complete. A
 // licence that has expired counts as missing: a renewed one is needed.
 func Missing(ctx context.Context, q db.Querier, applicationID int64) ([]Kind, error) {
-	var have []Kind
-	err := q.SelectContext(ctx, &have, sqlMissing,
-		applicationID)
-	if err != nil {
+	m, err := MissingEach(ctx, q, []int64{applicationID})
+	return m[applicationID], err
+}
+
+// MissingEach is Missing for each of several applications, in one
+// statement (the charity's home lists its drafts' missing documents).
+func MissingEach(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Kind, error) {
+	var have []struct {
+		ApplicationID int64 `db:"application_id"`
+		Kind          Kind  `db:"kind"`
+	}
+	if err := q.SelectContext(ctx, &have, sqlMissing, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("document.Missing: %w", err)
 	}
-	var missing []Kind
-	for _, k := range RequiredKinds() {
-		found := false
-		for _, h := range have {
-			found = found || h == k
-		}
-		if !found {
-			missing = append(missing, k)
+	out := make(map[int64][]Kind, len(ids))
+	for _, id := range ids {
+		for _, k := range RequiredKinds() {
+			found := false
+			for _, h := range have {
+				found = found || (h.ApplicationID == id && h.Kind == k)
+			}
+			if !found {
+				out[id] = append(out[id], k)
+			}
 		}
 	}
-	return missing, nil
+	return out, nil
 }
 
 // Freeze records that version of application applicationID is submitted

@@ -1,11 +1,11 @@
 -- name: document-missing
-SELECT DISTINCT d.kind
-FROM documents d
-JOIN applications a ON a.id = $1
-WHERE d.removed_at IS NULL
+-- The kinds of current document each of applications $1 has, its own or
+-- its organization's.
+SELECT DISTINCT a.id AS application_id, d.kind
+FROM applications a
+JOIN documents d ON d.application_id = a.id OR (d.application_id IS NULL AND d.organization_id = a.organization_id)
+WHERE a.id = ANY($1::bigint[]) AND d.removed_at IS NULL
     AND (d.licence_expires_on IS NULL OR d.licence_expires_on >= current_date)
-
-    AND (d.application_id = a.id OR (d.application_id IS NULL AND d.organization_id = a.organization_id))
 
 -- name: document-freeze
 INSERT INTO application_version_documents (application_id, version, document_id)

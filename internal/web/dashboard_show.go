@@ -4,11 +4,13 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"missiongrants/internal/application"
+	"missiongrants/internal/document"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/web/view"
 )
@@ -48,16 +50,25 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 		view.Todo
 		due time.Time
 	}
-	var owing []int64 // the grants that may still have something to do: the rules are asked about them only
+	var owing, drafts []int64 // the grants that may still have something to do: the rules are asked about them only
 	for _, a := range apps {
-		if a.Owes {
+		switch {
+		case a.Owes:
 			owing = append(owing, a.ID)
+		case a.Status == policy.Draft:
+			drafts = append(drafts, a.ID)
 		}
 	}
 	var can map[int64]policy.Can
+	var missing map[int64][]document.Kind
+	var err error
 	if len(owing) > 0 {
-		var err error
 		if can, err = s.apps.CanEach(ctx, u, owing); err != nil {
+			return nil, err
+		}
+	}
+	if len(drafts) > 0 {
+		if missing, err = document.MissingEach(ctx, s.db, drafts); err != nil {
 			return nil, err
 		}
 	}
@@ -68,7 +79,21 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 		case policy.MoreInfoRequested:
 			items = append(items, item{Todo: view.Todo{Text: p.T("page.todo.answer", "Title", a.DisplayTitle()), Link: link + "/edit", Late: true}})
 		case policy.Draft:
-			items = append(items, item{Todo: view.Todo{Text: p.T("page.todo.finish", "Title", a.DisplayTitle()), Link: link + "/edit"}})
+			// By when: the round's last day, for a round that closes.
+			var due time.Time
+			var dueOn string
+			if a.RoundClosesOn != nil {
+				due, dueOn = *a.RoundClosesOn, p.Date(*a.RoundClosesOn)
+			}
+			if kinds := missing[a.ID]; len(kinds) > 0 {
+				names := make([]string, len(kinds))
+				for i, k := range kinds {
+					names[i] = p.T("document.kind." + string(k))
+				}
+				items = append(items, item{due: due, Todo: view.Todo{Text: p.T("page.todo.documents", "Title", a.DisplayTitle(),
+					"Documents", strings.Join(names, ", ")), Link: link + "/documents", Due: dueOn}})
+			}
+			items = append(items, item{due: due, Todo: view.Todo{Text: p.T("page.todo.finish", "Title", a.DisplayTitle()), Link: link + "/edit", Due: dueOn}})
 		case policy.Approved:
 			can := can[a.ID]
 			if can.Do(policy.SignAgreement) {
@@ -88,6 +113,12 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 				return -1
 			}
 			return 1
+		}
+		if x.due.IsZero() != y.due.IsZero() { // a date before none
+			if x.due.IsZero() {
+				return 1
+			}
+			return -1
 		}
 		return x.due.Compare(y.due)
 	})

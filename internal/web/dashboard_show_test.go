@@ -1,9 +1,13 @@
 package web
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+
+	"missiongrants/internal/document"
 )
 
 // A charity's home lists what it still owes on its grants, and nothing for
@@ -40,4 +44,39 @@ func TestCharityHomeListsWhatIsOwedOnItsGrants(t *testing.T) {
 
 	wantStatus(t, ch.post(app+"/report", goodReportForm()), http.StatusSeeOther)
 	mustNotContain(t, ch.get("/dashboard"), append(earlier, sign, report)...)
+}
+
+// A draft's to-do says which documents it still needs and by when: its
+// round's last day, in the charity's language; a round that never closes
+// gives no date.
+func TestCharityHomeListsADraftsMissingDocumentsAndItsDeadline(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	ch := s.newCharity(t, "es", "Rosa")
+	app := ch.startEmptyApplication()
+	f := completeApplication()
+	f.Set("title", "Misión Honduras 2027")
+	wantStatus(t, ch.saveDraft(app, f), http.StatusSeeOther)
+	wantStatus(t, ch.upload(app, string(document.CharitableStatus), "", "estatus.pdf", pdfBytes), http.StatusSeeOther)
+
+	var names []string
+	for _, k := range []document.Kind{document.BudgetSheet, document.HostAgreement, document.TeamLicence} {
+		names = append(names, s.text("es", "document.kind."+string(k)))
+	}
+	docs := s.text("es", "page.todo.documents", "Title", "Misión Honduras 2027", "Documents", strings.Join(names, ", "))
+	finish := s.text("es", "page.todo.finish", "Title", "Misión Honduras 2027")
+	home := ch.get("/dashboard")
+	mustContain(t, home, html.EscapeString(docs), `href="`+app+`/documents"`, html.EscapeString(finish))
+	mustNotContain(t, home, s.text("es", "page.todo.due", "Date", ""))
+
+	closes := mustDate("2027-03-31")
+	if _, err := s.db.Exec(`UPDATE funding_rounds SET rolling = false, opens_on = '2026-01-01', closes_on = $2 WHERE id = $1`, ch.round, closes); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, ch.get("/dashboard"), s.text("es", "page.todo.due", "Date", s.cat.Date("es", closes)))
+
+	ch.uploadRequired(app, "2028-01-01")
+	home = ch.get("/dashboard")
+	mustContain(t, home, html.EscapeString(finish))
+	mustNotContain(t, home, html.EscapeString(docs))
 }
