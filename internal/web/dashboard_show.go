@@ -42,7 +42,8 @@ func (s *Server) dashboardShow(c *gin.Context) error {
 
 // todo is what a charity's person should do next on its applications: answer
 // the IPA's question, sign the grant agreement, send the post-trip report,
-// finish a draft; what the IPA waits on and what is late first, then by date.
+// upload a draft's missing documents and finish it; what the IPA waits on
+// and what is late first, then by date, then what has no date.
 func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Application) ([]view.Todo, error) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	today := s.today()
@@ -50,7 +51,9 @@ func (s *Server) todo(c *gin.Context, p *view.Page, apps []application.Applicati
 		view.Todo
 		due time.Time
 	}
-	var owing, drafts []int64 // the grants that may still have something to do: the rules are asked about them only
+	// The rules are asked only about the grants that may still owe
+	// something; the documents, only of the drafts.
+	var owing, drafts []int64
 	for _, a := range apps {
 		switch {
 		case a.Owes:
