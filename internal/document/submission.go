@@ -39,14 +39,18 @@ func MissingEach(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Ki
 	if err := q.SelectContext(ctx, &have, sqlMissing, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("document.Missing: %w", err)
 	}
+	type held struct {
+		id   int64
+		kind Kind
+	}
+	found := make(map[held]bool, len(have))
+	for _, h := range have {
+		found[held{h.ApplicationID, h.Kind}] = true
+	}
 	out := make(map[int64][]Kind, len(ids))
 	for _, id := range ids {
 		for _, k := range RequiredKinds() {
-			found := false
-			for _, h := range have {
-				found = found || (h.ApplicationID == id && h.Kind == k)
-			}
-			if !found {
+			if !found[held{id, k}] {
 				out[id] = append(out[id], k)
 			}
 		}
