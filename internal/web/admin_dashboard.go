@@ -79,7 +79,7 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		return err
 	}
 	p := &view.AdminDashboard{Page: s.page(c)}
-	votes, nVotes, err := s.votes.OpenVotes(ctx, dashboardListed)
+	votes, err := s.votes.OpenVotes(ctx, dashboardListed)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,6 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 	if p.AwaitingReview.IDs, p.AwaitingReview.Total, err = s.reports.AwaitingReview(ctx, dashboardListed); err != nil {
 		return err
 	}
-	p.VotesTotal, p.VotesMore = nVotes, nVotes-len(votes)
 	p.Overdue.More = p.Overdue.Total - len(p.Overdue.IDs)
 	p.AwaitingReview.More = p.AwaitingReview.Total - len(p.AwaitingReview.IDs)
 	l := lang(c)
@@ -124,6 +123,9 @@ func (s *Server) adminDashboardShow(c *gin.Context) error {
 		p.Statuses = append(p.Statuses, r)
 		rows = append(rows, chartRow{r.Label, strconv.Itoa(r.N), []int64{int64(r.N)}})
 	}
+	// Every application in voting has its one vote open (vote.OpenVotes).
+	p.VotesTotal = byStatus[policy.Voting]
+	p.VotesMore = max(0, p.VotesTotal-len(votes))
 	p.StatusChart = newChart(p.T("chart.by_status"), p.T("chart.axis_applications"), p.T("page.admin_dashboard.no_applications"), count, rows, "bar")
 
 	p.Rounds = rounds
