@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/application"
@@ -607,5 +608,71 @@ func TestSectionSavesOfOneDraft(t *testing.T) {
 	_, form, _ = f.svc.Draft(ctx, f.owner, id)
 	if form.Title != "Corazones" || form.Narrative != "300 children wait." {
 		t.Fatalf("a part's save changed another: %+v", form)
+	}
+}
+
+// Each queue row says where its reader stands: assigned, reviewed, a member
+// of the charity, a ballot cast on the open vote; and who of the assigned
+// is still to review. Two board members read the same rows, one of them a
+// member of the charity.
+func TestQueueMarksWhereTheReaderStands(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	other := f.user(t, "board2@ipa.example", "en", false, true) // a member of the charity
+	third := f.user(t, "board3@ipa.example", "en", false, true) // assigned, not yet reviewed
+	if _, err := f.db.Exec(`INSERT INTO organization_members (organization_id, user_id) VALUES ($1, $2)`, f.org, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	app := func(status, title string) int64 {
+		var id int64
+		if err := f.db.Get(&id, `INSERT INTO applications (organization_id, round_id, status, version, title, country, submitted_at, created_by)
+			VALUES ($1, $2, $3, 1, $4, 'HN', now(), $5) RETURNING id`, f.org, f.round, status, title, f.owner.ID); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	assigned, voting, plain := app("in_review", "Assigned"), app("voting", "Voting"), app("in_review", "Plain")
+	var vote int64
+	if err := f.db.Get(&vote, `WITH d AS (INSERT INTO conflicts (application_id, user_id, has_conflict, declared_at, recorded_by)
+			SELECT a, u, false, now(), u FROM unnest($1::bigint[]) a, unnest($2::bigint[]) u),
+		s AS (INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at) VALUES ($3, $4, $6, now()), ($3, $5, $6, now()))
+		INSERT INTO votes (application_id, proposed_cents, opened_by, opened_at, closes_at) VALUES ($7, 100000, $6, now(), now() + interval '2 days')
+		RETURNING id`, pq.Array([]int64{assigned, voting, plain}), pq.Array([]int64{f.board.ID, other.ID, third.ID}), assigned, f.board.ID, third.ID, f.admin.ID, voting); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Exec(`INSERT INTO reviews (application_id, user_id, scores, weighted_milli, recommendation, submitted_at)
+		VALUES ($1, $2, '{}', 3000, 'approve', now())`, assigned, f.board.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Exec(`INSERT INTO ballots (vote_id, user_id, choice, cast_at) VALUES ($1, $2, 'approve', now())`, vote, f.board.ID); err != nil {
+		t.Fatal(err)
+	}
+	type marks struct {
+		Assigned, Reviewed, Member, VoteOpen, Voted bool
+		ToReview                                    string
+	}
+	read := func(u *account.User) map[string]marks {
+		t.Helper()
+		page, err := f.svc.Queue(t.Context(), u, application.QueueFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]marks{}
+		for _, r := range page.Rows {
+			out[r.Title] = marks{r.AssignedToMe, r.ReviewedByMe, r.MemberOfCharity, r.VoteOpen, r.VotedByMe, r.ToReview}
+		}
+		return out
+	}
+	for who, want := range map[*account.User]map[string]marks{
+		f.board: {"Assigned": {Assigned: true, Reviewed: true, ToReview: third.Name}, "Voting": {VoteOpen: true, Voted: true}, "Plain": {}},
+		other:   {"Assigned": {Member: true, ToReview: third.Name}, "Voting": {Member: true, VoteOpen: true}, "Plain": {Member: true}},
+		third:   {"Assigned": {Assigned: true, ToReview: third.Name}, "Voting": {VoteOpen: true}, "Plain": {}},
+	} {
+		got := read(who)
+		for title, w := range want {
+			if got[title] != w {
+				t.Errorf("%s reads %q as %+v, want %+v", who.Email, title, got[title], w)
+			}
+		}
 	}
 }
