@@ -177,14 +177,33 @@ func (s *Service) Update(ctx context.Context, a account.Actor, id int64, in Inpu
 	})
 }
 
-// ForUser lists the organizations userID belongs to.
-func (s *Service) ForUser(ctx context.Context, userID int64) ([]Organization, error) {
-	var out []Organization
-	err := s.db.SelectContext(ctx, &out, sqlForUser, userID)
-	if err != nil {
-		return nil, fmt.Errorf("organization.ForUser: %w", err)
+// Home is what the charity's home shows: the organizations userID belongs
+// to (their ID, LegalName and EligibleAt; the other fields are left empty)
+// and the open invitations sent to email. Someone invited before they had
+// an account finds them once signed in, whatever became of the link.
+func (s *Service) Home(ctx context.Context, userID int64, email string) ([]Organization, []Invitation, error) {
+	var rows []struct {
+		Invitation bool       `db:"invitation"`
+		ID         int64      `db:"id"`
+		LegalName  string     `db:"legal_name"`
+		EligibleAt *time.Time `db:"eligible_at"`
+		Inviter    string     `db:"inviter"`
+		SortName   string     `db:"sort_name"`
+		SentAt     *time.Time `db:"sent_at"`
 	}
-	return out, nil
+	if err := s.db.SelectContext(ctx, &rows, sqlHome, userID, email, s.now()); err != nil {
+		return nil, nil, fmt.Errorf("organization.Home: %w", err)
+	}
+	var orgs []Organization
+	var invitations []Invitation
+	for _, r := range rows {
+		if r.Invitation {
+			invitations = append(invitations, Invitation{ID: r.ID, Organization: r.LegalName, Inviter: r.Inviter})
+		} else {
+			orgs = append(orgs, Organization{ID: r.ID, LegalName: r.LegalName, EligibleAt: r.EligibleAt})
+		}
+	}
+	return orgs, invitations, nil
 }
 
 // Member is a person in an organization.
@@ -308,15 +327,6 @@ type Invitation struct {
 	ID           int64  `db:"id"`
 	Organization string `db:"legal_name"`
 	Inviter      string `db:"inviter"`
-}
-
-// InvitationsFor lists the open invitations sent to email. Someone invited
-// before they had an account finds them once signed in, whatever became of
-// the link.
-func (s *Service) InvitationsFor(ctx context.Context, email string) ([]Invitation, error) {
-	var out []Invitation
-	err := s.db.SelectContext(ctx, &out, sqlInvitationsFor, email, s.now())
-	return out, err
 }
 
 // InvitationByToken is the open invitation behind an emailed link, without

@@ -29,14 +29,6 @@ SET legal_name = $3, country = $4, registration_number = $5, address = $6, websi
 WHERE o.id = $2
     AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1)
 
--- name: organization-for-user
-SELECT o.id, o.legal_name, o.country, o.registration_number, o.address, o.website, o.description,
-    o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at
-FROM organizations o
-JOIN organization_members m ON m.organization_id = o.id
-WHERE m.user_id = $1
-ORDER BY lower(o.legal_name)
-
 -- name: organization-members
 SELECT m.user_id, u.name, u.email, m.joined_at, m.signatory, o.created_by = m.user_id AS owner
 FROM organization_members m
@@ -60,16 +52,6 @@ VALUES ($1, $2, $3, $4, $5, $6)
 SELECT email
 FROM organization_invitations
 WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2
-
--- name: organization-invitations-for
-SELECT i.id, o.legal_name, u.name AS inviter
-FROM organization_invitations i
-JOIN organizations o ON o.id = i.organization_id
-JOIN users u ON u.id = i.invited_by
-WHERE i.accepted_at IS NULL AND i.expires_at > $2 AND lower(i.email) = lower($1)
-    AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN users me ON me.id = m.user_id
-    WHERE m.organization_id = i.organization_id AND lower(me.email) = lower($1))
-ORDER BY i.created_at DESC, i.id DESC
 
 -- name: organization-invitation-by-token
 SELECT i.id, o.legal_name, u.name AS inviter
@@ -106,3 +88,23 @@ FOR UPDATE OF o
 UPDATE organization_members
 SET signatory = $3
 WHERE organization_id = $1 AND user_id = $2
+
+-- name: organization-home
+-- The charity's home, in one statement: the person's ($1) charities, with
+-- only what the page shows of them, and the open invitations sent to their
+-- address ($2) from charities they are not in yet; invitation says which a
+-- row is. A statement costs the page as much as most of what it reads.
+SELECT false AS invitation, o.id, o.legal_name, o.eligible_at, '' AS inviter,
+    lower(o.legal_name) AS sort_name, NULL::timestamptz AS sent_at
+FROM organizations o
+JOIN organization_members m ON m.organization_id = o.id
+WHERE m.user_id = $1
+UNION ALL
+SELECT true, i.id, o.legal_name, NULL, u.name, '', i.created_at
+FROM organization_invitations i
+JOIN organizations o ON o.id = i.organization_id
+JOIN users u ON u.id = i.invited_by
+WHERE i.accepted_at IS NULL AND i.expires_at > $3 AND lower(i.email) = lower($2)
+    AND NOT EXISTS (SELECT 1 FROM organization_members m JOIN users me ON me.id = m.user_id
+    WHERE m.organization_id = i.organization_id AND lower(me.email) = lower($2))
+ORDER BY invitation, sort_name, sent_at DESC, id DESC

@@ -70,8 +70,8 @@ func TestMembersAndIPASeeAnOrganizationNobodyElseDoes(t *testing.T) {
 	if _, err := f.svc.Get(ctx, board, o.ID); err != nil {
 		t.Errorf("the board cannot see it: %v", err)
 	}
-	if mine, err := f.svc.ForUser(ctx, owner.ID); err != nil || len(mine) != 1 {
-		t.Errorf("ForUser = %v, %v", mine, err)
+	if mine, _, err := f.svc.Home(ctx, owner.ID, owner.Email); err != nil || len(mine) != 1 || mine[0].ID != o.ID || mine[0].LegalName != o.LegalName {
+		t.Errorf("Home = %v, %v", mine, err)
 	}
 
 	// Another charity's person guesses the id: every door is closed.
@@ -234,5 +234,53 @@ func TestCountries(t *testing.T) {
 			}
 			seen[c.Name] = c.Code
 		}
+	}
+}
+
+// The charity's home reads, in one statement, the person's charities in
+// the order of their names (whatever their case) and the invitations still
+// open to them, not those expired.
+func TestHomeListsTheCharitiesAndTheOpenInvitations(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	ana, other := f.user(t, "ana@a.example", false), f.user(t, "owner@c.example", false)
+	create := func(u *account.User, name string) int64 {
+		t.Helper()
+		in := validInput()
+		in.LegalName = name
+		o, err := f.svc.Create(ctx, actor(u), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	create(ana, "corazones del Sur")
+	create(ana, "Amigos del Corazón")
+	inviting, expired := create(other, "Latidos"), create(other, "Pulso")
+	for _, id := range []int64{inviting, expired} {
+		if err := f.svc.Invite(ctx, actor(other), id, "ANA@a.example", "es"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.db.Exec(`UPDATE organization_invitations SET expires_at = now() - interval '1 minute' WHERE organization_id = $1`, expired); err != nil {
+		t.Fatal(err)
+	}
+	orgs, invitations, err := f.svc.Home(ctx, ana.ID, ana.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range orgs {
+		names = append(names, o.LegalName)
+	}
+	if strings.Join(names, ", ") != "Amigos del Corazón, corazones del Sur" {
+		t.Errorf("the home lists the charities %q", names)
+	}
+	if len(invitations) != 1 || invitations[0].Organization != "Latidos" || invitations[0].Inviter != other.Name {
+		t.Errorf("the home lists the invitations %+v, want the one from Latidos", invitations)
+	}
+	if _, invitations, _ := f.svc.Home(ctx, other.ID, other.Email); len(invitations) != 0 {
+		t.Errorf("the inviter is offered %+v", invitations)
 	}
 }

@@ -23,11 +23,8 @@ func (s *Server) dashboardShow(c *gin.Context) error {
 	if u.IPA() {
 		p.Applications, err = s.apps.Recent(ctx, u, 50)
 	} else {
-		if p.Organizations, err = s.orgs.ForUser(ctx, u.ID); err == nil {
+		if p.Organizations, p.Invitations, err = s.orgs.Home(ctx, u.ID, u.Email); err == nil {
 			p.Applications, err = s.apps.ForUser(ctx, u)
-		}
-		if err == nil {
-			p.Invitations, err = s.orgs.InvitationsFor(ctx, u.Email)
 		}
 		if err == nil {
 			p.Todo, err = s.todo(c, &p.Page, p.Applications)
