@@ -212,15 +212,11 @@ func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, 
 		return nil, err
 	}
 	sh := &Shown{Application: &a, Viewer: who, Can: policy.For(who, facts)}
-	if sh.Timeline, err = s.timeline(ctx, id); err != nil {
+	h, err := s.history(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	if sh.Versions, err = s.versions(ctx, id); err != nil {
-		return nil, err
-	}
-	if sh.Messages, err = s.messages(ctx, id); err != nil {
-		return nil, err
-	}
+	sh.Timeline, sh.Versions, sh.Messages = h.Timeline, h.Versions, h.Messages
 	return sh, nil
 }
 

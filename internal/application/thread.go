@@ -20,53 +20,83 @@ import (
 
 // TimelineEntry is one thing that happened to an application.
 type TimelineEntry struct {
-	At        time.Time `db:"at"`
-	ActorName string    `db:"actor_name"`
-	Event     string    `db:"event"`
-	ToStatus  *string   `db:"to_status"`
-	Note      string    `db:"note"`
+	At        time.Time `json:"at"`
+	ActorName string    `json:"actor_name"`
+	Event     string    `json:"event"`
+	ToStatus  *string   `json:"to_status"`
+	Note      string    `json:"note"`
 }
 
 // Timeline lists what happened, oldest first.
 func (s *Service) Timeline(ctx context.Context, u *account.User, id int64) ([]TimelineEntry, error) {
+	h, err := s.visibleHistory(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	return h.Timeline, nil
+}
+
+// History is what an application's page shows of its past: the timeline,
+// the versions sent and the thread with the IPA, each oldest first.
+type History struct {
+	Timeline []TimelineEntry
+	Versions []Version
+	Messages []Post
+}
+
+// history reads application id's History in one statement; the caller has
+// checked that the person may see it.
+func (s *Service) history(ctx context.Context, id int64) (*History, error) {
+	var row struct {
+		Timeline []byte `db:"timeline"`
+		Versions []byte `db:"versions"`
+		Messages []byte `db:"messages"`
+	}
+	if err := s.db.GetContext(ctx, &row, sqlHistory, id); err != nil {
+		return nil, fmt.Errorf("application.history: %w", err)
+	}
+	h := &History{}
+	for _, part := range []struct {
+		json []byte
+		into any
+	}{{row.Timeline, &h.Timeline}, {row.Versions, &h.Versions}, {row.Messages, &h.Messages}} {
+		if err := json.Unmarshal(part.json, part.into); err != nil {
+			return nil, fmt.Errorf("application.history: %w", err)
+		}
+	}
+	for i := range h.Versions {
+		h.Versions[i].Form.Normalize()
+	}
+	return h, nil
+}
+
+// visibleHistory is application id's History if u may see the application.
+func (s *Service) visibleHistory(ctx context.Context, u *account.User, id int64) (*History, error) {
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
-	return s.timeline(ctx, id)
-}
-
-// timeline, versions and messages read an application's parts; the caller
-// has checked that the person may see it.
-func (s *Service) timeline(ctx context.Context, id int64) ([]TimelineEntry, error) {
-	var out []TimelineEntry
-	err := s.db.SelectContext(ctx, &out, sqlTimeline, id)
-	return out, err
+	return s.history(ctx, id)
 }
 
 // Post is one message of the thread.
 type Post struct {
-	ID         int64     `db:"id"`
-	AuthorName string    `db:"author_name"`
-	FromIPA    bool      `db:"from_ipa"`
-	Body       string    `db:"body"`
-	CreatedAt  time.Time `db:"created_at"`
+	ID         int64     `json:"id"`
+	AuthorName string    `json:"author_name"`
+	FromIPA    bool      `json:"from_ipa"`
+	Body       string    `json:"body"`
+	CreatedAt  time.Time `json:"created_at"`
 	// About names what the message is about when the portal posted it:
 	// "report_corrections" (the post-trip report sent back); "" otherwise.
-	About string `db:"about"`
+	About string `json:"about"`
 }
 
 // Messages lists the thread, oldest first.
 func (s *Service) Messages(ctx context.Context, u *account.User, id int64) ([]Post, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
+	h, err := s.visibleHistory(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.messages(ctx, id)
-}
-
-func (s *Service) messages(ctx context.Context, id int64) ([]Post, error) {
-	var out []Post
-	err := s.db.SelectContext(ctx, &out, sqlMessages, id)
-	return out, err
+	return h.Messages, nil
 }
 
 func checkMessage(body string) error { return field.Text(body, true, 10000) }
@@ -150,32 +180,17 @@ func (s *Service) notify(ctx context.Context, tx *sqlx.Tx, e mailtmpl.Email, que
 
 // Version is one submitted, frozen version.
 type Version struct {
-	Number      int       `db:"version"`
-	SubmittedAt time.Time `db:"submitted_at"`
-	SubmittedBy string    `db:"submitted_by"` // the person's name
-	Form        Form      `db:"-"`
-	Data        []byte    `db:"data"`
+	Number      int       `json:"version"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	SubmittedBy string    `json:"submitted_by"` // the person's name
+	Form        Form      `json:"data"`
 }
 
 // Versions lists every submitted version, oldest first, with its form.
 func (s *Service) Versions(ctx context.Context, u *account.User, id int64) ([]Version, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
+	h, err := s.visibleHistory(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.versions(ctx, id)
-}
-
-func (s *Service) versions(ctx context.Context, id int64) ([]Version, error) {
-	var out []Version
-	if err := s.db.SelectContext(ctx, &out, sqlVersions, id); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if err := json.Unmarshal(out[i].Data, &out[i].Form); err != nil {
-			return nil, fmt.Errorf("application.Versions: %w", err)
-		}
-		out[i].Form.Normalize()
-		out[i].Data = nil
-	}
-	return out, nil
+	return h.Versions, nil
 }
