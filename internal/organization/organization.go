@@ -188,7 +188,7 @@ func (s *Service) Home(ctx context.Context, userID int64, email string) ([]Organ
 		LegalName  string     `db:"legal_name"`
 		EligibleAt *time.Time `db:"eligible_at"`
 		Inviter    string     `db:"inviter"`
-		SortName   string     `db:"sort_name"`
+		SortName   string     `db:"sort_name"` // sort_name and sent_at only order the rows
 		SentAt     *time.Time `db:"sent_at"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, sqlHome, userID, email, s.now()); err != nil {
