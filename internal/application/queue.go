@@ -237,17 +237,12 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 // one adds, for the page's rows only, the charity's name, the reviews' mean
 // (from the tally migrations/00018_review_tally.sql keeps, or, in a round
 // that counts only the assigned reviewers' scores, from theirs), the
-// assigned reviewers yet to review, and where the viewer stands: each mark
-// a lookup by primary key (as EXISTS, PostgreSQL hashed all of the
-// viewer's ballots instead, a cost that grows with a member's years on the
-// board). Each lookup is a tenth of the statement, so none is made twice
-// or for nothing: the assignments are read once for both of their marks,
-// a ballot only where a vote is open, and the reader's charities (a
-// board member has none or one) once for the page.
-// (Asked of every candidate row, PostgreSQL would build a hash of all the
-// viewer's reviews and ballots instead: thousands for a long-serving board
-// member. And with the joins inside, planning a filtered query alone took
-// 2 ms.)
+// assigned reviewers yet to review, and where the viewer stands. Those
+// marks are read from the application's row (the members who reviewed,
+// declared, are recused, are assigned: migrations/00039_queue_marks.sql),
+// not looked up in four tables for each row, which was more than half of
+// the statement. A ballot is looked up only where a vote is open, and the
+// reader's charities (a board member has none or one) once for the page.
 func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, limit int) (string, []any) {
 	args := []any{u.ID, now}
 	arg := func(v any) string {
@@ -256,7 +251,8 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	}
 	var b strings.Builder
 	b.WriteString(`SELECT a.id, a.organization_id, a.round_id, a.status, a.title, a.country, a.trip_start, a.trip_end,
-		a.amount_requested_cents, a.currency, a.submitted_at, a.review_count, a.review_milli_sum, a.stage
+		a.amount_requested_cents, a.currency, a.submitted_at, a.review_count, a.review_milli_sum, a.stage,
+		a.reviewed_by, a.declared_by, a.recused_by, a.assigned_to
 		FROM applications a WHERE `)
 	// The queue lists full proposals sent (the partial index on version > 0
 	// serves it); filtered on a concept note's status or on the invited, it
@@ -295,17 +291,15 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 		b.WriteString(` AND false`) // only board members review and vote
 	}
 	if f.NeedsMyReview {
-		b.WriteString(` AND a.status IN ('in_review', 'voting')
-			AND NOT EXISTS (SELECT 1 FROM reviews mr WHERE mr.application_id = a.id AND mr.user_id = $1)
-			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
+		b.WriteString(` AND a.status IN ('in_review', 'voting') AND $1 <> ALL(a.reviewed_by) AND $1 <> ALL(a.recused_by)`)
 	}
 	if f.AssignedToMe {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM assignments s WHERE s.application_id = a.id AND s.user_id = $1)`)
+		b.WriteString(` AND $1 = ANY(a.assigned_to)`)
 	}
 	if f.NeedsMyVote {
 		b.WriteString(` AND EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $2
 				AND NOT EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1))
-			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.application_id = a.id AND c.user_id = $1 AND c.has_conflict)`)
+			AND $1 <> ALL(a.recused_by)`)
 	}
 	switch {
 	case f.Search != "" && len(matches) == 0 && matches != nil:
@@ -338,12 +332,15 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	b.WriteString(` ORDER BY a.submitted_at DESC, a.id DESC LIMIT ` + strconv.Itoa(limit))
 	return `SELECT q.id, o.legal_name AS organization_name, q.status, q.title, q.country, q.trip_start, q.trip_end,
 		q.amount_requested_cents, q.currency, q.submitted_at, q.stage,
-		CASE WHEN r.scores_from = 'assigned' THEN sr.n ELSE q.review_count END AS review_count,
-		CASE WHEN r.scores_from = 'assigned' THEN sr.mean_milli
+		CASE WHEN r.scores_from = 'assigned' THEN (SELECT count(*)::integer FROM reviews rv
+			WHERE rv.application_id = q.id AND rv.user_id = ANY(q.assigned_to)) ELSE q.review_count END AS review_count,
+		CASE WHEN r.scores_from = 'assigned' THEN (SELECT round(avg(rv.weighted_milli))::integer FROM reviews rv
+			WHERE rv.application_id = q.id AND rv.user_id = ANY(q.assigned_to))
 			ELSE round(q.review_milli_sum::numeric / nullif(q.review_count, 0))::integer END AS mean_milli,
-		coalesce(sa.mine, FALSE) AS assigned_to_me, coalesce(sa.to_review, '') AS to_review,
-		coalesce((SELECT TRUE FROM reviews mr WHERE mr.application_id = q.id AND mr.user_id = $1), FALSE) AS reviewed_by_me,
-		coalesce(mc.has_conflict, FALSE) AS recused, mc.user_id IS NOT NULL AS declared_by_me,
+		$1 = ANY(q.assigned_to) AS assigned_to_me,
+		CASE WHEN q.assigned_to <> '{}' THEN coalesce((SELECT string_agg(u.name, ', ' ORDER BY u.name) FROM users u
+			WHERE u.id = ANY(q.assigned_to) AND u.id <> ALL(q.reviewed_by)), '') ELSE '' END AS to_review,
+		$1 = ANY(q.reviewed_by) AS reviewed_by_me, $1 = ANY(q.recused_by) AS recused, $1 = ANY(q.declared_by) AS declared_by_me,
 		q.organization_id = ANY(ARRAY(SELECT om.organization_id FROM organization_members om WHERE om.user_id = $1)) AS member_of_charity,
 		(v.id IS NOT NULL AND v.closes_at > $2) AS vote_open,
 		CASE WHEN v.id IS NOT NULL THEN coalesce((SELECT TRUE FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1), FALSE)
@@ -352,13 +349,6 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	JOIN organizations o ON o.id = q.organization_id
 	JOIN funding_rounds r ON r.id = q.round_id
 	LEFT JOIN votes v ON v.application_id = q.id AND v.closed_at IS NULL
-	LEFT JOIN conflicts mc ON mc.application_id = q.id AND mc.user_id = $1
-	LEFT JOIN LATERAL (SELECT count(*)::integer AS n, round(avg(rv.weighted_milli))::integer AS mean_milli
-		FROM reviews rv JOIN assignments s ON s.application_id = rv.application_id AND s.user_id = rv.user_id
-		WHERE rv.application_id = q.id AND r.scores_from = 'assigned') sr ON true
-	LEFT JOIN LATERAL (SELECT bool_or(s.user_id = $1) AS mine,
-			string_agg(u.name, ', ' ORDER BY u.name) FILTER (WHERE NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.application_id = q.id AND rv.user_id = s.user_id)) AS to_review
-		FROM assignments s JOIN users u ON u.id = s.user_id WHERE s.application_id = q.id) sa ON true
 	ORDER BY q.submitted_at DESC, q.id DESC`, args
 }
 
