@@ -87,9 +87,16 @@ func TestApprovalRecordsTheApprovedAmount(t *testing.T) {
 	if _, err := b.votes.Close(ctx, act(b.admin), b.admin, v); err != nil {
 		t.Fatal(err)
 	}
-	got, err := b.votes.Current(ctx, b.app)
+	got, err := b.votes.Current(ctx, b.members[0], b.app)
 	if err != nil || got.Approved == nil || *got.Approved != 1800000 {
 		t.Fatalf("approved amount %v (%v), want US$18,000", got.Approved, err)
+	}
+	// Read with the vote, each reader's own ballot, and no one else's.
+	if got.MyChoice != vote.Approve {
+		t.Errorf("the member who approved reads their ballot as %q", got.MyChoice)
+	}
+	if other, err := b.votes.Current(ctx, b.admin, b.app); err != nil || other.MyChoice != "" {
+		t.Errorf("the admin, who cast none, reads a ballot %q (%v)", other.MyChoice, err)
 	}
 }
 
@@ -116,7 +123,7 @@ func TestAnotherAmountNeedsANewVote(t *testing.T) {
 		t.Fatalf("a new vote after the approval: %v", err)
 	}
 	approve(again)
-	got, err := b.votes.Current(ctx, b.app)
+	got, err := b.votes.Current(ctx, b.admin, b.app)
 	if err != nil || got.Approved == nil || *got.Approved != 2500000 || b.status(t) != "approved" {
 		t.Fatalf("after the second vote: approved %v, status %s (%v)", got.Approved, b.status(t), err)
 	}

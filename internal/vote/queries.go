@@ -21,7 +21,6 @@ var (
 	sqlMinutes                  = queries.Get("vote-minutes")
 	sqlOpenVote                 = queries.Get("vote-open-vote")
 	sqlCurrent                  = queries.Get("vote-current")
-	sqlBallot                   = queries.Get("vote-ballot")
 	sqlCastVote                 = queries.Get("vote-cast-vote")
 	sqlBallotInsert             = queries.Get("vote-ballot-insert")
 	sqlCloseVote                = queries.Get("vote-close-vote")

@@ -80,6 +80,10 @@ type Vote struct {
 	// the most the award may be.
 	Approved   *money.Cents `db:"approved_cents"`
 	ResultJSON []byte       `db:"result"`
+	// MyChoice and MyComment are the reader's ballot, as Current reads it
+	// ("" when they have cast none).
+	MyChoice  Choice `db:"my_choice"`
+	MyComment string `db:"my_comment"`
 }
 
 // Open reports whether ballots may still be cast at now.
@@ -170,27 +174,15 @@ func parseClose(s string) (time.Time, error) {
 	return time.Time{}, i18n.Msg("error.date.invalid")
 }
 
-// Current returns the application's latest vote, or nil.
-func (s *Service) Current(ctx context.Context, appID int64) (*Vote, error) {
+// Current returns the application's latest vote, or nil, with u's ballot
+// on it.
+func (s *Service) Current(ctx context.Context, u *account.User, appID int64) (*Vote, error) {
 	var v Vote
-	err := s.db.GetContext(ctx, &v, sqlCurrent, appID)
+	err := s.db.GetContext(ctx, &v, sqlCurrent, appID, u.ID)
 	if errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return nil, nil
 	}
 	return &v, err
-}
-
-// Ballot is u's ballot on a vote.
-func (s *Service) Ballot(ctx context.Context, u *account.User, voteID int64) (Choice, string, error) {
-	var b struct {
-		Choice  Choice `db:"choice"`
-		Comment string `db:"comment"`
-	}
-	err := s.db.GetContext(ctx, &b, sqlBallot, voteID, u.ID)
-	if errors.Is(db.NotFound(err), db.ErrNotFound) {
-		return "", "", nil
-	}
-	return b.Choice, b.Comment, err
 }
 
 // Cast records u's ballot, or changes it, while the vote is open. A recused

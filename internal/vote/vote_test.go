@@ -276,7 +276,7 @@ func TestVotesCloseByTheClockOnce(t *testing.T) {
 	if counts[0]+counts[1] != 1 {
 		t.Fatalf("closed %v times", counts)
 	}
-	cur, _ := b.votes.Current(ctx, b.app)
+	cur, _ := b.votes.Current(ctx, b.admin, b.app)
 	if cur.ID != v || cur.ClosedAt == nil {
 		t.Fatalf("vote %+v", cur)
 	}

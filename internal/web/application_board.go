@@ -142,7 +142,7 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 
 // loadVote fills the board's view of the application's latest vote.
 func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
-	ctx, u, b := c.Request.Context(), currentUser(c), p.Board
+	u, b := currentUser(c), p.Board
 	v, err := s.currentVote(c, p)
 	if err != nil || v == nil {
 		return err
@@ -158,9 +158,7 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
 		if errors.As(p.Can.Why(policy.CastBallot), &why) {
 			vv.Blocked = s.cat.Say(p.Lang, why.Message)
 		}
-		if vv.Choice, vv.Comment, err = s.votes.Ballot(ctx, u, v.ID); err != nil {
-			return err
-		}
+		vv.Choice, vv.Comment = v.MyChoice, v.MyComment
 	}
 	b.Vote = vv
 	return nil
@@ -170,7 +168,7 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
 // for the page's several parts.
 func (s *Server) currentVote(c *gin.Context, p *applicationShowPage) (*vote.Vote, error) {
 	if !p.voteRead {
-		v, err := s.votes.Current(c.Request.Context(), p.App.ID)
+		v, err := s.votes.Current(c.Request.Context(), currentUser(c), p.App.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"missiongrants/internal/account"
 	"missiongrants/internal/vote"
 	"missiongrants/internal/web/form"
 )
@@ -19,8 +20,8 @@ import (
 // openVoteOf is the application's vote that the form was about: the one
 // open now, and the same one the person saw (a vote closed and another
 // opened meanwhile is not the vote they meant).
-func (s *Server) openVoteOf(ctx context.Context, appID int64, seen string) (*vote.Vote, error) {
-	v, err := s.votes.Current(ctx, appID)
+func (s *Server) openVoteOf(ctx context.Context, u *account.User, appID int64, seen string) (*vote.Vote, error) {
+	v, err := s.votes.Current(ctx, u, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +34,7 @@ func (s *Server) openVoteOf(ctx context.Context, appID int64, seen string) (*vot
 func (s *Server) boardBallot(c *gin.Context) error {
 	b := form.CastBallot(postValues(c))
 	return s.applicationBoardAct(c, "flash.ballot_cast", func(id int64) error {
-		v, err := s.openVoteOf(c.Request.Context(), id, b.VoteID)
+		v, err := s.openVoteOf(c.Request.Context(), currentUser(c), id, b.VoteID)
 		if err != nil {
 			return err
 		}
@@ -83,7 +84,7 @@ func (s *Server) withinBudget(c *gin.Context, appID int64, proposed string, conf
 func (s *Server) adminVoteClose(c *gin.Context) error {
 	seen := c.PostForm("vote")
 	return s.applicationBoardAct(c, "flash.vote_closed", func(id int64) error {
-		v, err := s.openVoteOf(c.Request.Context(), id, seen)
+		v, err := s.openVoteOf(c.Request.Context(), currentUser(c), id, seen)
 		if err != nil {
 			return err
 		}
