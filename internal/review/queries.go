@@ -25,11 +25,9 @@ var (
 	sqlDeclared          = queries.Get("review-declared")
 	sqlConflictUpsert    = queries.Get("review-conflict-upsert")
 	sqlOpenBallotsDelete = queries.Get("review-open-ballots-delete")
-	sqlDeclarations      = queries.Get("review-declarations")
 	sqlSubmit            = queries.Get("review-submit")
-	sqlReviews           = queries.Get("review-reviews")
 	sqlDiscuss           = queries.Get("review-discuss")
-	sqlDiscussion        = queries.Get("review-discussion")
+	sqlPanel             = queries.Get("review-panel")
 
 	sqlStandingCharity       = queries.Get("review-standing-charity")
 	sqlStandingInsert        = queries.Get("review-standing-insert")

@@ -58,12 +58,12 @@ func New(pool *sqlx.DB, o Options) *Service {
 
 // Criterion is a scored aspect of an application.
 type Criterion struct {
-	ID     int64  `db:"id"`
-	Key    string `db:"key"`
-	NameEN string `db:"name_en"`
-	NameES string `db:"name_es"`
-	Weight int    `db:"weight"`
-	Active bool   `db:"active"`
+	ID     int64  `db:"id" json:"id"`
+	Key    string `db:"key" json:"key"`
+	NameEN string `db:"name_en" json:"name_en"`
+	NameES string `db:"name_es" json:"name_es"`
+	Weight int    `db:"weight" json:"weight"`
+	Active bool   `db:"active" json:"active"`
 }
 
 // Name in lang.
@@ -83,11 +83,11 @@ func (s *Service) Criteria(ctx context.Context) ([]Criterion, error) {
 
 // Declaration is a member's answer about conflicts on one application.
 type Declaration struct {
-	UserID      int64     `db:"user_id"`
-	Name        string    `db:"name"`
-	HasConflict bool      `db:"has_conflict"`
-	Note        string    `db:"note"`
-	DeclaredAt  time.Time `db:"declared_at"`
+	UserID      int64     `json:"user_id"`
+	Name        string    `json:"name"`
+	HasConflict bool      `json:"has_conflict"`
+	Note        string    `json:"note"`
+	DeclaredAt  time.Time `json:"declared_at"`
 }
 
 // Declare records u's own declaration on appID: a board member's or an
@@ -171,13 +171,6 @@ func (s *Service) write(ctx context.Context, tx *sqlx.Tx, ac account.Actor, by, 
 		map[string]any{"member_id": memberID, "has_conflict": hasConflict, "recorded_by": by, "note": note}))
 }
 
-// Declarations lists every declaration on appID (shown on the decision).
-func (s *Service) Declarations(ctx context.Context, appID int64) ([]Declaration, error) {
-	var out []Declaration
-	err := s.db.SelectContext(ctx, &out, sqlDeclarations, appID)
-	return out, err
-}
-
 // Standing is u's position on one application.
 type Standing struct {
 	Declared, Recused, Reviewed bool
@@ -231,17 +224,16 @@ func (s *Service) Submit(ctx context.Context, ac account.Actor, u *account.User,
 
 // Review is one member's review.
 type Review struct {
-	UserID         int64          `db:"user_id"`
-	Name           string         `db:"name"`
-	ScoresJSON     []byte         `db:"scores"`
-	Scores         map[string]int `db:"-"`
-	WeightedMilli  int            `db:"weighted_milli"`
-	Comment        string         `db:"comment"`
-	Recommendation string         `db:"recommendation"`
-	SubmittedAt    time.Time      `db:"submitted_at"`
+	UserID         int64          `json:"user_id"`
+	Name           string         `json:"name"`
+	Scores         map[string]int `json:"scores"` // criterion key → 1..5
+	WeightedMilli  int            `json:"weighted_milli"`
+	Comment        string         `json:"comment"`
+	Recommendation string         `json:"recommendation"`
+	SubmittedAt    time.Time      `json:"submitted_at"`
 	// Counts: the review makes the application's mean score (the round
 	// counts everyone's, or this reviewer is assigned).
-	Counts bool `db:"counts"`
+	Counts bool `json:"counts"`
 }
 
 // Mean is the mean weighted score of the reviews that count, as Weighted
@@ -267,29 +259,11 @@ func (r Review) Weighted() string {
 // WeightedIn is Weighted as a reader of lang writes a decimal ("3.80", "3,80").
 func (r Review) WeightedIn(lang string) string { return i18n.Decimal(lang, r.Weighted()) }
 
-// Reviews lists appID's reviews as u may see them, for can, u's
-// policy.Can on the application: nothing unless it allows SeeReviews; then
-// a board member sees the others' only after submitting their own; admins
-// see all.
-func (s *Service) Reviews(ctx context.Context, u *account.User, can policy.Can, appID int64) ([]Review, error) {
-	if !can.Do(policy.SeeReviews) {
-		return nil, nil
-	}
-	var out []Review
-	if err := s.db.SelectContext(ctx, &out, sqlReviews, appID, u.ID, u.IsAdmin); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		_ = json.Unmarshal(out[i].ScoresJSON, &out[i].Scores)
-	}
-	return out, nil
-}
-
 // Comment is one message of the board's internal discussion.
 type Comment struct {
-	AuthorName string    `db:"author_name"`
-	Body       string    `db:"body"`
-	CreatedAt  time.Time `db:"created_at"`
+	AuthorName string    `json:"author_name"`
+	Body       string    `json:"body"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // Discuss adds to the board's internal discussion (never shown to the
@@ -311,13 +285,39 @@ func (s *Service) Discuss(ctx context.Context, ac account.Actor, u *account.User
 	})
 }
 
-// Discussion lists the board's comments on appID when can (u's
-// policy.Can on it) allows SeeDiscussion, and nothing otherwise.
-func (s *Service) Discussion(ctx context.Context, can policy.Can, appID int64) ([]Comment, error) {
-	if !can.Do(policy.SeeDiscussion) {
-		return nil, nil
+// Panel is the board's panel on an application: what its page shows
+// the board, read in one statement.
+type Panel struct {
+	Declarations []Declaration // every member's, shown on the decision
+	Criteria     []Criterion   // the active ones, in their order
+	// Reviews is nil unless the rules allow u SeeReviews; then a board
+	// member sees the others' only after submitting their own; admins see
+	// all.
+	Reviews []Review
+	// Discussion is nil unless the rules allow u SeeDiscussion.
+	Discussion []Comment
+}
+
+// Panel reads appID's panel for u, whose policy.Can on it is can.
+func (s *Service) Panel(ctx context.Context, u *account.User, can policy.Can, appID int64) (*Panel, error) {
+	var parts struct {
+		Declarations, Criteria, Reviews, Discussion []byte // JSON arrays; nil where not allowed
 	}
-	var out []Comment
-	err := s.db.SelectContext(ctx, &out, sqlDiscussion, appID)
-	return out, err
+	if err := s.db.QueryRowxContext(ctx, sqlPanel, appID, u.ID, can.Do(policy.SeeReviews), u.IsAdmin, can.Do(policy.SeeDiscussion)).
+		Scan(&parts.Declarations, &parts.Criteria, &parts.Reviews, &parts.Discussion); err != nil {
+		return nil, fmt.Errorf("review.Panel: %w", err)
+	}
+	var p Panel
+	for _, part := range []struct {
+		json []byte
+		into any
+	}{{parts.Declarations, &p.Declarations}, {parts.Criteria, &p.Criteria}, {parts.Reviews, &p.Reviews}, {parts.Discussion, &p.Discussion}} {
+		if part.json == nil {
+			continue
+		}
+		if err := json.Unmarshal(part.json, part.into); err != nil {
+			return nil, fmt.Errorf("review.Panel: %w", err)
+		}
+	}
+	return &p, nil
 }

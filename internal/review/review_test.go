@@ -82,6 +82,16 @@ func (f *fixture) can(t *testing.T, u *account.User) policy.Can {
 	return policy.For(who, facts)
 }
 
+// panel is the board's panel on the application as u's page reads it.
+func (f *fixture) panel(t *testing.T, u *account.User) *review.Panel {
+	t.Helper()
+	p, err := f.svc.Panel(context.Background(), u, f.can(t, u), f.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // scores gives every active criterion the same score.
 func (f *fixture) scores(t *testing.T, score string) map[string]string {
 	t.Helper()
@@ -135,9 +145,9 @@ func TestSubmitWeighsTheScoresByCriterion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// (5×3 + 2+2+2) / (3+1+1+1) = 21/6 = 3.5
-	got, err := f.svc.Reviews(ctx, ana, f.can(t, ana), f.app)
-	if err != nil || len(got) != 1 {
-		t.Fatalf("reviews %+v (%v)", got, err)
+	got := f.panel(t, ana).Reviews
+	if len(got) != 1 {
+		t.Fatalf("reviews %+v", got)
 	}
 	r := got[0]
 	if r.WeightedMilli != 3500 || r.Weighted() != "3.50" || r.Scores["need"] != 5 || r.Scores["sustainability"] != 2 || len(r.Scores) != 4 {
@@ -247,12 +257,8 @@ func TestReviewsAreReadAfterSubmittingOnesOwn(t *testing.T) {
 	}
 	names := func(u *account.User) []string {
 		t.Helper()
-		rs, err := f.svc.Reviews(ctx, u, f.can(t, u), f.app)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for _, r := range rs {
+		for _, r := range f.panel(t, u).Reviews {
 			out = append(out, r.Name)
 		}
 		return out
@@ -290,9 +296,9 @@ func TestDeclareOnlyMovesTowardAConflict(t *testing.T) {
 			t.Errorf("step %d (conflict %v): %v, want %v", i, s.conflict, err, s.want)
 		}
 	}
-	ds, err := f.svc.Declarations(ctx, f.app)
-	if err != nil || len(ds) != 1 || !ds[0].HasConflict || ds[0].UserID != ana.ID {
-		t.Fatalf("declarations %+v (%v)", ds, err)
+	ds := f.panel(t, ana).Declarations
+	if len(ds) != 1 || !ds[0].HasConflict || ds[0].UserID != ana.ID {
+		t.Fatalf("declarations %+v", ds)
 	}
 	// Two changes recorded: none, then the conflict; the repeat was not.
 	if n := f.count(t, `SELECT count(*) FROM audit WHERE action = 'review.conflict_declared' AND actor_id = $1`, ana.ID); n != 2 {
@@ -359,13 +365,13 @@ func TestDiscussionIsTheBoardsOwn(t *testing.T) {
 	if err := f.svc.Discuss(ctx, act(f.applicant), f.applicant, f.app, "May we see?"); !errors.Is(err, policy.ErrNotBoard) {
 		t.Errorf("the charity writes: %v", err)
 	}
-	cs, err := f.svc.Discussion(ctx, f.can(t, ana), f.app)
-	if err != nil || len(cs) != 2 || cs[0].AuthorName != "Ana" || cs[0].Body != "The budget is thin." || cs[1].AuthorName != "Ida Admin" {
-		t.Fatalf("discussion %+v (%v)", cs, err)
+	cs := f.panel(t, ana).Discussion
+	if len(cs) != 2 || cs[0].AuthorName != "Ana" || cs[0].Body != "The budget is thin." || cs[1].AuthorName != "Ida Admin" {
+		t.Fatalf("discussion %+v", cs)
 	}
 	for _, u := range []*account.User{f.applicant, f.user(t, "bo@ipa.example", "Bo", true, false)} {
-		if cs, err := f.svc.Discussion(ctx, f.can(t, u), f.app); err != nil || cs != nil {
-			t.Errorf("%s reads %+v (%v)", u.Email, cs, err)
+		if cs := f.panel(t, u).Discussion; cs != nil {
+			t.Errorf("%s reads %+v", u.Email, cs)
 		}
 	}
 }

@@ -124,7 +124,11 @@ func (b *board) reviewsSeenBy(t *testing.T, u *account.User) ([]review.Review, e
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b.reviews.Reviews(context.Background(), u, policy.For(who, facts), b.app)
+	p, err := b.reviews.Panel(context.Background(), u, policy.For(who, facts), b.app)
+	if err != nil {
+		return nil, err
+	}
+	return p.Reviews, nil
 }
 
 func (b *board) status(t *testing.T) string {

@@ -62,22 +62,17 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 			return err
 		}
 	}
-	if b.Declarations, err = s.reviews.Declarations(ctx, a.ID); err != nil {
+	panel, err := s.reviews.Panel(ctx, u, can, a.ID)
+	if err != nil {
 		return err
 	}
+	b.Declarations, b.Discussion = panel.Declarations, panel.Discussion
 	for i := range b.Declarations {
 		if b.Declarations[i].UserID == u.ID {
 			b.Mine = &b.Declarations[i]
 		}
 	}
-	criteria, err := s.reviews.Criteria(ctx)
-	if err != nil {
-		return err
-	}
-	reviews, err := s.reviews.Reviews(ctx, u, can, a.ID)
-	if err != nil {
-		return err
-	}
+	criteria, reviews := panel.Criteria, panel.Reviews
 	var own *review.Review
 	for _, r := range reviews {
 		rv := view.Review{Review: r, Mine: r.UserID == u.ID}
@@ -115,9 +110,6 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 	if own != nil {
 		b.Standing.Reviewed = true
 		b.Recommendation, b.Comment, b.Weighted = own.Recommendation, own.Comment, own.WeightedIn(lang(c))
-	}
-	if b.Discussion, err = s.reviews.Discussion(ctx, can, a.ID); err != nil {
-		return err
 	}
 	if can.Do(policy.RecordConflict) {
 		members, err := s.reviews.Members(ctx)

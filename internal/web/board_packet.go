@@ -42,19 +42,15 @@ func (s *Server) boardPacket(c *gin.Context) error {
 		item := papers.PacketItem{Status: string(a.Status), Recused: errors.Is(can.Why(policy.SeeReviews), policy.ErrRecused),
 			Application: papers.Application{Lang: k.Lang, ID: a.ID, Version: v.Number, Organization: a.OrganizationName, Round: a.Round(k.Lang),
 				SubmittedAt: v.SubmittedAt, SubmittedBy: v.SubmittedBy, Currency: a.Currency, Form: v.Form}}
-		reviews, err := s.reviews.Reviews(ctx, u, can, a.ID)
+		panel, err := s.reviews.Panel(ctx, u, can, a.ID)
 		if err != nil {
 			return err
 		}
-		for _, r := range reviews {
+		for _, r := range panel.Reviews {
 			item.Reviews = append(item.Reviews, papers.Review{Name: r.Name, Weighted: r.WeightedIn(lang(c)), Recommendation: r.Recommendation, Comment: r.Comment})
 		}
-		item.Mean = review.Mean(reviews, lang(c)) // as the application's page shows it: the reviews that count
-		comments, err := s.reviews.Discussion(ctx, can, a.ID)
-		if err != nil {
-			return err
-		}
-		for _, cm := range comments {
+		item.Mean = review.Mean(panel.Reviews, lang(c)) // as the application's page shows it: the reviews that count
+		for _, cm := range panel.Discussion {
 			item.Discussion = append(item.Discussion, papers.Comment{Name: cm.AuthorName, At: cm.CreatedAt, Body: cm.Body})
 		}
 		k.Items = append(k.Items, item)
