@@ -197,10 +197,14 @@ type Shown struct {
 	Timeline []TimelineEntry
 	Versions []Version
 	Messages []Post
+	// Others are the charity's other applications sent, newest first (50
+	// at most), for the IPA; nil for the charity.
+	Others []Earlier
 }
 
-// Show returns application id with its parts if u may see it: five
-// statements, where Get, Timeline, Versions and Messages each check again.
+// Show returns application id with its parts if u may see it, in three
+// statements: the application, what the rules need of it (policy.Load)
+// and its history, with the charity's other applications for the IPA.
 func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, error) {
 	var a Application
 	err := s.db.GetContext(ctx, &a, getQuery(u, false), u.ID, id)
@@ -212,11 +216,11 @@ func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, 
 		return nil, err
 	}
 	sh := &Shown{Application: &a, Viewer: who, Can: policy.For(who, facts)}
-	h, err := s.history(ctx, id)
+	h, err := s.history(ctx, id, u.IPA())
 	if err != nil {
 		return nil, err
 	}
-	sh.Timeline, sh.Versions, sh.Messages = h.Timeline, h.Versions, h.Messages
+	sh.Timeline, sh.Versions, sh.Messages, sh.Others = h.Timeline, h.Versions, h.Messages, h.Others
 	return sh, nil
 }
 

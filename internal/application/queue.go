@@ -394,28 +394,13 @@ func (s *Service) searchMatches(ctx context.Context, term string) (ids []int64, 
 	return append([]int64{}, slices.Compact(ids)...), true, nil // never nil when listed, even with no match
 }
 
-// Others lists the organization's other applications that were submitted at
-// least once, newest first, for the board to see the charity's history.
-func (s *Service) Others(ctx context.Context, u *account.User, a *Application) ([]Earlier, error) {
-	var out []Earlier
-	// Only what the history shows (Earlier): every column read is decoded
-	// for each of the charity's applications at every visit.
-	err := s.db.SelectContext(ctx, &out, `SELECT a.id, a.status, a.title, a.submitted_at,
-			coalesce(w.amount_cents, 0) AS awarded_cents, coalesce(w.paid_cents, 0) AS paid_cents
-		FROM applications a LEFT JOIN awards w ON w.application_id = a.id
-		WHERE a.organization_id = $2 AND a.id <> $3 AND a.version > 0 AND `+visibleTo(u)+`
-		ORDER BY a.submitted_at DESC, a.id DESC LIMIT 50`, u.ID, a.OrganizationID, a.ID)
-	if err != nil {
-		return nil, fmt.Errorf("application.Others: %w", err)
-	}
-	return out, nil
-}
-
-// Earlier is another application of the same charity, with its award if
-// it had one: the track record the board weighs. Only its ID, Status, Title
-// and SubmittedAt are read.
+// Earlier is another application of the same charity, sent, with its
+// award if it had one: the track record the board weighs (Shown.Others).
 type Earlier struct {
-	Application
-	Awarded money.Cents `db:"awarded_cents"`
-	Paid    money.Cents `db:"paid_cents"`
+	ID          int64         `json:"id"`
+	Status      policy.Status `json:"status"`
+	Title       string        `json:"title"`
+	SubmittedAt *time.Time    `json:"submitted_at"`
+	Awarded     money.Cents   `json:"awarded_cents"`
+	Paid        money.Cents   `json:"paid_cents"`
 }

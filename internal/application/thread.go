@@ -42,24 +42,30 @@ type History struct {
 	Timeline []TimelineEntry
 	Versions []Version
 	Messages []Post
+	Others   []Earlier // read only when asked for (history's others)
 }
 
-// history reads application id's History in one statement; the caller has
-// checked that the person may see it.
-func (s *Service) history(ctx context.Context, id int64) (*History, error) {
+// history reads application id's History in one statement, with the
+// charity's other applications when others; the caller has checked that
+// the person may see them.
+func (s *Service) history(ctx context.Context, id int64, others bool) (*History, error) {
 	var row struct {
 		Timeline []byte `db:"timeline"`
 		Versions []byte `db:"versions"`
 		Messages []byte `db:"messages"`
+		Others   []byte `db:"others"` // null unless others
 	}
-	if err := s.db.GetContext(ctx, &row, sqlHistory, id); err != nil {
+	if err := s.db.GetContext(ctx, &row, sqlHistory, id, others); err != nil {
 		return nil, fmt.Errorf("application.history: %w", err)
 	}
 	h := &History{}
 	for _, part := range []struct {
 		json []byte
 		into any
-	}{{row.Timeline, &h.Timeline}, {row.Versions, &h.Versions}, {row.Messages, &h.Messages}} {
+	}{{row.Timeline, &h.Timeline}, {row.Versions, &h.Versions}, {row.Messages, &h.Messages}, {row.Others, &h.Others}} {
+		if part.json == nil {
+			continue
+		}
 		if err := json.Unmarshal(part.json, part.into); err != nil {
 			return nil, fmt.Errorf("application.history: %w", err)
 		}
@@ -75,7 +81,7 @@ func (s *Service) visibleHistory(ctx context.Context, u *account.User, id int64)
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
-	return s.history(ctx, id)
+	return s.history(ctx, id, false)
 }
 
 // Post is one message of the thread.

@@ -16,8 +16,10 @@ WHERE m.organization_id = $1 AND u.active AND u.notify_email
 -- name: application-history
 -- The application's history ($1), oldest first, in one statement: what
 -- happened to it, every version sent (with its form) and its thread with
--- the IPA, each a JSON array. Its page shows all three; as three
--- statements they cost it more than the rows they read.
+-- the IPA, each a JSON array; and when $2 (for the IPA), the charity's
+-- other applications sent, newest first, with their awards: the track
+-- record the board weighs. Its page shows all four; as four statements
+-- they cost it more than the rows they read.
 SELECT
     (SELECT coalesce(json_agg(json_build_object('at', e.at, 'actor_name', coalesce(u.name, ''), 'event', e.event,
             'to_status', e.to_status, 'note', e.note) ORDER BY e.at, e.id), '[]')
@@ -30,4 +32,12 @@ SELECT
     (SELECT coalesce(json_agg(json_build_object('id', m.id, 'author_name', u.name, 'from_ipa', m.from_ipa, 'body', m.body,
             'created_at', m.created_at, 'about', coalesce(m.about, '')) ORDER BY m.created_at, m.id), '[]')
         FROM application_messages m JOIN users u ON u.id = m.author_id
-        WHERE m.application_id = $1) AS messages
+        WHERE m.application_id = $1) AS messages,
+    CASE WHEN $2 THEN (SELECT coalesce(json_agg(json_build_object('id', o.id, 'status', o.status, 'title', o.title,
+            'submitted_at', o.submitted_at, 'awarded_cents', coalesce(w.amount_cents, 0), 'paid_cents', coalesce(w.paid_cents, 0))
+            ORDER BY o.submitted_at DESC, o.id DESC), '[]')
+        FROM (SELECT b.id, b.status, b.title, b.submitted_at
+              FROM applications a JOIN applications b ON b.organization_id = a.organization_id
+              WHERE a.id = $1 AND b.id <> a.id AND b.version > 0
+              ORDER BY b.submitted_at DESC, b.id DESC LIMIT 50) o
+        LEFT JOIN awards w ON w.application_id = o.id) END AS others

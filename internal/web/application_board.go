@@ -53,11 +53,9 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		BeforeBoard: policy.BeforeBoard(a.Status),
 		Standing:    review.Standing{Declared: p.viewer.Declared, Recused: p.viewer.Recused}}
 	p.Board = b
-	var err error
-	if b.Others, err = s.apps.Others(ctx, u, a); err != nil {
-		return err
-	}
+	b.Others = p.others
 	if can.Do(policy.SeeReviews) {
+		var err error
 		if b.Outcomes, err = s.outcomeHistory(c, &p.Page, a.OrganizationID, a.ID); err != nil {
 			return err
 		}

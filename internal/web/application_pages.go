@@ -222,7 +222,8 @@ type applicationShowPage struct {
 	view.ApplicationShow
 
 	viewer   policy.Person
-	vote     *vote.Vote // see currentVote
+	others   []application.Earlier // the board's history of the charity
+	vote     *vote.Vote            // see currentVote
 	voteRead bool
 }
 
@@ -234,7 +235,7 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 	}
 	a := sh.Application
 	p := &applicationShowPage{ApplicationShow: view.ApplicationShow{Page: s.page(c), App: a, Member: sh.Viewer.Member, Can: sh.Can,
-		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}, viewer: sh.Viewer}
+		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}, viewer: sh.Viewer, others: sh.Others}
 	p.Currency = a.Currency
 	if n := len(p.Versions); n >= 2 {
 		p.Changes = application.Diff(p.Versions[n-2].Form, p.Versions[n-1].Form)
