@@ -40,7 +40,7 @@ func (s *Server) queueRows(p *view.Page, rows []application.QueueRow) []view.Que
 			v.Dates = p.Date(*r.TripStart) + " – " + p.Date(*r.TripEnd)
 		}
 		// The mean as the application's page shows the reviews
-		// (review.Reviews): not to the recused, and to a board member only
+		// (review.Panel): not to the recused, and to a board member only
 		// once their own review is in.
 		if m := r.Mean(); m != "" && !r.Recused && (u.IsAdmin || r.ReviewedByMe) {
 			v.Reviews += " · " + i18n.Decimal(l, m)
