@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"missiongrants/internal/policy"
 	"strings"
@@ -59,16 +58,9 @@ func (s *Service) history(ctx context.Context, id int64, others bool) (*History,
 		return nil, fmt.Errorf("application.history: %w", err)
 	}
 	h := &History{}
-	for _, part := range []struct {
-		json []byte
-		into any
-	}{{row.Timeline, &h.Timeline}, {row.Versions, &h.Versions}, {row.Messages, &h.Messages}, {row.Others, &h.Others}} {
-		if part.json == nil {
-			continue
-		}
-		if err := json.Unmarshal(part.json, part.into); err != nil {
-			return nil, fmt.Errorf("application.history: %w", err)
-		}
+	if err := db.DecodeJSON(db.JSONColumn{JSON: row.Timeline, Into: &h.Timeline}, db.JSONColumn{JSON: row.Versions, Into: &h.Versions},
+		db.JSONColumn{JSON: row.Messages, Into: &h.Messages}, db.JSONColumn{JSON: row.Others, Into: &h.Others}); err != nil {
+		return nil, fmt.Errorf("application.history: %w", err)
 	}
 	for i := range h.Versions {
 		h.Versions[i].Form.Normalize()

@@ -308,16 +308,9 @@ func (s *Service) Panel(ctx context.Context, u *account.User, can policy.Can, ap
 		return nil, fmt.Errorf("review.Panel: %w", err)
 	}
 	var p Panel
-	for _, part := range []struct {
-		json []byte
-		into any
-	}{{parts.Declarations, &p.Declarations}, {parts.Criteria, &p.Criteria}, {parts.Reviews, &p.Reviews}, {parts.Discussion, &p.Discussion}} {
-		if part.json == nil {
-			continue
-		}
-		if err := json.Unmarshal(part.json, part.into); err != nil {
-			return nil, fmt.Errorf("review.Panel: %w", err)
-		}
+	if err := db.DecodeJSON(db.JSONColumn{JSON: parts.Declarations, Into: &p.Declarations}, db.JSONColumn{JSON: parts.Criteria, Into: &p.Criteria},
+		db.JSONColumn{JSON: parts.Reviews, Into: &p.Reviews}, db.JSONColumn{JSON: parts.Discussion, Into: &p.Discussion}); err != nil {
+		return nil, fmt.Errorf("review.Panel: %w", err)
 	}
 	return &p, nil
 }
