@@ -217,7 +217,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 		}
 	}
 	query, args := queueQuery(u, f, matches, s.now(), limit+1)
-	var rows []QueueRow
+	rows := make([]QueueRow, 0, limit+1) // sqlx appends each row: room for all, no copies as the slice grows
 	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("application.Queue: %w", err)
 	}

@@ -19,7 +19,9 @@ WHERE m.organization_id = $1 AND u.active AND u.notify_email
 -- the IPA, each a JSON array; and when $2 (for the IPA), the charity's
 -- other applications sent, newest first, with their awards: the track
 -- record the board weighs. Its page shows all four; as four statements
--- they cost it more than the rows they read.
+-- they cost it more than the rows they read. $2 is read as (SELECT $2),
+-- which the planner cannot fold, so that one plan serves the IPA and the
+-- charity alike (as review-panel explains).
 SELECT
     (SELECT coalesce(json_agg(json_build_object('at', e.at, 'actor_name', coalesce(u.name, ''), 'event', e.event,
             'to_status', e.to_status, 'note', e.note) ORDER BY e.at, e.id), '[]')
@@ -33,7 +35,7 @@ SELECT
             'created_at', m.created_at, 'about', coalesce(m.about, '')) ORDER BY m.created_at, m.id), '[]')
         FROM application_messages m JOIN users u ON u.id = m.author_id
         WHERE m.application_id = $1) AS messages,
-    CASE WHEN $2 THEN (SELECT coalesce(json_agg(json_build_object('id', o.id, 'status', o.status, 'title', o.title,
+    CASE WHEN (SELECT $2::boolean) THEN (SELECT coalesce(json_agg(json_build_object('id', o.id, 'status', o.status, 'title', o.title,
             'submitted_at', o.submitted_at, 'awarded_cents', coalesce(w.amount_cents, 0), 'paid_cents', coalesce(w.paid_cents, 0))
             ORDER BY o.submitted_at DESC, o.id DESC), '[]')
         FROM (SELECT b.id, b.status, b.title, b.submitted_at
