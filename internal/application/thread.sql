@@ -20,8 +20,7 @@ WHERE m.organization_id = $1 AND u.active AND u.notify_email
 -- other applications sent, newest first, with their awards: the track
 -- record the board weighs. Its page shows all four; as four statements
 -- they cost it more than the rows they read. $2 is read as (SELECT $2),
--- which the planner cannot fold, so that one plan serves the IPA and the
--- charity alike (as review-panel explains).
+-- so that one plan serves the IPA and the charity (docs/architecture.md).
 SELECT
     (SELECT coalesce(json_agg(json_build_object('at', e.at, 'actor_name', coalesce(u.name, ''), 'event', e.event,
             'to_status', e.to_status, 'note', e.note) ORDER BY e.at, e.id), '[]')

@@ -21,7 +21,7 @@ SELECT w.id, w.application_id, w.round_id, w.year, w.amount_cents, w.currency, w
 FROM awards w
 JOIN applications a ON a.id = w.application_id
 WHERE w.application_id = $3
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
 
 -- name: award-instalments
 SELECT id, position, amount_cents, due_on, condition, paid_cents

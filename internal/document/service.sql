@@ -58,7 +58,7 @@ SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_
 FROM documents d
 WHERE d.id = $3
 
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
 
 -- name: document-get-for-update
 SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes,
@@ -67,7 +67,7 @@ SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_
 FROM documents d
 WHERE d.id = $3
 
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
 FOR UPDATE OF d
 
 -- name: document-list-application
@@ -75,14 +75,14 @@ SELECT a.organization_id
 FROM applications a
 WHERE a.id = $3
 
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
 
 -- name: document-for-organization-visible
 SELECT TRUE
 FROM organizations o
 WHERE o.id = $3
 
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
 
 -- name: document-for-version
 SELECT d.id, d.organization_id, d.application_id, d.kind, d.filename, d.content_type, d.size_bytes,
@@ -92,7 +92,7 @@ FROM documents d
 JOIN application_version_documents v ON v.document_id = d.id
 WHERE v.application_id = $3 AND v.version = $4
 
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = d.organization_id AND m.user_id = $1))
 ORDER BY d.uploaded_at, d.id
 
 -- An application's documents change only while its full proposal is a draft

@@ -17,7 +17,7 @@ SELECT o.id, o.legal_name, o.country, o.registration_number, o.address, o.websit
     o.contact_name, o.contact_email, o.contact_phone, o.eligible_at, o.created_at
 FROM organizations o
 WHERE o.id = $3
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = o.id AND m.user_id = $1))
 
 -- name: organization-is-member
 SELECT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2)

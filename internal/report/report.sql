@@ -8,7 +8,7 @@ FROM applications a
 LEFT JOIN reports r ON r.application_id = a.id
 LEFT JOIN users v ON v.id = r.reviewed_by
 WHERE a.id = $3
-    AND ($2 OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1))
 
 -- name: report-save
 INSERT INTO reports (application_id, data, created_at, updated_at)

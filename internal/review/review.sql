@@ -45,10 +45,9 @@ VALUES ($1, $2, $3, $4)
 -- page shows all four; as four statements they cost it more than their
 -- rows. A review counts toward the mean by the round's scores_from:
 -- everyone's, or only the assigned reviewers'.
--- Each flag is read as (SELECT $n), which the planner cannot fold: as a
--- bare $n, a plan for "false" left a part out and looked cheaper than the
--- plan kept for any value, so PostgreSQL planned the statement anew at
--- every request (0.5-1.1 ms under load); this way one plan serves all.
+-- Each flag is read as (SELECT $n), so that one plan serves every reader
+-- (docs/architecture.md): as bare flags, PostgreSQL planned the statement
+-- anew at every request, 0.5-1.1 ms under load.
 SELECT
     (SELECT coalesce(json_agg(json_build_object('user_id', c.user_id, 'name', u.name, 'has_conflict', c.has_conflict,
             'note', c.note, 'declared_at', c.declared_at) ORDER BY u.name), '[]')
