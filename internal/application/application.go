@@ -145,20 +145,9 @@ func (s *Service) today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// visibleTo is the access rule for u, whose id is the query's $1: the IPA
-// sees every application, a charity's members their own. Two texts rather
-// than one with "IPA" as an argument: each then keeps one plan, where the
-// argument made PostgreSQL plan the query again at every run. Only Others
-// builds its statement in Go; application.sql writes the fixed ones out.
-func visibleTo(u *account.User) string {
-	if u.IPA() {
-		return `$1::bigint IS NOT NULL` // true; names $1, which the other text uses
-	}
-	return `EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $1)`
-}
-
 // getQuery is get's statement for u ($1) and application $2: the IPA's
-// and a member's apart, as visibleTo, each with the row locked or not.
+// and a member's apart (application.sql says why), each with the row
+// locked or not.
 func getQuery(u *account.User, lock bool) string {
 	switch {
 	case u.IPA() && lock:
