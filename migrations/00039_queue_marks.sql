@@ -29,9 +29,10 @@ CREATE FUNCTION marks_remove(marks bigint[], ids bigint[]) RETURNS bigint[] LANG
 $$;
 
 -- Reviews and assignments: the members of the rows removed leave the
--- array, those of the rows added join it. A review saved again with other
--- scores changes no member and no application row.
-CREATE FUNCTION reviews_marks() RETURNS trigger LANGUAGE plpgsql AS $$
+-- array that the trigger's argument names (reviewed_by, assigned_to), those
+-- of the rows added join it. A review saved again with other scores, or a
+-- reminder sent, changes no member and no application row.
+CREATE FUNCTION member_marks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN -- (a separate IF: an INSERT's trigger has no "removed" to plan)
         IF NOT EXISTS (
@@ -41,33 +42,12 @@ BEGIN
         END IF;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        UPDATE applications a SET reviewed_by = marks_remove(a.reviewed_by, d.ids)
-        FROM (SELECT application_id, array_agg(user_id) AS ids FROM removed GROUP BY 1) d WHERE a.id = d.application_id;
+        EXECUTE format('UPDATE applications a SET %1$I = marks_remove(a.%1$I, d.ids)
+            FROM (SELECT application_id, array_agg(user_id) AS ids FROM removed GROUP BY 1) d WHERE a.id = d.application_id', TG_ARGV[0]);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        UPDATE applications a SET reviewed_by = marks_add(a.reviewed_by, d.ids)
-        FROM (SELECT application_id, array_agg(user_id) AS ids FROM added GROUP BY 1) d WHERE a.id = d.application_id;
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION assignments_marks() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF NOT EXISTS (
-            (SELECT application_id, user_id FROM added EXCEPT ALL SELECT application_id, user_id FROM removed)
-            UNION ALL (SELECT application_id, user_id FROM removed EXCEPT ALL SELECT application_id, user_id FROM added)) THEN
-            RETURN NULL; -- a reminder sent
-        END IF;
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        UPDATE applications a SET assigned_to = marks_remove(a.assigned_to, d.ids)
-        FROM (SELECT application_id, array_agg(user_id) AS ids FROM removed GROUP BY 1) d WHERE a.id = d.application_id;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        UPDATE applications a SET assigned_to = marks_add(a.assigned_to, d.ids)
-        FROM (SELECT application_id, array_agg(user_id) AS ids FROM added GROUP BY 1) d WHERE a.id = d.application_id;
+        EXECUTE format('UPDATE applications a SET %1$I = marks_add(a.%1$I, d.ids)
+            FROM (SELECT application_id, array_agg(user_id) AS ids FROM added GROUP BY 1) d WHERE a.id = d.application_id', TG_ARGV[0]);
     END IF;
     RETURN NULL;
 END
@@ -102,17 +82,17 @@ $$;
 
 -- One trigger per event: a trigger with transition tables may have only one.
 CREATE TRIGGER reviews_marks_insert AFTER INSERT ON reviews
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION reviews_marks();
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION member_marks('reviewed_by');
 CREATE TRIGGER reviews_marks_update AFTER UPDATE ON reviews
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION reviews_marks();
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION member_marks('reviewed_by');
 CREATE TRIGGER reviews_marks_delete AFTER DELETE ON reviews
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION reviews_marks();
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION member_marks('reviewed_by');
 CREATE TRIGGER assignments_marks_insert AFTER INSERT ON assignments
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION assignments_marks();
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION member_marks('assigned_to');
 CREATE TRIGGER assignments_marks_update AFTER UPDATE ON assignments
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION assignments_marks();
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION member_marks('assigned_to');
 CREATE TRIGGER assignments_marks_delete AFTER DELETE ON assignments
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION assignments_marks();
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION member_marks('assigned_to');
 CREATE TRIGGER conflicts_marks_insert AFTER INSERT ON conflicts
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION conflicts_marks();
 CREATE TRIGGER conflicts_marks_update AFTER UPDATE ON conflicts
@@ -140,8 +120,7 @@ DROP TRIGGER reviews_marks_delete ON reviews;
 DROP TRIGGER reviews_marks_update ON reviews;
 DROP TRIGGER reviews_marks_insert ON reviews;
 DROP FUNCTION conflicts_marks();
-DROP FUNCTION assignments_marks();
-DROP FUNCTION reviews_marks();
+DROP FUNCTION member_marks();
 DROP FUNCTION marks_remove(bigint[], bigint[]);
 DROP FUNCTION marks_add(bigint[], bigint[]);
 ALTER TABLE applications DROP COLUMN assigned_to, DROP COLUMN recused_by, DROP COLUMN declared_by, DROP COLUMN reviewed_by;

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jmoiron/sqlx"
+
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/testenv"
 )
@@ -17,22 +19,9 @@ func TestReviewTallyStaysExactUnderConcurrentReviews(t *testing.T) {
 	testenv.Full(t, "concurrent reviews (slow)")
 	t.Parallel()
 	db := dbtest.New(t)
-	var org, round, app int64
 	const members = 12
-	var users []int64
-	for i := range members {
-		var id int64
-		if err := db.Get(&id, `INSERT INTO users (email, name, is_board) VALUES ($1, 'Member', true) RETURNING id`, fmt.Sprintf("m%d@example.org", i)); err != nil {
-			t.Fatal(err)
-		}
-		users = append(users, id)
-	}
-	if err := db.Get(&org, `INSERT INTO organizations (legal_name, country, registration_number, created_by) VALUES ('Corazones', 'HN', 'R-1', $1) RETURNING id`, users[0]); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Get(&round, `INSERT INTO funding_rounds (name, rolling) VALUES ('Rolling', true) RETURNING id`); err != nil {
-		t.Fatal(err)
-	}
+	users, org, round := aBoardAndACharity(t, db, members)
+	var app int64
 	if err := db.Get(&app, `INSERT INTO applications (organization_id, round_id, status, version, title, submitted_at, created_by)
 		VALUES ($1, $2, 'in_review', 1, 'Mission', now(), $3) RETURNING id`, org, round, users[0]); err != nil {
 		t.Fatal(err)
@@ -89,22 +78,7 @@ func TestQueueMarksMirrorTheirTables(t *testing.T) {
 	testenv.Full(t, "concurrent declarations (slow)")
 	t.Parallel()
 	db := dbtest.New(t)
-	const members = 12
-	var users []int64
-	for i := range members {
-		var id int64
-		if err := db.Get(&id, `INSERT INTO users (email, name, is_board) VALUES ($1, 'Member', true) RETURNING id`, fmt.Sprintf("m%d@example.org", i)); err != nil {
-			t.Fatal(err)
-		}
-		users = append(users, id)
-	}
-	var org, round int64
-	if err := db.Get(&org, `INSERT INTO organizations (legal_name, country, registration_number, created_by) VALUES ('Corazones', 'HN', 'R-1', $1) RETURNING id`, users[0]); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Get(&round, `INSERT INTO funding_rounds (name, rolling) VALUES ('Rolling', true) RETURNING id`); err != nil {
-		t.Fatal(err)
-	}
+	users, org, round := aBoardAndACharity(t, db, 12)
 	newApp := func(status string, version int) int64 {
 		t.Helper()
 		var id int64
@@ -185,4 +159,23 @@ func TestQueueMarksMirrorTheirTables(t *testing.T) {
 	exec(`INSERT INTO standing_conflicts (user_id, organization_id, reason, declared_at) VALUES ($1, $2, 'On its board', now())`, users[6], org)
 	exec(`DELETE FROM applications WHERE id = $1`, draft)
 	check("after a draft with a standing conflict was deleted")
+}
+
+// aBoardAndACharity makes n board members, a charity and a rolling round.
+func aBoardAndACharity(t *testing.T, db *sqlx.DB, n int) (members []int64, org, round int64) {
+	t.Helper()
+	for i := range n {
+		var id int64
+		if err := db.Get(&id, `INSERT INTO users (email, name, is_board) VALUES ($1, 'Member', true) RETURNING id`, fmt.Sprintf("m%d@example.org", i)); err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, id)
+	}
+	if err := db.Get(&org, `INSERT INTO organizations (legal_name, country, registration_number, created_by) VALUES ('Corazones', 'HN', 'R-1', $1) RETURNING id`, members[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Get(&round, `INSERT INTO funding_rounds (name, rolling) VALUES ('Rolling', true) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	return members, org, round
 }
