@@ -191,26 +191,21 @@ type Shown struct {
 	Others []Earlier
 }
 
-// Show returns application id with its parts if u may see it, in three
-// statements: the application, what the rules need of it (policy.Load)
-// and its history, with the charity's other applications for the IPA.
+// Show returns application id with its parts if u may see it, in two
+// statements: the application with its history (and, for the IPA, the
+// charity's other applications), and what the rules need of it
+// (policy.Load).
 func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, error) {
-	var a Application
-	err := s.db.GetContext(ctx, &a, getQuery(u, false), u.ID, id)
+	a, h, err := s.show(ctx, u, id, true)
 	if err != nil {
-		return nil, fmt.Errorf("application.Show: %w", db.NotFound(err))
+		return nil, err
 	}
 	who, facts, err := policy.Load(ctx, s.db, u, id, s.now(), policy.NoLock)
 	if err != nil {
 		return nil, err
 	}
-	sh := &Shown{Application: &a, Viewer: who, Can: policy.For(who, facts)}
-	h, err := s.history(ctx, id, u.IPA())
-	if err != nil {
-		return nil, err
-	}
-	sh.Timeline, sh.Versions, sh.Messages, sh.Others = h.Timeline, h.Versions, h.Messages, h.Others
-	return sh, nil
+	return &Shown{Application: a, Viewer: who, Can: policy.For(who, facts),
+		Timeline: h.Timeline, Versions: h.Versions, Messages: h.Messages, Others: h.Others}, nil
 }
 
 // Can is what u may do to application id now, for a page other than the

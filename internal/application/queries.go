@@ -51,7 +51,7 @@ var (
 	sqlDelete              = queries.Get("application-delete")
 	sqlScreeningInsert     = queries.Get("application-screening-insert")
 	sqlScreenUpdate        = queries.Get("application-screen-update")
-	sqlHistory             = queries.Get("application-history")
+	sqlShow                = queries.Get("application-show")
 	sqlInsertMessage       = queries.Get("application-insert-message")
 	sqlNotifyAdmins        = queries.Get("application-notify-admins")
 	sqlNotifyMembers       = queries.Get("application-notify-members")

@@ -41,39 +41,38 @@ type History struct {
 	Timeline []TimelineEntry
 	Versions []Version
 	Messages []Post
-	Others   []Earlier // read only when asked for (history's others)
+	Others   []Earlier // read only when asked for (show's others)
 }
 
-// history reads application id's History in one statement, with the
-// charity's other applications when others; the caller has checked that
-// the person may see them.
-func (s *Service) history(ctx context.Context, id int64, others bool) (*History, error) {
+// show reads application id with its History in one statement, if u may
+// see it; with the charity's other applications when others and u is of
+// the IPA.
+func (s *Service) show(ctx context.Context, u *account.User, id int64, others bool) (*Application, *History, error) {
 	var row struct {
+		Application
 		Timeline []byte `db:"timeline"`
 		Versions []byte `db:"versions"`
 		Messages []byte `db:"messages"`
-		Others   []byte `db:"others"` // null unless others
+		Others   []byte `db:"others"` // null unless asked for
 	}
-	if err := s.db.GetContext(ctx, &row, sqlHistory, id, others); err != nil {
-		return nil, fmt.Errorf("application.history: %w", err)
+	if err := s.db.GetContext(ctx, &row, sqlShow, id, u.IPA(), u.ID, others && u.IPA()); err != nil {
+		return nil, nil, fmt.Errorf("application.show: %w", db.NotFound(err))
 	}
 	h := &History{}
 	if err := db.DecodeJSON(db.JSONColumn{JSON: row.Timeline, Into: &h.Timeline}, db.JSONColumn{JSON: row.Versions, Into: &h.Versions},
 		db.JSONColumn{JSON: row.Messages, Into: &h.Messages}, db.JSONColumn{JSON: row.Others, Into: &h.Others}); err != nil {
-		return nil, fmt.Errorf("application.history: %w", err)
+		return nil, nil, fmt.Errorf("application.show: %w", err)
 	}
 	for i := range h.Versions {
 		h.Versions[i].Form.Normalize()
 	}
-	return h, nil
+	return &row.Application, h, nil
 }
 
 // visibleHistory is application id's History if u may see the application.
 func (s *Service) visibleHistory(ctx context.Context, u *account.User, id int64) (*History, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
-		return nil, err
-	}
-	return s.history(ctx, id, false)
+	_, h, err := s.show(ctx, u, id, false)
+	return h, err
 }
 
 // Post is one message of the thread.

@@ -13,15 +13,21 @@ FROM users u
 JOIN organization_members m ON m.user_id = u.id
 WHERE m.organization_id = $1 AND u.active AND u.notify_email
 
--- name: application-history
--- The application's history ($1), oldest first, in one statement: what
--- happened to it, every version sent (with its form) and its thread with
--- the IPA, each a JSON array; and when $2 (for the IPA), the charity's
--- other applications sent, newest first, with their awards: the track
--- record the board weighs. Its page shows all four; as four statements
--- they cost it more than the rows they read. $2 is read as (SELECT $2),
--- so that one plan serves the IPA and the charity (docs/architecture.md).
-SELECT
+-- name: application-show
+-- Application $1 as its page shows it, if reader $3 may see it (the IPA,
+-- $2, sees every one; a charity's member, their charity's), in one
+-- statement: its row, and its history oldest first: what happened to it,
+-- every version sent (with its form) and its thread with the IPA, each a
+-- JSON array; and when $4 (for the IPA), the charity's other applications
+-- sent, newest first, with their awards: the track record the board weighs.
+-- As five statements they cost its page more than the rows they read. The
+-- flags are read as (SELECT $n), so that one plan serves every reader
+-- (docs/architecture.md).
+SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
+    a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
+    a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
+    CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
+    a.created_at, a.decline_reason, a.stage, a.invitation_due,
     (SELECT coalesce(json_agg(json_build_object('at', e.at, 'actor_name', coalesce(u.name, ''), 'event', e.event,
             'to_status', e.to_status, 'note', e.note) ORDER BY e.at, e.id), '[]')
         FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
@@ -34,11 +40,16 @@ SELECT
             'created_at', m.created_at, 'about', coalesce(m.about, '')) ORDER BY m.created_at, m.id), '[]')
         FROM application_messages m JOIN users u ON u.id = m.author_id
         WHERE m.application_id = $1) AS messages,
-    CASE WHEN (SELECT $2::boolean) THEN (SELECT coalesce(json_agg(json_build_object('id', o.id, 'status', o.status, 'title', o.title,
-            'submitted_at', o.submitted_at, 'awarded_cents', coalesce(w.amount_cents, 0), 'paid_cents', coalesce(w.paid_cents, 0))
-            ORDER BY o.submitted_at DESC, o.id DESC), '[]')
-        FROM (SELECT b.id, b.status, b.title, b.submitted_at
-              FROM applications a JOIN applications b ON b.organization_id = a.organization_id
-              WHERE a.id = $1 AND b.id <> a.id AND b.version > 0
-              ORDER BY b.submitted_at DESC, b.id DESC LIMIT 50) o
-        LEFT JOIN awards w ON w.application_id = o.id) END AS others
+    CASE WHEN (SELECT $4::boolean) THEN (SELECT coalesce(json_agg(json_build_object('id', p.id, 'status', p.status, 'title', p.title,
+            'submitted_at', p.submitted_at, 'awarded_cents', coalesce(w.amount_cents, 0), 'paid_cents', coalesce(w.paid_cents, 0))
+            ORDER BY p.submitted_at DESC, p.id DESC), '[]')
+        FROM (SELECT x.id, x.status, x.title, x.submitted_at
+              FROM applications x
+              WHERE x.organization_id = a.organization_id AND x.id <> a.id AND x.version > 0
+              ORDER BY x.submitted_at DESC, x.id DESC LIMIT 50) p
+        LEFT JOIN awards w ON w.application_id = p.id) END AS others
+FROM applications a
+JOIN organizations o ON o.id = a.organization_id
+JOIN funding_rounds r ON r.id = a.round_id
+WHERE a.id = $1
+    AND ((SELECT $2::boolean) OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.user_id = $3))
