@@ -212,10 +212,11 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	}
 	defer os.RemoveAll(env["DATA_DIR"])
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	p, err := portal.New(ctx, cfg, pool, portal.Options{Log: quiet})
+	p, err := portal.New(ctx, cfg, pool, portal.Options{Log: quiet, DatabaseURL: dbURL})
 	if err != nil {
 		return nil, err
 	}
+	defer p.Close()
 	if _, err := p.Accounts.SeedDemo(ctx); err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func createAdmin(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	pool, stop, err := database(ctx, cfg, log)
+	pool, _, stop, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func createAdmin(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 // seedDemoCmd loads the demo accounts and the demo's history into the
 // configured database.
 func seedDemoCmd(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	pool, stop, err := database(ctx, cfg, log)
+	pool, _, stop, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

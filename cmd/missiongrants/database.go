@@ -18,23 +18,24 @@ const embeddedDatabase = "missiongrants"
 
 // database opens DATABASE_URL, or on the embedded default starts (or reuses)
 // the private cluster under DATA_DIR. It migrates the schema either way, and
-// the returned stop closes the pool and stops a cluster it started.
-func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
-	url := cfg.DatabaseURL
+// the returned stop closes the pool and stops a cluster it started. url is
+// the database's, the embedded one's included.
+func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (pool *sqlx.DB, url string, stop func(), err error) {
+	url = cfg.DatabaseURL
 	var cluster *devdb.Cluster
 	if cfg.Embedded() {
 		dir, err := devdb.ForDataDir(cfg.DataDir)
 		if err != nil {
-			return nil, nil, err
+			return nil, "", nil, err
 		}
 		log.Info("starting the embedded PostgreSQL cluster", "dir", dir)
 		cluster, err = devdb.Start(ctx, devdb.Options{Dir: dir, Durable: true})
 		if err != nil {
-			return nil, nil, err
+			return nil, "", nil, err
 		}
 		if err := devdb.EnsureDatabase(ctx, cluster.URL("postgres"), embeddedDatabase); err != nil {
 			_ = cluster.Stop()
-			return nil, nil, err
+			return nil, "", nil, err
 		}
 		url = cluster.URL(embeddedDatabase)
 	}
@@ -47,21 +48,21 @@ func database(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqlx.
 			}
 		}
 	}
-	pool, err := db.Open(ctx, url)
+	pool, err = db.Open(ctx, url)
 	if err != nil {
 		stopCluster()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	if err := migrations.Up(ctx, pool.DB); err != nil {
 		pool.Close()
 		stopCluster()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return pool, func() { pool.Close(); stopCluster() }, nil
+	return pool, url, func() { pool.Close(); stopCluster() }, nil
 }
 
 func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	pool, stop, err := database(ctx, cfg, log)
+	pool, _, stop, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

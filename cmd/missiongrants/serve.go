@@ -23,15 +23,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return fmt.Errorf("LISTEN_ADDR=%s: %w", cfg.ListenAddr, err)
 	}
 	defer listener.Close()
-	pool, stopDB, err := database(ctx, cfg, log)
+	pool, url, stopDB, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer stopDB()
-	a, err := portal.New(ctx, cfg, pool, portal.Options{Log: log, Work: true})
+	a, err := portal.New(ctx, cfg, pool, portal.Options{Log: log, Work: true, DatabaseURL: url})
 	if err != nil {
 		return err
 	}
+	defer a.Close()
 	if cfg.Embedded() {
 		if err := seedDemo(ctx, a); err != nil {
 			return err

@@ -111,6 +111,8 @@ type Service struct {
 	// ReportDueDays: a funded trip's report is due this long after it ends;
 	// a charity with one overdue does not pass screening.
 	ReportDueDays int
+	changes       *db.Changes
+	roundNames    db.Cached[[]Round]
 }
 
 // DeclineLetters writes the letter that goes with a decline, as a PDF named
@@ -127,6 +129,9 @@ type Options struct {
 	BaseURL       string           // for links in emails
 	Now           func() time.Time // the clock; nil: time.Now
 	ReportDueDays int              // 0: report.DefaultDueDays
+	// Changes says when a table changed, for what the service keeps from
+	// one request to the next; nil: it keeps nothing.
+	Changes *db.Changes
 }
 
 // New builds the service.
@@ -137,7 +142,10 @@ func New(pool *sqlx.DB, o Options) *Service {
 	if o.ReportDueDays <= 0 {
 		o.ReportDueDays = report.DefaultDueDays
 	}
-	return &Service{db: pool, outbox: o.Outbox, letters: o.Letters, notices: notify.New(o.Outbox, o.Now), base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
+	s := &Service{db: pool, outbox: o.Outbox, letters: o.Letters, notices: notify.New(o.Outbox, o.Now), base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays,
+		changes: o.Changes}
+	s.roundNames = db.Cached[[]Round]{Changes: o.Changes, Table: "funding_rounds", Load: s.loadRoundNames}
+	return s
 }
 
 func (s *Service) today() time.Time {

@@ -47,8 +47,14 @@ var (
 // closed and dropped at cleanup. Safe for parallel tests.
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
-	u := NewURL(t)
-	pool, err := db.Open(context.Background(), u) // the portal's own pool: its limits and prepared statements
+	return Open(t, NewURL(t))
+}
+
+// Open is the portal's own pool (its limits and prepared statements) on
+// database url, closed at cleanup.
+func Open(t testing.TB, url string) *sqlx.DB {
+	t.Helper()
+	pool, err := db.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}

@@ -53,7 +53,13 @@ type Portal struct {
 	// Now is the one clock: every service and the web layer read the date
 	// from it, so a test that sets it moves the whole portal.
 	Now func() time.Time
+	// Changes hears which tables changed, for what services keep between
+	// requests; nil without Options.DatabaseURL.
+	Changes *db.Changes
 }
+
+// Close stops what New started beside the pool and the jobs.
+func (a *Portal) Close() error { return a.Changes.Close() }
 
 // Options are how the commands and the tests differ.
 type Options struct {
@@ -65,6 +71,9 @@ type Options struct {
 	// when they choose, on their clock, instead of at start.
 	NoPeriodic bool
 	Now        func() time.Time // nil: time.Now
+	// DatabaseURL is the pool's database, which the services' caches
+	// listen to for changes (db.Changes); empty: they keep nothing.
+	DatabaseURL string
 }
 
 // New wires the services.
@@ -94,6 +103,11 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	docs := document.New(pool, document.Options{Store: store, MaxBytes: cfg.UploadMaxBytes, Scanner: document.NewScanner(cfg.ClamdAddress),
 		Now: now, Log: log.With("component", "documents")})
 	a := &Portal{Config: cfg, DB: pool, Catalog: cat, Log: log, Docs: docs, Metrics: metrics.New(), Now: now}
+	if o.DatabaseURL != "" {
+		if a.Changes, err = db.ListenForChanges(o.DatabaseURL); err != nil {
+			return nil, err
+		}
+	}
 	// The periodic tasks call services built below: the job client carries
 	// the outbox they send mail through.
 	periodic := []job.Periodic{
@@ -117,6 +131,7 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 		Periodic:     periodic,
 	})
 	if err != nil {
+		a.Close()
 		return nil, err
 	}
 	outbox := &mail.Outbox{Composer: mail.NewComposer(cat), Queue: jobs}
@@ -125,7 +140,8 @@ func New(ctx context.Context, cfg *config.Config, pool *sqlx.DB, o Options) (*Po
 	a.Jobs = jobs
 	a.Accounts = account.New(pool, account.Options{Outbox: outbox, BaseURL: base, Now: now, SessionIdle: cfg.SessionIdleTimeout})
 	a.Orgs = organization.New(pool, organization.Options{Outbox: outbox, BaseURL: base, Now: now})
-	a.Apps = application.New(pool, application.Options{Outbox: outbox, Letters: paper, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays})
+	a.Apps = application.New(pool, application.Options{Outbox: outbox, Letters: paper, BaseURL: base, Now: now, ReportDueDays: cfg.ReportDueDays,
+		Changes: a.Changes})
 	a.Reviews = review.New(pool, review.Options{Now: now})
 	a.Assign = assign.New(pool, assign.Options{Outbox: outbox, BaseURL: base, Now: now})
 	a.Votes = vote.New(pool, vote.Options{Outbox: outbox, Papers: paper, Rules: voteRules(cfg), BaseURL: base, Now: now})

@@ -264,3 +264,35 @@ func TestBoardQueueSearchOfACommonWord(t *testing.T) {
 	wantStatus(t, short, http.StatusUnprocessableEntity)
 	mustContain(t, short, "Type at least 3 characters to search.")
 }
+
+// The queue's round filter is kept between requests (application.RoundNames)
+// and must still name every round as it now is: one the admin has just
+// saved, in the next page; one another process changed, once this one has
+// heard of it.
+func TestBoardQueueRoundFilterFollowsTheRounds(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	admin, bruno := s.loginAs(t, people[demoAdmin]), s.loginAs(t, people[demoBoard])
+	mustNotContain(t, bruno.get("/board/applications"), "Autumn 2027 missions")
+
+	wantRedirect(t, admin.post("/admin/rounds", url.Values{"name": {"Autumn 2027 missions"}, "name_es": {"Misiones de otoño 2027"},
+		"rolling": {"yes"}, "budget": {"100000"}}), "/admin/rounds")
+	var id int64
+	must(t, s.db.Get(&id, `SELECT id FROM funding_rounds WHERE name = 'Autumn 2027 missions'`))
+	mustContain(t, bruno.get("/board/applications"), `<option value="`+itoa(id)+`">Autumn 2027 missions</option>`)
+
+	wantRedirect(t, admin.post("/admin/rounds/"+itoa(id), url.Values{"name": {"Autumn 2027 heart missions"}, "name_es": {"Misiones de otoño 2027"},
+		"rolling": {"yes"}, "budget": {"100000"}}), "/admin/rounds")
+	mustContain(t, bruno.get("/board/applications"), "Autumn 2027 heart missions")
+
+	heard := s.changes.Heard()
+	_, err := s.db.Exec(`UPDATE funding_rounds SET name = 'Autumn 2027 cardiac missions' WHERE id = $1`, id)
+	must(t, err)
+	select {
+	case <-heard:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the portal did not hear of the change in 10 s")
+	}
+	mustContain(t, bruno.get("/board/applications"), "Autumn 2027 cardiac missions")
+}

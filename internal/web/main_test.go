@@ -16,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"missiongrants/internal/config"
+	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/portal"
 	"missiongrants/internal/testenv"
@@ -30,11 +31,17 @@ type testServer struct {
 	db    *sqlx.DB
 	mail  *testenv.MailServer // nil in the fast tier: see messages
 	clock *testenv.Clock
+	// changes hears the database's changes (nil on newTestServerOn's
+	// pools): a test waits on it for another process's change.
+	changes *db.Changes
 }
 
+// newTestServer listens to its database for changes (DATABASE_URL), as the
+// binary does, so that what services keep between requests is tested too.
 func newTestServer(t testing.TB) *testServer {
 	t.Helper()
-	return newTestServerOn(t, dbtest.New(t))
+	u := dbtest.NewURL(t)
+	return newTestServerEnv(t, dbtest.Open(t, u), map[string]string{"DATABASE_URL": u})
 }
 
 func newTestServerOn(t testing.TB, pool *sqlx.DB) *testServer {
@@ -66,10 +73,12 @@ func newTestServerEnv(t testing.TB, pool *sqlx.DB, extra map[string]string) *tes
 	clock := &testenv.Clock{}
 	// NoPeriodic: a test runs a periodic task itself when it means to,
 	// rather than having one start with the jobs and race it.
-	p, err := portal.New(context.Background(), cfg, pool, portal.Options{Log: slog.New(slog.DiscardHandler), Work: true, NoPeriodic: true, Now: clock.Now})
+	p, err := portal.New(context.Background(), cfg, pool, portal.Options{Log: slog.New(slog.DiscardHandler), Work: true, NoPeriodic: true, Now: clock.Now,
+		DatabaseURL: cfg.DatabaseURL})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = p.Close() })
 	if err := p.Jobs.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +91,7 @@ func newTestServerEnv(t testing.TB, pool *sqlx.DB, extra map[string]string) *tes
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{Server: s, db: pool, mail: mp, clock: clock}
+	return &testServer{Server: s, db: pool, mail: mp, clock: clock, changes: p.Changes}
 }
 
 // client is one browser: it keeps cookies and sends the CSRF token with
