@@ -77,7 +77,8 @@ func (c *Changes) version(table string) (v [2]uint64, ok bool) {
 	return [2]uint64{c.epoch, c.seen[table]}, !c.down
 }
 
-// Heard is closed at the next change heard.
+// Heard is closed at the next change heard, or when the connection comes
+// back.
 func (c *Changes) Heard() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
