@@ -111,7 +111,6 @@ type Service struct {
 	// ReportDueDays: a funded trip's report is due this long after it ends;
 	// a charity with one overdue does not pass screening.
 	ReportDueDays int
-	changes       *db.Changes
 	roundNames    db.Cached[[]Round]
 }
 
@@ -142,8 +141,7 @@ func New(pool *sqlx.DB, o Options) *Service {
 	if o.ReportDueDays <= 0 {
 		o.ReportDueDays = report.DefaultDueDays
 	}
-	s := &Service{db: pool, outbox: o.Outbox, letters: o.Letters, notices: notify.New(o.Outbox, o.Now), base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays,
-		changes: o.Changes}
+	s := &Service{db: pool, outbox: o.Outbox, letters: o.Letters, notices: notify.New(o.Outbox, o.Now), base: strings.TrimRight(o.BaseURL, "/"), now: o.Now, ReportDueDays: o.ReportDueDays}
 	s.roundNames = db.Cached[[]Round]{Changes: o.Changes, Table: "funding_rounds", Load: s.loadRoundNames}
 	return s
 }

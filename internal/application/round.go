@@ -169,7 +169,7 @@ func (s *Service) SaveRound(ctx context.Context, a account.Actor, u *account.Use
 		return audit.Record(ctx, tx, a.Event("round.saved", "funding_round", id, map[string]any{"name": r.Name, "rolling": r.Rolling, "budget_cents": r.Budget}))
 	})
 	if err == nil {
-		s.changes.Changed("funding_rounds")
+		s.roundNames.Changed()
 	}
 	return id, err
 }

@@ -105,6 +105,10 @@ type Cached[T any] struct {
 	value *T
 }
 
+// Changed counts a change this process has just committed to the table
+// (Changes.Changed): the next Get reads again.
+func (c *Cached[T]) Changed() { c.Changes.Changed(c.Table) }
+
 // Get is the value, read again if the table has changed since it was.
 func (c *Cached[T]) Get(ctx context.Context) (T, error) {
 	if c.Changes == nil {
