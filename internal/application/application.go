@@ -192,9 +192,11 @@ type Shown struct {
 	Timeline []TimelineEntry
 	Versions []Version
 	Messages []Post
-	// Others are the charity's other applications sent, newest first (50
-	// at most), for the IPA; nil for the charity.
-	Others []Earlier
+	// Others are the charity's other applications sent, newest first
+	// (OthersShown at most), for the IPA; nil for the charity. MoreOthers:
+	// it has sent more.
+	Others     []Earlier
+	MoreOthers bool
 }
 
 // Show returns application id with its parts if u may see it, in two
@@ -211,7 +213,7 @@ func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, 
 		return nil, err
 	}
 	return &Shown{Application: a, Viewer: who, Can: policy.For(who, facts),
-		Timeline: h.Timeline, Versions: h.Versions, Messages: h.Messages, Others: h.Others}, nil
+		Timeline: h.Timeline, Versions: h.Versions, Messages: h.Messages, Others: h.Others, MoreOthers: h.MoreOthers}, nil
 }
 
 // Can is what u may do to application id now, for a page other than the

@@ -42,7 +42,13 @@ type History struct {
 	Versions []Version
 	Messages []Post
 	Others   []Earlier // read only when asked for (show's others)
+	// MoreOthers: the charity has sent more than the Others listed.
+	MoreOthers bool
 }
+
+// OthersShown is how many of the charity's other applications its
+// application's page lists, newest first; the rest are a search away.
+const OthersShown = 5
 
 // show reads application id with its History in one statement, if u may
 // see it; with the charity's other applications when others and u is of
@@ -62,6 +68,9 @@ func (s *Service) show(ctx context.Context, u *account.User, id int64, others bo
 	if err := db.DecodeJSON(db.JSONColumn{JSON: row.Timeline, Into: &h.Timeline}, db.JSONColumn{JSON: row.Versions, Into: &h.Versions},
 		db.JSONColumn{JSON: row.Messages, Into: &h.Messages}, db.JSONColumn{JSON: row.Others, Into: &h.Others}); err != nil {
 		return nil, nil, fmt.Errorf("application.show: %w", err)
+	}
+	if len(h.Others) > OthersShown {
+		h.Others, h.MoreOthers = h.Others[:OthersShown], true
 	}
 	for i := range h.Versions {
 		h.Versions[i].Form.Normalize()

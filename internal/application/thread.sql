@@ -20,6 +20,8 @@ WHERE m.organization_id = $1 AND u.active AND u.notify_email
 -- every version sent (with its form) and its thread with the IPA, each a
 -- JSON array; and when $4 (for the IPA), the charity's other applications
 -- sent, newest first, with their awards: the track record the board weighs.
+-- Six of them: the page lists five and, when there is a sixth, links to the
+-- rest (application.OthersShown). Fifty cost half the statement.
 -- As five statements they cost its page more than the rows they read. The
 -- flags are read as (SELECT $n), so that one plan serves every reader
 -- (docs/architecture.md).
@@ -46,7 +48,7 @@ SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r
         FROM (SELECT x.id, x.status, x.title, x.submitted_at
               FROM applications x
               WHERE x.organization_id = a.organization_id AND x.id <> a.id AND x.version > 0
-              ORDER BY x.submitted_at DESC, x.id DESC LIMIT 50) p
+              ORDER BY x.submitted_at DESC, x.id DESC LIMIT 6) p
         LEFT JOIN awards w ON w.application_id = p.id) END AS others
 FROM applications a
 JOIN organizations o ON o.id = a.organization_id

@@ -2,9 +2,7 @@ package web
 
 import (
 	"errors"
-	"missiongrants/internal/policy"
-	"missiongrants/internal/refusal"
-	"missiongrants/internal/web/view"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -13,8 +11,11 @@ import (
 	"missiongrants/internal/application"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/money"
+	"missiongrants/internal/policy"
+	"missiongrants/internal/refusal"
 	"missiongrants/internal/review"
 	"missiongrants/internal/vote"
+	"missiongrants/internal/web/view"
 )
 
 // The board's part of the application page (application_show): screening
@@ -54,6 +55,9 @@ func (s *Server) loadBoard(c *gin.Context, p *applicationShowPage) error {
 		Standing:    review.Standing{Declared: p.viewer.Declared, Recused: p.viewer.Recused}}
 	p.Board = b
 	b.Others = p.others
+	if p.moreOthers {
+		b.AllOthers = "/board/applications?" + url.Values{"q": {a.OrganizationName}}.Encode()
+	}
 	if can.Do(policy.SeeReviews) {
 		var err error
 		if b.Outcomes, err = s.outcomeHistory(c, &p.Page, a.OrganizationID, a.ID); err != nil {

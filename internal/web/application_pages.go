@@ -221,10 +221,11 @@ func (s *Server) autosaved(c *gin.Context, saved application.Saved, err error, s
 type applicationShowPage struct {
 	view.ApplicationShow
 
-	viewer   policy.Person
-	others   []application.Earlier // the board's history of the charity
-	vote     *vote.Vote            // see currentVote
-	voteRead bool
+	viewer     policy.Person
+	others     []application.Earlier // the board's history of the charity
+	moreOthers bool                  // and it has sent more
+	vote       *vote.Vote            // see currentVote
+	voteRead   bool
 }
 
 func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShowPage, error) {
@@ -235,7 +236,7 @@ func (s *Server) applicationShowPage(c *gin.Context, id int64) (*applicationShow
 	}
 	a := sh.Application
 	p := &applicationShowPage{ApplicationShow: view.ApplicationShow{Page: s.page(c), App: a, Member: sh.Viewer.Member, Can: sh.Can,
-		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}, viewer: sh.Viewer, others: sh.Others}
+		Timeline: sh.Timeline, Versions: sh.Versions, Messages: sh.Messages}, viewer: sh.Viewer, others: sh.Others, moreOthers: sh.MoreOthers}
 	p.Currency = a.Currency
 	if n := len(p.Versions); n >= 2 {
 		p.Changes = application.Diff(p.Versions[n-2].Form, p.Versions[n-1].Form)

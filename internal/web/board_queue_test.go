@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -295,4 +296,52 @@ func TestBoardQueueRoundFilterFollowsTheRounds(t *testing.T) {
 		t.Fatal("the portal did not hear of the change in 10 s")
 	}
 	mustContain(t, bruno.get("/board/applications"), "Autumn 2027 cardiac missions")
+}
+
+// The application's page lists the charity's five newest other
+// applications and, when it has sent more, links to the queue searched for
+// the charity, which lists them all.
+func TestBoardSeesTheCharitysOtherApplications(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	people := s.seedDemo(t)
+	ch := s.newCharity(t, "en", "Quetzal")
+	bruno := s.loginAs(t, people[demoBoard])
+	var apps []string
+	for i := range 7 {
+		apps = append(apps, ch.submitted(fmt.Sprintf("Trip number %d", i+1)))
+	}
+	history := regexp.MustCompile(`(?s)<section class="panel" id="history".*?</section>`)
+	listed := func(page string) []string {
+		var ids []string
+		for _, m := range regexp.MustCompile(`<li>\s*<a href="/applications/(\d+)">`).FindAllStringSubmatch(history.FindString(page), -1) {
+			ids = append(ids, m[1])
+		}
+		return ids
+	}
+
+	second := bruno.get(apps[1])
+	wantStatus(t, second, http.StatusOK)
+	newest := []string{appID(apps[6]), appID(apps[5]), appID(apps[4]), appID(apps[3]), appID(apps[2])}
+	if got := listed(second.Body.String()); !slices.Equal(got, newest) {
+		t.Errorf("the second application's page lists %v of the charity's others, want the five newest %v", got, newest)
+	}
+	link := regexp.MustCompile(`<a href="(/board/applications\?q=[^"]+)">` + regexp.QuoteMeta(s.text("en", "page.board.history_all"))).
+		FindStringSubmatch(history.FindString(second.Body.String()))
+	if link == nil {
+		t.Fatal("no link to the charity's other applications")
+	}
+	all := queueIDs(t, bruno.get(html.UnescapeString(link[1])).Body.String())
+	for _, app := range apps {
+		if !slices.Contains(all, appID(app)) {
+			t.Errorf("the queue searched for the charity lists %v, not %s", all, app)
+		}
+	}
+
+	// With five others, all are listed and there is nothing more to find.
+	_, err := s.db.Exec(`WITH o AS (INSERT INTO organizations (legal_name, country, registration_number, created_by)
+			VALUES ('Another charity', 'HN', 'R-2', $2) RETURNING id)
+		UPDATE applications SET organization_id = (SELECT id FROM o) WHERE id = $1`, appID(apps[0]), s.userID(t, demoBoard))
+	must(t, err)
+	mustNotContain(t, bruno.get(apps[6]), s.text("en", "page.board.history_all"))
 }

@@ -59,6 +59,9 @@ type Board struct {
 	CommentBody string
 
 	Others []application.Earlier
+	// AllOthers is the queue searched for the charity's name, when it has
+	// sent more applications than Others lists; empty otherwise.
+	AllOthers string
 	// Outcomes are the charity's earlier trips with their reports and
 	// outcomes, for those who may read the board's work (policy.SeeReviews);
 	// nil otherwise, or when the charity has no earlier trip.
