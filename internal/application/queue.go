@@ -293,16 +293,21 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	if (f.NeedsMyReview || f.NeedsMyVote || f.AssignedToMe) && !u.IsBoard {
 		b.WriteString(` AND false`) // only board members review and vote
 	}
+	// The reader's id is read as (SELECT $1::bigint) in these filters, as
+	// the flags of other statements are (docs/architecture.md): its value
+	// then cannot move the planner's estimates, and one plan serves every
+	// member. As $1, PostgreSQL planned "needs my review" anew at each
+	// request at 1,000 applications (4.3 ms).
 	if f.NeedsMyReview {
-		b.WriteString(` AND a.status IN ('in_review', 'voting') AND $1 <> ALL(a.reviewed_by) AND $1 <> ALL(a.recused_by)`)
+		b.WriteString(` AND a.status IN ('in_review', 'voting') AND (SELECT $1::bigint) <> ALL(a.reviewed_by) AND (SELECT $1::bigint) <> ALL(a.recused_by)`)
 	}
 	if f.AssignedToMe {
-		b.WriteString(` AND $1 = ANY(a.assigned_to)`)
+		b.WriteString(` AND (SELECT $1::bigint) = ANY(a.assigned_to)`)
 	}
 	if f.NeedsMyVote {
 		b.WriteString(` AND EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id AND v.closed_at IS NULL AND v.closes_at > $2
 				AND NOT EXISTS (SELECT 1 FROM ballots bl WHERE bl.vote_id = v.id AND bl.user_id = $1))
-			AND $1 <> ALL(a.recused_by)`)
+			AND (SELECT $1::bigint) <> ALL(a.recused_by)`)
 	}
 	switch {
 	case f.Search != "" && len(matches) == 0 && matches != nil:
