@@ -199,19 +199,16 @@ type Shown struct {
 	MoreOthers bool
 }
 
-// Show returns application id with its parts if u may see it, in two
-// statements: the application with its history (and, for the IPA, the
-// charity's other applications), and what the rules need of it
-// (policy.Load).
+// Show returns application id with its parts if u may see it, in one
+// statement: the application with its history (and, for the IPA, the
+// charity's other applications), and what the rules need of it (as
+// policy.Load reads it).
 func (s *Service) Show(ctx context.Context, u *account.User, id int64) (*Shown, error) {
-	a, h, err := s.show(ctx, u, id, true)
+	a, h, known, err := s.show(ctx, u, id, true)
 	if err != nil {
 		return nil, err
 	}
-	who, facts, err := policy.Load(ctx, s.db, u, id, s.now(), policy.NoLock)
-	if err != nil {
-		return nil, err
-	}
+	who, facts := known.Split(u, a.Status)
 	return &Shown{Application: a, Viewer: who, Can: policy.For(who, facts),
 		Timeline: h.Timeline, Versions: h.Versions, Messages: h.Messages, Others: h.Others, MoreOthers: h.MoreOthers}, nil
 }

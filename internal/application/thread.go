@@ -51,23 +51,24 @@ type History struct {
 const OthersShown = 5
 
 // show reads application id with its History in one statement, if u may
-// see it; with the charity's other applications when others and u is of
-// the IPA.
-func (s *Service) show(ctx context.Context, u *account.User, id int64, others bool) (*Application, *History, error) {
+// see it, and what the rules need to know of u and of it (policy.Known);
+// with the charity's other applications when others and u is of the IPA.
+func (s *Service) show(ctx context.Context, u *account.User, id int64, others bool) (*Application, *History, policy.Known, error) {
 	var row struct {
 		Application
+		policy.Known
 		Timeline []byte `db:"timeline"`
 		Versions []byte `db:"versions"`
 		Messages []byte `db:"messages"`
 		Others   []byte `db:"others"` // null unless asked for
 	}
-	if err := s.db.GetContext(ctx, &row, sqlShow, id, u.IPA(), u.ID, others && u.IPA()); err != nil {
-		return nil, nil, fmt.Errorf("application.show: %w", db.NotFound(err))
+	if err := s.db.GetContext(ctx, &row, sqlShow, id, u.IPA(), u.ID, others && u.IPA(), s.now()); err != nil {
+		return nil, nil, policy.Known{}, fmt.Errorf("application.show: %w", db.NotFound(err))
 	}
 	h := &History{}
 	if err := db.DecodeJSON(db.JSONColumn{JSON: row.Timeline, Into: &h.Timeline}, db.JSONColumn{JSON: row.Versions, Into: &h.Versions},
 		db.JSONColumn{JSON: row.Messages, Into: &h.Messages}, db.JSONColumn{JSON: row.Others, Into: &h.Others}); err != nil {
-		return nil, nil, fmt.Errorf("application.show: %w", err)
+		return nil, nil, policy.Known{}, fmt.Errorf("application.show: %w", err)
 	}
 	if len(h.Others) > OthersShown {
 		h.Others, h.MoreOthers = h.Others[:OthersShown], true
@@ -75,12 +76,12 @@ func (s *Service) show(ctx context.Context, u *account.User, id int64, others bo
 	for i := range h.Versions {
 		h.Versions[i].Form.Normalize()
 	}
-	return &row.Application, h, nil
+	return &row.Application, h, row.Known, nil
 }
 
 // visibleHistory is application id's History if u may see the application.
 func (s *Service) visibleHistory(ctx context.Context, u *account.User, id int64) (*History, error) {
-	_, h, err := s.show(ctx, u, id, false)
+	_, h, _, err := s.show(ctx, u, id, false)
 	return h, err
 }
 

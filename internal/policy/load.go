@@ -41,10 +41,11 @@ func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now t
 	return p, f, nil
 }
 
-// factsRow is one application's facts as Load's statements read them.
-type factsRow struct {
-	ID       int64           `db:"id"`
-	Status   Status          `db:"status"`
+// Known is what application_facts (migrations/00042_application_facts.sql)
+// reads of a reader and an application, beside the application's row. Load
+// reads it; a statement that reads an application for its page may read it
+// in the same round trip, and Split makes of it what Load returns.
+type Known struct {
 	Member   bool            `db:"member"`
 	Signer   bool            `db:"signatory"`
 	Declared bool            `db:"declared"`
@@ -56,11 +57,22 @@ type factsRow struct {
 	ByBoard  bool            `db:"concept_by_board"`
 }
 
-func (row factsRow) split(u *account.User) (Person, Facts) {
-	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: row.Member, Signatory: row.Signer, Declared: row.Declared, Recused: row.Recused}
-	return p, Facts{Status: row.Status, VoteOpen: row.VoteOpen, Awarded: row.Awarded, Report: row.Report, Agreement: row.Agreed,
-		ConceptByBoard: row.ByBoard}
+// Split is u as the rules see them, and the facts of an application in
+// status, from what application_facts read.
+func (k Known) Split(u *account.User, status Status) (Person, Facts) {
+	p := Person{ID: u.ID, Admin: u.IsAdmin, Board: u.IsBoard, Member: k.Member, Signatory: k.Signer, Declared: k.Declared, Recused: k.Recused}
+	return p, Facts{Status: status, VoteOpen: k.VoteOpen, Awarded: k.Awarded, Report: k.Report, Agreement: k.Agreed,
+		ConceptByBoard: k.ByBoard}
 }
+
+// factsRow is one application's facts as Load's statements read them.
+type factsRow struct {
+	ID     int64  `db:"id"`
+	Status Status `db:"status"`
+	Known
+}
+
+func (row factsRow) split(u *account.User) (Person, Facts) { return row.Known.Split(u, row.Status) }
 
 // CanEach is what u may do to each of the applications ids at now, read in
 // one statement for a page that lists them; an application u may not see
