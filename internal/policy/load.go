@@ -37,7 +37,7 @@ func Load(ctx context.Context, q db.Querier, u *account.User, appID int64, now t
 	if err != nil {
 		return Person{}, Facts{}, fmt.Errorf("policy.Load: %w", db.NotFound(err))
 	}
-	p, f := row.split(u)
+	p, f := row.Split(u, row.Status)
 	return p, f, nil
 }
 
@@ -72,8 +72,6 @@ type factsRow struct {
 	Known
 }
 
-func (row factsRow) split(u *account.User) (Person, Facts) { return row.Known.Split(u, row.Status) }
-
 // CanEach is what u may do to each of the applications ids at now, read in
 // one statement for a page that lists them; an application u may not see
 // is left out.
@@ -84,7 +82,7 @@ func CanEach(ctx context.Context, q db.Querier, u *account.User, ids []int64, no
 	}
 	out := make(map[int64]Can, len(rows))
 	for _, row := range rows {
-		p, f := row.split(u)
+		p, f := row.Split(u, row.Status)
 		if Decide(p, f, View) == nil {
 			out[row.ID] = For(p, f)
 		}

@@ -32,7 +32,8 @@ FROM applications a CROSS JOIN LATERAL application_facts(a.id, a.organization_id
 WHERE a.id = ANY(ARRAY(SELECT unnest($1::bigint[])))
 
 -- name: policy-board
--- Every active board member as the rules see them on application $1.
+-- Every active board member as the rules see them on application $1 (the
+-- moment, now(), counts only for vote_open, which is not read here).
 SELECT u.id, u.is_admin, u.is_board, f.member, f.declared, f.recused
 FROM applications a
 CROSS JOIN users u
