@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"missiongrants/internal/account"
@@ -151,25 +153,25 @@ func (in QueueInput) Filter() (QueueFilter, error) {
 }
 
 // QueueRow is one application in the queue, with where the board stands on
-// it. Of the Application, only what a row shows is read: its ID, charity's
-// name, status, stage, title, country, trip, amount and submission; every
-// column read was decoded for each row at every visit.
+// it. Of the Application, only what a row shows is read (scanQueue): its
+// ID, charity's name, status, stage, title, country, trip, amount and
+// submission; every column read was decoded for each row at every visit.
 type QueueRow struct {
 	Application
-	ReviewCount  int  `db:"review_count"`
-	MeanMilli    *int `db:"mean_milli"` // mean weighted score × 1000; nil without reviews
-	ReviewedByMe bool `db:"reviewed_by_me"`
-	Recused      bool `db:"recused"`
-	VoteOpen     bool `db:"vote_open"`
-	VotedByMe    bool `db:"voted_by_me"`
-	AssignedToMe bool `db:"assigned_to_me"`
+	ReviewCount  int
+	MeanMilli    *int // mean weighted score × 1000; nil without reviews
+	ReviewedByMe bool
+	Recused      bool
+	VoteOpen     bool
+	VotedByMe    bool
+	AssignedToMe bool
 	// ToReview names the assigned reviewers who have not reviewed it yet;
 	// shown only as SeeAssignments allows (Viewer).
-	ToReview string `db:"to_review"`
+	ToReview string
 	// DeclaredByMe: the reader declared a conflict, or none, on it;
 	// MemberOfCharity: the reader is one of the charity's members.
-	DeclaredByMe    bool `db:"declared_by_me"`
-	MemberOfCharity bool `db:"member_of_charity"`
+	DeclaredByMe    bool
+	MemberOfCharity bool
 }
 
 // Viewer is reader u as the rules see them on the row's application, for
@@ -217,8 +219,8 @@ func (s *Service) Queue(ctx context.Context, u *account.User, f QueueFilter) (*Q
 		}
 	}
 	query, args := queueQuery(u, f, matches, s.now(), limit+1)
-	rows := make([]QueueRow, 0, limit+1) // sqlx appends each row: room for all, no copies as the slice grows
-	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	rows, err := scanQueue(ctx, s.db, query, args)
+	if err != nil {
 		return nil, fmt.Errorf("application.Queue: %w", err)
 	}
 	p := &QueuePage{Rows: rows}
@@ -357,6 +359,39 @@ func queueQuery(u *account.User, f QueueFilter, matches []int64, now time.Time, 
 	JOIN funding_rounds r ON r.id = q.round_id
 	LEFT JOIN votes v ON v.application_id = q.id AND v.closed_at IS NULL
 	ORDER BY q.submitted_at DESC, q.id DESC`, args
+}
+
+// scanQueue reads queueQuery's rows, its columns in their order. By hand,
+// as the exports read theirs: sqlx matched each row's columns to fields by
+// reflection again (a tenth of the queue's Go CPU with the scan around it).
+func scanQueue(ctx context.Context, db *sqlx.DB, query string, args []any) ([]QueueRow, error) {
+	rs, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	rows := make([]QueueRow, 0, QueueLimit+1)
+	for rs.Next() {
+		// Into the driver's own types (string, int64): into policy.Status
+		// or int, database/sql converts by reflection, an int through its
+		// decimal text.
+		var r QueueRow
+		var status string
+		var amount, reviews int64
+		var mean sql.NullInt64
+		if err := rs.Scan(&r.ID, &r.OrganizationName, &status, &r.Title, &r.Country, &r.TripStart, &r.TripEnd,
+			&amount, &r.Currency, &r.SubmittedAt, &r.Stage, &reviews, &mean, &r.AssignedToMe,
+			&r.ToReview, &r.ReviewedByMe, &r.Recused, &r.DeclaredByMe, &r.MemberOfCharity, &r.VoteOpen, &r.VotedByMe); err != nil {
+			return nil, err
+		}
+		r.Status, r.AmountRequested, r.ReviewCount = policy.Status(status), money.Cents(amount), int(reviews)
+		if mean.Valid {
+			m := int(mean.Int64)
+			r.MeanMilli = &m
+		}
+		rows = append(rows, r)
+	}
+	return rows, rs.Err()
 }
 
 // The search, in two steps. A term that names a few applications (a
