@@ -82,6 +82,9 @@ type Application struct {
 	// RoundClosesOn (read by ForUser only) is the last day its round takes
 	// applications; nil for a rolling round.
 	RoundClosesOn *time.Time `db:"round_closes_on"`
+	// HasVote (read by Show only): it was put to a vote at least once, so
+	// its page has a vote to read.
+	HasVote bool `db:"has_vote"`
 }
 
 // DisplayTitle is the submitted title, or the draft's while there is none.

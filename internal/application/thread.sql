@@ -23,14 +23,17 @@ WHERE m.organization_id = $1 AND u.active AND u.notify_email
 -- Six of them: the page lists five and, when there is a sixth, links to the
 -- rest (application.OthersShown). Fifty cost half the statement.
 -- With them, what the rules need to know of the reader at $5
--- (application_facts, as policy.Load reads it). As six statements they
--- cost its page more than the rows they read. The flags are read as
--- (SELECT $n), so that one plan serves every reader (docs/architecture.md).
+-- (application_facts, as policy.Load reads it), and whether it was ever
+-- put to a vote: most never are, and then the page does not ask for one.
+-- As six statements they cost its page more than the rows they read. The
+-- flags are read as (SELECT $n), so that one plan serves every reader
+-- (docs/architecture.md).
 SELECT a.id, a.organization_id, o.legal_name AS organization_name, a.round_id, r.name AS round_name, r.name_es AS round_name_es,
     a.status, a.version, a.title, a.country, a.trip_start, a.trip_end,
     a.amount_requested_cents, a.currency, a.submitted_at, a.draft_saved_at, a.draft_rev,
     CASE WHEN a.version = 0 THEN coalesce(a.draft->>'title', '') ELSE '' END AS draft_title,
     a.created_at, a.decline_reason, a.stage, a.invitation_due, f.*,
+    EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id) AS has_vote,
     (SELECT coalesce(json_agg(json_build_object('at', e.at, 'actor_name', coalesce(u.name, ''), 'event', e.event,
             'to_status', e.to_status, 'note', e.note) ORDER BY e.at, e.id), '[]')
         FROM application_events e LEFT JOIN users u ON u.id = e.actor_id

@@ -159,9 +159,9 @@ func (s *Server) loadVote(c *gin.Context, p *applicationShowPage) error {
 }
 
 // currentVote is the application's latest vote (nil: none), read once
-// for the page's several parts.
+// for the page's several parts, and not at all when it never had one.
 func (s *Server) currentVote(c *gin.Context, p *applicationShowPage) (*vote.Vote, error) {
-	if !p.voteRead {
+	if !p.voteRead && p.App.HasVote {
 		v, err := s.votes.Current(c.Request.Context(), currentUser(c), p.App.ID)
 		if err != nil {
 			return nil, err

@@ -68,6 +68,12 @@ func TestBoardPagesQueryCountDoesNotGrow(t *testing.T) {
 	// same path and differ only in what they list.
 	takePart(t, s.db, s.userID(t, demoBoard), load.Bare, load.Busy)
 	takePart(t, s.db, s.userID(t, demoAdminBoard), load.Bare, load.Busy)
+	// And an application in review that was never put to a vote.
+	var never int64
+	must(t, s.db.Get(&never, `SELECT min(a.id) FROM applications a
+		WHERE a.status = 'in_review' AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.application_id = a.id)`))
+	takePart(t, s.db, s.userID(t, demoBoard), never)
+	takePart(t, s.db, s.userID(t, demoAdminBoard), never)
 	// Reviewers are assigned: the busy application has several, the bare
 	// none; each viewer is assigned to every application free to them.
 	must(t, dbExec(s, `INSERT INTO assignments (application_id, user_id, assigned_by, assigned_at)
@@ -133,7 +139,13 @@ func TestBoardPagesQueryCountDoesNotGrow(t *testing.T) {
 		if nBare != nBusy || nBare == 0 {
 			t.Errorf("the application page sends %d statements without reviews and %d with 8 reviews, comments and ballots", nBare, nBusy)
 		}
-		t.Logf("statements per page: queue %d, application %d", n25, nBusy)
+		// Its page does not ask for a vote it never had.
+		unvoted, nNever := c.countedGet("/applications/" + itoa(never))
+		wantStatus(t, unvoted, http.StatusOK)
+		if nNever != nBare-1 {
+			t.Errorf("the page of an application never put to a vote sends %d statements, of one in a vote %d", nNever, nBare)
+		}
+		t.Logf("statements per page: queue %d, application %d (%d never put to a vote)", n25, nBusy, nNever)
 	}
 }
 
