@@ -24,7 +24,7 @@ WHERE m.organization_id = $1 AND u.active AND u.notify_email
 -- rest (application.OthersShown). Fifty cost half the statement.
 -- With them, what the rules need to know of the reader at $5
 -- (application_facts, as policy.Load reads it), and whether it was ever
--- put to a vote: most never are, and then the page does not ask for one.
+-- put to a vote: until it is, the page does not ask for one.
 -- As six statements they cost its page more than the rows they read. The
 -- flags are read as (SELECT $n), so that one plan serves every reader
 -- (docs/architecture.md).
