@@ -158,9 +158,14 @@ func startAttacker(ctx context.Context) (*attacker, error) {
 	return &attacker{cmd: cmd, in: in, enc: json.NewEncoder(in), dec: json.NewDecoder(bufio.NewReader(out))}, nil
 }
 
-// run sends one attack and waits for its result.
+// run sends one attack and waits for its result. An attack of no
+// duration sends nothing: vegeta would read it as "until stopped", and
+// nothing stops it (-warmup 0s is no warm-up).
 func (a *attacker) run(spec attackSpec) (attackResult, error) {
 	var r attackResult
+	if spec.Duration <= 0 && !spec.Once {
+		return r, nil
+	}
 	if err := a.enc.Encode(spec); err != nil {
 		return r, fmt.Errorf("the load generator: %w", err)
 	}

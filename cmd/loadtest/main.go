@@ -91,7 +91,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadtest: -runs must be at least 1")
 		os.Exit(2)
 	}
-	// vegeta sends a duration of 0 until stopped, and nothing stops it.
+	// A measurement of no duration would send nothing (attacker.run).
 	if o.duration <= 0 || o.rateDuration <= 0 || o.capacityDuration < 0 || o.warmup < 0 {
 		fmt.Fprintln(os.Stderr, "loadtest: -duration and -rate-duration must be more than 0, -warmup and -capacity-duration at least 0")
 		os.Exit(2)

@@ -273,10 +273,8 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	}
 	warm := fortunes
 	warm.Duration = o.warmup
-	if o.warmup > 0 { // 0 would be sent until stopped
-		if _, err := gen.run(warm); err != nil {
-			return nil, err
-		}
+	if _, err := gen.run(warm); err != nil {
+		return nil, err
 	}
 	for _, pg := range pages {
 		if !o.wanted(pg.name) {
@@ -319,12 +317,8 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 			if pg.once {
 				spec.Targets = pg.warm
 			}
-			// vegeta reads a duration of 0 as "until stopped": -warmup 0s
-			// is no warm-up, not one that never ends.
-			if o.warmup > 0 || pg.once {
-				if _, err := gen.run(spec); err != nil {
-					return nil, err
-				}
+			if _, err := gen.run(spec); err != nil {
+				return nil, err
 			}
 			if i == 0 {
 				if err := stats.reset(ctx); err != nil {
