@@ -33,16 +33,20 @@ type attackSpec struct {
 	Workers  int           // the closed loop's clients
 	Duration time.Duration // how long requests are sent
 	Want     int           // the status a good answer has
+	SlowOver time.Duration // requests slower than this are returned with when they were sent (0: none)
 }
 
 // attackResult is what the generator saw.
 type attackResult struct {
-	Requests int // answered with the status wanted
-	Sent     int // in all
-	Errors   int
-	FirstErr string
-	Elapsed  time.Duration
-	P50, P99 time.Duration
+	Requests  int // answered with the status wanted
+	Sent      int // in all
+	Errors    int
+	FirstErr  string
+	Elapsed   time.Duration
+	P50, P99  time.Duration
+	Start     time.Time     // when the first request was due
+	Slow      []slowRequest // the first maxSlow requests over SlowOver (tail.go)
+	SlowCount int           // every request over SlowOver
 }
 
 // attackerMain is the child: it runs attacks until its input ends.
@@ -101,6 +105,7 @@ func attack(client *http.Client, spec attackSpec) attackResult {
 	var r attackResult
 	latencies := make([]time.Duration, 0, 1<<14)
 	start := time.Now()
+	r.Start = start
 	for res := range a.Attack(targeter, pacer, spec.Duration, "") {
 		if res.Error == vegeta.ErrNoTargets.Error() {
 			continue
@@ -114,6 +119,12 @@ func attack(client *http.Client, spec attackSpec) attackResult {
 			continue
 		}
 		latencies = append(latencies, res.Latency)
+		if spec.SlowOver > 0 && res.Latency > spec.SlowOver {
+			r.SlowCount++
+			if len(r.Slow) < maxSlow {
+				r.Slow = append(r.Slow, slowRequest{At: res.Timestamp, Latency: res.Latency})
+			}
+		}
 	}
 	r.Elapsed = time.Since(start)
 	r.Requests = len(latencies)

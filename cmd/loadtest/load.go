@@ -105,6 +105,7 @@ func (v *visitor) target(method, path string, form url.Values) vegeta.Target {
 type measurement struct {
 	attackResult
 	self, server time.Duration
+	tail         tail // the open loop's: its slow requests, and the machine meanwhile
 }
 
 func (m measurement) rps() float64 { return float64(m.Requests) / max(m.Elapsed.Seconds(), 1e-9) }

@@ -48,6 +48,7 @@ func TestLoadToolRunsEveryPage(t *testing.T) {
 	report := render([]*scaleRun{run}, o, machine(server.version))
 	for _, want := range []string{"ceiling (fortunes)", "| review queue |", "| application page |", "| admin dashboard |",
 		"Where PostgreSQL's time went", "Load average", "Open loop at 40 applications", "| mix at 40/s |", "## Targets",
+		"The open loop's slow requests",
 		"CPU share of", "with GOGC=100 over with GOGC=400"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
@@ -87,5 +88,52 @@ func TestLoadToolRunsEveryPage(t *testing.T) {
 				t.Errorf("open loop, %s: %d answered, %d failed (%s)", p.name, m.Requests, m.Errors, m.FirstErr)
 			}
 		}
+	}
+}
+
+// Slow requests close together are one burst, the largest first.
+func TestBurstsGroupSlowRequestsSentTogether(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	at := func(ms int, latency time.Duration) slowRequest {
+		return slowRequest{At: t0.Add(time.Duration(ms) * time.Millisecond), Latency: latency}
+	}
+	got := bursts([]slowRequest{at(41000, 30*time.Millisecond), at(5000, 12*time.Millisecond),
+		at(41100, 45*time.Millisecond), at(41300, 20*time.Millisecond)})
+	if len(got) != 2 {
+		t.Fatalf("%d bursts, want 2: %+v", len(got), got)
+	}
+	if b := got[0]; b.requests != 3 || b.worst != 45*time.Millisecond || !b.from.Equal(t0.Add(41*time.Second)) ||
+		!b.to.Equal(t0.Add(41320*time.Millisecond)) {
+		t.Errorf("the largest burst is %+v, want the 3 requests from 41 s to 41.32 s, worst 45 ms", b)
+	}
+	if b := got[1]; b.requests != 1 || !b.from.Equal(t0.Add(5*time.Second)) {
+		t.Errorf("the second burst is %+v, want the one request at 5 s", b)
+	}
+}
+
+// PostgreSQL's log gives the checkpoints and autovacuum's work after the
+// offset, with how long each took; other lines are not events.
+func TestPGEventsAreReadFromTheLog(t *testing.T) {
+	before := "2026-12-07 10:00:00.000 UTC [7] LOG:  checkpoint starting: time\n"
+	log := before + `2026-12-07 10:00:01.500 UTC [9] LOG:  automatic vacuum of table "lt.public.sessions": index scans: 1
+	pages: 0 removed, 40 remain
+	system usage: CPU: user: 0.01 s, system: 0.00 s, elapsed: 0.35 s
+2026-12-07 10:00:02.000 UTC [12] ERROR:  relation "x" does not exist
+2026-12-07 10:00:03.250 UTC [7] LOG:  checkpoint complete: wrote 10 buffers (0.1%); write=1.1 s, sync=0.2 s, total=1.3 s
+`
+	path := t.TempDir() + "/postgres.log"
+	if err := os.WriteFile(path, []byte(log), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := readPGEvents(path, int64(len(before)))
+	if len(got) != 2 {
+		t.Fatalf("%d events, want the vacuum and the checkpoint's end: %+v", len(got), got)
+	}
+	if e := got[0]; !strings.HasPrefix(e.what, "automatic vacuum of table") || !strings.HasSuffix(e.what, ", elapsed 0.35 s") ||
+		e.at.Format(time.TimeOnly) != "10:00:01" {
+		t.Errorf("the first event is %+v, want the vacuum at 10:00:01 with its 0.35 s", e)
+	}
+	if e := got[1]; !strings.HasPrefix(e.what, "checkpoint complete") {
+		t.Errorf("the second event is %+v, want the checkpoint's end", e)
 	}
 }

@@ -71,7 +71,7 @@ func (p *openPage) p99() time.Duration {
 // from o.capacityFrom until the p99 passes capacityP99 (or o.capacityTo is
 // reached), and once more halfway between the last rate passed and the
 // first failed.
-func measureOpen(gen *attacker, cpu cpuMeter, pages []page, o options, log *slog.Logger) (*openLoop, error) {
+func measureOpen(gen *attacker, server *dbServer, pages []page, o options, log *slog.Logger) (*openLoop, error) {
 	ol := &openLoop{rate: o.rate, mixRate: o.mixRate}
 	var mains []page
 	for _, pg := range pages {
@@ -83,8 +83,12 @@ func measureOpen(gen *attacker, cpu cpuMeter, pages []page, o options, log *slog
 	if len(mains) == 0 {
 		return ol, nil
 	}
+	pgLog := server.logFile()
 	sendFor := func(targets []vegeta.Target, rate int, d time.Duration) (measurement, error) {
-		return hammer(gen, cpu, attackSpec{Targets: targets, Rate: rate, Duration: d, Want: mains[0].want})
+		w := watch(pgLog)
+		m, err := hammer(gen, server.cpu, attackSpec{Targets: targets, Rate: rate, Duration: d, Want: mains[0].want, SlowOver: slowOver})
+		m.tail = w.end(m.attackResult, pgLog)
+		return m, err
 	}
 	send := func(targets []vegeta.Target, rate int) (measurement, error) {
 		return sendFor(targets, rate, o.rateDuration)

@@ -88,6 +88,14 @@ func startServer(ctx context.Context, adminURL string, log *slog.Logger) (*dbSer
 	return s, nil
 }
 
+// logFile is the private cluster's log ("": the server is elsewhere).
+func (s *dbServer) logFile() string {
+	if s.cluster == nil {
+		return ""
+	}
+	return s.cluster.LogFile()
+}
+
 func (s *dbServer) stop() {
 	if s.cluster != nil {
 		_ = s.cluster.Remove()
@@ -232,7 +240,7 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 	if err != nil {
 		return nil, err
 	}
-	portalSrv := &http.Server{Handler: web.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	portalSrv := &http.Server{Handler: timed(web.Handler()), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = portalSrv.Serve(portalLn) }()
 	defer portalSrv.Close()
 
@@ -369,7 +377,7 @@ func measureScale(ctx context.Context, server *dbServer, n int, o options, log *
 		run.runs = append(run.runs, cr)
 	}
 	if o.openLoop(n) {
-		if run.open, err = measureOpen(gen, server.cpu, pages, o, log); err != nil {
+		if run.open, err = measureOpen(gen, server, pages, o, log); err != nil {
 			return nil, err
 		}
 	}

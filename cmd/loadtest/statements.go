@@ -15,6 +15,10 @@ import (
 var statementSettings = map[string]string{
 	"shared_preload_libraries":          "'pg_stat_statements'",
 	"pg_stat_statements.track_planning": "on",
+	// Logged with their times, for the open loop's slow requests (tail.go).
+	"log_checkpoints":             "on",
+	"log_autovacuum_min_duration": "0",
+	"log_min_duration_statement":  "20", // pgSlowStatement
 }
 
 // topStatement is one statement of a page's run.
