@@ -49,3 +49,8 @@ FROM applications a
 LEFT JOIN reports r ON r.application_id = a.id
 WHERE a.organization_id = $1 AND a.id <> $3 AND a.status = 'approved' AND a.trip_end < $4::date
 ORDER BY a.trip_end DESC, a.id DESC
+
+-- Where what the outcomes page reads stands: moved by every change to it,
+-- as the change commits (migrations/00043_outcomes_version.sql).
+-- name: outcomes-version
+SELECT n FROM outcomes_version

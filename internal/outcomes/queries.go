@@ -20,4 +20,5 @@ var (
 	sqlTrips           = queries.Get("outcomes-trips")
 	sqlUnseen          = queries.Get("outcomes-unseen")
 	sqlHistory         = queries.Get("outcomes-history")
+	sqlVersion         = queries.Get("outcomes-version")
 )

@@ -25,8 +25,9 @@ var ErrForbidden = refusal.Forbidden("error.http.403")
 
 // Service reads the trips' outcomes and keeps the reference mortality.
 type Service struct {
-	db  *sqlx.DB
-	now func() time.Time
+	db        *sqlx.DB
+	now       func() time.Time
+	overviews overviews // the outcomes page's figures, kept (Overview)
 }
 
 // Options are what the service needs besides its database.
@@ -152,14 +153,7 @@ type Trip struct {
 // charity's, in the order the trips ended, judged against ref; only the
 // trips that ended on since or after, unless since is zero.
 func (s *Service) Trips(ctx context.Context, orgID int64, since time.Time, ref Reference) ([]Trip, error) {
-	return s.trips(ctx, orgID, 0, since, ref)
-}
-
-// TripsSeenBy is Trips of every charity as reader u may see them: without
-// the trips of the charities whose outcomes u does not see (Unseen), so
-// that the outcomes page neither lists nor plots them, named or not.
-func (s *Service) TripsSeenBy(ctx context.Context, u *account.User, since time.Time, ref Reference) ([]Trip, error) {
-	return s.trips(ctx, 0, u.ID, since, ref)
+	return s.trips(ctx, orgID, []int64{}, since, ref)
 }
 
 // Querier runs a query whose rows are read as they come (a pool, a
@@ -172,7 +166,7 @@ type Querier interface {
 // nobody in particular) does not see: those the reader has a standing
 // conflict with (review's standing conflicts), whose trips they take no
 // part in judging. It is the one rule of what is left out for a reader,
-// wherever outcomes are read: the outcomes page (TripsSeenBy) and the
+// wherever outcomes are read: the outcomes page (Overview) and the
 // outcomes' exports (export.Outcomes, CaseMix, TripOutcomes) alike.
 func Unseen(ctx context.Context, q Querier, reader int64) ([]int64, error) {
 	out := []int64{}
@@ -194,11 +188,9 @@ func Unseen(ctx context.Context, q Querier, reader int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-func (s *Service) trips(ctx context.Context, orgID, reader int64, since time.Time, ref Reference) ([]Trip, error) {
-	unseen, err := Unseen(ctx, s.db, reader)
-	if err != nil {
-		return nil, err
-	}
+// trips reads the trips of charity orgID (0: every charity but those in
+// unseen) that ended on since or after.
+func (s *Service) trips(ctx context.Context, orgID int64, unseen []int64, since time.Time, ref Reference) ([]Trip, error) {
 	var from *string
 	if !since.IsZero() {
 		d := since.UTC().Format(time.DateOnly)

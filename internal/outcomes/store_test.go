@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
@@ -153,5 +154,99 @@ func TestTripsAndHistoryJudgedByTheReference(t *testing.T) {
 	got, _ = svc.Trips(ctx, 0, time.Time{}, ref)
 	if j := got[1].Judgement; j.Observed != 2 || math.Abs(j.Expected-(1.53+0.61)) > 1e-9 || len(j.LeftOut) != 0 {
 		t.Errorf("trip 2 with category 5: %+v", j)
+	}
+}
+
+// The outcomes page's figures are worked out once and kept while nothing
+// they are made of changes; each change to what they read (a report
+// accepted, its case mix, the reference, a charity's name, a trip's title)
+// makes the next view work them out again, and no other change does. A
+// reader with a standing conflict never gets the figures of one without.
+func TestOverviewKeptUntilWhatItReadsChanges(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	org, apps, admin, board := trips(t, pool)
+	svc := outcomes.New(pool, outcomes.Options{})
+	ctx := context.Background()
+	view := func() *outcomes.Overview {
+		t.Helper()
+		o, err := svc.Overview(ctx, admin, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	first := view()
+	if len(first.Funnel.Points) != 2 || len(first.Periods) != 3 || first.Funnel.Points[0].Trip.Title != "Trip 2025-03-10" {
+		t.Fatalf("the figures: %d points, %d periods", len(first.Funnel.Points), len(first.Periods))
+	}
+	if again := view(); again != first {
+		t.Error("nothing changed, yet the figures were worked out again")
+	}
+
+	// Changes the page does not read: a report's draft, an application's
+	// amount, a rolled-back acceptance.
+	pool.MustExec(`INSERT INTO reports (application_id, status, created_at, updated_at) VALUES ($1, 'draft', now(), now())`, apps[2])
+	pool.MustExec(`UPDATE applications SET amount_requested_cents = amount_requested_cents + 100 WHERE id = $1`, apps[0])
+	tx := pool.MustBegin()
+	accept := `UPDATE reports SET status = 'accepted', patients = 10, submitted_at = now(), accepted_at = now(), accepted_by = $2 WHERE application_id = $1`
+	tx.MustExec(accept, apps[2], admin.ID)
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if again := view(); again != first {
+		t.Error("a change the page does not read made it work its figures out again")
+	}
+
+	for _, change := range []struct {
+		what string
+		sql  string
+		args []any
+		saw  func(o *outcomes.Overview) bool
+	}{
+		{"a charity renamed", `UPDATE organizations SET legal_name = 'Corazones Unidos' WHERE id = $1`, []any{org},
+			func(o *outcomes.Overview) bool { return o.Funnel.Points[0].Trip.Organization == "Corazones Unidos" }},
+		{"a trip's title", `UPDATE applications SET title = 'Tegucigalpa 2025' WHERE id = $1`, []any{apps[0]},
+			func(o *outcomes.Overview) bool { return o.Funnel.Points[0].Trip.Title == "Tegucigalpa 2025" }},
+		{"a report accepted", accept, []any{apps[2], admin.ID}, nil},
+		{"its case mix", `INSERT INTO report_case_mix (application_id, age_group, category, cases, deaths, deaths_hospital, deaths_after, ssi, bsi)
+			VALUES ($1, 'child', '3', 10, 2, 2, 0, 0, 0)`, []any{apps[2]},
+			func(o *outcomes.Overview) bool { return len(o.Funnel.Points) == 3 }},
+		{"the reference", `UPDATE reference_mortality SET percent = 10 WHERE category = 3`, nil,
+			func(o *outcomes.Overview) bool { return math.Abs(o.Funnel.Points[2].Expected-1) < 1e-9 }},
+	} {
+		before := view()
+		pool.MustExec(change.sql, change.args...)
+		after := view()
+		if after == before {
+			t.Errorf("%s: the figures were kept", change.what)
+		} else if change.saw != nil && !change.saw(after) {
+			t.Errorf("%s: not in the figures worked out again", change.what)
+		}
+	}
+
+	// A transaction's many rows move the version once, as it commits.
+	var n0, n1 int64
+	_ = pool.Get(&n0, `SELECT n FROM outcomes_version`)
+	tx = pool.MustBegin()
+	tx.MustExec(`UPDATE report_case_mix SET ssi = 1 WHERE application_id = ANY($1)`, pq.Array(apps[:]))
+	tx.MustExec(`UPDATE reference_mortality SET source = source || '.'`)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	_ = pool.Get(&n1, `SELECT n FROM outcomes_version`)
+	if n1 != n0+1 {
+		t.Errorf("one transaction moved the version from %d to %d, want once", n0, n1)
+	}
+
+	// The board member with a standing conflict with the charity sees none
+	// of its trips, though the figures with them are kept.
+	pool.MustExec(`INSERT INTO standing_conflicts (user_id, organization_id, reason, declared_at) VALUES ($1, $2, 'Treasurer', now())`, board.ID, org)
+	o, err := svc.Overview(ctx, board, time.Time{})
+	if err != nil || len(o.Funnel.Points) != 0 || len(o.Periods) != 0 {
+		t.Errorf("the conflicted member's figures: %+v, %v", o, err)
+	}
+	if len(view().Funnel.Points) != 3 {
+		t.Error("the admin's figures lost the charity's trips")
 	}
 }

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"cmp"
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,21 +96,6 @@ func (s *Server) outcomesShow(c *gin.Context) error {
 // limits: a row is about 1 KB, the page stays well under 100 KB.
 const rowsPerPage = 25
 
-// beyondLevel is 2 for a judgement beyond the 99.8% limits, 1 beyond the
-// 95% only, 0 within them or with nothing expected.
-func beyondLevel(j outcomes.Judgement) int {
-	if math.IsNaN(j.Ratio) {
-		return 0
-	}
-	if lo, hi := outcomes.FunnelLimits(j.Expected, 0.998); j.Ratio < lo || j.Ratio > hi {
-		return 2
-	}
-	if lo, hi := outcomes.FunnelLimits(j.Expected, 0.95); j.Ratio < lo || j.Ratio > hi {
-		return 1
-	}
-	return 0
-}
-
 // listPage is the rows [from, to) of page key (1 first) of a list of n,
 // and its pager, nil when the list fits one page. A page past the end is
 // the last.
@@ -166,7 +149,7 @@ func outcomesURL(q url.Values, anchor string, kv ...string) string {
 // outcomesPage fills the page from the trips and the reference.
 func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
 	ctx := c.Request.Context()
-	rows, ref, err := s.outcomes.References(ctx)
+	rows, _, err := s.outcomes.References(ctx)
 	if err != nil {
 		return err
 	}
@@ -194,29 +177,22 @@ func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
 		since = time.Date(s.now().UTC().Year()-recentYears+1, 1, 1, 0, 0, 0, 0, time.UTC)
 		p.Since = since.Year()
 	}
-	trips, err := s.outcomes.TripsSeenBy(ctx, currentUser(c), since, ref)
+	ov, err := s.outcomes.Overview(ctx, currentUser(c), since)
 	if err != nil {
 		return err
 	}
-	p.Funnel = outcomes.NewFunnel(trips)
+	p.Funnel = ov.Funnel
 	// The table is the plot's text alternative and the charities' list
 	// its summary by year. Each comes a page at a time; a long one lists
 	// those outside the 95% limits only, the 99.8% first, and counts the
 	// rest behind a link: at 100,000 applications every trip and every
 	// charity made a page of 9.8 MB.
 	q := c.Request.URL.Query()
-	p.PointsAll = q.Get("points") == "all" || len(p.Funnel.Points) <= rowsPerPage
-	var points []outcomes.FunnelPoint
-	for _, pt := range p.Funnel.Points {
-		if p.PointsAll || pt.Beyond95 {
-			points = append(points, pt)
-		}
-	}
-	p.Within = len(p.Funnel.Points) - len(points)
+	points := ov.Funnel.Points
+	p.PointsAll = q.Get("points") == "all" || len(points) <= rowsPerPage
 	if !p.PointsAll {
-		slices.SortStableFunc(points, func(a, b outcomes.FunnelPoint) int {
-			return cmp.Compare(beyondLevel(b.Trip.Judgement), beyondLevel(a.Trip.Judgement))
-		})
+		points = ov.Beyond
+		p.Within = len(ov.Funnel.Points) - len(points)
 		p.PointsAllURL = outcomesURL(q, "#funnel-h", "points", "all", "page", "")
 	}
 	from, to, pager := listPage(&p.Page, q, "page", len(points), p.T("page.outcomes.points_pages"), "#funnel-h")
@@ -225,20 +201,11 @@ func (s *Server) outcomesPage(c *gin.Context, p *view.Outcomes) error {
 		p.PointRows = append(p.PointRows, tripRow(&p.Page, pt.Trip))
 	}
 
-	periods := outcomes.ByCharity(trips, ref)
+	periods := ov.Periods
 	p.CharitiesAll = q.Get("charities") == "all" || len(periods) <= rowsPerPage
 	if !p.CharitiesAll {
-		var beyond []outcomes.Period
-		for _, per := range periods {
-			if beyondLevel(per.Judgement) > 0 {
-				beyond = append(beyond, per)
-			}
-		}
-		p.CharitiesWithin = len(periods) - len(beyond)
-		slices.SortStableFunc(beyond, func(a, b outcomes.Period) int {
-			return cmp.Compare(beyondLevel(b.Judgement), beyondLevel(a.Judgement))
-		})
-		periods = beyond
+		periods = ov.BeyondPeriods
+		p.CharitiesWithin = len(ov.Periods) - len(periods)
 		p.CharitiesAllURL = outcomesURL(q, "#charities-h", "charities", "all", "cpage", "")
 	}
 	from, to, pager = listPage(&p.Page, q, "cpage", len(periods), p.T("page.outcomes.charities_pages"), "#charities-h")
