@@ -6,10 +6,15 @@ WHERE user_id = $1 AND last_seen_at < $2
 INSERT INTO user_sessions (sid_hash, user_id, created_at, last_seen_at, ip, user_agent, method)
 VALUES ($1, $2, $3, $3, $4, $5, $6)
 
+-- The visit is noted at most once a minute ($3), by one request only: a
+-- row another request of the session is noting is skipped, not waited for.
+-- Waited for, every request of the session queued behind that one's
+-- commit, its write to the disk (the open loop's tail, 20-280 ms).
 -- name: account-session-user
 WITH touched AS (
     UPDATE user_sessions SET last_seen_at = $2
-    WHERE sid_hash = $1 AND last_seen_at < $3 AND last_seen_at >= $4
+    WHERE sid_hash IN (SELECT sid_hash FROM user_sessions
+        WHERE sid_hash = $1 AND last_seen_at < $3 AND last_seen_at >= $4 FOR UPDATE SKIP LOCKED)
 )
 SELECT u.id, u.email, u.name, u.is_admin, u.is_board, u.active, u.email_confirmed_at,
     u.language, u.notify_email, u.notify_digest, u.time_zone, u.totp_enabled_at,
@@ -30,7 +35,8 @@ WITH b AS (
     SELECT data, sid_hash FROM sessions WHERE token = $1 AND current_timestamp < expiry
 ), touched AS (
     UPDATE user_sessions SET last_seen_at = $2
-    WHERE sid_hash = (SELECT sid_hash FROM b) AND last_seen_at < $3 AND last_seen_at >= $4
+    WHERE sid_hash IN (SELECT sid_hash FROM user_sessions
+        WHERE sid_hash = (SELECT sid_hash FROM b) AND last_seen_at < $3 AND last_seen_at >= $4 FOR UPDATE SKIP LOCKED)
 )
 SELECT b.data, u.id IS NOT NULL AS signed_in,
     coalesce(u.id, 0) AS id, coalesce(u.email, '') AS email, coalesce(u.name, '') AS name,

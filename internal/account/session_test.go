@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -121,5 +122,50 @@ func TestSessionEndsWhenIdle(t *testing.T) {
 	e.clock.Add(61 * time.Minute)
 	if _, err := svc.SessionUser(ctx, a.SessionID); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("a session idle for 61 minutes: %v, want ErrNotFound", err)
+	}
+}
+
+// A request whose session another request is noting as seen (its row
+// locked until that one commits) is answered without waiting for it, and
+// does not note the visit a second time. (The deadline only turns a wait
+// into a failure rather than a hang.)
+func TestSessionNotedByOneRequestWithoutTheOthersWaiting(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.applicant("ana@example.org", "perfusion pumps at dawn")
+	a := e.login(u)
+	if err := e.svc.CommitSession(ctx, "browser-token", []byte("{}"), e.clock.Now().Add(time.Hour), a.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	var seen time.Time
+	e.db.Get(&seen, `SELECT last_seen_at FROM user_sessions`)
+	e.clock.Add(2 * time.Minute)
+
+	noting := e.db.MustBegin()
+	defer noting.Rollback()
+	noting.MustExec(`SELECT 1 FROM user_sessions FOR UPDATE`)
+	waitless, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if got, err := e.svc.SessionUser(waitless, a.SessionID); err != nil || got.ID != u.ID {
+		t.Errorf("SessionUser while another request notes the visit: %v, %v", got, err)
+	}
+	if _, found, got, err := e.svc.FindSession(waitless, "browser-token"); err != nil || !found || got == nil || got.ID != u.ID {
+		t.Errorf("FindSession while another request notes the visit: %v, %v, %v", found, got, err)
+	}
+	if err := noting.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	var after time.Time
+	e.db.Get(&after, `SELECT last_seen_at FROM user_sessions`)
+	if !after.Equal(seen) {
+		t.Errorf("last seen moved to %v while another request held the row", after)
+	}
+	// Once that one is done, the next request notes the visit.
+	if _, _, _, err := e.svc.FindSession(ctx, "browser-token"); err != nil {
+		t.Fatal(err)
+	}
+	e.db.Get(&after, `SELECT last_seen_at FROM user_sessions`)
+	if !after.Equal(e.clock.Now()) {
+		t.Errorf("last seen %v after the other request, want %v", after, e.clock.Now())
 	}
 }
