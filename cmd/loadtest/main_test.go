@@ -111,14 +111,17 @@ func TestBurstsGroupSlowRequestsSentTogether(t *testing.T) {
 	}
 }
 
-// PostgreSQL's log gives the checkpoints and autovacuum's work after the
-// offset, with how long each took; other lines are not events.
+// PostgreSQL's log gives the checkpoints, waits for locks and autovacuum's
+// work after the offset, with how long each took; other lines are not
+// events.
 func TestPGEventsAreReadFromTheLog(t *testing.T) {
 	before := "2026-12-07 10:00:00.000 UTC [7] LOG:  checkpoint starting: time\n"
 	log := before + `2026-12-07 10:00:01.500 UTC [9] LOG:  automatic vacuum of table "lt.public.sessions": index scans: 1
 	pages: 0 removed, 40 remain
 	system usage: CPU: user: 0.01 s, system: 0.00 s, elapsed: 0.35 s
 2026-12-07 10:00:02.000 UTC [12] ERROR:  relation "x" does not exist
+2026-12-07 10:00:02.500 UTC [14] LOG:  process 14 still waiting for ShareLock on transaction 981 after 20.113 ms
+2026-12-07 10:00:02.500 UTC [14] DETAIL:  Process holding the lock: 15. Wait queue: 14.
 2026-12-07 10:00:03.250 UTC [7] LOG:  checkpoint complete: wrote 10 buffers (0.1%); write=1.1 s, sync=0.2 s, total=1.3 s
 `
 	path := t.TempDir() + "/postgres.log"
@@ -126,14 +129,17 @@ func TestPGEventsAreReadFromTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := readPGEvents(path, int64(len(before)))
-	if len(got) != 2 {
-		t.Fatalf("%d events, want the vacuum and the checkpoint's end: %+v", len(got), got)
+	if len(got) != 3 {
+		t.Fatalf("%d events, want the vacuum, the wait for a lock and the checkpoint's end: %+v", len(got), got)
 	}
 	if e := got[0]; !strings.HasPrefix(e.what, "automatic vacuum of table") || !strings.HasSuffix(e.what, ", elapsed 0.35 s") ||
 		e.at.Format(time.TimeOnly) != "10:00:01" {
 		t.Errorf("the first event is %+v, want the vacuum at 10:00:01 with its 0.35 s", e)
 	}
-	if e := got[1]; !strings.HasPrefix(e.what, "checkpoint complete") {
-		t.Errorf("the second event is %+v, want the checkpoint's end", e)
+	if e := got[1]; !strings.HasPrefix(e.what, "process 14 still waiting for ShareLock") {
+		t.Errorf("the second event is %+v, want the wait for a lock", e)
+	}
+	if e := got[2]; !strings.HasPrefix(e.what, "checkpoint complete") {
+		t.Errorf("the third event is %+v, want the checkpoint's end", e)
 	}
 }

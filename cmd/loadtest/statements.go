@@ -19,6 +19,8 @@ var statementSettings = map[string]string{
 	"log_checkpoints":             "on",
 	"log_autovacuum_min_duration": "0",
 	"log_min_duration_statement":  "20", // pgSlowStatement
+	"log_lock_waits":              "on", // a wait for a lock of over deadlock_timeout
+	"deadlock_timeout":            "'20ms'",
 }
 
 // topStatement is one statement of a page's run.

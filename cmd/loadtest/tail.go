@@ -41,6 +41,10 @@ const burstGap = 250 * time.Millisecond
 // (log_min_duration_statement in statementSettings).
 const pgSlowStatement = 20 * time.Millisecond
 
+// shownBursts is how many bursts of each attack the report shows, the
+// largest.
+const shownBursts = 3
+
 // sampleEvery is how often the machine is sampled while an attack runs.
 const sampleEvery = 100 * time.Millisecond
 
@@ -86,6 +90,7 @@ type machineSample struct {
 	busy, steal, iowait, total, self int64 // self in ticks too
 	gcs                              uint64
 	waits                            []uint64 // the portal's goroutines' waits for a CPU, by schedBuckets
+	cpuStall, ioStall                int64    // µs some task waited for a CPU, for the disk (/proc/pressure)
 }
 
 // usage is the shares of the machine's CPU between two samples: busy
@@ -95,17 +100,28 @@ type usage struct {
 	busy, steal, iowait, self float64
 	gcs                       uint64
 	wait                      time.Duration // the 99th percentile of the portal's goroutines' waits for a CPU
+	cpuStall, ioStall         float64       // the share of the time some task waited for a CPU, for the disk
+	late                      time.Duration // how late the sampler's tick came at worst: this process did not run
 }
 
 func (u usage) String() string {
-	return fmt.Sprintf("busy %.0f%%, stolen %.0f%%, disk wait %.0f%%, portal %.0f%%, %d GCs, p99 wait for a CPU %s",
-		100*u.busy, 100*u.steal, 100*u.iowait, 100*u.self, u.gcs, ms(u.wait))
+	return fmt.Sprintf("busy %.0f%%, stolen %.0f%%, disk wait %.0f%%, portal %.0f%%, %d GCs, p99 wait for a CPU %s; "+
+		"some task waiting for a CPU %.0f%% of the time, for the disk %.0f%%; sampler late by up to %s",
+		100*u.busy, 100*u.steal, 100*u.iowait, 100*u.self, u.gcs, ms(u.wait), 100*u.cpuStall, 100*u.ioStall, ms(u.late))
 }
 
-func between(a, b machineSample) usage {
+// between is the usage from sample a to sample b; samples, all those
+// from a to b, say how late the sampler came.
+func between(samples []machineSample) usage {
+	a, b := samples[0], samples[len(samples)-1]
 	total := float64(max(b.total-a.total, 1))
+	elapsed := float64(max(b.at.Sub(a.at).Microseconds(), 1))
 	u := usage{busy: float64(b.busy-a.busy) / total, steal: float64(b.steal-a.steal) / total,
-		iowait: float64(b.iowait-a.iowait) / total, self: float64(b.self-a.self) / total, gcs: b.gcs - a.gcs}
+		iowait: float64(b.iowait-a.iowait) / total, self: float64(b.self-a.self) / total, gcs: b.gcs - a.gcs,
+		cpuStall: float64(b.cpuStall-a.cpuStall) / elapsed, ioStall: float64(b.ioStall-a.ioStall) / elapsed}
+	for i := 1; i < len(samples); i++ {
+		u.late = max(u.late, samples[i].at.Sub(samples[i-1].at)-sampleEvery)
+	}
 	if len(a.waits) == len(b.waits) && len(a.waits) > 0 {
 		var n uint64
 		for i := range b.waits {
@@ -149,6 +165,7 @@ func sampleMachine() machineSample {
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		s.self = (ru.Utime.Nano() + ru.Stime.Nano()) / int64(clockTick)
 	}
+	s.cpuStall, s.ioStall = pressure("cpu"), pressure("io")
 	metrics.Read(runtimeMetrics)
 	if runtimeMetrics[0].Value.Kind() == metrics.KindUint64 {
 		s.gcs = runtimeMetrics[0].Value.Uint64()
@@ -159,6 +176,19 @@ func sampleMachine() machineSample {
 		s.waits = slices.Clone(h.Counts)
 	}
 	return s
+}
+
+// pressure is the µs some task has waited for resource (cpu, io), as
+// /proc/pressure counts them (0 where the kernel does not).
+func pressure(resource string) int64 {
+	b, err := os.ReadFile("/proc/pressure/" + resource)
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n") // some avg10=… avg60=… avg300=… total=…
+	_, total, _ := strings.Cut(line, "total=")
+	n, _ := strconv.ParseInt(strings.TrimSpace(total), 10, 64)
+	return n
 }
 
 // served keeps the requests the portal itself took longer than slowOver
@@ -219,8 +249,8 @@ func watch(pgLog string) *watcher {
 // machine did meanwhile.
 type tail struct {
 	start    time.Time
-	slow     int // requests over slowOver (the first maxSlow kept)
-	bursts   []burst
+	slow     int     // requests over slowOver (the first maxSlow kept)
+	bursts   []burst // the shownBursts largest
 	during   []usage // the machine while each burst lasted (the samples around it)
 	served   []int   // of each burst's time, the requests the portal itself took long over
 	overall  usage
@@ -235,15 +265,15 @@ func (w *watcher) end(r attackResult, pgLog string) tail {
 	servedSlow := slices.Clone(served.slow)
 	served.mu.Unlock()
 	t := tail{start: r.Start, slow: r.SlowCount, bursts: bursts(r.Slow)}
-	first, last := w.samples[0], w.samples[len(w.samples)-1]
-	t.overall = between(first, last)
+	t.bursts = t.bursts[:min(shownBursts, len(t.bursts))]
+	t.overall = between(w.samples)
 	for _, b := range t.bursts {
 		i := max(0, slices.IndexFunc(w.samples, func(s machineSample) bool { return !s.at.Before(b.from) })-1)
 		j := slices.IndexFunc(w.samples, func(s machineSample) bool { return !s.at.Before(b.to) })
 		if j < 0 {
 			j = len(w.samples) - 1
 		}
-		t.during = append(t.during, between(w.samples[i], w.samples[max(j, i)]))
+		t.during = append(t.during, between(w.samples[i:max(j, i)+1]))
 		n := 0
 		for _, sr := range servedSlow {
 			if sr.At.Before(b.to) && sr.At.Add(sr.Latency).After(b.from) {
@@ -267,8 +297,8 @@ func fileSize(path string) int64 {
 	return st.Size()
 }
 
-// pgEvent is one of PostgreSQL's slow statements, checkpoints or
-// autovacuum's runs, as its log tells it.
+// pgEvent is one of PostgreSQL's slow statements, waits for a lock,
+// checkpoints or autovacuum's runs, as its log tells it.
 type pgEvent struct {
 	at   time.Time
 	what string
@@ -277,8 +307,8 @@ type pgEvent struct {
 // pgLogTime is log_line_prefix's %m.
 const pgLogTime = "2006-01-02 15:04:05.000 MST"
 
-// readPGEvents reads the slow statements, checkpoints and autovacuum's
-// work logged from offset on; an entry's continuation lines add how long
+// readPGEvents reads the slow statements, waits for locks, checkpoints and
+// autovacuum's work logged from offset on; an entry's continuation lines add how long
 // it took.
 func readPGEvents(path string, offset int64) []pgEvent {
 	if path == "" {
@@ -310,7 +340,8 @@ func readPGEvents(path string, offset int64) []pgEvent {
 		}
 		at, err := time.Parse(pgLogTime, line[:len(pgLogTime)])
 		_, msg, ok := strings.Cut(line, "LOG:  ")
-		if err != nil || !ok || !(strings.HasPrefix(msg, "checkpoint") || strings.HasPrefix(msg, "automatic") || strings.HasPrefix(msg, "duration")) {
+		if err != nil || !ok || !(strings.HasPrefix(msg, "checkpoint") || strings.HasPrefix(msg, "automatic") || strings.HasPrefix(msg, "duration") ||
+			strings.HasPrefix(msg, "process")) {
 			continue
 		}
 		if len(msg) > 140 {
@@ -348,7 +379,7 @@ func writeTails(b *strings.Builder, apps int, ol *openLoop) {
 	for _, r := range rows {
 		t := r.m.tail
 		var bs []string
-		for i, x := range t.bursts[:min(3, len(t.bursts))] {
+		for i, x := range t.bursts {
 			bs = append(bs, fmt.Sprintf("%.1f–%.1f s, %d, %s, portal %d", x.from.Sub(t.start).Seconds(), x.to.Sub(t.start).Seconds(),
 				x.requests, ms(x.worst), t.served[i]))
 		}
