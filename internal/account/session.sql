@@ -8,8 +8,8 @@ VALUES ($1, $2, $3, $3, $4, $5, $6)
 
 -- The visit is noted at most once a minute ($3), by one request only: a
 -- row another request of the session is noting is skipped, not waited for.
--- Waited for, every request of the session queued behind that one's
--- commit, its write to the disk (the open loop's tail, 20-280 ms).
+-- Waited for, every request of the session that came meanwhile queued
+-- behind that one's commit, its write to the disk.
 -- name: account-session-user
 WITH touched AS (
     UPDATE user_sessions SET last_seen_at = $2
