@@ -85,7 +85,7 @@ func measureOpen(gen *attacker, server *dbServer, pages []page, o options, log *
 	}
 	pgLog := server.logFile()
 	sendFor := func(targets []vegeta.Target, rate int, d time.Duration) (measurement, error) {
-		w := watch(pgLog)
+		w := watch(pgLog, server.cpu, gen.cmd.Process.Pid)
 		m, err := hammer(gen, server.cpu, attackSpec{Targets: targets, Rate: rate, Duration: d, Want: mains[0].want, SlowOver: slowOver})
 		m.tail = w.end(m.attackResult, pgLog)
 		return m, err

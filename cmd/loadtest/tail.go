@@ -91,6 +91,7 @@ type machineSample struct {
 	gcs                              uint64
 	waits                            []uint64 // the portal's goroutines' waits for a CPU, by schedBuckets
 	cpuStall, ioStall                int64    // µs some task waited for a CPU, for the disk (/proc/pressure)
+	server, generator                int64    // ticks of PostgreSQL's processes and of the load generator's
 }
 
 // usage is the shares of the machine's CPU between two samples: busy
@@ -98,6 +99,7 @@ type machineSample struct {
 // process's (the portal's); and the garbage collections in between.
 type usage struct {
 	busy, steal, iowait, self float64
+	server, generator         float64
 	gcs                       uint64
 	wait                      time.Duration // the 99th percentile of the portal's goroutines' waits for a CPU
 	cpuStall, ioStall         float64       // the share of the time some task waited for a CPU, for the disk
@@ -105,9 +107,10 @@ type usage struct {
 }
 
 func (u usage) String() string {
-	return fmt.Sprintf("busy %.0f%%, stolen %.0f%%, disk wait %.0f%%, portal %.0f%%, %d GCs, p99 wait for a CPU %s; "+
-		"some task waiting for a CPU %.0f%% of the time, for the disk %.0f%%; sampler late by up to %s",
-		100*u.busy, 100*u.steal, 100*u.iowait, 100*u.self, u.gcs, ms(u.wait), 100*u.cpuStall, 100*u.ioStall, ms(u.late))
+	return fmt.Sprintf("busy %.0f%% (portal %.0f%%, PostgreSQL %.0f%%, generator %.0f%%), stolen %.0f%%, disk wait %.0f%%; "+
+		"%d GCs, p99 wait for a CPU %s; some task waiting for a CPU %.0f%% of the time, for the disk %.0f%%; sampler late by up to %s",
+		100*u.busy, 100*u.self, 100*u.server, 100*u.generator, 100*u.steal, 100*u.iowait, u.gcs, ms(u.wait),
+		100*u.cpuStall, 100*u.ioStall, ms(u.late))
 }
 
 // between is the usage from sample a to sample b; samples, all those
@@ -118,6 +121,7 @@ func between(samples []machineSample) usage {
 	elapsed := float64(max(b.at.Sub(a.at).Microseconds(), 1))
 	u := usage{busy: float64(b.busy-a.busy) / total, steal: float64(b.steal-a.steal) / total,
 		iowait: float64(b.iowait-a.iowait) / total, self: float64(b.self-a.self) / total, gcs: b.gcs - a.gcs,
+		server: float64(b.server-a.server) / total, generator: float64(b.generator-a.generator) / total,
 		cpuStall: float64(b.cpuStall-a.cpuStall) / elapsed, ioStall: float64(b.ioStall-a.ioStall) / elapsed}
 	for i := 1; i < len(samples); i++ {
 		u.late = max(u.late, samples[i].at.Sub(samples[i-1].at)-sampleEvery)
@@ -145,8 +149,15 @@ var (
 	schedBuckets   []float64
 )
 
-func sampleMachine() machineSample {
+// sampleMachine reads the counters; server are PostgreSQL's processes
+// and generator the load generator's.
+func sampleMachine(server []int, generator int) machineSample {
 	s := machineSample{at: time.Now()}
+	for _, pid := range server {
+		_, ticks, _ := procStat(pid)
+		s.server += ticks
+	}
+	_, s.generator, _ = procStat(generator)
 	if b, err := os.ReadFile("/proc/stat"); err == nil {
 		// cpu  user nice system idle iowait irq softirq steal ...
 		line, _, _ := strings.Cut(string(b), "\n")
@@ -216,17 +227,23 @@ func timed(h http.Handler) http.Handler {
 
 // watcher samples the machine every sampleEvery until stopped.
 type watcher struct {
-	stop    chan struct{}
-	wg      sync.WaitGroup
-	samples []machineSample
-	logFrom int64 // where PostgreSQL's log stood when the watch began
+	server    []int // PostgreSQL's processes when the watch began (the pool's stay)
+	generator int
+	stop      chan struct{}
+	wg        sync.WaitGroup
+	samples   []machineSample
+	logFrom   int64 // where PostgreSQL's log stood when the watch began
 }
 
-func watch(pgLog string) *watcher {
+func watch(pgLog string, cpu cpuMeter, generator int) *watcher {
 	served.mu.Lock()
 	served.slow = served.slow[:0]
 	served.mu.Unlock()
-	w := &watcher{stop: make(chan struct{}), samples: []machineSample{sampleMachine()}, logFrom: fileSize(pgLog)}
+	w := &watcher{generator: generator, stop: make(chan struct{}), logFrom: fileSize(pgLog)}
+	for pid := range cpu.now().server {
+		w.server = append(w.server, pid)
+	}
+	w.samples = []machineSample{w.sample()}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -235,15 +252,17 @@ func watch(pgLog string) *watcher {
 		for {
 			select {
 			case <-w.stop:
-				w.samples = append(w.samples, sampleMachine())
+				w.samples = append(w.samples, w.sample())
 				return
 			case <-t.C:
-				w.samples = append(w.samples, sampleMachine())
+				w.samples = append(w.samples, w.sample())
 			}
 		}
 	}()
 	return w
 }
+
+func (w *watcher) sample() machineSample { return sampleMachine(w.server, w.generator) }
 
 // tail is what an open-loop attack's slow requests were, and what the
 // machine did meanwhile.
