@@ -23,7 +23,9 @@
 //
 // It prints the SQL statements a page sends, the bytes a first visit
 // transfers (the page and its assets), any other host a page would load
-// from, and the machine's load average beside each run. It checks the
+// from, and the machine's load average beside each run; for the open loop,
+// when its slow requests came and what the machine and PostgreSQL did then
+// (tail.go). It checks the
 // targets of docs/performance.md and says which are met.
 //
 // With -database-url (a role that may create databases) it uses that
