@@ -1,8 +1,9 @@
 -- +goose Up
 -- The outcomes page works out every trip's judgement, the funnel and each
--- charity's periods from all accepted reports: at 100,000 applications,
--- 0.9 s of CPU a view. outcomes.Service keeps what it worked out while
--- nothing it is made of has changed; this counter says when something has.
+-- charity's periods from all accepted reports: at 100,000 applications, a
+-- second or more of CPU a view. outcomes.Service keeps what it worked out
+-- while nothing it is made of has changed; this counter says when
+-- something has.
 --
 -- A transaction that changes what the page reads moves the counter once,
 -- as it commits (a deferred trigger, after its other statements): the
