@@ -136,3 +136,29 @@ func TestStatementPreparedAgainAfterTheTableChanged(t *testing.T) {
 		t.Fatalf("second run after the change: %+v, %v", rows, err)
 	}
 }
+
+// Every connection the pool opens plans for data read from memory
+// (plannerSettings), not only the first.
+func TestEveryConnectionPlansForDataInMemory(t *testing.T) {
+	t.Parallel()
+	pool, err := db.Open(context.Background(), dbtest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	ctx := context.Background()
+	for i := range 3 {
+		conn, err := pool.Connx(ctx) // held, so that the next is a new one
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var cost string
+		if err := conn.GetContext(ctx, &cost, `SHOW random_page_cost`); err != nil {
+			t.Fatal(err)
+		}
+		if cost != "1.1" {
+			t.Errorf("connection %d: random_page_cost %s, want 1.1", i+1, cost)
+		}
+	}
+}
