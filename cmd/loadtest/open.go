@@ -84,14 +84,13 @@ func measureOpen(gen *attacker, server *dbServer, pages []page, o options, log *
 		return ol, nil
 	}
 	pgLog := server.logFile()
-	sendFor := func(targets []vegeta.Target, rate int, d time.Duration) (measurement, error) {
+	// The report traces these runs' slow requests (writeTails), so the
+	// machine is watched while they last; the capacity search's are not.
+	send := func(targets []vegeta.Target, rate int) (measurement, error) {
 		w := watch(pgLog, server.cpu, gen.cmd.Process.Pid)
-		m, err := hammer(gen, server.cpu, attackSpec{Targets: targets, Rate: rate, Duration: d, Want: mains[0].want, SlowOver: slowOver})
+		m, err := hammer(gen, server.cpu, attackSpec{Targets: targets, Rate: rate, Duration: o.rateDuration, Want: mains[0].want, SlowOver: slowOver})
 		m.tail = w.end(m.attackResult, pgLog)
 		return m, err
-	}
-	send := func(targets []vegeta.Target, rate int) (measurement, error) {
-		return sendFor(targets, rate, o.rateDuration)
 	}
 	mix := mixTargets(mains)
 	for i := range o.runs {
@@ -120,7 +119,7 @@ func measureOpen(gen *attacker, server *dbServer, pages []page, o options, log *
 	for k, pg := range mains {
 		op := ol.pages[k]
 		step := func(rate int) (bool, error) {
-			m, err := sendFor(pg.targets, rate, cmp.Or(o.capacityDuration, o.rateDuration))
+			m, err := hammer(gen, server.cpu, attackSpec{Targets: pg.targets, Rate: rate, Duration: cmp.Or(o.capacityDuration, o.rateDuration), Want: mains[0].want})
 			if err != nil {
 				return false, err
 			}
