@@ -47,7 +47,10 @@ func open(ctx context.Context, connector driver.Connector) (*sqlx.DB, error) {
 	// at every request that returns one over the idle limit, and the next
 	// request pays for a new PostgreSQL backend. Quiet ones still close.
 	sqlDB.SetMaxIdleConns(20)
-	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	// Nor are idle ones closed after a while: a new connection prepares
+	// each statement afresh while PostgreSQL reads its catalog cold, and a
+	// burst after a quiet spell opened many at once (docs/performance.md,
+	// the thirteenth session).
 	db := sqlx.NewDb(sqlDB, "postgres")
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
