@@ -43,14 +43,13 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 func open(ctx context.Context, connector driver.Connector) (*sqlx.DB, error) {
 	sqlDB := sql.OpenDB(connector)
 	sqlDB.SetMaxOpenConns(20)
-	// As many idle as open: with fewer, a busy minute closes a connection
-	// at every request that returns one over the idle limit, and the next
-	// request pays for a new PostgreSQL backend. Quiet ones still close.
+	// As many idle as open, and never closed for being idle. With fewer, a
+	// busy minute closed a connection at every request that returned one
+	// over the idle limit; closed after five idle minutes, a burst after a
+	// quiet spell opened many at once. A new connection prepares each
+	// statement afresh while PostgreSQL reads its catalog cold
+	// (docs/performance.md, the thirteenth session).
 	sqlDB.SetMaxIdleConns(20)
-	// Nor are idle ones closed after a while: a new connection prepares
-	// each statement afresh while PostgreSQL reads its catalog cold, and a
-	// burst after a quiet spell opened many at once (docs/performance.md,
-	// the thirteenth session).
 	db := sqlx.NewDb(sqlDB, "postgres")
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
