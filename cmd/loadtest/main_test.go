@@ -143,3 +143,14 @@ func TestPGEventsAreReadFromTheLog(t *testing.T) {
 		t.Errorf("the third event is %+v, want the checkpoint's end", e)
 	}
 }
+
+// A PostgreSQL process that ends while the machine is watched takes its
+// time with it; the ones left are counted, never a negative share.
+func TestWatchedServerShareSurvivesAProcessEnding(t *testing.T) {
+	now := time.Now()
+	a := machineSample{at: now, total: 1000, cpu: sample{server: map[int]int64{1: 100, 2: 5000}}}
+	b := machineSample{at: now.Add(sampleEvery), total: 1100, cpu: sample{server: map[int]int64{1: 110, 3: 20}}}
+	if got := between([]machineSample{a, b}).server; got != 0.30 {
+		t.Fatalf("PostgreSQL's share: %v, want 0.30 (10 ticks of one process, 20 of one begun, of 100)", got)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -84,14 +83,16 @@ func bursts(slow []slowRequest) []burst {
 }
 
 // machineSample is the machine's CPU counters (in ticks, all cores), this
-// process's CPU time and its garbage collections so far.
+// process's and PostgreSQL's CPU time, and this process's garbage
+// collections so far.
 type machineSample struct {
-	at                               time.Time
-	busy, steal, iowait, total, self int64 // self in ticks too
-	gcs                              uint64
-	waits                            []uint64 // the portal's goroutines' waits for a CPU, by schedBuckets
-	cpuStall, ioStall                int64    // µs some task waited for a CPU, for the disk (/proc/pressure)
-	server, generator                int64    // ticks of PostgreSQL's processes and of the load generator's
+	at                         time.Time
+	busy, steal, iowait, total int64
+	cpu                        sample // this process and PostgreSQL's, as the closed loop reads them
+	generator                  int64  // the load generator's ticks
+	gcs                        uint64
+	waits                      []uint64 // the portal's goroutines' waits for a CPU, by schedBuckets
+	cpuStall, ioStall          int64    // µs some task waited for a CPU, for the disk (/proc/pressure)
 }
 
 // usage is the shares of the machine's CPU between two samples: busy
@@ -119,10 +120,12 @@ func between(samples []machineSample) usage {
 	a, b := samples[0], samples[len(samples)-1]
 	total := float64(max(b.total-a.total, 1))
 	elapsed := float64(max(b.at.Sub(a.at).Microseconds(), 1))
+	self, server := b.cpu.since(a.cpu)
 	u := usage{busy: float64(b.busy-a.busy) / total, steal: float64(b.steal-a.steal) / total,
-		iowait: float64(b.iowait-a.iowait) / total, self: float64(b.self-a.self) / total, gcs: b.gcs - a.gcs,
-		server: float64(b.server-a.server) / total, generator: float64(b.generator-a.generator) / total,
-		cpuStall: float64(b.cpuStall-a.cpuStall) / elapsed, ioStall: float64(b.ioStall-a.ioStall) / elapsed}
+		iowait: float64(b.iowait-a.iowait) / total, gcs: b.gcs - a.gcs,
+		self: float64(self) / float64(clockTick) / total, server: float64(server) / float64(clockTick) / total,
+		generator: float64(b.generator-a.generator) / total,
+		cpuStall:  float64(b.cpuStall-a.cpuStall) / elapsed, ioStall: float64(b.ioStall-a.ioStall) / elapsed}
 	for i := 1; i < len(samples); i++ {
 		u.late = max(u.late, samples[i].at.Sub(samples[i-1].at)-sampleEvery)
 	}
@@ -149,14 +152,10 @@ var (
 	schedBuckets   []float64
 )
 
-// sampleMachine reads the counters; server are PostgreSQL's processes
-// and generator the load generator's.
-func sampleMachine(server []int, generator int) machineSample {
-	s := machineSample{at: time.Now()}
-	for _, pid := range server {
-		_, ticks, _ := procStat(pid)
-		s.server += ticks
-	}
+// sampleMachine reads the counters; generator is the load generator's
+// process.
+func sampleMachine(cpu cpuMeter, generator int) machineSample {
+	s := machineSample{at: time.Now(), cpu: cpu.now()}
 	_, s.generator, _ = procStat(generator)
 	if b, err := os.ReadFile("/proc/stat"); err == nil {
 		// cpu  user nice system idle iowait irq softirq steal ...
@@ -171,10 +170,6 @@ func sampleMachine(server []int, generator int) machineSample {
 		s.busy = v[0] + v[1] + v[2] + v[5] + v[6]
 		s.iowait, s.steal = v[4], v[7]
 		s.total = s.busy + v[3] + s.iowait + s.steal
-	}
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		s.self = (ru.Utime.Nano() + ru.Stime.Nano()) / int64(clockTick)
 	}
 	s.cpuStall, s.ioStall = pressure("cpu"), pressure("io")
 	metrics.Read(runtimeMetrics)
@@ -227,7 +222,7 @@ func timed(h http.Handler) http.Handler {
 
 // watcher samples the machine every sampleEvery until stopped.
 type watcher struct {
-	server    []int // PostgreSQL's processes when the watch began (the pool's stay)
+	cpu       cpuMeter
 	generator int
 	stop      chan struct{}
 	wg        sync.WaitGroup
@@ -239,10 +234,7 @@ func watch(pgLog string, cpu cpuMeter, generator int) *watcher {
 	served.mu.Lock()
 	served.slow = served.slow[:0]
 	served.mu.Unlock()
-	w := &watcher{generator: generator, stop: make(chan struct{}), logFrom: fileSize(pgLog)}
-	for pid := range cpu.now().server {
-		w.server = append(w.server, pid)
-	}
+	w := &watcher{cpu: cpu, generator: generator, stop: make(chan struct{}), logFrom: fileSize(pgLog)}
 	w.samples = []machineSample{w.sample()}
 	w.wg.Add(1)
 	go func() {
@@ -262,7 +254,7 @@ func watch(pgLog string, cpu cpuMeter, generator int) *watcher {
 	return w
 }
 
-func (w *watcher) sample() machineSample { return sampleMachine(w.server, w.generator) }
+func (w *watcher) sample() machineSample { return sampleMachine(w.cpu, w.generator) }
 
 // tail is what an open-loop attack's slow requests were, and what the
 // machine did meanwhile.
