@@ -75,7 +75,7 @@ type Options struct {
 	// PasskeyCeremonyTTL is how long a passkey's challenge may be answered.
 	PasskeyCeremonyTTL time.Duration
 	// SessionIdle ends a session not seen for this long (to the minute:
-	// see touchEvery).
+	// see TouchEvery).
 	SessionIdle time.Duration
 	Limits      Limits
 }

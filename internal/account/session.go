@@ -30,9 +30,9 @@ const (
 // alone: not enough for an account with a second factor.
 var oneFactor = map[string]bool{LoginPassword: true, LoginInvitation: true, LoginEmailLink: true}
 
-// touchEvery: last_seen_at is written at most this often, so an ordinary
+// TouchEvery: last_seen_at is written at most this often, so an ordinary
 // page view reads without writing.
-const touchEvery = time.Minute
+const TouchEvery = time.Minute
 
 // Session is one logged-in browser, as the profile page lists it.
 type Session struct {
@@ -92,7 +92,7 @@ func (s *Service) SessionUser(ctx context.Context, sid string) (*User, error) {
 	// The update is a data-modifying CTE: it runs even though the SELECT does
 	// not read it, and the SELECT sees the row as it was.
 	err := s.db.GetContext(ctx, &u, sqlSessionUser,
-		secret.Hash(sid), now, now.Add(-touchEvery), now.Add(-s.cfg.SessionIdle))
+		secret.Hash(sid), now, now.Add(-TouchEvery), now.Add(-s.cfg.SessionIdle))
 	if err != nil {
 		return nil, fmt.Errorf("account.SessionUser: %w", db.NotFound(err))
 	}
@@ -112,7 +112,7 @@ func (s *Service) FindSession(ctx context.Context, token string) (data []byte, f
 		SignedIn bool   `db:"signed_in"`
 		User
 	}
-	err = s.db.GetContext(ctx, &row, sqlSessionFind, token, now, now.Add(-touchEvery), now.Add(-s.cfg.SessionIdle))
+	err = s.db.GetContext(ctx, &row, sqlSessionFind, token, now, now.Add(-TouchEvery), now.Add(-s.cfg.SessionIdle))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, false, nil, nil

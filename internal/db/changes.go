@@ -77,6 +77,22 @@ func (c *Changes) version(table string) (v [2]uint64, ok bool) {
 	return [2]uint64{c.epoch, c.seen[table]}, !c.down
 }
 
+// Stamp is where tables stand together: it moves when any of them
+// changes. ok is false when that cannot be known (no Changes, or its
+// connection down).
+func (c *Changes) Stamp(tables ...string) (stamp [2]uint64, ok bool) {
+	if c == nil {
+		return stamp, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var n uint64
+	for _, t := range tables {
+		n += c.seen[t]
+	}
+	return [2]uint64{c.epoch, n}, !c.down
+}
+
 // Heard is closed at the next change heard, or when the connection comes
 // back.
 func (c *Changes) Heard() <-chan struct{} {

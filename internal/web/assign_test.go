@@ -120,7 +120,7 @@ func TestAssignedReviewersQueueAndReminders(t *testing.T) {
 	admin := s.loginAs(t, people[demoAdmin])
 	bruno, ada := s.loginAs(t, people[demoBoard]), s.loginAs(t, people[demoAdminBoard])
 	brunoID, adaID := s.userID(t, demoBoard), s.userID(t, demoAdminBoard)
-	must(t, dbExec(s, `UPDATE users SET language = 'es' WHERE id = $1`, brunoID)) // Bruno reads Spanish
+	s.execElsewhere(t, "users", `UPDATE users SET language = 'es' WHERE id = $1`, brunoID) // Bruno reads Spanish
 	first, second := ch.submitted("Heart mission to Tegucigalpa"), ch.submitted("Heart mission to Cusco")
 	sendToBoard(t, admin, first)
 	sendToBoard(t, admin, second)

@@ -39,7 +39,7 @@ func TestAssignedReviewersShownOnlyToThoseWhoReadTheBoardsWork(t *testing.T) {
 	// The admin assigns a reviewer, named so that nothing else on the page says it.
 	reviewer := s.withoutTOTP(t, account.Roles{Board: true})
 	reviewerID := s.userID(t, reviewer.email)
-	must(t, dbExec(s, `UPDATE users SET name = 'Zelda Assigned-Reviewer' WHERE id = $1`, reviewerID))
+	s.execElsewhere(t, "users", `UPDATE users SET name = 'Zelda Assigned-Reviewer' WHERE id = $1`, reviewerID)
 	wantRedirect(t, admin.post("/admin/applications/"+id+"/assign", url.Values{"app": {id}, "reviewers_" + id: {itoa(reviewerID)}}), app)
 
 	for who, tc := range map[string]struct {

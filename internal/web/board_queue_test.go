@@ -287,14 +287,7 @@ func TestBoardQueueRoundFilterFollowsTheRounds(t *testing.T) {
 		"rolling": {"yes"}, "budget": {"100000"}}), "/admin/rounds")
 	mustContain(t, bruno.get("/board/applications"), "Autumn 2027 heart missions")
 
-	heard := s.changes.Heard()
-	_, err := s.db.Exec(`UPDATE funding_rounds SET name = 'Autumn 2027 cardiac missions' WHERE id = $1`, id)
-	must(t, err)
-	select {
-	case <-heard:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the portal did not hear of the change in 10 s")
-	}
+	s.execElsewhere(t, "funding_rounds", `UPDATE funding_rounds SET name = 'Autumn 2027 cardiac missions' WHERE id = $1`, id)
 	mustContain(t, bruno.get("/board/applications"), "Autumn 2027 cardiac missions")
 }
 

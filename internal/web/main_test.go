@@ -94,6 +94,32 @@ func newTestServerEnv(t testing.TB, pool *sqlx.DB, extra map[string]string) *tes
 	return &testServer{Server: s, db: pool, mail: mp, clock: clock, changes: p.Changes}
 }
 
+// execElsewhere runs a statement as another process of the portal would,
+// and waits until this one has heard that table changed (db.Changes), as
+// it would in production: what it keeps between requests is then stale.
+func (s *testServer) execElsewhere(t testing.TB, table, query string, args ...any) {
+	t.Helper()
+	before, _ := s.changes.Stamp(table)
+	if _, err := s.db.Exec(query, args...); err != nil {
+		t.Fatal(err)
+	}
+	if s.changes == nil {
+		return // nothing is kept
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		heard := s.changes.Heard()
+		if now, _ := s.changes.Stamp(table); now != before {
+			return
+		}
+		select {
+		case <-heard:
+		case <-deadline:
+			t.Fatalf("the portal did not hear of the change to %s in 10 s", table)
+		}
+	}
+}
+
 // client is one browser: it keeps cookies and sends the CSRF token with
 // every form, as the portal's own pages do.
 type client struct {

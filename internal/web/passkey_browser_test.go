@@ -73,9 +73,7 @@ func TestBrowserBoardMemberAddsPasskeyAndSignsInWithIt(t *testing.T) {
 	s.seedDemo(t)
 	p := s.withoutTOTP(t, account.Roles{Board: true})
 	// A volunteer who reads the portal in Spanish.
-	if _, err := s.db.Exec(`UPDATE users SET language = 'es' WHERE email = $1`, p.email); err != nil {
-		t.Fatal(err)
-	}
+	s.execElsewhere(t, "users", `UPDATE users SET language = 'es' WHERE email = $1`, p.email)
 	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
 	tab := testenv.Browser(t, testenv.AcceptLanguage("es")) // a phone
 	auth := virtualAuthenticator(tab)

@@ -187,10 +187,8 @@ func withMailedPages(t *testing.T, s *testServer, people map[string]person) []sc
 	wantStatus(t, s.client(t).post("/password/forgot", url.Values{"email": {demoApplicant}}), http.StatusOK)
 	reset := s.mailedLink(t, demoApplicant, "Choose a new password")
 	_, invitation := invite(t, s, s.loginAs(t, people[demoAdmin]), "Bea Board")
-	if _, err := s.db.Exec(`INSERT INTO passkeys (user_id, rp_id, credential_id, name, public_key, flags, created_at)
-		SELECT id, 'localhost', decode(repeat('ab', 32), 'hex'), 'Llave de prueba', '\x00'::bytea, 0, now() FROM users WHERE email = $1`, demoAdmin); err != nil {
-		t.Fatal(err)
-	}
+	s.execElsewhere(t, "passkeys", `INSERT INTO passkeys (user_id, rp_id, credential_id, name, public_key, flags, created_at)
+		SELECT id, 'localhost', decode(repeat('ab', 32), 'hex'), 'Llave de prueba', '\x00'::bytea, 0, now() FROM users WHERE email = $1`, demoAdmin)
 	pending := s.client(t, "Accept-Language", "es")
 	wantRedirect(t, pending.enterPassword(people[demoAdmin]), "/login/code")
 	mustContain(t, pending.get("/login/code"), `name="code"`, s.text("es", "page.passkeys.use"))
@@ -264,9 +262,7 @@ func (sc *screenCheck) run(p person) {
 func (sc *screenCheck) setLanguage(lang string) {
 	sc.lang = lang
 	if sc.v.email != "" {
-		if _, err := sc.s.db.Exec(`UPDATE users SET language = $1 WHERE email = $2`, lang, sc.v.email); err != nil {
-			sc.t.Fatal(err)
-		}
+		sc.s.execElsewhere(sc.t, "users", `UPDATE users SET language = $1 WHERE email = $2`, lang, sc.v.email)
 	}
 	u, _ := url.Parse(sc.base)
 	if _, err := chromedp.Call(sc.tab, network.SetCookie, network.SetCookieParams{

@@ -53,11 +53,13 @@ type Server struct {
 	assign     *assign.Service
 	votes      *vote.Service
 	now        func() time.Time // the date pages show and forms default to
-	assets     *assetSet
-	cop        *http.CrossOriginProtection
-	sessions   *scs.SessionManager
-	engine     *gin.Engine
-	handler    http.Handler
+	// sessionCache keeps sessions read for page views (session.go).
+	sessionCache *sessionCache
+	assets       *assetSet
+	cop          *http.CrossOriginProtection
+	sessions     *scs.SessionManager
+	engine       *gin.Engine
+	handler      http.Handler
 	// timeouts bound how long a request's body may take to arrive and its
 	// answer to leave (defaultTimeouts; tests shorten them).
 	timeouts timeouts
@@ -88,7 +90,8 @@ func New(p *portal.Portal, sessionCleanup time.Duration) (*Server, error) {
 		return nil, fmt.Errorf("web: TRUSTED_PROXIES: %w", err)
 	}
 	s.routes(s.engine)
-	s.sessions = newSessions(p.Config, sessionStore{postgresstore.NewWithCleanupInterval(p.DB.DB, sessionCleanup), s.accounts})
+	s.sessionCache = &sessionCache{changes: p.Changes, now: s.now}
+	s.sessions = newSessions(p.Config, sessionStore{postgresstore.NewWithCleanupInterval(p.DB.DB, sessionCleanup), s.accounts, s.sessionCache})
 	s.handler = headAsGet(s.withSessions(s.engine))
 	return s, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -11,6 +13,7 @@ import (
 
 	"missiongrants/internal/account"
 	"missiongrants/internal/config"
+	"missiongrants/internal/db"
 )
 
 const sessionCookie = "mg_session"
@@ -46,22 +49,47 @@ func newSessions(cfg *config.Config, store scs.Store) *scs.SessionManager {
 // sessionStore is scs's PostgreSQL store, except that it reads a session
 // with the person it signs in, in one statement (account.FindSession), and
 // leaves that person where loadUser finds them: two round trips were the
-// cost of every page. Deleting, listing and sweeping expired sessions are
-// postgresstore's.
+// cost of every page. For page views it keeps what it read (sessionCache).
+// Deleting, listing and sweeping expired sessions are postgresstore's.
 type sessionStore struct {
 	*postgresstore.PostgresStore
 	accounts *account.Service
+	cache    *sessionCache
 }
 
 // sessionPerson carries, through a request's context, the person sessionStore
-// read with the session (nil: none); loadUser takes them from it.
-type sessionPerson struct{ user *account.User }
+// read with the session (nil: none); loadUser takes them from it. view says
+// the request only reads (GET or HEAD), so a kept session may answer it.
+type sessionPerson struct {
+	user *account.User
+	view bool
+}
 
 type sessionPersonKey struct{}
 
 func (st sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	in, _ := ctx.Value(sessionPersonKey{}).(*sessionPerson)
+	if in == nil || !in.view {
+		return st.find(ctx, in, token)
+	}
+	if kept, ok := st.cache.get(token); ok {
+		if kept.user != nil {
+			u := *kept.user // each request its own copy
+			in.user = &u
+		}
+		return kept.data, true, nil
+	}
+	at, keep := st.cache.stamp()
+	data, found, err := st.find(ctx, in, token)
+	if keep && found && err == nil {
+		st.cache.put(token, at, data, in.user)
+	}
+	return data, found, err
+}
+
+func (st sessionStore) find(ctx context.Context, in *sessionPerson, token string) ([]byte, bool, error) {
 	data, found, u, err := st.accounts.FindSession(ctx, token)
-	if in, ok := ctx.Value(sessionPersonKey{}).(*sessionPerson); ok && err == nil {
+	if in != nil && err == nil {
 		in.user = u
 	}
 	return data, found, err
@@ -78,6 +106,7 @@ func (st sessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 	if _, values, err := (sessionCodec{}).Decode(b); err == nil {
 		sid, _ = values[sessSID].(string)
 	}
+	defer st.cache.written()
 	return st.accounts.CommitSession(ctx, token, b, expiry, sid)
 }
 
@@ -86,8 +115,96 @@ func (st sessionStore) Commit(token string, b []byte, expiry time.Time) error {
 }
 
 func (st sessionStore) DeleteCtx(_ context.Context, token string) error {
+	defer st.cache.written()
 	return st.PostgresStore.Delete(token)
 }
+
+// sessionCache keeps, for page views, the sessions read and whom they sign
+// in: reading them was a quarter of a page's cost. What it keeps answers
+// only while none of the tables it was read from has changed since, in any
+// process (db.Changes hears them: migrations/00044), while no request of
+// this process that may write anything is running and none has ended since,
+// and for at most account.TouchEvery, so that visits are still noted and a
+// session's end comes on time. A request that may write (not GET or HEAD)
+// always reads the database: a session ended in another process can never
+// change anything, and can be shown pages only until this process hears of it.
+type sessionCache struct {
+	changes *db.Changes
+	now     func() time.Time // the portal's clock, which the account's rules use
+
+	writing atomic.Int64  // requests that may write, running
+	ended   atomic.Uint64 // moves when one ends, or a session is written
+
+	mu   sync.Mutex
+	at   sessionStamp
+	kept map[string]keptSession
+}
+
+// sessionTables are what a kept session was read from.
+var sessionTables = []string{"sessions", "user_sessions", "users", "passkeys"}
+
+// keptSessionsAtMost bounds what is kept between changes.
+const keptSessionsAtMost = 10000
+
+type sessionStamp struct {
+	tables [2]uint64
+	ended  uint64
+}
+
+type keptSession struct {
+	data  []byte
+	user  *account.User
+	until time.Time
+}
+
+// stamp is where the session tables and this process's writes stand;
+// taken before a read, so that a change made meanwhile makes it stale.
+func (c *sessionCache) stamp() (sessionStamp, bool) {
+	// ended before writing: a request that ends between the two reads
+	// moves ended after it has left writing, so the stamp is already old.
+	ended := c.ended.Load()
+	if c.writing.Load() > 0 {
+		return sessionStamp{}, false
+	}
+	tables, ok := c.changes.Stamp(sessionTables...)
+	return sessionStamp{tables: tables, ended: ended}, ok
+}
+
+func (c *sessionCache) get(token string) (keptSession, bool) {
+	at, ok := c.stamp()
+	if !ok {
+		return keptSession{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, found := c.kept[token]
+	return k, found && c.at == at && c.now().Before(k.until)
+}
+
+func (c *sessionCache) put(token string, at sessionStamp, data []byte, u *account.User) {
+	until := c.now().Add(account.TouchEvery)
+	if deadline, _, err := (sessionCodec{}).Decode(data); err == nil && deadline.Before(until) {
+		until = deadline
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at != at || len(c.kept) >= keptSessionsAtMost {
+		c.at, c.kept = at, map[string]keptSession{}
+	}
+	c.kept[token] = keptSession{data: data, user: u, until: until}
+}
+
+// writes marks a request that may write as running until done is called.
+func (c *sessionCache) writes() (done func()) {
+	c.writing.Add(1)
+	return func() {
+		c.written()
+		c.writing.Add(-1)
+	}
+}
+
+// written makes everything kept so far stale.
+func (c *sessionCache) written() { c.ended.Add(1) }
 
 // withSessions loads the session for every request but the health checks and
 // assets, which must answer without touching the database.
@@ -114,6 +231,10 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
-		sessioned.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionPersonKey{}, &sessionPerson{})))
+		view := r.Method == http.MethodGet || r.Method == http.MethodHead
+		if !view {
+			defer s.sessionCache.writes()()
+		}
+		sessioned.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionPersonKey{}, &sessionPerson{view: view})))
 	})
 }

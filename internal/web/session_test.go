@@ -1,13 +1,18 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+
+	"missiongrants/internal/db"
+	"missiongrants/internal/dbtest"
 )
 
 func TestSessionCodecKeepsWhatTheSessionHolds(t *testing.T) {
@@ -79,5 +84,85 @@ func TestSessionAndPersonAreReadTogether(t *testing.T) {
 	}
 	if rec, _ := page(); signedIn(rec) {
 		t.Fatal("a session ended elsewhere still signs its browser in")
+	}
+}
+
+// Page views keep the session they read, until something it was read from
+// changes: here or in another process (which this one hears of), or a
+// request that may write runs. A form is always checked against the
+// database, so a session ended elsewhere never changes anything, even
+// before this process hears of it.
+func TestPageViewsKeepTheSessionUntilItChanges(t *testing.T) {
+	t.Parallel()
+	u := dbtest.NewURL(t)
+	pool, err := db.OpenCounting(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	s := newTestServerEnv(t, pool, map[string]string{"DATABASE_URL": u})
+	people := s.seedDemo(t)
+	signedIn := func(rec *httptest.ResponseRecorder) bool {
+		return strings.Contains(rec.Body.String(), `action="/logout"`)
+	}
+	page := func(c *client) (bool, int64) {
+		t.Helper()
+		rec, n := c.countedGet("/signup/sent")
+		wantStatus(t, rec, http.StatusOK)
+		return signedIn(rec), n
+	}
+
+	// Signing in wrote to the session tables: what a page reads before this
+	// process hears of it is not kept.
+	settle := func() {
+		s.execElsewhere(t, "users", `UPDATE users SET name = name WHERE id = (SELECT min(id) FROM users)`)
+	}
+	ana := s.loginAs(t, people[demoApplicant])
+	settle()
+	if in, n := page(ana); !in || n != 1 {
+		t.Fatalf("the first page after signing in: signed in %v, %d statements; want signed in with 1", in, n)
+	}
+	if in, n := page(ana); !in || n != 0 {
+		t.Fatalf("the next page: signed in %v, %d statements; want signed in with none", in, n)
+	}
+
+	// Her name changed in another process: the next page reads it again.
+	s.execElsewhere(t, "users", `UPDATE users SET name = 'Ana Renamed' WHERE email = $1`, people[demoApplicant].email)
+	rec, n := ana.countedGet("/account")
+	if n == 0 || !strings.Contains(rec.Body.String(), "Ana Renamed") {
+		t.Fatalf("after a change elsewhere: %d statements, name shown %v; want it read again", n, strings.Contains(rec.Body.String(), "Ana Renamed"))
+	}
+
+	// A form sent while nothing has been heard yet is checked against the
+	// database: the session ended elsewhere changes nothing.
+	page(ana)
+	if _, n := page(ana); n != 0 {
+		t.Fatalf("kept again: %d statements, want none", n)
+	}
+	if _, err := s.db.Exec(`DELETE FROM user_sessions`); err != nil {
+		t.Fatal(err)
+	}
+	rec2 := ana.post("/account/profile", url.Values{"name": {"Someone Else"}, "language": {"en"}})
+	wantRedirect(t, rec2, "/login?next=%2F")
+	var name string
+	must(t, s.db.Get(&name, `SELECT name FROM users WHERE email = $1`, people[demoApplicant].email))
+	if name != "Ana Renamed" {
+		t.Fatalf("a session ended elsewhere changed the name to %q", name)
+	}
+	if in, _ := page(ana); in {
+		t.Fatal("a session ended elsewhere still signs its browser in after a form")
+	}
+
+	// Signing out everywhere else, here, ends the other browser's session on
+	// its very next page.
+	bea, other := s.loginAs(t, people[demoApplicant]), s.loginAs(t, people[demoApplicant])
+	settle()
+	page(other)
+	if in, n := page(other); !in || n != 0 {
+		t.Fatalf("the other browser's page: signed in %v, %d statements; want kept", in, n)
+	}
+	wantRedirect(t, bea.post("/account/sessions/revoke-others", nil), "/account")
+	if in, _ := page(other); in {
+		t.Fatal("a browser signed out from another is still signed in")
 	}
 }
