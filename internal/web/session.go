@@ -154,18 +154,22 @@ type sessionStamp struct {
 type keptSession struct {
 	data  []byte
 	user  *account.User
-	until time.Time
+	until time.Time // on the portal's clock, as the visit's note
+	// deadline is when scs's session expires, on the wall clock, as
+	// PostgreSQL's current_timestamp checks it.
+	deadline time.Time
 }
 
 // stamp is where the session tables and this process's writes stand;
 // taken before a read, so that a change made meanwhile makes it stale.
 func (c *sessionCache) stamp() (sessionStamp, bool) {
-	// ended before writing: a request that ends between the two reads
-	// moves ended after it has left writing, so the stamp is already old.
-	ended := c.ended.Load()
+	// writing before ended: a request that may write moves ended before it
+	// leaves writing, so one that ended before writing was read has moved
+	// ended too, and one running then is concurrent with this request.
 	if c.writing.Load() > 0 {
 		return sessionStamp{}, false
 	}
+	ended := c.ended.Load()
 	tables, ok := c.changes.Stamp(sessionTables...)
 	return sessionStamp{tables: tables, ended: ended}, ok
 }
@@ -178,20 +182,20 @@ func (c *sessionCache) get(token string) (keptSession, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k, found := c.kept[token]
-	return k, found && c.at == at && c.now().Before(k.until)
+	return k, found && c.at == at && c.now().Before(k.until) && time.Now().Before(k.deadline)
 }
 
 func (c *sessionCache) put(token string, at sessionStamp, data []byte, u *account.User) {
-	until := c.now().Add(account.TouchEvery)
-	if deadline, _, err := (sessionCodec{}).Decode(data); err == nil && deadline.Before(until) {
-		until = deadline
+	deadline, _, err := (sessionCodec{}).Decode(data)
+	if err != nil {
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.at != at || len(c.kept) >= keptSessionsAtMost {
 		c.at, c.kept = at, map[string]keptSession{}
 	}
-	c.kept[token] = keptSession{data: data, user: u, until: until}
+	c.kept[token] = keptSession{data: data, user: u, until: c.now().Add(account.TouchEvery), deadline: deadline}
 }
 
 // writes marks a request that may write as running until done is called.
