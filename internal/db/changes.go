@@ -70,13 +70,6 @@ func (c *Changes) Changed(table string) {
 	c.seen[table]++
 }
 
-// version is where table stands; ok is false when it cannot be known.
-func (c *Changes) version(table string) (v [2]uint64, ok bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return [2]uint64{c.epoch, c.seen[table]}, !c.down
-}
-
 // Stamp is where tables stand together: it moves when any of them
 // changes. ok is false when that cannot be known (no Changes, or its
 // connection down).
@@ -132,7 +125,7 @@ func (c *Cached[T]) Get(ctx context.Context) (T, error) {
 	}
 	// Where the table stands is taken before it is read: a change made
 	// while it is read moves it, and the next Get reads again.
-	at, ok := c.Changes.version(c.Table)
+	at, ok := c.Changes.Stamp(c.Table)
 	c.mu.Lock()
 	if ok && c.value != nil && c.at == at {
 		v := *c.value

@@ -192,7 +192,7 @@ func (c *sessionCache) put(token string, at sessionStamp, data []byte, u *accoun
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.at != at || len(c.kept) >= keptSessionsAtMost {
+	if c.kept == nil || c.at != at || len(c.kept) >= keptSessionsAtMost {
 		c.at, c.kept = at, map[string]keptSession{}
 	}
 	c.kept[token] = keptSession{data: data, user: u, until: c.now().Add(account.TouchEvery), deadline: deadline}

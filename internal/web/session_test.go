@@ -166,3 +166,68 @@ func TestPageViewsKeepTheSessionUntilItChanges(t *testing.T) {
 		t.Fatal("a browser signed out from another is still signed in")
 	}
 }
+
+// What the session cache keeps answers only until a request that may write
+// starts, and never again once one has ended or a session was written here;
+// nor after its minute, nor after scs's expiry.
+func TestSessionCacheForgetsAtEveryWrite(t *testing.T) {
+	t.Parallel()
+	changes, err := db.ListenForChanges(dbtest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = changes.Close() })
+	clock := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	c := &sessionCache{changes: changes, now: func() time.Time { return clock }}
+	data, err := sessionCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{sessSID: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := func() {
+		t.Helper()
+		at, ok := c.stamp()
+		if !ok {
+			t.Fatal("nothing may be kept with no request writing")
+		}
+		c.put("token", at, data, nil)
+		if _, ok := c.get("token"); !ok {
+			t.Fatal("what was just kept does not answer")
+		}
+	}
+	kept := func() bool { _, ok := c.get("token"); return ok }
+
+	keep()
+	done := c.writes()
+	if kept() {
+		t.Fatal("a kept session answers while a form runs")
+	}
+	if _, ok := c.stamp(); ok {
+		t.Fatal("a read made while a form runs may be kept")
+	}
+	done()
+	if kept() {
+		t.Fatal("a session kept before a form answers after it")
+	}
+
+	keep()
+	c.written()
+	if kept() {
+		t.Fatal("a session kept before one was written answers after it")
+	}
+
+	keep()
+	clock = clock.Add(time.Minute)
+	if kept() {
+		t.Fatal("a session kept a minute ago answers: its visit would not be noted")
+	}
+
+	expired, err := sessionCodec{}.Encode(time.Now().Add(-time.Second), map[string]any{sessSID: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _ := c.stamp()
+	c.put("token", at, expired, nil)
+	if kept() {
+		t.Fatal("a session past scs's expiry answers")
+	}
+}
