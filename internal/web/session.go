@@ -72,14 +72,14 @@ func (st sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	if in == nil || !in.view {
 		return st.find(ctx, in, token)
 	}
-	if kept, ok := st.cache.get(token); ok {
+	kept, hit, at, keep := st.cache.get(token)
+	if hit {
 		if kept.user != nil {
 			u := *kept.user // each request its own copy
 			in.user = &u
 		}
 		return kept.data, true, nil
 	}
-	at, keep := st.cache.stamp()
 	data, found, err := st.find(ctx, in, token)
 	if keep && found && err == nil {
 		st.cache.put(token, at, data, in.user)
@@ -174,15 +174,18 @@ func (c *sessionCache) stamp() (sessionStamp, bool) {
 	return sessionStamp{tables: tables, ended: ended}, ok
 }
 
-func (c *sessionCache) get(token string) (keptSession, bool) {
-	at, ok := c.stamp()
-	if !ok {
-		return keptSession{}, false
+// get returns what is kept for token if it may answer (hit) and, if not,
+// the stamp under which a read made now may be kept (keep).
+func (c *sessionCache) get(token string) (k keptSession, hit bool, at sessionStamp, keep bool) {
+	at, keep = c.stamp()
+	if !keep {
+		return keptSession{}, false, at, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k, found := c.kept[token]
-	return k, found && c.at == at && c.now().Before(k.until) && time.Now().Before(k.deadline)
+	hit = found && c.at == at && c.now().Before(k.until) && time.Now().Before(k.deadline)
+	return k, hit, at, keep
 }
 
 func (c *sessionCache) put(token string, at sessionStamp, data []byte, u *account.User) {

@@ -185,16 +185,16 @@ func TestSessionCacheForgetsAtEveryWrite(t *testing.T) {
 	}
 	keep := func() {
 		t.Helper()
-		at, ok := c.stamp()
+		_, _, at, ok := c.get("token")
 		if !ok {
 			t.Fatal("nothing may be kept with no request writing")
 		}
 		c.put("token", at, data, nil)
-		if _, ok := c.get("token"); !ok {
+		if _, hit, _, _ := c.get("token"); !hit {
 			t.Fatal("what was just kept does not answer")
 		}
 	}
-	kept := func() bool { _, ok := c.get("token"); return ok }
+	kept := func() bool { _, hit, _, _ := c.get("token"); return hit }
 
 	keep()
 	done := c.writes()
