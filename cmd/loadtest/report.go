@@ -251,17 +251,18 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 
 // writeTop lists, for each page, the statements PostgreSQL spent most of
 // its time on: their share, how often a request sent them, and what
-// planning and running one cost.
+// planning and running one cost, and how many pages one read from outside
+// PostgreSQL's buffers.
 func writeTop(b *strings.Builder, r *scaleRun) {
 	if !slices.ContainsFunc(r.pages, func(p *pageResult) bool { return len(p.top) > 0 }) {
 		return
 	}
 	fmt.Fprintf(b, "Where PostgreSQL's time went (pg_stat_statements), %d applications:\n\n", r.apps)
-	b.WriteString("| page | share | per request | plan | run | statement |\n|---|---|---|---|---|---|\n")
+	b.WriteString("| page | share | per request | plan | run | pages read | statement |\n|---|---|---|---|---|---|---|\n")
 	for _, p := range r.pages {
 		for _, t := range p.top {
-			fmt.Fprintf(b, "| %s | %.0f%% | %.2f | %.3f ms | %.3f ms | `%s` |\n", p.name, 100*t.Share,
-				float64(t.Calls)/float64(max(p.load().Sent, 1)), t.PlanMS, t.ExecMS, strings.ReplaceAll(t.Query, "|", "\\|"))
+			fmt.Fprintf(b, "| %s | %.0f%% | %.2f | %.3f ms | %.3f ms | %.1f | `%s` |\n", p.name, 100*t.Share,
+				float64(t.Calls)/float64(max(p.load().Sent, 1)), t.PlanMS, t.ExecMS, t.Read, strings.ReplaceAll(t.Query, "|", "\\|"))
 		}
 	}
 	b.WriteString("\n")

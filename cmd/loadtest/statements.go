@@ -29,7 +29,11 @@ type topStatement struct {
 	Calls  int64   `db:"calls"`
 	PlanMS float64 `db:"plan_ms"` // per call
 	ExecMS float64 `db:"exec_ms"` // per call
-	Share  float64 `db:"share"`   // of the run's statement time
+	// Read is the pages a call read from outside PostgreSQL's shared
+	// buffers (from the kernel's cache or the disk): what makes a statement
+	// slower as the data outgrows them, though it does the same work.
+	Read  float64 `db:"read"`
+	Share float64 `db:"share"` // of the run's statement time
 }
 
 // statementStats reads and resets pg_stat_statements in one database.
@@ -57,10 +61,11 @@ func (s *statementStats) top(ctx context.Context, n int) ([]topStatement, error)
 	}
 	var out []topStatement
 	err := s.db.SelectContext(ctx, &out, `WITH t AS (
-			SELECT query, calls, total_plan_time, total_exec_time FROM pg_stat_statements
+			SELECT query, calls, total_plan_time, total_exec_time, shared_blks_read FROM pg_stat_statements
 			WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls > 0
 			AND query NOT LIKE '%pg_stat_statements%')
 		SELECT query, calls, total_plan_time / calls AS plan_ms, total_exec_time / calls AS exec_ms,
+			shared_blks_read::float8 / calls AS read,
 			coalesce((total_plan_time + total_exec_time) / nullif(sum(total_plan_time + total_exec_time) OVER (), 0), 0) AS share
 		FROM t ORDER BY total_plan_time + total_exec_time DESC LIMIT $1`, n)
 	for i := range out {
