@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -294,15 +295,55 @@ func TestHeadIsAnsweredAsGet(t *testing.T) {
 	}
 }
 
-// Pages and assets are sent gzipped to a browser that accepts it.
-func TestPagesAreCompressed(t *testing.T) {
+// Pages and assets are sent gzipped to a browser that accepts it, and a
+// page's length is sent with it, over a real connection: the length of
+// what is actually sent, compressed or not, or a browser cuts the page
+// short or waits for more.
+func TestPagesAreCompressedAndSentWithTheirLength(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	c := s.client(t, "Accept-Encoding", "gzip")
-	for _, path := range []string{"/", "/login", s.assets.url("css/app.css")} {
-		rec := c.get(path)
-		if rec.Header().Get("Content-Encoding") != "gzip" {
-			t.Errorf("%s: Content-Encoding %q", path, rec.Header().Get("Content-Encoding"))
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	fetch := func(path string, gzipped bool) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		if gzipped {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		resp, err := raw.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, body
+	}
+	for _, path := range []string{"/", "/login", s.assets.url("css/app.css"), "/no-such-page"} {
+		resp, body := fetch(path, true)
+		if path != "/no-such-page" && resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: Content-Encoding %q", path, resp.Header.Get("Content-Encoding"))
+		}
+		if resp.ContentLength >= 0 && resp.ContentLength != int64(len(body)) {
+			t.Errorf("%s, gzipped: Content-Length %d for %d bytes", path, resp.ContentLength, len(body))
+		}
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if _, err := io.ReadAll(zr); err != nil {
+				t.Errorf("%s: %v", path, err)
+			}
+		}
+	}
+	for _, path := range []string{"/", "/login", "/no-such-page"} {
+		resp, body := fetch(path, false)
+		if resp.ContentLength != int64(len(body)) || !bytes.Contains(body, []byte("</html>")) {
+			t.Errorf("%s: Content-Length %d for %d bytes, the page whole: %t", path, resp.ContentLength, len(body), bytes.Contains(body, []byte("</html>")))
 		}
 	}
 }

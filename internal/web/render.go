@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -55,6 +56,9 @@ func (s *Server) render(c *gin.Context, status int, view string, data any) {
 		s.renderError(c, http.StatusInternalServerError, i18n.Msg("error.http.500"))
 		return
 	}
+	// Its length, known here, spares the chunked encoding's extra write of
+	// the last chunk (gzip drops it when it compresses).
+	c.Header("Content-Length", strconv.Itoa(buf.Len()))
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
