@@ -65,8 +65,14 @@ type countedKey struct {
 	n         int
 }
 
-// New loads the embedded catalogs.
-func New() (*Catalog, error) {
+// New returns the embedded catalogs. They never change and a Catalog is
+// safe for concurrent use, so they are parsed once per process: parsing was
+// a sixth of the web tests' own CPU, which build a portal per test.
+func New() (*Catalog, error) { return parsed() }
+
+var parsed = sync.OnceValues(parse)
+
+func parse() (*Catalog, error) {
 	bundle := goi18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{bundle: bundle, localizers: map[string]*goi18n.Localizer{}, keys: map[string]map[string]bool{},
