@@ -50,9 +50,11 @@ var (
 )
 
 // buildBinary builds the portal once per test process, into a folder removed
-// when the process ends (by testenv.AtExit).
+// when the process ends (by testenv.AtExit). Linking it takes seconds, so a
+// test of the real binary belongs to the full tier.
 func buildBinary(t *testing.T) string {
 	t.Helper()
+	testenv.Full(t, "the real binary, built with go build (seconds to link)")
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "missiongrants-bin-")
 		if err != nil {
