@@ -154,7 +154,18 @@ func startServer() (*server, error) {
 	if adminURL == "" {
 		done := testenv.Starting()
 		defer done()
-		c, err := devdb.StartThrowaway(ctx, nil)
+		// The cluster is a copy of one whose template was built once for
+		// these migrations (by the first test process to need it), so
+		// ensureTemplate below finds it there.
+		c, err := devdb.StartSeeded(ctx, nil, devdb.Seed{Name: "dbtest", Key: migrations.Fingerprint(),
+			Prepare: func(ctx context.Context, c *devdb.Cluster) error {
+				s, err := newServer(c.URL("postgres"))
+				if err != nil {
+					return err
+				}
+				defer s.admin.Close()
+				return s.ensureTemplate(ctx)
+			}})
 		if err != nil {
 			return nil, err
 		}
@@ -169,6 +180,18 @@ func startServer() (*server, error) {
 	} else if !strings.HasPrefix(adminURL, "postgres://") && !strings.HasPrefix(adminURL, "postgresql://") {
 		return nil, fmt.Errorf("TEST_DATABASE_URL must be a postgres:// URL")
 	}
+	s, err := newServer(adminURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureTemplate(ctx); err != nil {
+		s.admin.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func newServer(adminURL string) (*server, error) {
 	base, err := url.Parse(adminURL)
 	if err != nil {
 		return nil, fmt.Errorf("TEST_DATABASE_URL: %w", err)
@@ -177,12 +200,7 @@ func startServer() (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{admin: admin, base: base, tplName: "mgtpl_" + migrations.Fingerprint()}
-	if err := s.ensureTemplate(ctx); err != nil {
-		admin.Close()
-		return nil, err
-	}
-	return s, nil
+	return &server{admin: admin, base: base, tplName: "mgtpl_" + migrations.Fingerprint()}, nil
 }
 
 func (s *server) url(dbname string) string {

@@ -316,3 +316,43 @@ func TestClusterRunClientProgram(t *testing.T) {
 		t.Error("Run accepted a path")
 	}
 }
+
+// Seeded clusters start as copies of one cluster their seed prepared: once
+// per key, and again when the key changes (new migrations), which replaces
+// the snapshot of the key before.
+func TestSeededClustersArePreparedOncePerKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	prepared := 0
+	seed := func(key string) devdb.Seed {
+		return devdb.Seed{Name: "devdbtest", Key: key, Prepare: func(ctx context.Context, c *devdb.Cluster) error {
+			prepared++
+			return devdb.EnsureDatabase(ctx, c.URL("postgres"), "seeded")
+		}}
+	}
+	start := func(key string) {
+		t.Helper()
+		c, err := devdb.StartSeeded(ctx, nil, seed(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Remove()
+		if err := ping(t, c.URL("seeded")); err != nil {
+			t.Fatalf("a cluster seeded with key %s has no seeded database: %v", key, err)
+		}
+	}
+	first, second := fmt.Sprint("a", time.Now().UnixNano()), fmt.Sprint("b", time.Now().UnixNano())
+	start(first)
+	start(first)
+	if prepared != 1 {
+		t.Errorf("two clusters of one key prepared %d times, want once", prepared)
+	}
+	start(second)
+	if prepared != 2 {
+		t.Errorf("a new key prepared %d times in all, want twice", prepared)
+	}
+	start(first)
+	if prepared != 3 {
+		t.Errorf("the first key again prepared %d times in all, want 3: its snapshot should have been replaced", prepared)
+	}
+}

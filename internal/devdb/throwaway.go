@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -46,6 +47,23 @@ const tmpfsMagic = 0x01021994
 // under a second), and first removes clusters left by test processes that
 // died. Remove it when done.
 func StartThrowaway(ctx context.Context, log io.Writer) (*Cluster, error) {
+	return StartSeeded(ctx, log, Seed{})
+}
+
+// Seed is what a throwaway cluster holds when it starts, beyond what initdb
+// makes: Prepare runs once, on a cluster whose data folder is then kept as a
+// snapshot under Key, and every later cluster started with the same Key is a
+// copy of it. dbtest migrates its template database this way once per
+// migration set, not in every test process (half a second of CPU each).
+type Seed struct {
+	Name    string // the seed, in its snapshot's folder name (letters only): one snapshot is kept per Name
+	Key     string // the version of what Prepare makes (the migrations' fingerprint): another Key, another snapshot
+	Prepare func(ctx context.Context, c *Cluster) error
+}
+
+// StartSeeded is StartThrowaway with the data seed prepares; the zero Seed
+// is initdb's.
+func StartSeeded(ctx context.Context, log io.Writer, seed Seed) (*Cluster, error) {
 	bin, err := FindBinaries()
 	if err != nil {
 		return nil, err
@@ -60,20 +78,24 @@ func StartThrowaway(ctx context.Context, log io.Writer) (*Cluster, error) {
 	}
 	reapStale(ctx, bin, as, root)
 
-	c, err := startThrowaway(ctx, bin, as, root, log)
+	snap := initdbSnapshot(bin, as)
+	if seed.Prepare != nil {
+		snap = seededSnapshot(bin, as, seed)
+	}
+	c, err := startThrowaway(ctx, bin, as, root, log, snap)
 	if err != nil {
-		// A template damaged since it was built (a tmp cleaner, a full
-		// disk) is rebuilt once before giving up.
-		if ierr := invalidateTemplate(ctx, bin); ierr != nil {
+		// A snapshot damaged since it was made (a tmp cleaner, a full
+		// disk) is made again once before giving up.
+		if ierr := snap.invalidate(ctx); ierr != nil {
 			return nil, err
 		}
-		slog.Warn("devdb: throwaway cluster failed to start; rebuilding the initdb template", "error", err)
-		c, err = startThrowaway(ctx, bin, as, root, log)
+		slog.Warn("devdb: throwaway cluster failed to start; making its snapshot again", "dir", snap.dir, "error", err)
+		c, err = startThrowaway(ctx, bin, as, root, log, snap)
 	}
 	return c, err
 }
 
-func startThrowaway(ctx context.Context, bin Binaries, as runAs, root string, log io.Writer) (*Cluster, error) {
+func startThrowaway(ctx context.Context, bin Binaries, as runAs, root string, log io.Writer, snap snapshot) (*Cluster, error) {
 	// A short name keeps the socket path inside the cluster folder.
 	dir := filepath.Join(root, fmt.Sprintf("%d-%s", os.Getpid(), randomHex(3)))
 	c, err := newCluster(bin, Options{Dir: dir, Log: log})
@@ -99,7 +121,7 @@ func startThrowaway(ctx context.Context, bin Binaries, as runAs, root string, lo
 	c.ownerLock = owner
 	_ = os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
 
-	if err := copyTemplate(ctx, bin, as, c.DataDir()); err != nil {
+	if err := snap.copyTo(ctx, c.DataDir()); err != nil {
 		c.Remove()
 		return nil, err
 	}
@@ -118,74 +140,141 @@ func templateDir(bin Binaries) string {
 	return filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-initdb-%s-%d", bin.Version, os.Geteuid()))
 }
 
-// copyTemplate copies a freshly initialised data folder into dst, building
-// it first if needed. The template is built once per server version and user
-// under an exclusive file lock, so that test processes started together build
-// it once, and copied under a shared one, so that it is never rebuilt while
-// being copied.
-func copyTemplate(ctx context.Context, bin Binaries, as runAs, dst string) error {
-	dir := templateDir(bin)
-	for {
-		lock, err := lockFileMode(ctx, dir+".lock", syscall.LOCK_SH)
+// snapshot is a cluster's data folder kept in dir/data, made once by make
+// (which fills the folder it is given) and copied into each new cluster.
+type snapshot struct {
+	dir  string
+	as   runAs
+	make func(ctx context.Context, tmp string) error
+}
+
+// initdbSnapshot is a freshly initialised data folder, one per server
+// version and user.
+func initdbSnapshot(bin Binaries, as runAs) snapshot {
+	return snapshot{dir: templateDir(bin), as: as, make: func(ctx context.Context, tmp string) error {
+		return initdb(ctx, bin, as, tmp, filepath.Join(tmp, "data"), true, io.Discard)
+	}}
+}
+
+// seededSnapshot is the initdb snapshot after seed.Prepare, made on a
+// cluster of its own that is then stopped cleanly (a checkpoint, no
+// server files left behind). It replaces the snapshots of the seed's other
+// keys: one is kept per seed, user and server version.
+func seededSnapshot(bin Binaries, as runAs, seed Seed) snapshot {
+	base := initdbSnapshot(bin, as)
+	family := base.dir + "-" + seed.Name + "-"
+	return snapshot{dir: family + shortHash(seed.Key), as: as, make: func(ctx context.Context, tmp string) error {
+		if err := base.copyTo(ctx, filepath.Join(tmp, "data")); err != nil {
+			return err
+		}
+		c, err := newCluster(bin, Options{Dir: tmp})
 		if err != nil {
 			return err
 		}
-		if _, err := os.Stat(filepath.Join(dir, "ready")); err == nil {
+		if err := c.writeConf(); err != nil {
+			return err
+		}
+		if err := c.Start(ctx); err != nil {
+			return err
+		}
+		err = seed.Prepare(ctx, c)
+		if serr := c.Stop(); err == nil {
+			err = serr
+		}
+		os.RemoveAll(c.sockDir)
+		if err != nil {
+			return fmt.Errorf("devdb: seeding a snapshot: %w", err)
+		}
+		removeOtherSnapshots(family, tmp)
+		return nil
+	}}
+}
+
+// removeOtherSnapshots removes the snapshots whose folder starts with
+// family, other than the one being made in tmp, unless a process is
+// copying one right now.
+func removeOtherSnapshots(family, tmp string) {
+	names, _ := filepath.Glob(family + "*.lock")
+	for _, lockPath := range names {
+		dir := strings.TrimSuffix(lockPath, ".lock")
+		if strings.HasPrefix(tmp, dir+".tmp-") {
+			continue
+		}
+		lock, free, err := tryLockFile(lockPath)
+		if err != nil || !free {
+			continue
+		}
+		os.RemoveAll(dir)
+		os.Remove(lockPath)
+		lock.Unlock()
+	}
+}
+
+// copyTo copies the snapshot's data folder into dst, making the snapshot
+// first if needed. It is made under an exclusive file lock, so that test
+// processes started together make it once, and copied under a shared one,
+// so that it is never remade while being copied.
+func (s snapshot) copyTo(ctx context.Context, dst string) error {
+	for {
+		lock, err := lockFileMode(ctx, s.dir+".lock", syscall.LOCK_SH)
+		if err != nil {
+			return err
+		}
+		if _, err := os.Stat(filepath.Join(s.dir, "ready")); err == nil {
 			// cp -a keeps the postgres user's ownership when we are root.
-			err := runQuiet(exec.CommandContext(ctx, "cp", "-a", filepath.Join(dir, "data"), dst))
+			err := runQuiet(exec.CommandContext(ctx, "cp", "-a", filepath.Join(s.dir, "data"), dst))
 			lock.Unlock()
 			if err != nil {
-				return fmt.Errorf("devdb: copy initdb template: %w", err)
+				return fmt.Errorf("devdb: copy the snapshot %s: %w", s.dir, err)
 			}
 			return nil
 		}
 		lock.Unlock()
-		if err := buildTemplate(ctx, bin, as, dir); err != nil {
+		if err := s.makeOnce(ctx); err != nil {
 			return err
 		}
 	}
 }
 
-func buildTemplate(ctx context.Context, bin Binaries, as runAs, dir string) error {
-	lock, err := lockFile(ctx, dir+".lock")
+func (s snapshot) makeOnce(ctx context.Context) error {
+	lock, err := lockFile(ctx, s.dir+".lock")
 	if err != nil {
 		return err
 	}
 	defer lock.Unlock()
-	if _, err := os.Stat(filepath.Join(dir, "ready")); err == nil {
-		return nil // another process built it while we waited
+	if _, err := os.Stat(filepath.Join(s.dir, "ready")); err == nil {
+		return nil // another process made it while we waited
 	}
 	start := time.Now()
-	if err := os.RemoveAll(dir); err != nil {
+	if err := os.RemoveAll(s.dir); err != nil {
 		return err
 	}
-	tmp := fmt.Sprintf("%s.tmp-%d", dir, os.Getpid())
+	tmp := fmt.Sprintf("%s.tmp-%d", s.dir, os.Getpid())
 	os.RemoveAll(tmp)
-	if err := as.mkdirOwned(tmp); err != nil {
+	if err := s.as.mkdirOwned(tmp); err != nil {
 		return err
 	}
-	if err := initdb(ctx, bin, as, tmp, filepath.Join(tmp, "data"), true, io.Discard); err != nil {
+	if err := s.make(ctx, tmp); err != nil {
 		os.RemoveAll(tmp)
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "ready"), nil, 0o644); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, dir); err != nil {
+	if err := os.Rename(tmp, s.dir); err != nil {
 		return err
 	}
-	slog.Debug("devdb: built initdb template", "dir", dir, "duration_ms", time.Since(start).Milliseconds())
+	slog.Debug("devdb: made a snapshot", "dir", s.dir, "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
-func invalidateTemplate(ctx context.Context, bin Binaries) error {
-	dir := templateDir(bin)
-	lock, err := lockFile(ctx, dir+".lock")
+func (s snapshot) invalidate(ctx context.Context) error {
+	lock, err := lockFile(ctx, s.dir+".lock")
 	if err != nil {
 		return err
 	}
 	defer lock.Unlock()
-	return os.Remove(filepath.Join(dir, "ready"))
+	return os.Remove(filepath.Join(s.dir, "ready"))
 }
 
 // reapStale stops and removes throwaway clusters whose owning process died
