@@ -321,6 +321,7 @@ func TestClusterRunClientProgram(t *testing.T) {
 // per key, and again when the key changes (new migrations), which replaces
 // the snapshot of the key before.
 func TestSeededClustersArePreparedOncePerKey(t *testing.T) {
+	testenv.Full(t, "three snapshots made one after the other (seconds); dbtest uses one in every test process")
 	t.Parallel()
 	ctx := context.Background()
 	prepared := 0
