@@ -66,7 +66,7 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 
 	runSeedDemo(ctx, t, bin, env)
 	// The binary hashes passwords at the portal's cost; only test
-	// processes make light hashes (account.LightHashing).
+	// binaries make light hashes (account.hashParams).
 	var hash string
 	if err := db.GetContext(ctx, &hash, `SELECT password_hash FROM users WHERE email = 'applicant@demo.missiongrants.test'`); err != nil {
 		t.Fatal(err)

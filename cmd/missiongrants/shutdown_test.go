@@ -20,6 +20,7 @@ import (
 
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/bucket"
 )
 
 // SIGTERM while a charity's file and an admin's payment with its receipt are
@@ -157,7 +158,7 @@ func (p *shutdownPortal) beginUploadAndPayment(t *testing.T) (upload, payment *s
 		url.Values{"key": {"shutdown-test-payment-key"}, "instalment": {fmt.Sprint(p.instalment)}, "amount": {"5000"},
 			"paid_on": {time.Now().UTC().Format(time.DateOnly)}, "method": {"wire"}}, "receipt", "recibo.pdf")
 	testenv.Eventually(t, time.Minute, "both files streaming into S3", func() bool {
-		_, uploads := p.s3.Contents(t, p.bucket)
+		_, uploads := bucket.Contents(t, p.s3, p.bucket)
 		return len(uploads) == 2
 	})
 	return upload, payment
@@ -224,7 +225,7 @@ func (p *shutdownPortal) wantRecorded(t *testing.T) {
 	if err := p.db.Select(&named, `SELECT 'documents/' || storage_key FROM documents`); err != nil {
 		t.Fatal(err)
 	}
-	p.s3.WantExactly(t, p.bucket, named)
+	bucket.WantExactly(t, p.s3, p.bucket, named)
 }
 
 // slowUpload is a multipart post whose file is still arriving, as from a

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"testing"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -67,18 +68,18 @@ func ValidatePassword(pw, email string) error {
 // lane): about 30 ms here, and bounded memory when many log in at once.
 var HashParams = argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// hashParams are the parameters new hashes are made with: HashParams,
-// except in a test process (LightHashing).
-var hashParams = &HashParams
-
-// LightHashing makes new password hashes cheap (64 KiB, one pass), for a
-// test process only, as Django's and Rails' test settings do: argon2 was
-// half the CPU of the web tests, which sign up hundreds of people. A hash
-// names its parameters, so checking a password costs what making its hash
-// did. Called before any test runs (testenv.Main); never by the portal.
-func LightHashing() {
-	hashParams = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-}
+// hashParams are the parameters new hashes are made with: HashParams, and
+// cheap ones (64 KiB, one pass) in a test binary, as Django's and Rails'
+// test settings do: argon2 was half the CPU of the web tests, which sign up
+// hundreds of people. A hash names its parameters, so checking a password
+// costs what making its hash did. The portal's binary, even started by a
+// test, is not a test binary.
+var hashParams = func() *argon2id.Params {
+	if testing.Testing() {
+		return &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	}
+	return &HashParams
+}()
 
 func hashPassword(pw string) (string, error) { return argon2id.CreateHash(pw, hashParams) }
 

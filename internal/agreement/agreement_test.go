@@ -19,6 +19,7 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/testenv"
@@ -34,7 +35,7 @@ type fixture struct {
 	signatory, member *account.User
 	app               int64
 	now               time.Time
-	mail              *testenv.Outbox
+	mail              *mailtest.Outbox
 }
 
 // setup: an approved application of a Spanish charity with a signatory
@@ -48,7 +49,7 @@ func setup(t *testing.T) *fixture {
 	}
 	f := &fixture{db: pool, now: time.Date(2027, 1, 10, 15, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
-	f.mail = testenv.NewOutbox(t)
+	f.mail = mailtest.NewOutbox(t)
 	f.agreements = agreement.New(pool, agreement.Options{Outbox: f.mail.Outbox, BaseURL: "https://grants.example.org", Papers: papers.New(cat), ReportDueDays: 60, Now: clock})
 	f.awards = award.New(pool, award.Options{Outbox: f.mail.Outbox, Agreements: f.agreements, Now: clock})
 	f.admin = f.user(t, "admin@ipa.example", true, "en")

@@ -18,6 +18,7 @@ import (
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/document"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/testenv"
 )
 
@@ -26,7 +27,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 type fixture struct {
 	svc                     *application.Service
 	db                      *sqlx.DB
-	queue                   *testenv.Outbox
+	queue                   *mailtest.Outbox
 	owner, stranger, admin  *account.User
 	board                   *account.User
 	org, strangerOrg, round int64
@@ -36,7 +37,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
-	f := &fixture{db: pool, queue: testenv.NewOutbox(t), now: time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)}
+	f := &fixture{db: pool, queue: mailtest.NewOutbox(t), now: time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)}
 	f.svc = application.New(pool, application.Options{Outbox: f.queue.Outbox, BaseURL: "https://grants.example.org", Now: func() time.Time { return f.now }})
 	f.owner = f.user(t, "owner@corazones.example", "es", false, false)
 	f.stranger = f.user(t, "other@otra.example", "en", false, false)

@@ -17,6 +17,7 @@ import (
 	"missiongrants/internal/award"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/money"
 	"missiongrants/internal/papers"
 	"missiongrants/internal/policy"
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 type fixture struct {
 	db            *sqlx.DB
 	svc           *award.Service
-	outbox        *testenv.Outbox
+	outbox        *mailtest.Outbox
 	admin, admin2 *account.User
 	charity       *account.User
 	app           int64
@@ -39,7 +40,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
-	f := &fixture{db: pool, outbox: testenv.NewOutbox(t)}
+	f := &fixture{db: pool, outbox: mailtest.NewOutbox(t)}
 	now := func() time.Time { return time.Date(2027, 4, 1, 12, 0, 0, 0, time.UTC) }
 	cat, err := i18n.New()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/demo"
 	"missiongrants/internal/document"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/policy"
 	"missiongrants/internal/report"
 	"missiongrants/internal/testenv"
@@ -28,7 +29,7 @@ func seeded(t *testing.T, now time.Time) *sqlx.DB {
 	t.Helper()
 	pool := dbtest.New(t)
 	ctx := context.Background()
-	accounts := account.New(pool, account.Options{Outbox: testenv.NewOutbox(t).Outbox, Now: func() time.Time { return now }})
+	accounts := account.New(pool, account.Options{Outbox: mailtest.NewOutbox(t).Outbox, Now: func() time.Time { return now }})
 	if _, err := accounts.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func checkDemo(t *testing.T, pool *sqlx.DB, now time.Time) {
 	}
 
 	// Overdue as the admins' dashboard counts it, with the service's rule.
-	reports := report.New(pool, report.Options{Outbox: testenv.NewOutbox(t).Outbox, Now: func() time.Time { return now }})
+	reports := report.New(pool, report.Options{Outbox: mailtest.NewOutbox(t).Outbox, Now: func() time.Time { return now }})
 	if _, n, err := reports.Overdue(ctx, 10); err != nil || n < 1 {
 		t.Errorf("overdue reports: %d, %v", n, err)
 	}
@@ -295,7 +296,7 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 	if err := demo.Seed(context.Background(), pool, now.AddDate(0, 0, 3)); err != nil {
 		t.Fatal(err)
 	}
-	accounts := account.New(pool, account.Options{Outbox: testenv.NewOutbox(t).Outbox})
+	accounts := account.New(pool, account.Options{Outbox: mailtest.NewOutbox(t).Outbox})
 	if err := demo.Documents(context.Background(), pool, docs(t, pool), accounts, now.AddDate(0, 0, 3)); err != nil {
 		t.Fatal(err)
 	}

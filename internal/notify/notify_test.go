@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/notify"
 	"missiongrants/internal/testenv"
 	mailtmpl "missiongrants/templates/mail"
@@ -22,7 +23,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 type fixture struct {
 	db  *sqlx.DB
-	out *testenv.Outbox
+	out *mailtest.Outbox
 	cat *i18n.Catalog
 	now time.Time
 	n   *notify.Notifier
@@ -34,7 +35,7 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: dbtest.New(t), out: testenv.NewOutbox(t), cat: cat, now: time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)}
+	f := &fixture{db: dbtest.New(t), out: mailtest.NewOutbox(t), cat: cat, now: time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)}
 	f.n = notify.New(f.out.Outbox, f.clock)
 	return f
 }

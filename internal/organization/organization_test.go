@@ -13,6 +13,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/organization"
 	"missiongrants/internal/testenv"
 )
@@ -22,13 +23,13 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 type fixture struct {
 	svc   *organization.Service
 	db    *sqlx.DB
-	queue *testenv.Outbox
+	queue *mailtest.Outbox
 }
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
-	q := testenv.NewOutbox(t)
+	q := mailtest.NewOutbox(t)
 	return &fixture{svc: organization.New(pool, organization.Options{Outbox: q.Outbox, BaseURL: "https://grants.example.org"}), db: pool, queue: q}
 }
 

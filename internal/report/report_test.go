@@ -14,6 +14,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/report"
 	"missiongrants/internal/testenv"
 )
@@ -94,7 +95,7 @@ func TestFiguresAreCheckedAgainstEachOther(t *testing.T) {
 type fixture struct {
 	db     *sqlx.DB
 	svc    *report.Service
-	outbox *testenv.Outbox
+	outbox *mailtest.Outbox
 	member *account.User
 	admin  *account.User
 	org    int64
@@ -107,7 +108,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	pool := dbtest.New(t)
-	f := &fixture{db: pool, outbox: testenv.NewOutbox(t), now: time.Date(2027, 4, 1, 9, 0, 0, 0, time.UTC)}
+	f := &fixture{db: pool, outbox: mailtest.NewOutbox(t), now: time.Date(2027, 4, 1, 9, 0, 0, 0, time.UTC)}
 	f.svc = report.New(pool, report.Options{Outbox: f.outbox.Outbox, DueDays: 60, BaseURL: "https://grants.example.org", Now: func() time.Time { return f.now }})
 	for _, u := range []struct {
 		email string

@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"missiongrants/internal/account"
 )
 
 var (
@@ -108,7 +106,6 @@ func Main(m *testing.M) {
 		finish()
 		os.Exit(130)
 	}()
-	account.LightHashing() // the binary's own cost: cmd/missiongrants' TestTwoProcessesOneDatabase
 	code := m.Run()
 	signal.Stop(sig)
 	finish()

@@ -10,16 +10,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // The S3 server the tests use: versitygw (Apache-2.0) serving a folder,
@@ -261,49 +256,4 @@ func (d *daemon) stop() {
 		}
 		os.RemoveAll(d.dir)
 	})
-}
-
-// Contents lists what bucket holds: the keys of its objects, and of its
-// multipart uploads begun and not yet completed or aborted.
-func (s *S3Server) Contents(t testing.TB, bucket string) (objects, uploads []string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	client := s3.New(s3.Options{Region: s.Region, BaseEndpoint: aws.String(s.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, "")})
-	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("testenv: list %s: %v", bucket, err)
-		}
-		for _, o := range page.Contents {
-			objects = append(objects, aws.ToString(o.Key))
-		}
-	}
-	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)}
-	for {
-		page, err := client.ListMultipartUploads(ctx, in)
-		if err != nil {
-			t.Fatalf("testenv: list uploads in %s: %v", bucket, err)
-		}
-		for _, u := range page.Uploads {
-			uploads = append(uploads, aws.ToString(u.Key))
-		}
-		if !aws.ToBool(page.IsTruncated) {
-			return objects, uploads
-		}
-		in.KeyMarker, in.UploadIdMarker = page.NextKeyMarker, page.NextUploadIdMarker
-	}
-}
-
-// WantExactly fails the test unless bucket holds exactly the objects keys,
-// in any order, and no unfinished multipart upload.
-func (s *S3Server) WantExactly(t testing.TB, bucket string, keys []string) {
-	t.Helper()
-	objects, uploads := s.Contents(t, bucket)
-	objects, keys = slices.Sorted(slices.Values(objects)), slices.Sorted(slices.Values(keys))
-	if !slices.Equal(objects, keys) || len(uploads) != 0 {
-		t.Errorf("bucket %s holds %q and unfinished uploads %q; want %q and none", bucket, objects, uploads, keys)
-	}
 }

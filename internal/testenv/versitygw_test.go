@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/bucket"
 )
 
 // The shared versitygw serves a test's own bucket through the AWS SDK,
@@ -21,7 +22,7 @@ func TestVersityGWServesABucket(t *testing.T) {
 	if testenv.VersityGW(t) != srv {
 		t.Fatal("VersityGW is not shared")
 	}
-	bucket := srv.NewBucket(t)
+	name := srv.NewBucket(t)
 	client := s3.New(s3.Options{
 		Region:       srv.Region,
 		BaseEndpoint: aws.String(srv.Endpoint),
@@ -29,11 +30,11 @@ func TestVersityGWServesABucket(t *testing.T) {
 		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
 	})
 	ctx := context.Background()
-	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("a/b.txt"),
+	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(name), Key: aws.String("a/b.txt"),
 		Body: strings.NewReader("hola")}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("a/b.txt")})
+	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(name), Key: aws.String("a/b.txt")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,16 +45,16 @@ func TestVersityGWServesABucket(t *testing.T) {
 }
 
 // A private versitygw stops (requests are refused) and starts again on the
-// same endpoint with its buckets and objects, and Contents sees them.
+// same endpoint with its buckets and objects, and bucket.Contents sees them.
 func TestVersityGWStopStart(t *testing.T) {
 	t.Parallel()
 	srv := testenv.NewVersityGW(t)
-	bucket := srv.NewBucket(t)
+	name := srv.NewBucket(t)
 	client := s3.New(s3.Options{Region: srv.Region, BaseEndpoint: aws.String(srv.Endpoint), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, "")})
 	ctx := context.Background()
 	put := func(key string) error {
-		_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("hola")})
+		_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(name), Key: aws.String(key), Body: strings.NewReader("hola")})
 		return err
 	}
 	if err := put("before"); err != nil {
@@ -71,10 +72,10 @@ func TestVersityGWStopStart(t *testing.T) {
 	if err := put("after"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("unfinished")}); err != nil {
+	if _, err := client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(name), Key: aws.String("unfinished")}); err != nil {
 		t.Fatal(err)
 	}
-	objects, uploads := srv.Contents(t, bucket)
+	objects, uploads := bucket.Contents(t, srv, name)
 	if strings.Join(objects, ",") != "after,before" || strings.Join(uploads, ",") != "unfinished" {
 		t.Fatalf("objects %v, uploads %v", objects, uploads)
 	}

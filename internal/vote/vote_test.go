@@ -19,6 +19,7 @@ import (
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/i18n"
 	"missiongrants/internal/mail"
+	"missiongrants/internal/mail/mailtest"
 	"missiongrants/internal/review"
 	"missiongrants/internal/testenv"
 	"missiongrants/internal/vote"
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 type board struct {
 	db      *sqlx.DB
-	queue   *testenv.Outbox
+	queue   *mailtest.Outbox
 	apps    *application.Service
 	reviews *review.Service
 	votes   *vote.Service
@@ -42,7 +43,7 @@ type board struct {
 func setup(t *testing.T, n int) *board {
 	t.Helper()
 	pool := dbtest.New(t)
-	b := &board{db: pool, queue: testenv.NewOutbox(t), now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	b := &board{db: pool, queue: mailtest.NewOutbox(t), now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return b.now }
 	outbox := b.queue.Outbox
 	cat, err := i18n.New()

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // A person from a charity, whose browser asks for Spanish, creates an
@@ -21,7 +22,7 @@ func TestBrowserSpanishSignupConfirmAndLogin(t *testing.T) {
 	s := newTestServer(t)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	tab := browser.Open(t, browser.AcceptLanguage("es"))
 	p := person{name: "María Corazón", email: newEmail("navegador"), password: goodPassword}
 	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
 
@@ -34,19 +35,19 @@ func TestBrowserSpanishSignupConfirmAndLogin(t *testing.T) {
 	link := srv.URL + s.mailedLink(t, p.email, es("mail.account_confirm.subject"))
 	tab.Do(chromedp.Navigate(link))
 	wantHeading(t, tab, es("page.confirm_email.title"))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`main button`))); got != es("page.confirm_email.submit") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(`main button`))); got != es("page.confirm_email.submit") {
 		t.Errorf("the link's page has the button %q", got)
 	}
 	// Confirming signs her in: she does not type her password again.
 	clickAndWait(t, tab, `main button[type="submit"]`)
 	wantHeading(t, tab, es("page.dashboard.hello", "Name", p.name))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(".flash"))); got != es("flash.email_confirmed_signed_in") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(".flash"))); got != es("flash.email_confirmed_signed_in") {
 		t.Errorf("after confirming, the dashboard says %q", got)
 	}
-	if loc := testenv.Run(tab, chromedp.Location()); loc != srv.URL+"/dashboard" {
+	if loc := browser.Run(tab, chromedp.Location()); loc != srv.URL+"/dashboard" {
 		t.Errorf("after confirming the browser is at %s", loc)
 	}
-	if l := testenv.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`)); l != "es" {
+	if l := browser.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`)); l != "es" {
 		t.Errorf("the dashboard's language is %q, want es", l)
 	}
 	tab.AssertNoConsoleErrors()
@@ -62,24 +63,24 @@ func TestBrowserBoardMemberEnrolsTOTPAndLogsInWithACode(t *testing.T) {
 	t.Cleanup(srv.Close)
 	email, link := invite(t, s, s.loginAs(t, s.seedDemo(t)[demoAdmin]), "Bruna Board")
 	p := person{name: "Bruna Board", email: email, password: goodPassword}
-	tab := testenv.Browser(t)
+	tab := browser.Open(t)
 
 	tab.Do(chromedp.Navigate(srv.URL + link))
 	wantHeading(t, tab, "Join IPA Mission Grants")
-	if got := testenv.Run(tab, chromedp.Value(chromedp.ID("f-name"))); got != p.name { // as the admin typed it
+	if got := browser.Run(tab, chromedp.Value(chromedp.ID("f-name"))); got != p.name { // as the admin typed it
 		t.Errorf("the name field holds %q, want %q", got, p.name)
 	}
 	fill(tab, "f-password", p.password)
 	clickAndWait(t, tab, `main button[type="submit"]`)
 	wantHeading(t, tab, "Set up two-step verification")
-	if !testenv.Run(tab, chromedp.Evaluate[bool](`document.querySelector("img.qr").naturalWidth > 0`)) {
+	if !browser.Run(tab, chromedp.Evaluate[bool](`document.querySelector("img.qr").naturalWidth > 0`)) {
 		t.Error("the QR code does not show")
 	}
-	phone := &authenticator{secret: testenv.Run(tab, chromedp.Text(chromedp.CSS("code.secret")))}
+	phone := &authenticator{secret: browser.Run(tab, chromedp.Text(chromedp.CSS("code.secret")))}
 	fill(tab, "f-code", phone.code(t))
 	clickAndWait(t, tab, `main button[type="submit"]`)
 	wantHeading(t, tab, "Your recovery codes")
-	if n := testenv.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("ul.codes li").length`)); n != 10 {
+	if n := browser.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("ul.codes li").length`)); n != 10 {
 		t.Errorf("%d recovery codes shown, want 10", n)
 	}
 	clickAndWait(t, tab, `main a.button`)
@@ -97,7 +98,7 @@ func TestBrowserBoardMemberEnrolsTOTPAndLogsInWithACode(t *testing.T) {
 }
 
 // fill types values into inputs, given as id, value pairs.
-func fill(tab *testenv.Tab, idValues ...string) {
+func fill(tab *browser.Tab, idValues ...string) {
 	for i := 0; i+1 < len(idValues); i += 2 {
 		tab.Do(chromedp.SendKeys(chromedp.ID(idValues[i]), idValues[i+1]))
 	}
@@ -105,7 +106,7 @@ func fill(tab *testenv.Tab, idValues ...string) {
 
 // clickAndWait clicks what sel finds and waits until the page it leads to
 // (after any redirect) has loaded; that page must not be an error.
-func clickAndWait(t *testing.T, tab *testenv.Tab, sel string) {
+func clickAndWait(t *testing.T, tab *browser.Tab, sel string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tab, 15*time.Second)
 	defer cancel()
@@ -119,9 +120,9 @@ func clickAndWait(t *testing.T, tab *testenv.Tab, sel string) {
 }
 
 // wantHeading checks the page's h1.
-func wantHeading(t *testing.T, tab *testenv.Tab, want string) {
+func wantHeading(t *testing.T, tab *browser.Tab, want string) {
 	t.Helper()
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("main h1"))); got != want {
-		t.Fatalf("the page's heading is %q, want %q (at %s)", got, want, testenv.Run(tab, chromedp.Location()))
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS("main h1"))); got != want {
+		t.Fatalf("the page's heading is %q, want %q (at %s)", got, want, browser.Run(tab, chromedp.Location()))
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"missiongrants/internal/application"
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // A new charity answers its application in Spanish on a 360 px phone, part
@@ -28,8 +29,8 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	ch := s.newCharity(t, "es", "Rosa")
 	app := ch.startApplication()
 	p := ch.person(t, s)
-	phone := func() *testenv.Tab {
-		return testenv.Browser(t, testenv.AcceptLanguage("es"), testenv.WindowSize(360, 740, true))
+	phone := func() *browser.Tab {
+		return browser.Open(t, browser.AcceptLanguage("es"), browser.WindowSize(360, 740, true))
 	}
 
 	// First sitting: from the task list to the trip's part; she types the
@@ -54,7 +55,7 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	second.Do(chromedp.Navigate(srv.URL + app + "/edit"))
 	wantTaskState(t, s, second, "trip", "in_progress")
 	clickAndWait(t, second, `[data-task="trip"] a`)
-	if got := testenv.Run(second, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones para Honduras 2027" {
+	if got := browser.Run(second, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones para Honduras 2027" {
 		t.Fatalf("the title in the second sitting is %q", got)
 	}
 
@@ -74,10 +75,10 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 			// The hotel goes: its row, at once, the total with it, saved by itself.
 			second.Do(chromedp.Click(chromedp.CSS(`[data-remove-line][value="1"]`)))
 			waitText(t, second, "[data-budget-total]", "US$25.000,50")
-			if n := testenv.Run(second, chromedp.Evaluate[int](`document.querySelectorAll("[data-budget-row]").length`)); n != 2 {
+			if n := browser.Run(second, chromedp.Evaluate[int](`document.querySelectorAll("[data-budget-row]").length`)); n != 2 {
 				t.Errorf("after removing a line the page has %d rows", n)
 			}
-			if got := testenv.Run(second, chromedp.Text(chromedp.CSS(`[data-budget-row]:nth-child(2) legend`))); got != s.cat.T("es", "app.budget.line", "N", 2) {
+			if got := browser.Run(second, chromedp.Text(chromedp.CSS(`[data-budget-row]:nth-child(2) legend`))); got != s.cat.T("es", "app.budget.line", "N", 2) {
 				t.Errorf("the second row is now headed %q", got)
 			}
 			testenv.Eventually(t, 20*time.Second, "the line's removal is saved", func() bool {
@@ -86,7 +87,7 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 				return n == 2
 			})
 		}
-		if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+		if fits := browser.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
 			t.Errorf("the %s part is wider than a 360 px phone", sec.Key)
 		}
 		clickAndWait(t, second, `.savebar button[name="action"][value="save"]`)
@@ -102,20 +103,20 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 
 	// The part that needs attention shows the mistake beside its field.
 	clickAndWait(t, second, `[data-task="budget"] a`)
-	if got := testenv.Run(second, chromedp.Text(chromedp.ID("f-amount_requested-error"))); !strings.Contains(got, s.cat.T("es", "error.money.invalid")) {
+	if got := browser.Run(second, chromedp.Text(chromedp.ID("f-amount_requested-error"))); !strings.Contains(got, s.cat.T("es", "error.money.invalid")) {
 		t.Errorf("the error beside the amount says %q", got)
 	}
 	second.Do(chromedp.SetValue(chromedp.ID("f-amount_requested"), "20.000"))
 	clickAndWait(t, second, `.savebar button[name="action"][value="save"]`)
 	wantTaskState(t, s, second, "budget", "completed")
-	if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+	if fits := browser.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
 		t.Error("the task list is wider than a 360 px phone")
 	}
 
 	// Check your answers: every answer, then send.
 	clickAndWait(t, second, `a[href$="/check"]`)
 	wantHeading(t, second, s.cat.T("es", "app.check.title"))
-	answers := testenv.Run(second, chromedp.Text(chromedp.CSS("main")))
+	answers := browser.Run(second, chromedp.Text(chromedp.CSS("main")))
 	for _, want := range []string{"Corazones para Honduras 2027", "San Pedro Sula", "Honduras", "Hospital Escuela", "mejia@hospital.example",
 		"Vuelos", "Oxigenadores", "US$10.000,00", "US$15.000,50", "US$20.000,00", "US$5.000,50", s.cat.T("es", "app.equipment.brought"),
 		"Hay 300 niños en lista de espera.", "María López"} {
@@ -126,12 +127,12 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	if strings.Contains(answers, "Hotel") {
 		t.Error("check your answers shows the removed line")
 	}
-	if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+	if fits := browser.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
 		t.Error("check your answers is wider than a 360 px phone")
 	}
 	clickAndWait(t, second, `form[action$="/submit"] button[type="submit"]`)
 	wantHeading(t, second, "Corazones para Honduras 2027")
-	page := testenv.Run(second, chromedp.Text(chromedp.CSS("main")))
+	page := browser.Run(second, chromedp.Text(chromedp.CSS("main")))
 	for _, want := range []string{s.cat.T("es", "app.status.submitted"), s.cat.T("es", "app.event.created"), s.cat.T("es", "page.app.version", "Number", 1), "US$20.000,00"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the application page lacks %q", want)
@@ -139,7 +140,7 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	}
 	// The version reads its amounts whole: no number breaks across lines.
 	second.Do(chromedp.Navigate(srv.URL + app + "/versions/1"))
-	if broken := testenv.Run(second, chromedp.Evaluate[int](`[...document.querySelectorAll("td.num")].filter(td =>
+	if broken := browser.Run(second, chromedp.Evaluate[int](`[...document.querySelectorAll("td.num")].filter(td =>
 		getComputedStyle(td).whiteSpace !== "nowrap" || td.getClientRects().length !== 1 || td.scrollWidth > td.clientWidth + 1).length`)); broken != 0 {
 		t.Errorf("%d amounts of the version may break inside the number", broken)
 	}
@@ -147,10 +148,10 @@ func TestBrowserApplicationInSpanishOverTwoSittings(t *testing.T) {
 	// charity's pages fit the phone.
 	for _, path := range []string{ch.org, ch.org + "/eligibility", ch.org + "/applications/new", "/account"} {
 		second.Do(chromedp.Navigate(srv.URL + path))
-		if fits := testenv.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
+		if fits := browser.Run(second, chromedp.Evaluate[bool](fitsWidth)); !fits {
 			t.Errorf("%s is wider than a 360 px phone", path)
 		}
-		if bad := testenv.Run(second, chromedp.Evaluate[[]string](radiosBesideTheirWords)); len(bad) != 0 {
+		if bad := browser.Run(second, chromedp.Evaluate[[]string](radiosBesideTheirWords)); len(bad) != 0 {
 			t.Errorf("%s: radio buttons apart from their words or too large: %v", path, bad)
 		}
 	}
@@ -170,26 +171,26 @@ const radiosBesideTheirWords = `[...document.querySelectorAll("input[type=radio]
 }).map(r => r.name + "=" + r.value)`
 
 // wantTaskState waits for the task list to show task key in state.
-func wantTaskState(t *testing.T, s *testServer, tab *testenv.Tab, key, state string) {
+func wantTaskState(t *testing.T, s *testServer, tab *browser.Tab, key, state string) {
 	t.Helper()
 	waitText(t, tab, `[data-task="`+key+`"]`, s.cat.T(tabLang(tab), "app.task."+state))
 }
 
 // tabLang is the language of the page the tab shows.
-func tabLang(tab *testenv.Tab) string {
-	return testenv.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`))
+func tabLang(tab *browser.Tab) string {
+	return browser.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`))
 }
 
 // browserLoginWithCode logs in a person with two-step verification: the
 // password, then a code from their phone.
-func browserLoginWithCode(t *testing.T, tab *testenv.Tab, base string, p person) {
+func browserLoginWithCode(t *testing.T, tab *browser.Tab, base string, p person) {
 	t.Helper()
 	browserLogin(t, tab, base, p)
 	fill(tab, "f-code", p.phone.code(t))
 	clickAndWait(t, tab, `main button[type="submit"]`)
 }
 
-func browserLogin(t *testing.T, tab *testenv.Tab, base string, p person) {
+func browserLogin(t *testing.T, tab *browser.Tab, base string, p person) {
 	t.Helper()
 	tab.Do(chromedp.Navigate(base + "/login"))
 	fill(tab, "f-email", p.email, "f-password", p.password)
@@ -199,7 +200,7 @@ func browserLogin(t *testing.T, tab *testenv.Tab, base string, p person) {
 // waitText waits until the element's text contains want. It asks again
 // and again rather than waiting inside the page, because the page may be
 // navigating (a form posting, a reload) while it waits.
-func waitText(t *testing.T, tab *testenv.Tab, sel, want string) {
+func waitText(t *testing.T, tab *browser.Tab, sel, want string) {
 	t.Helper()
 	js := `(document.querySelector(` + jsString(sel) + `) || {}).textContent || ""`
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -225,10 +226,10 @@ func jsString(s string) string {
 
 // fillForm sets fields by name the way a person's typing would end: the
 // value, then an input event, so the page's scripts see it.
-func fillForm(t *testing.T, tab *testenv.Tab, values map[string][]string) {
+func fillForm(t *testing.T, tab *browser.Tab, values map[string][]string) {
 	t.Helper()
 	b, _ := json.Marshal(values)
-	testenv.Run(tab, chromedp.Evaluate[bool](`(() => {
+	browser.Run(tab, chromedp.Evaluate[bool](`(() => {
 		const values = `+string(b)+`;
 		const form = document.getElementById("application-form");
 		for (const [name, vals] of Object.entries(values)) {
@@ -245,7 +246,7 @@ func fillForm(t *testing.T, tab *testenv.Tab, values map[string][]string) {
 }
 
 // pressExpecting clicks sel and returns the status of the page it led to.
-func pressExpecting(t *testing.T, tab *testenv.Tab, sel string) int64 {
+func pressExpecting(t *testing.T, tab *browser.Tab, sel string) int64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tab, 15*time.Second)
 	defer cancel()
@@ -280,8 +281,8 @@ func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 			return got == want
 		})
 	}
-	laptop := testenv.Browser(t, testenv.Desktop())
-	phone := testenv.Browser(t)
+	laptop := browser.Open(t, browser.Desktop())
+	phone := browser.Open(t)
 	browserLogin(t, laptop, srv.URL, p)
 	browserLogin(t, phone, srv.URL, p)
 
@@ -304,30 +305,30 @@ func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 
 	phone.Do(chromedp.SendKeys(chromedp.ID("f-title"), "Corazones 2027"))
 	waitText(t, phone, "#autosave-status", "changed on another device")
-	if status := testenv.Run(phone, chromedp.Text(chromedp.ID("autosave-status"))); strings.Contains(status, "Draft saved") {
+	if status := browser.Run(phone, chromedp.Text(chromedp.ID("autosave-status"))); strings.Contains(status, "Draft saved") {
 		t.Errorf("the phone says %q", status)
 	}
 	saved("the refused autosave wrote nothing", "title", "Hearts for Honduras")
 
 	// Reloaded before anything was saved: the copy on the phone is offered back.
 	phone.Do(chromedp.Navigate(trip), chromedp.WaitVisible(chromedp.CSS("[data-restore-yes]")))
-	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-title"))); got != "Hearts for Honduras" {
+	if got := browser.Run(phone, chromedp.Value(chromedp.ID("f-title"))); got != "Hearts for Honduras" {
 		t.Fatalf("before restoring, the title is %q", got)
 	}
 	phone.Do(chromedp.Click(chromedp.CSS("[data-restore-yes]")))
 	testenv.Eventually(t, 20*time.Second, "the phone's title is back", func() bool {
-		return testenv.Run(phone, chromedp.Value(chromedp.ID("f-title"))) == "Corazones 2027"
+		return browser.Run(phone, chromedp.Value(chromedp.ID("f-title"))) == "Corazones 2027"
 	})
 	if status := pressExpecting(t, phone, `.savebar button[name="action"][value="save"]`); status != 409 {
 		t.Fatalf("the phone's overlapping save answered %d", status)
 	}
-	panel := testenv.Run(phone, chromedp.Text(chromedp.ID("draft-conflicts")))
+	panel := browser.Run(phone, chromedp.Text(chromedp.ID("draft-conflicts")))
 	for _, want := range []string{"Title of the mission", "Hearts for Honduras", "Corazones 2027"} {
 		if !strings.Contains(panel, want) {
 			t.Errorf("the panel of conflicts lacks %q:\n%s", want, panel)
 		}
 	}
-	if got := testenv.Run(phone, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones 2027" {
+	if got := browser.Run(phone, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones 2027" {
 		t.Errorf("the refused form shows the title %q", got)
 	}
 	if status := pressExpecting(t, phone, `#draft-conflicts button[type="submit"]`); status != 200 {
@@ -336,10 +337,10 @@ func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 	saved("the phone's title is kept", "title", "Corazones 2027")
 	saved("the city stays", "city", "Tegucigalpa")
 	saved("the narrative stays", "narrative", "300 children wait.")
-	if n := testenv.Run(phone, chromedp.Evaluate[int](`Object.keys(localStorage).filter(k => k.startsWith("missiongrants.draft:")).length`)); n != 0 {
+	if n := browser.Run(phone, chromedp.Evaluate[int](`Object.keys(localStorage).filter(k => k.startsWith("missiongrants.draft:")).length`)); n != 0 {
 		t.Errorf("%d copies left on the phone after the server has everything", n)
 	}
-	for _, tab := range []*testenv.Tab{laptop, phone} {
+	for _, tab := range []*browser.Tab{laptop, phone} {
 		for _, e := range tab.ConsoleErrors() {
 			if !strings.Contains(e, "409") { // the refused saves' own status
 				t.Errorf("browser console: %s", e)
@@ -350,7 +351,7 @@ func TestBrowserTwoDevicesOnOneDraft(t *testing.T) {
 
 // browserSendBySections answers every part of application app with values,
 // each on its page, then sends it from "check your answers".
-func browserSendBySections(t *testing.T, tab *testenv.Tab, base, app string, values map[string][]string) {
+func browserSendBySections(t *testing.T, tab *browser.Tab, base, app string, values map[string][]string) {
 	t.Helper()
 	for _, sec := range application.Sections {
 		tab.Do(chromedp.Navigate(base + app + "/edit/" + sec.Key))

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // Sofía, an admin who reads the portal in Spanish, signs in with a code,
@@ -31,7 +32,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	// Sofía signs in with her password and a code.
 	staff := people[demoAdmin]
 	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
-	tab := testenv.Browser(t, testenv.Desktop())
+	tab := browser.Open(t, browser.Desktop())
 	browserLoginWithCode(t, tab, srv.URL, staff)
 	tab.Do(chromedp.Navigate(srv.URL + app))
 	wantHeading(t, tab, "Misión Honduras 2027")
@@ -40,7 +41,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	// The form starts at what the board approved, US$25.000; she awards
 	// US$18.000 in two instalments, typed as she would in Spanish.
 	waitText(t, tab, "#award", es("page.award.approved_by_vote", "Amount", "US$25.000,00"))
-	testenv.Run(tab, chromedp.Evaluate[bool](`(document.getElementById("f-amount").value = "") === ""`))
+	browser.Run(tab, chromedp.Evaluate[bool](`(document.getElementById("f-amount").value = "") === ""`))
 	fill(tab, "f-amount", "18.000", "ia-0", "8.000", "ia-1", "10.000")
 	tab.Do(
 		chromedp.SetValue(chromedp.ID("id-0"), "2027-02-01"),
@@ -58,14 +59,14 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 
 	// Rosa, of the charity, on her phone in Spanish, reads the grant
 	// agreement and signs it; then the admin can pay.
-	rosa := testenv.Browser(t, testenv.AcceptLanguage("es")) // a phone, as every tab by default
+	rosa := browser.Open(t, browser.AcceptLanguage("es")) // a phone, as every tab by default
 	browserLogin(t, rosa, srv.URL, ch.person(t, s))
 	rosa.Do(chromedp.Navigate(srv.URL + app))
 	clickAndWait(t, rosa, `#award a.button[href$="/agreement"]`)
 	wantHeading(t, rosa, es("page.agreement.title"))
 	waitText(t, rosa, ".terms", "US$18.000,00")
 	// The name is her account's, which she completes.
-	testenv.Run(rosa, chromedp.Evaluate[bool](`(document.getElementById("f-signer_name").value = "") === ""`))
+	browser.Run(rosa, chromedp.Evaluate[bool](`(document.getElementById("f-signer_name").value = "") === ""`))
 	fill(rosa, "f-signer_name", "Rosa Pérez", "f-signer_title", "Tesorera")
 	rosa.Do(chromedp.Click(chromedp.ID("f-accept")))
 	clickAndWait(t, rosa, `form[action$="/agreement/sign"] button[type="submit"]`)
@@ -75,12 +76,12 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	waitText(t, tab, "#award", es("page.agreement.signed"))
 
 	// She pays the first instalment with the payment form.
-	if got := testenv.Run(tab, chromedp.Evaluate[string](`document.querySelector("#f-instalment option:checked").textContent`)); got != "#1 · US$8.000,00" {
+	if got := browser.Run(tab, chromedp.Evaluate[string](`document.querySelector("#f-instalment option:checked").textContent`)); got != "#1 · US$8.000,00" {
 		t.Errorf("the payment form offers first %q", got)
 	}
 	fill(tab, "f-amount", "8.000", "f-reference", "W-778")
 	tab.Do(chromedp.SetValue(chromedp.ID("f-method"), "wire"))
-	today := testenv.Run(tab, chromedp.Value(chromedp.ID("f-paid_on")))
+	today := browser.Run(tab, chromedp.Value(chromedp.ID("f-paid_on")))
 	if today != s.today().Format("2006-01-02") {
 		t.Errorf("the payment form's date is %q", today)
 	}
@@ -95,7 +96,7 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	if got, want := tableRows(t, tab, "#award table:nth-of-type(2) tbody tr"), []string{paidOn, "US$8.000,00", es("page.award.method.wire"), "W-778"}; len(got) != 1 || len(got[0]) != 5 || !reflect.DeepEqual(got[0][:4], want) || !strings.HasPrefix(got[0][4], es("page.award.reverse")) {
 		t.Errorf("the admin's ledger is %q, want one line %q and its reversal", got, want)
 	}
-	if got := testenv.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#f-instalment option")].map(o => o.textContent)`)); !reflect.DeepEqual(got, []string{"#1 · US$0,00", "#2 · US$10.000,00"}) {
+	if got := browser.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#f-instalment option")].map(o => o.textContent)`)); !reflect.DeepEqual(got, []string{"#1 · US$0,00", "#2 · US$10.000,00"}) {
 		t.Errorf("after the payment, the form offers %q", got)
 	}
 	tab.AssertNoConsoleErrors()
@@ -117,19 +118,19 @@ func TestBrowserAdminRecordsAnAwardAndPays(t *testing.T) {
 	if got, want := tableRows(t, rosa, "#award table:nth-of-type(2) tbody tr"), [][]string{{paidOn, "US$8.000,00", es("page.award.method.wire"), "W-778", ""}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("the charity's ledger is %q, want %q", got, want)
 	}
-	if n := testenv.Run(rosa, chromedp.Evaluate[int](`document.querySelectorAll("#award form, #award input[name=key]").length`)); n != 0 {
+	if n := browser.Run(rosa, chromedp.Evaluate[int](`document.querySelectorAll("#award form, #award input[name=key]").length`)); n != 0 {
 		t.Errorf("the charity's award panel has %d forms or keys", n)
 	}
-	if text := testenv.Run(rosa, chromedp.Text(chromedp.CSS("#award"))); strings.Contains(text, es("page.award.record_payment")) || strings.Contains(text, es("page.award.reverse")) {
+	if text := browser.Run(rosa, chromedp.Text(chromedp.CSS("#award"))); strings.Contains(text, es("page.award.record_payment")) || strings.Contains(text, es("page.award.reverse")) {
 		t.Errorf("the charity's award panel offers to move money:\n%s", text)
 	}
 	rosa.AssertNoConsoleErrors()
 }
 
 // awardTotals reads the award panel's summary, term by term.
-func awardTotals(t *testing.T, tab *testenv.Tab) map[string]string {
+func awardTotals(t *testing.T, tab *browser.Tab) map[string]string {
 	t.Helper()
-	return testenv.Run(tab, chromedp.Evaluate[map[string]string](`(() => {
+	return browser.Run(tab, chromedp.Evaluate[map[string]string](`(() => {
 		const out = {};
 		for (const dt of document.querySelectorAll("#award dl.details dt")) {
 			if (["Otorgado", "Pagado", "Por recibir"].includes(dt.textContent.trim())) {
@@ -141,7 +142,7 @@ func awardTotals(t *testing.T, tab *testenv.Tab) map[string]string {
 }
 
 // tableRows reads the cells of the rows sel finds, trimmed.
-func tableRows(t *testing.T, tab *testenv.Tab, sel string) [][]string {
+func tableRows(t *testing.T, tab *browser.Tab, sel string) [][]string {
 	t.Helper()
-	return testenv.Run(tab, chromedp.Evaluate[[][]string](`[...document.querySelectorAll(`+jsString(sel)+`)].map(tr => [...tr.cells].map(td => td.textContent.trim()))`))
+	return browser.Run(tab, chromedp.Evaluate[[][]string](`[...document.querySelectorAll(`+jsString(sel)+`)].map(tr => [...tr.cells].map(td => td.textContent.trim()))`))
 }

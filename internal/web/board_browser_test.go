@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // On a phone, the demo board member signs in with a code from the
@@ -33,7 +34,7 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 
 	// Bruno signs in with his password and a code.
 	bruno := people[demoBoard]
-	tab := testenv.Browser(t)
+	tab := browser.Open(t)
 	browserLogin(t, tab, srv.URL, bruno)
 	wantHeading(t, tab, "Two-step verification")
 	fill(tab, "f-code", bruno.phone.code(t))
@@ -43,12 +44,12 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 	// From the queue to the application: first, the declaration.
 	clickAndWait(t, tab, `main a[href="/board/applications?mine=review"]`)
 	wantHeading(t, tab, "Review queue")
-	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
-		t.Errorf("the review queue is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	if !browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the review queue is wider than a phone: scrollWidth %d", browser.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 	}
 	clickAndWait(t, tab, `main table a[href="`+app+`"]`)
 	wantHeading(t, tab, "Corazones para Honduras 2027")
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`main section.panel h2`))); got != "Conflict of interest" {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(`main section.panel h2`))); got != "Conflict of interest" {
 		t.Errorf("the first section of the board's page is %q", got)
 	}
 	tab.Do(chromedp.Click(chromedp.CSS(`input[name="conflict"][value="no"]`)))
@@ -69,8 +70,8 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 	clickAndWait(t, tab, `#review button[type="submit"]`)
 	waitText(t, tab, ".flash", "Your review is saved.")
 	waitText(t, tab, "#reviews", "A clear need and a capable team.")
-	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
-		t.Errorf("the application page is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	if !browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the application page is wider than a phone: scrollWidth %d", browser.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 	}
 
 	// The admin opens the vote; Ada votes by the router; Bruno in the browser.
@@ -90,7 +91,7 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 	// Sofía, an admin who reads the portal in Spanish, closes the vote early.
 	staff := people[demoAdmin]
 	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
-	adminTab := testenv.Browser(t, testenv.Desktop())
+	adminTab := browser.Open(t, browser.Desktop())
 	browserLogin(t, adminTab, srv.URL, staff)
 	fill(adminTab, "f-code", staff.phone.code(t))
 	clickAndWait(t, adminTab, `main button[type="submit"]`)
@@ -106,12 +107,12 @@ func TestBrowserBoardMemberReviewsAndVotes(t *testing.T) {
 	}
 
 	// The charity sees the decision, in Spanish, and nothing of the board's work.
-	rosa := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	rosa := browser.Open(t, browser.AcceptLanguage("es"))
 	browserLogin(t, rosa, srv.URL, ch.person(t, s))
 	rosa.Do(chromedp.Navigate(srv.URL + app))
 	waitText(t, rosa, ".decision", es("page.board.decision_approved", "Amount", "US$18.000,00"))
 	waitText(t, rosa, ".decision", "Report within 60 days of the trip.")
-	text := testenv.Run(rosa, chromedp.Text(chromedp.CSS("main")))
+	text := browser.Run(rosa, chromedp.Text(chromedp.CSS("main")))
 	for _, hidden := range []string{"A clear need and a capable team.", es("page.board.conflict_title"), "Bruno Board", es("page.board.vote_title")} {
 		if strings.Contains(text, hidden) {
 			t.Errorf("the charity's page shows %q", hidden)

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 const (
@@ -29,10 +30,10 @@ func TestBrowserSendsItsTimeZone(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(newTestServer(t).Handler())
 	t.Cleanup(srv.Close)
-	tab := testenv.Browser(t, testenv.Zone("America/Santo_Domingo"))
+	tab := browser.Open(t, browser.Zone("America/Santo_Domingo"))
 	tab.Do(chromedp.Navigate(srv.URL + "/"))
 	testenv.Eventually(t, 20*time.Second, "the page sets the tz cookie", func() bool {
-		return strings.Contains(testenv.Run(tab, chromedp.Evaluate[string](`document.cookie`)), "tz=America%2FSanto_Domingo")
+		return strings.Contains(browser.Run(tab, chromedp.Evaluate[string](`document.cookie`)), "tz=America%2FSanto_Domingo")
 	})
 	tab.AssertNoConsoleErrors()
 }
@@ -45,7 +46,7 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(newTestServer(t).Handler())
 	t.Cleanup(srv.Close)
-	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	tab := browser.Open(t, browser.AcceptLanguage("es"))
 
 	tab.Do(
 		chromedp.Navigate(srv.URL+"/"),
@@ -54,35 +55,35 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 		chromedp.WaitReady(chromedp.CSS(`button[data-no-script][hidden]`)),
 		chromedp.WaitNotVisible(chromedp.CSS(`form.lang button[type="submit"]`)),
 	)
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleES {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleES {
 		t.Fatalf("Spanish home page h1 = %q, want %q", got, homeTitleES)
 	}
-	if w := testenv.Run(tab, chromedp.Evaluate[int](`window.innerWidth`)); w != testenv.PhoneWidth {
-		t.Errorf("window.innerWidth = %d, want a phone's %d", w, testenv.PhoneWidth)
+	if w := browser.Run(tab, chromedp.Evaluate[int](`window.innerWidth`)); w != browser.PhoneWidth {
+		t.Errorf("window.innerWidth = %d, want a phone's %d", w, browser.PhoneWidth)
 	}
-	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
-		t.Errorf("the Spanish home page is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	if !browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the Spanish home page is wider than a phone: scrollWidth %d", browser.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 	}
 
 	// Choosing English with the keyboard: one option up changes the select
 	// but not yet the page, so a keyboard user can look through the
 	// languages; Enter chooses. app.js then submits the form with its CSRF
 	// token, and the portal redirects back here.
-	if prev := testenv.Run(tab, chromedp.Evaluate[string](`document.querySelector("#lang-select option:checked").previousElementSibling?.value ?? ""`)); prev != "en" {
+	if prev := browser.Run(tab, chromedp.Evaluate[string](`document.querySelector("#lang-select option:checked").previousElementSibling?.value ?? ""`)); prev != "en" {
 		t.Fatalf("the option above Español is %q, want en: the test must pick English another way", prev)
 	}
 	tab.Do(chromedp.Focus(chromedp.ID("lang-select")), chromedp.KeyEvent(kb.ArrowUp))
-	if sel, lang := testenv.Run(tab, chromedp.Value(chromedp.ID("lang-select"))), testenv.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`)); sel != "en" || lang != "es" {
+	if sel, lang := browser.Run(tab, chromedp.Value(chromedp.ID("lang-select"))), browser.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`)); sel != "en" || lang != "es" {
 		t.Errorf("after an arrow key the select shows %q and the page is in %q; want en, still es", sel, lang)
 	}
 	tab.Do(chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] h1`)))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleEN {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleEN {
 		t.Fatalf("after choosing English, h1 = %q, want %q", got, homeTitleEN)
 	}
-	if loc := testenv.Run(tab, chromedp.Location()); loc != srv.URL+"/" {
+	if loc := browser.Run(tab, chromedp.Location()); loc != srv.URL+"/" {
 		t.Errorf("after choosing English the browser is at %s, want back at %s/", loc, srv.URL)
 	}
-	if sel := testenv.Run(tab, chromedp.Value(chromedp.ID("lang-select"))); sel != "en" {
+	if sel := browser.Run(tab, chromedp.Value(chromedp.ID("lang-select"))); sel != "en" {
 		t.Errorf("the language selector shows %q, want en", sel)
 	}
 
@@ -92,17 +93,17 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/?again"),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] h1`)),
 	)
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleEN {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS("h1"))); got != homeTitleEN {
 		t.Fatalf("on the next visit, h1 = %q, want %q", got, homeTitleEN)
 	}
-	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
-		t.Errorf("the English home page is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	if !browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the English home page is wider than a phone: scrollWidth %d", browser.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 	}
 	tab.AssertNoConsoleErrors()
 }
 
 // The home page fits a phone and a desktop; the screenshots are kept in
-// testenv.ArtifactDir() for a person to look at.
+// browser.ArtifactDir() for a person to look at.
 func TestBrowserHomeLayout(t *testing.T) {
 	testenv.Full(t, "Chromium")
 	t.Parallel()
@@ -111,23 +112,23 @@ func TestBrowserHomeLayout(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		width int
-		opts  []testenv.BrowserOption
+		opts  []browser.Option
 	}{
-		{"phone", testenv.PhoneWidth, nil},
-		{"desktop", testenv.DesktopWidth, []testenv.BrowserOption{testenv.Desktop()}},
+		{"phone", browser.PhoneWidth, nil},
+		{"desktop", browser.DesktopWidth, []browser.Option{browser.Desktop()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tab := testenv.Browser(t, tc.opts...)
+			tab := browser.Open(t, tc.opts...)
 			tab.Do(
 				chromedp.Navigate(srv.URL+"/"),
 				chromedp.WaitVisible(chromedp.CSS("footer")),
 			)
-			if w := testenv.Run(tab, chromedp.Evaluate[int](`window.innerWidth`)); w != tc.width {
+			if w := browser.Run(tab, chromedp.Evaluate[int](`window.innerWidth`)); w != tc.width {
 				t.Errorf("window.innerWidth = %d, want %d", w, tc.width)
 			}
-			if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
-				t.Errorf("the home page is wider than the window: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+			if !browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+				t.Errorf("the home page is wider than the window: scrollWidth %d", browser.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 			}
 			t.Logf("screenshot: %s", tab.Screenshot("home-"+tc.name))
 			tab.AssertNoConsoleErrors()

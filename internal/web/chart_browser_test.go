@@ -11,6 +11,7 @@ import (
 
 	"missiongrants/internal/demo"
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // The demo's charts on a 360 px phone in Spanish and on a desktop: each
@@ -28,25 +29,25 @@ func TestBrowserChartsSayWhatTheyShow(t *testing.T) {
 	t.Cleanup(srv.Close)
 	for _, size := range []struct {
 		name string
-		opt  testenv.BrowserOption
-	}{{"phone", testenv.WindowSize(360, 740, true)}, {"desktop", testenv.Desktop()}} {
-		tab := testenv.Browser(t, testenv.AcceptLanguage("es"), size.opt)
+		opt  browser.Option
+	}{{"phone", browser.WindowSize(360, 740, true)}, {"desktop", browser.Desktop()}} {
+		tab := browser.Open(t, browser.AcceptLanguage("es"), size.opt)
 		tab.Do(chromedp.Navigate(srv.URL + "/impact"))
 		wantHeading(t, tab, s.cat.T("es", "page.impact.title"))
-		figures := testenv.Run(tab, chromedp.Text(chromedp.CSS(".key-figures")))
+		figures := browser.Run(tab, chromedp.Text(chromedp.CSS(".key-figures")))
 		if !strings.Contains(figures, s.cat.T("es", "page.impact.patients")) {
 			t.Errorf("%s: the impact page's headline figures: %q", size.name, figures)
 		}
-		chart := testenv.Run(tab, chromedp.Text(chromedp.CSS("figure.chart")))
+		chart := browser.Run(tab, chromedp.Text(chromedp.CSS("figure.chart")))
 		if !strings.Contains(chart, s.cat.T("es", "page.impact.chart_label")) || !strings.Contains(chart, s.cat.T("es", "page.impact.patients")) {
 			t.Errorf("%s: the impact chart says %q", size.name, chart)
 		}
-		if fits := testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)); !fits {
+		if fits := browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)); !fits {
 			t.Errorf("%s: the impact page is wider than the screen", size.name)
 		}
 		// Each table has a caption and its headers a scope; on the phone,
 		// where a table reads as a list, every value shows its column's name.
-		if bad := testenv.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main table")].flatMap(t => [
+		if bad := browser.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main table")].flatMap(t => [
 			...(t.caption && t.caption.textContent.trim() ? [] : ["a table without a caption"]),
 			...[...t.querySelectorAll("th")].filter(h => !h.getAttribute("scope")).map(h => "no scope: " + h.textContent),
 			...(innerWidth > 640 ? [] : [...t.querySelectorAll("tbody td, tfoot td")].filter(d => {
@@ -63,15 +64,15 @@ func TestBrowserChartsSayWhatTheyShow(t *testing.T) {
 			browserLogin(t, tab, srv.URL, admin)
 		}
 		tab.Do(chromedp.Navigate(srv.URL + "/admin/dashboard"))
-		if n := testenv.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart figcaption").length`)); n != 5 {
+		if n := browser.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart figcaption").length`)); n != 5 {
 			t.Errorf("%s: %d charts with a title, want 5", size.name, n)
 		}
 		// Every row of every chart has a value in words beside its label.
-		if bad := testenv.Run(tab, chromedp.Evaluate[int](`[...document.querySelectorAll(".chart-row")].filter(r =>
+		if bad := browser.Run(tab, chromedp.Evaluate[int](`[...document.querySelectorAll(".chart-row")].filter(r =>
 			!r.querySelector(".chart-label").textContent.trim() || !r.querySelector(".chart-value").textContent.trim()).length`)); bad != 0 {
 			t.Errorf("%s: %d chart rows without a label or a value", size.name, bad)
 		}
-		if fits := testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)); !fits {
+		if fits := browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)); !fits {
 			t.Errorf("%s: the dashboard is wider than the screen", size.name)
 		}
 		tab.Screenshot(t.Name() + "-dashboard-" + size.name)

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // A Spanish charity on a 360 px phone goes through a two-stage round: it
@@ -28,11 +29,11 @@ func TestBrowserTwoStageRoundInSpanishOnAPhone(t *testing.T) {
 	ch := s.newCharity(t, "es", "Rocío")
 	app := ch.startConcept(round)
 
-	tab := testenv.Browser(t, testenv.AcceptLanguage("es"), testenv.WindowSize(360, 740, true))
+	tab := browser.Open(t, browser.AcceptLanguage("es"), browser.WindowSize(360, 740, true))
 	browserLogin(t, tab, srv.URL, ch.person(t, s))
 	tab.Do(chromedp.Navigate(srv.URL + app + "/edit")) // the note's own page
 	wantHeading(t, tab, s.text("es", "page.stages.concept.title"))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`label[for="f-trip"]`))); !strings.Contains(got, "El viaje y el hospital") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(`label[for="f-trip"]`))); !strings.Contains(got, "El viaje y el hospital") {
 		t.Errorf("the trip's question reads %q, not the round's words", got)
 	}
 	fill(tab, "f-title", "Corazones para Honduras", "f-trip", "Tegucigalpa, junio de 2027, Hospital Escuela.",
@@ -47,10 +48,10 @@ func TestBrowserTwoStageRoundInSpanishOnAPhone(t *testing.T) {
 	if status := pressExpecting(t, tab, `button[name="action"][value="submit"]`); status != 422 {
 		t.Fatalf("a note without its need answered %d", status)
 	}
-	if got := testenv.Run(tab, chromedp.Text(chromedp.ID("f-need-error"))); !strings.Contains(got, s.text("es", "error.field.required")) {
+	if got := browser.Run(tab, chromedp.Text(chromedp.ID("f-need-error"))); !strings.Contains(got, s.text("es", "error.field.required")) {
 		t.Errorf("the error beside the need says %q", got)
 	}
-	if got := testenv.Run(tab, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones para Honduras" {
+	if got := browser.Run(tab, chromedp.Value(chromedp.ID("f-title"))); got != "Corazones para Honduras" {
 		t.Errorf("after the refusal the title holds %q", got)
 	}
 	wantFits(t, tab)
@@ -80,7 +81,7 @@ func TestBrowserTwoStageRoundInSpanishOnAPhone(t *testing.T) {
 		{"need", "f-narrative", "Hay 300 niños en lista de espera."},
 	} {
 		tab.Do(chromedp.Navigate(srv.URL + app + "/edit/" + want.section))
-		if got := testenv.Run(tab, chromedp.Value(chromedp.ID(want.field))); !strings.Contains(got, want.value) {
+		if got := browser.Run(tab, chromedp.Value(chromedp.ID(want.field))); !strings.Contains(got, want.value) {
 			t.Errorf("the full proposal's %s is %q, not the note's %q", want.field, got, want.value)
 		}
 	}
@@ -109,7 +110,7 @@ func TestBrowserTwoStageRoundInSpanishOnAPhone(t *testing.T) {
 
 // wantOnlyRefusalLogged fails on any console error but the browser's note
 // of the one refused note (422), which the test made on purpose.
-func wantOnlyRefusalLogged(t *testing.T, tab *testenv.Tab) {
+func wantOnlyRefusalLogged(t *testing.T, tab *browser.Tab) {
 	t.Helper()
 	for _, e := range tab.ConsoleErrors() {
 		if !strings.Contains(e, "422") {
@@ -119,9 +120,9 @@ func wantOnlyRefusalLogged(t *testing.T, tab *testenv.Tab) {
 }
 
 // wantFits fails when the page is wider than the phone's screen.
-func wantFits(t *testing.T, tab *testenv.Tab) {
+func wantFits(t *testing.T, tab *browser.Tab) {
 	t.Helper()
-	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
-		t.Errorf("the page is wider than the phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	if !browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the page is wider than the phone: scrollWidth %d", browser.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 	}
 }

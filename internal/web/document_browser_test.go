@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // A charity uploads its documents with the progress bar, one of them
@@ -40,7 +41,7 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	tab := browser.Open(t, browser.AcceptLanguage("es"))
 	browserLogin(t, tab, srv.URL, ch.person(t, s))
 	tab.Do(chromedp.Navigate(srv.URL + app + "/documents"))
 	wantHeading(t, tab, s.cat.T("es", "page.documents.title"))
@@ -60,11 +61,11 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 			chromedp.SetUploadFiles("#f-file", []string{filepath.Join(dir, u.file)}),
 			chromedp.Click(`form[data-upload] button[type="submit"]`))
 		waitText(t, tab, "[data-upload-list]", u.status)
-		if u.status != uploaded && testenv.Run(tab, chromedp.Evaluate[bool](`document.querySelector("[data-upload-list] li.refused progress") !== null`)) {
+		if u.status != uploaded && browser.Run(tab, chromedp.Evaluate[bool](`document.querySelector("[data-upload-list] li.refused progress") !== null`)) {
 			t.Errorf("%s: the refused file keeps its progress bar", u.file)
 		}
 		if u.status == uploaded {
-			if v := testenv.Run(tab, chromedp.Evaluate[int](`document.querySelector("[data-upload-list] progress").value`)); v != 100 {
+			if v := browser.Run(tab, chromedp.Evaluate[int](`document.querySelector("[data-upload-list] progress").value`)); v != 100 {
 				t.Errorf("%s: the progress bar ends at %d", u.file, v)
 			}
 			// The page reloads itself and lists the file; navigating
@@ -77,7 +78,7 @@ func TestBrowserUploadsWithProgressThenSubmit(t *testing.T) {
 		wantStatus(t, ch.upload(app, kind, "2028-01-01", kind+".pdf", pdfBytes), http.StatusSeeOther)
 	}
 	browserSendBySections(t, tab, srv.URL, app, completeApplication())
-	page := testenv.Run(tab, chromedp.Text(chromedp.CSS("main")))
+	page := browser.Run(tab, chromedp.Text(chromedp.CSS("main")))
 	if !strings.Contains(page, s.cat.T("es", "app.status.submitted")) {
 		t.Errorf("after submitting, the page says:\n%s", page)
 	}

@@ -16,6 +16,7 @@ import (
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/document"
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/bucket"
 )
 
 // PostgreSQL restarted while the portal runs: requests meanwhile get a
@@ -88,7 +89,7 @@ func (p *s3Portal) wantRecorded(t *testing.T) {
 	if err := p.db.Select(&named, `SELECT 'documents/' || storage_key FROM documents`); err != nil {
 		t.Fatal(err)
 	}
-	p.s3.WantExactly(t, p.bucket, named)
+	bucket.WantExactly(t, p.s3, p.bucket, named)
 }
 
 func (p *s3Portal) rows(t *testing.T, query string) int {
@@ -126,7 +127,7 @@ func TestS3StoppedDuringAnUpload(t *testing.T) {
 	answer := make(chan *httptest.ResponseRecorder, 1)
 	go func() { answer <- rosa.do(req) }()
 	testenv.Eventually(t, time.Minute, "the upload's multipart upload in S3", func() bool {
-		_, uploads := p.s3.Contents(t, p.bucket)
+		_, uploads := bucket.Contents(t, p.s3, p.bucket)
 		return len(uploads) == 1
 	})
 	if err := p.s3.Stop(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"missiongrants/internal/account"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // passkeyServer serves the portal at http://localhost:port with that as its
@@ -41,7 +42,7 @@ func passkeyServer(t *testing.T) (*testServer, string) {
 // virtualAuthenticator gives the tab a platform authenticator (a phone's
 // fingerprint reader, as DevTools simulates it) that keeps discoverable
 // passkeys and verifies its user.
-func virtualAuthenticator(tab *testenv.Tab) webauthn.AuthenticatorID {
+func virtualAuthenticator(tab *browser.Tab) webauthn.AuthenticatorID {
 	var id webauthn.AuthenticatorID
 	tab.Do(chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, target, webauthn.Enable, webauthn.EnableParams{}); err != nil {
@@ -75,7 +76,7 @@ func TestBrowserBoardMemberAddsPasskeyAndSignsInWithIt(t *testing.T) {
 	// A volunteer who reads the portal in Spanish.
 	s.execElsewhere(t, "users", `UPDATE users SET language = 'es' WHERE email = $1`, p.email)
 	es := func(key string, args ...any) string { return s.cat.T("es", key, args...) }
-	tab := testenv.Browser(t, testenv.AcceptLanguage("es")) // a phone
+	tab := browser.Open(t, browser.AcceptLanguage("es")) // a phone
 	auth := virtualAuthenticator(tab)
 
 	tab.Do(chromedp.Navigate(base + "/login"))
@@ -84,19 +85,19 @@ func TestBrowserBoardMemberAddsPasskeyAndSignsInWithIt(t *testing.T) {
 	wantHeading(t, tab, es("page.two_factor.title")) // the role needs a second factor
 	clickAndWait(t, tab, `a[href="/account#passkeys"]`)
 	tab.Do(chromedp.WaitVisible(chromedp.CSS(`form[data-passkey="register"]`)))
-	if testenv.Run(tab, chromedp.Evaluate[bool](`document.querySelector("#passkeys [data-passkey-unsupported]").hidden`)) != true {
+	if browser.Run(tab, chromedp.Evaluate[bool](`document.querySelector("#passkeys [data-passkey-unsupported]").hidden`)) != true {
 		t.Error("the profile page says this browser cannot make passkeys")
 	}
 	fill(tab, "f-passkey_name", "Mi teléfono")
 	clickAndWait(t, tab, `form[data-passkey="register"] button[type="submit"]`)
 	wantHeading(t, tab, es("page.account.title"))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(".flash"))); got != es("flash.passkey_added") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(".flash"))); got != es("flash.passkey_added") {
 		t.Fatalf("after adding the passkey the page says %q", got)
 	}
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS("#passkeys table tbody"))); !strings.Contains(got, "Mi teléfono") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS("#passkeys table tbody"))); !strings.Contains(got, "Mi teléfono") {
 		t.Errorf("the passkeys list shows %q", got)
 	}
-	creds := testenv.Run(tab, chromedp.Action[int](func(ctx context.Context, target *chromedp.Target) (int, error) {
+	creds := browser.Run(tab, chromedp.Action[int](func(ctx context.Context, target *chromedp.Target) (int, error) {
 		res, err := cdp.Call(ctx, target, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth})
 		if err != nil {
 			return 0, err
@@ -106,23 +107,23 @@ func TestBrowserBoardMemberAddsPasskeyAndSignsInWithIt(t *testing.T) {
 	if creds != 1 {
 		t.Fatalf("the authenticator holds %d passkeys, want 1", creds)
 	}
-	if !testenv.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
-		t.Errorf("the profile page with a passkey is wider than a phone: scrollWidth %d", testenv.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
+	if !browser.Run(tab, chromedp.Evaluate[bool](fitsWidth)) {
+		t.Errorf("the profile page with a passkey is wider than a phone: scrollWidth %d", browser.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))
 	}
 	t.Logf("screenshot: %s", tab.Screenshot("passkeys-profile-phone"))
 
 	clickAndWait(t, tab, `form[action="/logout"] button`)
 	wantHeading(t, tab, es("page.login.title"))
 	tab.Do(chromedp.WaitVisible(chromedp.CSS(`form[data-passkey="sign_in"]`)))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`form[data-passkey="sign_in"] button`))); got != es("page.passkeys.sign_in") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(`form[data-passkey="sign_in"] button`))); got != es("page.passkeys.sign_in") {
 		t.Errorf("the passkey button says %q", got)
 	}
 	clickAndWait(t, tab, `form[data-passkey="sign_in"] button[type="submit"]`)
-	if loc := testenv.Run(tab, chromedp.Location()); loc != base+"/dashboard" {
+	if loc := browser.Run(tab, chromedp.Location()); loc != base+"/dashboard" {
 		t.Fatalf("after the passkey the browser is at %s", loc)
 	}
 	tab.Do(chromedp.Navigate(base + "/account"))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`section[aria-labelledby="sessions-h"] tbody`))); !strings.Contains(got, es("page.passkeys.method.passkey")) {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(`section[aria-labelledby="sessions-h"] tbody`))); !strings.Contains(got, es("page.passkeys.method.passkey")) {
 		t.Errorf("the sessions list says %q, want a session signed in by passkey", got)
 	}
 	tab.AssertNoConsoleErrors()
@@ -134,16 +135,16 @@ func TestBrowserWithoutWebAuthnIsToldSo(t *testing.T) {
 	testenv.Full(t, "Chromium")
 	t.Parallel()
 	s, base := passkeyServer(t)
-	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
+	tab := browser.Open(t, browser.AcceptLanguage("es"))
 	tab.Do(chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
 		_, err := cdp.Call(ctx, target, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
 			Source: `delete window.PublicKeyCredential;`})
 		return err
 	}), chromedp.Navigate(base+"/login"), chromedp.WaitReady(chromedp.CSS(`button[data-no-script][hidden]`)))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`[data-passkey-unsupported]`))); got != s.cat.T("es", "page.passkeys.unsupported_sign_in") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(`[data-passkey-unsupported]`))); got != s.cat.T("es", "page.passkeys.unsupported_sign_in") {
 		t.Errorf("the sign-in page says %q", got)
 	}
-	if !testenv.Run(tab, chromedp.Evaluate[bool](`document.querySelector('form[data-passkey]').hidden`)) {
+	if !browser.Run(tab, chromedp.Evaluate[bool](`document.querySelector('form[data-passkey]').hidden`)) {
 		t.Error("a browser without WebAuthn is offered the passkey button")
 	}
 	tab.AssertNoConsoleErrors()
@@ -195,7 +196,7 @@ func TestBrowserPasskeyRefusals(t *testing.T) {
 	phish := "http://localhost:" + proxy.URL[strings.LastIndex(proxy.URL, ":")+1:]
 	s.seedDemo(t)
 	p := s.withoutTOTP(t, account.Roles{Admin: true})
-	tab := testenv.Browser(t, testenv.Desktop())
+	tab := browser.Open(t, browser.Desktop())
 	virtualAuthenticator(tab)
 
 	tab.Do(chromedp.Navigate(base + "/login"))
@@ -210,22 +211,22 @@ func TestBrowserPasskeyRefusals(t *testing.T) {
 	tab.Do(chromedp.Navigate(phish+"/login"), chromedp.WaitVisible(chromedp.CSS(`form[data-passkey="sign_in"]`)),
 		chromedp.Click(chromedp.CSS(`form[data-passkey="sign_in"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)))
-	if got := testenv.Run(tab, chromedp.Text(chromedp.CSS(`.error-summary`))); got != s.cat.T("en", "error.passkey.refused") {
+	if got := browser.Run(tab, chromedp.Text(chromedp.CSS(`.error-summary`))); got != s.cat.T("en", "error.passkey.refused") {
 		t.Errorf("at another origin the sign-in page says %q", got)
 	}
 
 	// Expired: the challenge is fetched, and answered ten minutes later.
 	tab.Do(chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`form[data-passkey="sign_in"]`)))
-	testenv.Run(tab, chromedp.Evaluate[bool](fetchAssertionJS))
-	testenv.Run(tab, chromedp.Evaluate[bool](`pk.options().then(o => (window.late = o, true))`, chromedp.EvalAwaitPromise))
+	browser.Run(tab, chromedp.Evaluate[bool](fetchAssertionJS))
+	browser.Run(tab, chromedp.Evaluate[bool](`pk.options().then(o => (window.late = o, true))`, chromedp.EvalAwaitPromise))
 	s.clock.Add(10 * time.Minute)
-	if got := testenv.Run(tab, chromedp.Evaluate[int](`pk.assert(late).then(pk.post)`, chromedp.EvalAwaitPromise)); got != 422 {
+	if got := browser.Run(tab, chromedp.Evaluate[int](`pk.assert(late).then(pk.post)`, chromedp.EvalAwaitPromise)); got != 422 {
 		t.Errorf("an expired challenge answered %d, want 422", got)
 	}
 
 	// Replayed: the first use signs in, the same assertion again does not,
 	// nor in a new ceremony.
-	got := testenv.Run(tab, chromedp.Evaluate[[]int](`(async () => {
+	got := browser.Run(tab, chromedp.Evaluate[[]int](`(async () => {
 		const cred = await pk.assert(await pk.options());
 		const first = await pk.post(cred), again = await pk.post(cred);
 		await pk.options();

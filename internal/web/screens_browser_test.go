@@ -23,6 +23,7 @@ import (
 
 	"missiongrants/internal/demo"
 	"missiongrants/internal/testenv"
+	"missiongrants/internal/testenv/browser"
 )
 
 // The checkers, pinned: installed once from npm into the user's cache
@@ -110,7 +111,7 @@ func pageShape(p string) string {
 // catalog key and no sentence of the other language, it passes axe-core
 // with no violation, the Nu HTML checker finds no error in it, it weighs
 // under 100 KB with all it loads on a first visit, and it asks no other
-// host for anything. A screenshot of each is kept in testenv.ArtifactDir().
+// host for anything. A screenshot of each is kept in browser.ArtifactDir().
 func TestBrowserEveryPage(t *testing.T) {
 	testenv.Full(t, "Chromium, Java and npm")
 	t.Parallel()
@@ -211,7 +212,7 @@ type screenCheck struct {
 	axe      string
 	words    *catalogWords
 	htmlDir  string
-	tab      *testenv.Tab
+	tab      *browser.Tab
 	net      *netRecorder
 	lang     string
 	width    int
@@ -222,7 +223,7 @@ type screenCheck struct {
 
 func (sc *screenCheck) run(p person) {
 	t := sc.t
-	sc.tab = testenv.Browser(t, testenv.WindowSize(screenWidth, 800, true), testenv.AcceptLanguage(sc.v.lang), testenv.ActionTimeout(30*time.Second), testenv.Lifetime(15*time.Minute))
+	sc.tab = browser.Open(t, browser.WindowSize(screenWidth, 800, true), browser.AcceptLanguage(sc.v.lang), browser.ActionTimeout(30*time.Second), browser.Lifetime(15*time.Minute))
 	sc.net = newNetRecorder(t, sc.tab, sc.base)
 	// Every visit a first visit: nothing comes from the browser's cache,
 	// so each page's weight counts all it loads.
@@ -246,7 +247,7 @@ func (sc *screenCheck) run(p person) {
 	sc.t.Logf("%s: %d pages: %s", sc.v.name, len(pages), strings.Join(pages, " "))
 	for _, lang := range []string{sc.v.lang, other} {
 		sc.setLanguage(lang)
-		for _, width := range []int{screenWidth, testenv.DesktopWidth} {
+		for _, width := range []int{screenWidth, browser.DesktopWidth} {
 			if lang == sc.v.lang && width == screenWidth {
 				continue // seen while discovering
 			}
@@ -376,11 +377,11 @@ func (sc *screenCheck) visit(path string) ([]string, bool) {
 		t.Errorf("%s: status %d, want %d", where, resp.Status, want)
 		return nil, false
 	}
-	if loc := testenv.Run(sc.tab, chromedp.Location()); loc != sc.base+target {
+	if loc := browser.Run(sc.tab, chromedp.Location()); loc != sc.base+target {
 		t.Errorf("%s: went on to %s", where, loc)
 	}
 	var pc pageCheck
-	raw := testenv.Run(sc.tab, chromedp.Evaluate[json.RawMessage](sc.pageJS))
+	raw := browser.Run(sc.tab, chromedp.Evaluate[json.RawMessage](sc.pageJS))
 	if err := json.Unmarshal(raw, &pc); err != nil {
 		t.Fatalf("%s: pagecheck.js: %v", where, err)
 	}
@@ -399,7 +400,7 @@ func (sc *screenCheck) visit(path string) ([]string, bool) {
 	}
 	sc.tab.Do(chromedp.Evaluate[chromedp.Void](sc.axe))
 	sc.axeRuns++
-	for _, v := range testenv.Run(sc.tab, chromedp.Evaluate[[]axeViolation](runAxe, chromedp.EvalAwaitPromise)) {
+	for _, v := range browser.Run(sc.tab, chromedp.Evaluate[[]axeViolation](runAxe, chromedp.EvalAwaitPromise)) {
 		t.Errorf("%s: axe %s (%s): %s\n  %s", where, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
 	}
 	visit := sc.net.done(sc.tab)
@@ -465,7 +466,7 @@ func (v netVisit) biggest() []string {
 	return out
 }
 
-func newNetRecorder(t *testing.T, tab *testenv.Tab, base string) *netRecorder {
+func newNetRecorder(t *testing.T, tab *browser.Tab, base string) *netRecorder {
 	u, _ := url.Parse(base)
 	r := &netRecorder{host: u.Host}
 	r.reset()
@@ -501,8 +502,8 @@ func (r *netRecorder) listen(ev any) {
 }
 
 // done returns what the visit loaded, once the browser has told all of it.
-func (r *netRecorder) done(tab *testenv.Tab) netVisit {
-	testenv.Run(tab, chromedp.Evaluate[chromedp.Void]("0")) // a round trip: earlier events are in
+func (r *netRecorder) done(tab *browser.Tab) netVisit {
+	browser.Run(tab, chromedp.Evaluate[chromedp.Void]("0")) // a round trip: earlier events are in
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.cur

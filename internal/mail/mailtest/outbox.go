@@ -1,4 +1,5 @@
-package testenv
+// Package mailtest keeps the mail a domain test sends, for the test to read.
+package mailtest
 
 import (
 	"context"

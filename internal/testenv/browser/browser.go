@@ -1,4 +1,8 @@
-package testenv
+// Package browser drives the headless Chromium that the browser tests use:
+// one shared process, a tab per test, with its screenshots and page kept
+// when the test fails. Its own package, so that test binaries without
+// browser tests do not link chromedp.
+package browser
 
 import (
 	"bytes"
@@ -16,12 +20,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"missiongrants/internal/testenv"
 )
 
 // Viewport sizes of the two kinds of screen the portal is checked on. Many
@@ -70,8 +76,8 @@ var chromiumFlags = []chromedp.ExecAllocatorOption{
 	chromedp.WindowSize(PhoneWidth, PhoneHeight),
 }
 
-// BrowserOption changes the tab Browser opens.
-type BrowserOption func(*tabConfig)
+// Option changes the tab Open opens.
+type Option func(*tabConfig)
 
 type tabConfig struct {
 	width, height  int64
@@ -83,14 +89,14 @@ type tabConfig struct {
 }
 
 // Desktop gives the tab a desktop window (1280x800) instead of a phone's.
-func Desktop() BrowserOption {
+func Desktop() Option {
 	return func(c *tabConfig) { c.width, c.height, c.mobile = DesktopWidth, DesktopHeight, false }
 }
 
 // WindowSize gives the tab a viewport of width x height CSS pixels; mobile
 // makes the browser behave as on a phone (the page's viewport meta tag
 // applies, scrollbars overlay the page).
-func WindowSize(width, height int, mobile bool) BrowserOption {
+func WindowSize(width, height int, mobile bool) Option {
 	return func(c *tabConfig) { c.width, c.height, c.mobile = int64(width), int64(height), mobile }
 }
 
@@ -99,7 +105,7 @@ func WindowSize(width, height int, mobile bool) BrowserOption {
 // and the Accept-Language header, to which Chromium adds the weights
 // ("es-MX,es;q=0.9"; weights given here are dropped, Chromium would repeat
 // them). Without it the browser asks for "en-US,en;q=0.9".
-func AcceptLanguage(languages string) BrowserOption {
+func AcceptLanguage(languages string) Option {
 	var tags []string
 	for part := range strings.SplitSeq(languages, ",") {
 		tag, _, _ := strings.Cut(part, ";")
@@ -112,18 +118,18 @@ func AcceptLanguage(languages string) BrowserOption {
 
 // Zone makes the tab a browser in the time zone named (e.g.
 // "America/Santo_Domingo"), as Intl reports it to the page's script.
-func Zone(name string) BrowserOption {
+func Zone(name string) Option {
 	return func(c *tabConfig) { c.zone = name }
 }
 
 // Lifetime changes how long the tab may live (five minutes), for a test
 // that visits many pages in one tab.
-func Lifetime(d time.Duration) BrowserOption {
+func Lifetime(d time.Duration) Option {
 	return func(c *tabConfig) { c.lifetime = d }
 }
 
 // ActionTimeout changes DefaultActionTimeout for the tab's Do and Run.
-func ActionTimeout(d time.Duration) BrowserOption {
+func ActionTimeout(d time.Duration) Option {
 	return func(c *tabConfig) { c.actionTimeout = d }
 }
 
@@ -132,9 +138,9 @@ func ActionTimeout(d time.Duration) BrowserOption {
 // headless Chromium. It is a chromedp context, so any chromedp call works on
 // it:
 //
-//	tab := testenv.Browser(t, testenv.AcceptLanguage("es"))
+//	tab := browser.Open(t, browser.AcceptLanguage("es"))
 //	tab.Do(chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("h1")))
-//	title := testenv.Run(tab, chromedp.Text(chromedp.CSS("h1")))
+//	title := browser.Run(tab, chromedp.Text(chromedp.CSS("h1")))
 //	tab.AssertNoConsoleErrors()
 //
 // Prefer Do and Run to calling chromedp directly: each of their actions gets
@@ -156,14 +162,14 @@ type Tab struct {
 	finished bool     // the test is ending: stop logging to t
 }
 
-// Browser opens a new isolated tab in the shared headless Chromium, starting
-// Chromium on the first call of the test process (Main stops it). The tab is
+// Open opens a new isolated tab in the shared headless Chromium, starting
+// Chromium on the first call of the test process (testenv.Main stops it). The tab is
 // a phone-sized (390x844) mobile viewport unless Desktop or WindowSize says
 // otherwise, and it is closed when the test ends. When Chromium is not
 // installed the test fails, telling to run ./scripts/test as root.
-func Browser(t testing.TB, opts ...BrowserOption) *Tab {
+func Open(t testing.TB, opts ...Option) *Tab {
 	t.Helper()
-	Full(t, "Chromium")
+	testenv.Full(t, "Chromium")
 	cfg := tabConfig{width: PhoneWidth, height: PhoneHeight, mobile: true, actionTimeout: DefaultActionTimeout, lifetime: tabLifetime}
 	for _, o := range opts {
 		o(&cfg)
@@ -224,7 +230,7 @@ func (tab *Tab) setup() chromedp.Action[chromedp.Void] {
 			return nil
 		}
 		// The override needs a user agent; keep the browser's own.
-		v, err := chromedp.CallBrowser(ctx, browser.GetVersion, cdp.Empty{})
+		v, err := chromedp.CallBrowser(ctx, cdpbrowser.GetVersion, cdp.Empty{})
 		if err != nil {
 			return err
 		}
@@ -459,7 +465,7 @@ func sharedChromium() (context.Context, error) {
 	if path == "" {
 		return nil, errors.New("testenv: Chromium is not installed (no /usr/bin/chromium, chromium, chromium-browser or google-chrome): run ./scripts/test as root once, which installs Debian's chromium")
 	}
-	done := Starting()
+	done := testenv.Starting()
 	defer done()
 
 	out := &chromiumOutput{}
@@ -482,7 +488,7 @@ func sharedChromium() (context.Context, error) {
 		return nil, fmt.Errorf("testenv: starting %s: %w; output: %s", path, err, out.String())
 	}
 	chromiumCtx = ctx
-	AtExit(func() {
+	testenv.AtExit(func() {
 		chromiumMu.Lock()
 		chromiumCtx = nil
 		chromiumMu.Unlock()
