@@ -1,4 +1,4 @@
-package portal_test
+package main
 
 import (
 	"context"
@@ -12,11 +12,10 @@ import (
 	"missiongrants/internal/db"
 	"missiongrants/internal/dbtest"
 	"missiongrants/internal/portal"
-	"missiongrants/internal/testenv"
-	_ "missiongrants/internal/web" // with the portal, every package the binary runs and its statements
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+// These tests live with the binary, which links every package it runs and
+// so registers all their statements.
 
 // The packages whose fixed statements live in .sql files. A package added
 // here without its statements loading (or loading without being listed)
