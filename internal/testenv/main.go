@@ -6,8 +6,11 @@
 package testenv
 
 import (
+	"flag"
 	"os"
 	"os/signal"
+	"runtime"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -106,8 +109,24 @@ func Main(m *testing.M) {
 		finish()
 		os.Exit(130)
 	}()
+	parallelWhileWaiting()
 	code := m.Run()
 	signal.Stop(sig)
 	finish()
 	os.Exit(code)
+}
+
+// parallelWhileWaiting runs twice as many parallel tests as there are CPUs
+// in the fast tier (go test -short, unless -parallel is given): its tests
+// spend much of their time waiting for PostgreSQL, another process, and
+// with one test per CPU the CPUs idled meanwhile. On two cores the fast
+// tier's median went from 66 s (6 runs) to 63 s (8 runs). The full tier
+// keeps go test's default: its browser tests share one Chromium.
+func parallelWhileWaiting() {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if testing.Short() && !given {
+		_ = flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
+	}
 }
