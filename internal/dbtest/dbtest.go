@@ -197,7 +197,7 @@ func startServer() (*server, error) {
 func newServer(adminURL string) (*server, error) {
 	base, err := url.Parse(adminURL)
 	if err != nil {
-		return nil, fmt.Errorf("TEST_DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("dbtest: the server's URL: %w", err)
 	}
 	admin, err := sql.Open("postgres", adminURL)
 	if err != nil {

@@ -136,10 +136,6 @@ func startThrowaway(ctx context.Context, bin Binaries, as runAs, root string, lo
 	return c, nil
 }
 
-func templateDir(bin Binaries) string {
-	return filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-initdb-%s-%d", bin.Version, os.Geteuid()))
-}
-
 // snapshot is a cluster's data folder kept in dir/data, made once by make
 // (which fills the folder it is given) and copied into each new cluster.
 type snapshot struct {
@@ -151,7 +147,8 @@ type snapshot struct {
 // initdbSnapshot is a freshly initialised data folder, one per server
 // version and user.
 func initdbSnapshot(bin Binaries, as runAs) snapshot {
-	return snapshot{dir: templateDir(bin), as: as, make: func(ctx context.Context, tmp string) error {
+	dir := filepath.Join(scratchDir(), fmt.Sprintf("missiongrants-initdb-%s-%d", bin.Version, os.Geteuid()))
+	return snapshot{dir: dir, as: as, make: func(ctx context.Context, tmp string) error {
 		return initdb(ctx, bin, as, tmp, filepath.Join(tmp, "data"), true, io.Discard)
 	}}
 }
