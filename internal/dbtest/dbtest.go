@@ -2,8 +2,9 @@
 // template migrated once, and drops it at cleanup (KEEPDB=1 keeps it).
 //
 // The server is TEST_DATABASE_URL when set (a postgres:// URL of a role that
-// may CREATE DATABASE); otherwise the test process starts its own throwaway
-// cluster on first use, removed when testenv.Main ends the process.
+// may CREATE DATABASE); otherwise a throwaway cluster that the test processes
+// running at the same time share (devdb.JoinShared): the first to need it
+// starts it, and the last whose testenv.Main ends removes it.
 package dbtest
 
 import (
@@ -157,10 +158,12 @@ func startServer() (*server, error) {
 	if adminURL == "" {
 		done := testenv.Starting()
 		defer done()
-		// The cluster is a copy of one whose template was built once for
+		// The cluster is shared with the test processes running beside
+		// this one, and a copy of one whose template was built once for
 		// these migrations (by the first test process to need it), so
-		// ensureTemplate below finds it there.
-		c, err := devdb.StartSeeded(ctx, nil, devdb.Seed{Name: "dbtest", Key: migrations.Fingerprint(),
+		// ensureTemplate below finds it there. KEEPDB=1 keeps a cluster
+		// of this process's own.
+		seed := devdb.Seed{Name: "dbtest", Key: migrations.Fingerprint(),
 			Prepare: func(ctx context.Context, c *devdb.Cluster) error {
 				s, err := newServer(c.URL("postgres"))
 				if err != nil {
@@ -168,17 +171,22 @@ func startServer() (*server, error) {
 				}
 				defer s.admin.Close()
 				return s.ensureTemplate(ctx)
-			}})
+			}}
+		var c *devdb.Cluster
+		var err error
+		if os.Getenv("KEEPDB") == "1" {
+			if c, err = devdb.StartSeeded(ctx, nil, seed); err == nil {
+				testenv.AtExit(c.Keep)
+			}
+		} else {
+			var leave func() error
+			if c, leave, err = devdb.JoinShared(ctx, seed); err == nil {
+				testenv.AtExit(func() { leave() })
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
-		testenv.AtExit(func() {
-			if os.Getenv("KEEPDB") == "1" {
-				c.Keep()
-				return
-			}
-			c.Remove()
-		})
 		adminURL = c.URL("postgres")
 	} else if !strings.HasPrefix(adminURL, "postgres://") && !strings.HasPrefix(adminURL, "postgresql://") {
 		return nil, fmt.Errorf("TEST_DATABASE_URL must be a postgres:// URL")

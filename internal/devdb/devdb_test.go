@@ -357,3 +357,73 @@ func TestSeededClustersArePreparedOncePerKey(t *testing.T) {
 		t.Errorf("the first key again prepared %d times in all, want 3: its snapshot should have been replaced", prepared)
 	}
 }
+
+// Processes running at once share one cluster: the first to join starts
+// it, the others find it, and the last to leave removes it. A process that
+// dies without leaving is no longer counted: the next process to start a
+// throwaway cluster removes one that no one uses.
+func TestSharedClusterLastToLeaveRemovesIt(t *testing.T) {
+	seed := devdb.Seed{Name: "sharedtest", Key: os.Getenv("DEVDB_SHARED_KEY")}
+	if seed.Key != "" { // the child below: joins, then dies without leaving
+		c, _, err := devdb.JoinShared(context.Background(), seed)
+		if err == nil {
+			err = devdb.EnsureDatabase(context.Background(), c.URL("postgres"), "made_by_child")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Stdout.WriteString("JOINED " + c.Dir() + "\n")
+		os.Exit(0)
+	}
+	t.Parallel()
+	ctx := context.Background()
+	seed.Key = fmt.Sprint(os.Getpid(), time.Now().UnixNano())
+	join := func() (*devdb.Cluster, func() error) {
+		t.Helper()
+		c, leave, err := devdb.JoinShared(ctx, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, leave
+	}
+	a, leaveA := join()
+	b, leaveB := join()
+	if a.Dir() != b.Dir() {
+		t.Fatalf("two members have clusters %s and %s, want one", a.Dir(), b.Dir())
+	}
+	if err := devdb.EnsureDatabase(ctx, a.URL("postgres"), "made_by_a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := leaveA(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ping(t, b.URL("made_by_a")); err != nil {
+		t.Fatalf("after the first member left, the other lost the cluster: %v", err)
+	}
+	if err := leaveB(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(b.Dir() + "*"); len(left) > 0 {
+		t.Fatalf("the last member left and %v is still there", left)
+	}
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSharedClusterLastToLeaveRemovesIt$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "DEVDB_SHARED_KEY="+seed.Key)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "JOINED "+b.Dir()) {
+		t.Fatalf("the child did not join %s: %s", b.Dir(), out)
+	}
+	pid, _, _ := strings.Cut(readFirstLine(t, filepath.Join(b.Dir(), "data", "postmaster.pid")), "\n")
+	c, leaveC := join()
+	defer leaveC()
+	if err := ping(t, c.URL("made_by_child")); err == nil {
+		t.Error("the cluster the child left behind was joined, not started afresh")
+	}
+	testenv.Eventually(t, 10*time.Second, "the abandoned postmaster "+pid+" stops", func() bool {
+		_, err := os.Stat("/proc/" + pid)
+		return os.IsNotExist(err)
+	})
+}

@@ -111,26 +111,47 @@ func lockFile(ctx context.Context, path string) (*fileLock, error) {
 
 // lockFileMode takes a lock of mode LOCK_EX or LOCK_SH.
 func lockFileMode(ctx context.Context, path string, mode int) (*fileLock, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
 	for {
-		err := syscall.Flock(int(f.Fd()), mode|syscall.LOCK_NB)
-		if err == nil {
-			return &fileLock{f: f}, nil
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+		if err != nil {
+			return nil, err
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
+		if err := waitFlock(ctx, f, mode); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("devdb: lock %s: %w", path, err)
 		}
+		// The holder we waited for may have removed the file before
+		// letting go (the last member of a shared cluster, a replaced
+		// snapshot): a lock on it would lock nothing.
+		if isFile(f, path) {
+			return &fileLock{f: f}, nil
+		}
+		f.Close()
+	}
+}
+
+func waitFlock(ctx context.Context, f *os.File, mode int) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), mode|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return err
+		}
 		select {
 		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("devdb: waiting for lock %s: %w", path, ctx.Err())
+			return ctx.Err()
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
+}
+
+// isFile reports whether the open file f is still the one at path.
+func isFile(f *os.File, path string) bool {
+	open, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	now, err := os.Stat(path)
+	return err == nil && os.SameFile(open, now)
 }
 
 // tryLockFile takes the lock only if it is free; ok is false when another
@@ -147,6 +168,10 @@ func tryLockFile(path string) (l *fileLock, ok bool, err error) {
 		}
 		return nil, false, err
 	}
+	if !isFile(f, path) { // removed by its holder: whoever made it anew holds that one
+		f.Close()
+		return nil, false, nil
+	}
 	return &fileLock{f: f}, true, nil
 }
 
@@ -155,4 +180,10 @@ func (l *fileLock) Unlock() {
 		l.f.Close() // closing the only descriptor releases the flock
 		l.f = nil
 	}
+}
+
+// tryExclusive turns a shared lock exclusive if no one else holds it. When
+// it cannot, the lock may be gone: call it only on the way out.
+func (l *fileLock) tryExclusive() bool {
+	return syscall.Flock(int(l.f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil
 }

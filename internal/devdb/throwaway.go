@@ -64,64 +64,76 @@ type Seed struct {
 // StartSeeded is StartThrowaway with the data seed prepares; the zero Seed
 // is initdb's.
 func StartSeeded(ctx context.Context, log io.Writer, seed Seed) (*Cluster, error) {
-	bin, err := FindBinaries()
+	t, err := newThrowaways(ctx, seed)
 	if err != nil {
 		return nil, err
+	}
+	// A short name keeps the socket path inside the cluster folder.
+	dir := filepath.Join(t.root, fmt.Sprintf("%d-%s", os.Getpid(), randomHex(3)))
+	return t.start(ctx, Options{Dir: dir, Log: log}, ownedBy)
+}
+
+// throwaways is where throwaway clusters of one seed are made: the server
+// programs, the account they run as, the folder holding the clusters and the
+// snapshot each cluster starts as a copy of.
+type throwaways struct {
+	bin  Binaries
+	as   runAs
+	root string
+	snap snapshot
+}
+
+// newThrowaways finds the server and first removes the clusters left by
+// test processes that died.
+func newThrowaways(ctx context.Context, seed Seed) (throwaways, error) {
+	bin, err := FindBinaries()
+	if err != nil {
+		return throwaways{}, err
 	}
 	as, err := currentRunAs()
 	if err != nil {
-		return nil, err
+		return throwaways{}, err
 	}
 	root := ThrowawayRoot()
 	if err := os.MkdirAll(root, 0o755); err != nil {
-		return nil, err
+		return throwaways{}, err
 	}
 	reapStale(ctx, bin, as, root)
-
 	snap := initdbSnapshot(bin, as)
 	if seed.Prepare != nil {
 		snap = seededSnapshot(bin, as, seed)
 	}
-	c, err := startThrowaway(ctx, bin, as, root, log, snap)
+	return throwaways{bin: bin, as: as, root: root, snap: snap}, nil
+}
+
+// start starts a cluster in opts.Dir, a new folder that claim marks as
+// taken, as a copy of the snapshot. A snapshot damaged since it was made (a
+// tmp cleaner, a full disk) is made again once before giving up.
+func (t throwaways) start(ctx context.Context, opts Options, claim func(c *Cluster) error) (*Cluster, error) {
+	c, err := t.startCopy(ctx, opts, claim)
 	if err != nil {
-		// A snapshot damaged since it was made (a tmp cleaner, a full
-		// disk) is made again once before giving up.
-		if ierr := snap.invalidate(ctx); ierr != nil {
+		if ierr := t.snap.invalidate(ctx); ierr != nil {
 			return nil, err
 		}
-		slog.Warn("devdb: throwaway cluster failed to start; making its snapshot again", "dir", snap.dir, "error", err)
-		c, err = startThrowaway(ctx, bin, as, root, log, snap)
+		slog.Warn("devdb: throwaway cluster failed to start; making its snapshot again", "dir", t.snap.dir, "error", err)
+		c, err = t.startCopy(ctx, opts, claim)
 	}
 	return c, err
 }
 
-func startThrowaway(ctx context.Context, bin Binaries, as runAs, root string, log io.Writer, snap snapshot) (*Cluster, error) {
-	// A short name keeps the socket path inside the cluster folder.
-	dir := filepath.Join(root, fmt.Sprintf("%d-%s", os.Getpid(), randomHex(3)))
-	c, err := newCluster(bin, Options{Dir: dir, Log: log})
+func (t throwaways) startCopy(ctx context.Context, opts Options, claim func(c *Cluster) error) (*Cluster, error) {
+	c, err := newCluster(t.bin, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := as.mkdirOwned(dir); err != nil {
+	if err := t.as.mkdirOwned(c.dir); err != nil {
 		return nil, err
 	}
-	// The owner lock is held for the cluster's life: a cluster whose lock
-	// is free belongs to a dead process and is fair game for reapStale.
-	// Locked under another name first, then renamed: a reaper never sees an
-	// owner.lock that is not yet locked.
-	owner, err := lockFile(ctx, filepath.Join(dir, "owner.lock.new"))
-	if err == nil {
-		err = os.Rename(filepath.Join(dir, "owner.lock.new"), filepath.Join(dir, "owner.lock"))
-	}
-	if err != nil {
-		owner.Unlock()
-		os.RemoveAll(dir)
+	if err := claim(c); err != nil {
+		os.RemoveAll(c.dir)
 		return nil, err
 	}
-	c.ownerLock = owner
-	_ = os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
-
-	if err := snap.copyTo(ctx, c.DataDir()); err != nil {
+	if err := t.snap.copyTo(ctx, c.DataDir()); err != nil {
 		c.Remove()
 		return nil, err
 	}
@@ -134,6 +146,24 @@ func startThrowaway(ctx context.Context, bin Binaries, as runAs, root string, lo
 		return nil, err
 	}
 	return c, nil
+}
+
+// ownedBy marks c as this process's: the owner lock is held for the
+// cluster's life, and a cluster whose lock is free belongs to a dead
+// process and is fair game for reapStale. It is locked under another name
+// first, then renamed: a reaper never sees an owner.lock not yet locked.
+func ownedBy(c *Cluster) error {
+	owner, err := lockFile(context.Background(), filepath.Join(c.dir, "owner.lock.new"))
+	if err == nil {
+		err = os.Rename(filepath.Join(c.dir, "owner.lock.new"), filepath.Join(c.dir, "owner.lock"))
+	}
+	if err != nil {
+		owner.Unlock()
+		return err
+	}
+	c.ownerLock = owner
+	_ = os.WriteFile(filepath.Join(c.dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+	return nil
 }
 
 // snapshot is a cluster's data folder kept in dir/data, made once by make
@@ -275,7 +305,9 @@ func (s snapshot) invalidate(ctx context.Context) error {
 }
 
 // reapStale stops and removes throwaway clusters whose owning process died
-// (killed by a test timeout, say). A live owner holds owner.lock.
+// (killed by a test timeout, say), and shared clusters no one uses any
+// more. A live owner holds owner.lock; a shared cluster's members hold
+// the lock beside it (JoinShared).
 func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
@@ -289,7 +321,12 @@ func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
 		if st, err := os.Stat(filepath.Join(dir, "keep")); err == nil && time.Since(st.ModTime()) < keepFor {
 			continue
 		}
-		lock, free, err := tryLockFile(filepath.Join(dir, "owner.lock"))
+		shared := strings.HasPrefix(e.Name(), sharedPrefix)
+		lockPath := filepath.Join(dir, "owner.lock")
+		if shared {
+			lockPath = dir + membersSuffix // its members' lock, beside it
+		}
+		lock, free, err := tryLockFile(lockPath)
 		if isNotExist(err) {
 			// Being created right now, or a leftover from a crash between
 			// mkdir and lock: only the latter is old.
@@ -311,6 +348,9 @@ func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
 			slog.Warn("devdb: removing a stale throwaway cluster", "dir", dir, "error", err)
 		} else {
 			slog.Info("devdb: removed a stale throwaway cluster", "dir", dir)
+		}
+		if shared {
+			removeSharedLocks(dir)
 		}
 		lock.Unlock()
 	}
