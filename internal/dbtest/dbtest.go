@@ -17,8 +17,10 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -179,9 +181,13 @@ func startServer() (*server, error) {
 				testenv.AtExit(c.Keep)
 			}
 		} else {
-			var leave func() error
+			var leave func() bool
 			if c, leave, err = devdb.JoinShared(ctx, seed); err == nil {
-				testenv.AtExit(func() { leave() })
+				testenv.AtExit(func() {
+					if leave() {
+						removeWhenUnused(c.Dir())
+					}
+				})
 			}
 		}
 		if err != nil {
@@ -200,6 +206,42 @@ func startServer() (*server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// removeSharedEnv names the shared cluster that a test binary started
+// again by removeWhenUnused is to remove.
+const removeSharedEnv = "DBTEST_REMOVE_SHARED"
+
+// sharedGrace is how long the shared cluster outlives its last member: go
+// test is linking the next test binary meanwhile, and on two cores the
+// cluster was otherwise started 18 times in a run of 25 binaries.
+const sharedGrace = 10 * time.Second
+
+func init() {
+	if dir := os.Getenv(removeSharedEnv); dir != "" {
+		if err := devdb.RemoveSharedWhenUnused(dir, sharedGrace); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+}
+
+// removeWhenUnused starts this test binary again, in a session of its own
+// and without go test's output, to remove the shared cluster once it has
+// had no member for sharedGrace; where it cannot, the cluster goes now.
+func removeWhenUnused(dir string) {
+	exe, err := os.Executable()
+	if err == nil {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), removeSharedEnv+"="+dir)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err = cmd.Start(); err == nil {
+			_ = cmd.Process.Release()
+			return
+		}
+	}
+	_ = devdb.RemoveSharedWhenUnused(dir, 0)
 }
 
 func newServer(adminURL string) (*server, error) {

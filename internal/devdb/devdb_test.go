@@ -359,10 +359,12 @@ func TestSeededClustersArePreparedOncePerKey(t *testing.T) {
 }
 
 // Processes running at once share one cluster: the first to join starts
-// it, the others find it, and the last to leave removes it. A process that
-// dies without leaving is no longer counted: the next process to start a
-// throwaway cluster removes one that no one uses.
-func TestSharedClusterLastToLeaveRemovesIt(t *testing.T) {
+// it and the others find it. The last to leave is told so, and the cluster
+// is removed when it is still unused after a grace period (by a process
+// that outlives the last member). A process that dies without leaving is
+// no longer counted: the next process to start a throwaway cluster removes
+// one that no one uses.
+func TestSharedClusterRemovedWhenNoOneUsesIt(t *testing.T) {
 	seed := devdb.Seed{Name: "sharedtest", Key: os.Getenv("DEVDB_SHARED_KEY")}
 	if seed.Key != "" { // the child below: joins, then dies without leaving
 		c, _, err := devdb.JoinShared(context.Background(), seed)
@@ -378,13 +380,19 @@ func TestSharedClusterLastToLeaveRemovesIt(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	seed.Key = fmt.Sprint(os.Getpid(), time.Now().UnixNano())
-	join := func() (*devdb.Cluster, func() error) {
+	join := func() (*devdb.Cluster, func() bool) {
 		t.Helper()
 		c, leave, err := devdb.JoinShared(ctx, seed)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c, leave
+	}
+	removeUnused := func(c *devdb.Cluster) {
+		t.Helper()
+		if err := devdb.RemoveSharedWhenUnused(c.Dir(), 0); err != nil {
+			t.Fatal(err)
+		}
 	}
 	a, leaveA := join()
 	b, leaveB := join()
@@ -394,36 +402,60 @@ func TestSharedClusterLastToLeaveRemovesIt(t *testing.T) {
 	if err := devdb.EnsureDatabase(ctx, a.URL("postgres"), "made_by_a"); err != nil {
 		t.Fatal(err)
 	}
-	if err := leaveA(); err != nil {
-		t.Fatal(err)
+	if leaveA() {
+		t.Fatal("the first member to leave was told it was the last")
 	}
 	if err := ping(t, b.URL("made_by_a")); err != nil {
 		t.Fatalf("after the first member left, the other lost the cluster: %v", err)
 	}
-	if err := leaveB(); err != nil {
-		t.Fatal(err)
+	if !leaveB() {
+		t.Fatal("the last member to leave was not told so")
 	}
-	if left, _ := filepath.Glob(b.Dir() + "*"); len(left) > 0 {
-		t.Fatalf("the last member left and %v is still there", left)
+	c, leaveC := join() // within the grace period
+	removeUnused(c)
+	if err := ping(t, c.URL("made_by_a")); err != nil {
+		t.Fatalf("a member joining within the grace period did not find the cluster, or lost it: %v", err)
+	}
+	if !leaveC() {
+		t.Fatal("the last member to leave was not told so")
+	}
+	removeUnused(c)
+	if left, _ := filepath.Glob(c.Dir() + "*"); len(left) > 0 {
+		t.Fatalf("the cluster was unused after the grace period and %v is still there", left)
 	}
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSharedClusterLastToLeaveRemovesIt$", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSharedClusterRemovedWhenNoOneUsesIt$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "DEVDB_SHARED_KEY="+seed.Key)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "JOINED "+b.Dir()) {
-		t.Fatalf("the child did not join %s: %s", b.Dir(), out)
+	if !strings.Contains(string(out), "JOINED "+c.Dir()) {
+		t.Fatalf("the child did not join %s: %s", c.Dir(), out)
 	}
-	pid, _, _ := strings.Cut(readFirstLine(t, filepath.Join(b.Dir(), "data", "postmaster.pid")), "\n")
-	c, leaveC := join()
-	defer leaveC()
-	if err := ping(t, c.URL("made_by_child")); err == nil {
-		t.Error("the cluster the child left behind was joined, not started afresh")
+	d, leaveD := join()
+	if err := ping(t, d.URL("made_by_child")); err != nil {
+		t.Errorf("the cluster of a member that died was not found by the next: %v", err)
 	}
+	pid, _, _ := strings.Cut(readFirstLine(t, filepath.Join(d.Dir(), "data", "postmaster.pid")), "\n")
+	leaveD()
+	// No one to remove it (the last member died, say) and no one has
+	// joined or left for a while: the next throwaway cluster's start
+	// removes it. The members' lock file, beside it, says when.
+	long := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(d.Dir()+".members", long, long); err != nil {
+		t.Fatal(err)
+	}
+	other, err := devdb.StartThrowaway(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Remove()
 	testenv.Eventually(t, 10*time.Second, "the abandoned postmaster "+pid+" stops", func() bool {
 		_, err := os.Stat("/proc/" + pid)
 		return os.IsNotExist(err)
 	})
+	if left, _ := filepath.Glob(d.Dir() + "*"); len(left) > 0 {
+		t.Fatalf("an abandoned shared cluster was reaped and %v is still there", left)
+	}
 }

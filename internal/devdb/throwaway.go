@@ -321,38 +321,45 @@ func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
 		if st, err := os.Stat(filepath.Join(dir, "keep")); err == nil && time.Since(st.ModTime()) < keepFor {
 			continue
 		}
-		shared := strings.HasPrefix(e.Name(), sharedPrefix)
-		lockPath := filepath.Join(dir, "owner.lock")
-		if shared {
-			lockPath = dir + membersSuffix // its members' lock, beside it
-		}
-		lock, free, err := tryLockFile(lockPath)
-		if isNotExist(err) {
-			// Being created right now, or a leftover from a crash between
-			// mkdir and lock: only the latter is old.
-			if info, serr := e.Info(); serr == nil && time.Since(info.ModTime()) > 10*time.Minute {
-				os.RemoveAll(dir)
+		if strings.HasPrefix(e.Name(), sharedPrefix) {
+			if st, err := os.Stat(dir + membersSuffix); err == nil && time.Since(st.ModTime()) > sharedIdle {
+				removeUnused(ctx, bin, as, dir, dir+membersSuffix)
 			}
-			continue
-		}
-		if err != nil || !free {
-			continue
-		}
-		c := &Cluster{bin: bin, as: as, dir: dir, opts: Options{Dir: dir, Log: io.Discard}}
-		if err := c.stopLocked(ctx, "immediate"); err != nil {
-			slog.Warn("devdb: stopping a stale throwaway cluster", "dir", dir, "error", err)
-		}
-		// A long-path cluster's socket folder lives in /tmp.
-		os.RemoveAll(filepath.Join(os.TempDir(), "missiongrants-sock-"+shortHash(dir)))
-		if err := os.RemoveAll(dir); err != nil {
-			slog.Warn("devdb: removing a stale throwaway cluster", "dir", dir, "error", err)
 		} else {
-			slog.Info("devdb: removed a stale throwaway cluster", "dir", dir)
+			removeUnused(ctx, bin, as, dir, filepath.Join(dir, "owner.lock"))
 		}
-		if shared {
-			removeSharedLocks(dir)
+	}
+}
+
+// removeUnused stops and removes the throwaway cluster in dir if no live
+// process holds lockPath, and with a shared cluster its lock files.
+func removeUnused(ctx context.Context, bin Binaries, as runAs, dir, lockPath string) {
+	lock, free, err := tryLockFile(lockPath)
+	if isNotExist(err) {
+		// Being created right now, or a leftover from a crash between
+		// mkdir and lock: only the latter is old.
+		if st, serr := os.Stat(dir); serr == nil && time.Since(st.ModTime()) > 10*time.Minute {
+			os.RemoveAll(dir)
 		}
-		lock.Unlock()
+		return
+	}
+	if err != nil || !free {
+		return
+	}
+	defer lock.Unlock()
+	c := &Cluster{bin: bin, as: as, dir: dir, opts: Options{Dir: dir, Log: io.Discard}}
+	if err := c.stopLocked(ctx, "immediate"); err != nil {
+		slog.Warn("devdb: stopping a stale throwaway cluster", "dir", dir, "error", err)
+	}
+	// A long-path cluster's socket folder lives in /tmp.
+	os.RemoveAll(filepath.Join(os.TempDir(), "missiongrants-sock-"+shortHash(dir)))
+	if err := os.RemoveAll(dir); err != nil {
+		slog.Warn("devdb: removing a stale throwaway cluster", "dir", dir, "error", err)
+	} else {
+		slog.Info("devdb: removed a stale throwaway cluster", "dir", dir)
+	}
+	if lockPath == dir+membersSuffix {
+		removeSharedLocks(dir)
 	}
 }
 
