@@ -14,15 +14,16 @@ import (
 // it at the same time share: the first to join starts it, as a copy of the
 // seed's snapshot, and the others find it running. The test processes that
 // `go test ./...` runs side by side then start one cluster between them
-// instead of one each: a copy of the snapshot, a start and a stop, about 0.8
+// instead of one each: a copy of the snapshot, a start and a stop, about 0.4
 // CPU-seconds a process on a 2-core virtual machine.
 //
 // leave reports whether this process was the last member. The last one
 // should have RemoveSharedWhenUnused called by a process that outlives it:
 // go test links the next test binary meanwhile, which would otherwise start
 // the cluster again. A process that dies without leaving is no longer a
-// member (the kernel drops its lock), and a cluster left with no members is
-// removed by the next process to start a throwaway cluster (reapStale).
+// member (the kernel drops its lock); a cluster left with no member is found
+// by the next to join, or removed by the next process to start a throwaway
+// cluster once it has been idle for sharedIdle (reapStale).
 func JoinShared(ctx context.Context, seed Seed) (c *Cluster, leave func() (last bool), err error) {
 	t, err := newThrowaways(ctx, seed)
 	if err != nil {
