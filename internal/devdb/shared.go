@@ -85,7 +85,7 @@ func RemoveSharedWhenUnused(dir string, grace time.Duration) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	removeUnused(ctx, bin, as, dir, dir+membersSuffix)
+	removeUnused(ctx, bin, as, dir, true)
 	return nil
 }
 
@@ -126,5 +126,5 @@ func (t throwaways) startShared(ctx context.Context, dir string) (*Cluster, erro
 	if err := c.Remove(); err != nil {
 		return nil, err
 	}
-	return t.start(ctx, opts, func(*Cluster) error { return nil })
+	return t.start(ctx, opts, nil)
 }

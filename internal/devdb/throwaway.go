@@ -106,8 +106,8 @@ func newThrowaways(ctx context.Context, seed Seed) (throwaways, error) {
 	return throwaways{bin: bin, as: as, root: root, snap: snap}, nil
 }
 
-// start starts a cluster in opts.Dir, a new folder that claim marks as
-// taken, as a copy of the snapshot. A snapshot damaged since it was made (a
+// start starts a cluster in opts.Dir, a new folder that claim (if any)
+// marks as taken, as a copy of the snapshot. A snapshot damaged since it was made (a
 // tmp cleaner, a full disk) is made again once before giving up.
 func (t throwaways) start(ctx context.Context, opts Options, claim func(c *Cluster) error) (*Cluster, error) {
 	c, err := t.startCopy(ctx, opts, claim)
@@ -129,9 +129,11 @@ func (t throwaways) startCopy(ctx context.Context, opts Options, claim func(c *C
 	if err := t.as.mkdirOwned(c.dir); err != nil {
 		return nil, err
 	}
-	if err := claim(c); err != nil {
-		os.RemoveAll(c.dir)
-		return nil, err
+	if claim != nil {
+		if err := claim(c); err != nil {
+			os.RemoveAll(c.dir)
+			return nil, err
+		}
 	}
 	if err := t.snap.copyTo(ctx, c.DataDir()); err != nil {
 		c.Remove()
@@ -321,19 +323,25 @@ func reapStale(ctx context.Context, bin Binaries, as runAs, root string) {
 		if st, err := os.Stat(filepath.Join(dir, "keep")); err == nil && time.Since(st.ModTime()) < keepFor {
 			continue
 		}
-		if strings.HasPrefix(e.Name(), sharedPrefix) {
-			if st, err := os.Stat(dir + membersSuffix); err == nil && time.Since(st.ModTime()) > sharedIdle {
-				removeUnused(ctx, bin, as, dir, dir+membersSuffix)
+		shared := strings.HasPrefix(e.Name(), sharedPrefix)
+		if shared {
+			// Left to the process that is to remove it, or to the next to join.
+			if st, err := os.Stat(dir + membersSuffix); err != nil || time.Since(st.ModTime()) <= sharedIdle {
+				continue
 			}
-		} else {
-			removeUnused(ctx, bin, as, dir, filepath.Join(dir, "owner.lock"))
 		}
+		removeUnused(ctx, bin, as, dir, shared)
 	}
 }
 
 // removeUnused stops and removes the throwaway cluster in dir if no live
-// process holds lockPath, and with a shared cluster its lock files.
-func removeUnused(ctx context.Context, bin Binaries, as runAs, dir, lockPath string) {
+// process holds its lock (owner.lock inside it; a shared cluster's members'
+// lock beside it), and a shared cluster's lock files with it.
+func removeUnused(ctx context.Context, bin Binaries, as runAs, dir string, shared bool) {
+	lockPath := filepath.Join(dir, "owner.lock")
+	if shared {
+		lockPath = dir + membersSuffix
+	}
 	lock, free, err := tryLockFile(lockPath)
 	if isNotExist(err) {
 		// Being created right now, or a leftover from a crash between
@@ -358,7 +366,7 @@ func removeUnused(ctx context.Context, bin Binaries, as runAs, dir, lockPath str
 	} else {
 		slog.Info("devdb: removed a stale throwaway cluster", "dir", dir)
 	}
-	if lockPath == dir+membersSuffix {
+	if shared {
 		removeSharedLocks(dir)
 	}
 }
